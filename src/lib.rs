@@ -1,0 +1,11 @@
+//! iamlint: a static analyzer for IBM Cloud IAM service keys, service IDs and access
+//! policies.
+//!
+//! Data flows `sources` -> `model` -> `rules` -> `report`, driven by `cli`. See
+//! ARCHITECTURE.md for the map and the invariants.
+
+pub mod cli;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod sources;

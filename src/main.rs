@@ -1,0 +1,36 @@
+//! The binary: parse the command line, run, print, exit. The only place besides `report`
+//! that writes to the terminal.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use iamlint::cli::{self, Cli, Terminal};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap renders usage errors (exit 2) and --help/--version (exit 0) itself.
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(cli::exit::ERROR));
+        }
+    };
+    let terminal = Terminal {
+        stdout_is_tty: std::io::stdout().is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty()),
+        width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|columns| columns.parse().ok())
+            .unwrap_or(100),
+    };
+    let outcome = cli::run(cli, terminal);
+    // A closed pipe (`iamlint check ... | head`) is not an error: stop writing quietly.
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(outcome.stderr.as_bytes());
+    ExitCode::from(outcome.code)
+}

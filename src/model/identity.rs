@@ -1,0 +1,48 @@
+//! IAM Identity entities: service IDs and API keys.
+
+use super::crn::service_id_core;
+use super::origin::Origin;
+
+/// A service ID (`/v1/serviceids/`).
+#[derive(Debug, Clone)]
+pub struct ServiceId {
+    /// `ServiceId-<uuid>`.
+    pub id: String,
+    /// `iam-ServiceId-<uuid>`, the subject spelling used in policies.
+    pub iam_id: String,
+    pub crn: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub locked: Option<bool>,
+    pub created_at: Option<String>,
+    pub unique_instance_crns: Vec<String>,
+    pub origin: Origin,
+}
+
+impl ServiceId {
+    /// The `ServiceId-<uuid>` core all spellings share.
+    pub fn core(&self) -> &str {
+        service_id_core(&self.id).unwrap_or(&self.id)
+    }
+
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// An API key (`/v1/apikeys`). The secret itself is never kept.
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    /// `ApiKey-<uuid>`.
+    pub id: String,
+    pub name: Option<String>,
+    /// The identity that owns the key (`IBMid-...` or `iam-ServiceId-...`).
+    pub iam_id: Option<String>,
+    pub crn: Option<String>,
+    pub created_at: Option<String>,
+    pub expires_at: Option<String>,
+    pub action_when_leaked: Option<String>,
+    pub locked: Option<bool>,
+    pub disabled: Option<bool>,
+    pub origin: Origin,
+}

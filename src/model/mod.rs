@@ -1,0 +1,149 @@
+//! The typed account model. It knows nothing about files, formats or HTTP: the same
+//! `Policy` comes from an API export, a CLI array, YAML or (later) a Terraform plan.
+
+mod crn;
+mod identity;
+mod inventory;
+mod origin;
+mod policy;
+mod resource;
+
+pub use crn::{Crn, service_id_core};
+pub use identity::{ApiKey, ServiceId};
+pub use inventory::{Collections, Inventory, InventoryBuilder};
+pub use origin::{DocId, Origin, Pointer};
+pub use policy::{
+    AttributeValue, Operator, Policy, PolicyPlaceholder, PolicyVersion, ResourceAttribute, Role,
+    RoleKind, Scope, Subject,
+};
+pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+
+/// The kinds of entity a finding can be about; the names are part of the JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    ResourceInstance,
+    ResourceKey,
+    ServiceId,
+    ApiKey,
+    Policy,
+}
+
+impl EntityKind {
+    pub const ALL: [Self; 5] = [
+        Self::ResourceInstance,
+        Self::ResourceKey,
+        Self::ServiceId,
+        Self::ApiKey,
+        Self::Policy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ResourceInstance => "resource_instance",
+            Self::ResourceKey => "resource_key",
+            Self::ServiceId => "service_id",
+            Self::ApiKey => "api_key",
+            Self::Policy => "policy",
+        }
+    }
+
+    /// The name people use, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ResourceInstance => "resource instance",
+            Self::ResourceKey => "resource key",
+            Self::ServiceId => "service ID",
+            Self::ApiKey => "API key",
+            Self::Policy => "policy",
+        }
+    }
+
+    /// `"1 policy"`, `"3 policies"`.
+    pub fn count(self, count: usize) -> String {
+        let label = self.label();
+        match (count, self) {
+            (1, _) => format!("1 {label}"),
+            (_, Self::Policy) => format!("{count} policies"),
+            _ => format!("{count} {label}s"),
+        }
+    }
+}
+
+/// A reference to one entity, as findings name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRef {
+    pub kind: EntityKind,
+    /// CRN where the entity has one, else its id.
+    pub id: String,
+    pub name: Option<String>,
+    pub origin: Origin,
+}
+
+impl EntityRef {
+    pub fn instance(instance: &ResourceInstance) -> Self {
+        Self {
+            kind: EntityKind::ResourceInstance,
+            id: instance.crn.clone(),
+            name: instance.name.clone(),
+            origin: instance.origin.clone(),
+        }
+    }
+
+    pub fn key(key: &ResourceKey) -> Self {
+        Self {
+            kind: EntityKind::ResourceKey,
+            id: key.crn.clone(),
+            name: key.name.clone(),
+            origin: key.origin.clone(),
+        }
+    }
+
+    pub fn service_id(service_id: &ServiceId) -> Self {
+        Self {
+            kind: EntityKind::ServiceId,
+            id: service_id.id.clone(),
+            name: service_id.name.clone(),
+            origin: service_id.origin.clone(),
+        }
+    }
+
+    pub fn api_key(api_key: &ApiKey) -> Self {
+        Self {
+            kind: EntityKind::ApiKey,
+            id: api_key.id.clone(),
+            name: api_key.name.clone(),
+            origin: api_key.origin.clone(),
+        }
+    }
+
+    pub fn policy(policy: &Policy) -> Self {
+        Self {
+            kind: EntityKind::Policy,
+            id: policy.id.clone(),
+            name: None,
+            origin: policy.origin.clone(),
+        }
+    }
+
+    pub fn placeholder(placeholder: &PolicyPlaceholder) -> Self {
+        Self {
+            kind: EntityKind::Policy,
+            id: placeholder.id.clone(),
+            name: None,
+            origin: placeholder.origin.clone(),
+        }
+    }
+}
+
+impl Inventory {
+    /// How many entities of each kind the inventory holds.
+    pub fn count(&self, kind: EntityKind) -> usize {
+        match kind {
+            EntityKind::ResourceInstance => self.instances.len(),
+            EntityKind::ResourceKey => self.keys.len(),
+            EntityKind::ServiceId => self.service_ids.len(),
+            EntityKind::ApiKey => self.api_keys.len(),
+            EntityKind::Policy => self.policies.len() + self.placeholders.len(),
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! IAM access policies, v1 and v2 in one type.
+
+use super::crn::service_id_core;
+use super::origin::Origin;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyVersion {
+    V1,
+    V2,
+}
+
+/// Who a policy grants access to, from its subject attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A service ID; holds the `ServiceId-<uuid>` core.
+    ServiceId(String),
+    /// A user (`IBMid-...`).
+    User(String),
+    /// A trusted profile (`iam-Profile-...`).
+    Profile(String),
+    /// An access group (`AccessGroupId-...`).
+    AccessGroup(String),
+    /// A service-to-service authorization source or anything else.
+    Other(String),
+    /// No subject attributes at all.
+    Missing,
+}
+
+impl Subject {
+    /// Classifies an `iam_id` value.
+    pub fn from_iam_id(iam_id: &str) -> Self {
+        if let Some(core) = service_id_core(iam_id) {
+            Self::ServiceId(core.to_owned())
+        } else if iam_id.starts_with("IBMid-") {
+            Self::User(iam_id.to_owned())
+        } else if iam_id.starts_with("iam-Profile-") || iam_id.starts_with("Profile-") {
+            Self::Profile(iam_id.to_owned())
+        } else {
+            Self::Other(iam_id.to_owned())
+        }
+    }
+
+    pub fn service_id(&self) -> Option<&str> {
+        match self {
+            Self::ServiceId(core) => Some(core),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a role is a platform role, a service role, or a custom role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleKind {
+    Platform,
+    Service,
+    Custom,
+    Other,
+}
+
+/// A role, parsed from its CRN (`crn:v1:bluemix:public:iam::::serviceRole:Manager`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub crn: String,
+    pub kind: RoleKind,
+    /// The CRN's service segment: `iam` for the shared roles, else the service's own name.
+    pub service: String,
+    pub name: String,
+}
+
+impl Role {
+    /// Parses a role CRN; a bare display name (`Manager`) is mapped to the shared role CRN.
+    pub fn parse(text: &str) -> Self {
+        let parts: Vec<&str> = text.split(':').collect();
+        if parts.len() >= 10 && parts[0] == "crn" {
+            let kind = match parts[8] {
+                "role" => RoleKind::Platform,
+                "serviceRole" => RoleKind::Service,
+                "customRole" => RoleKind::Custom,
+                _ => RoleKind::Other,
+            };
+            return Self {
+                crn: text.to_owned(),
+                kind,
+                service: parts[4].to_owned(),
+                name: parts[9..].join(":"),
+            };
+        }
+        Self::from_display_name(text)
+    }
+
+    /// Maps a display name as Terraform and the CLI write it to the shared role CRN.
+    pub fn from_display_name(name: &str) -> Self {
+        let (kind, segment) = match name {
+            "Administrator" | "Editor" | "Operator" | "Viewer" => (RoleKind::Platform, "role"),
+            "Manager" | "Writer" | "Reader" => (RoleKind::Service, "serviceRole"),
+            _ => (RoleKind::Other, "role"),
+        };
+        Self {
+            crn: format!("crn:v1:bluemix:public:iam::::{segment}:{name}"),
+            kind,
+            service: "iam".to_owned(),
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn is(&self, kind: RoleKind, name: &str) -> bool {
+        self.kind == kind && self.name == name
+    }
+}
+
+/// How an attribute's value is compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operator {
+    StringEquals,
+    StringMatch,
+    StringExists,
+    StringEqualsAnyOf,
+    StringMatchAnyOf,
+    Other(String),
+}
+
+impl Operator {
+    /// A missing v1 operator means `stringEquals`.
+    pub fn parse(text: Option<&str>) -> Self {
+        match text.unwrap_or("stringEquals") {
+            "stringEquals" => Self::StringEquals,
+            "stringMatch" => Self::StringMatch,
+            "stringExists" => Self::StringExists,
+            "stringEqualsAnyOf" => Self::StringEqualsAnyOf,
+            "stringMatchAnyOf" => Self::StringMatchAnyOf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+/// A v2 attribute value: a string, a boolean (with `stringExists`) or a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttributeValue {
+    String(String),
+    Bool(bool),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceAttribute {
+    pub name: String,
+    pub operator: Operator,
+    pub value: AttributeValue,
+}
+
+/// What a policy's resource attributes cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// No `serviceName`, `resourceGroupId` or `serviceType`: every resource in the account.
+    Account,
+    /// `serviceType=service` (all IAM-enabled services) or `platform_service`.
+    AllServicesOfType(&'a str),
+    /// A `service_group_id` (for example `IAM`) without a service name.
+    ServiceGroup(&'a str),
+    /// Every resource in one resource group.
+    ResourceGroup(&'a str),
+    /// One service, optionally narrowed to an instance or further attributes.
+    Service {
+        name: &'a str,
+        instance: Option<&'a str>,
+    },
+    /// Anything else (wildcards, resource-group objects, tags only).
+    Other,
+}
+
+/// An access (or authorization) policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub id: String,
+    pub version: PolicyVersion,
+    /// `access` or `authorization`.
+    pub kind: Option<String>,
+    pub subject: Subject,
+    pub roles: Vec<Role>,
+    pub resource: Vec<ResourceAttribute>,
+    /// A v2 `rule` (time-based or attribute conditions) is present.
+    pub has_conditions: bool,
+    pub state: Option<String>,
+    pub origin: Origin,
+    pub subject_origin: Option<Origin>,
+    pub roles_origin: Option<Origin>,
+    pub resource_origin: Option<Origin>,
+}
+
+impl Policy {
+    /// The string value of resource attribute `name` compared with `stringEquals`.
+    pub fn resource_equals(&self, name: &str) -> Option<&str> {
+        self.resource
+            .iter()
+            .find_map(|attribute| match (&attribute.operator, &attribute.value) {
+                (Operator::StringEquals, AttributeValue::String(value))
+                    if attribute.name == name =>
+                {
+                    Some(value.as_str())
+                }
+                _ => None,
+            })
+    }
+
+    /// Whether any attribute named `name` is present, whatever its operator.
+    pub fn has_resource_attribute(&self, name: &str) -> bool {
+        self.resource.iter().any(|attribute| attribute.name == name)
+    }
+
+    /// Deleted policies and authorization policies grant no access to the subject.
+    pub fn is_active_access(&self) -> bool {
+        self.state.as_deref() != Some("deleted")
+            && self.kind.as_deref().is_none_or(|kind| kind == "access")
+    }
+
+    pub fn grants(&self, kind: RoleKind, name: &str) -> bool {
+        self.roles.iter().any(|role| role.is(kind, name))
+    }
+
+    /// Classifies the resource attributes.
+    pub fn scope(&self) -> Scope<'_> {
+        if let Some(name) = self.resource_equals("serviceName") {
+            return Scope::Service {
+                name,
+                instance: self.resource_equals("serviceInstance"),
+            };
+        }
+        if self.has_resource_attribute("serviceName") {
+            return Scope::Other;
+        }
+        if let Some(kind) = self.resource_equals("serviceType") {
+            return Scope::AllServicesOfType(kind);
+        }
+        if let Some(group) = self.resource_equals("service_group_id") {
+            return Scope::ServiceGroup(group);
+        }
+        if let Some(group) = self.resource_equals("resourceGroupId") {
+            return Scope::ResourceGroup(group);
+        }
+        let narrowing = self
+            .resource
+            .iter()
+            .any(|attribute| attribute.name != "accountId");
+        if narrowing {
+            Scope::Other
+        } else {
+            Scope::Account
+        }
+    }
+}
+
+/// A v1 list entry that only stands in for a v2 policy (`role:UnsupportedVersion`).
+#[derive(Debug, Clone)]
+pub struct PolicyPlaceholder {
+    pub id: String,
+    pub href: Option<String>,
+    pub origin: Origin,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_role_crns() {
+        let role = Role::parse("crn:v1:bluemix:public:iam::::serviceRole:Manager");
+        assert!(role.is(RoleKind::Service, "Manager"));
+        let custom =
+            Role::parse("crn:v1:ibmcloud:public:iam-access-management::a/acct::customRole:Ops");
+        assert_eq!(
+            (custom.kind, custom.name.as_str()),
+            (RoleKind::Custom, "Ops")
+        );
+        assert!(Role::parse("Administrator").is(RoleKind::Platform, "Administrator"));
+    }
+
+    #[test]
+    fn classifies_subjects() {
+        assert_eq!(
+            Subject::from_iam_id("iam-ServiceId-1").service_id(),
+            Some("ServiceId-1")
+        );
+        assert_eq!(
+            Subject::from_iam_id("IBMid-9"),
+            Subject::User("IBMid-9".into())
+        );
+    }
+}

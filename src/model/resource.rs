@@ -1,0 +1,116 @@
+//! Resource Controller entities: service instances and their resource keys.
+
+use super::crn::Crn;
+use super::origin::Origin;
+
+/// A service instance (`/v2/resource_instances`).
+#[derive(Debug, Clone)]
+pub struct ResourceInstance {
+    /// The instance CRN (the API's `id` and `crn` are the same CRN).
+    pub crn: String,
+    pub guid: String,
+    pub name: Option<String>,
+    pub account_id: Option<String>,
+    pub resource_group_id: Option<String>,
+    pub state: Option<String>,
+    pub origin: Origin,
+}
+
+impl ResourceInstance {
+    /// The catalog service name, read from the CRN (`logdnaat`, `cloud-object-storage`).
+    pub fn service_name(&self) -> Option<&str> {
+        Crn::parse(&self.crn).map(|crn| crn.service_name)
+    }
+}
+
+/// A fingerprint of a secret value, so rules can compare secrets without holding them.
+///
+/// NOTE: secrets never enter the model; only this digest does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SecretDigest(pub u64);
+
+impl SecretDigest {
+    pub fn of(secret: &str) -> Self {
+        use std::hash::{Hash, Hasher};
+        // DefaultHasher::new() uses fixed keys: equal secrets give equal digests in one run.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        secret.hash(&mut hasher);
+        Self(hasher.finish())
+    }
+}
+
+/// What the export shows of a key's `credentials`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// The key object has no `credentials` member at all.
+    Absent,
+    /// `{"REDACTED": "REDACTED"}`: the exporter could not see the secret, so the service ID
+    /// link is invisible too.
+    Redacted,
+    Visible(VisibleCredentials),
+}
+
+/// The non-secret IAM members of visible credentials, plus digests of the secrets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisibleCredentials {
+    pub iam_serviceid_crn: Option<String>,
+    pub iam_role_crn: Option<String>,
+    pub iam_apikey_name: Option<String>,
+    pub iam_apikey_description: Option<String>,
+    pub service_key: Option<SecretDigest>,
+    pub has_apikey: bool,
+}
+
+/// A resource key (service key, service credential) of an instance.
+#[derive(Debug, Clone)]
+pub struct ResourceKey {
+    /// The key CRN, or its `id`/`guid` when the export has no CRN.
+    pub crn: String,
+    pub guid: Option<String>,
+    pub name: Option<String>,
+    /// The CRN of the instance the key belongs to.
+    pub source_crn: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<String>,
+    pub created_by: Option<String>,
+    pub credentials: Credentials,
+    pub origin: Origin,
+    /// Where `credentials.iam_serviceid_crn` (or `credentials` itself) sits.
+    pub credentials_origin: Option<Origin>,
+    pub serviceid_origin: Option<Origin>,
+    pub source_origin: Option<Origin>,
+}
+
+impl ResourceKey {
+    /// The instance CRN parsed, when `source_crn` is a CRN.
+    pub fn source(&self) -> Option<Crn<'_>> {
+        self.source_crn.as_deref().and_then(Crn::parse)
+    }
+
+    /// The service the key belongs to, from `source_crn`, falling back to the key's own CRN.
+    pub fn service_name(&self) -> Option<&str> {
+        self.source()
+            .or_else(|| Crn::parse(&self.crn))
+            .map(|crn| crn.service_name)
+            .filter(|name| !name.is_empty())
+    }
+
+    /// The GUID of the instance the key belongs to.
+    pub fn instance_guid(&self) -> Option<&str> {
+        self.source()
+            .map(|crn| crn.service_instance)
+            .filter(|guid| !guid.is_empty())
+    }
+
+    pub fn visible_credentials(&self) -> Option<&VisibleCredentials> {
+        match &self.credentials {
+            Credentials::Visible(visible) => Some(visible),
+            _ => None,
+        }
+    }
+
+    /// The display name: the key name, else its CRN.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.crn)
+    }
+}

@@ -1,0 +1,307 @@
+//! `--format human`: one miette diagnostic per finding and per load error, then a summary.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
+
+use super::RunReport;
+use crate::model::Origin;
+use crate::rules::{Finding, Severity, Status};
+use crate::sources::{Documents, LoadError, span::offset_of};
+
+/// How to draw diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    /// Terminal width in columns.
+    pub width: usize,
+    /// Name skipped files in the summary.
+    pub verbose: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Self {
+            color: false,
+            width: 100,
+            verbose: false,
+        }
+    }
+}
+
+/// A diagnostic ready for miette: message, labels in one source, related diagnostics.
+struct Rendered {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    source: Option<NamedSource<Arc<str>>>,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+    related: Vec<Rendered>,
+}
+
+impl fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|code| Box::new(code) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source
+            .as_ref()
+            .map(|source| source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related
+                    .iter()
+                    .map(|related| related as &dyn Diagnostic),
+            ))
+        }
+    }
+}
+
+fn miette_severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Critical | Severity::High => miette::Severity::Error,
+        Severity::Medium | Severity::Low => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn source_of(documents: &Documents, origin: &Origin) -> Option<NamedSource<Arc<str>>> {
+    let document = documents.get(origin.document)?;
+    let display = document.display();
+    let language = match document.format {
+        crate::sources::Format::Json => "json",
+        crate::sources::Format::Yaml => "yaml",
+    };
+    Some(NamedSource::new(&document.name, Arc::clone(&display.text)).with_language(language))
+}
+
+fn span_of(documents: &Documents, origin: &Origin) -> Option<SourceSpan> {
+    let document = documents.get(origin.document)?;
+    let range = document.display_span(&origin.pointer)?;
+    Some(SourceSpan::from(range.start..range.end))
+}
+
+fn finding_diagnostic(documents: &Documents, finding: &Finding) -> Rendered {
+    let primary = &finding.primary.origin;
+    let mut labels = Vec::new();
+    if let Some(span) = span_of(documents, primary) {
+        labels.push(LabeledSpan::new_primary_with_span(
+            Some(finding.primary.text.clone()),
+            span,
+        ));
+    }
+    let mut related = Vec::new();
+    for item in &finding.related {
+        let origin = &item.label.origin;
+        let Some(span) = span_of(documents, origin) else {
+            continue;
+        };
+        if origin.document == primary.document {
+            labels.push(LabeledSpan::new_with_span(
+                Some(item.label.text.clone()),
+                span,
+            ));
+        } else {
+            let name = item.entity.name.as_deref().unwrap_or(&item.entity.id);
+            related.push(Rendered {
+                message: format!("related {} `{name}`", item.entity.kind.label()),
+                code: None,
+                severity: miette::Severity::Advice,
+                source: source_of(documents, origin),
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    Some(item.label.text.clone()),
+                    span,
+                )],
+                help: None,
+                related: Vec::new(),
+            });
+        }
+    }
+    let status = match finding.status {
+        Status::Fail => "",
+        Status::Unknown => ", unknown",
+    };
+    Rendered {
+        message: format!("[{}{status}] {}", finding.severity, finding.message),
+        code: Some(finding.rule.to_owned()),
+        severity: miette_severity(finding.severity),
+        source: source_of(documents, primary),
+        labels,
+        help: finding.remediation.clone(),
+        related,
+    }
+}
+
+fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
+    let document = error.document.and_then(|id| documents.get(id));
+    let mut labels = Vec::new();
+    let mut source = None;
+    if let Some(document) = document {
+        let display = document.display();
+        let span = match (&error.pointer, error.at) {
+            (Some(pointer), _) => document
+                .display_span(pointer)
+                .map(|range| SourceSpan::from(range.start..range.end)),
+            (None, Some(at)) => {
+                let offset = offset_of(&display.text, at.line, at.column);
+                Some(SourceSpan::from(offset..offset))
+            }
+            (None, None) => None,
+        };
+        if let Some(span) = span {
+            labels.push(LabeledSpan::new_primary_with_span(
+                Some("here".to_owned()),
+                span,
+            ));
+            source = Some(NamedSource::new(&document.name, Arc::clone(&display.text)));
+        }
+    }
+    // With a snippet, miette's header shows the place; without one, the message must.
+    let place = match (error.at, source.is_some()) {
+        (Some(at), false) => format!("{}:{}:{}", error.file, at.line, at.column),
+        _ => error.file.clone(),
+    };
+    Rendered {
+        message: format!("cannot load {place}: {}", error.message),
+        code: Some("load-error".to_owned()),
+        severity: miette::Severity::Error,
+        source,
+        labels,
+        help: error.help.clone(),
+        related: Vec::new(),
+    }
+}
+
+/// Renders the whole run: findings, then load errors, then the summary.
+pub fn render(report: &RunReport<'_>, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let documents = &report.loaded.documents;
+    let mut out = String::new();
+    let diagnostics = report
+        .findings
+        .iter()
+        .map(|finding| finding_diagnostic(documents, finding))
+        .chain(
+            report
+                .loaded
+                .errors
+                .iter()
+                .map(|error| error_diagnostic(documents, error)),
+        );
+    for diagnostic in diagnostics {
+        if handler.render_report(&mut out, &diagnostic).is_err() {
+            out.push_str(&diagnostic.message);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(report, style));
+    out
+}
+
+fn summary(report: &RunReport<'_>, style: Style) -> String {
+    let loaded = report.loaded;
+    let mut files = plural(loaded.files, "file");
+    let mut notes = Vec::new();
+    if !loaded.skipped.is_empty() {
+        notes.push(format!(
+            "{} skipped: unrecognised shape",
+            loaded.skipped.len()
+        ));
+    }
+    if !loaded.errors.is_empty() {
+        notes.push(plural(loaded.errors.len(), "load error"));
+    }
+    if !notes.is_empty() {
+        files.push_str(&format!(" ({})", notes.join(", ")));
+    }
+    let resources: Vec<String> = report
+        .resources()
+        .into_iter()
+        .map(|(kind, count)| kind.count(count))
+        .collect();
+    let counts: Vec<String> = report
+        .counts()
+        .into_iter()
+        .map(|(severity, count)| format!("{count} {severity}"))
+        .collect();
+    let total = report.findings.len();
+    let mut text = format!(
+        "checked {files}: {}\n{}: {}",
+        resources.join(", "),
+        plural(total, "finding"),
+        counts.join(", ")
+    );
+    let unknown = report.unknown_count();
+    if unknown > 0 {
+        text.push_str(&format!(" ({unknown} could not be evaluated)"));
+    }
+    text.push('\n');
+    if style.verbose {
+        for skipped in &loaded.skipped {
+            text.push_str(&format!(
+                "skipped {skipped}: not an IBM Cloud IAM export shape\n"
+            ));
+        }
+    }
+    text
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}

@@ -1,0 +1,168 @@
+//! `--format json`: the versioned machine-readable output. These DTOs are the contract;
+//! later versions add fields and never rename them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::RunReport;
+use crate::model::{EntityRef, Origin};
+use crate::sources::LoadError;
+
+/// The version of this output's shape.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<Finding<'a>>,
+    errors: Vec<Error<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'static str,
+    severity: &'static str,
+    status: &'static str,
+    message: &'a str,
+    resource: Resource<'a>,
+    location: Option<Location<'a>>,
+    related: Vec<Related<'a>>,
+    remediation: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    kind: &'static str,
+    id: &'a str,
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    kind: &'static str,
+    id: &'a str,
+    name: Option<&'a str>,
+    label: &'a str,
+    location: Option<Location<'a>>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    pointer: String,
+}
+
+#[derive(Serialize)]
+struct Error<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    skipped: usize,
+    resources: BTreeMap<&'static str, usize>,
+    findings: BTreeMap<&'static str, usize>,
+    unknown: usize,
+}
+
+fn resource(entity: &EntityRef) -> Resource<'_> {
+    Resource {
+        kind: entity.kind.as_str(),
+        id: &entity.id,
+        name: entity.name.as_deref(),
+    }
+}
+
+fn location<'a>(report: &'a RunReport<'_>, origin: &Origin) -> Option<Location<'a>> {
+    let document = report.loaded.documents.get(origin.document)?;
+    let at = document.locate(&origin.pointer);
+    Some(Location {
+        file: &document.name,
+        line: at.map(|at| at.line),
+        column: at.map(|at| at.column),
+        pointer: origin.pointer.to_string(),
+    })
+}
+
+fn error(error: &LoadError) -> Error<'_> {
+    Error {
+        file: &error.file,
+        line: error.at.map(|at| at.line),
+        column: error.at.map(|at| at.column),
+        message: &error.message,
+        help: error.help.as_deref(),
+    }
+}
+
+/// Renders the run as pretty-printed JSON, with a trailing newline.
+pub fn render(report: &RunReport<'_>) -> String {
+    let findings = report
+        .findings
+        .iter()
+        .map(|finding| Finding {
+            rule: finding.rule,
+            severity: finding.severity.as_str(),
+            status: finding.status.as_str(),
+            message: &finding.message,
+            resource: resource(&finding.subject),
+            location: location(report, &finding.primary.origin),
+            related: finding
+                .related
+                .iter()
+                .map(|related| Related {
+                    kind: related.entity.kind.as_str(),
+                    id: &related.entity.id,
+                    name: related.entity.name.as_deref(),
+                    label: &related.label.text,
+                    location: location(report, &related.label.origin),
+                })
+                .collect(),
+            remediation: finding.remediation.as_deref(),
+        })
+        .collect();
+    let output = Output {
+        version: VERSION,
+        tool: Tool {
+            name: "iamlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings,
+        errors: report.loaded.errors.iter().map(error).collect(),
+        summary: Summary {
+            files: report.loaded.files,
+            skipped: report.loaded.skipped.len(),
+            resources: report
+                .resources()
+                .into_iter()
+                .map(|(kind, count)| (kind.as_str(), count))
+                .collect(),
+            findings: report
+                .counts()
+                .into_iter()
+                .map(|(severity, count)| (severity.as_str(), count))
+                .collect(),
+            unknown: report.unknown_count(),
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|error| {
+        format!("{{\"version\": {VERSION}, \"internal_error\": \"{error}\"}}")
+    });
+    text.push('\n');
+    text
+}

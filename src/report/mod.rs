@@ -1,0 +1,65 @@
+//! Renderers, one per output format. Besides `main.rs`, this is the only place that writes
+//! to the user; pointers become spans, lines and columns only here.
+
+pub mod human;
+pub mod json;
+
+use crate::model::EntityKind;
+use crate::rules::{Finding, Severity, Status};
+use crate::sources::{Documents, Loaded};
+
+/// Orders findings for output: by file, line, column, then rule (then resource, so the
+/// order is total and runs are deterministic).
+pub fn order(findings: &mut [Finding], documents: &Documents) {
+    findings.sort_by_cached_key(|finding| {
+        let origin = &finding.primary.origin;
+        let at = documents
+            .get(origin.document)
+            .and_then(|document| document.locate(&origin.pointer));
+        (
+            documents.name(origin.document).to_owned(),
+            at.map_or(0, |at| at.line),
+            at.map_or(0, |at| at.column),
+            finding.rule,
+            finding.subject.id.clone(),
+        )
+    });
+}
+
+/// Everything a renderer needs about one run.
+pub struct RunReport<'a> {
+    pub loaded: &'a Loaded,
+    pub findings: &'a [Finding],
+}
+
+impl RunReport<'_> {
+    /// Findings per severity, highest first.
+    pub fn counts(&self) -> Vec<(Severity, usize)> {
+        Severity::DESCENDING
+            .iter()
+            .map(|&severity| {
+                let count = self
+                    .findings
+                    .iter()
+                    .filter(|finding| finding.severity == severity)
+                    .count();
+                (severity, count)
+            })
+            .collect()
+    }
+
+    pub fn unknown_count(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|finding| finding.status == Status::Unknown)
+            .count()
+    }
+
+    /// Entities per kind.
+    pub fn resources(&self) -> Vec<(EntityKind, usize)> {
+        EntityKind::ALL
+            .iter()
+            .map(|&kind| (kind, self.loaded.inventory.count(kind)))
+            .collect()
+    }
+}

@@ -1,0 +1,75 @@
+//! `at-key-limit`: an auditing instance with more service keys than it can hold.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::auditing::{AuditingKey, auditing_keys, services};
+use super::{Finding, RuleContext, Severity};
+use crate::model::EntityRef;
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let max_keys = context.param_u64("max_keys", 20);
+    let warn_at = context.param_u64("warn_at", 18);
+    let mut by_instance: BTreeMap<&str, Vec<AuditingKey<'_>>> = BTreeMap::new();
+    for key in auditing_keys(context.inventory, &services(context)) {
+        by_instance.entry(key.instance_guid).or_default().push(key);
+    }
+    for keys in by_instance.into_values() {
+        let Some(first) = keys.first() else { continue };
+        // The limit is on auditing keys; several resource keys can carry the same one.
+        let digests: Option<HashSet<_>> = keys
+            .iter()
+            .map(|key| {
+                key.key
+                    .visible_credentials()
+                    .and_then(|visible| visible.service_key)
+            })
+            .collect();
+        let (count, counted) = match &digests {
+            Some(distinct) => (distinct.len(), "distinct `service_key` values"),
+            None => (
+                keys.len(),
+                "resource keys (some keys' credentials are not visible, so their auditing keys \
+                 could not be told apart)",
+            ),
+        };
+        let count = count as u64;
+        let severity = if count > max_keys {
+            Severity::High
+        } else if count >= warn_at {
+            Severity::Medium
+        } else {
+            continue;
+        };
+        let (subject, origin) = match first.instance {
+            Some(instance) => (EntityRef::instance(instance), instance.origin.clone()),
+            None => (
+                EntityRef::key(first.key),
+                first
+                    .key
+                    .source_origin
+                    .clone()
+                    .unwrap_or_else(|| first.key.origin.clone()),
+            ),
+        };
+        let verdict = if count > max_keys {
+            format!("more than the limit of {max_keys}")
+        } else {
+            format!("close to the limit of {max_keys}")
+        };
+        let instance_crn = first.instance.map_or_else(
+            || first.key.source_crn.clone().unwrap_or_default(),
+            |instance| instance.crn.clone(),
+        );
+        out.push(
+            context
+                .finding(subject, origin, format!("{count} auditing keys"))
+                .severity(severity)
+                .message(format!(
+                    "auditing instance {} has {count} service keys, {verdict}; counted {counted}",
+                    first.instance_label()
+                ))
+                .remediation(context.meta.fix_with(&[("INSTANCE_CRN", &instance_crn)]))
+                .build(),
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Findings: what a rule reports, with symbolic locations (pointers, not bytes).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::model::{EntityRef, Origin};
+
+/// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// Highest first, the order outputs list counts in.
+    pub const DESCENDING: [Self; 5] = [
+        Self::Critical,
+        Self::High,
+        Self::Medium,
+        Self::Low,
+        Self::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "info" => Ok(Self::Info),
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            "critical" => Ok(Self::Critical),
+            other => Err(format!(
+                "unknown severity `{other}`: expected info, low, medium, high or critical"
+            )),
+        }
+    }
+}
+
+/// `Fail` for a violation; `Unknown` when the inputs lack what the rule needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Fail,
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fail => "fail",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// A place in an input, with the text of its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub origin: Origin,
+    pub text: String,
+}
+
+/// Another entity in the access chain (the key's service ID, the policy, the instance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub entity: EntityRef,
+    pub label: Label,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub status: Status,
+    pub message: String,
+    /// The entity the finding is about.
+    pub subject: EntityRef,
+    /// Exactly one primary location: the offending value.
+    pub primary: Label,
+    pub related: Vec<Related>,
+    /// The fix, with real ids filled in.
+    pub remediation: Option<String>,
+}

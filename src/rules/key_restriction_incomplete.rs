@@ -1,0 +1,91 @@
+//! `key-restriction-incomplete`: an auditing key's service ID is scoped to the instance, but
+//! not with both Administrator and Manager.
+
+use super::auditing::{KeyLink, auditing_keys, link, scoped_policies, services};
+use super::{Finding, RuleContext};
+use crate::model::{EntityRef, RoleKind};
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    for auditing in auditing_keys(inventory, &services(context)) {
+        let KeyLink::Linked(service_id) = link(inventory, auditing.key) else {
+            continue;
+        };
+        let policies = scoped_policies(
+            inventory,
+            service_id,
+            auditing.service,
+            auditing.instance_guid,
+        );
+        let Some(first) = policies.first() else {
+            continue;
+        };
+        // IAM access is additive: roles granted by several scoped policies add up.
+        let has_administrator = policies
+            .iter()
+            .any(|policy| policy.grants(RoleKind::Platform, "Administrator"));
+        let has_manager = policies
+            .iter()
+            .any(|policy| policy.grants(RoleKind::Service, "Manager"));
+        let missing: Vec<&str> = [
+            (!has_administrator).then_some("Administrator"),
+            (!has_manager).then_some("Manager"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let key = auditing.key;
+        let granted: Vec<&str> = policies
+            .iter()
+            .flat_map(|policy| policy.roles.iter().map(|role| role.name.as_str()))
+            .collect();
+        let granted = if granted.is_empty() {
+            "no roles".to_owned()
+        } else {
+            granted.join(", ")
+        };
+        let origin = first
+            .roles_origin
+            .clone()
+            .unwrap_or_else(|| first.origin.clone());
+        let mut finding = context
+            .finding(
+                EntityRef::key(key),
+                origin,
+                format!("grants {granted}; missing {}", missing.join(" and ")),
+            )
+            .message(format!(
+                "resource key `{}` on auditing instance {}: the policy scoping its service ID `{}` \
+                 to the instance does not grant {}",
+                key.display_name(),
+                auditing.instance_label(),
+                service_id.core(),
+                missing.join(" and "),
+            ))
+            .related(
+                EntityRef::key(key),
+                key.serviceid_origin
+                    .clone()
+                    .unwrap_or_else(|| key.origin.clone()),
+                "the key that uses this service ID",
+            )
+            .related(
+                EntityRef::service_id(service_id),
+                service_id.origin.clone(),
+                "the key's service ID",
+            )
+            .remediation(context.meta.fix_with(&[
+                ("SERVICE_ID", service_id.core()),
+                ("POLICY_ID", &first.id),
+                ("SERVICE_NAME", auditing.service),
+                ("INSTANCE_GUID", auditing.instance_guid),
+            ]));
+        if let Some((instance, origin)) = auditing.instance_ref() {
+            finding = finding.related(instance, origin, "the auditing instance");
+        }
+        finding.push(out);
+    }
+}

@@ -1,0 +1,237 @@
+//! The rule engine and the registry of rules.
+//!
+//! A rule is two halves with one id: `rules/<id>.yaml` (contract and documentation) and
+//! `src/rules/<id_snake>.rs` (a pure function of the inventory and its parameters). Rules
+//! never do I/O and cannot fail.
+
+mod auditing;
+pub mod finding;
+pub mod meta;
+
+mod at_key_limit;
+mod key_cannot_evaluate;
+mod key_restriction_incomplete;
+mod key_restriction_missing;
+mod serviceid_unrestricted;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+pub use finding::{Finding, Label, Related, Severity, Status};
+pub use meta::RuleMeta;
+
+use crate::model::{EntityRef, Inventory, Origin};
+
+/// A rule's logic: reads the inventory, appends findings.
+type CheckFn = fn(&RuleContext<'_>, &mut Vec<Finding>);
+
+/// One registered rule.
+pub struct RuleEntry {
+    pub id: &'static str,
+    /// The rule's `rules/<id>.yaml`, compiled in.
+    pub yaml: &'static str,
+    /// The Rust module that holds the logic (the snake-case id).
+    pub module: &'static str,
+    check: CheckFn,
+}
+
+macro_rules! rule {
+    ($module:ident, $id:literal) => {
+        RuleEntry {
+            id: $id,
+            yaml: include_str!(concat!("../../rules/", $id, ".yaml")),
+            module: stringify!($module),
+            check: $module::check,
+        }
+    };
+}
+
+/// Every rule, in the order `iamlint rules` lists them.
+pub static REGISTRY: &[RuleEntry] = &[
+    rule!(at_key_limit, "at-key-limit"),
+    rule!(key_restriction_missing, "key-restriction-missing"),
+    rule!(key_restriction_incomplete, "key-restriction-incomplete"),
+    rule!(serviceid_unrestricted, "serviceid-unrestricted"),
+    rule!(key_cannot_evaluate, "key-cannot-evaluate"),
+];
+
+/// The parsed metadata of every rule, in registry order. A YAML that does not parse is
+/// kept as an error (the registry test fails on it); it never panics.
+pub fn metadata() -> &'static [Result<RuleMeta, String>] {
+    static METADATA: OnceLock<Vec<Result<RuleMeta, String>>> = OnceLock::new();
+    METADATA.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .map(|entry| RuleMeta::parse(entry.yaml))
+            .collect()
+    })
+}
+
+/// The metadata of rule `id`, when it exists and parses.
+pub fn meta(id: &str) -> Option<&'static RuleMeta> {
+    REGISTRY
+        .iter()
+        .zip(metadata())
+        .find(|(entry, _)| entry.id == id)
+        .and_then(|(_, meta)| meta.as_ref().ok())
+}
+
+/// Which rules run, and with which parameters.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// When set, only these rules run.
+    pub only: Option<Vec<String>>,
+    /// Parameter overrides, by rule id then parameter name.
+    pub params: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+}
+
+impl Settings {
+    /// Runs only the given rules.
+    pub fn only(ids: &[&str]) -> Self {
+        Self {
+            only: Some(ids.iter().map(|id| (*id).to_owned()).collect()),
+            ..Self::default()
+        }
+    }
+
+    fn enabled(&self, id: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|selected| selected == id))
+    }
+}
+
+/// Runs every enabled rule and returns the findings in a deterministic order (by the
+/// subject's document and pointer, then rule).
+pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
+    let no_params = BTreeMap::new();
+    let mut findings = Vec::new();
+    for (entry, meta) in REGISTRY.iter().zip(metadata()) {
+        let Ok(meta) = meta else { continue };
+        if !settings.enabled(entry.id) {
+            continue;
+        }
+        let context = RuleContext {
+            id: entry.id,
+            inventory,
+            meta,
+            params: settings.params.get(entry.id).unwrap_or(&no_params),
+        };
+        (entry.check)(&context, &mut findings);
+    }
+    findings.sort_by(|a, b| {
+        (&a.primary.origin, a.rule, &a.subject.id).cmp(&(&b.primary.origin, b.rule, &b.subject.id))
+    });
+    findings
+}
+
+/// What a rule sees: the inventory, its metadata and its effective parameters.
+pub struct RuleContext<'a> {
+    pub id: &'static str,
+    pub inventory: &'a Inventory,
+    pub meta: &'a RuleMeta,
+    params: &'a BTreeMap<String, serde_json::Value>,
+}
+
+impl RuleContext<'_> {
+    fn param(&self, name: &str) -> Option<&serde_json::Value> {
+        self.params
+            .get(name)
+            .or_else(|| self.meta.params.get(name).map(|spec| &spec.default))
+    }
+
+    /// An integer parameter (the override, else the YAML default, else `fallback`).
+    pub fn param_u64(&self, name: &str, fallback: u64) -> u64 {
+        self.param(name)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(fallback)
+    }
+
+    /// A list-of-strings parameter.
+    pub fn param_strings(&self, name: &str) -> Vec<String> {
+        self.param(name)
+            .and_then(serde_json::Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Starts a finding about `subject`, located at `primary`.
+    pub fn finding(
+        &self,
+        subject: EntityRef,
+        primary: Origin,
+        label: impl Into<String>,
+    ) -> FindingBuilder {
+        FindingBuilder {
+            finding: Finding {
+                rule: self.id,
+                severity: self.meta.severity,
+                status: Status::Fail,
+                message: String::new(),
+                subject,
+                primary: Label {
+                    origin: primary,
+                    text: label.into(),
+                },
+                related: Vec::new(),
+                remediation: None,
+            },
+        }
+    }
+}
+
+/// Builds one finding; every finding has exactly one primary location by construction.
+pub struct FindingBuilder {
+    finding: Finding,
+}
+
+impl FindingBuilder {
+    #[must_use]
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.finding.message = message.into();
+        self
+    }
+
+    #[must_use]
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.finding.severity = severity;
+        self
+    }
+
+    #[must_use]
+    pub fn unknown(mut self) -> Self {
+        self.finding.status = Status::Unknown;
+        self
+    }
+
+    #[must_use]
+    pub fn related(mut self, entity: EntityRef, origin: Origin, label: impl Into<String>) -> Self {
+        self.finding.related.push(Related {
+            entity,
+            label: Label {
+                origin,
+                text: label.into(),
+            },
+        });
+        self
+    }
+
+    #[must_use]
+    pub fn remediation(mut self, remediation: impl Into<String>) -> Self {
+        self.finding.remediation = Some(remediation.into());
+        self
+    }
+
+    pub fn build(self) -> Finding {
+        self.finding
+    }
+
+    pub fn push(self, out: &mut Vec<Finding>) {
+        out.push(self.finding);
+    }
+}

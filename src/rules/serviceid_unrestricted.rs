@@ -1,0 +1,89 @@
+//! `serviceid-unrestricted`: a service ID with a policy over the whole account (or all of a
+//! resource group) instead of named services and instances.
+
+use super::{Finding, RuleContext, Severity};
+use crate::model::{EntityKind, EntityRef, Scope};
+
+/// Roles that let the holder change things, not only read them.
+const POWERFUL_ROLES: &[&str] = &["Administrator", "Manager", "Editor", "Writer"];
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    for policy in &inventory.policies {
+        let Some(core) = policy.subject.service_id() else {
+            continue;
+        };
+        if !policy.is_active_access() {
+            continue;
+        }
+        let scope = match policy.scope() {
+            Scope::Account => "every resource in the account".to_owned(),
+            Scope::AllServicesOfType("platform_service") => {
+                "all account management services (serviceType=platform_service)".to_owned()
+            }
+            Scope::AllServicesOfType(kind) => {
+                format!("all IAM-enabled services in the account (serviceType={kind})")
+            }
+            Scope::ServiceGroup(group) => format!("every service of service group `{group}`"),
+            Scope::ResourceGroup(group) => format!("every resource in resource group `{group}`"),
+            Scope::Service { .. } | Scope::Other => continue,
+        };
+        let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_str()).collect();
+        let severity = if roles.iter().any(|role| POWERFUL_ROLES.contains(role)) {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let service_id = inventory.service_id(core);
+        let subject = match service_id {
+            Some(service_id) => EntityRef::service_id(service_id),
+            None => EntityRef {
+                kind: EntityKind::ServiceId,
+                id: core.to_owned(),
+                name: None,
+                origin: policy.origin.clone(),
+            },
+        };
+        let name = match service_id.and_then(|service_id| service_id.name.as_deref()) {
+            Some(name) => format!("`{name}` ({core})"),
+            None => format!("`{core}`"),
+        };
+        let roles = if roles.is_empty() {
+            "no roles".to_owned()
+        } else {
+            roles.join(", ")
+        };
+        let origin = policy
+            .resource_origin
+            .clone()
+            .unwrap_or_else(|| policy.origin.clone());
+        let mut finding = context
+            .finding(subject, origin, "not scoped to a service")
+            .severity(severity)
+            .message(format!(
+                "service ID {name} holds {roles} on {scope} through policy `{}`",
+                policy.id
+            ))
+            .related(
+                EntityRef::policy(policy),
+                policy
+                    .roles_origin
+                    .clone()
+                    .unwrap_or_else(|| policy.origin.clone()),
+                format!("grants {roles}"),
+            )
+            .remediation(
+                context
+                    .meta
+                    .fix_with(&[("SERVICE_ID", core), ("POLICY_ID", &policy.id)]),
+            );
+        if let Some(service_id) = service_id {
+            finding = finding.related(
+                EntityRef::service_id(service_id),
+                service_id.origin.clone(),
+                "the service ID",
+            );
+        }
+        finding.push(out);
+    }
+}

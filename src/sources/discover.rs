@@ -1,0 +1,119 @@
+//! Input discovery: named files are read whatever their extension; directories are walked
+//! for `.json`, `.yml` and `.yaml` files, in sorted order so runs are deterministic.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use walkdir::WalkDir;
+
+use super::error::{LoadError, LoadErrorKind};
+
+/// One file to load.
+#[derive(Debug, Clone)]
+pub(super) struct Input {
+    pub path: PathBuf,
+    /// The path as the user gave it, or as the walk found it below a given directory.
+    pub name: String,
+    /// Named on the command line (an unrecognised shape is then an error, not a skip).
+    pub explicit: bool,
+}
+
+/// Builds the `--exclude` matcher; a bad glob is a usage error.
+pub(super) fn exclude_set(globs: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let glob = Glob::new(glob).map_err(|error| format!("invalid --exclude glob: {error}"))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|error| format!("invalid --exclude glob: {error}"))
+}
+
+fn is_excluded(exclude: &GlobSet, path: &Path, root: &Path) -> bool {
+    if exclude.is_empty() {
+        return false;
+    }
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    exclude.is_match(path)
+        || exclude.is_match(relative)
+        || path.file_name().is_some_and(|name| exclude.is_match(name))
+}
+
+fn has_input_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            matches!(
+                extension.to_ascii_lowercase().as_str(),
+                "json" | "yml" | "yaml"
+            )
+        })
+}
+
+/// Expands the given paths into inputs; problems (a missing path, a symlink loop, an
+/// unreadable directory) become load errors and the walk goes on.
+pub(super) fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec<LoadError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        let name = root.display().to_string();
+        let metadata = match std::fs::metadata(root) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                errors.push(LoadError::new(
+                    LoadErrorKind::Io,
+                    name,
+                    format!("cannot read path: {error}"),
+                ));
+                continue;
+            }
+        };
+        if !metadata.is_dir() {
+            inputs.push(Input {
+                path: root.clone(),
+                name,
+                explicit: true,
+            });
+            continue;
+        }
+        let walk = WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.depth() == 0 || !is_excluded(exclude, entry.path(), root));
+        for entry in walk {
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    if entry.file_type().is_file() && has_input_extension(path) {
+                        inputs.push(Input {
+                            path: path.to_path_buf(),
+                            name: path.display().to_string(),
+                            explicit: false,
+                        });
+                    }
+                }
+                Err(error) => {
+                    let file = error
+                        .path()
+                        .map_or_else(|| name.clone(), |path| path.display().to_string());
+                    let reason = if error.loop_ancestor().is_some() {
+                        "symbolic link loop: the link points at one of its own parent directories"
+                            .to_owned()
+                    } else {
+                        error
+                            .io_error()
+                            .map_or_else(|| error.to_string(), ToString::to_string)
+                    };
+                    errors.push(LoadError::new(
+                        LoadErrorKind::Io,
+                        file,
+                        format!("cannot read path: {reason}"),
+                    ));
+                }
+            }
+        }
+    }
+    (inputs, errors)
+}

@@ -1,0 +1,173 @@
+//! Every input becomes a named text document; entities point into it with `Origin`s.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use super::secrets;
+use super::span::{SpanIndex, line_column};
+use crate::model::{DocId, Pointer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+/// A point in a document, as outputs print it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineColumn {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+}
+
+/// One input document.
+#[derive(Debug)]
+pub struct Document {
+    /// The path as the user gave it (or as the walk found it under a given directory).
+    pub name: String,
+    pub path: PathBuf,
+    pub format: Format,
+    /// The text, without a leading byte-order mark. It may hold secrets: never print it;
+    /// use [`Document::display`].
+    text: Arc<str>,
+    parsed: bool,
+    index: OnceLock<SpanIndex>,
+    display: OnceLock<Display>,
+}
+
+/// The masked text shown in snippets, and its own span index.
+#[derive(Debug)]
+pub struct Display {
+    pub text: Arc<str>,
+    pub index: SpanIndex,
+}
+
+impl Document {
+    /// `parsed` says whether the text is valid JSON/YAML; an invalid text is masked line
+    /// by line, since it has no pointers.
+    pub fn new(name: String, path: PathBuf, format: Format, text: Arc<str>, parsed: bool) -> Self {
+        Self {
+            name,
+            path,
+            format,
+            text,
+            parsed,
+            index: OnceLock::new(),
+            display: OnceLock::new(),
+        }
+    }
+
+    /// The original text. Holds secrets: for parsing and span tests only.
+    pub fn raw_text(&self) -> &str {
+        &self.text
+    }
+
+    /// The span index of the original text, built on first use.
+    pub fn index(&self) -> &SpanIndex {
+        self.index
+            .get_or_init(|| SpanIndex::build(&self.text, self.format))
+    }
+
+    /// Line and column of the value at `pointer` (or its nearest ancestor) in the user's file.
+    pub fn locate(&self, pointer: &Pointer) -> Option<LineColumn> {
+        let spot = self.index().find(pointer)?;
+        Some(self.line_column(spot.value.start))
+    }
+
+    /// Line and column of a byte offset of the original text.
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let (line, column) = line_column(&self.text, offset);
+        LineColumn { line, column }
+    }
+
+    /// The masked text and its index, built on first use.
+    pub fn display(&self) -> &Display {
+        self.display.get_or_init(|| {
+            let masked = if self.parsed {
+                secrets::mask_parsed(&self.text, self.index())
+            } else {
+                secrets::mask_unparsed(&self.text)
+            };
+            let index = if self.parsed {
+                SpanIndex::build(&masked, self.format)
+            } else {
+                SpanIndex::default()
+            };
+            Display {
+                text: Arc::from(masked),
+                index,
+            }
+        })
+    }
+
+    /// The byte range in the masked text to label for `pointer` (or its nearest ancestor).
+    ///
+    /// A scalar is labelled whole. An object or array would span many lines, so it is
+    /// labelled by its key when it has one, else by its `name` or `id` member, else by its
+    /// first line.
+    pub fn display_span(&self, pointer: &Pointer) -> Option<Range<usize>> {
+        let index = &self.display().index;
+        let spot = index.find(pointer)?;
+        if !spot.composite {
+            return Some(spot.value.clone());
+        }
+        if let Some(key) = &spot.key {
+            return Some(key.clone());
+        }
+        for member in ["name", "id", "address"] {
+            if let Some(child) = index.get(&pointer.key(member))
+                && let Some(key) = &child.key
+            {
+                return Some(key.start..child.value.end);
+            }
+        }
+        let text = &self.display().text;
+        let start = spot.value.start;
+        let line_end = text[start..spot.value.end]
+            .find('\n')
+            .map_or(spot.value.end, |at| start + at);
+        Some(start..line_end)
+    }
+}
+
+/// All documents of one run, addressed by `DocId`.
+#[derive(Debug, Default)]
+pub struct Documents {
+    documents: Vec<Document>,
+}
+
+impl Documents {
+    pub fn add(&mut self, document: Document) -> DocId {
+        let id = DocId(u32::try_from(self.documents.len()).unwrap_or(u32::MAX));
+        self.documents.push(document);
+        id
+    }
+
+    pub fn get(&self, id: DocId) -> Option<&Document> {
+        self.documents.get(id.0 as usize)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (DocId, &Document)> {
+        self.documents
+            .iter()
+            .enumerate()
+            .map(|(at, document)| (DocId(at as u32), document))
+    }
+
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+
+    /// The name (path as given) of a document.
+    pub fn name(&self, id: DocId) -> &str {
+        self.get(id)
+            .map_or("<unknown>", |document| document.name.as_str())
+    }
+}

@@ -1,0 +1,111 @@
+//! Load errors: a file that could not be read, parsed or understood.
+
+use super::document::LineColumn;
+use crate::model::{DocId, Pointer};
+
+/// What went wrong, for grouping and for the JSON output's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadErrorKind {
+    /// The path could not be read (missing, unreadable, a symlink loop).
+    Io,
+    /// The bytes are not UTF-8.
+    Encoding,
+    /// The file is empty or only whitespace.
+    Empty,
+    /// Malformed JSON or YAML.
+    Syntax,
+    /// Well-formed, but not a shape iamlint reads.
+    Shape,
+    /// A recognised shape whose item has a wrong type or misses a required field.
+    Item,
+}
+
+/// One input problem. It names the file and, where known, the line, column and pointer.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub kind: LoadErrorKind,
+    /// The path as given.
+    pub file: String,
+    /// The document, when the text could be read (for a snippet).
+    pub document: Option<DocId>,
+    pub at: Option<LineColumn>,
+    pub pointer: Option<Pointer>,
+    /// Lower case, no trailing period, says what was expected.
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl LoadError {
+    pub fn new(kind: LoadErrorKind, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            file: file.into(),
+            document: None,
+            at: None,
+            pointer: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    #[must_use]
+    pub fn in_document(mut self, document: DocId) -> Self {
+        self.document = Some(document);
+        self
+    }
+
+    #[must_use]
+    pub fn at(mut self, at: LineColumn) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    #[must_use]
+    pub fn pointer(mut self, pointer: Pointer) -> Self {
+        self.pointer = Some(pointer);
+        self
+    }
+
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Removes the quoted input value serde puts in type errors (`invalid type: string "..."`):
+/// the value might be a secret.
+pub fn sanitize_serde_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" \"") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        match after.find("\", ").or_else(|| after.rfind('"')) {
+            Some(end) => rest = &after[end + 1..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize_serde_message;
+
+    #[test]
+    fn drops_quoted_values_from_serde_messages() {
+        assert_eq!(
+            sanitize_serde_message("invalid type: string \"SECRET\", expected a boolean"),
+            "invalid type: string, expected a boolean"
+        );
+        assert_eq!(
+            sanitize_serde_message("missing field `id`"),
+            "missing field `id`"
+        );
+    }
+}

@@ -1,0 +1,85 @@
+//! IAM Identity service IDs and API keys.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{ItemResult, Sink, present, typed};
+use crate::model::{ApiKey, Pointer, ServiceId, service_id_core};
+
+#[derive(Deserialize)]
+struct ServiceIdDto {
+    id: Option<String>,
+    iam_id: Option<String>,
+    crn: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    locked: Option<bool>,
+    created_at: Option<String>,
+    unique_instance_crns: Option<Vec<String>>,
+}
+
+pub(super) fn service_id(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
+    let dto: ServiceIdDto = typed(item, pointer)?;
+    // Any spelling gives the core; the others are derived from it.
+    let core = [&dto.id, &dto.iam_id, &dto.crn]
+        .into_iter()
+        .flatten()
+        .find_map(|spelling| service_id_core(spelling))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            (
+                pointer.key("id"),
+                "expected a service ID `id` of the form `ServiceId-<uuid>`".to_owned(),
+            )
+        })?;
+    let origin = sink.origin(pointer);
+    sink.builder.add_service_id(ServiceId {
+        iam_id: present(dto.iam_id).unwrap_or_else(|| format!("iam-{core}")),
+        id: core,
+        crn: present(dto.crn),
+        name: present(dto.name),
+        description: present(dto.description),
+        locked: dto.locked,
+        created_at: present(dto.created_at),
+        unique_instance_crns: dto.unique_instance_crns.unwrap_or_default(),
+        origin,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct ApiKeyDto {
+    id: Option<String>,
+    name: Option<String>,
+    iam_id: Option<String>,
+    crn: Option<String>,
+    created_at: Option<String>,
+    expires_at: Option<String>,
+    action_when_leaked: Option<String>,
+    locked: Option<bool>,
+    disabled: Option<bool>,
+}
+
+pub(super) fn api_key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
+    let dto: ApiKeyDto = typed(item, pointer)?;
+    let id = present(dto.id).ok_or_else(|| {
+        (
+            pointer.clone(),
+            "expected an API key with an `id`".to_owned(),
+        )
+    })?;
+    let origin = sink.origin(pointer);
+    sink.builder.add_api_key(ApiKey {
+        id,
+        name: present(dto.name),
+        iam_id: present(dto.iam_id),
+        crn: present(dto.crn),
+        created_at: present(dto.created_at),
+        expires_at: present(dto.expires_at),
+        action_when_leaked: present(dto.action_when_leaked),
+        locked: dto.locked,
+        disabled: dto.disabled,
+        origin,
+    });
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Loaders for the API and CLI export shapes (Resource Controller, IAM Identity, IAM Policy
+//! Management), from JSON or YAML alike: both arrive here as a `serde_json::Value`.
+
+mod identity;
+mod policy;
+mod resource_controller;
+pub mod shape;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::{DocId, InventoryBuilder, Origin, Pointer};
+use shape::{ItemKind, ListKind, Shape};
+
+/// Receives the entities of one document, and the problems with its items.
+pub struct Sink<'a> {
+    pub builder: &'a mut InventoryBuilder,
+    pub document: DocId,
+    /// Item-level problems: where, and what was expected.
+    pub errors: Vec<(Pointer, String)>,
+}
+
+impl Sink<'_> {
+    fn origin(&self, pointer: &Pointer) -> Origin {
+        Origin::new(self.document, pointer.clone())
+    }
+}
+
+/// Whether a document was one of the shapes iamlint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recognition {
+    Recognised,
+    Unrecognised,
+}
+
+/// Adds every entity of `value` to the sink.
+pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
+    let root = Pointer::root();
+    match shape::detect(value) {
+        Shape::Lists(lists) => {
+            for (kind, items) in lists {
+                let pointer = root.key(kind.member());
+                match kind {
+                    ListKind::Resources => ingest_list(items, &pointer, sink, |item| {
+                        match item.as_object().and_then(shape::classify) {
+                            Some(ItemKind::Key) => ItemKind::Key,
+                            _ => ItemKind::Instance,
+                        }
+                    }),
+                    ListKind::ServiceIds => {
+                        sink.builder.collections().service_ids = true;
+                        ingest_list(items, &pointer, sink, |_| ItemKind::ServiceId);
+                    }
+                    ListKind::ApiKeys => {
+                        sink.builder.collections().api_keys = true;
+                        ingest_list(items, &pointer, sink, |_| ItemKind::ApiKey);
+                    }
+                    ListKind::Policies => {
+                        sink.builder.collections().policies = true;
+                        ingest_list(items, &pointer, sink, |item| {
+                            match item.as_object().and_then(shape::classify) {
+                                Some(ItemKind::PolicyV2) => ItemKind::PolicyV2,
+                                _ => ItemKind::PolicyV1,
+                            }
+                        });
+                    }
+                }
+            }
+        }
+        Shape::CliArray(items) => {
+            for (at, item) in items.iter().enumerate() {
+                let pointer = root.index(at);
+                match item.as_object().and_then(shape::classify) {
+                    Some(kind) => ingest_item(kind, item, &pointer, sink),
+                    None => sink.errors.push((
+                        pointer,
+                        "expected a resource instance, resource key, service ID, API key or \
+                         policy object in this array"
+                            .to_owned(),
+                    )),
+                }
+            }
+        }
+        Shape::Single(kind) => ingest_item(kind, value, &root, sink),
+        Shape::Unrecognised => return Recognition::Unrecognised,
+    }
+    Recognition::Recognised
+}
+
+fn ingest_list(
+    items: &[Value],
+    pointer: &Pointer,
+    sink: &mut Sink<'_>,
+    kind_of: impl Fn(&Value) -> ItemKind,
+) {
+    for (at, item) in items.iter().enumerate() {
+        ingest_item(kind_of(item), item, &pointer.index(at), sink);
+    }
+}
+
+fn ingest_item(kind: ItemKind, item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) {
+    let collections = sink.builder.collections();
+    match kind {
+        ItemKind::Instance => collections.instances = true,
+        ItemKind::Key => collections.keys = true,
+        ItemKind::ServiceId => collections.service_ids = true,
+        ItemKind::ApiKey => collections.api_keys = true,
+        ItemKind::PolicyV1 | ItemKind::PolicyV2 => collections.policies = true,
+    }
+    let result = match kind {
+        ItemKind::Instance => resource_controller::instance(item, pointer, sink),
+        ItemKind::Key => resource_controller::key(item, pointer, sink),
+        ItemKind::ServiceId => identity::service_id(item, pointer, sink),
+        ItemKind::ApiKey => identity::api_key(item, pointer, sink),
+        ItemKind::PolicyV1 => policy::v1(item, pointer, sink),
+        ItemKind::PolicyV2 => policy::v2(item, pointer, sink),
+    };
+    if let Err(problem) = result {
+        sink.errors.push(problem);
+    }
+}
+
+/// A problem with one item: where it is and what was expected.
+type ItemResult = Result<(), (Pointer, String)>;
+
+/// Deserializes `value` into `T`; a failure names the exact member as a pointer.
+fn typed<'de, T: Deserialize<'de>>(
+    value: &'de Value,
+    pointer: &Pointer,
+) -> Result<T, (Pointer, String)> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let mut at = pointer.clone();
+        for segment in error.path().iter() {
+            at = match segment {
+                serde_path_to_error::Segment::Seq { index } => at.index(*index),
+                serde_path_to_error::Segment::Map { key } => at.key(key),
+                serde_path_to_error::Segment::Enum { variant } => at.key(variant),
+                serde_path_to_error::Segment::Unknown => break,
+            };
+        }
+        let message = super::error::sanitize_serde_message(&error.inner().to_string());
+        (at, format!("unexpected value: {message}"))
+    })
+}
+
+/// Treats `""` like a missing value, as IBM APIs use both for "absent".
+fn present(text: Option<String>) -> Option<String> {
+    text.filter(|text| !text.trim().is_empty())
+}

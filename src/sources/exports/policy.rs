@@ -1,0 +1,215 @@
+//! IAM Policy Management v1 and v2 policies, mapped into one `Policy` type.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{ItemResult, Sink, present, typed};
+use crate::model::{
+    AttributeValue, Operator, Pointer, Policy, PolicyPlaceholder, PolicyVersion, ResourceAttribute,
+    Role, Subject,
+};
+
+#[derive(Deserialize)]
+struct RoleRef {
+    role_id: String,
+}
+
+#[derive(Deserialize)]
+struct V1Attribute {
+    name: String,
+    operator: Option<String>,
+    #[serde(default)]
+    value: Value,
+}
+
+#[derive(Deserialize)]
+struct V1Block {
+    attributes: Option<Vec<V1Attribute>>,
+}
+
+#[derive(Deserialize)]
+struct V1Dto {
+    id: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    subjects: Option<Vec<V1Block>>,
+    roles: Option<Vec<RoleRef>>,
+    resources: Option<Vec<V1Block>>,
+    href: Option<String>,
+    state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct V2Attribute {
+    key: String,
+    operator: Option<String>,
+    #[serde(default)]
+    value: Value,
+}
+
+#[derive(Deserialize)]
+struct V2Block {
+    attributes: Option<Vec<V2Attribute>>,
+}
+
+#[derive(Deserialize)]
+struct V2Grant {
+    roles: Option<Vec<RoleRef>>,
+}
+
+#[derive(Deserialize)]
+struct V2Control {
+    grant: Option<V2Grant>,
+}
+
+#[derive(Deserialize)]
+struct V2Dto {
+    id: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    subject: Option<V2Block>,
+    resource: Option<V2Block>,
+    control: Option<V2Control>,
+    rule: Option<Value>,
+    state: Option<String>,
+}
+
+const PLACEHOLDER_ROLE: &str = ":role:UnsupportedVersion";
+
+pub(super) fn v1(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
+    let dto: V1Dto = typed(item, pointer)?;
+    let roles: Vec<RoleRef> = dto.roles.unwrap_or_default();
+    let origin = sink.origin(pointer);
+    // `/v1/policies` lists a placeholder for every v2 policy; its subject and role are fake.
+    let placeholder = roles
+        .iter()
+        .any(|role| role.role_id.ends_with(PLACEHOLDER_ROLE))
+        || dto
+            .href
+            .as_deref()
+            .is_some_and(|href| href.contains("/v2/policies/"));
+    if placeholder {
+        sink.builder.add_placeholder(PolicyPlaceholder {
+            id: dto.id,
+            href: present(dto.href),
+            origin,
+        });
+        return Ok(());
+    }
+    let subject_attributes = dto
+        .subjects
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|block| block.attributes.unwrap_or_default())
+        .map(|attribute| (attribute.name, attribute.value));
+    let resource = dto
+        .resources
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .and_then(|block| block.attributes)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|attribute| ResourceAttribute {
+            name: attribute.name,
+            operator: Operator::parse(attribute.operator.as_deref()),
+            value: attribute_value(attribute.value),
+        })
+        .collect();
+    sink.builder.add_policy(Policy {
+        id: dto.id,
+        version: PolicyVersion::V1,
+        kind: present(dto.kind),
+        subject: subject_of(subject_attributes),
+        roles: roles
+            .iter()
+            .map(|role| Role::parse(&role.role_id))
+            .collect(),
+        resource,
+        has_conditions: false,
+        state: present(dto.state),
+        subject_origin: Some(origin.key("subjects")),
+        roles_origin: Some(origin.key("roles")),
+        resource_origin: Some(origin.key("resources")),
+        origin,
+    });
+    Ok(())
+}
+
+pub(super) fn v2(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
+    let dto: V2Dto = typed(item, pointer)?;
+    let origin = sink.origin(pointer);
+    let subject_attributes = dto
+        .subject
+        .and_then(|block| block.attributes)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|attribute| (attribute.key, attribute.value));
+    let resource = dto
+        .resource
+        .and_then(|block| block.attributes)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|attribute| ResourceAttribute {
+            name: attribute.key,
+            operator: Operator::parse(attribute.operator.as_deref()),
+            value: attribute_value(attribute.value),
+        })
+        .collect();
+    let roles = dto
+        .control
+        .and_then(|control| control.grant)
+        .and_then(|grant| grant.roles)
+        .unwrap_or_default();
+    sink.builder.add_policy(Policy {
+        id: dto.id,
+        version: PolicyVersion::V2,
+        kind: present(dto.kind),
+        subject: subject_of(subject_attributes),
+        roles: roles
+            .iter()
+            .map(|role| Role::parse(&role.role_id))
+            .collect(),
+        resource,
+        has_conditions: dto.rule.is_some_and(|rule| !rule.is_null()),
+        state: present(dto.state),
+        subject_origin: Some(origin.key("subject")),
+        roles_origin: Some(origin.key("control").key("grant").key("roles")),
+        resource_origin: Some(origin.key("resource")),
+        origin,
+    });
+    Ok(())
+}
+
+fn subject_of(attributes: impl Iterator<Item = (String, Value)>) -> Subject {
+    let mut fallback = Subject::Missing;
+    for (name, value) in attributes {
+        let Some(value) = value.as_str() else {
+            continue;
+        };
+        match name.as_str() {
+            "iam_id" => return Subject::from_iam_id(value),
+            "access_group_id" => return Subject::AccessGroup(value.to_owned()),
+            _ => fallback = Subject::Other(format!("{name}={value}")),
+        }
+    }
+    fallback
+}
+
+fn attribute_value(value: Value) -> AttributeValue {
+    match value {
+        Value::String(text) => AttributeValue::String(text),
+        Value::Bool(flag) => AttributeValue::Bool(flag),
+        Value::Array(items) => AttributeValue::List(
+            items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                })
+                .collect(),
+        ),
+        Value::Null => AttributeValue::String(String::new()),
+        other => AttributeValue::String(other.to_string()),
+    }
+}

@@ -1,0 +1,127 @@
+//! Resource Controller v2 instances and keys (API lists, CLI arrays, single objects).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{ItemResult, Sink, present, typed};
+use crate::model::{
+    Credentials, Pointer, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials,
+};
+
+#[derive(Deserialize)]
+struct InstanceDto {
+    id: Option<String>,
+    crn: Option<String>,
+    guid: Option<String>,
+    name: Option<String>,
+    account_id: Option<String>,
+    resource_group_id: Option<String>,
+    state: Option<String>,
+}
+
+pub(super) fn instance(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
+    let dto: InstanceDto = typed(item, pointer)?;
+    let crn = present(dto.crn)
+        .or_else(|| present(dto.id.clone()))
+        .ok_or_else(|| {
+            (
+                pointer.clone(),
+                "expected a resource instance with `crn` or `id`".to_owned(),
+            )
+        })?;
+    let guid = present(dto.guid)
+        .or_else(|| crate::model::Crn::parse(&crn).map(|parsed| parsed.service_instance.to_owned()))
+        .filter(|guid| !guid.is_empty())
+        .ok_or_else(|| {
+            (
+                pointer.clone(),
+                "expected a resource instance with a `guid` or an instance CRN".to_owned(),
+            )
+        })?;
+    let origin = sink.origin(pointer);
+    sink.builder.add_instance(ResourceInstance {
+        crn,
+        guid,
+        name: present(dto.name),
+        account_id: present(dto.account_id),
+        resource_group_id: present(dto.resource_group_id),
+        state: present(dto.state),
+        origin,
+    });
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct KeyDto {
+    id: Option<String>,
+    crn: Option<String>,
+    guid: Option<String>,
+    name: Option<String>,
+    source_crn: Option<String>,
+    state: Option<String>,
+    created_at: Option<String>,
+    created_by: Option<String>,
+    credentials: Option<Value>,
+}
+
+pub(super) fn key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
+    let dto: KeyDto = typed(item, pointer)?;
+    let crn = present(dto.crn)
+        .or_else(|| present(dto.id))
+        .or_else(|| present(dto.guid.clone()))
+        .ok_or_else(|| {
+            (
+                pointer.clone(),
+                "expected a resource key with `crn`, `id` or `guid`".to_owned(),
+            )
+        })?;
+    let credentials_pointer = pointer.key("credentials");
+    let credentials = match &dto.credentials {
+        None | Some(Value::Null) => Credentials::Absent,
+        Some(Value::Object(members)) if members.contains_key("REDACTED") => Credentials::Redacted,
+        Some(Value::Object(members)) => {
+            let text = |name: &str| {
+                members
+                    .get(name)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .filter(|value| !value.is_empty())
+            };
+            Credentials::Visible(VisibleCredentials {
+                iam_serviceid_crn: text("iam_serviceid_crn"),
+                iam_role_crn: text("iam_role_crn"),
+                iam_apikey_name: text("iam_apikey_name"),
+                iam_apikey_description: text("iam_apikey_description"),
+                service_key: members
+                    .get("service_key")
+                    .and_then(Value::as_str)
+                    .map(SecretDigest::of),
+                has_apikey: members.contains_key("apikey"),
+            })
+        }
+        Some(_) => {
+            return Err((
+                credentials_pointer,
+                "expected `credentials` to be an object".to_owned(),
+            ));
+        }
+    };
+    let has_serviceid = matches!(&credentials, Credentials::Visible(visible) if visible.iam_serviceid_crn.is_some());
+    let source_crn = present(dto.source_crn);
+    let origin = sink.origin(pointer);
+    sink.builder.add_key(ResourceKey {
+        crn,
+        guid: present(dto.guid),
+        name: present(dto.name),
+        source_origin: source_crn.is_some().then(|| origin.key("source_crn")),
+        source_crn,
+        state: present(dto.state),
+        created_at: present(dto.created_at),
+        created_by: present(dto.created_by),
+        credentials_origin: dto.credentials.is_some().then(|| origin.key("credentials")),
+        serviceid_origin: has_serviceid.then(|| origin.key("credentials").key("iam_serviceid_crn")),
+        credentials,
+        origin,
+    });
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! Shape detection: which IBM document a parsed value is, decided by its content.
+
+use serde_json::{Map, Value};
+
+/// The kind of one object: an item of a list, a CLI array element, or a whole document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Instance,
+    Key,
+    ServiceId,
+    ApiKey,
+    PolicyV1,
+    PolicyV2,
+}
+
+/// The list members iamlint reads from an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// Resource Controller v2 `{rows_count, next_url, resources: [...]}`.
+    Resources,
+    /// IAM Identity `{serviceids: [...]}`.
+    ServiceIds,
+    /// IAM Identity `{apikeys: [...]}`.
+    ApiKeys,
+    /// IAM Policy Management v1 or v2 `{policies: [...]}`.
+    Policies,
+}
+
+impl ListKind {
+    pub fn member(self) -> &'static str {
+        match self {
+            Self::Resources => "resources",
+            Self::ServiceIds => "serviceids",
+            Self::ApiKeys => "apikeys",
+            Self::Policies => "policies",
+        }
+    }
+}
+
+/// The shapes a document can have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape<'a> {
+    /// An API list response; or several list members in one object (a bundle of one
+    /// account's exports, iamlint's own convenience shape).
+    Lists(Vec<(ListKind, &'a [Value])>),
+    /// `ibmcloud ... --output json`: a top-level array.
+    CliArray(&'a [Value]),
+    /// One object of a known kind.
+    Single(ItemKind),
+    Unrecognised,
+}
+
+/// What was tried, for the error on an explicitly named file of an unknown shape.
+pub const SHAPES_TRIED: &str = "a Resource Controller list {\"resources\": [...]}, an IAM Identity \
+list {\"serviceids\": [...]} or {\"apikeys\": [...]}, an IAM policy list {\"policies\": [...]}, \
+an `ibmcloud ... --output json` array, or a single resource instance, resource key, service ID, \
+API key or policy object";
+
+pub fn detect(value: &Value) -> Shape<'_> {
+    match value {
+        Value::Array(items) => Shape::CliArray(items),
+        Value::Object(object) => detect_object(object),
+        _ => Shape::Unrecognised,
+    }
+}
+
+fn first_kind(items: &[Value]) -> Option<ItemKind> {
+    items.first()?.as_object().and_then(classify)
+}
+
+fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
+    let mut lists = Vec::new();
+    for kind in [
+        ListKind::Resources,
+        ListKind::ServiceIds,
+        ListKind::ApiKeys,
+        ListKind::Policies,
+    ] {
+        let Some(Value::Array(items)) = object.get(kind.member()) else {
+            continue;
+        };
+        // `resources` and `policies` are common words (a Terraform state has `resources`):
+        // require the API wrapper or items of the right kind.
+        let accepted = match kind {
+            ListKind::Resources => {
+                object.contains_key("rows_count")
+                    || object.contains_key("next_url")
+                    || matches!(first_kind(items), Some(ItemKind::Instance | ItemKind::Key))
+            }
+            ListKind::Policies => {
+                items.is_empty()
+                    || matches!(
+                        first_kind(items),
+                        Some(ItemKind::PolicyV1 | ItemKind::PolicyV2)
+                    )
+            }
+            ListKind::ServiceIds | ListKind::ApiKeys => true,
+        };
+        if accepted {
+            lists.push((kind, items.as_slice()));
+        }
+    }
+    if !lists.is_empty() {
+        return Shape::Lists(lists);
+    }
+    classify(object).map_or(Shape::Unrecognised, Shape::Single)
+}
+
+fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+/// Classifies one object by the members only that kind has.
+pub fn classify(object: &Map<String, Value>) -> Option<ItemKind> {
+    let id = text(object, "id").unwrap_or("");
+    let crn = text(object, "crn").or(Some(id)).unwrap_or("");
+    if object.contains_key("source_crn") || crn.contains(":resource-key:") {
+        return Some(ItemKind::Key);
+    }
+    if object.contains_key("subjects") && object.contains_key("roles") {
+        return Some(ItemKind::PolicyV1);
+    }
+    if object.contains_key("control")
+        || (object.contains_key("subject") && object.contains_key("resource"))
+    {
+        return Some(ItemKind::PolicyV2);
+    }
+    if id.starts_with("ServiceId-") || object.contains_key("unique_instance_crns") {
+        return Some(ItemKind::ServiceId);
+    }
+    if id.starts_with("ApiKey-") || object.contains_key("action_when_leaked") {
+        return Some(ItemKind::ApiKey);
+    }
+    let instance_like = object.contains_key("guid")
+        || object.contains_key("resource_plan_id")
+        || text(object, "type") == Some("service_instance");
+    if crn.starts_with("crn:v1:") && instance_like {
+        return Some(ItemKind::Instance);
+    }
+    None
+}

@@ -1,0 +1,170 @@
+//! Everything that turns paths into documents and the typed inventory: discovery, format
+//! detection, the loaders of each IBM shape, and the span indexes used when rendering.
+//!
+//! Loading never stops at the first bad file: every problem becomes a [`LoadError`] and the
+//! other files are still loaded.
+
+mod discover;
+pub mod document;
+pub mod error;
+pub mod exports;
+mod parse;
+pub mod secrets;
+pub mod span;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use document::{Document, Documents, Format, LineColumn};
+pub use error::{LoadError, LoadErrorKind};
+
+use crate::model::{Inventory, InventoryBuilder};
+use discover::Input;
+use exports::{Recognition, Sink};
+
+/// Options of one load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Globs of paths to leave out of directory walks.
+    pub exclude: Vec<String>,
+}
+
+/// The result of loading every input.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Documents,
+    pub inventory: Inventory,
+    pub errors: Vec<LoadError>,
+    /// Walked files of a well-formed but unrecognised shape (a `package.json`, say).
+    pub skipped: Vec<String>,
+    /// Files that were read (recognised, skipped or broken).
+    pub files: usize,
+}
+
+/// Loads every path; `Err` only for a usage problem (an invalid `--exclude` glob).
+pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> {
+    let exclude = discover::exclude_set(&options.exclude)?;
+    let (inputs, errors) = discover::discover(paths, &exclude);
+    let mut loaded = Loaded {
+        errors,
+        ..Loaded::default()
+    };
+    let mut builder = InventoryBuilder::default();
+    for input in &inputs {
+        load_one(input, &mut loaded, &mut builder);
+    }
+    loaded.inventory = builder.finish();
+    Ok(loaded)
+}
+
+fn load_one(input: &Input, loaded: &mut Loaded, builder: &mut InventoryBuilder) {
+    let bytes = match std::fs::read(&input.path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            loaded.errors.push(LoadError::new(
+                LoadErrorKind::Io,
+                &input.name,
+                format!("cannot read file: {error}"),
+            ));
+            return;
+        }
+    };
+    loaded.files += 1;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let yaml_extension = input
+        .path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| matches!(extension.to_ascii_lowercase().as_str(), "yml" | "yaml"));
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(bytes).into_owned());
+            let valid = error.valid_up_to();
+            let document = Document::new(
+                input.name.clone(),
+                input.path.clone(),
+                parse::sniff(&lossy),
+                lossy,
+                false,
+            );
+            let at = document.line_column(valid);
+            let id = loaded.documents.add(document);
+            loaded.errors.push(
+                LoadError::new(
+                    LoadErrorKind::Encoding,
+                    &input.name,
+                    format!("invalid UTF-8 at byte {valid}: expected a UTF-8 JSON or YAML text"),
+                )
+                .in_document(id)
+                .at(at),
+            );
+            return;
+        }
+    };
+    if text.trim().is_empty() {
+        loaded.errors.push(LoadError::new(
+            LoadErrorKind::Empty,
+            &input.name,
+            "file is empty: expected a JSON or YAML document",
+        ));
+        return;
+    }
+    let text: Arc<str> = Arc::from(text);
+    let (value, format) = match parse::parse(&text, yaml_extension) {
+        Ok(parsed) => parsed,
+        Err(syntax) => {
+            let document = Document::new(
+                input.name.clone(),
+                input.path.clone(),
+                syntax.format,
+                text,
+                false,
+            );
+            let id = loaded.documents.add(document);
+            loaded.errors.push(
+                LoadError::new(LoadErrorKind::Syntax, &input.name, syntax.message)
+                    .in_document(id)
+                    .at(LineColumn {
+                        line: syntax.line,
+                        column: syntax.column,
+                    }),
+            );
+            return;
+        }
+    };
+    let document = Document::new(input.name.clone(), input.path.clone(), format, text, true);
+    let id = loaded.documents.add(document);
+    let mut sink = Sink {
+        builder,
+        document: id,
+        errors: Vec::new(),
+    };
+    match exports::ingest(&value, &mut sink) {
+        Recognition::Recognised => {}
+        Recognition::Unrecognised if input.explicit => {
+            loaded.errors.push(
+                LoadError::new(
+                    LoadErrorKind::Shape,
+                    &input.name,
+                    "unrecognised document shape",
+                )
+                .in_document(id)
+                .help(format!("expected {}", exports::shape::SHAPES_TRIED)),
+            );
+        }
+        Recognition::Unrecognised => loaded.skipped.push(input.name.clone()),
+    }
+    let problems = sink.errors;
+    if let Some(document) = loaded.documents.get(id) {
+        for (pointer, message) in problems {
+            let mut error = LoadError::new(LoadErrorKind::Item, &input.name, message)
+                .in_document(id)
+                .pointer(pointer.clone());
+            if let Some(at) = document.locate(&pointer) {
+                error = error.at(at);
+            }
+            loaded.errors.push(error);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Which values are secrets, and the masked text shown instead of a document that holds them.
+//!
+//! Secrets never enter the model (keys keep only a digest of `service_key`), so the only way
+//! one could reach an output is a source snippet. Every snippet is cut from the masked text
+//! built here.
+
+use super::span::SpanIndex;
+use crate::model::Pointer;
+
+/// What every secret is replaced with.
+pub const REDACTED: &str = "<redacted>";
+
+/// Members of resource-key `credentials` that are not secret (they name the IAM link).
+const PUBLIC_CREDENTIAL_MEMBERS: &[&str] = &[
+    "iam_apikey_description",
+    "iam_apikey_name",
+    "iam_role_crn",
+    "iam_serviceid_crn",
+    "iam_apikey_id",
+    "REDACTED",
+];
+
+/// Whether a member name holds a secret wherever it appears.
+pub fn is_secret_name(name: &str) -> bool {
+    if PUBLIC_CREDENTIAL_MEMBERS.contains(&name) {
+        return false;
+    }
+    let name = name.to_ascii_lowercase();
+    const EXACT: &[&str] = &[
+        "service_key",
+        "ingestion_key",
+        "credentials_json",
+        "access_key_id",
+        "authorization",
+        "passwd",
+    ];
+    const PARTS: &[&str] = &[
+        "apikey",
+        "api_key",
+        "password",
+        "secret",
+        "token",
+        "private_key",
+    ];
+    EXACT.contains(&name.as_str()) || PARTS.iter().any(|part| name.contains(part))
+}
+
+/// Whether the value at `pointer` is a secret: a secret name anywhere, or any member of a
+/// `credentials` object other than the public IAM members.
+pub fn is_secret_pointer(pointer: &Pointer) -> bool {
+    let tokens: Vec<String> = pointer.tokens().collect();
+    let Some(last) = tokens.last() else {
+        return false;
+    };
+    if is_secret_name(last) {
+        return true;
+    }
+    let in_credentials = tokens[..tokens.len() - 1]
+        .iter()
+        .any(|token| token == "credentials");
+    in_credentials
+        && !tokens
+            .iter()
+            .skip_while(|token| *token != "credentials")
+            .nth(1)
+            .is_some_and(|member| PUBLIC_CREDENTIAL_MEMBERS.contains(&member.as_str()))
+}
+
+/// The text with every secret leaf value replaced by `"<redacted>"`, keeping line breaks so
+/// that line numbers stay those of the user's file.
+pub fn mask_parsed(text: &str, index: &SpanIndex) -> String {
+    let parents: std::collections::HashSet<Pointer> = index
+        .iter()
+        .filter_map(|(pointer, _)| pointer.parent())
+        .collect();
+    let mut ranges: Vec<std::ops::Range<usize>> = index
+        .iter()
+        .filter(|(pointer, _)| !parents.contains(*pointer) && is_secret_pointer(pointer))
+        .map(|(_, spot)| spot.value.clone())
+        .filter(|range| {
+            let value = &text[range.clone()];
+            !(value.starts_with('{') || value.starts_with('[') || value == "null")
+        })
+        .collect();
+    ranges.sort_by_key(|range| range.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for range in ranges {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&text[at..range.start]);
+        out.push('"');
+        out.push_str(REDACTED);
+        out.push('"');
+        let breaks = text[range.clone()].matches('\n').count();
+        out.extend(std::iter::repeat_n('\n', breaks));
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Line-based masking for a text that does not parse: any `name: value` whose name is a
+/// secret name has its value replaced, up to the end of the line.
+pub fn mask_unparsed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        out.push_str(&mask_line(line));
+    }
+    out
+}
+
+fn mask_line(line: &str) -> String {
+    let mut search_from = 0;
+    while let Some(colon) = line[search_from..].find(':').map(|at| at + search_from) {
+        let name = line[..colon]
+            .trim_end()
+            .trim_end_matches(['"', '\''])
+            .rsplit(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-'))
+            .next()
+            .unwrap_or("");
+        if !name.is_empty() && is_secret_name(name) {
+            let (body, ending) = match line.strip_suffix('\n') {
+                Some(body) => (body, "\n"),
+                None => (line, ""),
+            };
+            let (body, ending) = match body.strip_suffix('\r') {
+                Some(body) => (body, "\r\n"),
+                None => (body, ending),
+            };
+            let comma = if body.trim_end().ends_with(',') {
+                ","
+            } else {
+                ""
+            };
+            return format!("{} \"{REDACTED}\"{comma}{ending}", &body[..colon + 1]);
+        }
+        search_from = colon + 1;
+    }
+    line.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::document::Format;
+
+    #[test]
+    fn masks_named_secrets_and_credential_members_only() {
+        let text = r#"{"credentials": {"apikey": "CANARY1", "iam_role_crn": "crn:role", "port": 443, "uri": "CANARY2"}, "name": "k"}"#;
+        let index = SpanIndex::build(text, Format::Json);
+        let masked = mask_parsed(text, &index);
+        assert!(!masked.contains("CANARY"), "{masked}");
+        assert!(masked.contains("crn:role") && masked.contains("\"k\""));
+        serde_json::from_str::<serde_json::Value>(&masked).unwrap();
+    }
+
+    #[test]
+    fn masks_secret_lines_of_unparsable_text() {
+        let masked = mask_unparsed("{\n  \"apikey\": \"CANARY\",\n  \"name\": \"x\n");
+        assert!(!masked.contains("CANARY"));
+        assert_eq!(masked.lines().count(), 3);
+    }
+}

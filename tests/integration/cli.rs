@@ -1,0 +1,97 @@
+//! The binary: exit codes, formats, options.
+
+use crate::common;
+
+#[test]
+fn exit_codes() {
+    assert_eq!(
+        common::run(&["check", "fixtures/demo"]).code,
+        1,
+        "the demo has findings"
+    );
+    assert_eq!(
+        common::run(&["check", "--fail-on", "critical", "fixtures/demo"]).code,
+        0
+    );
+    assert_eq!(
+        common::run(&[
+            "check",
+            "fixtures/rules/key-cannot-evaluate/bad-redacted.json"
+        ])
+        .code,
+        0,
+        "info findings never fail"
+    );
+    assert_eq!(
+        common::run(&["check", "fixtures/invalid/truncated.json"]).code,
+        2
+    );
+    assert_eq!(common::run(&["check", "no/such/path"]).code, 2);
+    assert_eq!(
+        common::run(&["check", "--fail-on", "severe", "fixtures/demo"]).code,
+        2
+    );
+    assert_eq!(common::run(&["check"]).code, 2, "a path is required");
+    let empty = std::env::temp_dir().join(format!("iamlint-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = common::run(&["check", empty.to_str().unwrap()]);
+    assert_eq!(run.code, 3, "no input files found");
+    assert!(run.stderr.contains("no input files found"));
+    let _ = std::fs::remove_dir(&empty);
+}
+
+#[test]
+fn json_output_is_versioned_and_complete() {
+    let run = common::run(&["check", "--format", "json", "fixtures/demo"]);
+    let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(output["version"], 1);
+    assert_eq!(output["tool"]["name"], "iamlint");
+    let finding = &output["findings"][0];
+    for field in [
+        "rule",
+        "severity",
+        "status",
+        "message",
+        "resource",
+        "location",
+        "related",
+        "remediation",
+    ] {
+        assert!(finding.get(field).is_some(), "finding has no `{field}`");
+    }
+    assert!(finding["location"]["line"].as_u64().unwrap() >= 1);
+    assert!(
+        finding["location"]["pointer"]
+            .as_str()
+            .unwrap()
+            .starts_with('/')
+    );
+    assert_eq!(output["summary"]["files"], 7);
+    assert_eq!(output["summary"]["resources"]["resource_key"], 26);
+}
+
+#[test]
+fn exclude_leaves_paths_out_of_walks() {
+    let run = common::run(&[
+        "check",
+        "--format",
+        "json",
+        "--exclude",
+        "policies_*",
+        "fixtures/demo",
+    ]);
+    let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(output["summary"]["resources"]["policy"], 0);
+    assert_eq!(output["summary"]["files"], 5);
+    assert_eq!(
+        common::run(&["check", "--exclude", "[", "fixtures/demo"]).code,
+        2
+    );
+}
+
+#[test]
+fn help_lists_the_check_options() {
+    let run = common::run(&["check", "--help"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!(run.stdout);
+}
