@@ -122,12 +122,21 @@ pub fn check_paths(
     Ok(Checked { loaded, findings })
 }
 
+/// `settings` measuring ages against the current time. The clock is read here, and only
+/// here: rules stay pure.
+fn clocked(settings: Settings) -> Settings {
+    Settings {
+        now: Some(crate::model::Timestamp::now()),
+        ..settings
+    }
+}
+
 fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     let options = LoadOptions {
         exclude: args.exclude.clone(),
     };
     let Checked { loaded, findings } =
-        match check_paths(&args.paths, &options, &Settings::default()) {
+        match check_paths(&args.paths, &options, &clocked(Settings::default())) {
             Ok(checked) => checked,
             Err(usage) => {
                 return Outcome {

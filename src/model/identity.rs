@@ -36,6 +36,8 @@ pub struct ApiKey {
     /// `ApiKey-<uuid>`.
     pub id: String,
     pub name: Option<String>,
+    /// Resource keys' API keys say `Auto-generated for key <key GUID>` here.
+    pub description: Option<String>,
     /// The identity that owns the key (`IBMid-...` or `iam-ServiceId-...`).
     pub iam_id: Option<String>,
     pub crn: Option<String>,
@@ -45,4 +47,16 @@ pub struct ApiKey {
     pub locked: Option<bool>,
     pub disabled: Option<bool>,
     pub origin: Origin,
+}
+
+impl ApiKey {
+    /// The `ServiceId-<uuid>` core of the owner, when a service ID owns the key.
+    pub fn service_id(&self) -> Option<&str> {
+        self.iam_id.as_deref().and_then(service_id_core)
+    }
+
+    /// The display name: the key name, else its id.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
 }

@@ -7,6 +7,7 @@ mod inventory;
 mod origin;
 mod policy;
 mod resource;
+mod time;
 
 pub use crn::{Crn, service_id_core};
 pub use identity::{ApiKey, ServiceId};
@@ -17,6 +18,7 @@ pub use policy::{
     RoleKind, Scope, Subject,
 };
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
 
 /// The kinds of entity a finding can be about; the names are part of the JSON output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,9 +4,11 @@
 //! `src/rules/<id_snake>.rs` (a pure function of the inventory and its parameters). Rules
 //! never do I/O and cannot fail.
 
+mod apikeys;
 mod auditing;
 pub mod finding;
 pub mod meta;
+mod policy_text;
 
 mod at_key_limit;
 mod key_cannot_evaluate;
@@ -14,13 +16,23 @@ mod key_restriction_incomplete;
 mod key_restriction_missing;
 mod serviceid_unrestricted;
 
+mod apikey_leak_action;
+mod apikey_limit_per_identity;
+mod apikey_no_expiry;
+mod apikey_rotation;
+mod key_role_excessive;
+mod policy_limit;
+mod serviceid_admin_count;
+mod serviceid_unlocked;
+mod user_policy_direct;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 pub use finding::{Finding, Label, Related, Severity, Status};
 pub use meta::RuleMeta;
 
-use crate::model::{EntityRef, Inventory, Origin};
+use crate::model::{EntityRef, Inventory, Origin, Timestamp};
 
 /// A rule's logic: reads the inventory, appends findings.
 type CheckFn = fn(&RuleContext<'_>, &mut Vec<Finding>);
@@ -53,6 +65,16 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(key_restriction_incomplete, "key-restriction-incomplete"),
     rule!(serviceid_unrestricted, "serviceid-unrestricted"),
     rule!(key_cannot_evaluate, "key-cannot-evaluate"),
+    // IBM IAM best practices.
+    rule!(apikey_rotation, "apikey-rotation"),
+    rule!(apikey_limit_per_identity, "apikey-limit-per-identity"),
+    rule!(apikey_leak_action, "apikey-leak-action"),
+    rule!(apikey_no_expiry, "apikey-no-expiry"),
+    rule!(serviceid_admin_count, "serviceid-admin-count"),
+    rule!(user_policy_direct, "user-policy-direct"),
+    rule!(key_role_excessive, "key-role-excessive"),
+    rule!(policy_limit, "policy-limit"),
+    rule!(serviceid_unlocked, "serviceid-unlocked"),
 ];
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is
@@ -83,6 +105,10 @@ pub struct Settings {
     pub only: Option<Vec<String>>,
     /// Parameter overrides, by rule id then parameter name.
     pub params: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// The time that ages (of API keys) are measured against. Rules stay pure, so the clock
+    /// is read by the caller: `cli` sets the current time, tests a fixed one. When `None`,
+    /// age-based rules report each key as `unknown`.
+    pub now: Option<Timestamp>,
 }
 
 impl Settings {
@@ -116,6 +142,7 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
             inventory,
             meta,
             params: settings.params.get(entry.id).unwrap_or(&no_params),
+            now: settings.now,
         };
         (entry.check)(&context, &mut findings);
     }
@@ -131,6 +158,8 @@ pub struct RuleContext<'a> {
     pub inventory: &'a Inventory,
     pub meta: &'a RuleMeta,
     params: &'a BTreeMap<String, serde_json::Value>,
+    /// The current time, from [`Settings::now`].
+    pub now: Option<Timestamp>,
 }
 
 impl RuleContext<'_> {

@@ -9,10 +9,20 @@ use iamlint::report::{RunReport, human, json};
 use iamlint::rules::Settings;
 use iamlint::sources::LoadOptions;
 
-/// Checks `paths` (relative to the package root, where cargo runs tests) in-process.
+/// The fixed "now" of in-process checks, so that key ages (and their snapshots) do not
+/// change from one day to the next. Keys in fixtures dated after 2025-04-01 are younger than
+/// 90 days at this instant.
+pub(crate) const NOW: &str = "2025-06-30T12:00:00Z";
+
+/// Checks `paths` (relative to the package root, where cargo runs tests) in-process, at the
+/// fixed time [`NOW`] unless `settings` names another.
 pub(crate) fn check(paths: &[&str], settings: &Settings) -> Checked {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    check_paths(&paths, &LoadOptions::default(), settings).expect("valid options")
+    let settings = Settings {
+        now: settings.now.or_else(|| NOW.parse().ok()),
+        ..settings.clone()
+    };
+    check_paths(&paths, &LoadOptions::default(), &settings).expect("valid options")
 }
 
 /// The human rendering, as a user would see it without colour at 100 columns.

@@ -51,6 +51,7 @@ pub(super) fn service_id(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -
 struct ApiKeyDto {
     id: Option<String>,
     name: Option<String>,
+    description: Option<String>,
     iam_id: Option<String>,
     crn: Option<String>,
     created_at: Option<String>,
@@ -72,6 +73,7 @@ pub(super) fn api_key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> I
     sink.builder.add_api_key(ApiKey {
         id,
         name: present(dto.name),
+        description: present(dto.description),
         iam_id: present(dto.iam_id),
         crn: present(dto.crn),
         created_at: present(dto.created_at),

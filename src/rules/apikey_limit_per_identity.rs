@@ -1,0 +1,108 @@
+//! `apikey-limit-per-identity`: a user or service ID with more API keys than IAM allows
+//! (20 by default).
+//!
+//! A service ID's keys are the API keys the `/v1/apikeys` export lists for it, plus one for
+//! each resource key bound to it (`credentials.iam_serviceid_crn`, as a key created with
+//! `serviceid_crn` is) whose API key that export does not list. The two are joined by
+//! [`pair_resource_keys`], so a key seen both ways counts once.
+
+use std::collections::BTreeMap;
+
+use super::apikeys::{self, key_service_id, pair_resource_keys};
+use super::{Finding, RuleContext, Severity};
+use crate::model::{ApiKey, EntityRef, ResourceKey};
+
+/// The keys found for one identity.
+#[derive(Default)]
+struct Tally<'a> {
+    listed: Vec<&'a ApiKey>,
+    unlisted: Vec<&'a ResourceKey>,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    let max_keys = context.param_u64("max_keys", 20);
+    let warn_at = context.param_u64("warn_at", 18);
+    let pairs = pair_resource_keys(inventory);
+    let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
+    for api_key in &inventory.api_keys {
+        if let Some(identity) = api_key.service_id().or(api_key.iam_id.as_deref()) {
+            tallies.entry(identity).or_default().listed.push(api_key);
+        }
+    }
+    for key in &pairs.unlisted {
+        if let Some(core) = key_service_id(key) {
+            tallies.entry(core).or_default().unlisted.push(key);
+        }
+    }
+    for (identity, tally) in tallies {
+        let count = (tally.listed.len() + tally.unlisted.len()) as u64;
+        let (severity, verdict) = if count > max_keys {
+            (Severity::High, format!("more than the limit of {max_keys}"))
+        } else if count >= warn_at {
+            (
+                Severity::Medium,
+                format!("close to the limit of {max_keys}"),
+            )
+        } else {
+            continue;
+        };
+        let service_id = inventory.service_id(identity);
+        let (subject, origin, owner) =
+            match (service_id, tally.listed.first(), tally.unlisted.first()) {
+                (Some(service_id), _, _) => (
+                    EntityRef::service_id(service_id),
+                    service_id.origin.clone(),
+                    match service_id.name.as_deref() {
+                        Some(name) => format!("service ID `{name}` ({identity})"),
+                        None => format!("service ID `{identity}`"),
+                    },
+                ),
+                (None, Some(api_key), _) => (
+                    EntityRef::api_key(api_key),
+                    api_key.origin.key("iam_id"),
+                    apikeys::owner_label(inventory, api_key),
+                ),
+                (None, None, Some(key)) => (
+                    EntityRef::key(key),
+                    key.serviceid_origin
+                        .clone()
+                        .unwrap_or_else(|| key.origin.clone()),
+                    format!("service ID `{identity}`"),
+                ),
+                (None, None, None) => continue,
+            };
+        let breakdown = match (tally.listed.len(), tally.unlisted.len()) {
+            (_, 0) => "as listed by the API key export".to_owned(),
+            (0, _) => "counted from the resource keys bound to it".to_owned(),
+            (listed, unlisted) => format!(
+                "{listed} listed by the API key export and {unlisted} more through resource keys"
+            ),
+        };
+        let mut remediation = if identity.starts_with("ServiceId-") {
+            context.meta.fix_with(&[("SERVICE_ID", identity)])
+        } else {
+            "ibmcloud iam api-keys --output json; ibmcloud iam api-key-delete <APIKEY_NAME_OR_ID>"
+                .to_owned()
+        };
+        if !tally.unlisted.is_empty() {
+            remediation.push_str(
+                "; for unused resource keys: ibmcloud resource service-key-delete <KEY_NAME_OR_ID>",
+            );
+        }
+        context
+            .finding(subject, origin, format!("{count} API keys"))
+            .severity(severity)
+            .message(format!(
+                "{owner} has {count} API keys ({breakdown}), {verdict} per identity"
+            ))
+            .remediation(remediation)
+            .push(out);
+    }
+    if let Some(missing) = apikeys::missing_export(
+        context,
+        "the API keys of users, and those of service IDs not made for a resource key,",
+    ) {
+        missing.push(out);
+    }
+}

@@ -1,0 +1,92 @@
+//! `key-role-excessive`: a resource key whose role (`credentials.iam_role_crn`) is Manager
+//! or Administrator on a service outside `allowed_services`.
+//!
+//! Every resource key holds an API key with its role on the instance, and keys are copied
+//! into applications and CI. By default only the auditing service (`logdnaat`) is allowed:
+//! its keys need Manager to work and are restricted to Administrator+Manager by policy.
+
+use super::{Finding, RuleContext, Severity};
+use crate::model::{Credentials, EntityRef, Role};
+
+/// Roles that let the holder manage the instance and its access, not only use it.
+const EXCESSIVE_ROLES: [&str; 2] = ["Manager", "Administrator"];
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    // The YAML default is `[logdnaat]`; an explicit empty list allows no service at all.
+    let allowed = context.param_strings("allowed_services");
+    for key in &context.inventory.keys {
+        let Some(service) = key.service_name() else {
+            continue;
+        };
+        if allowed.iter().any(|name| name == service) {
+            continue;
+        }
+        let visible = match &key.credentials {
+            Credentials::Visible(visible) => visible,
+            Credentials::Redacted | Credentials::Absent => {
+                let why = if key.credentials == Credentials::Redacted {
+                    "its credentials are REDACTED"
+                } else {
+                    "the export has no `credentials` for it"
+                };
+                context
+                    .finding(
+                        EntityRef::key(key),
+                        key.credentials_origin
+                            .clone()
+                            .unwrap_or_else(|| key.origin.clone()),
+                        "role not visible",
+                    )
+                    .severity(Severity::Info)
+                    .unknown()
+                    .message(format!(
+                        "cannot tell the role of resource key `{}` on `{service}`: {why}",
+                        key.display_name()
+                    ))
+                    .remediation(
+                        "export the keys as an identity with the Manager service role on the \
+                         instance (`ibmcloud resource service-keys --output json`)",
+                    )
+                    .push(out);
+                continue;
+            }
+        };
+        // A key without an IAM role (a service that is not IAM-enabled) grants no role.
+        let Some(role_crn) = visible.iam_role_crn.as_deref() else {
+            continue;
+        };
+        let role = Role::parse(role_crn);
+        if !EXCESSIVE_ROLES.contains(&role.name.as_str()) {
+            continue;
+        }
+        let origin = key
+            .credentials_origin
+            .clone()
+            .unwrap_or_else(|| key.origin.key("credentials"))
+            .key("iam_role_crn");
+        context
+            .finding(EntityRef::key(key), origin, format!("role {}", role.name))
+            .message(format!(
+                "resource key `{}` on `{service}` holds the {} role; only keys of {} may",
+                key.display_name(),
+                role.name,
+                if allowed.is_empty() {
+                    "no service".to_owned()
+                } else {
+                    allowed
+                        .iter()
+                        .map(|name| format!("`{name}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ))
+            .remediation(context.meta.fix_with(&[
+                (
+                    "INSTANCE_ID",
+                    key.source_crn.as_deref().unwrap_or("<INSTANCE_ID>"),
+                ),
+                ("KEY_ID", &key.crn),
+            ]))
+            .push(out);
+    }
+}

@@ -1,0 +1,77 @@
+//! Shared wording about policies: their roles and resources as people read them.
+
+use crate::model::{AttributeValue, Policy};
+
+/// `Administrator, Manager`, or `no roles`.
+pub(super) fn roles(policy: &Policy) -> String {
+    if policy.roles.is_empty() {
+        return "no roles".to_owned();
+    }
+    policy
+        .roles
+        .iter()
+        .map(|role| role.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The resource attributes other than `accountId` (`serviceName=cos, serviceInstance=...`),
+/// or `every resource in the account` when there are none.
+pub(super) fn resource(policy: &Policy) -> String {
+    let parts: Vec<String> = policy
+        .resource
+        .iter()
+        .filter(|attribute| attribute.name != "accountId")
+        .map(|attribute| {
+            let value = match &attribute.value {
+                AttributeValue::String(text) => text.clone(),
+                AttributeValue::Bool(flag) => flag.to_string(),
+                AttributeValue::List(items) => format!("[{}]", items.join(", ")),
+            };
+            format!("{}={value}", attribute.name)
+        })
+        .collect();
+    if parts.is_empty() {
+        "every resource in the account".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Whether every resource attribute of the policy is one of `names`: the policy is not
+/// narrowed by a region, resource type, resource group or the like.
+pub(super) fn only_attributes(policy: &Policy, names: &[&str]) -> bool {
+    policy
+        .resource
+        .iter()
+        .all(|attribute| names.contains(&attribute.name.as_str()))
+}
+
+/// The `ibmcloud iam ...-policy-create` options that give the same resource scope, when
+/// every attribute has one (`--service-name cos --service-instance <GUID>`).
+pub(super) fn cli_scope_options(policy: &Policy) -> Option<String> {
+    let mut options = Vec::new();
+    for attribute in &policy.resource {
+        let AttributeValue::String(value) = &attribute.value else {
+            return None;
+        };
+        let flag = match (attribute.name.as_str(), value.as_str()) {
+            ("accountId", _) => continue,
+            // No option means all IAM-enabled services.
+            ("serviceType", "service") => continue,
+            ("serviceType", "platform_service") => {
+                options.push("--account-management".to_owned());
+                continue;
+            }
+            ("serviceName", _) => "--service-name",
+            ("serviceInstance", _) => "--service-instance",
+            ("region", _) => "--region",
+            ("resourceType", _) => "--resource-type",
+            ("resource", _) => "--resource",
+            ("resourceGroupId", _) => "--resource-group-id",
+            _ => return None,
+        };
+        options.push(format!("{flag} {value}"));
+    }
+    Some(options.join(" "))
+}

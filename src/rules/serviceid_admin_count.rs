@@ -1,0 +1,123 @@
+//! `serviceid-admin-count`: more than `max` service IDs hold Administrator over the whole
+//! account or over IAM itself (CIS IBM Cloud Foundations 1.15).
+//!
+//! Counted scopes, each with no narrowing attribute besides `accountId`:
+//! - account-wide: no attribute at all, `serviceType=service` (all IAM-enabled services),
+//!   `serviceType=platform_service` (all account management services), or any
+//!   `service_group_id` (`IAM` is all IAM services);
+//! - IAM: `serviceName` one of `iam_services` (default `iam-identity`,
+//!   `iam-access-management`, `iam-groups`) without an instance or resource.
+//!
+//! Administrator there lets a service ID grant itself, or anyone, any access. Grants through
+//! access groups are not counted here.
+
+use std::collections::HashSet;
+
+use super::policy_text::only_attributes;
+use super::{Finding, RuleContext};
+use crate::model::{EntityKind, EntityRef, Policy, RoleKind, Scope};
+
+const DEFAULT_IAM_SERVICES: [&str; 3] = ["iam-identity", "iam-access-management", "iam-groups"];
+
+/// What an Administrator grant of `policy` covers, when it is account-wide or IAM-wide.
+fn admin_scope(policy: &Policy, iam_services: &[String]) -> Option<String> {
+    match policy.scope() {
+        Scope::Account => Some("every resource in the account".to_owned()),
+        Scope::AllServicesOfType(kind)
+            if only_attributes(policy, &["accountId", "serviceType"]) =>
+        {
+            Some(if kind == "platform_service" {
+                "all account management services".to_owned()
+            } else {
+                format!("all IAM-enabled services (serviceType={kind})")
+            })
+        }
+        Scope::ServiceGroup(group)
+            if only_attributes(policy, &["accountId", "service_group_id"]) =>
+        {
+            Some(format!("service group `{group}`"))
+        }
+        Scope::Service {
+            name,
+            instance: None,
+        } if iam_services.iter().any(|service| service == name)
+            && only_attributes(policy, &["accountId", "serviceName"]) =>
+        {
+            Some(format!("IAM service `{name}`"))
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    let max = context.param_u64("max", 3);
+    let mut iam_services = context.param_strings("iam_services");
+    if iam_services.is_empty() {
+        iam_services = DEFAULT_IAM_SERVICES.map(str::to_owned).to_vec();
+    }
+    // The first qualifying grant of each service ID, in load order.
+    let mut seen = HashSet::new();
+    let mut admins: Vec<(&str, &Policy, String)> = Vec::new();
+    for policy in &inventory.policies {
+        let Some(core) = policy.subject.service_id() else {
+            continue;
+        };
+        if !policy.is_active_access() || !policy.grants(RoleKind::Platform, "Administrator") {
+            continue;
+        }
+        let Some(scope) = admin_scope(policy, &iam_services) else {
+            continue;
+        };
+        if seen.insert(core) {
+            admins.push((core, policy, scope));
+        }
+    }
+    let count = admins.len() as u64;
+    if count <= max {
+        return;
+    }
+    let Some((first_core, first_policy, first_scope)) = admins.first() else {
+        return;
+    };
+    let subject = match inventory.service_id(first_core) {
+        Some(service_id) => EntityRef::service_id(service_id),
+        None => EntityRef {
+            kind: EntityKind::ServiceId,
+            id: (*first_core).to_owned(),
+            name: None,
+            origin: first_policy.origin.clone(),
+        },
+    };
+    let origin = first_policy
+        .roles_origin
+        .clone()
+        .unwrap_or_else(|| first_policy.origin.clone());
+    // One finding for the count. The other grants are named in the message, not attached as
+    // related locations: in one large policy export those would make the snippet span it all.
+    let names: Vec<String> = admins
+        .iter()
+        .map(|(core, policy, _)| {
+            match inventory
+                .service_id(core)
+                .and_then(|service_id| service_id.name.as_deref())
+            {
+                Some(name) => format!("`{name}` ({core}, policy {})", policy.id),
+                None => format!("`{core}` (policy {})", policy.id),
+            }
+        })
+        .collect();
+    context
+        .finding(
+            subject,
+            origin,
+            format!("Administrator on {first_scope} (1 of {count})"),
+        )
+        .message(format!(
+            "{count} service IDs hold Administrator on account-wide or IAM scopes, more than \
+             {max}: {}",
+            names.join(", ")
+        ))
+        .remediation(context.meta.fix_with(&[]))
+        .push(out);
+}
