@@ -4,7 +4,8 @@
 //! IAM allows 4020 policies per account (shared with context-based restriction rules, which
 //! exports do not show) and 1000 per subject. Deleted policies do not count; v2 policies
 //! known only from a v1 placeholder count for the account but not for a subject, whose
-//! name the placeholder hides.
+//! name the placeholder hides. The inputs of one run are taken as one account, as exports
+//! are made per account.
 
 use std::collections::BTreeMap;
 
