@@ -5,7 +5,9 @@
 //! never do I/O and cannot fail.
 
 mod auditing;
+pub mod examples;
 pub mod finding;
+pub mod lookup;
 pub mod meta;
 
 mod at_key_limit;
@@ -14,11 +16,11 @@ mod key_restriction_incomplete;
 mod key_restriction_missing;
 mod serviceid_unrestricted;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 pub use finding::{Finding, Label, Related, Severity, Status};
-pub use meta::RuleMeta;
+pub use meta::{ParamSpec, ParamType, RuleMeta};
 
 use crate::model::{EntityRef, Inventory, Origin};
 
@@ -83,6 +85,10 @@ pub struct Settings {
     pub only: Option<Vec<String>>,
     /// Parameter overrides, by rule id then parameter name.
     pub params: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// Rules that never run, even when `only` names them (`enabled: false`, `--ignore`).
+    pub disabled: BTreeSet<String>,
+    /// Severity overrides by rule id: every finding of the rule gets this severity.
+    pub severity: BTreeMap<String, Severity>,
 }
 
 impl Settings {
@@ -94,10 +100,12 @@ impl Settings {
         }
     }
 
-    fn enabled(&self, id: &str) -> bool {
+    /// Whether rule `id` runs.
+    pub fn enabled(&self, id: &str) -> bool {
         self.only
             .as_ref()
             .is_none_or(|only| only.iter().any(|selected| selected == id))
+            && !self.disabled.contains(id)
     }
 }
 
@@ -117,7 +125,13 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
             meta,
             params: settings.params.get(entry.id).unwrap_or(&no_params),
         };
+        let first = findings.len();
         (entry.check)(&context, &mut findings);
+        if let Some(&severity) = settings.severity.get(entry.id) {
+            for finding in findings.iter_mut().skip(first) {
+                finding.severity = severity;
+            }
+        }
     }
     findings.sort_by(|a, b| {
         (&a.primary.origin, a.rule, &a.subject.id).cmp(&(&b.primary.origin, b.rule, &b.subject.id))
