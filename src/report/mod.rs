@@ -1,6 +1,9 @@
 //! Renderers, one per output format. Besides `main.rs`, this is the only place that writes
 //! to the user; pointers become spans, lines and columns only here.
 
+pub mod catalog;
+pub mod config;
+pub mod explain;
 pub mod human;
 pub mod json;
 

@@ -20,6 +20,108 @@ pub struct Reference {
 pub struct ParamSpec {
     pub default: serde_json::Value,
     pub description: String,
+    /// The value type, when the default does not show it (an empty list, say).
+    #[serde(default, rename = "type")]
+    pub declared_type: Option<ParamType>,
+}
+
+impl ParamSpec {
+    /// The type a value of this parameter must have: the declared one, else the default's.
+    pub fn value_type(&self) -> Option<ParamType> {
+        self.declared_type.or_else(|| ParamType::of(&self.default))
+    }
+}
+
+/// The value types a rule parameter can have; config values are checked against them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParamType {
+    /// A whole number, zero or more (counts, limits, days).
+    Integer,
+    /// Any number.
+    Number,
+    Boolean,
+    String,
+    /// A list of strings (service names, say).
+    StringList,
+}
+
+impl ParamType {
+    /// The type a default value shows; `None` when it is ambiguous (an empty list, `null`).
+    pub fn of(value: &serde_json::Value) -> Option<Self> {
+        use serde_json::Value;
+        match value {
+            Value::Number(number) if number.is_u64() => Some(Self::Integer),
+            Value::Number(_) => Some(Self::Number),
+            Value::Bool(_) => Some(Self::Boolean),
+            Value::String(_) => Some(Self::String),
+            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                Some(Self::StringList)
+            }
+            Value::Array(_) | Value::Null | Value::Object(_) => None,
+        }
+    }
+
+    /// `value` as rules read it, or `None` when it is not of this type. JSON Schema counts
+    /// `20.0` as an integer, so it is one here too (and becomes `20`).
+    pub fn normalize(self, value: &serde_json::Value) -> Option<serde_json::Value> {
+        use serde_json::Value;
+        let fits = match self {
+            Self::Integer => {
+                if value.is_u64() {
+                    true
+                } else {
+                    // A whole float in range converts exactly (`as` saturates, and -0.0 is 0).
+                    let whole = value.as_f64().filter(|number| {
+                        number.fract() == 0.0 && *number >= 0.0 && *number <= u64::MAX as f64
+                    });
+                    return whole.map(|number| Value::from(number as u64));
+                }
+            }
+            Self::Number => value.is_number(),
+            Self::Boolean => value.is_boolean(),
+            Self::String => value.is_string(),
+            Self::StringList => value
+                .as_array()
+                .is_some_and(|items| items.iter().all(Value::is_string)),
+        };
+        fits.then(|| value.clone())
+    }
+
+    /// The short name `iamlint explain` shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Integer => "whole number",
+            Self::Number => "number",
+            Self::Boolean => "true/false",
+            Self::String => "string",
+            Self::StringList => "list of strings",
+        }
+    }
+
+    /// What a value of this type is, for error messages ("expected ...").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Integer => "a whole number (0 or more)",
+            Self::Number => "a number",
+            Self::Boolean => "true or false",
+            Self::String => "a string",
+            Self::StringList => "a list of strings",
+        }
+    }
+
+    /// The JSON Schema of a value of this type.
+    pub fn json_schema(self) -> serde_json::Value {
+        match self {
+            Self::Integer => serde_json::json!({"type": "integer", "minimum": 0}),
+            Self::Number => serde_json::json!({"type": "number"}),
+            Self::Boolean => serde_json::json!({"type": "boolean"}),
+            Self::String => serde_json::json!({"type": "string"}),
+            Self::StringList => {
+                serde_json::json!({"type": "array", "items": {"type": "string"}})
+            }
+        }
+    }
 }
 
 /// Example fixtures named in the metadata; a test checks they behave as declared.

@@ -6,7 +6,9 @@
 
 mod apikeys;
 mod auditing;
+pub mod examples;
 pub mod finding;
+pub mod lookup;
 pub mod meta;
 mod policy_text;
 
@@ -26,11 +28,11 @@ mod serviceid_admin_count;
 mod serviceid_unlocked;
 mod user_policy_direct;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 pub use finding::{Finding, Label, Related, Severity, Status};
-pub use meta::RuleMeta;
+pub use meta::{ParamSpec, ParamType, RuleMeta};
 
 use crate::model::{EntityRef, Inventory, Origin, Timestamp};
 
@@ -109,6 +111,10 @@ pub struct Settings {
     /// is read by the caller: `cli` sets the current time, tests a fixed one. When `None`,
     /// age-based rules report each key as `unknown`.
     pub now: Option<Timestamp>,
+    /// Rules that never run, even when `only` names them (`enabled: false`, `--ignore`).
+    pub disabled: BTreeSet<String>,
+    /// Severity overrides by rule id: every finding of the rule gets this severity.
+    pub severity: BTreeMap<String, Severity>,
 }
 
 impl Settings {
@@ -120,10 +126,12 @@ impl Settings {
         }
     }
 
-    fn enabled(&self, id: &str) -> bool {
+    /// Whether rule `id` runs.
+    pub fn enabled(&self, id: &str) -> bool {
         self.only
             .as_ref()
             .is_none_or(|only| only.iter().any(|selected| selected == id))
+            && !self.disabled.contains(id)
     }
 }
 
@@ -144,7 +152,13 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
             params: settings.params.get(entry.id).unwrap_or(&no_params),
             now: settings.now,
         };
+        let first = findings.len();
         (entry.check)(&context, &mut findings);
+        if let Some(&severity) = settings.severity.get(entry.id) {
+            for finding in findings.iter_mut().skip(first) {
+                finding.severity = severity;
+            }
+        }
     }
     findings.sort_by(|a, b| {
         (&a.primary.origin, a.rule, &a.subject.id).cmp(&(&b.primary.origin, b.rule, &b.subject.id))

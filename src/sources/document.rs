@@ -133,6 +133,22 @@ impl Document {
     }
 }
 
+impl Document {
+    /// Like [`Document::display_span`], but a member is labelled by its key when it has one
+    /// (for mistakes in the member's name: an unknown field, rule id or parameter).
+    pub fn display_key_span(&self, pointer: &Pointer) -> Option<Range<usize>> {
+        match self
+            .display()
+            .index
+            .get(pointer)
+            .and_then(|spot| spot.key.clone())
+        {
+            Some(key) => Some(key),
+            None => self.display_span(pointer),
+        }
+    }
+}
+
 /// All documents of one run, addressed by `DocId`.
 #[derive(Debug, Default)]
 pub struct Documents {

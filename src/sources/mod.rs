@@ -8,7 +8,7 @@ mod discover;
 pub mod document;
 pub mod error;
 pub mod exports;
-mod parse;
+pub(crate) mod parse;
 pub mod secrets;
 pub mod span;
 

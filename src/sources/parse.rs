@@ -6,7 +6,7 @@ use super::document::Format;
 
 /// Why a text could not be parsed, with the 1-based line and column serde reported.
 #[derive(Debug)]
-pub(super) struct SyntaxError {
+pub(crate) struct SyntaxError {
     pub format: Format,
     pub message: String,
     pub line: usize,
@@ -23,7 +23,7 @@ pub(super) fn sniff(text: &str) -> Format {
     }
 }
 
-pub(super) fn parse(text: &str, yaml_extension: bool) -> Result<(Value, Format), SyntaxError> {
+pub(crate) fn parse(text: &str, yaml_extension: bool) -> Result<(Value, Format), SyntaxError> {
     match sniff(text) {
         Format::Json => match serde_json::from_str::<Value>(text) {
             Ok(value) => Ok((value, Format::Json)),

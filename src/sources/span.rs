@@ -190,23 +190,59 @@ fn block_sequence_start(text: &str, start: usize) -> usize {
     }
 }
 
-/// saphyr can end a flow collection before its closing bracket; include it.
+/// saphyr can end a flow collection before its closing bracket (or, when collections nest,
+/// at an inner one); end it at the bracket that matches its opening one. Quoted scalars and
+/// comments are skipped; plain scalars cannot hold flow indicators inside a flow collection.
 fn flow_collection_end(text: &str, value: &Range<usize>) -> usize {
-    let close = match text.as_bytes().get(value.start) {
-        Some(b'[') => b']',
-        Some(b'{') => b'}',
-        _ => return value.end,
-    };
-    if text.as_bytes().get(value.end.wrapping_sub(1)) == Some(&close) && value.end > value.start + 1
-    {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(value.start), Some(b'[' | b'{')) {
         return value.end;
     }
-    let rest = &text[value.end..];
-    let skipped = rest.len() - rest.trim_start().len();
-    match rest.trim_start().as_bytes().first() {
-        Some(&byte) if byte == close => value.end + skipped + 1,
-        _ => value.end,
+    let mut depth = 0usize;
+    let mut at = value.start;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return at + 1;
+                }
+            }
+            b'"' => at = quoted_end(bytes, at, b'"'),
+            b'\'' => at = quoted_end(bytes, at, b'\''),
+            b'#' if at > 0 && bytes[at - 1].is_ascii_whitespace() => {
+                while bytes.get(at).is_some_and(|&inner| inner != b'\n') {
+                    at += 1;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
     }
+    // Unbalanced (cannot happen in a text that parsed): keep saphyr's end.
+    value.end
+}
+
+/// The offset of the quote closing the scalar opened at `start`: `\` escapes in double
+/// quotes, `''` is a quote inside single quotes.
+fn quoted_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut at = start + 1;
+    while let Some(&byte) = bytes.get(at) {
+        if quote == b'"' && byte == b'\\' {
+            at += 2;
+            continue;
+        }
+        if byte == quote {
+            if quote == b'\'' && bytes.get(at + 1) == Some(&b'\'') {
+                at += 2;
+                continue;
+            }
+            return at;
+        }
+        at += 1;
+    }
+    at
 }
 
 /// Character index -> byte offset for one text.
@@ -294,6 +330,19 @@ mod tests {
         let spot = index.get(&Pointer::parse("/a/1/b").unwrap()).unwrap();
         assert_eq!(&text[spot.value.clone()], "'x y'");
         assert_eq!(&text[spot.key.clone().unwrap()], "b");
+    }
+
+    #[test]
+    fn nested_yaml_flow_collections_end_at_their_own_bracket() {
+        let text = "a: {\"b\": {\"c\": [\"x]\\\"\", 'y}''z']}} # }\n";
+        let index = SpanIndex::build(text, Format::Yaml);
+        let spot = index.get(&Pointer::parse("/a").unwrap()).unwrap();
+        assert_eq!(
+            &text[spot.value.clone()],
+            "{\"b\": {\"c\": [\"x]\\\"\", 'y}''z']}}"
+        );
+        let spot = index.get(&Pointer::parse("/a/b").unwrap()).unwrap();
+        assert_eq!(&text[spot.value.clone()], "{\"c\": [\"x]\\\"\", 'y}''z']}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Test harness: run the pipeline in-process or through the built binary, with stable
 //! output (no colour, fixed width, paths relative to the package root).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use iamlint::cli::{Checked, check_paths};
@@ -51,7 +51,13 @@ pub(crate) struct Run {
 
 /// Runs the built `iamlint` binary with a scrubbed environment.
 pub(crate) fn run(args: &[&str]) -> Run {
+    run_in(Path::new("."), args)
+}
+
+/// Runs the built binary in `dir` (config discovery starts there), otherwise like [`run`].
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .current_dir(dir)
         .args(args)
         .env_remove("CLICOLOR_FORCE")
         .env_remove("COLUMNS")
@@ -75,4 +81,30 @@ pub(crate) fn fixture_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// A fresh, empty directory under the system temp dir for one test; removed on drop.
+pub(crate) struct TempDir(pub(crate) PathBuf);
+
+impl TempDir {
+    pub(crate) fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("iamlint-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("temp dir");
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The absolute path of a file or directory of the package (for runs in another directory).
+pub(crate) fn absolute(relative: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(relative)
+        .display()
+        .to_string()
 }

@@ -1,7 +1,9 @@
 //! The one integration test binary (one link, shared helpers).
 
+mod catalog;
 mod cli;
 mod common;
+mod config;
 mod demo;
 mod malformed;
 mod registry;

@@ -4,7 +4,11 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use iamlint::rules::{REGISTRY, Settings, metadata};
+use std::sync::Arc;
+
+use iamlint::report::explain;
+use iamlint::rules::{REGISTRY, Settings, examples, metadata};
+use iamlint::sources::{Document, Format, secrets};
 
 use crate::common;
 
@@ -78,6 +82,19 @@ fn every_rule_is_documented() {
                 "{}: param {name} undocumented",
                 meta.id
             );
+            // The config file checks values against this type; it must be known.
+            let value_type = param.value_type().unwrap_or_else(|| {
+                panic!(
+                    "{}: param {name}: the default does not show the type; add `type:`",
+                    meta.id
+                )
+            });
+            assert!(
+                value_type.normalize(&param.default).is_some(),
+                "{}: param {name}: the default is not a {}",
+                meta.id,
+                value_type.name()
+            );
         }
     }
 }
@@ -137,5 +154,122 @@ fn no_orphaned_snapshots() {
                 "orphaned snapshot {name}"
             );
         }
+    }
+}
+
+#[test]
+fn every_example_is_compiled_in_as_it_is_in_the_repository() {
+    let mut declared = std::collections::BTreeSet::new();
+    for meta in metadata() {
+        let meta = meta.as_ref().unwrap();
+        for path in [&meta.examples.bad, &meta.examples.good] {
+            let path = path
+                .as_deref()
+                .unwrap_or_else(|| panic!("{}: examples.bad and examples.good", meta.id));
+            assert!(
+                path.starts_with(&format!("fixtures/rules/{}/", meta.id)),
+                "{}: the example {path} is not one of the rule's fixtures",
+                meta.id
+            );
+            let compiled = examples::text(path)
+                .unwrap_or_else(|| panic!("{}: {path} is not compiled in (see build.rs)", meta.id));
+            assert_eq!(
+                compiled,
+                std::fs::read_to_string(path).unwrap(),
+                "{path}: the binary holds another text"
+            );
+            declared.insert(path.to_owned());
+        }
+    }
+    let compiled: std::collections::BTreeSet<String> =
+        examples::paths().map(str::to_owned).collect();
+    assert_eq!(compiled, declared, "build.rs compiled in other files");
+}
+
+/// The secret values of a document: what its masked text must never show.
+fn secret_values(path: &str, text: &str) -> Vec<String> {
+    let format = if path.ends_with(".json") {
+        Format::Json
+    } else {
+        Format::Yaml
+    };
+    let document = Document::new(path.into(), path.into(), format, Arc::from(text), true);
+    document
+        .index()
+        .iter()
+        .filter(|(pointer, spot)| !spot.composite && secrets::is_secret_pointer(pointer))
+        .map(|(_, spot)| {
+            text[spot.value.clone()]
+                .trim_matches(['"', '\''])
+                .to_owned()
+        })
+        .filter(|value| value.len() >= 4 && value != "REDACTED")
+        .collect()
+}
+
+#[test]
+fn explain_renders_every_rule_in_full() {
+    for meta in metadata() {
+        let meta = meta.as_ref().unwrap();
+        let text = explain::render(meta, 100);
+        for heading in [
+            "Summary",
+            "Rationale",
+            "Remediation",
+            "Fix",
+            "References",
+            "Parameters",
+            "Bad example",
+            "Good example",
+        ] {
+            assert!(
+                text.lines().any(|line| line.starts_with(heading)),
+                "{}: no {heading} section",
+                meta.id
+            );
+        }
+        assert!(text.starts_with(&format!("{}: {}", meta.id, meta.title.trim())));
+        assert!(text.contains(meta.fix.trim()), "{}: fix", meta.id);
+        for reference in &meta.references {
+            assert!(
+                text.contains(&reference.url),
+                "{}: {}",
+                meta.id,
+                reference.url
+            );
+        }
+        for name in meta.params.keys() {
+            assert!(
+                text.contains(&format!("  {name} (")),
+                "{}: param {name}",
+                meta.id
+            );
+        }
+        assert!(!text.contains("(not compiled"), "{}", meta.id);
+        assert!(!text.contains("(none declared)"), "{}", meta.id);
+        for path in [&meta.examples.bad, &meta.examples.good]
+            .into_iter()
+            .flatten()
+        {
+            let raw = examples::text(path).unwrap();
+            for secret in secret_values(path, raw) {
+                assert!(
+                    !text.contains(&secret),
+                    "{}: explain shows a secret of {path}",
+                    meta.id
+                );
+            }
+            // The example's first line is shown (comments and all).
+            let first = raw.lines().next().unwrap_or_default().trim_end();
+            assert!(text.contains(first), "{}: {path} is not shown", meta.id);
+        }
+        assert!(
+            text.lines().all(|line| line.chars().count() <= 100
+                || line.contains("http")
+                || line.starts_with("    ")
+                || meta.fix.contains(line.trim())),
+            "{}: prose is wrapped to the width",
+            meta.id
+        );
     }
 }
