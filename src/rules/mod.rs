@@ -6,13 +6,22 @@
 
 mod auditing;
 pub mod finding;
+mod grants;
 pub mod meta;
+mod policy_subject;
 
 mod at_key_limit;
 mod key_cannot_evaluate;
 mod key_restriction_incomplete;
 mod key_restriction_missing;
 mod serviceid_unrestricted;
+
+mod at_service_deprecated;
+mod key_duplicate_service_key;
+mod key_manager_incomplete_grant;
+mod reference_dangling;
+mod serviceid_limit;
+mod serviceid_orphaned;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -53,6 +62,12 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(key_restriction_incomplete, "key-restriction-incomplete"),
     rule!(serviceid_unrestricted, "serviceid-unrestricted"),
     rule!(key_cannot_evaluate, "key-cannot-evaluate"),
+    rule!(key_manager_incomplete_grant, "key-manager-incomplete-grant"),
+    rule!(serviceid_limit, "serviceid-limit"),
+    rule!(serviceid_orphaned, "serviceid-orphaned"),
+    rule!(key_duplicate_service_key, "key-duplicate-service-key"),
+    rule!(reference_dangling, "reference-dangling"),
+    rule!(at_service_deprecated, "at-service-deprecated"),
 ];
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is
