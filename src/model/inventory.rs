@@ -1,11 +1,12 @@
 //! The account inventory: every entity from every input, deduplicated, with lookup
 //! indexes for each join key so that no rule needs a nested scan.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP, subject_key};
 use super::crn::{Crn, service_id_core};
 use super::identity::{ApiKey, ServiceId};
-use super::policy::{Policy, PolicyPlaceholder};
+use super::policy::{Policy, PolicyPlaceholder, Subject};
 use super::resource::{ResourceInstance, ResourceKey};
 
 /// Which collections the inputs held at all (even empty), so rules can tell
@@ -17,6 +18,10 @@ pub struct Collections {
     pub service_ids: bool,
     pub api_keys: bool,
     pub policies: bool,
+    /// An access group list (`GET /v2/groups`).
+    pub access_groups: bool,
+    /// At least one access group member list (`GET /v2/groups/{id}/members`).
+    pub access_group_members: bool,
 }
 
 /// The typed account model. Build it with [`InventoryBuilder`].
@@ -29,6 +34,11 @@ pub struct Inventory {
     pub policies: Vec<Policy>,
     /// v2 placeholders from v1 lists whose real v2 policy was not loaded.
     pub placeholders: Vec<PolicyPlaceholder>,
+    pub access_groups: Vec<AccessGroup>,
+    pub memberships: Vec<Membership>,
+    /// Access groups whose member list was loaded, with the largest `total_count` an export
+    /// announced for it (to notice a list that misses pages).
+    pub member_lists: BTreeMap<String, Option<u64>>,
     pub collections: Collections,
     index: Index,
 }
@@ -39,6 +49,10 @@ struct Index {
     service_id_by_core: HashMap<String, usize>,
     policies_by_service_id: HashMap<String, Vec<usize>>,
     keys_by_instance_guid: HashMap<String, Vec<usize>>,
+    access_group_by_id: HashMap<String, usize>,
+    memberships_by_member: HashMap<Subject, Vec<usize>>,
+    memberships_by_group: HashMap<String, Vec<usize>>,
+    policies_by_subject: HashMap<Subject, Vec<usize>>,
 }
 
 impl Inventory {
@@ -88,6 +102,69 @@ impl Inventory {
             .into_iter()
             .flatten()
             .map(|&at| &self.keys[at])
+    }
+
+    /// An access group by its `AccessGroupId-...` id.
+    pub fn access_group(&self, id: &str) -> Option<&AccessGroup> {
+        self.index
+            .access_group_by_id
+            .get(id)
+            .map(|&at| &self.access_groups[at])
+    }
+
+    /// The active and inactive policies whose subject is `subject`, in load order.
+    pub fn policies_of(&self, subject: &Subject) -> impl Iterator<Item = &Policy> {
+        self.index
+            .policies_by_subject
+            .get(subject)
+            .into_iter()
+            .flatten()
+            .map(|&at| &self.policies[at])
+    }
+
+    /// The listed memberships of `member`, in load order (the public access group, which
+    /// every identity belongs to, is not listed).
+    pub fn memberships_of(&self, member: &Subject) -> impl Iterator<Item = &Membership> {
+        self.index
+            .memberships_by_member
+            .get(member)
+            .into_iter()
+            .flatten()
+            .map(|&at| &self.memberships[at])
+    }
+
+    /// The listed members of access group `group_id`, in load order.
+    pub fn members_of(&self, group_id: &str) -> impl Iterator<Item = &Membership> {
+        self.index
+            .memberships_by_group
+            .get(group_id)
+            .into_iter()
+            .flatten()
+            .map(|&at| &self.memberships[at])
+    }
+
+    /// Whether the whole member list of access group `group_id` is known: it was loaded and
+    /// holds as many members as the export announced. The public access group needs no list.
+    pub fn members_known(&self, group_id: &str) -> bool {
+        if group_id == PUBLIC_ACCESS_GROUP {
+            return true;
+        }
+        match self.member_lists.get(group_id) {
+            None => false,
+            Some(None) => true,
+            Some(Some(total)) => self.members_of(group_id).count() as u64 >= *total,
+        }
+    }
+
+    /// Whether `member` belongs to access group `group_id`, when that is known.
+    pub fn is_member(&self, member: &Subject, group_id: &str) -> Option<bool> {
+        if group_id == PUBLIC_ACCESS_GROUP {
+            return Some(true);
+        }
+        let listed = self
+            .memberships_of(member)
+            .any(|membership| membership.group_id == group_id);
+        (listed || self.members_known(group_id)).then_some(listed)
     }
 
     /// GUIDs of every instance that has keys or is in the inventory, sorted.
@@ -143,6 +220,28 @@ impl InventoryBuilder {
         self.inventory.placeholders.push(placeholder);
     }
 
+    pub fn add_access_group(&mut self, group: AccessGroup) {
+        self.inventory.access_groups.push(group);
+    }
+
+    pub fn add_membership(&mut self, membership: Membership) {
+        self.inventory.memberships.push(membership);
+    }
+
+    /// Records that (a page of) the member list of `group_id` was loaded, and how many
+    /// members the export said the group has in all.
+    pub fn add_member_list(&mut self, group_id: &str, total_count: Option<u64>) {
+        let entry = self
+            .inventory
+            .member_lists
+            .entry(group_id.to_owned())
+            .or_default();
+        *entry = match (*entry, total_count) {
+            (Some(known), Some(total)) => Some(known.max(total)),
+            (known, total) => known.or(total),
+        };
+    }
+
     pub fn finish(self) -> Inventory {
         let mut inventory = self.inventory;
         // The first occurrence wins; inputs arrive in a deterministic (sorted) order.
@@ -155,6 +254,14 @@ impl InventoryBuilder {
         dedup_by_key(&mut inventory.policies, |policy| policy.id.clone());
         dedup_by_key(&mut inventory.placeholders, |placeholder| {
             placeholder.id.clone()
+        });
+        dedup_by_key(&mut inventory.access_groups, |group| group.id.clone());
+        dedup_by_key(&mut inventory.memberships, |membership| {
+            format!(
+                "{}\n{}",
+                membership.group_id,
+                subject_key(&membership.member)
+            )
         });
         // A loaded v2 policy replaces its v1 placeholder silently.
         let loaded: HashSet<&str> = inventory.policies.iter().map(|p| p.id.as_str()).collect();
@@ -207,6 +314,28 @@ fn build_index(inventory: &Inventory) -> Index {
                 .or_default()
                 .push(at);
         }
+    }
+    for (at, group) in inventory.access_groups.iter().enumerate() {
+        index.access_group_by_id.insert(group.id.clone(), at);
+    }
+    for (at, membership) in inventory.memberships.iter().enumerate() {
+        index
+            .memberships_by_member
+            .entry(membership.member.clone())
+            .or_default()
+            .push(at);
+        index
+            .memberships_by_group
+            .entry(membership.group_id.clone())
+            .or_default()
+            .push(at);
+    }
+    for (at, policy) in inventory.policies.iter().enumerate() {
+        index
+            .policies_by_subject
+            .entry(policy.subject.clone())
+            .or_default()
+            .push(at);
     }
     index
 }

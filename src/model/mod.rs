@@ -1,6 +1,7 @@
 //! The typed account model. It knows nothing about files, formats or HTTP: the same
 //! `Policy` comes from an API export, a CLI array, YAML or (later) a Terraform plan.
 
+mod access_group;
 mod crn;
 mod identity;
 mod inventory;
@@ -9,6 +10,7 @@ mod policy;
 mod resource;
 mod time;
 
+pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use crn::{Crn, service_id_core};
 pub use identity::{ApiKey, ServiceId};
 pub use inventory::{Collections, Inventory, InventoryBuilder};
@@ -28,15 +30,17 @@ pub enum EntityKind {
     ServiceId,
     ApiKey,
     Policy,
+    AccessGroup,
 }
 
 impl EntityKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::ResourceInstance,
         Self::ResourceKey,
         Self::ServiceId,
         Self::ApiKey,
         Self::Policy,
+        Self::AccessGroup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +50,7 @@ impl EntityKind {
             Self::ServiceId => "service_id",
             Self::ApiKey => "api_key",
             Self::Policy => "policy",
+            Self::AccessGroup => "access_group",
         }
     }
 
@@ -57,6 +62,7 @@ impl EntityKind {
             Self::ServiceId => "service ID",
             Self::ApiKey => "API key",
             Self::Policy => "policy",
+            Self::AccessGroup => "access group",
         }
     }
 
@@ -127,6 +133,15 @@ impl EntityRef {
         }
     }
 
+    pub fn access_group(group: &AccessGroup) -> Self {
+        Self {
+            kind: EntityKind::AccessGroup,
+            id: group.id.clone(),
+            name: group.name.clone(),
+            origin: group.origin.clone(),
+        }
+    }
+
     pub fn placeholder(placeholder: &PolicyPlaceholder) -> Self {
         Self {
             kind: EntityKind::Policy,
@@ -146,6 +161,7 @@ impl Inventory {
             EntityKind::ServiceId => self.service_ids.len(),
             EntityKind::ApiKey => self.api_keys.len(),
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
+            EntityKind::AccessGroup => self.access_groups.len(),
         }
     }
 }

@@ -10,7 +10,7 @@ pub enum PolicyVersion {
 }
 
 /// Who a policy grants access to, from its subject attributes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Subject {
     /// A service ID; holds the `ServiceId-<uuid>` core.
     ServiceId(String),

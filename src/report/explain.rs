@@ -28,7 +28,13 @@ pub fn render(meta: &RuleMeta, width: usize) -> String {
     section(&mut out, "Rationale", &wrap(&meta.rationale, width));
     section(&mut out, "Remediation", &wrap(&meta.remediation, width));
     // A command is copied, not read: never wrapped.
-    section(&mut out, "Fix", &format!("{INDENT}{}\n", meta.fix.trim()));
+    let fix: String = meta
+        .fix
+        .trim()
+        .lines()
+        .map(|line| format!("{INDENT}{}\n", line.trim()))
+        .collect();
+    section(&mut out, "Fix", &fix);
     let mut references = String::new();
     for reference in &meta.references {
         let options = textwrap::Options::new(width)
@@ -48,7 +54,7 @@ pub fn render(meta: &RuleMeta, width: usize) -> String {
             None => format!("{INDENT}(none declared)\n"),
         };
         let heading = match path {
-            Some(path) => format!("{heading}: {path}"),
+            Some(path) => format!("{heading}:\n{INDENT}{path}"),
             None => heading.to_owned(),
         };
         section(&mut out, &heading, &body);

@@ -8,7 +8,7 @@ use miette::{
 };
 
 use super::RunReport;
-use crate::model::Origin;
+use crate::model::{EntityKind, Origin};
 use crate::rules::{Finding, Severity, Status};
 use crate::sources::{Documents, LoadError, span::offset_of};
 
@@ -266,9 +266,16 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
     if !notes.is_empty() {
         files.push_str(&format!(" ({})", notes.join(", ")));
     }
+    let collections = loaded.inventory.collections;
     let resources: Vec<String> = report
         .resources()
         .into_iter()
+        // Access groups are an optional export: named only when one was loaded.
+        .filter(|(kind, _)| {
+            *kind != EntityKind::AccessGroup
+                || collections.access_groups
+                || collections.access_group_members
+        })
         .map(|(kind, count)| kind.count(count))
         .collect();
     let counts: Vec<String> = report

@@ -8,8 +8,10 @@ mod apikeys;
 mod auditing;
 pub mod examples;
 pub mod finding;
+mod grants;
 pub mod lookup;
 pub mod meta;
+mod policy_subject;
 mod policy_text;
 
 mod at_key_limit;
@@ -27,6 +29,13 @@ mod policy_limit;
 mod serviceid_admin_count;
 mod serviceid_unlocked;
 mod user_policy_direct;
+
+mod at_service_deprecated;
+mod key_duplicate_service_key;
+mod key_manager_incomplete_grant;
+mod reference_dangling;
+mod serviceid_limit;
+mod serviceid_orphaned;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -67,6 +76,13 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(key_restriction_incomplete, "key-restriction-incomplete"),
     rule!(serviceid_unrestricted, "serviceid-unrestricted"),
     rule!(key_cannot_evaluate, "key-cannot-evaluate"),
+    // Activity Tracker "Managing service keys".
+    rule!(key_manager_incomplete_grant, "key-manager-incomplete-grant"),
+    rule!(serviceid_limit, "serviceid-limit"),
+    rule!(serviceid_orphaned, "serviceid-orphaned"),
+    rule!(key_duplicate_service_key, "key-duplicate-service-key"),
+    rule!(reference_dangling, "reference-dangling"),
+    rule!(at_service_deprecated, "at-service-deprecated"),
     // IBM IAM best practices.
     rule!(apikey_rotation, "apikey-rotation"),
     rule!(apikey_limit_per_identity, "apikey-limit-per-identity"),

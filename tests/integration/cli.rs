@@ -66,8 +66,9 @@ fn json_output_is_versioned_and_complete() {
             .unwrap()
             .starts_with('/')
     );
-    assert_eq!(output["summary"]["files"], 9);
-    assert_eq!(output["summary"]["resources"]["resource_key"], 27);
+    assert_eq!(output["summary"]["files"], 13);
+    assert_eq!(output["summary"]["resources"]["resource_key"], 28);
+    assert_eq!(output["summary"]["resources"]["access_group"], 2);
 }
 
 #[test]
@@ -82,7 +83,7 @@ fn exclude_leaves_paths_out_of_walks() {
     ]);
     let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(output["summary"]["resources"]["policy"], 0);
-    assert_eq!(output["summary"]["files"], 6);
+    assert_eq!(output["summary"]["files"], 10);
     assert_eq!(
         common::run(&["check", "--exclude", "[", "fixtures/demo"]).code,
         2

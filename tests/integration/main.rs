@@ -1,5 +1,6 @@
 //! The one integration test binary (one link, shared helpers).
 
+mod access_groups;
 mod catalog;
 mod cli;
 mod common;

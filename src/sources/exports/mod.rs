@@ -1,6 +1,8 @@
 //! Loaders for the API and CLI export shapes (Resource Controller, IAM Identity, IAM Policy
-//! Management), from JSON or YAML alike: both arrive here as a `serde_json::Value`.
+//! Management, IAM Access Groups), from JSON or YAML alike: both arrive here as a
+//! `serde_json::Value`.
 
+mod access_groups;
 mod identity;
 mod policy;
 mod resource_controller;
@@ -64,6 +66,16 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
                             }
                         });
                     }
+                    ListKind::AccessGroups => {
+                        sink.builder.collections().access_groups = true;
+                        ingest_list(items, &pointer, sink, |_| ItemKind::AccessGroup);
+                    }
+                    ListKind::AccessGroupMembers => {
+                        sink.builder.collections().access_group_members = true;
+                        if let Some(document) = value.as_object() {
+                            access_groups::members(document, items, &pointer, sink);
+                        }
+                    }
                 }
             }
         }
@@ -74,8 +86,8 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
                     Some(kind) => ingest_item(kind, item, &pointer, sink),
                     None => sink.errors.push((
                         pointer,
-                        "expected a resource instance, resource key, service ID, API key or \
-                         policy object in this array"
+                        "expected a resource instance, resource key, service ID, API key, \
+                         policy or access group object in this array"
                             .to_owned(),
                     )),
                 }
@@ -106,6 +118,7 @@ fn ingest_item(kind: ItemKind, item: &Value, pointer: &Pointer, sink: &mut Sink<
         ItemKind::ServiceId => collections.service_ids = true,
         ItemKind::ApiKey => collections.api_keys = true,
         ItemKind::PolicyV1 | ItemKind::PolicyV2 => collections.policies = true,
+        ItemKind::AccessGroup => collections.access_groups = true,
     }
     let result = match kind {
         ItemKind::Instance => resource_controller::instance(item, pointer, sink),
@@ -114,6 +127,7 @@ fn ingest_item(kind: ItemKind, item: &Value, pointer: &Pointer, sink: &mut Sink<
         ItemKind::ApiKey => identity::api_key(item, pointer, sink),
         ItemKind::PolicyV1 => policy::v1(item, pointer, sink),
         ItemKind::PolicyV2 => policy::v2(item, pointer, sink),
+        ItemKind::AccessGroup => access_groups::group(item, pointer, sink),
     };
     if let Err(problem) = result {
         sink.errors.push(problem);

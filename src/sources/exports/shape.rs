@@ -11,6 +11,7 @@ pub enum ItemKind {
     ApiKey,
     PolicyV1,
     PolicyV2,
+    AccessGroup,
 }
 
 /// The list members iamlint reads from an object.
@@ -24,6 +25,10 @@ pub enum ListKind {
     ApiKeys,
     /// IAM Policy Management v1 or v2 `{policies: [...]}`.
     Policies,
+    /// IAM Access Groups `{groups: [...]}` (`GET /v2/groups`, `ibmcloud iam access-groups`).
+    AccessGroups,
+    /// IAM Access Groups `{members: [...]}` (`GET /v2/groups/{id}/members`).
+    AccessGroupMembers,
 }
 
 impl ListKind {
@@ -33,6 +38,8 @@ impl ListKind {
             Self::ServiceIds => "serviceids",
             Self::ApiKeys => "apikeys",
             Self::Policies => "policies",
+            Self::AccessGroups => "groups",
+            Self::AccessGroupMembers => "members",
         }
     }
 }
@@ -53,8 +60,9 @@ pub enum Shape<'a> {
 /// What was tried, for the error on an explicitly named file of an unknown shape.
 pub const SHAPES_TRIED: &str = "a Resource Controller list {\"resources\": [...]}, an IAM Identity \
 list {\"serviceids\": [...]} or {\"apikeys\": [...]}, an IAM policy list {\"policies\": [...]}, \
+an IAM access group list {\"groups\": [...]} or member list {\"members\": [...]}, \
 an `ibmcloud ... --output json` array, or a single resource instance, resource key, service ID, \
-API key or policy object";
+API key, policy or access group object";
 
 pub fn detect(value: &Value) -> Shape<'_> {
     match value {
@@ -75,6 +83,8 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
         ListKind::ServiceIds,
         ListKind::ApiKeys,
         ListKind::Policies,
+        ListKind::AccessGroups,
+        ListKind::AccessGroupMembers,
     ] {
         let Some(Value::Array(items)) = object.get(kind.member()) else {
             continue;
@@ -95,6 +105,16 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
                     )
             }
             ListKind::ServiceIds | ListKind::ApiKeys => true,
+            // `groups` and `members` are common words too: require access group items, or
+            // an empty list whose links name the Access Groups API.
+            ListKind::AccessGroups => {
+                matches!(first_kind(items), Some(ItemKind::AccessGroup))
+                    || (items.is_empty() && names_access_groups_api(object))
+            }
+            ListKind::AccessGroupMembers => match items.first() {
+                Some(first) => first.get("iam_id").is_some_and(Value::is_string),
+                None => names_access_groups_api(object),
+            },
         };
         if accepted {
             lists.push((kind, items.as_slice()));
@@ -104,6 +124,17 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
         return Shape::Lists(lists);
     }
     classify(object).map_or(Shape::Unrecognised, Shape::Single)
+}
+
+/// Whether a list response's `first`/`last` links point at the IAM Access Groups API.
+fn names_access_groups_api(object: &Map<String, Value>) -> bool {
+    ["first", "last", "next", "previous"].iter().any(|link| {
+        object
+            .get(*link)
+            .and_then(|link| link.get("href"))
+            .and_then(Value::as_str)
+            .is_some_and(|href| href.contains("/v2/groups"))
+    })
 }
 
 fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -130,6 +161,9 @@ pub fn classify(object: &Map<String, Value>) -> Option<ItemKind> {
     }
     if id.starts_with("ApiKey-") || object.contains_key("action_when_leaked") {
         return Some(ItemKind::ApiKey);
+    }
+    if id.starts_with("AccessGroupId-") {
+        return Some(ItemKind::AccessGroup);
     }
     let instance_like = object.contains_key("guid")
         || object.contains_key("resource_plan_id")

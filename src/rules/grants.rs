@@ -1,0 +1,357 @@
+//! Shared reasoning about what a subject is granted on a resource scope: which scope a
+//! policy names, whether one policy's scope covers another's, and which policies reach a
+//! subject directly or through the access groups it belongs to.
+
+use std::collections::BTreeSet;
+
+use crate::model::{
+    AttributeValue, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy, ResourceAttribute, RoleKind,
+    Subject,
+};
+
+/// The platform roles that let the holder create and read service keys.
+pub(super) const KEY_PLATFORM_ROLES: [&str; 3] = ["Operator", "Editor", "Administrator"];
+
+/// The resource a policy applies to: its attributes other than `accountId`, sorted, so that
+/// two policies on the same resource have equal scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct GrantScope<'a> {
+    pub attributes: Vec<&'a ResourceAttribute>,
+}
+
+impl<'a> GrantScope<'a> {
+    pub(super) fn of(policy: &'a Policy) -> Self {
+        let mut attributes: Vec<&ResourceAttribute> = policy
+            .resource
+            .iter()
+            .filter(|attribute| attribute.name != "accountId")
+            .collect();
+        attributes.sort_by(|a, b| a.name.cmp(&b.name));
+        Self { attributes }
+    }
+
+    /// The `stringEquals` value of attribute `name`.
+    pub(super) fn equals(&self, name: &str) -> Option<&'a str> {
+        self.attributes
+            .iter()
+            .find_map(|attribute| match (&attribute.operator, &attribute.value) {
+                (Operator::StringEquals, AttributeValue::String(value))
+                    if attribute.name == name =>
+                {
+                    Some(value.as_str())
+                }
+                _ => None,
+            })
+    }
+
+    /// `all logdnaat instances`, `logdnaat instance `audit-eu-de` (<guid>)`, plus any further
+    /// constraint of the policy.
+    pub(super) fn label(&self, inventory: &Inventory, service: &str) -> String {
+        let mut label = match self.equals("serviceInstance") {
+            Some(guid) => match inventory
+                .instance_by_guid(guid)
+                .and_then(|instance| instance.name.as_deref())
+            {
+                Some(name) => format!("{service} instance `{name}` ({guid})"),
+                None => format!("{service} instance `{guid}`"),
+            },
+            None => format!("all {service} instances"),
+        };
+        let further: Vec<String> = self
+            .attributes
+            .iter()
+            .filter(|attribute| {
+                !matches!(attribute.name.as_str(), "serviceName" | "serviceInstance")
+            })
+            .map(|attribute| match self.equals(&attribute.name) {
+                Some(value) => format!("{}={value}", attribute.name),
+                None => format!("{} (condition)", attribute.name),
+            })
+            .collect();
+        if !further.is_empty() {
+            label.push_str(&format!(" with {}", further.join(", ")));
+        }
+        label
+    }
+
+    /// Whether every constraint of `self` is also a constraint of `other`: then `self`
+    /// covers at least what `other` covers.
+    pub(super) fn is_within(&self, other: &Self) -> bool {
+        self.attributes
+            .iter()
+            .all(|attribute| other.attributes.contains(attribute))
+    }
+}
+
+/// Whether `policy` grants one of the key platform roles on all of `scope` (a scope that
+/// names a service): an account-wide policy, one on all IAM-enabled services, one whose
+/// constraints are a subset of the scope's, or one on the resource group of the scope's
+/// exported instance.
+pub(super) fn grants_platform_role_on(
+    inventory: &Inventory,
+    policy: &Policy,
+    scope: &GrantScope<'_>,
+) -> bool {
+    if !policy.is_active_access()
+        || !KEY_PLATFORM_ROLES
+            .iter()
+            .any(|role| policy.grants(RoleKind::Platform, role))
+    {
+        return false;
+    }
+    let granted = GrantScope::of(policy);
+    if granted.is_within(scope) {
+        return true;
+    }
+    let [only] = granted.attributes.as_slice() else {
+        return false;
+    };
+    let value = match (&only.operator, &only.value) {
+        (Operator::StringEquals, AttributeValue::String(value)) => value.as_str(),
+        _ => return false,
+    };
+    match only.name.as_str() {
+        "serviceType" => value == "service",
+        "resourceGroupId" => {
+            scope
+                .equals("serviceInstance")
+                .and_then(|guid| inventory.instance_by_guid(guid))
+                .and_then(|instance| instance.resource_group_id.as_deref())
+                == Some(value)
+        }
+        _ => false,
+    }
+}
+
+/// The access groups whose policies reach `subject`: those it is listed in, and the public
+/// access group. An access group itself belongs to no group.
+pub(super) fn groups_of(inventory: &Inventory, subject: &Subject) -> BTreeSet<String> {
+    if matches!(subject, Subject::AccessGroup(_)) {
+        return BTreeSet::new();
+    }
+    inventory
+        .memberships_of(subject)
+        .map(|membership| membership.group_id.clone())
+        .chain(std::iter::once(PUBLIC_ACCESS_GROUP.to_owned()))
+        .collect()
+}
+
+/// How `subject` stands on a key platform role over `scope`.
+pub(super) enum PlatformCoverage<'a> {
+    /// A policy of the subject, or of a group it belongs to, grants one.
+    Granted,
+    /// None that is known; these groups grant one, but their members were not exported.
+    Unknown(Vec<&'a str>),
+    Missing,
+}
+
+/// Whether `subject` holds a key platform role on `scope`, directly or through groups.
+pub(super) fn platform_coverage<'a>(
+    inventory: &'a Inventory,
+    subject: &Subject,
+    scope: &GrantScope<'_>,
+) -> PlatformCoverage<'a> {
+    let covers = |policy: &&Policy| grants_platform_role_on(inventory, policy, scope);
+    if inventory.policies_of(subject).any(|policy| covers(&policy)) {
+        return PlatformCoverage::Granted;
+    }
+    let groups = groups_of(inventory, subject);
+    let mut unknown: Vec<&str> = Vec::new();
+    for policy in inventory.policies.iter().filter(covers) {
+        let Subject::AccessGroup(group) = &policy.subject else {
+            continue;
+        };
+        if matches!(subject, Subject::AccessGroup(_)) {
+            continue;
+        }
+        if groups.contains(group) {
+            return PlatformCoverage::Granted;
+        }
+        if inventory.is_member(subject, group).is_none() && !unknown.contains(&group.as_str()) {
+            unknown.push(group);
+        }
+    }
+    if unknown.is_empty() {
+        PlatformCoverage::Missing
+    } else {
+        PlatformCoverage::Unknown(unknown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        DocId, InventoryBuilder, Membership, Origin, Pointer, PolicyVersion, ResourceInstance, Role,
+    };
+
+    const GUID: &str = "5f1c2e3a-7b8d-4c9e-a0f1-23456789abcd";
+    const GROUP: &str = "AccessGroupId-1";
+    const USER: &str = "IBMid-1";
+
+    fn origin() -> Origin {
+        Origin::new(DocId(0), Pointer::root())
+    }
+
+    fn policy(subject: Subject, roles: &[&str], attributes: &[(&str, &str)]) -> Policy {
+        Policy {
+            id: format!("{subject:?}{roles:?}{attributes:?}"),
+            version: PolicyVersion::V1,
+            kind: Some("access".to_owned()),
+            subject,
+            roles: roles
+                .iter()
+                .map(|role| Role::from_display_name(role))
+                .collect(),
+            resource: std::iter::once(("accountId", "acct"))
+                .chain(attributes.iter().copied())
+                .map(|(name, value)| ResourceAttribute {
+                    name: name.to_owned(),
+                    operator: Operator::StringEquals,
+                    value: AttributeValue::String(value.to_owned()),
+                })
+                .collect(),
+            has_conditions: false,
+            state: None,
+            origin: origin(),
+            subject_origin: None,
+            roles_origin: None,
+            resource_origin: None,
+        }
+    }
+
+    fn user() -> Subject {
+        Subject::User(USER.to_owned())
+    }
+
+    /// Whether the user holds a key platform role on one instance, given these policies.
+    fn covered(policies: Vec<Policy>, members_exported: bool) -> &'static str {
+        let mut builder = InventoryBuilder::default();
+        builder.collections().policies = true;
+        builder.add_instance(ResourceInstance {
+            crn: format!("crn:v1:bluemix:public:logdnaat:us-south:a/acct:{GUID}::"),
+            guid: GUID.to_owned(),
+            name: None,
+            account_id: None,
+            resource_group_id: Some("rg1".to_owned()),
+            state: None,
+            origin: origin(),
+        });
+        for policy in policies {
+            builder.add_policy(policy);
+        }
+        if members_exported {
+            builder.add_member_list(GROUP, Some(1));
+            builder.add_membership(Membership {
+                group_id: GROUP.to_owned(),
+                iam_id: USER.to_owned(),
+                member: user(),
+                kind: Some("user".to_owned()),
+                name: None,
+                email: None,
+                origin: origin(),
+            });
+        }
+        let inventory = builder.finish();
+        let manager = policy(
+            user(),
+            &["Manager"],
+            &[("serviceName", "logdnaat"), ("serviceInstance", GUID)],
+        );
+        match platform_coverage(&inventory, &user(), &GrantScope::of(&manager)) {
+            PlatformCoverage::Granted => "granted",
+            PlatformCoverage::Unknown(_) => "unknown",
+            PlatformCoverage::Missing => "missing",
+        }
+    }
+
+    #[test]
+    fn wider_scopes_cover_one_instance() {
+        let on = |attributes: &[(&str, &str)]| {
+            covered(vec![policy(user(), &["Operator"], attributes)], false)
+        };
+        assert_eq!(on(&[("serviceName", "logdnaat")]), "granted");
+        assert_eq!(
+            on(&[("serviceName", "logdnaat"), ("serviceInstance", GUID)]),
+            "granted"
+        );
+        assert_eq!(on(&[]), "granted", "account-wide");
+        assert_eq!(on(&[("serviceType", "service")]), "granted");
+        assert_eq!(on(&[("resourceGroupId", "rg1")]), "granted");
+        assert_eq!(on(&[("resourceGroupId", "rg2")]), "missing");
+        assert_eq!(on(&[("serviceType", "platform_service")]), "missing");
+        assert_eq!(
+            on(&[("serviceName", "logdnaat"), ("serviceInstance", "other")]),
+            "missing"
+        );
+        assert_eq!(on(&[("serviceName", "logdna")]), "missing");
+    }
+
+    #[test]
+    fn scopes_are_named_with_every_constraint() {
+        let inventory = InventoryBuilder::default().finish();
+        let manager = policy(
+            user(),
+            &["Manager"],
+            &[("serviceName", "logdnaat"), ("region", "us-south")],
+        );
+        assert_eq!(
+            GrantScope::of(&manager).label(&inventory, "logdnaat"),
+            "all logdnaat instances with region=us-south"
+        );
+        let command = crate::rules::policy_subject::policy_command(
+            &inventory,
+            &Subject::AccessGroup(GROUP.to_owned()),
+            "Operator",
+            &GrantScope::of(&policy(
+                user(),
+                &["Manager"],
+                &[
+                    ("logGroup", "audit"),
+                    ("serviceInstance", GUID),
+                    ("serviceName", "logdnaat"),
+                ],
+            )),
+        );
+        assert_eq!(
+            command,
+            format!(
+                "ibmcloud iam access-group-policy-create <ACCESS_GROUP_NAME> --roles Operator \
+                 --service-name logdnaat --service-instance {GUID} --attributes logGroup=audit"
+            )
+        );
+    }
+
+    #[test]
+    fn only_operator_editor_and_administrator_count() {
+        let with = |role: &str| {
+            covered(
+                vec![policy(user(), &[role], &[("serviceName", "logdnaat")])],
+                false,
+            )
+        };
+        assert_eq!(with("Editor"), "granted");
+        assert_eq!(with("Administrator"), "granted");
+        assert_eq!(with("Viewer"), "missing");
+        assert_eq!(with("Writer"), "missing");
+    }
+
+    #[test]
+    fn group_grants_reach_members_and_unknown_memberships_say_so() {
+        let group_operator = || {
+            policy(
+                Subject::AccessGroup(GROUP.to_owned()),
+                &["Operator"],
+                &[("serviceName", "logdnaat")],
+            )
+        };
+        assert_eq!(covered(vec![group_operator()], true), "granted");
+        assert_eq!(covered(vec![group_operator()], false), "unknown");
+        let public = policy(
+            Subject::AccessGroup(PUBLIC_ACCESS_GROUP.to_owned()),
+            &["Operator"],
+            &[("serviceName", "logdnaat")],
+        );
+        assert_eq!(covered(vec![public], false), "granted");
+    }
+}

@@ -1,0 +1,87 @@
+//! `key-duplicate-service-key`: several resource keys of one auditing instance carry the same
+//! auditing service key. Asked for a key when one exists, the CLI and API hand back the
+//! existing one, so resource keys outnumber the instance's auditing keys.
+//!
+//! NOTE: keys are compared by `SecretDigest`; the secret itself never enters the model.
+
+use std::collections::BTreeMap;
+
+use super::auditing::{AuditingKey, auditing_keys, services};
+use super::{Finding, RuleContext};
+use crate::model::{EntityRef, SecretDigest};
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    // Per instance, per auditing key: the resource keys carrying it, in load order.
+    let mut shared: BTreeMap<&str, BTreeMap<SecretDigest, Vec<AuditingKey<'_>>>> = BTreeMap::new();
+    for auditing in auditing_keys(inventory, &services(context)) {
+        let Some(digest) = auditing
+            .key
+            .visible_credentials()
+            .and_then(|visible| visible.service_key)
+        else {
+            continue;
+        };
+        shared
+            .entry(auditing.instance_guid)
+            .or_default()
+            .entry(digest)
+            .or_default()
+            .push(auditing);
+    }
+    for by_digest in shared.into_values() {
+        let distinct = by_digest.len();
+        let resource_keys: usize = by_digest.values().map(Vec::len).sum();
+        for keys in by_digest.into_values() {
+            let [first, rest @ ..] = keys.as_slice() else {
+                continue;
+            };
+            if rest.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = keys
+                .iter()
+                .map(|auditing| format!("`{}`", auditing.key.display_name()))
+                .collect();
+            let service_key_origin = |auditing: &AuditingKey<'_>| {
+                auditing.key.credentials_origin.as_ref().map_or_else(
+                    || auditing.key.origin.clone(),
+                    |origin| origin.key("service_key"),
+                )
+            };
+            let instance_crn = first.instance.map_or_else(
+                || first.key.source_crn.clone().unwrap_or_default(),
+                |instance| instance.crn.clone(),
+            );
+            // The instance is what the counts are about; without it, the first key.
+            let subject = first
+                .instance_ref()
+                .map_or_else(|| EntityRef::key(first.key), |(instance, _)| instance);
+            let mut finding = context
+                .finding(
+                    subject,
+                    service_key_origin(first),
+                    match rest.len() {
+                        1 => "the same auditing key as 1 other resource key".to_owned(),
+                        n => format!("the same auditing key as {n} other resource keys"),
+                    },
+                )
+                .message(format!(
+                    "resource keys {} on auditing instance {} carry the same auditing service \
+                     key: the instance counts it once ({resource_keys} resource keys with visible \
+                     credentials hold {distinct} distinct auditing keys)",
+                    names.join(", "),
+                    first.instance_label(),
+                ))
+                .remediation(context.meta.fix_with(&[("INSTANCE_CRN", &instance_crn)]));
+            for other in rest {
+                finding = finding.related(
+                    EntityRef::key(other.key),
+                    service_key_origin(other),
+                    "carries the same auditing key",
+                );
+            }
+            finding.push(out);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! `key-manager-incomplete-grant`: a subject holds service role Manager on an auditing
+//! service (all instances or one) but no platform role that lets it create or read keys
+//! there, directly or through the access groups it belongs to.
+
+use super::auditing::services;
+use super::grants::{GrantScope, PlatformCoverage, platform_coverage};
+use super::policy_subject::{policy_command, subject_entity, subject_label};
+use super::{Finding, RuleContext, Severity};
+use crate::model::{EntityRef, Inventory, Policy, RoleKind, Subject};
+
+/// The Manager policies of one subject on one scope.
+struct ManagerGrant<'a> {
+    subject: &'a Subject,
+    scope: GrantScope<'a>,
+    service: &'a str,
+    policies: Vec<&'a Policy>,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    let services = services(context);
+    if !inventory.collections.policies {
+        no_policies(context, &services, out);
+        return;
+    }
+    let grants = manager_grants(inventory, &services);
+    for grant in &grants {
+        // A Manager grant on a wider scope of the same subject decides for this one too:
+        // report the widest scope only, once.
+        let subsumed = grants.iter().any(|wider| {
+            wider.subject == grant.subject
+                && wider.scope != grant.scope
+                && wider.scope.is_within(&grant.scope)
+        });
+        if subsumed {
+            continue;
+        }
+        match platform_coverage(inventory, grant.subject, &grant.scope) {
+            PlatformCoverage::Granted => {}
+            PlatformCoverage::Unknown(groups) => report(context, grant, Some(&groups), out),
+            PlatformCoverage::Missing => report(context, grant, None, out),
+        }
+    }
+}
+
+fn manager_grants<'a>(inventory: &'a Inventory, services: &[String]) -> Vec<ManagerGrant<'a>> {
+    let mut grants: Vec<ManagerGrant<'a>> = Vec::new();
+    for policy in &inventory.policies {
+        if !policy.is_active_access()
+            || !policy.grants(RoleKind::Service, "Manager")
+            || matches!(policy.subject, Subject::Missing | Subject::Other(_))
+        {
+            continue;
+        }
+        let scope = GrantScope::of(policy);
+        let Some(service) = scope
+            .equals("serviceName")
+            .filter(|name| services.iter().any(|service| service == name))
+        else {
+            continue;
+        };
+        match grants
+            .iter_mut()
+            .find(|grant| grant.subject == &policy.subject && grant.scope == scope)
+        {
+            Some(grant) => grant.policies.push(policy),
+            None => grants.push(ManagerGrant {
+                subject: &policy.subject,
+                scope,
+                service,
+                policies: vec![policy],
+            }),
+        }
+    }
+    grants
+}
+
+fn report(
+    context: &RuleContext<'_>,
+    grant: &ManagerGrant<'_>,
+    unknown_groups: Option<&[&str]>,
+    out: &mut Vec<Finding>,
+) {
+    let inventory = context.inventory;
+    let Some(first) = grant.policies.first() else {
+        return;
+    };
+    let subject = subject_label(inventory, grant.subject);
+    let scope = grant.scope.label(inventory, grant.service);
+    let origin = first
+        .roles_origin
+        .clone()
+        .unwrap_or_else(|| first.origin.clone());
+    let (entity, entity_origin) = subject_entity(inventory, grant.subject, first);
+    let mut finding = match unknown_groups {
+        None => context
+            .finding(
+                entity.clone(),
+                origin,
+                "grants Manager without Operator, Editor or Administrator",
+            )
+            .message(format!(
+                "{subject} holds service role Manager on {scope} but no platform role Operator, \
+                 Editor or Administrator there{}: creating or reading a service key needs both{}",
+                match grant.subject {
+                    Subject::AccessGroup(_) => "",
+                    _ => " (directly or through its access groups)",
+                },
+                members_note(inventory, grant)
+            ))
+            .remediation(policy_command(
+                inventory,
+                grant.subject,
+                "Operator",
+                &grant.scope,
+            )),
+        Some(groups) => {
+            let groups: Vec<String> = groups
+                .iter()
+                .map(|group| {
+                    inventory.access_group(group).map_or_else(
+                        || format!("`{group}`"),
+                        |found| format!("`{}`", found.display_name()),
+                    )
+                })
+                .collect();
+            context
+                .finding(
+                    entity.clone(),
+                    origin,
+                    "grants Manager; platform role unknown",
+                )
+                .unknown()
+                .severity(Severity::Info)
+                .message(format!(
+                    "{subject} holds service role Manager on {scope}; whether it also holds \
+                     Operator, Editor or Administrator there depends on its membership in access \
+                     group {}, whose members were not exported",
+                    groups.join(", ")
+                ))
+                .remediation(
+                    "export the members of those access groups (GET \
+                     /v2/groups/<ACCESS_GROUP_ID>/members?membership_type=all, one file per \
+                     group)",
+                )
+        }
+    };
+    for other in grant.policies.iter().skip(1) {
+        finding = finding.related(
+            EntityRef::policy(other),
+            other
+                .roles_origin
+                .clone()
+                .unwrap_or_else(|| other.origin.clone()),
+            "also grants Manager on this scope",
+        );
+    }
+    if let Some(entity_origin) = entity_origin {
+        finding = finding.related(entity, entity_origin, "the subject");
+    }
+    if let Some(instance) = grant
+        .scope
+        .equals("serviceInstance")
+        .and_then(|guid| inventory.instance_by_guid(guid))
+    {
+        finding = finding.related(
+            EntityRef::instance(instance),
+            instance.origin.clone(),
+            "the instance",
+        );
+    }
+    finding.push(out);
+}
+
+/// For an access group with a known member list: how many members the gap reaches.
+fn members_note(inventory: &Inventory, grant: &ManagerGrant<'_>) -> String {
+    let Subject::AccessGroup(group) = grant.subject else {
+        return String::new();
+    };
+    if !inventory.members_known(group) {
+        return String::new();
+    }
+    let members: Vec<&Subject> = inventory.members_of(group).map(|m| &m.member).collect();
+    let exposed = members
+        .iter()
+        .filter(|member| {
+            matches!(
+                platform_coverage(inventory, member, &grant.scope),
+                PlatformCoverage::Missing
+            )
+        })
+        .count();
+    let verb = if exposed == 1 { "holds" } else { "hold" };
+    format!(
+        " ({exposed} of its {} members {verb} none through another grant either)",
+        members.len()
+    )
+}
+
+/// Without policies nobody's grants can be judged: say so for each auditing instance.
+fn no_policies(context: &RuleContext<'_>, services: &[String], out: &mut Vec<Finding>) {
+    for instance in &context.inventory.instances {
+        if !instance
+            .service_name()
+            .is_some_and(|name| services.iter().any(|service| service == name))
+        {
+            continue;
+        }
+        context
+            .finding(
+                EntityRef::instance(instance),
+                instance.origin.clone(),
+                "who may manage its keys is unknown",
+            )
+            .unknown()
+            .severity(Severity::Info)
+            .message(format!(
+                "cannot tell who holds Manager on auditing instance `{}` without a platform role: \
+                 no access policies were loaded",
+                instance.name.as_deref().unwrap_or(&instance.guid)
+            ))
+            .remediation(
+                "export the policies (GET /v1/policies?account_id=<ACCOUNT_ID> and /v2/policies) \
+                 and the access groups with their members",
+            )
+            .push(out);
+    }
+}

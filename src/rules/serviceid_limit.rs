@@ -1,0 +1,177 @@
+//! `serviceid-limit`: the account holds (nearly) as many service IDs as IAM allows.
+//!
+//! Every resource key created without `serviceid_crn` makes a service ID of its own, so
+//! accounts that create keys freely run into the limit; then no key, and no service ID, can
+//! be created anywhere in the account.
+
+use super::{Finding, RuleContext, Severity};
+use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin};
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    if !inventory.collections.service_ids {
+        not_exported(context, out);
+        return;
+    }
+    let max = context.param_u64("max_service_ids", 2000);
+    let warn_percent = context.param_u64("warn_percent", 90);
+    let count = inventory.service_ids.len() as u64;
+    // `count >= max * warn_percent / 100`, without rounding the threshold down.
+    let severity = if count > max {
+        Severity::High
+    } else if count.saturating_mul(100) >= max.saturating_mul(warn_percent) {
+        Severity::Medium
+    } else {
+        return;
+    };
+    // Point at the service ID that crosses the limit, or at the last one counted.
+    let at = if count > max {
+        max
+    } else {
+        count.saturating_sub(1)
+    };
+    let Some(pointed) = usize::try_from(at)
+        .ok()
+        .and_then(|at| inventory.service_ids.get(at))
+    else {
+        return;
+    };
+    let (label, verdict) = if count > max {
+        (
+            format!("service ID {} of at most {max}", max + 1),
+            format!("more than the limit of {max}"),
+        )
+    } else {
+        (
+            format!("service ID {count} of at most {max}"),
+            format!("{warn_percent}% or more of the limit of {max}"),
+        )
+    };
+    context
+        .finding(
+            account(inventory, count, pointed.origin.clone()),
+            pointed.origin.clone(),
+            label,
+        )
+        .severity(severity)
+        .message(format!(
+            "the account has {count} service IDs, {verdict}; every resource key created without \
+             `serviceid_crn` adds one, and at the limit no key or service ID can be created"
+        ))
+        .remediation(context.meta.fix.trim())
+        .push(out);
+}
+
+/// The account as a finding's subject: the service IDs' account, named by count.
+fn account(inventory: &Inventory, count: u64, origin: Origin) -> EntityRef {
+    let account = inventory
+        .service_ids
+        .iter()
+        .filter_map(|service_id| service_id.crn.as_deref())
+        .find_map(|crn| Crn::parse(crn)?.account.map(str::to_owned));
+    EntityRef {
+        kind: EntityKind::ServiceId,
+        id: account.unwrap_or_else(|| "account".to_owned()),
+        name: Some(format!("{count} service IDs")),
+        origin,
+    }
+}
+
+/// No service ID list was loaded: the count is unknown. Said once, at the first entity that
+/// was loaded (keys first: each may have made a service ID).
+fn not_exported(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    let first = inventory
+        .keys
+        .first()
+        .map(EntityRef::key)
+        .or_else(|| inventory.instances.first().map(EntityRef::instance))
+        .or_else(|| inventory.policies.first().map(EntityRef::policy))
+        .or_else(|| inventory.api_keys.first().map(EntityRef::api_key))
+        .or_else(|| inventory.access_groups.first().map(EntityRef::access_group));
+    let Some(first) = first else {
+        return;
+    };
+    context
+        .finding(
+            first.clone(),
+            first.origin.clone(),
+            "service IDs not exported",
+        )
+        .unknown()
+        .severity(Severity::Info)
+        .message("cannot count the account's service IDs: no service ID list was loaded".to_owned())
+        .remediation(
+            "export the service IDs of every service ID group (GET \
+             /v1/serviceids/?account_id=<ACCOUNT_ID>&group_id=<GROUP_ID>, or `ibmcloud iam \
+             service-ids --output json`)",
+        )
+        .push(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::model::{
+        DocId, Inventory, InventoryBuilder, Origin, Pointer, ResourceInstance, ServiceId,
+    };
+    use crate::rules::{Settings, Severity, Status, run};
+
+    fn inventory(count: usize, exported: bool) -> Inventory {
+        let mut builder = InventoryBuilder::default();
+        if !exported {
+            // Something else was exported: the account's instances.
+            builder.add_instance(ResourceInstance {
+                crn: "crn:v1:bluemix:public:logdnaat:us-south:a/acct:guid::".to_owned(),
+                guid: "guid".to_owned(),
+                name: None,
+                account_id: None,
+                resource_group_id: None,
+                state: None,
+                origin: Origin::new(DocId(0), Pointer::root()),
+            });
+        }
+        builder.collections().service_ids = exported;
+        for n in 0..count {
+            builder.add_service_id(ServiceId {
+                id: format!("ServiceId-{n}"),
+                iam_id: format!("iam-ServiceId-{n}"),
+                crn: None,
+                name: None,
+                description: None,
+                locked: None,
+                created_at: None,
+                unique_instance_crns: Vec::new(),
+                origin: Origin::new(DocId(0), Pointer::root().key("serviceids").index(n)),
+            });
+        }
+        builder.finish()
+    }
+
+    /// The severity and status of the finding for `count` service IDs with a limit of 10.
+    fn verdict(count: usize, exported: bool) -> Option<(Severity, Status)> {
+        let mut settings = Settings::only(&["serviceid-limit"]);
+        let params = BTreeMap::from([("max_service_ids".to_owned(), serde_json::json!(10))]);
+        settings.params.insert("serviceid-limit".to_owned(), params);
+        let findings = run(&inventory(count, exported), &settings);
+        assert!(findings.len() <= 1);
+        findings
+            .first()
+            .map(|finding| (finding.severity, finding.status))
+    }
+
+    #[test]
+    fn high_above_the_limit_medium_from_ninety_percent() {
+        assert_eq!(verdict(8, true), None);
+        assert_eq!(verdict(9, true), Some((Severity::Medium, Status::Fail)));
+        assert_eq!(verdict(10, true), Some((Severity::Medium, Status::Fail)));
+        assert_eq!(verdict(11, true), Some((Severity::High, Status::Fail)));
+    }
+
+    #[test]
+    fn without_a_service_id_list_the_count_is_unknown() {
+        assert_eq!(verdict(0, true), None);
+        assert_eq!(verdict(0, false), Some((Severity::Info, Status::Unknown)));
+    }
+}

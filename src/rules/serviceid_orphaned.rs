@@ -1,0 +1,134 @@
+//! `serviceid-orphaned`: a service ID made for a resource key that no exported key uses any
+//! more. Deleting a key leaves its service ID behind, where it still counts toward the
+//! account's service ID limit and keeps its policies.
+
+use std::collections::HashSet;
+
+use super::{Finding, RuleContext, Severity};
+use crate::model::{EntityKind, EntityRef, Inventory, ResourceKey, ServiceId, service_id_core};
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    let markers: Vec<String> = context
+        .param_strings("markers")
+        .iter()
+        .map(|marker| marker.to_lowercase())
+        .collect();
+    let candidates: Vec<&ServiceId> = inventory
+        .service_ids
+        .iter()
+        .filter(|service_id| made_for_a_key(service_id, &markers))
+        .collect();
+    let Some(first) = candidates.first() else {
+        return;
+    };
+    if !inventory.collections.keys {
+        // One finding, not one per service ID: the missing export is one problem.
+        context
+            .finding(
+                EntityRef::service_id(first),
+                first.origin.clone(),
+                "made for a resource key",
+            )
+            .unknown()
+            .severity(Severity::Info)
+            .message(format!(
+                "cannot tell whether the {} service IDs made for resource keys are still used: no \
+                 resource keys were loaded",
+                candidates.len()
+            ))
+            .remediation(
+                "export the resource keys with their credentials (GET /v2/resource_keys, or \
+                 `ibmcloud resource service-keys --output json`)",
+            )
+            .push(out);
+        return;
+    }
+    let used: HashSet<&str> = inventory
+        .keys
+        .iter()
+        .filter_map(|key| key.visible_credentials()?.iam_serviceid_crn.as_deref())
+        .filter_map(service_id_core)
+        .collect();
+    for service_id in candidates {
+        if used.contains(service_id.core()) || has_api_keys(inventory, service_id) {
+            continue;
+        }
+        let hidden = hidden_keys(inventory, service_id);
+        let policies = inventory.policies_of_service_id(service_id.core()).count();
+        let builder = context.finding(
+            EntityRef::service_id(service_id),
+            service_id.origin.clone(),
+            "no exported key uses this service ID",
+        );
+        let finding = if hidden > 0 {
+            builder.unknown().severity(Severity::Info).message(format!(
+                "service ID `{}` ({}) was made for a resource key and no key with visible \
+                 credentials uses it; {} that could use it {} no service ID (REDACTED or missing \
+                 credentials)",
+                service_id.display_name(),
+                service_id.core(),
+                EntityKind::ResourceKey.count(hidden),
+                if hidden == 1 { "shows" } else { "show" },
+            ))
+        } else {
+            builder.message(format!(
+                "service ID `{}` ({}) was made for a resource key that no longer exists: no \
+                 exported key uses it, yet it counts toward the account's service ID limit{}",
+                service_id.display_name(),
+                service_id.core(),
+                match policies {
+                    0 => String::new(),
+                    1 => " and keeps 1 access policy".to_owned(),
+                    n => format!(" and keeps {n} access policies"),
+                }
+            ))
+        };
+        finding
+            .remediation(context.meta.fix_with(&[("SERVICE_ID", service_id.core())]))
+            .push(out);
+    }
+}
+
+/// Resource Controller made the service ID for a key: its name or description says so, or
+/// it is tied to a service instance.
+fn made_for_a_key(service_id: &ServiceId, markers: &[String]) -> bool {
+    let says_so = [&service_id.name, &service_id.description]
+        .into_iter()
+        .flatten()
+        .map(|text| text.to_lowercase())
+        .any(|text| markers.iter().any(|marker| text.contains(marker.as_str())));
+    says_so || !service_id.unique_instance_crns.is_empty()
+}
+
+/// Whether the service ID has API keys of its own (when API keys were exported): then
+/// something other than a resource key uses it.
+fn has_api_keys(inventory: &Inventory, service_id: &ServiceId) -> bool {
+    inventory.api_keys.iter().any(|api_key| {
+        api_key
+            .iam_id
+            .as_deref()
+            .and_then(service_id_core)
+            .is_some_and(|core| core == service_id.core())
+    })
+}
+
+/// Keys that might use the service ID but do not show theirs: the keys of the instances
+/// it is tied to, or every key when it names none.
+fn hidden_keys(inventory: &Inventory, service_id: &ServiceId) -> usize {
+    let hides = |key: &&ResourceKey| {
+        key.visible_credentials()
+            .and_then(|visible| visible.iam_serviceid_crn.as_ref())
+            .is_none()
+    };
+    if service_id.unique_instance_crns.is_empty() {
+        return inventory.keys.iter().filter(hides).count();
+    }
+    service_id
+        .unique_instance_crns
+        .iter()
+        .filter_map(|crn| crate::model::Crn::parse(crn))
+        .flat_map(|crn| inventory.keys_of_instance(crn.service_instance))
+        .filter(hides)
+        .count()
+}
