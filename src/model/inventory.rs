@@ -5,8 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::crn::{Crn, service_id_core};
 use super::identity::{ApiKey, ServiceId};
+use super::limits::IdentityLimits;
 use super::policy::{Policy, PolicyPlaceholder};
 use super::resource::{ResourceInstance, ResourceKey};
+use super::snapshot::SnapshotInfo;
 
 /// Which collections the inputs held at all (even empty), so rules can tell
 /// "nothing was exported" from "nothing exists".
@@ -30,6 +32,11 @@ pub struct Inventory {
     /// v2 placeholders from v1 lists whose real v2 policy was not loaded.
     pub placeholders: Vec<PolicyPlaceholder>,
     pub collections: Collections,
+    /// The account's identity limits and usage, when a live snapshot holds them (the first
+    /// loaded wins).
+    pub identity_limits: Option<IdentityLimits>,
+    /// The `snapshot.json` of every live snapshot loaded, in load order.
+    pub snapshots: Vec<SnapshotInfo>,
     index: Index,
 }
 
@@ -141,6 +148,14 @@ impl InventoryBuilder {
 
     pub fn add_placeholder(&mut self, placeholder: PolicyPlaceholder) {
         self.inventory.placeholders.push(placeholder);
+    }
+
+    pub fn add_identity_limits(&mut self, limits: IdentityLimits) {
+        self.inventory.identity_limits.get_or_insert(limits);
+    }
+
+    pub fn add_snapshot(&mut self, snapshot: SnapshotInfo) {
+        self.inventory.snapshots.push(snapshot);
     }
 
     pub fn finish(self) -> Inventory {

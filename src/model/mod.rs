@@ -4,19 +4,23 @@
 mod crn;
 mod identity;
 mod inventory;
+mod limits;
 mod origin;
 mod policy;
 mod resource;
+mod snapshot;
 
 pub use crn::{Crn, service_id_core};
 pub use identity::{ApiKey, ServiceId};
 pub use inventory::{Collections, Inventory, InventoryBuilder};
+pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
 pub use policy::{
     AttributeValue, Operator, Policy, PolicyPlaceholder, PolicyVersion, ResourceAttribute, Role,
     RoleKind, Scope, Subject,
 };
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 
 /// The kinds of entity a finding can be about; the names are part of the JSON output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

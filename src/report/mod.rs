@@ -1,8 +1,10 @@
 //! Renderers, one per output format. Besides `main.rs`, this is the only place that writes
 //! to the user; pointers become spans, lines and columns only here.
 
+pub mod collect;
 pub mod human;
 pub mod json;
+pub mod progress;
 
 use crate::model::EntityKind;
 use crate::rules::{Finding, Severity, Status};

@@ -41,13 +41,32 @@ pub(crate) struct Run {
 
 /// Runs the built `iamlint` binary with a scrubbed environment.
 pub(crate) fn run(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .args(args)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("COLUMNS")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
+    run_with_env(args, &[])
+}
+
+/// Variables that would let a test reach a real account or change its output.
+const SCRUBBED: &[&str] = &[
+    "CLICOLOR_FORCE",
+    "COLUMNS",
+    "IBMCLOUD_API_KEY",
+    "IAMLINT_IAM_ENDPOINT",
+    "IAMLINT_RESOURCE_CONTROLLER_ENDPOINT",
+    "IAMLINT_TIMEOUT",
+    "IAMLINT_MAX_ATTEMPTS",
+    "IAMLINT_RETRY_DELAY_MS",
+];
+
+/// Runs the built binary with a scrubbed environment plus `env`.
+pub(crate) fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    command.args(args).env("NO_COLOR", "1");
+    for name in SCRUBBED {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("the binary runs");
     Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),

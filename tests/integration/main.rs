@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo;
+mod live;
 mod malformed;
 mod registry;
 mod rules;

@@ -210,7 +210,7 @@ impl Client {
         ];
         self.token_requests += 1;
         let body = self
-            .execute("POST /identity/token", false, observer, move |http| {
+            .execute(&format!("POST {url}"), false, observer, move |http| {
                 http.post(url.clone())
                     .header(reqwest::header::ACCEPT, "application/json")
                     .form(&form)

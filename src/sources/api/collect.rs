@@ -20,6 +20,7 @@ use super::{
     ApiError, Ctx, Gathered, Observer, Secret, access_groups, identity, limits, policy,
     resource_controller,
 };
+use crate::model::CollectionStatus;
 use crate::sources::secrets::{self, REDACTED};
 
 /// What to collect and where to write it.
@@ -35,32 +36,6 @@ pub struct CollectOptions {
     pub keep_secrets: bool,
     /// The time written as `collected_at` (tests fix it; `None` is now).
     pub now: Option<SystemTime>,
-}
-
-/// How a collection ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CollectionStatus {
-    Complete,
-    /// Written, but a part could not be read (named in the reason).
-    Partial,
-    /// HTTP 403: the API key lacks the role; nothing written.
-    Forbidden,
-    /// Another error; nothing written.
-    Failed,
-    /// Not attempted, because what it needs was not collected.
-    Skipped,
-}
-
-impl CollectionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Complete => "complete",
-            Self::Partial => "partial",
-            Self::Forbidden => "forbidden",
-            Self::Failed => "failed",
-            Self::Skipped => "skipped",
-        }
-    }
 }
 
 /// One collection's outcome.
@@ -86,12 +61,9 @@ pub struct Collected {
 impl Collected {
     /// No collection failed or is partial (forbidden ones are a matter of roles, and said).
     pub fn is_complete(&self) -> bool {
-        self.collections.iter().all(|collection| {
-            !matches!(
-                collection.status,
-                CollectionStatus::Failed | CollectionStatus::Partial
-            )
-        })
+        self.collections
+            .iter()
+            .all(|collection| !collection.status.is_incomplete())
     }
 }
 

@@ -31,9 +31,7 @@ use serde_json::Value;
 pub use client::{
     ClientOptions, DEFAULT_IAM_ENDPOINT, DEFAULT_RESOURCE_CONTROLLER_ENDPOINT, Endpoints,
 };
-pub use collect::{
-    CollectError, CollectOptions, Collected, CollectionReport, CollectionStatus, collect,
-};
+pub use collect::{CollectError, CollectOptions, Collected, CollectionReport, collect};
 pub use error::{ApiError, ApiErrorKind};
 pub use secret::Secret;
 

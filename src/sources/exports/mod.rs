@@ -2,9 +2,11 @@
 //! Management), from JSON or YAML alike: both arrive here as a `serde_json::Value`.
 
 mod identity;
+mod limits;
 mod policy;
 mod resource_controller;
 pub mod shape;
+mod snapshot;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -82,6 +84,8 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             }
         }
         Shape::Single(kind) => ingest_item(kind, value, &root, sink),
+        Shape::Snapshot => snapshot::ingest(value, sink),
+        Shape::IdentityLimits => limits::ingest(value, sink),
         Shape::Unrecognised => return Recognition::Unrecognised,
     }
     Recognition::Recognised

@@ -47,14 +47,18 @@ pub enum Shape<'a> {
     CliArray(&'a [Value]),
     /// One object of a known kind.
     Single(ItemKind),
+    /// The `snapshot.json` of a live snapshot.
+    Snapshot,
+    /// IAM Identity `/v1/accounts/{id}/limits/identity`.
+    IdentityLimits,
     Unrecognised,
 }
 
 /// What was tried, for the error on an explicitly named file of an unknown shape.
 pub const SHAPES_TRIED: &str = "a Resource Controller list {\"resources\": [...]}, an IAM Identity \
 list {\"serviceids\": [...]} or {\"apikeys\": [...]}, an IAM policy list {\"policies\": [...]}, \
-an `ibmcloud ... --output json` array, or a single resource instance, resource key, service ID, \
-API key or policy object";
+an `ibmcloud ... --output json` array, a single resource instance, resource key, service ID, \
+API key or policy object, an IAM identity limits document, or an iamlint snapshot.json";
 
 pub fn detect(value: &Value) -> Shape<'_> {
     match value {
@@ -69,6 +73,12 @@ fn first_kind(items: &[Value]) -> Option<ItemKind> {
 }
 
 fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
+    if super::snapshot::detect(object) {
+        return Shape::Snapshot;
+    }
+    if super::limits::detect(object) {
+        return Shape::IdentityLimits;
+    }
     let mut lists = Vec::new();
     for kind in [
         ListKind::Resources,
