@@ -84,10 +84,11 @@ pub fn collect(
     options: &CollectOptions,
     observer: &mut dyn Observer,
 ) -> Result<Collected, CollectError> {
-    snapshot::prepare(&options.out).map_err(CollectError::Output)?;
     let mut client = Client::new(&options.endpoints, apikey, options.client.clone())?;
-    // The token is needed by every call: a bad API key stops here, before any file exists.
+    // The token is needed by every call: a bad API key stops here, before an earlier
+    // snapshot in the directory is replaced.
     let from_token = client.token_account(observer)?;
+    snapshot::prepare(&options.out).map_err(CollectError::Output)?;
     let account = options
         .account
         .clone()

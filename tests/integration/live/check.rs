@@ -1,5 +1,4 @@
-//! `check` of a collected snapshot, `check --live` and `collect` through the binary, and the
-//! canary: the API key, the tokens and credential secrets never reach any output or file.
+//! `check` of a collected snapshot, and `check --live` and `collect` through the binary.
 
 use std::path::Path;
 
@@ -7,6 +6,7 @@ use iamlint::rules::Settings;
 
 use super::account::{ACCOUNT, Account};
 use super::emulator::{API_KEY, Action, Emulator};
+use super::live_env;
 use crate::common;
 
 /// What a finding says, without where it is (the files differ).
@@ -118,15 +118,6 @@ fn an_incomplete_snapshot_is_a_load_error_and_a_forbidden_one_is_noted() {
     let human = common::human(&checked);
     assert!(human.contains("  access_groups forbidden: GET "), "{human}");
     assert!(human.contains("  access_group_members skipped: the access groups were not collected"));
-}
-
-fn live_env<'a>(url: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("IBMCLOUD_API_KEY", key),
-        ("IAMLINT_IAM_ENDPOINT", url),
-        ("IAMLINT_RESOURCE_CONTROLLER_ENDPOINT", url),
-        ("IAMLINT_RETRY_DELAY_MS", "1"),
-    ]
 }
 
 #[test]
@@ -250,86 +241,4 @@ fn collect_exit_codes_and_summary() {
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("use https"), "{}", run.stderr);
-}
-
-/// Every byte under `dir`.
-fn all_files(dir: &Path) -> String {
-    let mut text = String::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.file_type().is_file() {
-            text.push_str(&String::from_utf8_lossy(
-                &std::fs::read(entry.path()).unwrap(),
-            ));
-        }
-    }
-    text
-}
-
-#[test]
-fn the_api_key_tokens_and_credential_secrets_never_leak() {
-    let emulator = Emulator::start(Account::demo().with_canary_secrets());
-    emulator.set(|state| state.echo_key = true);
-    // A 401 mid-run makes a second token, and a failure puts a URL in a message.
-    emulator.fault("/v2/policies", 1, 1, Action::ExpireTokens);
-    emulator.fault("/v1/accounts/", 0, usize::MAX, Action::Status(500, None));
-    let url = emulator.url();
-    let dir = tempfile::tempdir().unwrap();
-    let mut runs = Vec::new();
-    for (at, format) in ["human", "json"].iter().enumerate() {
-        let out = dir.path().join(format!("check-{at}"));
-        runs.push(common::run_with_env(
-            &[
-                "check",
-                "--live",
-                "--out",
-                out.to_str().unwrap(),
-                "--format",
-                format,
-                "-v",
-            ],
-            &live_env(&url, API_KEY),
-        ));
-    }
-    let out = dir.path().join("collect");
-    runs.push(common::run_with_env(
-        &["collect", "--out", out.to_str().unwrap()],
-        &live_env(&url, API_KEY),
-    ));
-    // A wrong key that the server quotes back in its error message.
-    runs.push(common::run_with_env(
-        &[
-            "collect",
-            "--out",
-            dir.path().join("wrong").to_str().unwrap(),
-        ],
-        &live_env(&url, "CANARY-WRONG-KEY-99887766"),
-    ));
-    assert!(emulator.tokens_issued() >= 4);
-    for run in &runs {
-        assert!(!run.stdout.is_empty() || !run.stderr.is_empty());
-        assert!(
-            !run.stdout.contains("CANARY"),
-            "stdout leaks a secret:\n{}",
-            run.stdout
-        );
-        assert!(
-            !run.stderr.contains("CANARY"),
-            "stderr leaks a secret:\n{}",
-            run.stderr
-        );
-    }
-    assert!(
-        runs[3]
-            .stderr
-            .contains("BXNIM0415E: Provided API key <redacted> could not be found")
-    );
-    let files = all_files(dir.path());
-    assert!(
-        files.contains("resource_keys"),
-        "the snapshots were written"
-    );
-    assert!(!files.contains("CANARY"), "a snapshot file leaks a secret");
 }

@@ -5,9 +5,9 @@
 // allow-unwrap-in-tests does not reach.
 #![allow(clippy::unwrap_used)]
 
-mod account;
+pub(crate) mod account;
 mod check;
-mod emulator;
+pub(crate) mod emulator;
 mod server;
 
 use std::path::Path;
@@ -19,6 +19,16 @@ use serde_json::{Value, json};
 
 use account::{ACCOUNT, Account, DEFAULT_GROUP, OPS_GROUP, OPS_SERVICE_ID};
 use emulator::{API_KEY, Action, Emulator};
+
+/// The environment of a binary run against the emulator at `url`.
+pub(crate) fn live_env<'a>(url: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("IBMCLOUD_API_KEY", key),
+        ("IAMLINT_IAM_ENDPOINT", url),
+        ("IAMLINT_RESOURCE_CONTROLLER_ENDPOINT", url),
+        ("IAMLINT_RETRY_DELAY_MS", "1"),
+    ]
+}
 
 fn collect(options: &CollectOptions) -> Result<Collected, CollectError> {
     api::collect(Secret::new(API_KEY), options, &mut Quiet)
@@ -482,10 +492,13 @@ fn retries_are_bounded_and_501_is_not_retried() {
 }
 
 #[test]
-fn a_wrong_api_key_is_a_clear_error_and_writes_nothing() {
+fn a_wrong_api_key_is_a_clear_error_and_keeps_the_earlier_snapshot() {
     let emulator = Emulator::start(Account::demo());
     emulator.set(|state| state.echo_key = true);
     let dir = tempfile::tempdir().unwrap();
+    collect(&emulator.options(dir.path())).unwrap();
+    let earlier = files_of(dir.path());
+    let requests = emulator.log().len();
     let wrong = "CANARY-WRONG-KEY-1234567890";
     let error = api::collect(
         Secret::new(wrong),
@@ -506,12 +519,17 @@ fn a_wrong_api_key_is_a_clear_error_and_writes_nothing() {
     );
     assert!(!message.contains("CANARY"), "{message}");
     let log = emulator.log();
-    assert_eq!(log.len(), 1, "a 400 is not retried");
+    assert_eq!(log.len(), requests + 1, "a 400 is not retried");
+    let last = &log[requests];
     assert_eq!(
-        (log[0].method.as_str(), log[0].path.as_str()),
+        (last.method.as_str(), last.path.as_str()),
         ("POST", "/identity/token")
     );
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    assert_eq!(
+        files_of(dir.path()),
+        earlier,
+        "the earlier snapshot is untouched"
+    );
 }
 
 #[test]
