@@ -120,7 +120,6 @@ pub(crate) struct Client {
     issued: Vec<Secret>,
     /// HTTP requests sent (attempts included).
     pub(crate) requests: usize,
-    pub(crate) token_requests: usize,
 }
 
 /// Why an attempt failed, and whether another attempt may help.
@@ -161,7 +160,6 @@ impl Client {
             token: None,
             issued: Vec::new(),
             requests: 0,
-            token_requests: 0,
         })
     }
 
@@ -208,7 +206,6 @@ impl Client {
             ("apikey", self.apikey.expose().to_owned()),
             ("response_type", "cloud_iam".to_owned()),
         ];
-        self.token_requests += 1;
         let body = self
             .execute(&format!("POST {url}"), false, observer, move |http| {
                 http.post(url.clone())

@@ -35,6 +35,33 @@ struct LimitsDto {
     apikeys_per_identity: Option<PerEntityDto>,
 }
 
+/// A per-entity limit at `pointer`, its usage list in member `list`.
+fn per_entity(
+    limit: Option<u64>,
+    items: Option<Vec<UsageDto>>,
+    pointer: &Pointer,
+    list: &str,
+    sink: &Sink<'_>,
+) -> PerEntityLimit {
+    let usage = items
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(at, item)| {
+            Some(EntityUsage {
+                id: present(item.group_id.or(item.iam_id))?,
+                count: item.count.unwrap_or(0),
+                origin: sink.origin(&pointer.key(list).index(at)),
+            })
+        })
+        .collect();
+    PerEntityLimit {
+        limit,
+        usage,
+        origin: sink.origin(pointer),
+    }
+}
+
 /// Whether an object is this shape: its per-entity members are objects (a `serviceid_groups`
 /// array is the service ID group list instead).
 pub(super) fn detect(object: &serde_json::Map<String, Value>) -> bool {
@@ -55,51 +82,30 @@ pub(super) fn ingest(value: &Value, sink: &mut Sink<'_>) {
             return;
         }
     };
-    let per_entity = |dto: Option<PerEntityDto>, member: &str, list: &str, sink: &Sink<'_>| {
-        let dto = dto?;
-        let pointer = root.key(member);
-        let items = if list == "serviceid_groups" {
-            dto.serviceid_groups
-        } else {
-            dto.identities
-        };
-        let usage = items
-            .unwrap_or_default()
-            .into_iter()
-            .enumerate()
-            .filter_map(|(at, item)| {
-                let id = present(item.group_id.or(item.iam_id))?;
-                Some(EntityUsage {
-                    id,
-                    count: item.count.unwrap_or(0),
-                    origin: sink.origin(&pointer.key(list).index(at)),
-                })
-            })
-            .collect();
-        Some(PerEntityLimit {
-            limit: dto.limit,
-            usage,
-            origin: sink.origin(&pointer),
-        })
-    };
     let limits = IdentityLimits {
         serviceid_groups: dto.serviceid_groups.map(|groups| LimitCount {
             limit: groups.limit,
             count: groups.count,
             origin: sink.origin(&root.key("serviceid_groups")),
         }),
-        service_ids_per_group: per_entity(
-            dto.serviceids_per_group,
-            "serviceids_per_group",
-            "serviceid_groups",
-            sink,
-        ),
-        api_keys_per_identity: per_entity(
-            dto.apikeys_per_identity,
-            "apikeys_per_identity",
-            "identities",
-            sink,
-        ),
+        service_ids_per_group: dto.serviceids_per_group.map(|per_group| {
+            per_entity(
+                per_group.limit,
+                per_group.serviceid_groups,
+                &root.key("serviceids_per_group"),
+                "serviceid_groups",
+                sink,
+            )
+        }),
+        api_keys_per_identity: dto.apikeys_per_identity.map(|per_identity| {
+            per_entity(
+                per_identity.limit,
+                per_identity.identities,
+                &root.key("apikeys_per_identity"),
+                "identities",
+                sink,
+            )
+        }),
         origin: sink.origin(&root),
     };
     sink.builder.add_identity_limits(limits);

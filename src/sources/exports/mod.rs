@@ -40,6 +40,10 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
     let root = Pointer::root();
     match shape::detect(value) {
         Shape::Lists(lists) => {
+            // A bundle of one account may carry its identity limits next to its lists.
+            if value.as_object().is_some_and(limits::detect) {
+                limits::ingest(value, sink);
+            }
             for (kind, items) in lists {
                 let pointer = root.key(kind.member());
                 match kind {

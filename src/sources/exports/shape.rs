@@ -76,9 +76,6 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     if super::snapshot::detect(object) {
         return Shape::Snapshot;
     }
-    if super::limits::detect(object) {
-        return Shape::IdentityLimits;
-    }
     let mut lists = Vec::new();
     for kind in [
         ListKind::Resources,
@@ -112,6 +109,10 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     }
     if !lists.is_empty() {
         return Shape::Lists(lists);
+    }
+    // In a bundle with lists, the limits are read too (see `exports::ingest`).
+    if super::limits::detect(object) {
+        return Shape::IdentityLimits;
     }
     classify(object).map_or(Shape::Unrecognised, Shape::Single)
 }

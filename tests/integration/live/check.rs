@@ -242,3 +242,27 @@ fn collect_exit_codes_and_summary() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("use https"), "{}", run.stderr);
 }
+
+#[test]
+fn identity_limits_load_from_a_bundle_with_lists() {
+    let checked = common::check(&["fixtures/live/limits-bundle.yaml"], &Settings::default());
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let inventory = &checked.loaded.inventory;
+    assert_eq!(inventory.service_ids.len(), 1);
+    assert_eq!(inventory.api_keys.len(), 1);
+    let limits = inventory.identity_limits.as_ref().unwrap();
+    assert_eq!(limits.service_id_limit(), Some(3000));
+    assert_eq!(limits.service_id_count(), Some(2512));
+    assert_eq!(limits.serviceid_groups.as_ref().unwrap().limit, Some(5));
+    let usage = limits
+        .api_keys_of("crn:v1:bluemix:public:iam-identity::a/x::serviceid:ServiceId-99999999-9999-4999-8999-999999999999")
+        .unwrap();
+    assert_eq!((usage.count, limits.api_key_limit()), (19, Some(20)));
+    let document = checked.loaded.documents.get(usage.origin.document).unwrap();
+    assert_eq!(document.locate(&usage.origin.pointer).unwrap().line, 26);
+    assert!(limits.api_keys_of("IBMid-nobody").is_none());
+}
