@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::{self, Config, Selection};
 use crate::report::{self, RunReport, human};
 use crate::rules::{self, Settings, Severity, lookup};
+use crate::sources::api::{self, ClientOptions, CollectOptions, Collected, Endpoints, Secret};
 use crate::sources::{self, LoadOptions};
 
 /// Exit codes. A CI gate can rely on them.
@@ -40,12 +41,15 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a JSON Schema (`config`: the schema of iamlint.yaml, for editors and CI).
     Schema(SchemaArgs),
+    /// Collect a snapshot of an IBM Cloud account over its APIs into a directory, for
+    /// `iamlint check DIR`.
+    Collect(CollectArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories to check. Directories are walked for .json, .yml and .yaml files.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "live", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Output format.
@@ -84,6 +88,24 @@ pub struct CheckArgs {
     /// Do not run this rule (repeatable or comma-separated); overrides the config file.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
+
+    /// Collect the account over the IBM Cloud APIs first (as `iamlint collect`) and check
+    /// the snapshot, with any PATHs.
+    #[arg(long, help_heading = "Live mode")]
+    pub live: bool,
+
+    /// With --live: the snapshot directory (default: a new temporary directory, kept so
+    /// that findings point at real files).
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "live",
+        help_heading = "Live mode"
+    )]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -119,6 +141,71 @@ pub enum SchemaKind {
     /// The config file, iamlint.yaml.
     Config,
 }
+
+#[derive(Debug, clap::Args)]
+pub struct CollectArgs {
+    /// The snapshot directory: created if missing; it must be empty or hold an earlier
+    /// snapshot, which is replaced.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// How to reach the account. The API key comes from `IBMCLOUD_API_KEY` or `--apikey-file`,
+/// never from a plain argument (it would show in shell history and process lists).
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Live mode")]
+pub struct ApiArgs {
+    /// The account to collect (default: the account of the API key).
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+
+    /// Read the API key from this file (the key alone, or the JSON file the IBM Cloud
+    /// console downloads) instead of the IBMCLOUD_API_KEY environment variable.
+    #[arg(long, value_name = "FILE")]
+    pub apikey_file: Option<PathBuf>,
+
+    /// IAM endpoint (token, IAM Identity, IAM Policy Management, IAM Access Groups).
+    #[arg(long, value_name = "URL", env = "IAMLINT_IAM_ENDPOINT", default_value = api::DEFAULT_IAM_ENDPOINT)]
+    pub iam_endpoint: String,
+
+    /// Resource Controller endpoint.
+    #[arg(long, value_name = "URL", env = "IAMLINT_RESOURCE_CONTROLLER_ENDPOINT", default_value = api::DEFAULT_RESOURCE_CONTROLLER_ENDPOINT)]
+    pub resource_controller_endpoint: String,
+
+    /// Seconds allowed for one request, connecting and reading included.
+    #[arg(long, value_name = "SECONDS", env = "IAMLINT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+
+    /// Attempts per request on rate limiting (429), server errors (5xx but 501) and broken
+    /// connections.
+    #[arg(long, value_name = "N", env = "IAMLINT_MAX_ATTEMPTS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+
+    /// The first retry delay in milliseconds; it doubles per attempt, with jitter.
+    #[arg(
+        long,
+        value_name = "MS",
+        env = "IAMLINT_RETRY_DELAY_MS",
+        default_value_t = 500,
+        hide = true
+    )]
+    pub retry_delay_ms: u64,
+
+    /// Write resource key credentials as the API returns them (nothing in iamlint needs
+    /// them; by default every secret is replaced by `<redacted:...>`).
+    #[arg(long)]
+    pub keep_secrets: bool,
+
+    /// No progress display on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The environment variable that holds the API key.
+pub const API_KEY_VARIABLE: &str = "IBMCLOUD_API_KEY";
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
     text.parse()
@@ -175,6 +262,7 @@ pub fn run(cli: Cli, terminal: Terminal) -> Outcome {
                 ..Outcome::default()
             },
         },
+        Command::Collect(args) => collect(&args),
     }
 }
 
@@ -294,8 +382,24 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     let options = LoadOptions {
         exclude: args.exclude.clone(),
     };
-    let Checked { loaded, findings } = match check_paths(&args.paths, &options, &clocked(settings))
-    {
+    let mut paths = args.paths.clone();
+    let mut notes = String::new();
+    if args.live {
+        match collect_live(args) {
+            Ok(collected) => {
+                notes = format!(
+                    "collected account {} into {}\n",
+                    collected.account_id,
+                    collected.dir.display()
+                );
+                paths.push(collected.dir);
+            }
+            Err(outcome) => return outcome,
+        }
+    } else if let Some(misplaced) = args.api.live_only_option() {
+        return usage_error(&format!("{misplaced} needs --live"));
+    }
+    let Checked { loaded, findings } = match check_paths(&paths, &options, &clocked(settings)) {
         Ok(checked) => checked,
         Err(usage) => {
             return Outcome {
@@ -332,9 +436,140 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
             "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n",
         );
     }
+    if !args.api.quiet {
+        stderr.insert_str(0, &notes);
+    }
     Outcome {
         stdout,
         stderr,
         code,
     }
+}
+
+fn usage_error(message: &str) -> Outcome {
+    Outcome {
+        stderr: format!("error: {message}\n"),
+        code: exit::ERROR,
+        ..Outcome::default()
+    }
+}
+
+impl ApiArgs {
+    /// The first option given that only means something with --live.
+    fn live_only_option(&self) -> Option<&'static str> {
+        if self.account.is_some() {
+            Some("--account")
+        } else if self.apikey_file.is_some() {
+            Some("--apikey-file")
+        } else if self.keep_secrets {
+            Some("--keep-secrets")
+        } else {
+            None
+        }
+    }
+
+    /// The API key: from `--apikey-file`, else from `IBMCLOUD_API_KEY`.
+    fn api_key(&self) -> Result<Secret, String> {
+        let key = match &self.apikey_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|error| {
+                    format!("cannot read the API key file {}: {error}", path.display())
+                })?;
+                api_key_in(&text)
+            }
+            None => Secret::new(std::env::var(API_KEY_VARIABLE).unwrap_or_default().trim()),
+        };
+        if key.is_empty() {
+            return Err(format!(
+                "no API key: set {API_KEY_VARIABLE} or pass --apikey-file FILE (an API key is \
+                 never accepted as a plain argument)"
+            ));
+        }
+        Ok(key)
+    }
+
+    fn collect_options(&self, out: PathBuf) -> Result<CollectOptions, String> {
+        let defaults = ClientOptions::default();
+        Ok(CollectOptions {
+            out,
+            account: self.account.clone(),
+            endpoints: Endpoints::parse(&self.iam_endpoint, &self.resource_controller_endpoint)?,
+            client: ClientOptions {
+                timeout: std::time::Duration::from_secs(self.timeout),
+                connect_timeout: defaults
+                    .connect_timeout
+                    .min(std::time::Duration::from_secs(self.timeout)),
+                max_attempts: self.max_attempts,
+                backoff_base: std::time::Duration::from_millis(self.retry_delay_ms),
+                ..defaults
+            },
+            keep_secrets: self.keep_secrets,
+            now: None,
+        })
+    }
+}
+
+/// The key in an API key file: the file's text, or the `apikey` member of the JSON file the
+/// IBM Cloud console downloads.
+fn api_key_in(text: &str) -> Secret {
+    let from_json = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|value| {
+            value
+                .get("apikey")
+                .and_then(|key| key.as_str())
+                .map(str::to_owned)
+        });
+    Secret::new(from_json.unwrap_or_else(|| text.trim().to_owned()))
+}
+
+/// Runs a collect with a progress display; the outcome of a failure.
+fn run_collect(api_args: &ApiArgs, out: PathBuf) -> Result<Collected, Outcome> {
+    let apikey = api_args
+        .api_key()
+        .map_err(|message| usage_error(&message))?;
+    let options = api_args
+        .collect_options(out)
+        .map_err(|message| usage_error(&message))?;
+    let mut progress = report::progress::Progress::new(api_args.quiet);
+    let result = api::collect(apikey, &options, &mut progress);
+    drop(progress);
+    result.map_err(|error| Outcome {
+        stderr: format!("error: {error}\n"),
+        code: exit::ERROR,
+        ..Outcome::default()
+    })
+}
+
+fn collect(args: &CollectArgs) -> Outcome {
+    match run_collect(&args.api, args.out.clone()) {
+        Ok(collected) => Outcome {
+            stdout: report::collect::render(&collected),
+            stderr: String::new(),
+            code: if collected.is_complete() {
+                exit::CLEAN
+            } else {
+                exit::ERROR
+            },
+        },
+        Err(outcome) => outcome,
+    }
+}
+
+/// `check --live`: collects into `--out` or a new temporary directory that is kept, since
+/// the findings point into its files.
+fn collect_live(args: &CheckArgs) -> Result<Collected, Outcome> {
+    let out = match &args.out {
+        Some(out) => out.clone(),
+        None => tempfile::Builder::new()
+            .prefix("iamlint-live-")
+            .tempdir()
+            .map(tempfile::TempDir::keep)
+            .map_err(|error| {
+                usage_error(&format!(
+                    "cannot create a temporary snapshot directory: {error}"
+                ))
+            })?,
+    };
+    run_collect(&args.api, out)
 }

@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP, subject_key};
 use super::crn::{Crn, service_id_core};
 use super::identity::{ApiKey, ServiceId};
+use super::limits::IdentityLimits;
 use super::policy::{Policy, PolicyPlaceholder, Subject};
 use super::resource::{ResourceInstance, ResourceKey};
+use super::snapshot::SnapshotInfo;
 
 /// Which collections the inputs held at all (even empty), so rules can tell
 /// "nothing was exported" from "nothing exists".
@@ -40,6 +42,11 @@ pub struct Inventory {
     /// announced for it (to notice a list that misses pages).
     pub member_lists: BTreeMap<String, Option<u64>>,
     pub collections: Collections,
+    /// The account's identity limits and usage, when a live snapshot holds them (the first
+    /// loaded wins).
+    pub identity_limits: Option<IdentityLimits>,
+    /// The `snapshot.json` of every live snapshot loaded, in load order.
+    pub snapshots: Vec<SnapshotInfo>,
     index: Index,
 }
 
@@ -240,6 +247,14 @@ impl InventoryBuilder {
             (Some(known), Some(total)) => Some(known.max(total)),
             (known, total) => known.or(total),
         };
+    }
+
+    pub fn add_identity_limits(&mut self, limits: IdentityLimits) {
+        self.inventory.identity_limits.get_or_insert(limits);
+    }
+
+    pub fn add_snapshot(&mut self, snapshot: SnapshotInfo) {
+        self.inventory.snapshots.push(snapshot);
     }
 
     pub fn finish(self) -> Inventory {

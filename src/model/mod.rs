@@ -5,21 +5,25 @@ mod access_group;
 mod crn;
 mod identity;
 mod inventory;
+mod limits;
 mod origin;
 mod policy;
 mod resource;
+mod snapshot;
 mod time;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use crn::{Crn, service_id_core};
 pub use identity::{ApiKey, ServiceId};
 pub use inventory::{Collections, Inventory, InventoryBuilder};
+pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
 pub use policy::{
     AttributeValue, Operator, Policy, PolicyPlaceholder, PolicyVersion, ResourceAttribute, Role,
     RoleKind, Scope, Subject,
 };
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
 
 /// The kinds of entity a finding can be about; the names are part of the JSON output.

@@ -8,7 +8,7 @@ use miette::{
 };
 
 use super::RunReport;
-use crate::model::{EntityKind, Origin};
+use crate::model::{CollectionStatus, EntityKind, Origin, SnapshotInfo};
 use crate::rules::{Finding, Severity, Status};
 use crate::sources::{Documents, LoadError, span::offset_of};
 
@@ -295,10 +295,42 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
         text.push_str(&format!(" ({unknown} could not be evaluated)"));
     }
     text.push('\n');
+    for snapshot in &report.loaded.inventory.snapshots {
+        text.push_str(&snapshot_summary(snapshot));
+    }
     if style.verbose {
         for skipped in &loaded.skipped {
             text.push_str(&format!(
                 "skipped {skipped}: not an IBM Cloud IAM export shape\n"
+            ));
+        }
+    }
+    text
+}
+
+/// One line per live snapshot, then one per collection the snapshot lacks for want of
+/// roles (failed and partial collections are load errors, shown above).
+fn snapshot_summary(snapshot: &SnapshotInfo) -> String {
+    let counts: Vec<String> = CollectionStatus::ALL
+        .iter()
+        .filter_map(|&status| {
+            let count = snapshot.with_status(status).count();
+            (count > 0).then(|| format!("{count} {}", status.as_str()))
+        })
+        .collect();
+    let mut text = format!(
+        "snapshot of account {} collected {}: {}\n",
+        snapshot.account_id.as_deref().unwrap_or("<unknown>"),
+        snapshot.collected_at.as_deref().unwrap_or("<unknown>"),
+        counts.join(", ")
+    );
+    for status in [CollectionStatus::Forbidden, CollectionStatus::Skipped] {
+        for collection in snapshot.with_status(status) {
+            text.push_str(&format!(
+                "  {} {}: {}\n",
+                collection.name,
+                status.as_str(),
+                collection.reason.as_deref().unwrap_or("no reason recorded")
             ));
         }
     }

@@ -18,7 +18,7 @@ struct Output<'a> {
     tool: Tool,
     findings: Vec<Finding<'a>>,
     errors: Vec<Error<'a>>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
@@ -73,12 +73,31 @@ struct Error<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
     skipped: usize,
     resources: BTreeMap<&'static str, usize>,
     findings: BTreeMap<&'static str, usize>,
     unknown: usize,
+    /// The live snapshots checked (present only when one was loaded).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    snapshots: Vec<Snapshot<'a>>,
+}
+
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    account_id: Option<&'a str>,
+    collected_at: Option<&'a str>,
+    tool_version: Option<&'a str>,
+    collections: Vec<SnapshotCollection<'a>>,
+}
+
+#[derive(Serialize)]
+struct SnapshotCollection<'a> {
+    name: &'a str,
+    status: &'static str,
+    count: u64,
+    reason: Option<&'a str>,
 }
 
 fn resource(entity: &EntityRef) -> Resource<'_> {
@@ -158,6 +177,27 @@ pub fn render(report: &RunReport<'_>) -> String {
                 .map(|(severity, count)| (severity.as_str(), count))
                 .collect(),
             unknown: report.unknown_count(),
+            snapshots: report
+                .loaded
+                .inventory
+                .snapshots
+                .iter()
+                .map(|snapshot| Snapshot {
+                    account_id: snapshot.account_id.as_deref(),
+                    collected_at: snapshot.collected_at.as_deref(),
+                    tool_version: snapshot.tool_version.as_deref(),
+                    collections: snapshot
+                        .collections
+                        .iter()
+                        .map(|collection| SnapshotCollection {
+                            name: &collection.name,
+                            status: collection.status.as_str(),
+                            count: collection.count,
+                            reason: collection.reason.as_deref(),
+                        })
+                        .collect(),
+                })
+                .collect(),
         },
     };
     let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|error| {

@@ -2,10 +2,12 @@
 //! to the user; pointers become spans, lines and columns only here.
 
 pub mod catalog;
+pub mod collect;
 pub mod config;
 pub mod explain;
 pub mod human;
 pub mod json;
+pub mod progress;
 
 use crate::model::EntityKind;
 use crate::rules::{Finding, Severity, Status};

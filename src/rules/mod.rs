@@ -193,6 +193,13 @@ pub struct RuleContext<'a> {
 }
 
 impl RuleContext<'_> {
+    /// Whether the user set parameter `name` (config file or library caller), as opposed
+    /// to the rule's default. A default gives way to what the account itself reports (its
+    /// identity limits); a user's value does not.
+    pub fn param_is_set(&self, name: &str) -> bool {
+        self.params.contains_key(name)
+    }
+
     fn param(&self, name: &str) -> Option<&serde_json::Value> {
         self.params
             .get(name)

@@ -4,6 +4,7 @@
 //! Loading never stops at the first bad file: every problem becomes a [`LoadError`] and the
 //! other files are still loaded.
 
+pub mod api;
 mod discover;
 pub mod document;
 pub mod error;

@@ -101,6 +101,41 @@ pub fn mask_parsed(text: &str, index: &SpanIndex) -> String {
     out
 }
 
+/// Replaces every secret leaf of a parsed document (any value [`is_secret_pointer`] names,
+/// found by walking the value) with what `replacement` makes of it. Objects and arrays are
+/// walked, never replaced whole, so the public IAM members of `credentials` stay.
+pub fn redact_value(
+    value: &mut serde_json::Value,
+    replacement: &dyn Fn(&serde_json::Value) -> serde_json::Value,
+) {
+    redact_at(value, &Pointer::root(), replacement);
+}
+
+fn redact_at(
+    value: &mut serde_json::Value,
+    pointer: &Pointer,
+    replacement: &dyn Fn(&serde_json::Value) -> serde_json::Value,
+) {
+    match value {
+        serde_json::Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                redact_at(member, &pointer.key(name), replacement);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (at, item) in items.iter_mut().enumerate() {
+                redact_at(item, &pointer.index(at), replacement);
+            }
+        }
+        serde_json::Value::Null => {}
+        leaf => {
+            if is_secret_pointer(pointer) {
+                *leaf = replacement(leaf);
+            }
+        }
+    }
+}
+
 /// Line-based masking for a text that does not parse: any `name: value` whose name is a
 /// secret name has its value replaced, up to the end of the line.
 pub fn mask_unparsed(text: &str) -> String {
@@ -154,6 +189,32 @@ mod tests {
         assert!(!masked.contains("CANARY"), "{masked}");
         assert!(masked.contains("crn:role") && masked.contains("\"k\""));
         serde_json::from_str::<serde_json::Value>(&masked).unwrap();
+    }
+
+    #[test]
+    fn redacts_secret_leaves_of_a_value() {
+        let mut value = serde_json::json!({"resources": [{"name": "k", "credentials": {
+            "apikey": "CANARY1", "iam_serviceid_crn": "crn:sid", "port": 443,
+            "nested": {"password": "CANARY2"}, "REDACTED": "REDACTED"}}],
+            "apikeys": [{"id": "ApiKey-1", "apikey": "CANARY3"}]});
+        redact_value(&mut value, &|_| serde_json::Value::from(REDACTED));
+        let text = value.to_string();
+        assert!(!text.contains("CANARY"), "{text}");
+        assert_eq!(
+            value
+                .pointer("/resources/0/credentials/iam_serviceid_crn")
+                .unwrap(),
+            "crn:sid"
+        );
+        assert_eq!(
+            value.pointer("/resources/0/credentials/REDACTED").unwrap(),
+            "REDACTED"
+        );
+        assert_eq!(
+            value.pointer("/resources/0/credentials/port").unwrap(),
+            REDACTED
+        );
+        assert_eq!(value.pointer("/apikeys/0/id").unwrap(), "ApiKey-1");
     }
 
     #[test]

@@ -1,6 +1,12 @@
-//! Canary test: secret values in the inputs never appear in any output or error message.
+//! Canary tests: secret values in the inputs, and in live mode the API key, the IAM tokens
+//! and credential secrets, never appear in any output, error message or snapshot file.
+
+use std::path::Path;
 
 use crate::common;
+use crate::live::account::Account;
+use crate::live::emulator::{API_KEY, Action, Emulator};
+use crate::live::live_env;
 
 const CANARY: &str = "CANARY";
 
@@ -37,4 +43,86 @@ fn secrets_never_reach_any_output() {
     }
     // The snippets did render around the secrets, masked.
     assert!(runs[0].stdout.contains("<redacted>"), "{}", runs[0].stdout);
+}
+
+/// Every byte under `dir`.
+fn all_files(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            text.push_str(&String::from_utf8_lossy(
+                &std::fs::read(entry.path()).expect("a snapshot file reads"),
+            ));
+        }
+    }
+    text
+}
+
+#[test]
+fn the_api_key_tokens_and_credential_secrets_never_leak() {
+    let emulator = Emulator::start(Account::demo().with_canary_secrets());
+    emulator.set(|state| state.echo_key = true);
+    // A 401 mid-run makes a second token, and a failure puts a URL in a message.
+    emulator.fault("/v2/policies", 1, 1, Action::ExpireTokens);
+    emulator.fault("/v1/accounts/", 0, usize::MAX, Action::Status(500, None));
+    let url = emulator.url();
+    let dir = tempfile::tempdir().unwrap();
+    let mut runs = Vec::new();
+    for (at, format) in ["human", "json"].iter().enumerate() {
+        let out = dir.path().join(format!("check-{at}"));
+        runs.push(common::run_with_env(
+            &[
+                "check",
+                "--live",
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                format,
+                "-v",
+            ],
+            &live_env(&url, API_KEY),
+        ));
+    }
+    let out = dir.path().join("collect");
+    runs.push(common::run_with_env(
+        &["collect", "--out", out.to_str().unwrap()],
+        &live_env(&url, API_KEY),
+    ));
+    // A wrong key that the server quotes back in its error message.
+    runs.push(common::run_with_env(
+        &[
+            "collect",
+            "--out",
+            dir.path().join("wrong").to_str().unwrap(),
+        ],
+        &live_env(&url, "CANARY-WRONG-KEY-99887766"),
+    ));
+    assert!(emulator.tokens_issued() >= 4);
+    for run in &runs {
+        assert!(!run.stdout.is_empty() || !run.stderr.is_empty());
+        assert!(
+            !run.stdout.contains("CANARY"),
+            "stdout leaks a secret:\n{}",
+            run.stdout
+        );
+        assert!(
+            !run.stderr.contains("CANARY"),
+            "stderr leaks a secret:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        runs[3]
+            .stderr
+            .contains("BXNIM0415E: Provided API key <redacted> could not be found")
+    );
+    let files = all_files(dir.path());
+    assert!(
+        files.contains("resource_keys"),
+        "the snapshots were written"
+    );
+    assert!(!files.contains("CANARY"), "a snapshot file leaks a secret");
 }

@@ -4,9 +4,11 @@
 
 mod access_groups;
 mod identity;
+mod limits;
 mod policy;
 mod resource_controller;
 pub mod shape;
+mod snapshot;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -40,6 +42,10 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
     let root = Pointer::root();
     match shape::detect(value) {
         Shape::Lists(lists) => {
+            // A bundle of one account may carry its identity limits next to its lists.
+            if value.as_object().is_some_and(limits::detect) {
+                limits::ingest(value, sink);
+            }
             for (kind, items) in lists {
                 let pointer = root.key(kind.member());
                 match kind {
@@ -94,6 +100,8 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             }
         }
         Shape::Single(kind) => ingest_item(kind, value, &root, sink),
+        Shape::Snapshot => snapshot::ingest(value, sink),
+        Shape::IdentityLimits => limits::ingest(value, sink),
         Shape::Unrecognised => return Recognition::Unrecognised,
     }
     Recognition::Recognised

@@ -92,9 +92,12 @@ pub(super) fn key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemR
                 iam_role_crn: text("iam_role_crn"),
                 iam_apikey_name: text("iam_apikey_name"),
                 iam_apikey_description: text("iam_apikey_description"),
+                // A bare `<redacted>` (another tool's masking) hides which keys share a
+                // secret; `<redacted:FINGERPRINT>` (iamlint collect) still tells them apart.
                 service_key: members
                     .get("service_key")
                     .and_then(Value::as_str)
+                    .filter(|secret| *secret != crate::sources::secrets::REDACTED)
                     .map(SecretDigest::of),
                 has_apikey: members.contains_key("apikey"),
             })
