@@ -3,7 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::EntityKind;
 use super::crn::{Crn, service_id_core};
+use super::declaration::{Declaration, ExposedSecret};
 use super::identity::{ApiKey, ServiceId};
 use super::policy::{Policy, PolicyPlaceholder};
 use super::resource::{ResourceInstance, ResourceKey};
@@ -29,6 +31,8 @@ pub struct Inventory {
     pub policies: Vec<Policy>,
     /// v2 placeholders from v1 lists whose real v2 policy was not loaded.
     pub placeholders: Vec<PolicyPlaceholder>,
+    /// Places where the inputs print secrets in clear text (Terraform plans and states).
+    pub exposed_secrets: Vec<ExposedSecret>,
     pub collections: Collections,
     index: Index,
 }
@@ -112,6 +116,8 @@ impl Inventory {
 #[derive(Debug, Default)]
 pub struct InventoryBuilder {
     inventory: Inventory,
+    /// Identities (the dedup key of each kind) that a plan destroys.
+    removed: HashSet<(EntityKind, String)>,
 }
 
 impl InventoryBuilder {
@@ -143,8 +149,44 @@ impl InventoryBuilder {
         self.inventory.placeholders.push(placeholder);
     }
 
+    pub fn add_exposed_secret(&mut self, secret: ExposedSecret) {
+        self.inventory.exposed_secrets.push(secret);
+    }
+
+    /// Records that a plan destroys the entity of `kind` with this identity (instance GUID,
+    /// key CRN, service ID core, API key id or policy id): no input's copy of it survives,
+    /// so a plan merged over an export drops what it deletes.
+    pub fn remove(&mut self, kind: EntityKind, identity: String) {
+        self.removed.insert((kind, identity));
+    }
+
     pub fn finish(self) -> Inventory {
         let mut inventory = self.inventory;
+        // An entity declared in a plan or state describes the account after apply: it wins
+        // over the exported copy of the same entity, whatever the order of the inputs.
+        prefer_declared(&mut inventory.instances, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.keys, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.service_ids, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.api_keys, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.policies, |item| item.declaration.as_ref());
+        let removed = &self.removed;
+        let kept =
+            |kind: EntityKind, identity: &str| !removed.contains(&(kind, identity.to_owned()));
+        inventory
+            .instances
+            .retain(|item| kept(EntityKind::ResourceInstance, &item.guid));
+        inventory
+            .keys
+            .retain(|item| kept(EntityKind::ResourceKey, &item.crn));
+        inventory
+            .service_ids
+            .retain(|item| kept(EntityKind::ServiceId, item.core()));
+        inventory
+            .api_keys
+            .retain(|item| kept(EntityKind::ApiKey, &item.id));
+        inventory
+            .policies
+            .retain(|item| kept(EntityKind::Policy, &item.id));
         // The first occurrence wins; inputs arrive in a deterministic (sorted) order.
         dedup_by_key(&mut inventory.instances, |instance| instance.guid.clone());
         dedup_by_key(&mut inventory.keys, |key| key.crn.clone());
@@ -166,6 +208,11 @@ impl InventoryBuilder {
         inventory.index = build_index(&inventory);
         inventory
     }
+}
+
+/// Moves declared entities before the others, keeping the order within each group.
+fn prefer_declared<T>(items: &mut [T], declaration: impl Fn(&T) -> Option<&Declaration>) {
+    items.sort_by_key(|item| declaration(item).is_none());
 }
 
 fn dedup_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> String) {

@@ -2,6 +2,7 @@
 //! `Policy` comes from an API export, a CLI array, YAML or (later) a Terraform plan.
 
 mod crn;
+mod declaration;
 mod identity;
 mod inventory;
 mod origin;
@@ -9,6 +10,7 @@ mod policy;
 mod resource;
 
 pub use crn::{Crn, service_id_core};
+pub use declaration::{Change, Declaration, ExposedSecret, Unresolved};
 pub use identity::{ApiKey, ServiceId};
 pub use inventory::{Collections, Inventory, InventoryBuilder};
 pub use origin::{DocId, Origin, Pointer};
@@ -26,6 +28,10 @@ pub enum EntityKind {
     ServiceId,
     ApiKey,
     Policy,
+    /// A value declared in infrastructure code that is not one of the entities above (a
+    /// Terraform variable, output, provider argument or unmapped resource); findings about
+    /// exposed secrets name it. Not counted in [`EntityKind::ALL`].
+    TerraformValue,
 }
 
 impl EntityKind {
@@ -44,6 +50,7 @@ impl EntityKind {
             Self::ServiceId => "service_id",
             Self::ApiKey => "api_key",
             Self::Policy => "policy",
+            Self::TerraformValue => "terraform_value",
         }
     }
 
@@ -55,6 +62,7 @@ impl EntityKind {
             Self::ServiceId => "service ID",
             Self::ApiKey => "API key",
             Self::Policy => "policy",
+            Self::TerraformValue => "Terraform value",
         }
     }
 
@@ -77,15 +85,34 @@ pub struct EntityRef {
     pub id: String,
     pub name: Option<String>,
     pub origin: Origin,
+    /// The address of the infrastructure-code resource that declares the entity
+    /// (`module.audit.ibm_resource_key.reader[0]`), when it comes from a Terraform plan or
+    /// state.
+    pub address: Option<String>,
+}
+
+fn address_of(declaration: Option<&Declaration>) -> Option<String> {
+    declaration.map(|declaration| declaration.address.clone())
 }
 
 impl EntityRef {
+    /// What identifies the entity across runs and snapshots: its address when it is
+    /// declared in infrastructure code (a replaced resource keeps its address but not its
+    /// CRN), else its CRN or id.
+    pub fn identity(&self) -> String {
+        match &self.address {
+            Some(address) => format!("{}@{address}", self.kind.as_str()),
+            None => format!("{}:{}", self.kind.as_str(), self.id),
+        }
+    }
+
     pub fn instance(instance: &ResourceInstance) -> Self {
         Self {
             kind: EntityKind::ResourceInstance,
             id: instance.crn.clone(),
             name: instance.name.clone(),
             origin: instance.origin.clone(),
+            address: address_of(instance.declaration.as_ref()),
         }
     }
 
@@ -95,6 +122,7 @@ impl EntityRef {
             id: key.crn.clone(),
             name: key.name.clone(),
             origin: key.origin.clone(),
+            address: address_of(key.declaration.as_ref()),
         }
     }
 
@@ -104,6 +132,7 @@ impl EntityRef {
             id: service_id.id.clone(),
             name: service_id.name.clone(),
             origin: service_id.origin.clone(),
+            address: address_of(service_id.declaration.as_ref()),
         }
     }
 
@@ -113,6 +142,7 @@ impl EntityRef {
             id: api_key.id.clone(),
             name: api_key.name.clone(),
             origin: api_key.origin.clone(),
+            address: address_of(api_key.declaration.as_ref()),
         }
     }
 
@@ -122,6 +152,7 @@ impl EntityRef {
             id: policy.id.clone(),
             name: None,
             origin: policy.origin.clone(),
+            address: address_of(policy.declaration.as_ref()),
         }
     }
 
@@ -131,6 +162,7 @@ impl EntityRef {
             id: placeholder.id.clone(),
             name: None,
             origin: placeholder.origin.clone(),
+            address: None,
         }
     }
 }
@@ -144,6 +176,7 @@ impl Inventory {
             EntityKind::ServiceId => self.service_ids.len(),
             EntityKind::ApiKey => self.api_keys.len(),
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
+            EntityKind::TerraformValue => 0,
         }
     }
 }

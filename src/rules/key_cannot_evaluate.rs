@@ -1,7 +1,7 @@
 //! `key-cannot-evaluate`: auditing keys and policies the inputs do not show well enough to
 //! judge. Never a pass and never a fail: `status: unknown`, with what to export.
 
-use super::auditing::{KeyLink, auditing_keys, link, services};
+use super::auditing::{KeyLink, auditing_keys, link, services, unclassified_keys};
 use super::{Finding, RuleContext};
 use crate::model::EntityRef;
 
@@ -34,6 +34,31 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             finding = finding.related(instance, origin, "the auditing instance");
         }
         finding.push(out);
+    }
+    for key in unclassified_keys(inventory) {
+        let Some(unresolved) = &key.source_unresolved else {
+            continue;
+        };
+        context
+            .finding(
+                EntityRef::key(key),
+                key.source_origin
+                    .clone()
+                    .unwrap_or_else(|| key.origin.clone()),
+                "instance known only after apply",
+            )
+            .unknown()
+            .message(format!(
+                "cannot tell whether resource key `{}` is on an auditing instance: {}",
+                key.display_name(),
+                unresolved.describe()
+            ))
+            .remediation(
+                "check the state after apply (`terraform show -json > state.json`), or set \
+                 `resource_instance_id` from a resource attribute or module input the plan can \
+                 resolve",
+            )
+            .push(out);
     }
     for placeholder in &inventory.placeholders {
         context

@@ -5,10 +5,13 @@
 //! never do I/O and cannot fail.
 
 mod auditing;
+pub mod compare;
 pub mod finding;
 pub mod meta;
 
 mod at_key_limit;
+mod credentials_exposed;
+mod key_api_created_duplicate;
 mod key_cannot_evaluate;
 mod key_restriction_incomplete;
 mod key_restriction_missing;
@@ -53,6 +56,8 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(key_restriction_incomplete, "key-restriction-incomplete"),
     rule!(serviceid_unrestricted, "serviceid-unrestricted"),
     rule!(key_cannot_evaluate, "key-cannot-evaluate"),
+    rule!(key_api_created_duplicate, "key-api-created-duplicate"),
+    rule!(credentials_exposed, "credentials-exposed"),
 ];
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is
@@ -180,6 +185,7 @@ impl RuleContext<'_> {
                 },
                 related: Vec::new(),
                 remediation: None,
+                detail: None,
             },
         }
     }
@@ -218,6 +224,14 @@ impl FindingBuilder {
                 text: label.into(),
             },
         });
+        self
+    }
+
+    /// What tells this finding apart from others of the rule on the same resource (see
+    /// [`Finding::fingerprint`]).
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.finding.detail = Some(detail.into());
         self
     }
 

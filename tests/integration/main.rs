@@ -8,3 +8,4 @@ mod registry;
 mod rules;
 mod secrets;
 mod spans;
+mod terraform;
