@@ -366,3 +366,27 @@ fn identity(resource: &TfResource<'_>) -> Identity {
         _ => Identity::Other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_never_hold_a_colon() {
+        assert_eq!(
+            placeholder(r#"ibm_x.y["a:b"]"#, "guid"),
+            r#"<ibm_x.y["a%3Ab"].guid>"#
+        );
+        assert_eq!(
+            placeholder_id("ServiceId-", "module.m.ibm_iam_service_id.s"),
+            "ServiceId-<module.m.ibm_iam_service_id.s>"
+        );
+    }
+
+    #[test]
+    fn written_references_drop_the_prefixes_terraform_adds() {
+        let references = ["ibm_x.a.id", "ibm_x.a", "local.b"].map(str::to_owned);
+        assert_eq!(written_references(&references), "`ibm_x.a.id`, `local.b`");
+        assert_eq!(written_references(&[]), "a value computed at apply time");
+    }
+}

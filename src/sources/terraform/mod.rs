@@ -217,3 +217,30 @@ fn remove_destroyed(changes: &[walk::ResourceChange<'_>], sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_format_1_and_0_and_rejects_2() {
+        let version = |text: &str| check_version(&serde_json::json!({ "format_version": text }));
+        assert!(version("1.2").is_ok());
+        assert!(version("0.1").is_ok());
+        assert!(version("2.0").unwrap_err().contains("\"2.0\""));
+        assert!(check_version(&serde_json::json!({ "format_version": 1 })).is_err());
+    }
+
+    #[test]
+    fn detects_plans_and_states_but_not_exports() {
+        assert!(detect(
+            &serde_json::json!({"format_version": "1.0", "values": {}})
+        ));
+        assert!(detect(
+            &serde_json::json!({"format_version": "1.2", "planned_values": {}})
+        ));
+        assert!(!detect(
+            &serde_json::json!({"rows_count": 1, "resources": []})
+        ));
+    }
+}
