@@ -163,6 +163,15 @@ const AFTER_APPLY_EXPORT: &str = "check the state after apply (`terraform show -
      or pass the value through an argument the plan can resolve (a resource attribute or a \
      module input, not a local)";
 
+/// The partly unresolved policy that makes a key's verdict unknown, if that is why.
+pub(super) fn undetermined_policy<'a>(
+    inventory: &'a Inventory,
+    key: &ResourceKey,
+) -> Option<&'a Policy> {
+    let service_id = inventory.service_id_of(key)?;
+    undetermined_restriction(inventory, key, service_id).map(|(policy, _)| policy)
+}
+
 /// Keys whose instance a plan leaves unresolved: whether they are auditing keys is unknown.
 pub(super) fn unclassified_keys(inventory: &Inventory) -> impl Iterator<Item = &ResourceKey> {
     inventory

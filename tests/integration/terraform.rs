@@ -312,3 +312,41 @@ fn fingerprints_do_not_depend_on_layout() {
     assert_eq!(fingerprints(&minified), fingerprints(&indented));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn what_a_plan_leaves_unresolved_is_unknown_and_never_fails() {
+    // An instance read at apply time, a policy whose instance comes from a local (it may
+    // restrict a key), a policy whose subject comes from a local (it may be account-wide
+    // for a service ID).
+    let checked = common::check(
+        &["fixtures/terraform/plan-unresolved.json"],
+        &Settings::default(),
+    );
+    let seen: Vec<(&str, Option<&str>)> = checked
+        .findings
+        .iter()
+        .map(|finding| (finding.rule, finding.subject.address.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("key-cannot-evaluate", Some("ibm_resource_key.shared")),
+            ("key-cannot-evaluate", Some("ibm_resource_key.exporter")),
+            (
+                "serviceid-unrestricted",
+                Some("ibm_iam_service_policy.nightly")
+            ),
+        ]
+    );
+    assert!(
+        checked
+            .findings
+            .iter()
+            .all(|finding| finding.status == Status::Unknown
+                && finding.severity == iamlint::rules::Severity::Info)
+    );
+    assert_eq!(
+        common::run(&["check", "fixtures/terraform/plan-unresolved.json"]).code,
+        0
+    );
+}

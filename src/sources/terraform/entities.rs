@@ -5,7 +5,7 @@ use super::identity::{Identity, KeyServiceId, Link, Linker, Want, credentials, p
 use super::walk::TfResource;
 use crate::model::{
     ApiKey, Credentials, Crn, Declaration, ResourceInstance, ResourceKey, Role, ServiceId,
-    VisibleCredentials, service_id_core,
+    Unresolved, VisibleCredentials, service_id_core,
 };
 use crate::sources::exports::{Sink, credentials_of};
 
@@ -74,6 +74,20 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
             None,
         ),
         None => match linker.link(at, &["resource_instance_id"], Want::InstanceCrn) {
+            // An instance read at apply time (a deferred data source) has no known service:
+            // whether the key is an auditing key is then unknown, not "no".
+            Link::Value { text, .. } if unknown_service(&text).is_some() => (
+                None,
+                None,
+                Some(Unresolved {
+                    address: resource.address.clone(),
+                    argument: "resource_instance_id".to_owned(),
+                    refers_to: format!(
+                        "`{}`, an instance whose service is read only at apply time",
+                        unknown_service(&text).unwrap_or_default()
+                    ),
+                }),
+            ),
             Link::Value { text, pointer } => (
                 instance_crn(linker, &text),
                 Some(sink.origin(&pointer)),
@@ -139,6 +153,14 @@ fn predicted_credentials(resource: &TfResource<'_>, service: Option<&KeyServiceI
         iam_role_crn: resource.text(&["role"]).map(|role| Role::parse(&role).crn),
         ..VisibleCredentials::default()
     })
+}
+
+/// When an instance CRN names its service only by a placeholder (`<ADDRESS.service>`), the
+/// address of that instance.
+fn unknown_service(crn: &str) -> Option<String> {
+    let service = Crn::parse(crn)?.service_name;
+    let address = service.strip_prefix('<')?.strip_suffix(".service>")?;
+    Some(address.replace("%3A", ":"))
 }
 
 /// A key's `resource_instance_id` is the instance CRN; a GUID is looked up among the plan's

@@ -157,7 +157,7 @@ impl<'a, 'r> Linker<'a, 'r> {
         let unresolved = |refers_to: String| {
             Link::Unresolved(Unresolved {
                 address: resource.address.clone(),
-                argument: path.join("."),
+                argument: argument_name(path),
                 refers_to,
             })
         };
@@ -263,6 +263,22 @@ impl<'a, 'r> Linker<'a, 'r> {
             },
         )
     }
+}
+
+/// An argument path as Terraform writes it: `resources[0].resource_instance_id`.
+fn argument_name(path: &[&str]) -> String {
+    let mut out = String::new();
+    for token in path {
+        if token.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(token);
+        }
+    }
+    out
 }
 
 /// The references of an expression as written, without the prefixes Terraform adds
@@ -381,6 +397,15 @@ mod tests {
             placeholder_id("ServiceId-", "module.m.ibm_iam_service_id.s"),
             "ServiceId-<module.m.ibm_iam_service_id.s>"
         );
+    }
+
+    #[test]
+    fn argument_names_read_like_terraform() {
+        assert_eq!(
+            argument_name(&["resources", "0", "resource_instance_id"]),
+            "resources[0].resource_instance_id"
+        );
+        assert_eq!(argument_name(&["iam_service_id"]), "iam_service_id");
     }
 
     #[test]

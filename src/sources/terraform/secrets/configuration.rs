@@ -78,12 +78,7 @@ pub(super) fn configuration(document: &Value, found: &mut Vec<Found>) {
     );
 }
 
-fn config_module(
-    module: Option<&Value>,
-    pointer: &Pointer,
-    prefix: &str,
-    found: &mut Vec<Found>,
-) {
+fn config_module(module: Option<&Value>, pointer: &Pointer, prefix: &str, found: &mut Vec<Found>) {
     let Some(module) = module else { return };
     if let Some(items) = module.get("resources").and_then(Value::as_array) {
         for (at, item) in items.iter().enumerate() {
@@ -156,12 +151,7 @@ fn config_module(
 }
 
 /// `constant_value`s of secret-named arguments (nested blocks included).
-fn expressions(
-    map: Option<&Value>,
-    pointer: &Pointer,
-    owner: &Owner,
-    found: &mut Vec<Found>,
-) {
+fn expressions(map: Option<&Value>, pointer: &Pointer, owner: &Owner, found: &mut Vec<Found>) {
     let Some(arguments) = map.and_then(Value::as_object) else {
         return;
     };
