@@ -6,6 +6,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Config, Selection};
+mod compare;
+
+pub use compare::check_new_only;
+
 use crate::report::{self, RunReport, human};
 use crate::rules::{self, Settings, Severity, lookup};
 use crate::sources::api::{self, ClientOptions, CollectOptions, Collected, Endpoints, Secret};
@@ -44,6 +48,9 @@ pub enum Command {
     /// Collect a snapshot of an IBM Cloud account over its APIs into a directory, for
     /// `iamlint check DIR`.
     Collect(CollectArgs),
+    /// Report the findings of NEW that OLD does not have (two snapshots, exports, states or
+    /// plans), compared by fingerprint.
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -106,6 +113,41 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub api: ApiArgs,
+    /// Report only the findings a Terraform plan introduces: present after apply and absent
+    /// from the plan's prior state (exports checked with it count on both sides).
+    #[arg(long)]
+    pub new_only: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot: a file or a directory.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The later snapshot: a file or a directory.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Exit with 1 when a new finding has this severity or higher (info never fails).
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// Leave paths matching this glob out of directory walks (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Name the files that were skipped because their shape is not an IAM export.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, clap::Args)]
@@ -263,6 +305,7 @@ pub fn run(cli: Cli, terminal: Terminal) -> Outcome {
             },
         },
         Command::Collect(args) => collect(&args),
+        Command::Diff(args) => compare::diff(&args, terminal),
     }
 }
 
@@ -381,6 +424,7 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     };
     let options = LoadOptions {
         exclude: args.exclude.clone(),
+        ..LoadOptions::default()
     };
     let mut paths = args.paths.clone();
     let mut notes = String::new();
@@ -399,7 +443,12 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     } else if let Some(misplaced) = args.api.live_only_option() {
         return usage_error(&format!("{misplaced} needs --live"));
     }
-    let Checked { loaded, findings } = match check_paths(&paths, &options, &clocked(settings)) {
+    let checked = if args.new_only {
+        compare::check_new_only(&paths, &options, &settings)
+    } else {
+        check_paths(&paths, &options, &settings).map(|checked| (checked, None))
+    };
+    let (checked, comparison) = match checked {
         Ok(checked) => checked,
         Err(usage) => {
             return Outcome {
@@ -409,13 +458,65 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
             };
         }
     };
-    let report = RunReport {
-        loaded: &loaded,
-        findings: &findings,
-    };
-    let stdout = match args.format {
-        OutputFormat::Human => human::render(&report, style),
-        OutputFormat::Json => report::json::render(&report),
+    let mut outcome = finish(
+        &checked,
+        comparison.as_ref(),
+        &Output {
+            format: args.format,
+            fail_on: args.fail_on,
+            color: args.color,
+            verbose: args.verbose,
+        },
+        terminal,
+    );
+    if args.new_only && checked.loaded.terraform_plans == 0 {
+        outcome.stderr.push_str(
+            "warning: --new-only compares Terraform plans with their prior state, and no plan \
+             was among the inputs: no finding is new\n",
+        );
+    }
+    outcome.stderr.insert_str(0, &config_note);
+    if !args.api.quiet {
+        outcome.stderr.insert_str(0, &notes);
+    }
+    outcome
+}
+
+/// How to print a run and when it fails.
+struct Output {
+    format: OutputFormat,
+    fail_on: Severity,
+    color: ColorChoice,
+    verbose: bool,
+}
+
+/// Renders a run and decides the exit code.
+fn finish(
+    checked: &Checked,
+    comparison: Option<&report::Comparison>,
+    output: &Output,
+    terminal: Terminal,
+) -> Outcome {
+    let Checked { loaded, findings } = checked;
+    let report = RunReport { loaded, findings };
+    let stdout = match output.format {
+        OutputFormat::Human => {
+            let color = match output.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => terminal.stdout_is_tty && !terminal.no_color,
+            };
+            human::render_compared(
+                &report,
+                human::Style {
+                    color,
+                    width: terminal.width,
+                    verbose: output.verbose,
+                },
+                comparison,
+            )
+        }
+        OutputFormat::Json => report::json::render_compared(&report, comparison),
     };
     let recognised = loaded.files - loaded.skipped.len();
     let code = if !loaded.errors.is_empty() {
@@ -424,21 +525,18 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         exit::NO_INPUT
     } else if findings
         .iter()
-        .any(|finding| finding.severity >= args.fail_on && finding.severity > Severity::Info)
+        .any(|finding| finding.severity >= output.fail_on && finding.severity > Severity::Info)
     {
         exit::FINDINGS
     } else {
         exit::CLEAN
     };
-    let mut stderr = config_note;
-    if code == exit::NO_INPUT && args.format == OutputFormat::Human {
-        stderr.push_str(
-            "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n",
-        );
-    }
-    if !args.api.quiet {
-        stderr.insert_str(0, &notes);
-    }
+    let stderr = if code == exit::NO_INPUT && output.format == OutputFormat::Human {
+        "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n"
+            .to_owned()
+    } else {
+        String::new()
+    };
     Outcome {
         stdout,
         stderr,

@@ -31,6 +31,18 @@ pub fn order(findings: &mut [Finding], documents: &Documents) {
     });
 }
 
+/// How a run was compared with an earlier state (`--new-only`, `iamlint diff`): only the new
+/// findings are reported, and these counts say what was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// What the findings were compared with, for the summary (`the plans' prior state`).
+    pub against: String,
+    /// Findings present in both, not reported.
+    pub unchanged: usize,
+    /// Findings of the earlier state gone now.
+    pub fixed: usize,
+}
+
 /// Everything a renderer needs about one run.
 pub struct RunReport<'a> {
     pub loaded: &'a Loaded,

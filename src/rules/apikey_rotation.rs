@@ -126,6 +126,7 @@ mod tests {
             locked: None,
             disabled: None,
             origin: Origin::new(DocId(0), Pointer::root().key("apikeys").index(0)),
+            declaration: None,
         });
         builder.finish()
     }

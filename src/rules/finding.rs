@@ -102,4 +102,45 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The fix, with real ids filled in.
     pub remediation: Option<String>,
+    /// What tells this finding apart from another of the same rule on the same resource
+    /// (a missing role, a member name), for [`Finding::fingerprint`]. Never a line number.
+    pub detail: Option<String>,
+}
+
+impl Finding {
+    /// The text the fingerprint is computed from: rule id, the identity of the resource
+    /// (its Terraform address when declared in a plan or state, else its CRN or id), the
+    /// identities of the related resources in the access chain, and the detail. Nothing in
+    /// it depends on where the finding sits in a file.
+    pub fn fingerprint_input(&self) -> String {
+        let mut related: Vec<String> = self
+            .related
+            .iter()
+            .map(|related| related.entity.identity())
+            .filter(|identity| *identity != self.subject.identity())
+            .collect();
+        related.sort();
+        related.dedup();
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.rule,
+            self.subject.identity(),
+            related.join("\n"),
+            self.detail.as_deref().unwrap_or("")
+        )
+    }
+
+    /// A stable fingerprint of the finding: the first 128 bits of the SHA-256 of
+    /// [`Finding::fingerprint_input`], in lower-case hex. The same violation on the same
+    /// resources keeps its fingerprint across runs, file edits and reordering; `--new-only`,
+    /// `iamlint diff` (and baselines) compare findings by it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.fingerprint_input().as_bytes());
+        digest
+            .iter()
+            .take(16)
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
 }

@@ -217,6 +217,7 @@ mod tests {
             subject_origin: None,
             roles_origin: None,
             resource_origin: None,
+            declaration: None,
         }
     }
 
@@ -236,6 +237,7 @@ mod tests {
             resource_group_id: Some("rg1".to_owned()),
             state: None,
             origin: origin(),
+            declaration: None,
         });
         for policy in policies {
             builder.add_policy(policy);

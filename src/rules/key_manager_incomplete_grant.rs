@@ -19,7 +19,7 @@ struct ManagerGrant<'a> {
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     let services = services(context);
-    if !inventory.collections.policies {
+    if !inventory.collections.policies && inventory.collections.any() {
         no_policies(context, &services, out);
         return;
     }

@@ -23,11 +23,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
         let visible = match &key.credentials {
             Credentials::Visible(visible) => visible,
-            Credentials::Redacted | Credentials::Absent => {
-                let why = if key.credentials == Credentials::Redacted {
-                    "its credentials are REDACTED"
-                } else {
-                    "the export has no `credentials` for it"
+            Credentials::Redacted | Credentials::Absent | Credentials::Unresolved(_) => {
+                let why = match &key.credentials {
+                    Credentials::Redacted => "its credentials are REDACTED".to_owned(),
+                    Credentials::Unresolved(unresolved) => unresolved.describe(),
+                    _ => "the export has no `credentials` for it".to_owned(),
                 };
                 context
                     .finding(

@@ -6,6 +6,7 @@
 
 mod apikeys;
 mod auditing;
+pub mod compare;
 pub mod examples;
 pub mod finding;
 mod grants;
@@ -15,6 +16,8 @@ mod policy_subject;
 mod policy_text;
 
 mod at_key_limit;
+mod credentials_exposed;
+mod key_api_created_duplicate;
 mod key_cannot_evaluate;
 mod key_restriction_incomplete;
 mod key_restriction_missing;
@@ -93,6 +96,8 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(key_role_excessive, "key-role-excessive"),
     rule!(policy_limit, "policy-limit"),
     rule!(serviceid_unlocked, "serviceid-unlocked"),
+    rule!(key_api_created_duplicate, "key-api-created-duplicate"),
+    rule!(credentials_exposed, "credentials-exposed"),
 ];
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is
@@ -246,6 +251,7 @@ impl RuleContext<'_> {
                 },
                 related: Vec::new(),
                 remediation: None,
+                detail: None,
             },
         }
     }
@@ -284,6 +290,14 @@ impl FindingBuilder {
                 text: label.into(),
             },
         });
+        self
+    }
+
+    /// What tells this finding apart from others of the rule on the same resource (see
+    /// [`Finding::fingerprint`]).
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.finding.detail = Some(detail.into());
         self
     }
 

@@ -32,14 +32,17 @@ fn subject_text(subject: &Subject) -> Option<(&'static str, &str)> {
         Subject::User(user) => Some(("user", user)),
         Subject::Profile(profile) => Some(("trusted profile", profile)),
         Subject::AccessGroup(group) => Some(("access group", group)),
-        Subject::Other(_) | Subject::Missing => None,
+        Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => None,
     }
 }
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     if !inventory.collections.policies {
-        unknown_without_policies(context, out);
+        // A plan alone (no export) says nothing about the account's policy count.
+        if inventory.collections.any() {
+            unknown_without_policies(context, out);
+        }
         return;
     }
     let per_account = context.param_u64("max_per_account", 4020);
@@ -116,6 +119,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                     id: id.to_owned(),
                     name: None,
                     origin: first.origin.clone(),
+                    address: None,
                 },
                 format!("`{id}`"),
             ),
@@ -225,6 +229,7 @@ mod tests {
             roles_origin: None,
             resource_origin: None,
             origin,
+            declaration: None,
         }
     }
 

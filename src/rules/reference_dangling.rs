@@ -64,6 +64,10 @@ impl Target {
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
+    if !inventory.collections.any() {
+        // A plan alone names what lives elsewhere in the account by design.
+        return;
+    }
     let dangling = collect(inventory);
     // Per target kind: a collection that was not loaded is one unknown, said once.
     let mut unexported: BTreeMap<Target, Vec<(&String, &Vec<Reference>)>> = BTreeMap::new();
@@ -223,6 +227,7 @@ fn missing(target: Target, id: &str, first: &Reference) -> EntityRef {
         id: id.to_owned(),
         name: None,
         origin: first.origin.clone(),
+        address: None,
     }
 }
 

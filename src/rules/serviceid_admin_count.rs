@@ -87,6 +87,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             id: (*first_core).to_owned(),
             name: None,
             origin: first_policy.origin.clone(),
+            address: None,
         },
     };
     let origin = first_policy

@@ -17,7 +17,10 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         .filter(|_| !context.param_is_set("max_service_ids"));
     let reported_count = reported.and_then(|limits| limits.service_id_count());
     if !inventory.collections.service_ids && reported_count.is_none() {
-        not_exported(context, out);
+        // A plan alone (no export) says nothing about the account's service ID count.
+        if inventory.collections.any() {
+            not_exported(context, out);
+        }
         return;
     }
     let max = reported_limit.unwrap_or_else(|| context.param_u64("max_service_ids", 2000));
@@ -102,6 +105,7 @@ fn account(inventory: &Inventory, count: u64, origin: Origin) -> EntityRef {
         id: account.unwrap_or_else(|| "account".to_owned()),
         name: Some(format!("{count} service IDs")),
         origin,
+        address: None,
     }
 }
 
@@ -158,7 +162,9 @@ mod tests {
                 resource_group_id: None,
                 state: None,
                 origin: Origin::new(DocId(0), Pointer::root()),
+                declaration: None,
             });
+            builder.collections().instances = true;
         }
         builder.collections().service_ids = exported;
         for n in 0..count {
@@ -172,6 +178,7 @@ mod tests {
                 created_at: None,
                 unique_instance_crns: Vec::new(),
                 origin: Origin::new(DocId(0), Pointer::root().key("serviceids").index(n)),
+                declaration: None,
             });
         }
         builder.finish()

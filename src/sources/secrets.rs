@@ -20,6 +20,12 @@ const PUBLIC_CREDENTIAL_MEMBERS: &[&str] = &[
     "REDACTED",
 ];
 
+/// Whether `name` is one of the non-secret IAM members of a key's `credentials` (they name
+/// the service ID and role, and are shown even where the whole map is marked sensitive).
+pub fn is_public_credential_member(name: &str) -> bool {
+    PUBLIC_CREDENTIAL_MEMBERS.contains(&name)
+}
+
 /// Whether a member name holds a secret wherever it appears.
 pub fn is_secret_name(name: &str) -> bool {
     if PUBLIC_CREDENTIAL_MEMBERS.contains(&name) {
@@ -69,17 +75,41 @@ pub fn is_secret_pointer(pointer: &Pointer) -> bool {
 /// The text with every secret leaf value replaced by `"<redacted>"`, keeping line breaks so
 /// that line numbers stay those of the user's file.
 pub fn mask_parsed(text: &str, index: &SpanIndex) -> String {
+    mask_parsed_with(text, index, &std::collections::HashSet::new())
+}
+
+/// [`mask_parsed`], also masking the values at (or below) `extra` pointers.
+pub fn mask_parsed_with(
+    text: &str,
+    index: &SpanIndex,
+    extra: &std::collections::HashSet<Pointer>,
+) -> String {
+    let marked = |pointer: &Pointer| {
+        let mut current = Some(pointer.clone());
+        while let Some(pointer) = current {
+            if extra.contains(&pointer) {
+                return true;
+            }
+            current = pointer.parent();
+        }
+        false
+    };
     let parents: std::collections::HashSet<Pointer> = index
         .iter()
         .filter_map(|(pointer, _)| pointer.parent())
         .collect();
     let mut ranges: Vec<std::ops::Range<usize>> = index
         .iter()
-        .filter(|(pointer, _)| !parents.contains(*pointer) && is_secret_pointer(pointer))
+        .filter(|(pointer, _)| {
+            !parents.contains(*pointer) && (is_secret_pointer(pointer) || marked(pointer))
+        })
         .map(|(_, spot)| spot.value.clone())
         .filter(|range| {
             let value = &text[range.clone()];
-            !(value.starts_with('{') || value.starts_with('[') || value == "null")
+            // Containers are masked leaf by leaf; `null` and booleans hold no secret.
+            !(value.starts_with('{')
+                || value.starts_with('[')
+                || matches!(value, "null" | "true" | "false"))
         })
         .collect();
     ranges.sort_by_key(|range| range.start);

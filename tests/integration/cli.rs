@@ -56,19 +56,28 @@ fn json_output_is_versioned_and_complete() {
         "location",
         "related",
         "remediation",
+        "fingerprint",
     ] {
         assert!(finding.get(field).is_some(), "finding has no `{field}`");
     }
     assert!(finding["location"]["line"].as_u64().unwrap() >= 1);
+    assert!(
+        finding["resource"].get("address").is_some(),
+        "`address` is always present"
+    );
     assert!(
         finding["location"]["pointer"]
             .as_str()
             .unwrap()
             .starts_with('/')
     );
-    assert_eq!(output["summary"]["files"], 13);
-    assert_eq!(output["summary"]["resources"]["resource_key"], 28);
+    assert_eq!(output["summary"]["files"], 14);
+    assert_eq!(output["summary"]["resources"]["resource_key"], 29);
     assert_eq!(output["summary"]["resources"]["access_group"], 2);
+    assert!(
+        output["summary"].get("comparison").is_none(),
+        "only --new-only and diff compare"
+    );
 }
 
 #[test]
@@ -83,11 +92,18 @@ fn exclude_leaves_paths_out_of_walks() {
     ]);
     let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(output["summary"]["resources"]["policy"], 0);
-    assert_eq!(output["summary"]["files"], 10);
+    assert_eq!(output["summary"]["files"], 11);
     assert_eq!(
         common::run(&["check", "--exclude", "[", "fixtures/demo"]).code,
         2
     );
+}
+
+#[test]
+fn help_lists_the_diff_options() {
+    let run = common::run(&["diff", "--help"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!(run.stdout);
 }
 
 #[test]

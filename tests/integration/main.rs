@@ -12,3 +12,4 @@ mod registry;
 mod rules;
 mod secrets;
 mod spans;
+mod terraform;

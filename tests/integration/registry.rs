@@ -203,7 +203,10 @@ fn secret_values(path: &str, text: &str) -> Vec<String> {
                 .trim_matches(['"', '\''])
                 .to_owned()
         })
-        .filter(|value| value.len() >= 4 && value != "REDACTED")
+        // Markers such as `"credentials": true` in a plan's `sensitive_values` are no secrets.
+        .filter(|value| {
+            value.len() >= 4 && !matches!(value.as_str(), "REDACTED" | "true" | "false" | "null")
+        })
         .collect()
 }
 

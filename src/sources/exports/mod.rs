@@ -10,6 +10,8 @@ mod resource_controller;
 pub mod shape;
 mod snapshot;
 
+pub(crate) use resource_controller::credentials_of;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -22,10 +24,13 @@ pub struct Sink<'a> {
     pub document: DocId,
     /// Item-level problems: where, and what was expected.
     pub errors: Vec<(Pointer, String)>,
+    /// Values the loader found to be secrets beyond those the masking rules know by name
+    /// (a Terraform variable marked sensitive, say): they are masked in snippets too.
+    pub secret_pointers: Vec<Pointer>,
 }
 
 impl Sink<'_> {
-    fn origin(&self, pointer: &Pointer) -> Origin {
+    pub(crate) fn origin(&self, pointer: &Pointer) -> Origin {
         Origin::new(self.document, pointer.clone())
     }
 }

@@ -42,12 +42,13 @@ fn list(path: &str, member: &str) -> Vec<Value> {
     }
 }
 
-/// The demo files that the emulated account leaves out (see [`Account::demo`]), and the
-/// demo file that is no export at all.
-pub(crate) const DEMO_BULK: [&str; 3] = [
+/// The demo files that the emulated account leaves out (see [`Account::demo`]), the demo
+/// file that is no export at all, and the demo's Terraform plan (not yet applied).
+pub(crate) const DEMO_BULK: [&str; 4] = [
     "service_ids_ci_builds.json",
     "policies_tenant_buckets.json",
     "package.json",
+    "tfplan.json",
 ];
 
 /// The demo export files that hold the same account as [`Account::demo`].
