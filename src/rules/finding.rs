@@ -102,4 +102,38 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The fix, with real ids filled in.
     pub remediation: Option<String>,
+    /// What tells this finding apart from other findings of the same rule on the same
+    /// subject (say, the id of the offending policy), when there can be several. Part of
+    /// [`Finding::fingerprint`]; never a line number or a count.
+    pub detail: Option<String>,
+}
+
+impl Finding {
+    /// A stable identity of this finding across runs, for baselines and SARIF
+    /// `partialFingerprints`.
+    ///
+    /// It is the first 128 bits, in lower-case hex, of the SHA-256 of the UTF-8 text
+    /// `iamlint-finding-v1`, rule id, subject kind, subject id (CRN or id) and
+    /// [`Finding::detail`] (empty when `None`), each followed by a NUL byte. Line numbers,
+    /// columns, file names, the message and the severity are left out on purpose: editing
+    /// an unrelated line, moving an entity to another export, rewording a message or a count
+    /// that changes (`21 keys` -> `22 keys`) must not turn a known finding into a new one.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for part in [
+            "iamlint-finding-v1",
+            self.rule,
+            self.subject.kind.as_str(),
+            &self.subject.id,
+            self.detail.as_deref().unwrap_or(""),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hasher.finalize()[..16]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
 }
