@@ -101,7 +101,10 @@ pub struct Item {
     pub id: String,
     pub severity: String,
     pub message: String,
+    /// Where the finding points, and what is wrong there.
     pub location: Option<String>,
+    pub label: String,
+    /// The resource, then the entities behind it (service ID, policy, instance).
     pub chain: Vec<Link>,
     pub remediation: Option<String>,
     pub fingerprint: String,
@@ -201,24 +204,39 @@ fn at(report: &RunReport<'_>, names: &FileNames, origin: &Origin) -> Option<Stri
 }
 
 fn item(report: &RunReport<'_>, names: &FileNames, finding: &Finding) -> Item {
-    let mut chain = vec![Link {
-        role: finding.primary.text.clone(),
-        entity: subject_label(&finding.subject),
-        id: finding.subject.id.clone(),
-        location: at(report, names, &finding.primary.origin),
-    }];
-    chain.extend(finding.related.iter().map(|related| Link {
-        role: related.label.text.clone(),
-        entity: subject_label(&related.entity),
-        id: related.entity.id.clone(),
-        location: at(report, names, &related.label.origin),
-    }));
+    let link = |role: &str, entity: &crate::model::EntityRef, origin: &Origin| Link {
+        role: role.to_owned(),
+        entity: subject_label(entity),
+        id: entity.id.clone(),
+        location: at(report, names, origin),
+    };
+    let subject = &finding.subject;
+    // The chain starts at the resource itself: as a related entity when the rule names it
+    // (with the rule's own label), else at the resource's own place.
+    let same =
+        |entity: &crate::model::EntityRef| entity.kind == subject.kind && entity.id == subject.id;
+    let mut chain = match finding.related.iter().find(|related| same(&related.entity)) {
+        Some(related) => vec![link(
+            &related.label.text,
+            &related.entity,
+            &related.label.origin,
+        )],
+        None => vec![link("the resource", subject, &subject.origin)],
+    };
+    chain.extend(
+        finding
+            .related
+            .iter()
+            .filter(|related| !same(&related.entity))
+            .map(|related| link(&related.label.text, &related.entity, &related.label.origin)),
+    );
     Item {
-        subject: subject_label(&finding.subject),
-        id: finding.subject.id.clone(),
+        subject: subject_label(subject),
+        id: subject.id.clone(),
         severity: finding.severity.as_str().to_owned(),
         message: finding.message.clone(),
         location: at(report, names, &finding.primary.origin),
+        label: finding.primary.text.clone(),
         chain,
         remediation: finding.remediation.clone(),
         fingerprint: finding.fingerprint(),

@@ -15,6 +15,28 @@ struct Page<'a> {
     c: &'a Compliance,
 }
 
+impl Page<'_> {
+    /// Prose from rules and findings, escaped for HTML, with its `code` spans (Markdown
+    /// backticks) as `<code>`. The template marks the result `|safe`.
+    fn rich(&self, text: impl std::fmt::Display) -> String {
+        let text = text.to_string();
+        let parts: Vec<&str> = text.split('`').collect();
+        let mut out = String::with_capacity(text.len() + 16);
+        for (at, part) in parts.iter().enumerate() {
+            let escaped = askama::filters::escape(part, askama::filters::Html)
+                .map(|safe| safe.to_string())
+                .unwrap_or_default();
+            // Odd parts sit between backticks; an unpaired last backtick stays literal.
+            match (at % 2 == 1, at + 1 < parts.len()) {
+                (true, true) => out.push_str(&format!("<code>{escaped}</code>")),
+                (true, false) => out.push_str(&format!("`{escaped}")),
+                (false, _) => out.push_str(&escaped),
+            }
+        }
+        out
+    }
+}
+
 /// Renders the report.
 pub fn render(compliance: &Compliance) -> String {
     match (Page { c: compliance }).render() {

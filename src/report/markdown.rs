@@ -88,8 +88,8 @@ fn location(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String 
         (Some(base), false) => {
             let anchor = line.map(|line| format!("#L{line}")).unwrap_or_default();
             format!(
-                "[{}]({}/{}{anchor})",
-                cell(&text),
+                "[`{}`]({}/{}{anchor})",
+                text.replace('`', "'").replace('|', "\\|"),
                 base.trim_end_matches('/'),
                 super::uri::encode_path(&file)
             )

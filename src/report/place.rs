@@ -61,6 +61,41 @@ pub fn place(documents: &Documents, names: &FileNames, origin: &Origin) -> Optio
     })
 }
 
+/// What a viewer without the file can show: the text of a place and the lines around it.
+/// Both are cut from the document's masked display text, so they never hold a secret;
+/// their line numbers match the user's file because masking keeps every line break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// 1-based, inclusive.
+    pub context_start: usize,
+    pub context_end: usize,
+    pub context: String,
+}
+
+/// The excerpt of `origin`, with one line of context on each side.
+pub fn excerpt(documents: &Documents, origin: &Origin) -> Option<Excerpt> {
+    let document = documents.get(origin.document)?;
+    let range = document.display_span(&origin.pointer)?;
+    let masked = &document.display().text;
+    let text = masked.get(range.clone())?.to_owned();
+    let first = masked.get(..range.start)?.matches('\n').count() + 1;
+    let last = first + text.matches('\n').count();
+    let context_start = first.saturating_sub(1).max(1);
+    let context_end = last + 1;
+    let lines: Vec<&str> = masked
+        .lines()
+        .skip(context_start - 1)
+        .take(context_end + 1 - context_start)
+        .collect();
+    Some(Excerpt {
+        text,
+        context_start,
+        context_end: context_start + lines.len().saturating_sub(1),
+        context: lines.join("\n"),
+    })
+}
+
 /// The file name of `origin` even when no line is known.
 pub fn file_of(documents: &Documents, names: &FileNames, origin: &Origin) -> String {
     names.name(documents, origin.document)

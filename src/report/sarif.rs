@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::RunReport;
-use super::place::{FileNames, Place, place};
+use super::place::{Excerpt, FileNames, Place, excerpt, place};
 use crate::model::{EntityRef, Origin};
 use crate::rules::{self, Finding, RuleMeta, Severity, Status};
 use crate::sources::LoadError;
@@ -58,6 +58,9 @@ struct Driver {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
+    /// The package's `repository` (else `homepage`) from Cargo.toml, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<Rule>,
 }
 
@@ -135,6 +138,17 @@ struct PhysicalLocation {
     artifact_location: ArtifactLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<Region>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_region: Option<ContextRegion>,
+}
+
+/// The lines around a region, for viewers that do not have the file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ContextRegion {
+    start_line: usize,
+    end_line: usize,
+    snippet: Text,
 }
 
 #[derive(Serialize)]
@@ -149,6 +163,9 @@ struct Region {
     start_column: usize,
     end_line: usize,
     end_column: usize,
+    /// Cut from the masked text: never a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text>,
 }
 
 #[derive(Serialize)]
@@ -275,7 +292,20 @@ fn rule(id: &'static str, meta: &RuleMeta) -> Rule {
     }
 }
 
-fn physical(place: Place) -> PhysicalLocation {
+fn physical(place: Place, excerpt: Option<Excerpt>) -> PhysicalLocation {
+    let (snippet, context_region) = match excerpt {
+        Some(excerpt) => (
+            Some(Text { text: excerpt.text }),
+            Some(ContextRegion {
+                start_line: excerpt.context_start,
+                end_line: excerpt.context_end,
+                snippet: Text {
+                    text: excerpt.context,
+                },
+            }),
+        ),
+        None => (None, None),
+    };
     PhysicalLocation {
         artifact_location: ArtifactLocation {
             uri: super::uri::encode_path(&place.file),
@@ -285,7 +315,9 @@ fn physical(place: Place) -> PhysicalLocation {
             start_column: place.start.column,
             end_line: place.end.line,
             end_column: place.end.column,
+            snippet,
         }),
+        context_region,
     }
 }
 
@@ -305,7 +337,7 @@ fn location(
 ) -> Location {
     let documents = &report.loaded.documents;
     let physical_location = place(documents, &style.names, origin)
-        .map(physical)
+        .map(|place| physical(place, excerpt(documents, origin)))
         .or_else(|| {
             // No span (should not happen for a loaded document): still name the file.
             documents.get(origin.document).map(|_| PhysicalLocation {
@@ -313,6 +345,7 @@ fn location(
                     uri: super::uri::encode_path(&style.names.name(documents, origin.document)),
                 },
                 region: None,
+                context_region: None,
             })
         });
     Location {
@@ -394,6 +427,7 @@ fn notification(report: &RunReport<'_>, style: &Style, error: &LoadError) -> Not
         start_column: at.column,
         end_line: at.line,
         end_column: at.column,
+        snippet: None,
     });
     Notification {
         level: "error",
@@ -405,6 +439,7 @@ fn notification(report: &RunReport<'_>, style: &Style, error: &LoadError) -> Not
                     uri: super::uri::encode_path(&file),
                 },
                 region,
+                context_region: None,
             }),
             logical_locations: Vec::new(),
             message: None,
@@ -438,6 +473,9 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
                     name: "iamlint",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+                        .into_iter()
+                        .find(|uri| !uri.is_empty()),
                     rules: catalogue.iter().map(|(id, meta)| rule(id, meta)).collect(),
                 },
             },

@@ -39,15 +39,37 @@ pub(crate) struct Run {
     pub(crate) code: i32,
 }
 
+/// CI variables that change iamlint's output (job summary file, link bases).
+const SCRUBBED_ENV: [&str; 7] = [
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_SERVER_URL",
+    "GITHUB_REPOSITORY",
+    "GITHUB_SHA",
+    "CI_PROJECT_URL",
+    "CI_COMMIT_SHA",
+    "SOURCE_DATE_EPOCH",
+];
+
 /// Runs the built `iamlint` binary with a scrubbed environment.
 pub(crate) fn run(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_iamlint"))
+    run_with(args, &[])
+}
+
+/// Runs the built binary with a scrubbed environment plus `vars`.
+pub(crate) fn run_with(args: &[&str], vars: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    command
         .args(args)
         .env_remove("CLICOLOR_FORCE")
         .env_remove("COLUMNS")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
+        .env("NO_COLOR", "1");
+    for name in SCRUBBED_ENV {
+        command.env_remove(name);
+    }
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    let output = command.output().expect("the binary runs");
     Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),

@@ -3,8 +3,12 @@
 mod cli;
 mod common;
 mod demo;
+mod fingerprint;
+mod formats;
+mod gating;
 mod malformed;
 mod registry;
 mod rules;
+mod sarif;
 mod secrets;
 mod spans;
