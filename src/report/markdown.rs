@@ -166,7 +166,9 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
             loaded.errors.len(),
             if loaded.errors.len() == 1 { "" } else { "s" }
         ));
-        for error in &loaded.errors {
+        // Many broken inputs must not crowd out the findings: list the first few.
+        const LISTED: usize = 20;
+        for error in loaded.errors.iter().take(LISTED) {
             let at = error
                 .at
                 .map(|at| format!(":{}:{}", at.line, at.column))
@@ -176,6 +178,9 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
                 error.file.replace('`', "'"),
                 cell(&error.message)
             ));
+        }
+        if loaded.errors.len() > LISTED {
+            tail.push_str(&format!("- and {} more\n", loaded.errors.len() - LISTED));
         }
     }
     if report.findings.is_empty() {
