@@ -37,6 +37,8 @@ struct Finding<'a> {
     location: Option<Location<'a>>,
     related: Vec<Related<'a>>,
     remediation: Option<&'a str>,
+    /// `Finding::fingerprint`: stable across runs and unrelated edits.
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -134,6 +136,7 @@ pub fn render(report: &RunReport<'_>) -> String {
                 })
                 .collect(),
             remediation: finding.remediation.as_deref(),
+            fingerprint: finding.fingerprint(),
         })
         .collect();
     let output = Output {
