@@ -240,14 +240,20 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         .into_iter()
         .partition(|finding| finding.severity >= args.min_severity);
     // A subject whose findings are hidden is neither shown failing nor listed as a pass.
+    let hidden_subjects: std::collections::HashSet<_> = hidden
+        .iter()
+        .map(|finding| {
+            (
+                finding.rule,
+                finding.subject.kind,
+                finding.subject.id.as_str(),
+            )
+        })
+        .collect();
     let evaluated: Vec<rules::Evaluated> = evaluated
         .into_iter()
         .filter(|item| {
-            !hidden.iter().any(|finding| {
-                finding.rule == item.rule
-                    && finding.subject.kind == item.subject.kind
-                    && finding.subject.id == item.subject.id
-            })
+            !hidden_subjects.contains(&(item.rule, item.subject.kind, item.subject.id.as_str()))
         })
         .collect();
     let report = RunReport {

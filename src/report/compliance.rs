@@ -15,6 +15,10 @@ use super::{RunReport, subject_label};
 use crate::model::{Crn, Origin};
 use crate::rules::{self, Evaluated, Finding, Severity};
 
+/// How many passing resources a rule section names; the rest are counted. An account of
+/// thousands of keys would otherwise bury the failures.
+pub const PASSED_LISTED: usize = 100;
+
 /// What the caller knows about the run beyond the inputs' content.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -131,8 +135,10 @@ pub struct RuleSection {
     pub tally: Tally,
     pub failures: Vec<Item>,
     pub unknowns: Vec<Item>,
-    /// Labels of the resources that passed.
+    /// Labels of the first [`PASSED_LISTED`] resources that passed.
     pub passed: Vec<String>,
+    /// How many more passed than are listed.
+    pub passed_more: usize,
     /// The CIS controls it helps check.
     pub controls: Vec<String>,
 }
@@ -291,7 +297,10 @@ fn rule_section(
     for check in checks {
         tally.add(check.verdict);
         match check.verdict {
-            Verdict::Pass => passed.push(subject_label(check.subject)),
+            Verdict::Pass if passed.len() < PASSED_LISTED => {
+                passed.push(subject_label(check.subject));
+            }
+            Verdict::Pass => {}
             Verdict::Fail => failures.extend(
                 check
                     .findings
@@ -336,6 +345,7 @@ fn rule_section(
         tally,
         failures,
         unknowns,
+        passed_more: tally.pass - passed.len(),
         passed,
         controls,
     }

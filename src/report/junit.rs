@@ -112,7 +112,11 @@ fn case(report: &RunReport<'_>, style: &Style, check: &Check<'_>) -> Case {
     let mut case = Case {
         classname: check.rule.to_owned(),
         name: one_line(&name),
-        file: Some(file_of(&report.loaded.documents, &style.names, origin)),
+        file: Some(xml_safe(&file_of(
+            &report.loaded.documents,
+            &style.names,
+            origin,
+        ))),
         failure: None,
         error: None,
         skipped: None,
