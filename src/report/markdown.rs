@@ -113,7 +113,10 @@ fn row(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String {
     )
 }
 
-/// The headline and counts, shared with the compliance report's Markdown.
+/// The headline: findings by severity, and how many could not be evaluated.
+///
+/// EXTENSION(waivers): waived and baselined findings are counted here too ("3 waived,
+/// 12 in the baseline") once `RunReport` carries them.
 pub fn headline(report: &RunReport<'_>) -> String {
     let total = report.findings.len();
     let counts: Vec<String> = report

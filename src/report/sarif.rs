@@ -448,6 +448,10 @@ fn notification(report: &RunReport<'_>, style: &Style, error: &LoadError) -> Not
 }
 
 /// Renders the run as one SARIF 2.1.0 log (pretty-printed, with a trailing newline).
+///
+/// EXTENSION(waivers): a waived finding stays a result with `suppressions: [{"kind":
+/// "external", "justification": <reason>}]`, which GitHub code scanning shows as dismissed;
+/// a baselined one gets `baselineState: "unchanged"` (new ones `"new"`).
 pub fn render(report: &RunReport<'_>, style: &Style) -> String {
     let catalogue: Vec<(&'static str, &RuleMeta)> = rules::REGISTRY
         .iter()
