@@ -1,5 +1,11 @@
 //! Command-line interface: clap arguments -> a validated run -> the text to print and the
-//! exit code. Nothing here prints; `main.rs` writes what `run` returns.
+//! exit code. Nothing here prints; `main.rs` writes what `run` returns. Files named by the
+//! user (`--output`, the GitHub job summary, man pages) are written here, in `cli::write`.
+
+mod extras;
+mod facts;
+mod outputs;
+mod write;
 
 use std::path::PathBuf;
 
@@ -51,6 +57,12 @@ pub enum Command {
     /// Report the findings of NEW that OLD does not have (two snapshots, exports, states or
     /// plans), compared by fingerprint.
     Diff(DiffArgs),
+    /// Write a compliance report (HTML or Markdown) of exported inventories.
+    Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    Completions(extras::CompletionsArgs),
+    /// Print the man page, or write one per command into a directory.
+    Man(extras::ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -117,6 +129,74 @@ pub struct CheckArgs {
     /// from the plan's prior state (exports checked with it count on both sides).
     #[arg(long)]
     pub new_only: bool,
+
+    #[command(flatten)]
+    pub output: OutputOptions,
+}
+
+/// Where and how findings are written, beyond the format (`check` and `diff`).
+#[derive(Debug, clap::Args)]
+pub struct OutputOptions {
+    /// Write the output to this file (replaced atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Show only findings of this severity or higher; --fail-on still sees them all.
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
+    pub min_severity: Severity,
+
+    /// Exit 0 even when findings reach --fail-on (load and usage errors still exit 2 or 3).
+    #[arg(long)]
+    pub no_exit_codes: bool,
+
+    /// JUnit: also list every resource each rule evaluated and found fine.
+    #[arg(long)]
+    pub show_passed: bool,
+
+    /// Repository root that file names in SARIF, GitHub, JUnit, Markdown and CSV output are
+    /// relative to.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub sarif_root: PathBuf,
+
+    /// Markdown/GitHub summary: link locations to `<URL>/<file>#L<line>` (default: from the
+    /// GitHub Actions or GitLab CI environment, when set).
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
+
+    /// GitHub format: append the job summary (Markdown) to this file.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "GITHUB_STEP_SUMMARY",
+        hide_env_values = true
+    )]
+    pub github_step_summary: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Files or directories to report on. Directories are walked for .json, .yml and .yaml
+    /// files; a live-mode `snapshot.json` among them dates the report.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+
+    /// Write the report to this file (replaced atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Leave paths matching this glob out of directory walks (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]
@@ -148,6 +228,9 @@ pub struct DiffArgs {
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub output: OutputOptions,
 }
 
 #[derive(Debug, clap::Args)]
@@ -257,6 +340,19 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 pub enum OutputFormat {
     Human,
     Json,
+    // SARIF 2.1.0 for GitHub code scanning. (Plain comments, not doc comments, on these
+    // variants: doc comments would switch `--help` to its long layout.)
+    Sarif,
+    // GitHub Actions annotations, plus the job summary.
+    Github,
+    // JUnit XML for GitLab and Jenkins.
+    Junit,
+    // A pull-request comment.
+    Markdown,
+    // One row per finding.
+    Csv,
+    // The compliance report, as `iamlint report --format html`.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -306,6 +402,9 @@ pub fn run(cli: Cli, terminal: Terminal) -> Outcome {
         },
         Command::Collect(args) => collect(&args),
         Command::Diff(args) => compare::diff(&args, terminal),
+        Command::Report(args) => outputs::report(&args),
+        Command::Completions(args) => extras::completions(&args),
+        Command::Man(args) => extras::man(&args),
     }
 }
 
@@ -384,6 +483,8 @@ pub struct Checked {
     pub loaded: sources::Loaded,
     /// Ordered by file, line, column, then rule.
     pub findings: Vec<rules::Finding>,
+    /// What each rule evaluated (see `RuleContext::evaluated`).
+    pub evaluated: Vec<rules::Evaluated>,
 }
 
 /// Loads the inputs and runs the rules: the whole pipeline short of rendering.
@@ -393,9 +494,16 @@ pub fn check_paths(
     settings: &Settings,
 ) -> Result<Checked, String> {
     let loaded = sources::load(paths, options)?;
-    let mut findings = rules::run(&loaded.inventory, settings);
+    let rules::Evaluation {
+        mut findings,
+        evaluated,
+    } = rules::evaluate(&loaded.inventory, settings);
     report::order(&mut findings, &loaded.documents);
-    Ok(Checked { loaded, findings })
+    Ok(Checked {
+        loaded,
+        findings,
+        evaluated,
+    })
 }
 
 /// `settings` measuring ages against the current time. The clock is read here, and only
@@ -450,26 +558,23 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     };
     let (checked, comparison) = match checked {
         Ok(checked) => checked,
-        Err(usage) => {
-            return Outcome {
-                stderr: format!("error: {usage}\n"),
-                code: exit::ERROR,
-                ..Outcome::default()
-            };
-        }
+        Err(usage) => return usage_error(&usage),
     };
+    let plans = checked.loaded.terraform_plans;
     let mut outcome = finish(
-        &checked,
+        checked,
         comparison.as_ref(),
         &Output {
             format: args.format,
             fail_on: args.fail_on,
             color: args.color,
             verbose: args.verbose,
+            paths: &paths,
+            options: &args.output,
         },
         terminal,
     );
-    if args.new_only && checked.loaded.terraform_plans == 0 {
+    if args.new_only && plans == 0 {
         outcome.stderr.push_str(
             "warning: --new-only compares Terraform plans with their prior state, and no plan \
              was among the inputs: no finding is new\n",
@@ -482,31 +587,68 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     outcome
 }
 
-/// How to print a run and when it fails.
-struct Output {
+/// How to print a run and when it fails (`check` and `diff`).
+struct Output<'a> {
     format: OutputFormat,
     fail_on: Severity,
     color: ColorChoice,
     verbose: bool,
+    /// The paths checked (the HTML report names them).
+    paths: &'a [PathBuf],
+    options: &'a OutputOptions,
 }
 
 /// Renders a run and decides the exit code.
 fn finish(
-    checked: &Checked,
+    checked: Checked,
     comparison: Option<&report::Comparison>,
-    output: &Output,
+    output: &Output<'_>,
     terminal: Terminal,
 ) -> Outcome {
-    let Checked { loaded, findings } = checked;
-    let report = RunReport { loaded, findings };
-    let stdout = match output.format {
+    let Checked {
+        loaded,
+        findings,
+        evaluated,
+    } = checked;
+    let options = output.options;
+    // --fail-on sees every finding; --min-severity only decides what is shown.
+    let failing = findings
+        .iter()
+        .any(|finding| finding.severity >= output.fail_on && finding.severity > Severity::Info);
+    let (shown, hidden): (Vec<rules::Finding>, Vec<rules::Finding>) = findings
+        .into_iter()
+        .partition(|finding| finding.severity >= options.min_severity);
+    // A subject whose findings are hidden is neither shown failing nor listed as a pass.
+    let hidden_subjects: std::collections::HashSet<_> = hidden
+        .iter()
+        .map(|finding| {
+            (
+                finding.rule,
+                finding.subject.kind,
+                finding.subject.id.as_str(),
+            )
+        })
+        .collect();
+    let evaluated: Vec<rules::Evaluated> = evaluated
+        .into_iter()
+        .filter(|item| {
+            !hidden_subjects.contains(&(item.rule, item.subject.kind, item.subject.id.as_str()))
+        })
+        .collect();
+    let report = RunReport {
+        loaded: &loaded,
+        findings: &shown,
+    };
+    let rendered = match output.format {
         OutputFormat::Human => {
             let color = match output.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => terminal.stdout_is_tty && !terminal.no_color,
+                ColorChoice::Auto => {
+                    options.output.is_none() && terminal.stdout_is_tty && !terminal.no_color
+                }
             };
-            human::render_compared(
+            outputs::Rendered::text(human::render_compared(
                 &report,
                 human::Style {
                     color,
@@ -514,34 +656,52 @@ fn finish(
                     verbose: output.verbose,
                 },
                 comparison,
-            )
+            ))
         }
-        OutputFormat::Json => report::json::render_compared(&report, comparison),
+        OutputFormat::Json => {
+            outputs::Rendered::text(report::json::render_compared(&report, comparison))
+        }
+        format => match outputs::render_check(format, output.paths, options, &report, &evaluated) {
+            Ok(rendered) => rendered,
+            Err(usage) => return usage_error(&usage),
+        },
     };
     let recognised = loaded.files - loaded.skipped.len();
     let code = if !loaded.errors.is_empty() {
         exit::ERROR
     } else if recognised == 0 {
         exit::NO_INPUT
-    } else if findings
-        .iter()
-        .any(|finding| finding.severity >= output.fail_on && finding.severity > Severity::Info)
-    {
+    } else if failing && !options.no_exit_codes {
         exit::FINDINGS
     } else {
         exit::CLEAN
     };
-    let stderr = if code == exit::NO_INPUT && output.format == OutputFormat::Human {
+    let mut stderr = if code == exit::NO_INPUT {
         "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n"
             .to_owned()
     } else {
         String::new()
     };
-    Outcome {
-        stdout,
+    if !hidden.is_empty() {
+        stderr.push_str(&format!(
+            "note: {} finding{} below --min-severity {} not shown\n",
+            hidden.len(),
+            if hidden.len() == 1 { "" } else { "s" },
+            options.min_severity
+        ));
+    }
+    let mut outcome = Outcome {
+        stdout: String::new(),
         stderr,
         code,
-    }
+    };
+    outputs::deliver(
+        rendered,
+        options.output.as_deref(),
+        options.github_step_summary.as_deref(),
+        &mut outcome,
+    );
+    outcome
 }
 
 fn usage_error(message: &str) -> Outcome {

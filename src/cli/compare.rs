@@ -30,6 +30,7 @@ pub fn check_new_only(
         Checked {
             loaded: after.loaded,
             findings: compared.findings,
+            evaluated: after.evaluated,
         },
         Some(Comparison {
             against: "the plans' prior state".to_owned(),
@@ -72,9 +73,10 @@ pub(super) fn diff(args: &DiffArgs, terminal: Terminal) -> Outcome {
     let checked = Checked {
         loaded,
         findings: compared.findings,
+        evaluated: new.evaluated,
     };
     finish(
-        &checked,
+        checked,
         Some(&Comparison {
             against: args.old.display().to_string(),
             unchanged: compared.unchanged,
@@ -85,6 +87,8 @@ pub(super) fn diff(args: &DiffArgs, terminal: Terminal) -> Outcome {
             fail_on: args.fail_on,
             color: args.color,
             verbose: args.verbose,
+            paths: std::slice::from_ref(&args.new),
+            options: &args.output,
         },
         terminal,
     )

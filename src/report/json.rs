@@ -37,7 +37,7 @@ struct Finding<'a> {
     location: Option<Location<'a>>,
     related: Vec<Related<'a>>,
     remediation: Option<&'a str>,
-    /// Stable across runs and edits (see `Finding::fingerprint`).
+    /// `Finding::fingerprint`: stable across runs and unrelated edits.
     fingerprint: String,
 }
 

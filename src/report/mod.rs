@@ -9,7 +9,21 @@ pub mod human;
 pub mod json;
 pub mod progress;
 
-use crate::model::EntityKind;
+// CI and audit outputs (issue 6).
+pub mod cis;
+pub mod compliance;
+pub mod compliance_markdown;
+pub mod csv;
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod markdown;
+pub mod outcome;
+pub mod place;
+pub mod sarif;
+mod uri;
+
+use crate::model::{EntityKind, EntityRef};
 use crate::rules::{Finding, Severity, Status};
 use crate::sources::{Documents, Loaded};
 
@@ -79,4 +93,13 @@ impl RunReport<'_> {
             .map(|&kind| (kind, self.loaded.inventory.count(kind)))
             .collect()
     }
+}
+
+/// `resource key `at-siem-reader``: an entity as messages name it (its name, else its id).
+pub fn subject_label(entity: &EntityRef) -> String {
+    format!(
+        "{} `{}`",
+        entity.kind.label(),
+        entity.name.as_deref().unwrap_or(&entity.id)
+    )
 }

@@ -10,6 +10,7 @@ use crate::model::EntityRef;
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     for auditing in auditing_keys(inventory, &services(context)) {
+        context.evaluated(EntityRef::key(auditing.key));
         let KeyLink::Unknown { missing, export } = link(inventory, auditing.key) else {
             continue;
         };

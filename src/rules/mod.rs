@@ -40,7 +40,8 @@ mod reference_dangling;
 mod serviceid_limit;
 mod serviceid_orphaned;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 pub use finding::{Finding, Label, Related, Severity, Status};
@@ -159,8 +160,34 @@ impl Settings {
 /// Runs every enabled rule and returns the findings in a deterministic order (by the
 /// subject's document and pointer, then rule).
 pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
+    evaluate(inventory, settings).findings
+}
+
+/// One subject a rule looked at, whether or not it found a problem with it. Outputs that
+/// list passes (JUnit `--show-passed`, the compliance report) need them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluated {
+    pub rule: &'static str,
+    pub subject: EntityRef,
+}
+
+/// The findings of a run, and every subject each rule evaluated.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    /// In the order of [`run`].
+    pub findings: Vec<Finding>,
+    /// Per rule in registry order, each subject once, in the order the rule recorded them
+    /// (then subjects of findings it did not record). Every subject of a finding is here,
+    /// whether or not its rule recorded it.
+    pub evaluated: Vec<Evaluated>,
+}
+
+/// Like [`run`], and also collects the subjects each rule recorded with
+/// [`RuleContext::evaluated`].
+pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
     let no_params = BTreeMap::new();
     let mut findings = Vec::new();
+    let mut evaluated = Vec::new();
     for (entry, meta) in REGISTRY.iter().zip(metadata()) {
         let Ok(meta) = meta else { continue };
         if !settings.enabled(entry.id) {
@@ -172,6 +199,7 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
             meta,
             params: settings.params.get(entry.id).unwrap_or(&no_params),
             now: settings.now,
+            evaluated: RefCell::new(Vec::new()),
         };
         let first = findings.len();
         (entry.check)(&context, &mut findings);
@@ -180,11 +208,28 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
                 finding.severity = severity;
             }
         }
+        let mut subjects = context.evaluated.into_inner();
+        // A subject with a finding was evaluated, whether or not the rule said so.
+        subjects.extend(
+            findings[first..]
+                .iter()
+                .map(|finding| finding.subject.clone()),
+        );
+        // First record wins; the order is the rule's (inventory order, as loaded).
+        let mut seen = HashSet::new();
+        subjects.retain(|subject| seen.insert((subject.kind, subject.id.clone())));
+        evaluated.extend(subjects.into_iter().map(|subject| Evaluated {
+            rule: entry.id,
+            subject,
+        }));
     }
     findings.sort_by(|a, b| {
         (&a.primary.origin, a.rule, &a.subject.id).cmp(&(&b.primary.origin, b.rule, &b.subject.id))
     });
-    findings
+    Evaluation {
+        findings,
+        evaluated,
+    }
 }
 
 /// What a rule sees: the inventory, its metadata and its effective parameters.
@@ -195,6 +240,9 @@ pub struct RuleContext<'a> {
     params: &'a BTreeMap<String, serde_json::Value>,
     /// The current time, from [`Settings::now`].
     pub now: Option<Timestamp>,
+    /// Subjects recorded by [`RuleContext::evaluated`]; a `RefCell` because rules get the
+    /// context by shared reference.
+    evaluated: RefCell<Vec<EntityRef>>,
 }
 
 impl RuleContext<'_> {
@@ -229,6 +277,15 @@ impl RuleContext<'_> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Records that the rule evaluated `subject` (a key, an instance, a service ID...),
+    /// whatever the verdict. Call it for every subject the rule had enough data to judge,
+    /// and only for those: a subject recorded without a finding is reported as a pass
+    /// (JUnit with `--show-passed`, the compliance report). Subjects of findings are
+    /// recorded automatically; recording one twice is harmless.
+    pub fn evaluated(&self, subject: EntityRef) {
+        self.evaluated.borrow_mut().push(subject);
     }
 
     /// Starts a finding about `subject`, located at `primary`.
@@ -293,8 +350,8 @@ impl FindingBuilder {
         self
     }
 
-    /// What tells this finding apart from others of the rule on the same resource (see
-    /// [`Finding::fingerprint`]).
+    /// What tells this finding apart from others of the same rule on the same subject (see
+    /// [`Finding::detail`]): an id, never a line number or a count.
     #[must_use]
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.finding.detail = Some(detail.into());

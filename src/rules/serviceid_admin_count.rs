@@ -77,6 +77,9 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     if count <= max {
         return;
     }
+    // Sorted by service ID, so the finding's subject (the first) does not depend on the
+    // order the policies were exported in, and neither does its fingerprint.
+    admins.sort_by(|a, b| a.0.cmp(b.0));
     let Some((first_core, first_policy, first_scope)) = admins.first() else {
         return;
     };

@@ -9,6 +9,12 @@ const POWERFUL_ROLES: &[&str] = &["Administrator", "Manager", "Editor", "Writer"
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
+    // Without the policies nothing can be said about any service ID: no passes either.
+    if inventory.collections.policies {
+        for service_id in &inventory.service_ids {
+            context.evaluated(EntityRef::service_id(service_id));
+        }
+    }
     for policy in &inventory.policies {
         if let Subject::Unresolved(unresolved) = &policy.subject {
             unresolved_subject(context, policy, unresolved, out);
@@ -56,6 +62,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let mut finding = context
             .finding(subject, origin, "not scoped to a service")
             .severity(severity)
+            // One service ID can hold several broad policies: each is its own finding.
+            .detail(&policy.id)
             .message(format!(
                 "service ID {name} holds {roles} on {scope} through policy `{}`",
                 policy.id

@@ -128,28 +128,41 @@ impl Document {
     /// labelled by its key when it has one, else by its `name` or `id` member, else by its
     /// first line.
     pub fn display_span(&self, pointer: &Pointer) -> Option<Range<usize>> {
-        let index = &self.display().index;
-        let spot = index.find(pointer)?;
-        if !spot.composite {
-            return Some(spot.value.clone());
-        }
-        if let Some(key) = &spot.key {
-            return Some(key.clone());
-        }
-        for member in ["address", "name", "id"] {
-            if let Some(child) = index.get(&pointer.key(member))
-                && let Some(key) = &child.key
-            {
-                return Some(key.start..child.value.end);
-            }
-        }
-        let text = &self.display().text;
-        let start = spot.value.start;
-        let line_end = text[start..spot.value.end]
-            .find('\n')
-            .map_or(spot.value.end, |at| start + at);
-        Some(start..line_end)
+        let display = self.display();
+        label_range(&display.index, &display.text, pointer)
     }
+
+    /// The same place as [`Document::display_span`], as a byte range of the user's file
+    /// (for outputs that print line and column ranges, such as SARIF). Never slice the
+    /// text with it for display: the original text holds secrets.
+    pub fn source_span(&self, pointer: &Pointer) -> Option<Range<usize>> {
+        label_range(self.index(), &self.text, pointer)
+    }
+}
+
+/// The range to label for `pointer` in `text` (see [`Document::display_span`]).
+fn label_range(index: &SpanIndex, text: &str, pointer: &Pointer) -> Option<Range<usize>> {
+    let spot = index.find(pointer)?;
+    if !spot.composite {
+        return Some(spot.value.clone());
+    }
+    if let Some(key) = &spot.key {
+        return Some(key.clone());
+    }
+    // A Terraform resource is named best by its address.
+    for member in ["address", "name", "id"] {
+        if let Some(child) = index.get(&pointer.key(member))
+            && let Some(key) = &child.key
+        {
+            return Some(key.start..child.value.end);
+        }
+    }
+    let start = spot.value.start;
+    let line_end = text
+        .get(start..spot.value.end)?
+        .find('\n')
+        .map_or(spot.value.end, |at| start + at);
+    Some(start..line_end)
 }
 
 impl Document {

@@ -49,6 +49,17 @@ pub(crate) struct Run {
     pub(crate) code: i32,
 }
 
+/// CI variables that change iamlint's output (job summary file, link bases).
+const SCRUBBED_ENV: [&str; 7] = [
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_SERVER_URL",
+    "GITHUB_REPOSITORY",
+    "GITHUB_SHA",
+    "CI_PROJECT_URL",
+    "CI_COMMIT_SHA",
+    "SOURCE_DATE_EPOCH",
+];
+
 /// Runs the built `iamlint` binary with a scrubbed environment.
 pub(crate) fn run(args: &[&str]) -> Run {
     run_in(Path::new("."), args)
@@ -76,10 +87,15 @@ pub(crate) fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     run_in_with_env(Path::new("."), args, env)
 }
 
+/// [`run_with_env`] under the name the output-format tests use.
+pub(crate) fn run_with(args: &[&str], vars: &[(&str, &str)]) -> Run {
+    run_with_env(args, vars)
+}
+
 fn run_in_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_iamlint"));
     command.current_dir(dir).args(args).env("NO_COLOR", "1");
-    for name in SCRUBBED {
+    for name in SCRUBBED.iter().chain(&SCRUBBED_ENV) {
         command.env_remove(name);
     }
     for (name, value) in env {

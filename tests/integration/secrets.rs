@@ -1,5 +1,6 @@
 //! Canary tests: secret values in the inputs, and in live mode the API key, the IAM tokens
-//! and credential secrets, never appear in any output, error message or snapshot file.
+//! and credential secrets, never appear in any output (every `check --format`, the GitHub
+//! job summary, both `report` formats), error message or snapshot file.
 
 use std::path::Path;
 
@@ -10,27 +11,39 @@ use crate::live::live_env;
 
 const CANARY: &str = "CANARY";
 
+const FORMATS: [&str; 8] = [
+    "human", "json", "sarif", "github", "junit", "markdown", "csv", "html",
+];
+
 #[test]
 fn secrets_never_reach_any_output() {
+    let summary = std::env::temp_dir().join(format!("iamlint-canary-{}.md", std::process::id()));
+    let summary_path = summary.to_str().unwrap();
     let mut runs = Vec::new();
-    for format in ["human", "json"] {
-        runs.push(common::run(&[
-            "check",
-            "--format",
+    for format in FORMATS {
+        for extra in [&[][..], &["--show-passed"][..]] {
+            let mut args = vec!["check", "--format", format];
+            args.extend_from_slice(extra);
+            args.push("fixtures/secrets");
+            runs.push((
+                format,
+                common::run_with(&args, &[("GITHUB_STEP_SUMMARY", summary_path)]),
+            ));
+        }
+        runs.push((
             format,
-            "fixtures/secrets",
-        ]));
-        runs.push(common::run(&[
-            "check",
-            "--format",
-            format,
-            "-v",
-            "fixtures/secrets/broken-key.json",
-        ]));
+            common::run(&[
+                "check",
+                "--format",
+                format,
+                "-v",
+                "fixtures/secrets/broken-key.json",
+            ]),
+        ));
     }
     // Terraform plans and states print sensitive values in clear: none may come through, in
-    // any mode.
-    for format in ["human", "json"] {
+    // any mode and any format.
+    for format in FORMATS {
         for args in [
             &["check", "fixtures/terraform"][..],
             &["check", "--new-only", "fixtures/terraform"],
@@ -44,24 +57,50 @@ fn secrets_never_reach_any_output() {
         ] {
             let mut args = args.to_vec();
             args.splice(1..1, ["--format", format]);
-            runs.push(common::run(&args));
+            runs.push((format, common::run(&args)));
         }
     }
-    for run in &runs {
-        assert!(!run.stdout.is_empty());
+    for format in ["html", "markdown"] {
+        runs.push((
+            format,
+            common::run(&["report", "--format", format, "fixtures/secrets"]),
+        ));
+    }
+    for (format, run) in &runs {
+        assert!(!run.stdout.is_empty(), "{format} printed nothing");
         assert!(
             !run.stdout.contains(CANARY),
-            "stdout leaks a secret:\n{}",
+            "{format}: stdout leaks a secret:\n{}",
             run.stdout
         );
         assert!(
             !run.stderr.contains(CANARY),
-            "stderr leaks a secret:\n{}",
+            "{format}: stderr leaks a secret:\n{}",
             run.stderr
         );
     }
+    let written = std::fs::read_to_string(&summary).unwrap_or_default();
+    let _ = std::fs::remove_file(&summary);
+    assert!(
+        !written.is_empty(),
+        "the github format wrote no job summary"
+    );
+    assert!(!written.contains(CANARY), "the job summary leaks a secret");
     // The snippets did render around the secrets, masked.
-    assert!(runs[0].stdout.contains("<redacted>"), "{}", runs[0].stdout);
+    assert!(
+        runs[0].1.stdout.contains("<redacted>"),
+        "{}",
+        runs[0].1.stdout
+    );
+    let sarif = &runs
+        .iter()
+        .find(|(format, _)| *format == "sarif")
+        .unwrap()
+        .1;
+    assert!(
+        sarif.stdout.contains("snippet"),
+        "SARIF snippets are cut from the masked text and must be checked here too"
+    );
 }
 
 /// Every byte under `dir`.
