@@ -508,7 +508,7 @@ pub fn check_paths(
 
 /// `settings` measuring ages against the current time. The clock is read here, and only
 /// here: rules stay pure.
-fn clocked(settings: Settings) -> Settings {
+pub(crate) fn clocked(settings: Settings) -> Settings {
     Settings {
         now: Some(crate::model::Timestamp::now()),
         ..settings
@@ -530,6 +530,7 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         Ok(resolved) => resolved,
         Err(outcome) => return outcome,
     };
+    let settings = clocked(settings);
     let options = LoadOptions {
         exclude: args.exclude.clone(),
         ..LoadOptions::default()

@@ -127,7 +127,7 @@ pub(super) fn report(args: &ReportArgs) -> Outcome {
         loaded,
         findings,
         evaluated,
-    } = match check_paths(&args.paths, &options, &Settings::default()) {
+    } = match check_paths(&args.paths, &options, &super::clocked(Settings::default())) {
         Ok(checked) => checked,
         Err(usage) => return usage_error(&usage),
     };

@@ -81,6 +81,25 @@ fn json_output_is_versioned_and_complete() {
 }
 
 #[test]
+fn the_binary_measures_ages_against_the_clock() {
+    // Library callers pass `Settings::now`; the binary must read the clock itself, for
+    // `check` (any format), `--new-only`, `diff` and `report` alike.
+    for args in [
+        &["check", "--format", "json", "fixtures/demo"][..],
+        &["check", "--new-only", "--format", "json", "fixtures/demo"],
+        &["diff", "--format", "json", "fixtures/diff/before", "fixtures/demo"],
+        &["report", "--format", "markdown", "fixtures/demo"],
+    ] {
+        let run = common::run(args);
+        assert!(!run.stdout.is_empty(), "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains("no current time"),
+            "{args:?} ran without a clock"
+        );
+    }
+}
+
+#[test]
 fn exclude_leaves_paths_out_of_walks() {
     let run = common::run(&[
         "check",
