@@ -67,6 +67,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             .push(out);
             continue;
         };
+        // The age is known: the key is judged, whatever the verdict.
+        context.evaluated(EntityRef::api_key(api_key));
         let age = whole_days_between(created, now);
         if age <= max_age {
             continue;

@@ -3,12 +3,13 @@
 //! other secret members are related locations. The values are never read here: the loader
 //! recorded only where they are.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Finding, RuleContext};
-use crate::model::{DocId, EntityKind, ExposedSecret};
+use crate::model::{DocId, EntityKind, EntityRef, ExposedSecret};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    record_passes(context);
     // Groups in order of first appearance, found by (file, resource).
     let mut groups: Vec<Vec<&ExposedSecret>> = Vec::new();
     let mut index: HashMap<(DocId, String), usize> = HashMap::new();
@@ -71,6 +72,56 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
         finding.push(out);
     }
+}
+
+/// The resource keys and API keys a plan or state declares (the resources whose
+/// `credentials` and `apikey` the loader looks for) that expose nothing: passes. Variables
+/// and outputs are not in the inventory, so only their exposures are seen.
+fn record_passes(context: &RuleContext<'_>) {
+    let inventory = context.inventory;
+    let exposed: HashSet<(EntityKind, &str)> = inventory
+        .exposed_secrets
+        .iter()
+        .filter_map(|secret| Some((secret.entity.kind, secret.entity.address.as_deref()?)))
+        .collect();
+    let declared = inventory
+        .keys
+        .iter()
+        .filter(|key| key.declaration.is_some())
+        .map(|key| loader_identity(EntityRef::key(key), &[Some(&key.crn)]))
+        .chain(
+            inventory
+                .api_keys
+                .iter()
+                .filter(|api_key| api_key.declaration.is_some())
+                .map(|api_key| {
+                    loader_identity(
+                        EntityRef::api_key(api_key),
+                        &[api_key.crn.as_ref(), Some(&api_key.id)],
+                    )
+                }),
+        );
+    for subject in declared {
+        let Some(address) = subject.address.as_deref() else {
+            continue;
+        };
+        if !exposed.contains(&(subject.kind, address)) {
+            context.evaluated(subject);
+        }
+    }
+}
+
+/// `entity` with the id an exposure of it would carry (see `sources::terraform::secrets`):
+/// the first of `ids` (its `crn`, then its `id`) known before apply, else its address.
+fn loader_identity(entity: EntityRef, ids: &[Option<&String>]) -> EntityRef {
+    let id = ids
+        .iter()
+        .flatten()
+        .find(|id| !id.is_empty() && !id.contains('<'))
+        .map(|id| (*id).clone())
+        .or_else(|| entity.address.clone())
+        .unwrap_or_else(|| entity.id.clone());
+    EntityRef { id, ..entity }
 }
 
 /// The fix: re-create a resource with new secrets; a variable or output only carries a

@@ -28,6 +28,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let first_exists = !created(&first);
         for auditing in keys.iter().filter(created) {
             if std::ptr::eq(auditing.key, first.key) {
+                // The first key the plan creates passes only when no key can exist outside
+                // the inputs: the plan creates the instance too, or the keys were exported.
+                let instance_created = auditing
+                    .instance
+                    .is_some_and(|instance| Declaration::is_created(instance.declaration.as_ref()));
+                if instance_created || context.inventory.collections.keys {
+                    context.evaluated(EntityRef::key(auditing.key));
+                }
                 continue;
             }
             report(context, auditing, first, first_exists, out);

@@ -2,6 +2,8 @@
 //! service (all instances or one) but no platform role that lets it create or read keys
 //! there, directly or through the access groups it belongs to.
 
+use std::collections::HashSet;
+
 use super::auditing::services;
 use super::grants::{GrantScope, PlatformCoverage, platform_coverage};
 use super::policy_subject::{policy_command, subject_entity, subject_label};
@@ -24,6 +26,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let grants = manager_grants(inventory, &services);
+    let mut passed = HashSet::new();
     for grant in &grants {
         // A Manager grant on a wider scope of the same subject decides for this one too:
         // report the widest scope only, once.
@@ -36,7 +39,16 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         match platform_coverage(inventory, grant.subject, &grant.scope) {
-            PlatformCoverage::Granted => {}
+            // The subject a finding would name (the first policy's, for users and profiles).
+            PlatformCoverage::Granted => {
+                if let Some(first) = grant.policies.first() {
+                    let (entity, _) = subject_entity(inventory, grant.subject, first);
+                    // Once per subject, even with grants on several scopes.
+                    if passed.insert((entity.kind, entity.id.clone())) {
+                        context.evaluated(entity);
+                    }
+                }
+            }
             PlatformCoverage::Unknown(groups) => report(context, grant, Some(&groups), out),
             PlatformCoverage::Missing => report(context, grant, None, out),
         }

@@ -35,11 +35,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     };
     // `count >= max * warn_percent / 100`, without rounding the threshold down.
     let severity = if count > max {
-        Severity::High
+        Some(Severity::High)
     } else if count.saturating_mul(100) >= max.saturating_mul(warn_percent) {
-        Severity::Medium
+        Some(Severity::Medium)
     } else {
-        return;
+        None
     };
     // Point at the service ID that crosses the limit, or at the last one counted.
     let at = if count > max {
@@ -59,7 +59,13 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             .or(inventory.service_ids.last())
             .map(|service_id| service_id.origin.clone())
     });
+    // Without a place to point at (no service ID, no reported count) there is no subject.
     let Some(pointed) = pointed else {
+        return;
+    };
+    let Some(severity) = severity else {
+        // Below the warning point: the account passes.
+        context.evaluated(account(inventory, count, pointed));
         return;
     };
     let (label, verdict) = if reported_at.is_some() {

@@ -57,6 +57,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         .collect();
     for service_id in candidates {
         if used.contains(service_id.core()) || has_api_keys(inventory, service_id) {
+            context.evaluated(EntityRef::service_id(service_id));
             continue;
         }
         let hidden = hidden_keys(inventory, service_id);

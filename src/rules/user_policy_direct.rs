@@ -7,12 +7,19 @@ use crate::model::{EntityRef, Subject};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     for policy in &context.inventory.policies {
-        let Subject::User(user) = &policy.subject else {
-            continue;
-        };
         if !policy.is_active_access() {
             continue;
         }
+        let user = match &policy.subject {
+            Subject::User(user) => user,
+            // Assigned to an identity that is not a user: a pass.
+            Subject::AccessGroup(_) | Subject::ServiceId(_) | Subject::Profile(_) => {
+                context.evaluated(EntityRef::policy(policy));
+                continue;
+            }
+            // Whether these name a user is unknown: neither pass nor fail.
+            Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => continue,
+        };
         let roles = policy_text::roles(policy);
         context
             .finding(

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod config;
 mod demo;
+mod evaluated;
 mod fingerprint;
 mod formats;
 mod gating;
