@@ -12,11 +12,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
         let user = match &policy.subject {
             Subject::User(user) => user,
-            // Assigned to an identity that is not a user: a pass.
-            Subject::AccessGroup(_) | Subject::ServiceId(_) | Subject::Profile(_) => {
+            // Access for people given through an access group: what the control asks for.
+            Subject::AccessGroup(_) => {
                 context.evaluated(EntityRef::policy(policy));
                 continue;
             }
+            // Policies of service IDs and trusted profiles are outside this control (it is
+            // about users): neither pass nor fail.
+            Subject::ServiceId(_) | Subject::Profile(_) => continue,
             // Whether these name a user is unknown: neither pass nor fail.
             Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => continue,
         };
