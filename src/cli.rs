@@ -2,12 +2,14 @@
 //! exit code. Nothing here prints; `main.rs` writes what `run` returns. Files named by the
 //! user (`--output`, the GitHub job summary, man pages) are written here, in `cli::write`.
 
+mod baseline;
 mod extras;
 mod facts;
 mod outputs;
+mod triage;
 mod write;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -20,6 +22,7 @@ use crate::report::{self, RunReport, human};
 use crate::rules::{self, Settings, Severity, lookup};
 use crate::sources::api::{self, ClientOptions, CollectOptions, Collected, Endpoints, Secret};
 use crate::sources::{self, LoadOptions};
+use crate::triage::{Plan, Triage};
 
 /// Exit codes. A CI gate can rely on them.
 pub mod exit {
@@ -41,6 +44,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// The command line is parsed once per run: the size of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check exported inventories (files or directories) against the rules.
@@ -59,6 +64,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Write a compliance report (HTML or Markdown) of exported inventories.
     Report(ReportArgs),
+    /// Record the current findings in a baseline file, for `check --baseline`.
+    Baseline(baseline::BaselineArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
     Completions(extras::CompletionsArgs),
     /// Print the man page, or write one per command into a directory.
@@ -130,6 +137,16 @@ pub struct CheckArgs {
     #[arg(long)]
     pub new_only: bool,
 
+    /// Report only the findings not in this baseline (`iamlint baseline write`), count the
+    /// others, and name the baseline entries that no longer occur.
+    #[arg(long, value_name = "FILE", conflicts_with = "new_only")]
+    pub baseline: Option<PathBuf>,
+
+    /// Apply no waiver (from iamlint.yaml or inline comments): report every finding, for
+    /// audits.
+    #[arg(long)]
+    pub no_waivers: bool,
+
     #[command(flatten)]
     pub output: OutputOptions,
 }
@@ -191,6 +208,19 @@ pub struct ReportArgs {
     /// Leave paths matching this glob out of directory walks (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Read this config file instead of the nearest iamlint.yaml in the current directory
+    /// or above (its rule settings and waivers apply).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Read no config file: every rule runs with its defaults, nothing is waived.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Apply no waiver: list every finding as failing, for audits.
+    #[arg(long)]
+    pub no_waivers: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -402,7 +432,8 @@ pub fn run(cli: Cli, terminal: Terminal) -> Outcome {
         },
         Command::Collect(args) => collect(&args),
         Command::Diff(args) => compare::diff(&args, terminal),
-        Command::Report(args) => outputs::report(&args),
+        Command::Report(args) => outputs::report(&args, terminal),
+        Command::Baseline(args) => baseline::run(&args, terminal),
         Command::Completions(args) => extras::completions(&args),
         Command::Man(args) => extras::man(&args),
     }
@@ -426,9 +457,40 @@ fn explain(args: &ExplainArgs, terminal: Terminal) -> Outcome {
     }
 }
 
+/// How a command picks its config file and rules (`check`, `report`, `baseline write`).
+#[derive(Debug, Clone, Copy)]
+struct RuleChoice<'a> {
+    config: Option<&'a Path>,
+    no_config: bool,
+    select: &'a [String],
+    ignore: &'a [String],
+    verbose: bool,
+}
+
+impl CheckArgs {
+    fn rule_choice(&self) -> RuleChoice<'_> {
+        RuleChoice {
+            config: self.config.as_deref(),
+            no_config: self.no_config,
+            select: &self.select,
+            ignore: &self.ignore,
+            verbose: self.verbose,
+        }
+    }
+}
+
+/// The settings of a run and the config file they came from.
+struct Resolved {
+    settings: Settings,
+    /// Its waivers apply after the rules run.
+    config: Config,
+    /// `using config file ...` with `--verbose`.
+    note: String,
+}
+
 /// The engine settings for a check: the config file (named, found, or none), then
 /// `--select`/`--ignore` over it. `Err` is the outcome to exit with (code 2).
-fn settings_for(args: &CheckArgs, style: human::Style) -> Result<(Settings, String), Outcome> {
+fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<Resolved, Outcome> {
     let usage_error = |stderr: String| Outcome {
         stderr,
         code: exit::ERROR,
@@ -436,8 +498,8 @@ fn settings_for(args: &CheckArgs, style: human::Style) -> Result<(Settings, Stri
     };
     let file = if args.no_config {
         None
-    } else if let Some(path) = &args.config {
-        Some((path.clone(), path.display().to_string()))
+    } else if let Some(path) = args.config {
+        Some((path.to_path_buf(), path.display().to_string()))
     } else {
         std::env::current_dir().ok().and_then(|current| {
             config::discover(&current).map(|found| {
@@ -463,8 +525,8 @@ fn settings_for(args: &CheckArgs, style: human::Style) -> Result<(Settings, Stri
         None => Config::default(),
     };
     let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: args.select.to_vec(),
+        ignore: args.ignore.to_vec(),
     };
     let settings = config.settings(&selection).map_err(|messages| {
         usage_error(
@@ -474,7 +536,11 @@ fn settings_for(args: &CheckArgs, style: human::Style) -> Result<(Settings, Stri
                 .collect(),
         )
     })?;
-    Ok((settings, note))
+    Ok(Resolved {
+        settings,
+        config,
+        note,
+    })
 }
 
 /// The result of checking inputs: what was loaded and what the rules found.
@@ -526,11 +592,30 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         width: terminal.width,
         verbose: args.verbose,
     };
-    let (settings, config_note) = match settings_for(args, style) {
+    let Resolved {
+        settings,
+        config,
+        note: config_note,
+    } = match settings_for(&args.rule_choice(), style) {
         Ok(resolved) => resolved,
         Err(outcome) => return outcome,
     };
     let settings = clocked(settings);
+    let baseline = match &args.baseline {
+        Some(path) => match triage::read_baseline(path) {
+            Ok(baseline) => Some((path.display().to_string(), baseline)),
+            Err(message) => return usage_error(&message),
+        },
+        None => None,
+    };
+    let plan = Plan {
+        config: &config,
+        waivers: !args.no_waivers,
+        baseline: baseline
+            .as_ref()
+            .map(|(file, baseline)| (file.as_str(), baseline)),
+        settings: &settings,
+    };
     let options = LoadOptions {
         exclude: args.exclude.clone(),
         ..LoadOptions::default()
@@ -553,11 +638,15 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         return usage_error(&format!("{misplaced} needs --live"));
     }
     let checked = if args.new_only {
-        compare::check_new_only(&paths, &options, &settings)
+        compare::new_only_triaged(&paths, &options, &plan)
+            .map(|(checked, comparison, triage)| (checked, Some(comparison), triage))
     } else {
-        check_paths(&paths, &options, &settings).map(|checked| (checked, None))
+        check_paths(&paths, &options, &settings).map(|checked| {
+            let (checked, triage) = triage::apply(checked, &plan);
+            (checked, None, triage)
+        })
     };
-    let (checked, comparison) = match checked {
+    let (checked, comparison, triage) = match checked {
         Ok(checked) => checked,
         Err(usage) => return usage_error(&usage),
     };
@@ -565,6 +654,7 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     let mut outcome = finish(
         checked,
         comparison.as_ref(),
+        &triage,
         &Output {
             format: args.format,
             fail_on: args.fail_on,
@@ -599,10 +689,12 @@ struct Output<'a> {
     options: &'a OutputOptions,
 }
 
-/// Renders a run and decides the exit code.
+/// Renders a run and decides the exit code (from the reported findings only: waived and
+/// baselined ones never fail a run).
 fn finish(
     checked: Checked,
     comparison: Option<&report::Comparison>,
+    triage: &Triage,
     output: &Output<'_>,
     terminal: Terminal,
 ) -> Outcome {
@@ -619,27 +711,14 @@ fn finish(
     let (shown, hidden): (Vec<rules::Finding>, Vec<rules::Finding>) = findings
         .into_iter()
         .partition(|finding| finding.severity >= options.min_severity);
-    // A subject whose findings are hidden is neither shown failing nor listed as a pass.
-    let hidden_subjects: std::collections::HashSet<_> = hidden
-        .iter()
-        .map(|finding| {
-            (
-                finding.rule,
-                finding.subject.kind,
-                finding.subject.id.as_str(),
-            )
-        })
-        .collect();
-    let evaluated: Vec<rules::Evaluated> = evaluated
-        .into_iter()
-        .filter(|item| {
-            !hidden_subjects.contains(&(item.rule, item.subject.kind, item.subject.id.as_str()))
-        })
-        .collect();
-    let report = RunReport {
-        loaded: &loaded,
-        findings: &shown,
-    };
+    // A subject whose findings are hidden, waived or baselined is neither shown failing nor
+    // listed as a pass.
+    let evaluated = triage::evaluated_without(
+        evaluated,
+        hidden.iter().chain(triage::set_aside(triage)),
+        &shown,
+    );
+    let report = RunReport::new(&loaded, &shown).with_triage(triage);
     let rendered = match output.format {
         OutputFormat::Human => {
             let color = match output.color {
@@ -683,6 +762,19 @@ fn finish(
     } else {
         String::new()
     };
+    stderr.push_str(&report::warnings::render(
+        triage,
+        &loaded.documents,
+        human::Style {
+            color: match output.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => terminal.stdout_is_tty && !terminal.no_color,
+            },
+            width: terminal.width,
+            verbose: output.verbose,
+        },
+    ));
     if !hidden.is_empty() {
         stderr.push_str(&format!(
             "note: {} finding{} below --min-severity {} not shown\n",

@@ -1,9 +1,9 @@
 //! iamlint: a static analyzer for IBM Cloud IAM service keys, service IDs and access
 //! policies.
 //!
-//! Data flows `sources` -> `model` -> `rules` -> `report`, driven by `cli`; `config` turns
-//! `iamlint.yaml` into the rules' settings. See ARCHITECTURE.md for the map and the
-//! invariants.
+//! Data flows `sources` -> `model` -> `rules` -> `triage` -> `report`, driven by `cli`;
+//! `config` turns `iamlint.yaml` into the rules' settings and waivers, and `triage` sets
+//! waived and baselined findings apart. See ARCHITECTURE.md for the map and the invariants.
 
 pub mod cli;
 pub mod config;
@@ -11,3 +11,4 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod sources;
+pub mod triage;

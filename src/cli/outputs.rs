@@ -5,15 +5,17 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    Checked, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, check_paths, exit,
-    facts, usage_error, write,
+    Checked, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, Resolved, RuleChoice,
+    Terminal, check_paths, exit, facts, settings_for, usage_error, write,
 };
 use crate::report::compliance::{self, Facts};
 use crate::report::{
-    RunReport, compliance_markdown, csv, github, html, junit, markdown, place::FileNames, sarif,
+    RunReport, compliance_markdown, csv, github, html, human, junit, markdown, place::FileNames,
+    sarif, warnings,
 };
-use crate::rules::{Evaluated, Settings};
+use crate::rules::Evaluated;
 use crate::sources::LoadOptions;
+use crate::triage::Plan;
 
 /// A rendered output: the main text and, for `github`, the job summary.
 pub(super) struct Rendered {
@@ -117,24 +119,54 @@ pub(super) fn deliver(
 }
 
 /// `iamlint report`: the compliance report. Findings never fail it (use `check` to gate);
-/// load errors exit 2 and no input exits 3, after the report is written.
-pub(super) fn report(args: &ReportArgs) -> Outcome {
+/// load errors exit 2 and no input exits 3, after the report is written. The config file
+/// applies as for `check`: its rule settings, and its waivers (listed in the report's
+/// "Waived findings" section), unless `--no-waivers`.
+pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
     let options = LoadOptions {
         exclude: args.exclude.clone(),
         ..LoadOptions::default()
     };
-    let Checked {
-        loaded,
-        findings,
-        evaluated,
-    } = match check_paths(&args.paths, &options, &super::clocked(Settings::default())) {
+    let style = human::Style {
+        color: terminal.stdout_is_tty && !terminal.no_color,
+        width: terminal.width,
+        verbose: false,
+    };
+    let choice = RuleChoice {
+        config: args.config.as_deref(),
+        no_config: args.no_config,
+        select: &[],
+        ignore: &[],
+        verbose: false,
+    };
+    let Resolved {
+        settings, config, ..
+    } = match settings_for(&choice, style) {
+        Ok(resolved) => resolved,
+        Err(outcome) => return outcome,
+    };
+    let settings = super::clocked(settings);
+    let plan = Plan {
+        config: &config,
+        waivers: !args.no_waivers,
+        baseline: None,
+        settings: &settings,
+    };
+    let checked = match check_paths(&args.paths, &options, &settings) {
         Ok(checked) => checked,
         Err(usage) => return usage_error(&usage),
     };
-    let report = RunReport {
-        loaded: &loaded,
-        findings: &findings,
-    };
+    let (
+        Checked {
+            loaded,
+            findings,
+            evaluated,
+        },
+        triage,
+    ) = super::triage::apply(checked, &plan);
+    let evaluated =
+        super::triage::evaluated_without(evaluated, super::triage::set_aside(&triage), &findings);
+    let report = RunReport::new(&loaded, &findings).with_triage(&triage);
     let facts = audit_facts(&report, &args.paths, FileNames::default());
     let compliance = compliance::build(&report, &evaluated, &facts);
     let text = match args.format {
@@ -165,6 +197,9 @@ pub(super) fn report(args: &ReportArgs) -> Outcome {
             "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n",
         );
     }
+    outcome
+        .stderr
+        .push_str(&warnings::render(&triage, &loaded.documents, style));
     deliver(
         Rendered::text(text),
         args.output.as_deref(),

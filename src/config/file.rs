@@ -18,13 +18,43 @@ use crate::rules::Severity;
 
 /// `iamlint.yaml`: settings for `iamlint check` (nearest above the working directory).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, expecting = "a mapping with `rules`")]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `rules` and `waivers`"
+)]
 #[schemars(title = "iamlint configuration (iamlint.yaml)")]
 pub struct ConfigFile {
     /// Settings per rule, keyed by rule id; rules not named here run with their defaults.
     #[serde(default)]
     #[schemars(schema_with = "super::schema::rules_property")]
     pub rules: BTreeMap<String, RuleConfig>,
+    /// Findings accepted on purpose: counted and listed in every output, never failing a run.
+    #[serde(default)]
+    pub waivers: Vec<WaiverConfig>,
+}
+
+/// One waiver: the findings of `rule` on `resource` are accepted, for `reason`, until `expires`.
+// NOTE: the fields are `Option`s so that `validate` can report every missing one at once,
+// with its place; the schema still marks them required (`schemars(required)`).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a waiver (a mapping with `rule`, `resource`, `reason` and optionally `expires`)"
+)]
+pub struct WaiverConfig {
+    /// The id of the rule whose findings are waived (`iamlint rules` lists them).
+    #[schemars(required, schema_with = "super::schema::rule_id")]
+    pub rule: Option<String>,
+    /// The finding's resource: its id or CRN, or its Terraform address, exactly or as a glob (`*`, `?`, `{a,b}`; brackets are literal).
+    #[schemars(required, schema_with = "super::schema::resource_pattern")]
+    pub resource: Option<String>,
+    /// Why the finding is accepted; shown wherever the waived finding is listed.
+    #[schemars(required, schema_with = "super::schema::reason")]
+    pub reason: Option<String>,
+    /// The date (YYYY-MM-DD, UTC) on which the waiver stops applying; without it, it never expires.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::date")]
+    pub expires: Option<String>,
 }
 
 /// The settings of one rule.

@@ -3,21 +3,24 @@
 //!
 //! Reading goes text -> `serde_json::Value` (the inputs' parser, `sources::parse`) ->
 //! `file::ConfigFile` (serde, structural mistakes) -> `validate` (mistakes only the registry
-//! can tell). Every mistake keeps a pointer into the file, and the file is kept as a
-//! `sources::Document`, so `report::config` labels the exact line with the same
-//! pointer -> span machinery as findings.
+//! can tell; `waivers.rs` for the `waivers` list). Every mistake keeps a pointer into the
+//! file, and the file is kept as a `sources::Document`, so `report::config` labels the
+//! exact line with the same pointer -> span machinery as findings; a checked config keeps
+//! it too, for the warnings about its waivers (expired, matched nothing).
 
 mod error;
 mod file;
 pub mod schema;
 mod validate;
+mod waivers;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use error::{ConfigError, ConfigErrors, Target};
-pub use file::{ConfigFile, RuleConfig, SeverityName};
+pub use file::{ConfigFile, RuleConfig, SeverityName, WaiverConfig};
+pub use waivers::{ResourcePattern, Waiver, parse_date};
 
 use crate::model::Pointer;
 use crate::rules::{Settings, Severity, lookup};
@@ -31,6 +34,18 @@ pub const FILE_NAME: &str = "iamlint.yaml";
 pub struct Config {
     /// Settings per rule id; every id is a registered rule.
     pub rules: BTreeMap<String, RuleSettings>,
+    /// The waivers, in the file's order.
+    pub waivers: Vec<Waiver>,
+    /// The file the config was read from (none for the default config).
+    pub source: Option<ConfigSource>,
+}
+
+/// A config file as read, for diagnostics that point into it.
+#[derive(Debug, Clone)]
+pub struct ConfigSource {
+    /// The path as given (or as found).
+    pub name: String,
+    pub document: Arc<Document>,
 }
 
 /// The checked settings of one rule.
@@ -116,9 +131,18 @@ pub fn parse_text(name: &str, path: &Path, text: &str) -> Result<Config, ConfigE
         Ok(file) => file,
         Err(error) => return Err(fail(vec![structural_error(&error)], document)),
     };
-    let (rules, errors) = validate::validate(&file);
+    let (rules, mut errors) = validate::validate(&file);
+    let (waivers, waiver_errors) = waivers::validate(&file.waivers);
+    errors.extend(waiver_errors);
     if errors.is_empty() {
-        Ok(Config { rules })
+        Ok(Config {
+            rules,
+            waivers,
+            source: Some(ConfigSource {
+                name: name.to_owned(),
+                document: Arc::new(document),
+            }),
+        })
     } else {
         Err(fail(errors, document))
     }
@@ -140,11 +164,23 @@ fn sequence_for_struct(value: &serde_json::Value) -> Option<ConfigError> {
     if value.is_array() {
         return Some(list_error(Pointer::root()));
     }
-    let rules = value.get("rules")?.as_object()?;
-    rules.iter().find_map(|(id, settings)| {
-        settings
-            .is_array()
-            .then(|| list_error(Pointer::root().key("rules").key(id)))
+    let in_rules = value
+        .get("rules")
+        .and_then(|rules| rules.as_object())
+        .and_then(|rules| {
+            rules.iter().find_map(|(id, settings)| {
+                settings
+                    .is_array()
+                    .then(|| list_error(Pointer::root().key("rules").key(id)))
+            })
+        });
+    in_rules.or_else(|| {
+        let waivers = value.get("waivers")?.as_array()?;
+        waivers.iter().enumerate().find_map(|(index, waiver)| {
+            waiver
+                .is_array()
+                .then(|| list_error(Pointer::root().key("waivers").index(index)))
+        })
     })
 }
 

@@ -1,7 +1,9 @@
 //! The JSON Schema of `iamlint.yaml` (`iamlint schema config`), generated from the config
 //! types by schemars. The `rules` property is filled in from the registry: every rule id is
 //! a property, and each rule's `params` lists exactly its declared parameters with their
-//! types, defaults and descriptions, so an editor can complete and check them.
+//! types, defaults and descriptions, so an editor can complete and check them. A waiver's
+//! `rule` is one of the registered ids, its `reason` must hold a visible character and its
+//! `expires` must be a calendar date, as the loader requires.
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
@@ -77,5 +79,43 @@ fn params_schema(meta: &RuleMeta) -> Value {
         "description": description,
         "properties": properties,
         "additionalProperties": false,
+    })
+}
+
+/// A waiver's `rule`: one of the registered rule ids.
+pub(super) fn rule_id(_generator: &mut SchemaGenerator) -> Schema {
+    let ids: Vec<&str> = REGISTRY.iter().map(|entry| entry.id).collect();
+    json_schema!({
+        "type": "string",
+        "enum": ids,
+        "description": "The id of the rule whose findings are waived (`iamlint rules` lists them).",
+    })
+}
+
+/// A waiver's `resource`: any text with something in it.
+pub(super) fn resource_pattern(_generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "pattern": "\\S",
+        "description": "The finding's resource: its id or CRN, or its Terraform address, exactly or as a glob (`*`, `?`, `{a,b}`; brackets are literal).",
+    })
+}
+
+/// A waiver's `reason`: required, and not blank.
+pub(super) fn reason(_generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "pattern": "\\S",
+        "description": "Why the finding is accepted; shown wherever the waived finding is listed.",
+    })
+}
+
+/// A waiver's `expires`: a calendar date (or nothing, as `expires:` alone says).
+pub(super) fn date(_generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["string", "null"],
+        "format": "date",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "description": "The date (YYYY-MM-DD, UTC) on which the waiver stops applying; without it, it never expires.",
     })
 }

@@ -14,6 +14,7 @@ use super::place::{FileNames, file_of, place};
 use super::{RunReport, subject_label};
 use crate::model::{Crn, Origin};
 use crate::rules::{self, Evaluated, Finding, Severity};
+use crate::triage::{Waived, WaiverSource};
 
 /// How many passing resources a rule section names; the rest are counted. An account of
 /// thousands of keys would otherwise bury the failures.
@@ -179,11 +180,30 @@ pub struct Problem {
     pub message: String,
 }
 
-/// The whole report.
-///
-/// EXTENSION(waivers): waived findings (rule, resource, reason, expiry) and the count of
-/// baselined ones belong here, next to `rules`; `templates/report.html` has their section
-/// (`id="waived"`) and `templates/report.md` its heading, which today say none were waived.
+/// A finding a waiver accepted.
+#[derive(Debug, Clone)]
+pub struct WaivedItem {
+    pub rule: &'static str,
+    pub item: Item,
+    pub reason: String,
+    /// The day the waiver stops applying (YYYY-MM-DD), if it expires.
+    pub expires: Option<String>,
+    /// Where the waiver is written: `iamlint.yaml:7`, or the input line of its comment.
+    pub source: String,
+}
+
+/// A baseline entry that no longer occurs.
+#[derive(Debug, Clone)]
+pub struct FixedItem {
+    pub rule: String,
+    pub resource: String,
+    /// The finding's message when the baseline was written.
+    pub message: String,
+    pub fingerprint: String,
+}
+
+/// The whole report. Waived findings are not counted in the tallies (neither failing nor
+/// passing): they are listed in their own section with their reasons and expiry.
 #[derive(Debug, Clone)]
 pub struct Compliance {
     pub tool_version: &'static str,
@@ -201,6 +221,14 @@ pub struct Compliance {
     pub cis_rows: Vec<CisRow>,
     pub cis_counts: Vec<(&'static str, usize)>,
     pub problems: Vec<Problem>,
+    pub waived: Vec<WaivedItem>,
+    /// `--no-waivers`: waivers were not applied.
+    pub waivers_ignored: bool,
+    /// With a baseline (`check --format html --baseline FILE`): its file.
+    pub baseline_file: Option<String>,
+    /// Findings in the baseline, not listed.
+    pub baselined: usize,
+    pub fixed: Vec<FixedItem>,
 }
 
 fn at(report: &RunReport<'_>, names: &FileNames, origin: &Origin) -> Option<String> {
@@ -407,8 +435,10 @@ fn cis_rows(all: &[Check<'_>]) -> (String, Vec<CisRow>) {
     )
 }
 
-/// Builds the report from a run: `report.findings` are all findings (a compliance report
-/// hides nothing), `evaluated` what the rules looked at.
+/// Builds the report from a run: `report.findings` are all findings not waived (a
+/// compliance report hides nothing else), `report.triage` the waived ones, `evaluated` what
+/// the rules looked at (without the subjects of waived findings, which are neither passes
+/// nor failures).
 pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> Compliance {
     let names = &facts.names;
     let all = checks(evaluated, report.findings);
@@ -531,5 +561,52 @@ pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> 
                 message: error.message.clone(),
             })
             .collect(),
+        waived: report
+            .triage
+            .waived
+            .iter()
+            .map(|waived| waived_item(report, names, waived))
+            .collect(),
+        waivers_ignored: report.triage.waivers_ignored,
+        baseline_file: report
+            .triage
+            .baseline
+            .as_ref()
+            .map(|baseline| baseline.file.clone()),
+        baselined: report
+            .triage
+            .baseline
+            .as_ref()
+            .map_or(0, |baseline| baseline.baselined.len()),
+        fixed: report
+            .triage
+            .baseline
+            .iter()
+            .flat_map(|baseline| &baseline.fixed)
+            .map(|entry| FixedItem {
+                rule: entry.rule.clone(),
+                resource: entry.resource_label(),
+                message: entry.message.clone(),
+                fingerprint: entry.fingerprint.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn waived_item(report: &RunReport<'_>, names: &FileNames, waived: &Waived) -> WaivedItem {
+    let waiver = &waived.waiver;
+    let source = match &waiver.source {
+        // An inline waiver sits in an input: name it as the report names inputs.
+        WaiverSource::Inline { document, line, .. } => {
+            format!("{}:{line}", names.name(&report.loaded.documents, *document))
+        }
+        config => config.place(),
+    };
+    WaivedItem {
+        rule: waived.finding.rule,
+        item: item(report, names, &waived.finding),
+        reason: waiver.reason.clone(),
+        expires: waiver.expires.map(|date| date.to_string()),
+        source,
     }
 }

@@ -10,7 +10,10 @@ use super::place::{FileNames, file_of, place};
 use crate::rules::Finding;
 
 /// The header row; the column names are a contract (add columns at the end only).
-pub const COLUMNS: [&str; 13] = [
+///
+/// `state` is `reported` for a finding the run reports, `waived` for one a waiver accepted
+/// (`waiver_reason`, `waiver_expires`) and `baselined` for one in the `--baseline` file.
+pub const COLUMNS: [&str; 16] = [
     "rule",
     "severity",
     "status",
@@ -24,6 +27,9 @@ pub const COLUMNS: [&str; 13] = [
     "related",
     "remediation",
     "fingerprint",
+    "state",
+    "waiver_reason",
+    "waiver_expires",
 ];
 
 /// How to render.
@@ -83,17 +89,45 @@ fn record(report: &RunReport<'_>, style: &Style, finding: &Finding) -> Vec<Strin
     ]
 }
 
-/// Renders the header and one row per finding.
+/// Renders the header and one row per finding: the reported ones, then the waived ones,
+/// then those in the baseline.
 pub fn render(report: &RunReport<'_>, style: &Style) -> String {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
     let mut ok = writer.write_record(COLUMNS).is_ok();
-    for finding in report.findings {
-        let cells: Vec<String> = record(report, style, finding)
-            .iter()
-            .map(|cell| defuse(cell))
-            .collect();
+    let triage = report.triage;
+    let rows = report
+        .findings
+        .iter()
+        .map(|finding| (finding, "reported", None))
+        .chain(
+            triage
+                .waived
+                .iter()
+                .map(|waived| (&waived.finding, "waived", Some(&waived.waiver))),
+        )
+        .chain(triage.baseline.iter().flat_map(|baseline| {
+            baseline
+                .baselined
+                .iter()
+                .map(|finding| (finding, "baselined", None))
+        }));
+    for (finding, state, waiver) in rows {
+        let mut cells = record(report, style, finding);
+        cells.push(state.to_owned());
+        cells.push(
+            waiver
+                .map(|waiver| waiver.reason.clone())
+                .unwrap_or_default(),
+        );
+        cells.push(
+            waiver
+                .and_then(|waiver| waiver.expires)
+                .map(|date| date.to_string())
+                .unwrap_or_default(),
+        );
+        let cells: Vec<String> = cells.iter().map(|cell| defuse(cell)).collect();
         ok &= writer.write_record(&cells).is_ok();
     }
     // Writing into a Vec cannot fail; should it, say so rather than print half a file.

@@ -9,6 +9,7 @@ use super::place::{FileNames, file_of, place};
 use super::{RunReport, markdown};
 use crate::rules::{Finding, Severity, Status};
 use crate::sources::LoadError;
+use crate::triage::{Warning, WarningPlace};
 
 /// How to render.
 #[derive(Debug, Clone, Default)]
@@ -113,6 +114,34 @@ fn error_annotation(report: &RunReport<'_>, style: &Style, error: &LoadError) ->
     )
 }
 
+/// A warning about a waiver, on its config line or comment.
+fn warning_annotation(report: &RunReport<'_>, style: &Style, warning: &Warning) -> String {
+    let file = match &warning.place {
+        WarningPlace::Input { document, .. } => {
+            style.names.name(&report.loaded.documents, *document)
+        }
+        WarningPlace::Config { .. } => warning.file.clone(),
+    };
+    let mut properties = vec![format!("file={}", escape_property(&file))];
+    if let Some(line) = warning.line {
+        properties.push(format!("line={line}"));
+    }
+    properties.push(format!(
+        "title={}",
+        escape_property(&format!("iamlint {}", warning.code.as_str()))
+    ));
+    let mut message = warning.message.clone();
+    if let Some(help) = &warning.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::warning {}::{}\n",
+        properties.join(","),
+        escape_data(&message)
+    )
+}
+
 /// Renders the annotations and the job summary.
 pub fn render(report: &RunReport<'_>, style: &Style) -> Rendered {
     let mut annotations = String::new();
@@ -122,18 +151,35 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> Rendered {
     for error in &report.loaded.errors {
         annotations.push_str(&error_annotation(report, style, error));
     }
+    for warning in &report.triage.warnings {
+        annotations.push_str(&warning_annotation(report, style, warning));
+    }
     // A plain line for people reading the log; the runner ignores it.
     let counts: Vec<String> = report
         .counts()
         .into_iter()
         .map(|(severity, count)| format!("{count} {severity}"))
         .collect();
-    annotations.push_str(&format!(
-        "iamlint: {} finding{}: {}\n",
+    let mut line = format!(
+        "iamlint: {} finding{}: {}",
         report.findings.len(),
         if report.findings.len() == 1 { "" } else { "s" },
         counts.join(", ")
-    ));
+    );
+    // Waived and baselined findings get no annotation; the log says how many there are.
+    let triage = report.triage;
+    if !triage.waived.is_empty() {
+        line.push_str(&format!("; {} waived", triage.waived.len()));
+    }
+    if let Some(baseline) = &triage.baseline {
+        line.push_str(&format!(
+            "; {} in the baseline, {} fixed",
+            baseline.baselined.len(),
+            baseline.fixed.len()
+        ));
+    }
+    annotations.push_str(&line);
+    annotations.push('\n');
     let summary = markdown::render(
         report,
         &markdown::Style {

@@ -10,7 +10,7 @@ use miette::{
 use super::{Comparison, RunReport};
 use crate::model::{CollectionStatus, EntityKind, Origin, SnapshotInfo};
 use crate::rules::{Finding, Severity, Status};
-use crate::sources::{Documents, LoadError, span::offset_of};
+use crate::sources::{Documents, LoadError, Loaded, span::offset_of};
 
 /// How to draw diagnostics.
 #[derive(Debug, Clone, Copy)]
@@ -253,6 +253,28 @@ fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
     }
 }
 
+/// Renders only the load errors of a run (for commands that print no findings).
+pub fn render_load_errors(loaded: &Loaded, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for error in &loaded.errors {
+        let diagnostic = error_diagnostic(&loaded.documents, error);
+        if handler.render_report(&mut out, &diagnostic).is_err() {
+            out.push_str(&diagnostic.message);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Renders the whole run: findings, then load errors, then the summary.
 pub fn render(report: &RunReport<'_>, style: Style) -> String {
     render_compared(report, style, None)
@@ -350,6 +372,7 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
         text.push_str(&format!(" ({unknown} could not be evaluated)"));
     }
     text.push('\n');
+    text.push_str(&triage_summary(report, style));
     for snapshot in &report.loaded.inventory.snapshots {
         text.push_str(&snapshot_summary(snapshot));
     }
@@ -357,6 +380,91 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
         for skipped in &loaded.skipped {
             text.push_str(&format!(
                 "skipped {skipped}: not an IBM Cloud IAM export shape\n"
+            ));
+        }
+    }
+    text
+}
+
+/// How many fixed baseline entries are named without `--verbose`.
+const FIXED_LISTED: usize = 20;
+
+/// The waived findings (listed with `--verbose`) and the baseline: how many known findings
+/// it kept out, and which of its entries are fixed.
+fn triage_summary(report: &RunReport<'_>, style: Style) -> String {
+    let triage = report.triage;
+    let mut text = String::new();
+    if triage.waivers_ignored {
+        text.push_str("waivers not applied (--no-waivers)\n");
+    }
+    if !triage.waived.is_empty() {
+        let inline = triage
+            .waived
+            .iter()
+            .filter(|waived| waived.waiver.source.kind() == "inline")
+            .count();
+        let by = match (triage.waived.len() - inline, inline) {
+            (_, 0) => "by the config file".to_owned(),
+            (0, _) => "by inline comments".to_owned(),
+            (config, inline) => format!("{config} by the config file, {inline} inline"),
+        };
+        text.push_str(&format!(
+            "{} waived ({by}){}\n",
+            plural(triage.waived.len(), "finding"),
+            if style.verbose {
+                ":"
+            } else {
+                "; -v lists them"
+            }
+        ));
+        if style.verbose {
+            for waived in &triage.waived {
+                let finding = &waived.finding;
+                let until = waived
+                    .waiver
+                    .expires
+                    .map(|date| format!("until {date}, "))
+                    .unwrap_or_default();
+                text.push_str(&format!(
+                    "  {} on {}: {} ({until}{})\n",
+                    finding.rule,
+                    super::subject_label(&finding.subject),
+                    waived.waiver.reason,
+                    waived.waiver.source.place()
+                ));
+            }
+        }
+    }
+    if let Some(baseline) = &triage.baseline {
+        text.push_str(&format!(
+            "baseline {}: {} not shown, {} fixed\n",
+            baseline.file,
+            plural(baseline.baselined.len(), "known finding"),
+            baseline.fixed.len()
+        ));
+        let listed = if style.verbose {
+            baseline.fixed.len()
+        } else {
+            FIXED_LISTED
+        };
+        for entry in baseline.fixed.iter().take(listed) {
+            text.push_str(&format!(
+                "  fixed: {} on {} ({})\n",
+                entry.rule,
+                entry.resource_label(),
+                entry.fingerprint
+            ));
+        }
+        if baseline.fixed.len() > listed {
+            text.push_str(&format!(
+                "  and {} more fixed (-v lists them)\n",
+                baseline.fixed.len() - listed
+            ));
+        }
+        if !baseline.fixed.is_empty() {
+            text.push_str(&format!(
+                "  (`iamlint baseline write {} PATH...` prunes them)\n",
+                baseline.file
             ));
         }
     }

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::{Comparison, RunReport};
 use crate::model::{EntityRef, Origin};
+use crate::rules;
 use crate::sources::LoadError;
+use crate::triage::Entry;
 
 /// The version of this output's shape.
 pub const VERSION: u32 = 1;
@@ -19,6 +21,48 @@ struct Output<'a> {
     findings: Vec<Finding<'a>>,
     errors: Vec<Error<'a>>,
     summary: Summary<'a>,
+    /// Findings a waiver accepted: not failures, and not in `findings`.
+    waived: Vec<WaivedDto<'a>>,
+    /// Problems with the waivers themselves (expired, matched nothing, malformed comments).
+    warnings: Vec<WarningDto<'a>>,
+    /// With `--baseline`: the baseline entries that no longer occur.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<Vec<&'a Entry>>,
+}
+
+#[derive(Serialize)]
+struct WaivedDto<'a> {
+    #[serde(flatten)]
+    finding: Finding<'a>,
+    waiver: WaiverDto<'a>,
+}
+
+#[derive(Serialize)]
+struct WaiverDto<'a> {
+    /// `config` (iamlint.yaml) or `inline` (a comment in the input).
+    source: &'static str,
+    reason: &'a str,
+    expires: Option<String>,
+    file: &'a str,
+    line: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct WarningDto<'a> {
+    code: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    line: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct BaselineDto<'a> {
+    file: &'a str,
+    /// Findings in the baseline, not reported.
+    baselined: usize,
+    /// Baseline entries that no longer occur.
+    fixed: usize,
 }
 
 #[derive(Serialize)]
@@ -90,6 +134,11 @@ struct Summary<'a> {
     /// Present when only new findings are reported (`--new-only`, `iamlint diff`).
     #[serde(skip_serializing_if = "Option::is_none")]
     comparison: Option<ComparisonDto<'a>>,
+    /// How many findings were waived (listed in `waived`).
+    waived: usize,
+    /// Present with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineDto<'a>>,
 }
 
 #[derive(Serialize)]
@@ -150,33 +199,64 @@ pub fn render(report: &RunReport<'_>) -> String {
     render_compared(report, None)
 }
 
+/// One finding as the JSON output shows it.
+fn finding<'a>(report: &'a RunReport<'_>, finding: &'a rules::Finding) -> Finding<'a> {
+    Finding {
+        rule: finding.rule,
+        severity: finding.severity.as_str(),
+        status: finding.status.as_str(),
+        message: &finding.message,
+        resource: resource(&finding.subject),
+        location: location(report, &finding.primary.origin),
+        related: finding
+            .related
+            .iter()
+            .map(|related| Related {
+                kind: related.entity.kind.as_str(),
+                id: &related.entity.id,
+                name: related.entity.name.as_deref(),
+                address: related.entity.address.as_deref(),
+                label: &related.label.text,
+                location: location(report, &related.label.origin),
+            })
+            .collect(),
+        remediation: finding.remediation.as_deref(),
+        fingerprint: finding.fingerprint(),
+    }
+}
+
 /// [`render`] for a run that reports only new findings; `summary.comparison` says what was
 /// compared.
 pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) -> String {
     let findings = report
         .findings
         .iter()
-        .map(|finding| Finding {
-            rule: finding.rule,
-            severity: finding.severity.as_str(),
-            status: finding.status.as_str(),
-            message: &finding.message,
-            resource: resource(&finding.subject),
-            location: location(report, &finding.primary.origin),
-            related: finding
-                .related
-                .iter()
-                .map(|related| Related {
-                    kind: related.entity.kind.as_str(),
-                    id: &related.entity.id,
-                    name: related.entity.name.as_deref(),
-                    address: related.entity.address.as_deref(),
-                    label: &related.label.text,
-                    location: location(report, &related.label.origin),
-                })
-                .collect(),
-            remediation: finding.remediation.as_deref(),
-            fingerprint: finding.fingerprint(),
+        .map(|item| finding(report, item))
+        .collect();
+    let triage = report.triage;
+    let waived = triage
+        .waived
+        .iter()
+        .map(|waived| WaivedDto {
+            finding: finding(report, &waived.finding),
+            waiver: WaiverDto {
+                source: waived.waiver.source.kind(),
+                reason: &waived.waiver.reason,
+                expires: waived.waiver.expires.map(|date| date.to_string()),
+                file: waived.waiver.source.file(),
+                line: waived.waiver.source.line(),
+            },
+        })
+        .collect();
+    let warnings = triage
+        .warnings
+        .iter()
+        .map(|warning| WarningDto {
+            code: warning.code.as_str(),
+            message: &warning.message,
+            help: warning.help.as_deref(),
+            file: &warning.file,
+            line: warning.line,
         })
         .collect();
     let output = Output {
@@ -186,6 +266,12 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
             version: env!("CARGO_PKG_VERSION"),
         },
         findings,
+        waived,
+        warnings,
+        fixed: triage
+            .baseline
+            .as_ref()
+            .map(|baseline| baseline.fixed.iter().collect()),
         errors: report.loaded.errors.iter().map(error).collect(),
         summary: Summary {
             files: report.loaded.files,
@@ -226,6 +312,12 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
                 against: &comparison.against,
                 unchanged: comparison.unchanged,
                 fixed: comparison.fixed,
+            }),
+            waived: triage.waived.len(),
+            baseline: triage.baseline.as_ref().map(|baseline| BaselineDto {
+                file: &baseline.file,
+                baselined: baseline.baselined.len(),
+                fixed: baseline.fixed.len(),
             }),
         },
     };

@@ -1,7 +1,8 @@
 //! `--format junit`: JUnit XML for GitLab, Jenkins and other CI test reports.
 //!
 //! One test suite per rule, one test case per rule per resource: a `failure` for a
-//! violation, `skipped` when the rule could not judge the resource (`status: unknown`), and,
+//! violation, `skipped` when the rule could not judge the resource (`status: unknown`) or
+//! the finding is waived or in the baseline (the message says which), and,
 //! with `--show-passed`, an empty (passing) case for every resource the rule evaluated and
 //! found fine (see `RuleContext::evaluated`). Load errors are `error` cases of a `load`
 //! suite. The XML is written by an askama template (`templates/junit.xml`), which escapes
@@ -150,6 +151,64 @@ fn case(report: &RunReport<'_>, style: &Style, check: &Check<'_>) -> Case {
     case
 }
 
+/// A finding set aside by a waiver or the baseline: a skipped case saying why.
+fn set_aside(report: &RunReport<'_>, style: &Style, finding: &Finding, why: String) -> Case {
+    let subject = &finding.subject;
+    let name = match &subject.name {
+        Some(name) => format!("{} {name} ({})", subject.kind.label(), subject.id),
+        None => format!("{} {}", subject.kind.label(), subject.id),
+    };
+    Case {
+        classname: finding.rule.to_owned(),
+        name: one_line(&name),
+        file: Some(xml_safe(&file_of(
+            &report.loaded.documents,
+            &style.names,
+            &finding.primary.origin,
+        ))),
+        failure: None,
+        error: None,
+        skipped: Some(one_line(&format!("{why}: {}", finding.message))),
+    }
+}
+
+/// The skipped cases of waived and baselined findings, per rule.
+fn set_aside_cases(report: &RunReport<'_>, style: &Style, rule: &str) -> Vec<Case> {
+    let triage = report.triage;
+    let waived = triage
+        .waived
+        .iter()
+        .filter(|waived| waived.finding.rule == rule)
+        .map(|waived| {
+            let waiver = &waived.waiver;
+            let until = waiver
+                .expires
+                .map(|date| format!("until {date}, "))
+                .unwrap_or_default();
+            let why = format!(
+                "waived ({until}{}): {}",
+                waiver.source.place(),
+                waiver.reason
+            );
+            set_aside(report, style, &waived.finding, why)
+        });
+    let baselined = triage.baseline.iter().flat_map(|baseline| {
+        baseline
+            .baselined
+            .iter()
+            .filter(|finding| finding.rule == rule)
+            .map(|finding| {
+                set_aside(
+                    report,
+                    style,
+                    finding,
+                    format!("in the baseline {}", baseline.file),
+                )
+            })
+    });
+    waived.chain(baselined).collect()
+}
+
 fn suite(name: String, cases: Vec<Case>) -> Suite {
     Suite {
         name,
@@ -162,18 +221,20 @@ fn suite(name: String, cases: Vec<Case>) -> Suite {
 }
 
 /// Renders the run. `evaluated` comes from `rules::evaluate`; subjects whose findings are
-/// not in `report.findings` (hidden by `--min-severity`) must have been removed from it, or
-/// they would be listed as passes.
+/// not in `report.findings` (hidden by `--min-severity`, waived, baselined) must have been
+/// removed from it, or they would be listed as passes. Waived and baselined findings are
+/// skipped cases that say why.
 pub fn render(report: &RunReport<'_>, evaluated: &[Evaluated], style: &Style) -> String {
     let mut suites = Vec::new();
     let all = checks(evaluated, report.findings);
     for entry in crate::rules::REGISTRY {
-        let cases: Vec<Case> = all
+        let mut cases: Vec<Case> = all
             .iter()
             .filter(|check| check.rule == entry.id)
             .filter(|check| style.show_passed || check.verdict != Verdict::Pass)
             .map(|check| case(report, style, check))
             .collect();
+        cases.extend(set_aside_cases(report, style, entry.id));
         if !cases.is_empty() {
             suites.push(suite(entry.id.to_owned(), cases));
         }

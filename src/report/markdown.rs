@@ -113,10 +113,8 @@ fn row(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String {
     )
 }
 
-/// The headline: findings by severity, and how many could not be evaluated.
-///
-/// EXTENSION(waivers): waived and baselined findings are counted here too ("3 waived,
-/// 12 in the baseline") once `RunReport` carries them.
+/// The headline: findings by severity, how many could not be evaluated, and how many were
+/// waived or are in the baseline (and how many baseline entries are fixed).
 pub fn headline(report: &RunReport<'_>) -> String {
     let total = report.findings.len();
     let counts: Vec<String> = report
@@ -136,6 +134,17 @@ pub fn headline(report: &RunReport<'_>) -> String {
     let unknown = report.unknown_count();
     if unknown > 0 {
         text.push_str(&format!(" ({unknown} could not be evaluated)"));
+    }
+    let triage = report.triage;
+    if !triage.waived.is_empty() {
+        text.push_str(&format!(" · {} waived", triage.waived.len()));
+    }
+    if let Some(baseline) = &triage.baseline {
+        text.push_str(&format!(
+            " · {} in the baseline, {} fixed",
+            baseline.baselined.len(),
+            baseline.fixed.len()
+        ));
     }
     text
 }

@@ -22,10 +22,12 @@ pub mod outcome;
 pub mod place;
 pub mod sarif;
 mod uri;
+pub mod warnings;
 
 use crate::model::{EntityKind, EntityRef};
 use crate::rules::{Finding, Severity, Status};
 use crate::sources::{Documents, Loaded};
+use crate::triage::Triage;
 
 /// Orders findings for output: by file, line, column, then rule (then resource, so the
 /// order is total and runs are deterministic).
@@ -57,10 +59,33 @@ pub struct Comparison {
     pub fixed: usize,
 }
 
+/// What [`RunReport::new`] points at: nothing waived, no baseline.
+static NO_TRIAGE: Triage = Triage::NONE;
+
 /// Everything a renderer needs about one run.
 pub struct RunReport<'a> {
     pub loaded: &'a Loaded,
+    /// The findings to report: those no waiver and no baseline set aside.
     pub findings: &'a [Finding],
+    /// The waived and baselined findings, and the warnings about waivers.
+    pub triage: &'a Triage,
+}
+
+impl<'a> RunReport<'a> {
+    /// A run with nothing waived or baselined.
+    pub fn new(loaded: &'a Loaded, findings: &'a [Finding]) -> Self {
+        Self {
+            loaded,
+            findings,
+            triage: &NO_TRIAGE,
+        }
+    }
+
+    #[must_use]
+    pub fn with_triage(mut self, triage: &'a Triage) -> Self {
+        self.triage = triage;
+        self
+    }
 }
 
 impl RunReport<'_> {

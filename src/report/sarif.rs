@@ -15,6 +15,7 @@ use super::place::{Excerpt, FileNames, Place, excerpt, place};
 use crate::model::{EntityRef, Origin};
 use crate::rules::{self, Finding, RuleMeta, Severity, Status};
 use crate::sources::LoadError;
+use crate::triage::{Entry, Waived, WaiverSource, Warning, WarningPlace};
 
 /// The schema GitHub's documentation points SARIF producers at.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -45,6 +46,27 @@ struct Run {
     results: Vec<SarifResult>,
     /// iamlint counts columns in characters, not UTF-16 code units.
     column_kind: &'static str,
+    properties: RunProperties,
+}
+
+/// Counts SARIF has no member for: waived findings (also results, with `suppressions`) and
+/// the baseline (its known findings are not results).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    waived: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineProperties>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BaselineProperties {
+    file: String,
+    baselined: usize,
+    fixed: usize,
+    /// The entries that no longer occur, as the baseline file has them.
+    fixed_entries: Vec<Entry>,
 }
 
 #[derive(Serialize)]
@@ -116,7 +138,23 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// With `--baseline`: `new` (baselined findings are not results).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    /// A waived finding: GitHub code scanning shows it as dismissed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
     properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    /// `external` for a config waiver, `inSource` for an inline comment.
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Location>,
 }
 
 #[derive(Serialize)]
@@ -197,6 +235,9 @@ struct Invocation {
     execution_successful: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_execution_notifications: Vec<Notification>,
+    /// Warnings about waivers (expired, matched nothing, malformed inline comments).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_configuration_notifications: Vec<Notification>,
 }
 
 #[derive(Serialize)]
@@ -397,6 +438,8 @@ fn result(
         locations: vec![primary],
         related_locations,
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, finding.fingerprint())]),
+        baseline_state: report.triage.baseline.as_ref().map(|_| "new"),
+        suppressions: Vec::new(),
         properties: ResultProperties {
             severity: finding.severity.as_str(),
             status: match finding.status {
@@ -447,11 +490,86 @@ fn notification(report: &RunReport<'_>, style: &Style, error: &LoadError) -> Not
     }
 }
 
+/// A waived finding: a result with a suppression whose justification is the reason.
+fn waived_result(
+    report: &RunReport<'_>,
+    style: &Style,
+    waived: &Waived,
+    rule_index: Option<usize>,
+) -> SarifResult {
+    let mut result = result(report, style, &waived.finding, rule_index);
+    result.baseline_state = None;
+    let waiver = &waived.waiver;
+    let mut justification = waiver.reason.clone();
+    if let Some(expires) = waiver.expires {
+        justification.push_str(&format!(" (waived until {expires})"));
+    }
+    let (kind, location) = match &waiver.source {
+        WaiverSource::Config { file, line, .. } => ("external", file_location(file, *line)),
+        WaiverSource::Inline { document, line, .. } => (
+            "inSource",
+            file_location(
+                &style.names.name(&report.loaded.documents, *document),
+                Some(*line),
+            ),
+        ),
+    };
+    result.suppressions.push(Suppression {
+        kind,
+        status: "accepted",
+        justification,
+        location: Some(location),
+    });
+    result
+}
+
+/// A whole line of a file (for waivers and their warnings).
+fn file_location(file: &str, line: Option<usize>) -> Location {
+    Location {
+        id: None,
+        physical_location: Some(PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: super::uri::encode_path(file),
+            },
+            region: line.map(|line| Region {
+                start_line: line,
+                start_column: 1,
+                end_line: line,
+                end_column: 1,
+                snippet: None,
+            }),
+            context_region: None,
+        }),
+        logical_locations: Vec::new(),
+        message: None,
+    }
+}
+
+fn warning_notification(report: &RunReport<'_>, style: &Style, warning: &Warning) -> Notification {
+    let file = match &warning.place {
+        WarningPlace::Input { document, .. } => {
+            style.names.name(&report.loaded.documents, *document)
+        }
+        WarningPlace::Config { .. } => warning.file.clone(),
+    };
+    let mut message = format!("{}: {}", warning.code.as_str(), warning.message);
+    if let Some(help) = &warning.help {
+        message.push_str(&format!(" ({help})"));
+    }
+    Notification {
+        level: "warning",
+        message: Text { text: message },
+        locations: vec![file_location(&file, warning.line)],
+    }
+}
+
 /// Renders the run as one SARIF 2.1.0 log (pretty-printed, with a trailing newline).
 ///
-/// EXTENSION(waivers): a waived finding stays a result with `suppressions: [{"kind":
-/// "external", "justification": <reason>}]`, which GitHub code scanning shows as dismissed;
-/// a baselined one gets `baselineState: "unchanged"` (new ones `"new"`).
+/// A waived finding stays a result, with `suppressions: [{"kind": "external" (config) or
+/// "inSource" (inline), "status": "accepted", "justification": <reason>}]`, which GitHub code
+/// scanning shows as dismissed. With a baseline, results are the new findings
+/// (`baselineState: "new"`); the baselined ones and the fixed entries are counted in the
+/// run's `properties`.
 pub fn render(report: &RunReport<'_>, style: &Style) -> String {
     let catalogue: Vec<(&'static str, &RuleMeta)> = rules::REGISTRY
         .iter()
@@ -463,10 +581,19 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
         .enumerate()
         .map(|(at, (id, _))| (*id, at))
         .collect();
+    let triage = report.triage;
     let results = report
         .findings
         .iter()
         .map(|finding| result(report, style, finding, index_of.get(finding.rule).copied()))
+        .chain(triage.waived.iter().map(|waived| {
+            waived_result(
+                report,
+                style,
+                waived,
+                index_of.get(waived.finding.rule).copied(),
+            )
+        }))
         .collect();
     let log = Log {
         schema: SCHEMA,
@@ -491,9 +618,23 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
                     .iter()
                     .map(|error| notification(report, style, error))
                     .collect(),
+                tool_configuration_notifications: triage
+                    .warnings
+                    .iter()
+                    .map(|warning| warning_notification(report, style, warning))
+                    .collect(),
             }],
             results,
             column_kind: "unicodeCodePoints",
+            properties: RunProperties {
+                waived: triage.waived.len(),
+                baseline: triage.baseline.as_ref().map(|baseline| BaselineProperties {
+                    file: baseline.file.clone(),
+                    baselined: baseline.baselined.len(),
+                    fixed: baseline.fixed.len(),
+                    fixed_entries: baseline.fixed.clone(),
+                }),
+            },
         }],
     };
     let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|error| {

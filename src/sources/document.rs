@@ -138,6 +138,13 @@ impl Document {
     pub fn source_span(&self, pointer: &Pointer) -> Option<Range<usize>> {
         label_range(self.index(), &self.text, pointer)
     }
+
+    /// The 1-based line where the label of `pointer` starts in the user's file (the line
+    /// outputs point at), for matching inline waivers.
+    pub fn label_line(&self, pointer: &Pointer) -> Option<usize> {
+        let range = self.source_span(pointer)?;
+        Some(self.line_column(range.start).line)
+    }
 }
 
 /// The range to label for `pointer` in `text` (see [`Document::display_span`]).

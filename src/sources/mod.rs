@@ -9,6 +9,7 @@ mod discover;
 pub mod document;
 pub mod error;
 pub mod exports;
+pub mod inline;
 pub(crate) mod parse;
 pub mod secrets;
 pub mod span;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 pub use document::{Document, Documents, Format, LineColumn};
 pub use error::{LoadError, LoadErrorKind};
+pub use inline::InlineWaiver;
 pub use terraform::TerraformView;
 
 use crate::model::{Inventory, InventoryBuilder};
@@ -47,6 +49,8 @@ pub struct Loaded {
     /// How many of them are Terraform plans (`--new-only` compares those with their prior
     /// state).
     pub terraform_plans: usize,
+    /// The `# iamlint: ignore[...]` comments of YAML inputs, in document and line order.
+    pub inline_waivers: Vec<InlineWaiver>,
 }
 
 /// Loads every path; `Err` only for a usage problem (an invalid `--exclude` glob).
@@ -167,7 +171,12 @@ fn load_one(
         document.mark_secrets(std::mem::take(&mut sink.secret_pointers));
     }
     match recognition {
-        Recognition::Recognised => {}
+        Recognition::Recognised => {
+            // A file of another shape has no findings to waive.
+            if let Some(document) = loaded.documents.get(id) {
+                loaded.inline_waivers.extend(inline::scan(document, id));
+            }
+        }
         Recognition::Unrecognised if input.explicit => {
             loaded.errors.push(
                 LoadError::new(

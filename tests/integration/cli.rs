@@ -87,7 +87,13 @@ fn the_binary_measures_ages_against_the_clock() {
     for args in [
         &["check", "--format", "json", "fixtures/demo"][..],
         &["check", "--new-only", "--format", "json", "fixtures/demo"],
-        &["diff", "--format", "json", "fixtures/diff/before", "fixtures/demo"],
+        &[
+            "diff",
+            "--format",
+            "json",
+            "fixtures/diff/before",
+            "fixtures/demo",
+        ],
         &["report", "--format", "markdown", "fixtures/demo"],
     ] {
         let run = common::run(args);

@@ -27,18 +27,12 @@ pub(crate) fn check(paths: &[&str], settings: &Settings) -> Checked {
 
 /// The human rendering, as a user would see it without colour at 100 columns.
 pub(crate) fn human(checked: &Checked) -> String {
-    let report = RunReport {
-        loaded: &checked.loaded,
-        findings: &checked.findings,
-    };
+    let report = RunReport::new(&checked.loaded, &checked.findings);
     human::render(&report, human::Style::default())
 }
 
 pub(crate) fn json(checked: &Checked) -> String {
-    let report = RunReport {
-        loaded: &checked.loaded,
-        findings: &checked.findings,
-    };
+    let report = RunReport::new(&checked.loaded, &checked.findings);
     json::render(&report)
 }
 

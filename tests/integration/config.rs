@@ -23,7 +23,14 @@ fn config_fixtures() {
             let config = loaded.unwrap_or_else(|errors| panic!("{relative}: {errors:?}"));
             assert!(config.settings(&Selection::default()).is_ok());
             // The config's own types, so fields added to the engine's Settings never churn it.
-            insta::assert_snapshot!(format!("{:#?}", config.rules));
+            let mut shown = format!("{:#?}", config.rules);
+            for waiver in &config.waivers {
+                shown.push_str(&format!(
+                    "\nwaiver {}: {} {:?} {:?} expires {:?}",
+                    waiver.pointer, waiver.rule, waiver.resource, waiver.reason, waiver.expires
+                ));
+            }
+            insta::assert_snapshot!(shown);
         } else {
             assert!(
                 file.starts_with("bad-"),
@@ -59,7 +66,11 @@ fn validator() -> jsonschema::Validator {
         jsonschema::meta::is_valid(&schema),
         "not a valid JSON Schema"
     );
-    jsonschema::validator_for(&schema).expect("the schema compiles")
+    // `format: date` (a waiver's `expires`) is checked, as editors do.
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles")
 }
 
 /// Whether the loader and the schema agree about `value` (written as JSON, which is YAML).
@@ -103,10 +114,145 @@ fn the_schema_agrees_with_the_loader_on_every_fixture() {
             name.contains("/good-"),
             "{name}: named for the wrong outcome"
         );
+        if name.contains("bad-waiver-glob") {
+            // The one thing JSON Schema cannot say: whether a glob parses.
+            assert!(validator.is_valid(&value), "{name}");
+            continue;
+        }
         assert_agree(&validator, &name, &value);
         compared += 1;
     }
-    assert!(compared >= 18, "only {compared} fixtures compared");
+    assert!(compared >= 25, "only {compared} fixtures compared");
+}
+
+#[test]
+fn the_schema_agrees_with_the_loader_on_waivers() {
+    let validator = validator();
+    let waiver = json!({"rule": "serviceid-unlocked", "resource": "ServiceId-*",
+        "reason": "locked by the pipeline", "expires": "2026-12-31"});
+    let with = |change: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        let mut entry = waiver.as_object().unwrap().clone();
+        change(&mut entry);
+        json!({"waivers": [Value::Object(entry)]})
+    };
+    let cases: Vec<(&str, Value)> = vec![
+        ("a whole waiver", json!({"waivers": [waiver.clone()]})),
+        ("no waivers", json!({"waivers": []})),
+        (
+            "without expiry",
+            with(&|entry| {
+                entry.remove("expires");
+            }),
+        ),
+        (
+            "without reason",
+            with(&|entry| {
+                entry.remove("reason");
+            }),
+        ),
+        (
+            "without rule",
+            with(&|entry| {
+                entry.remove("rule");
+            }),
+        ),
+        (
+            "without resource",
+            with(&|entry| {
+                entry.remove("resource");
+            }),
+        ),
+        (
+            "a blank reason",
+            with(&|entry| {
+                entry.insert("reason".into(), json!(" \t "));
+            }),
+        ),
+        (
+            "an empty resource",
+            with(&|entry| {
+                entry.insert("resource".into(), json!(""));
+            }),
+        ),
+        (
+            "a null reason",
+            with(&|entry| {
+                entry.insert("reason".into(), Value::Null);
+            }),
+        ),
+        (
+            "an unknown rule",
+            with(&|entry| {
+                entry.insert("rule".into(), json!("serviceid-unlocke"));
+            }),
+        ),
+        (
+            "a rule with spaces",
+            with(&|entry| {
+                entry.insert("rule".into(), json!(" serviceid-unlocked"));
+            }),
+        ),
+        (
+            "no expiry written",
+            with(&|entry| {
+                entry.insert("expires".into(), Value::Null);
+            }),
+        ),
+        (
+            "a non-date",
+            with(&|entry| {
+                entry.insert("expires".into(), json!("soon"));
+            }),
+        ),
+        (
+            "a day that does not exist",
+            with(&|entry| {
+                entry.insert("expires".into(), json!("2026-02-30"));
+            }),
+        ),
+        (
+            "a timestamp",
+            with(&|entry| {
+                entry.insert("expires".into(), json!("2026-06-30T00:00:00Z"));
+            }),
+        ),
+        (
+            "a date as a number",
+            with(&|entry| {
+                entry.insert("expires".into(), json!(20261231));
+            }),
+        ),
+        (
+            "an unknown field",
+            with(&|entry| {
+                entry.insert("expiry".into(), json!("2026-12-31"));
+            }),
+        ),
+        (
+            "a waiver as a list",
+            json!({"waivers": [["serviceid-unlocked", "x", "y"]]}),
+        ),
+        (
+            "waivers as a mapping",
+            json!({"waivers": {"serviceid-unlocked": waiver.clone()}}),
+        ),
+        ("waivers null", json!({"waivers": null})),
+    ];
+    for (name, value) in &cases {
+        assert_agree(&validator, name, value);
+    }
+    let accepted = |value: &Value| {
+        config::parse_text("t.yaml", Path::new("t.yaml"), &value.to_string()).is_ok()
+    };
+    let expected_ok = [
+        "a whole waiver",
+        "no waivers",
+        "without expiry",
+        "no expiry written",
+    ];
+    for (name, value) in &cases {
+        assert_eq!(accepted(value), expected_ok.contains(name), "{name}");
+    }
 }
 
 /// A value of the wrong type for every parameter type.
@@ -185,6 +331,14 @@ fn the_schema_enumerates_the_registry() {
         let declared: BTreeSet<&String> = meta.params.keys().collect();
         assert_eq!(in_schema, declared, "{}", meta.id);
     }
+    let waiver_rules: BTreeSet<&str> =
+        schema["$defs"]["WaiverConfig"]["properties"]["rule"]["enum"]
+            .as_array()
+            .expect("a waiver's rule is an enum of rule ids")
+            .iter()
+            .map(|id| id.as_str().unwrap())
+            .collect();
+    assert_eq!(waiver_rules, registered);
     let run = common::run(&["schema", "config"]);
     assert_eq!(run.code, 0);
     let printed: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -439,6 +593,7 @@ fn settings_combine_the_file_and_the_command_line() {
             },
         )]
         .into(),
+        ..Config::default()
     };
     let settings = config.settings(&Selection::default()).unwrap();
     assert!(!settings.enabled("at-key-limit"));

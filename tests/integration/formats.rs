@@ -13,10 +13,7 @@ fn demo() -> iamlint::cli::Checked {
 }
 
 fn report(checked: &iamlint::cli::Checked) -> RunReport<'_> {
-    RunReport {
-        loaded: &checked.loaded,
-        findings: &checked.findings,
-    }
+    RunReport::new(&checked.loaded, &checked.findings)
 }
 
 /// The facts `cli` would gather, fixed for snapshots.

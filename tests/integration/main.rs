@@ -1,6 +1,7 @@
 //! The one integration test binary (one link, shared helpers).
 
 mod access_groups;
+mod baseline;
 mod catalog;
 mod cli;
 mod common;
@@ -18,3 +19,4 @@ mod sarif;
 mod secrets;
 mod spans;
 mod terraform;
+mod waivers;

@@ -56,10 +56,7 @@ fn schema_path() -> PathBuf {
 fn render(paths: &[&str]) -> String {
     let checked = common::check(paths, &Settings::default());
     sarif::render(
-        &RunReport {
-            loaded: &checked.loaded,
-            findings: &checked.findings,
-        },
+        &RunReport::new(&checked.loaded, &checked.findings),
         &sarif::Style::default(),
     )
 }
@@ -103,7 +100,7 @@ fn schema_violations(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn assert_valid(text: &str) {
+pub(crate) fn assert_valid(text: &str) {
     let errors = schema_violations(text);
     assert!(
         errors.is_empty(),

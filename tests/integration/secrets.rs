@@ -1,6 +1,7 @@
 //! Canary tests: secret values in the inputs, and in live mode the API key, the IAM tokens
-//! and credential secrets, never appear in any output (every `check --format`, the GitHub
-//! job summary, both `report` formats), error message or snapshot file.
+//! and credential secrets, never appear in any output (every `check --format`, with waived
+//! and baselined findings too, the GitHub job summary, both `report` formats, a baseline
+//! file), error message or snapshot file.
 
 use std::path::Path;
 
@@ -64,6 +65,83 @@ fn secrets_never_reach_any_output() {
         runs.push((
             format,
             common::run(&["report", "--format", format, "fixtures/secrets"]),
+        ));
+    }
+    // Waived findings (every finding, waived by a glob) and a baseline (written from the
+    // Terraform fixtures, so that checking the secrets fixtures against it lists every entry
+    // as fixed) are shown in every format too; the baseline file itself is an output.
+    let dir = common::TempDir::new("canary-triage");
+    let config = dir.0.join("iamlint.yaml");
+    let waivers: String = iamlint::rules::REGISTRY
+        .iter()
+        .map(|entry| {
+            format!(
+                "  - rule: {}\n    resource: \"*\"\n    reason: canary test\n",
+                entry.id
+            )
+        })
+        .collect();
+    std::fs::write(&config, format!("waivers:\n{waivers}")).unwrap();
+    let config = config.to_str().unwrap();
+    let baseline = dir.0.join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    for inputs in ["fixtures/terraform", "fixtures/secrets"] {
+        let written = common::run(&[
+            "baseline",
+            "write",
+            "--no-config",
+            "--exclude",
+            "*broken-key.json",
+            baseline,
+            inputs,
+        ]);
+        assert_eq!(written.code, 0, "{}", written.stderr);
+        let file = std::fs::read_to_string(baseline).unwrap();
+        assert!(
+            !file.is_empty() && !file.contains(CANARY),
+            "the baseline leaks a secret"
+        );
+        runs.push(("baseline write", written));
+    }
+    let rewritten = common::run(&[
+        "baseline",
+        "write",
+        "--no-config",
+        baseline,
+        "fixtures/terraform",
+    ]);
+    assert_eq!(rewritten.code, 0, "{}", rewritten.stderr);
+    for format in FORMATS {
+        for inputs in ["fixtures/secrets", "fixtures/terraform"] {
+            runs.push((
+                format,
+                common::run(&["check", "--format", format, "--config", config, inputs]),
+            ));
+        }
+        runs.push((
+            format,
+            common::run(&[
+                "check",
+                "--format",
+                format,
+                "--no-config",
+                "--baseline",
+                baseline,
+                "fixtures/secrets",
+            ]),
+        ));
+    }
+    for format in ["html", "markdown"] {
+        runs.push((
+            format,
+            common::run(&[
+                "report",
+                "--format",
+                format,
+                "--config",
+                config,
+                "fixtures/terraform",
+            ]),
         ));
     }
     for (format, run) in &runs {

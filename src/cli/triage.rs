@@ -1,0 +1,84 @@
+//! The waivers and baseline step of `check`, `report` and `baseline write`: reading the
+//! baseline file, running the pure `triage` step over a check, and keeping the subjects of
+//! set-aside findings out of the pass lists.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::Checked;
+use crate::model::EntityKind;
+use crate::rules::{Evaluated, Finding};
+use crate::triage::{self, Baseline, Plan, Triage};
+
+/// Reads a baseline file; `Err` is the message for a usage error (exit 2).
+pub(super) fn read_baseline(path: &Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        format!(
+            "cannot read baseline {}: {error}\n  help: write one with `iamlint baseline write {} PATH...`",
+            path.display(),
+            path.display()
+        )
+    })?;
+    Baseline::parse(&text).map_err(|why| format!("baseline {}: {why}", path.display()))
+}
+
+/// Applies the waivers and the baseline to a check: the findings left are the ones to
+/// report.
+pub(super) fn apply(checked: Checked, plan: &Plan<'_>) -> (Checked, Triage) {
+    let Checked {
+        loaded,
+        findings,
+        evaluated,
+    } = checked;
+    let (findings, triage) = triage::apply(findings, &loaded, plan);
+    (
+        Checked {
+            loaded,
+            findings,
+            evaluated,
+        },
+        triage,
+    )
+}
+
+/// `evaluated` without the subjects whose findings were all set aside (hidden by
+/// `--min-severity`, waived, baselined): such a subject is neither a failure nor a pass.
+pub(super) fn evaluated_without<'a>(
+    evaluated: Vec<Evaluated>,
+    set_aside: impl Iterator<Item = &'a Finding>,
+    shown: &[Finding],
+) -> Vec<Evaluated> {
+    let shown: HashSet<Key> = shown.iter().map(key).collect();
+    let aside: HashSet<Key> = set_aside
+        .map(key)
+        .filter(|item| !shown.contains(item))
+        .collect();
+    if aside.is_empty() {
+        return evaluated;
+    }
+    evaluated
+        .into_iter()
+        .filter(|item| !aside.contains(&(item.rule, item.subject.kind, item.subject.id.clone())))
+        .collect()
+}
+
+/// A rule's verdict on one subject is keyed by these.
+type Key = (&'static str, EntityKind, String);
+
+fn key(finding: &Finding) -> Key {
+    (
+        finding.rule,
+        finding.subject.kind,
+        finding.subject.id.clone(),
+    )
+}
+
+/// Everything `triage` set aside, for [`evaluated_without`].
+pub(super) fn set_aside(triage: &Triage) -> impl Iterator<Item = &Finding> {
+    triage.waived.iter().map(|waived| &waived.finding).chain(
+        triage
+            .baseline
+            .iter()
+            .flat_map(|baseline| baseline.baselined.iter()),
+    )
+}
