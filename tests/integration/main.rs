@@ -9,5 +9,6 @@ mod demo;
 mod malformed;
 mod registry;
 mod rules;
+mod scale;
 mod secrets;
 mod spans;
