@@ -12,7 +12,7 @@ mod guard;
 pub(crate) mod parse;
 pub mod secrets;
 pub mod span;
-mod unique;
+pub mod unique;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -142,6 +142,16 @@ impl SpanIndex {
             _ => {}
         }
         let mut value = yaml_range(text, bytes, node);
+        if matches!(&node.data, YamlData::Value(Scalar::Null))
+            && !matches!(
+                text[value.clone()].trim(),
+                "" | "~" | "null" | "Null" | "NULL"
+            )
+        {
+            // An implicit null (`{a, b: 1}`, `key:` with nothing after it): saphyr marks
+            // the next token; the value is empty where it starts.
+            value.end = value.start;
+        }
         if matches!(&node.data, YamlData::Sequence(_)) {
             value.start = block_sequence_start(text, value.start);
         }
@@ -330,6 +340,15 @@ mod tests {
         let spot = index.get(&Pointer::parse("/a/1/b").unwrap()).unwrap();
         assert_eq!(&text[spot.value.clone()], "'x y'");
         assert_eq!(&text[spot.key.clone().unwrap()], "b");
+    }
+
+    #[test]
+    fn implicit_yaml_nulls_have_empty_spans() {
+        let text = "a: {\"b\", c: 1}\n";
+        let index = SpanIndex::build(text, Format::Yaml);
+        let spot = index.get(&Pointer::parse("/a/b").unwrap()).unwrap();
+        assert_eq!(&text[spot.value.clone()], "");
+        assert_eq!(&text[spot.key.clone().unwrap()], "\"b\"");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod config;
 mod demo;
+mod fuzz_regressions;
 mod hardening;
 mod malformed;
 mod registry;
