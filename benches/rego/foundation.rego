@@ -38,15 +38,15 @@ subject(policy) := attribute.value if {
 attributes(policy) := [{"name": attribute.name, "value": attribute.value, "operator": object.get(attribute, "operator", "stringEquals")} |
 	some block in policy.resources
 	some attribute in block.attributes
-]
+] if policy.resources
 
 attributes(policy) := [{"name": attribute.key, "value": attribute.value, "operator": object.get(attribute, "operator", "stringEquals")} |
 	some attribute in policy.resource.attributes
-]
+] if policy.resource
 
-roles(policy) := [role.role_id | some role in policy.roles]
+roles(policy) := [role.role_id | some role in policy.roles] if policy.roles
 
-roles(policy) := [role.role_id | some role in policy.control.grant.roles]
+roles(policy) := [role.role_id | some role in policy.control.grant.roles] if policy.control
 
 equals(attrs, name) := value if {
 	some attribute in attrs
@@ -54,6 +54,10 @@ equals(attrs, name) := value if {
 	attribute.operator == "stringEquals"
 	value := attribute.value
 }
+
+value_of(attrs, name) := value if {
+	value := equals(attrs, name)
+} else := ""
 
 scope(attrs) := "service" if {
 	equals(attrs, "serviceName")
@@ -92,8 +96,8 @@ policies_of[core] contains fact if {
 	fact := {
 		"id": policy.id,
 		"scope": scope(attrs),
-		"service": object.get({"v": equals(attrs, "serviceName")}, "v", ""),
-		"instance": object.get({"v": equals(attrs, "serviceInstance")}, "v", ""),
+		"service": value_of(attrs, "serviceName"),
+		"instance": value_of(attrs, "serviceInstance"),
 		"roles": roles(policy),
 	}
 }

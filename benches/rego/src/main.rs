@@ -29,9 +29,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let parsed = start.elapsed();
     let mut engine = Engine::new();
     engine.add_policy_from_file(&policy)?;
-    let mut input = Value::new_object();
-    *input.as_object_mut()?.entry(Value::from("files")).or_insert(Value::Null) = Value::from(files);
-    engine.set_input(input);
+    let input = std::collections::BTreeMap::from([(Value::from("files"), Value::from(files))]);
+    engine.set_input(Value::from(input));
     let counts = engine.eval_rule("data.iamlint.counts".to_owned())?;
     let total = start.elapsed();
     println!("{}", counts.to_json_str()?);
