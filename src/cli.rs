@@ -1,13 +1,24 @@
 //! Command-line interface: clap arguments -> a validated run -> the text to print and the
-//! exit code. Nothing here prints; `main.rs` writes what `run` returns.
+//! exit code. Nothing here prints; `main.rs` writes what `run` returns. Files named by the
+//! user (`--output`, the GitHub job summary, man pages) are written here, in `cli::write`.
+
+mod extras;
+mod facts;
+mod outputs;
+mod write;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Config, Selection};
+mod compare;
+
+pub use compare::check_new_only;
+
 use crate::report::{self, RunReport, human};
 use crate::rules::{self, Settings, Severity, lookup};
+use crate::sources::api::{self, ClientOptions, CollectOptions, Collected, Endpoints, Secret};
 use crate::sources::{self, LoadOptions};
 
 /// Exit codes. A CI gate can rely on them.
@@ -40,12 +51,24 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a JSON Schema (`config`: the schema of iamlint.yaml, for editors and CI).
     Schema(SchemaArgs),
+    /// Collect a snapshot of an IBM Cloud account over its APIs into a directory, for
+    /// `iamlint check DIR`.
+    Collect(CollectArgs),
+    /// Report the findings of NEW that OLD does not have (two snapshots, exports, states or
+    /// plans), compared by fingerprint.
+    Diff(DiffArgs),
+    /// Write a compliance report (HTML or Markdown) of exported inventories.
+    Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    Completions(extras::CompletionsArgs),
+    /// Print the man page, or write one per command into a directory.
+    Man(extras::ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories to check. Directories are walked for .json, .yml and .yaml files.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "live", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Output format.
@@ -84,6 +107,130 @@ pub struct CheckArgs {
     /// Do not run this rule (repeatable or comma-separated); overrides the config file.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
+
+    /// Collect the account over the IBM Cloud APIs first (as `iamlint collect`) and check
+    /// the snapshot, with any PATHs.
+    #[arg(long, help_heading = "Live mode")]
+    pub live: bool,
+
+    /// With --live: the snapshot directory (default: a new temporary directory, kept so
+    /// that findings point at real files).
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "live",
+        help_heading = "Live mode"
+    )]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Report only the findings a Terraform plan introduces: present after apply and absent
+    /// from the plan's prior state (exports checked with it count on both sides).
+    #[arg(long)]
+    pub new_only: bool,
+
+    #[command(flatten)]
+    pub output: OutputOptions,
+}
+
+/// Where and how findings are written, beyond the format (`check` and `diff`).
+#[derive(Debug, clap::Args)]
+pub struct OutputOptions {
+    /// Write the output to this file (replaced atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Show only findings of this severity or higher; --fail-on still sees them all.
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
+    pub min_severity: Severity,
+
+    /// Exit 0 even when findings reach --fail-on (load and usage errors still exit 2 or 3).
+    #[arg(long)]
+    pub no_exit_codes: bool,
+
+    /// JUnit: also list every resource each rule evaluated and found fine.
+    #[arg(long)]
+    pub show_passed: bool,
+
+    /// Repository root that file names in SARIF, GitHub, JUnit, Markdown and CSV output are
+    /// relative to.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub sarif_root: PathBuf,
+
+    /// Markdown/GitHub summary: link locations to `<URL>/<file>#L<line>` (default: from the
+    /// GitHub Actions or GitLab CI environment, when set).
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
+
+    /// GitHub format: append the job summary (Markdown) to this file.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "GITHUB_STEP_SUMMARY",
+        hide_env_values = true
+    )]
+    pub github_step_summary: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Files or directories to report on. Directories are walked for .json, .yml and .yaml
+    /// files; a live-mode `snapshot.json` among them dates the report.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+
+    /// Write the report to this file (replaced atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Leave paths matching this glob out of directory walks (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot: a file or a directory.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The later snapshot: a file or a directory.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Exit with 1 when a new finding has this severity or higher (info never fails).
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// Leave paths matching this glob out of directory walks (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Name the files that were skipped because their shape is not an IAM export.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub output: OutputOptions,
 }
 
 #[derive(Debug, clap::Args)]
@@ -120,6 +267,71 @@ pub enum SchemaKind {
     Config,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct CollectArgs {
+    /// The snapshot directory: created if missing; it must be empty or hold an earlier
+    /// snapshot, which is replaced.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// How to reach the account. The API key comes from `IBMCLOUD_API_KEY` or `--apikey-file`,
+/// never from a plain argument (it would show in shell history and process lists).
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Live mode")]
+pub struct ApiArgs {
+    /// The account to collect (default: the account of the API key).
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+
+    /// Read the API key from this file (the key alone, or the JSON file the IBM Cloud
+    /// console downloads) instead of the IBMCLOUD_API_KEY environment variable.
+    #[arg(long, value_name = "FILE")]
+    pub apikey_file: Option<PathBuf>,
+
+    /// IAM endpoint (token, IAM Identity, IAM Policy Management, IAM Access Groups).
+    #[arg(long, value_name = "URL", env = "IAMLINT_IAM_ENDPOINT", default_value = api::DEFAULT_IAM_ENDPOINT)]
+    pub iam_endpoint: String,
+
+    /// Resource Controller endpoint.
+    #[arg(long, value_name = "URL", env = "IAMLINT_RESOURCE_CONTROLLER_ENDPOINT", default_value = api::DEFAULT_RESOURCE_CONTROLLER_ENDPOINT)]
+    pub resource_controller_endpoint: String,
+
+    /// Seconds allowed for one request, connecting and reading included.
+    #[arg(long, value_name = "SECONDS", env = "IAMLINT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+
+    /// Attempts per request on rate limiting (429), server errors (5xx but 501) and broken
+    /// connections.
+    #[arg(long, value_name = "N", env = "IAMLINT_MAX_ATTEMPTS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+
+    /// The first retry delay in milliseconds; it doubles per attempt, with jitter.
+    #[arg(
+        long,
+        value_name = "MS",
+        env = "IAMLINT_RETRY_DELAY_MS",
+        default_value_t = 500,
+        hide = true
+    )]
+    pub retry_delay_ms: u64,
+
+    /// Write resource key credentials as the API returns them (nothing in iamlint needs
+    /// them; by default every secret is replaced by `<redacted:...>`).
+    #[arg(long)]
+    pub keep_secrets: bool,
+
+    /// No progress display on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The environment variable that holds the API key.
+pub const API_KEY_VARIABLE: &str = "IBMCLOUD_API_KEY";
+
 fn parse_severity(text: &str) -> Result<Severity, String> {
     text.parse()
 }
@@ -128,6 +340,19 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 pub enum OutputFormat {
     Human,
     Json,
+    // SARIF 2.1.0 for GitHub code scanning. (Plain comments, not doc comments, on these
+    // variants: doc comments would switch `--help` to its long layout.)
+    Sarif,
+    // GitHub Actions annotations, plus the job summary.
+    Github,
+    // JUnit XML for GitLab and Jenkins.
+    Junit,
+    // A pull-request comment.
+    Markdown,
+    // One row per finding.
+    Csv,
+    // The compliance report, as `iamlint report --format html`.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,6 +400,11 @@ pub fn run(cli: Cli, terminal: Terminal) -> Outcome {
                 ..Outcome::default()
             },
         },
+        Command::Collect(args) => collect(&args),
+        Command::Diff(args) => compare::diff(&args, terminal),
+        Command::Report(args) => outputs::report(&args),
+        Command::Completions(args) => extras::completions(&args),
+        Command::Man(args) => extras::man(&args),
     }
 }
 
@@ -253,6 +483,8 @@ pub struct Checked {
     pub loaded: sources::Loaded,
     /// Ordered by file, line, column, then rule.
     pub findings: Vec<rules::Finding>,
+    /// What each rule evaluated (see `RuleContext::evaluated`).
+    pub evaluated: Vec<rules::Evaluated>,
 }
 
 /// Loads the inputs and runs the rules: the whole pipeline short of rendering.
@@ -262,14 +494,21 @@ pub fn check_paths(
     settings: &Settings,
 ) -> Result<Checked, String> {
     let loaded = sources::load(paths, options)?;
-    let mut findings = rules::run(&loaded.inventory, settings);
+    let rules::Evaluation {
+        mut findings,
+        evaluated,
+    } = rules::evaluate(&loaded.inventory, settings);
     report::order(&mut findings, &loaded.documents);
-    Ok(Checked { loaded, findings })
+    Ok(Checked {
+        loaded,
+        findings,
+        evaluated,
+    })
 }
 
 /// `settings` measuring ages against the current time. The clock is read here, and only
 /// here: rules stay pure.
-fn clocked(settings: Settings) -> Settings {
+pub(crate) fn clocked(settings: Settings) -> Settings {
     Settings {
         now: Some(crate::model::Timestamp::now()),
         ..settings
@@ -291,50 +530,305 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         Ok(resolved) => resolved,
         Err(outcome) => return outcome,
     };
+    let settings = clocked(settings);
     let options = LoadOptions {
         exclude: args.exclude.clone(),
+        ..LoadOptions::default()
     };
-    let Checked { loaded, findings } = match check_paths(&args.paths, &options, &clocked(settings))
-    {
-        Ok(checked) => checked,
-        Err(usage) => {
-            return Outcome {
-                stderr: format!("error: {usage}\n"),
-                code: exit::ERROR,
-                ..Outcome::default()
-            };
+    let mut paths = args.paths.clone();
+    let mut notes = String::new();
+    if args.live {
+        match collect_live(args) {
+            Ok(collected) => {
+                notes = format!(
+                    "collected account {} into {}\n",
+                    collected.account_id,
+                    collected.dir.display()
+                );
+                paths.push(collected.dir);
+            }
+            Err(outcome) => return outcome,
         }
+    } else if let Some(misplaced) = args.api.live_only_option() {
+        return usage_error(&format!("{misplaced} needs --live"));
+    }
+    let checked = if args.new_only {
+        compare::check_new_only(&paths, &options, &settings)
+    } else {
+        check_paths(&paths, &options, &settings).map(|checked| (checked, None))
     };
+    let (checked, comparison) = match checked {
+        Ok(checked) => checked,
+        Err(usage) => return usage_error(&usage),
+    };
+    let plans = checked.loaded.terraform_plans;
+    let mut outcome = finish(
+        checked,
+        comparison.as_ref(),
+        &Output {
+            format: args.format,
+            fail_on: args.fail_on,
+            color: args.color,
+            verbose: args.verbose,
+            paths: &paths,
+            options: &args.output,
+        },
+        terminal,
+    );
+    if args.new_only && plans == 0 {
+        outcome.stderr.push_str(
+            "warning: --new-only compares Terraform plans with their prior state, and no plan \
+             was among the inputs: no finding is new\n",
+        );
+    }
+    outcome.stderr.insert_str(0, &config_note);
+    if !args.api.quiet {
+        outcome.stderr.insert_str(0, &notes);
+    }
+    outcome
+}
+
+/// How to print a run and when it fails (`check` and `diff`).
+struct Output<'a> {
+    format: OutputFormat,
+    fail_on: Severity,
+    color: ColorChoice,
+    verbose: bool,
+    /// The paths checked (the HTML report names them).
+    paths: &'a [PathBuf],
+    options: &'a OutputOptions,
+}
+
+/// Renders a run and decides the exit code.
+fn finish(
+    checked: Checked,
+    comparison: Option<&report::Comparison>,
+    output: &Output<'_>,
+    terminal: Terminal,
+) -> Outcome {
+    let Checked {
+        loaded,
+        findings,
+        evaluated,
+    } = checked;
+    let options = output.options;
+    // --fail-on sees every finding; --min-severity only decides what is shown.
+    let failing = findings
+        .iter()
+        .any(|finding| finding.severity >= output.fail_on && finding.severity > Severity::Info);
+    let (shown, hidden): (Vec<rules::Finding>, Vec<rules::Finding>) = findings
+        .into_iter()
+        .partition(|finding| finding.severity >= options.min_severity);
+    // A subject whose findings are hidden is neither shown failing nor listed as a pass.
+    let hidden_subjects: std::collections::HashSet<_> = hidden
+        .iter()
+        .map(|finding| {
+            (
+                finding.rule,
+                finding.subject.kind,
+                finding.subject.id.as_str(),
+            )
+        })
+        .collect();
+    let evaluated: Vec<rules::Evaluated> = evaluated
+        .into_iter()
+        .filter(|item| {
+            !hidden_subjects.contains(&(item.rule, item.subject.kind, item.subject.id.as_str()))
+        })
+        .collect();
     let report = RunReport {
         loaded: &loaded,
-        findings: &findings,
+        findings: &shown,
     };
-    let stdout = match args.format {
-        OutputFormat::Human => human::render(&report, style),
-        OutputFormat::Json => report::json::render(&report),
+    let rendered = match output.format {
+        OutputFormat::Human => {
+            let color = match output.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    options.output.is_none() && terminal.stdout_is_tty && !terminal.no_color
+                }
+            };
+            outputs::Rendered::text(human::render_compared(
+                &report,
+                human::Style {
+                    color,
+                    width: terminal.width,
+                    verbose: output.verbose,
+                },
+                comparison,
+            ))
+        }
+        OutputFormat::Json => {
+            outputs::Rendered::text(report::json::render_compared(&report, comparison))
+        }
+        format => match outputs::render_check(format, output.paths, options, &report, &evaluated) {
+            Ok(rendered) => rendered,
+            Err(usage) => return usage_error(&usage),
+        },
     };
     let recognised = loaded.files - loaded.skipped.len();
     let code = if !loaded.errors.is_empty() {
         exit::ERROR
     } else if recognised == 0 {
         exit::NO_INPUT
-    } else if findings
-        .iter()
-        .any(|finding| finding.severity >= args.fail_on && finding.severity > Severity::Info)
-    {
+    } else if failing && !options.no_exit_codes {
         exit::FINDINGS
     } else {
         exit::CLEAN
     };
-    let mut stderr = config_note;
-    if code == exit::NO_INPUT && args.format == OutputFormat::Human {
-        stderr.push_str(
-            "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n",
-        );
+    let mut stderr = if code == exit::NO_INPUT {
+        "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n"
+            .to_owned()
+    } else {
+        String::new()
+    };
+    if !hidden.is_empty() {
+        stderr.push_str(&format!(
+            "note: {} finding{} below --min-severity {} not shown\n",
+            hidden.len(),
+            if hidden.len() == 1 { "" } else { "s" },
+            options.min_severity
+        ));
     }
-    Outcome {
-        stdout,
+    let mut outcome = Outcome {
+        stdout: String::new(),
         stderr,
         code,
+    };
+    outputs::deliver(
+        rendered,
+        options.output.as_deref(),
+        options.github_step_summary.as_deref(),
+        &mut outcome,
+    );
+    outcome
+}
+
+fn usage_error(message: &str) -> Outcome {
+    Outcome {
+        stderr: format!("error: {message}\n"),
+        code: exit::ERROR,
+        ..Outcome::default()
     }
+}
+
+impl ApiArgs {
+    /// The first option given that only means something with --live.
+    fn live_only_option(&self) -> Option<&'static str> {
+        if self.account.is_some() {
+            Some("--account")
+        } else if self.apikey_file.is_some() {
+            Some("--apikey-file")
+        } else if self.keep_secrets {
+            Some("--keep-secrets")
+        } else {
+            None
+        }
+    }
+
+    /// The API key: from `--apikey-file`, else from `IBMCLOUD_API_KEY`.
+    fn api_key(&self) -> Result<Secret, String> {
+        let key = match &self.apikey_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|error| {
+                    format!("cannot read the API key file {}: {error}", path.display())
+                })?;
+                api_key_in(&text)
+            }
+            None => Secret::new(std::env::var(API_KEY_VARIABLE).unwrap_or_default().trim()),
+        };
+        if key.is_empty() {
+            return Err(format!(
+                "no API key: set {API_KEY_VARIABLE} or pass --apikey-file FILE (an API key is \
+                 never accepted as a plain argument)"
+            ));
+        }
+        Ok(key)
+    }
+
+    fn collect_options(&self, out: PathBuf) -> Result<CollectOptions, String> {
+        let defaults = ClientOptions::default();
+        Ok(CollectOptions {
+            out,
+            account: self.account.clone(),
+            endpoints: Endpoints::parse(&self.iam_endpoint, &self.resource_controller_endpoint)?,
+            client: ClientOptions {
+                timeout: std::time::Duration::from_secs(self.timeout),
+                connect_timeout: defaults
+                    .connect_timeout
+                    .min(std::time::Duration::from_secs(self.timeout)),
+                max_attempts: self.max_attempts,
+                backoff_base: std::time::Duration::from_millis(self.retry_delay_ms),
+                ..defaults
+            },
+            keep_secrets: self.keep_secrets,
+            now: None,
+        })
+    }
+}
+
+/// The key in an API key file: the file's text, or the `apikey` member of the JSON file the
+/// IBM Cloud console downloads.
+fn api_key_in(text: &str) -> Secret {
+    let from_json = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|value| {
+            value
+                .get("apikey")
+                .and_then(|key| key.as_str())
+                .map(str::to_owned)
+        });
+    Secret::new(from_json.unwrap_or_else(|| text.trim().to_owned()))
+}
+
+/// Runs a collect with a progress display; the outcome of a failure.
+fn run_collect(api_args: &ApiArgs, out: PathBuf) -> Result<Collected, Outcome> {
+    let apikey = api_args
+        .api_key()
+        .map_err(|message| usage_error(&message))?;
+    let options = api_args
+        .collect_options(out)
+        .map_err(|message| usage_error(&message))?;
+    let mut progress = report::progress::Progress::new(api_args.quiet);
+    let result = api::collect(apikey, &options, &mut progress);
+    drop(progress);
+    result.map_err(|error| Outcome {
+        stderr: format!("error: {error}\n"),
+        code: exit::ERROR,
+        ..Outcome::default()
+    })
+}
+
+fn collect(args: &CollectArgs) -> Outcome {
+    match run_collect(&args.api, args.out.clone()) {
+        Ok(collected) => Outcome {
+            stdout: report::collect::render(&collected),
+            stderr: String::new(),
+            code: if collected.is_complete() {
+                exit::CLEAN
+            } else {
+                exit::ERROR
+            },
+        },
+        Err(outcome) => outcome,
+    }
+}
+
+/// `check --live`: collects into `--out` or a new temporary directory that is kept, since
+/// the findings point into its files.
+fn collect_live(args: &CheckArgs) -> Result<Collected, Outcome> {
+    let out = match &args.out {
+        Some(out) => out.clone(),
+        None => tempfile::Builder::new()
+            .prefix("iamlint-live-")
+            .tempdir()
+            .map(tempfile::TempDir::keep)
+            .map_err(|error| {
+                usage_error(&format!(
+                    "cannot create a temporary snapshot directory: {error}"
+                ))
+            })?,
+    };
+    run_collect(&args.api, out)
 }

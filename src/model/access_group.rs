@@ -53,5 +53,8 @@ pub(super) fn subject_key(subject: &Subject) -> String {
         | Subject::AccessGroup(id)
         | Subject::Other(id) => id.clone(),
         Subject::Missing => String::new(),
+        Subject::Unresolved(unresolved) => {
+            format!("unresolved:{}:{}", unresolved.address, unresolved.argument)
+        }
     }
 }

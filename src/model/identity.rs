@@ -1,6 +1,7 @@
 //! IAM Identity entities: service IDs and API keys.
 
 use super::crn::service_id_core;
+use super::declaration::Declaration;
 use super::origin::Origin;
 
 /// A service ID (`/v1/serviceids/`).
@@ -17,6 +18,8 @@ pub struct ServiceId {
     pub created_at: Option<String>,
     pub unique_instance_crns: Vec<String>,
     pub origin: Origin,
+    /// The infrastructure-code resource that declares it (a Terraform plan or state).
+    pub declaration: Option<Declaration>,
 }
 
 impl ServiceId {
@@ -47,6 +50,8 @@ pub struct ApiKey {
     pub locked: Option<bool>,
     pub disabled: Option<bool>,
     pub origin: Origin,
+    /// The infrastructure-code resource that declares it (a Terraform plan or state).
+    pub declaration: Option<Declaration>,
 }
 
 impl ApiKey {

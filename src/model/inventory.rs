@@ -3,11 +3,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::EntityKind;
 use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP, subject_key};
 use super::crn::{Crn, service_id_core};
+use super::declaration::{Declaration, ExposedSecret};
 use super::identity::{ApiKey, ServiceId};
+use super::limits::IdentityLimits;
 use super::policy::{Policy, PolicyPlaceholder, Subject};
 use super::resource::{ResourceInstance, ResourceKey};
+use super::snapshot::SnapshotInfo;
 
 /// Which collections the inputs held at all (even empty), so rules can tell
 /// "nothing was exported" from "nothing exists".
@@ -22,6 +26,15 @@ pub struct Collections {
     pub access_groups: bool,
     /// At least one access group member list (`GET /v2/groups/{id}/members`).
     pub access_group_members: bool,
+}
+
+impl Collections {
+    /// Whether any export of the account was loaded. A Terraform plan or state declares only
+    /// part of an account and marks no collection: rules about a whole collection ("not
+    /// exported", "probably deleted", account limits) then have nothing to say.
+    pub fn any(&self) -> bool {
+        self.instances || self.keys || self.service_ids || self.api_keys || self.policies
+    }
 }
 
 /// The typed account model. Build it with [`InventoryBuilder`].
@@ -39,7 +52,14 @@ pub struct Inventory {
     /// Access groups whose member list was loaded, with the largest `total_count` an export
     /// announced for it (to notice a list that misses pages).
     pub member_lists: BTreeMap<String, Option<u64>>,
+    /// Places where the inputs print secrets in clear text (Terraform plans and states).
+    pub exposed_secrets: Vec<ExposedSecret>,
     pub collections: Collections,
+    /// The account's identity limits and usage, when a live snapshot holds them (the first
+    /// loaded wins).
+    pub identity_limits: Option<IdentityLimits>,
+    /// The `snapshot.json` of every live snapshot loaded, in load order.
+    pub snapshots: Vec<SnapshotInfo>,
     index: Index,
 }
 
@@ -189,6 +209,8 @@ impl Inventory {
 #[derive(Debug, Default)]
 pub struct InventoryBuilder {
     inventory: Inventory,
+    /// Identities (the dedup key of each kind) that a plan destroys.
+    removed: HashSet<(EntityKind, String)>,
 }
 
 impl InventoryBuilder {
@@ -242,8 +264,52 @@ impl InventoryBuilder {
         };
     }
 
+    pub fn add_identity_limits(&mut self, limits: IdentityLimits) {
+        self.inventory.identity_limits.get_or_insert(limits);
+    }
+
+    pub fn add_snapshot(&mut self, snapshot: SnapshotInfo) {
+        self.inventory.snapshots.push(snapshot);
+    }
+
+    pub fn add_exposed_secret(&mut self, secret: ExposedSecret) {
+        self.inventory.exposed_secrets.push(secret);
+    }
+
+    /// Records that a plan destroys the entity of `kind` with this identity (instance GUID,
+    /// key CRN, service ID core, API key id or policy id): no input's copy of it survives,
+    /// so a plan merged over an export drops what it deletes.
+    pub fn remove(&mut self, kind: EntityKind, identity: String) {
+        self.removed.insert((kind, identity));
+    }
+
     pub fn finish(self) -> Inventory {
         let mut inventory = self.inventory;
+        // An entity declared in a plan or state describes the account after apply: it wins
+        // over the exported copy of the same entity, whatever the order of the inputs.
+        prefer_declared(&mut inventory.instances, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.keys, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.service_ids, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.api_keys, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.policies, |item| item.declaration.as_ref());
+        let removed = &self.removed;
+        let kept =
+            |kind: EntityKind, identity: &str| !removed.contains(&(kind, identity.to_owned()));
+        inventory
+            .instances
+            .retain(|item| kept(EntityKind::ResourceInstance, &item.guid));
+        inventory
+            .keys
+            .retain(|item| kept(EntityKind::ResourceKey, &item.crn));
+        inventory
+            .service_ids
+            .retain(|item| kept(EntityKind::ServiceId, item.core()));
+        inventory
+            .api_keys
+            .retain(|item| kept(EntityKind::ApiKey, &item.id));
+        inventory
+            .policies
+            .retain(|item| kept(EntityKind::Policy, &item.id));
         // The first occurrence wins; inputs arrive in a deterministic (sorted) order.
         dedup_by_key(&mut inventory.instances, |instance| instance.guid.clone());
         dedup_by_key(&mut inventory.keys, |key| key.crn.clone());
@@ -273,6 +339,11 @@ impl InventoryBuilder {
         inventory.index = build_index(&inventory);
         inventory
     }
+}
+
+/// Moves declared entities before the others, keeping the order within each group.
+fn prefer_declared<T>(items: &mut [T], declaration: impl Fn(&T) -> Option<&Declaration>) {
+    items.sort_by_key(|item| declaration(item).is_none());
 }
 
 fn dedup_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> String) {

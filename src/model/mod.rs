@@ -3,23 +3,29 @@
 
 mod access_group;
 mod crn;
+mod declaration;
 mod identity;
 mod inventory;
+mod limits;
 mod origin;
 mod policy;
 mod resource;
+mod snapshot;
 mod time;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use crn::{Crn, service_id_core};
+pub use declaration::{Change, Declaration, ExposedSecret, Unresolved};
 pub use identity::{ApiKey, ServiceId};
 pub use inventory::{Collections, Inventory, InventoryBuilder};
+pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
 pub use policy::{
     AttributeValue, Operator, Policy, PolicyPlaceholder, PolicyVersion, ResourceAttribute, Role,
     RoleKind, Scope, Subject,
 };
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
 
 /// The kinds of entity a finding can be about; the names are part of the JSON output.
@@ -31,6 +37,10 @@ pub enum EntityKind {
     ApiKey,
     Policy,
     AccessGroup,
+    /// A value declared in infrastructure code that is not one of the entities above (a
+    /// Terraform variable, output, provider argument or unmapped resource); findings about
+    /// exposed secrets name it. Not counted in [`EntityKind::ALL`].
+    TerraformValue,
 }
 
 impl EntityKind {
@@ -51,6 +61,7 @@ impl EntityKind {
             Self::ApiKey => "api_key",
             Self::Policy => "policy",
             Self::AccessGroup => "access_group",
+            Self::TerraformValue => "terraform_value",
         }
     }
 
@@ -63,6 +74,7 @@ impl EntityKind {
             Self::ApiKey => "API key",
             Self::Policy => "policy",
             Self::AccessGroup => "access group",
+            Self::TerraformValue => "Terraform value",
         }
     }
 
@@ -85,15 +97,34 @@ pub struct EntityRef {
     pub id: String,
     pub name: Option<String>,
     pub origin: Origin,
+    /// The address of the infrastructure-code resource that declares the entity
+    /// (`module.audit.ibm_resource_key.reader[0]`), when it comes from a Terraform plan or
+    /// state.
+    pub address: Option<String>,
+}
+
+fn address_of(declaration: Option<&Declaration>) -> Option<String> {
+    declaration.map(|declaration| declaration.address.clone())
 }
 
 impl EntityRef {
+    /// What identifies the entity across runs and snapshots: its address when it is
+    /// declared in infrastructure code (a replaced resource keeps its address but not its
+    /// CRN), else its CRN or id.
+    pub fn identity(&self) -> String {
+        match &self.address {
+            Some(address) => format!("{}@{address}", self.kind.as_str()),
+            None => format!("{}:{}", self.kind.as_str(), self.id),
+        }
+    }
+
     pub fn instance(instance: &ResourceInstance) -> Self {
         Self {
             kind: EntityKind::ResourceInstance,
             id: instance.crn.clone(),
             name: instance.name.clone(),
             origin: instance.origin.clone(),
+            address: address_of(instance.declaration.as_ref()),
         }
     }
 
@@ -103,6 +134,7 @@ impl EntityRef {
             id: key.crn.clone(),
             name: key.name.clone(),
             origin: key.origin.clone(),
+            address: address_of(key.declaration.as_ref()),
         }
     }
 
@@ -112,6 +144,7 @@ impl EntityRef {
             id: service_id.id.clone(),
             name: service_id.name.clone(),
             origin: service_id.origin.clone(),
+            address: address_of(service_id.declaration.as_ref()),
         }
     }
 
@@ -121,6 +154,7 @@ impl EntityRef {
             id: api_key.id.clone(),
             name: api_key.name.clone(),
             origin: api_key.origin.clone(),
+            address: address_of(api_key.declaration.as_ref()),
         }
     }
 
@@ -130,6 +164,7 @@ impl EntityRef {
             id: policy.id.clone(),
             name: None,
             origin: policy.origin.clone(),
+            address: address_of(policy.declaration.as_ref()),
         }
     }
 
@@ -139,6 +174,7 @@ impl EntityRef {
             id: group.id.clone(),
             name: group.name.clone(),
             origin: group.origin.clone(),
+            address: None,
         }
     }
 
@@ -148,6 +184,7 @@ impl EntityRef {
             id: placeholder.id.clone(),
             name: None,
             origin: placeholder.origin.clone(),
+            address: None,
         }
     }
 }
@@ -162,6 +199,7 @@ impl Inventory {
             EntityKind::ApiKey => self.api_keys.len(),
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
             EntityKind::AccessGroup => self.access_groups.len(),
+            EntityKind::TerraformValue => 0,
         }
     }
 }

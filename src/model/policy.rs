@@ -1,6 +1,7 @@
 //! IAM access policies, v1 and v2 in one type.
 
 use super::crn::service_id_core;
+use super::declaration::{Declaration, Unresolved};
 use super::origin::Origin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,9 @@ pub enum Subject {
     Other(String),
     /// No subject attributes at all.
     Missing,
+    /// A plan computes the subject at apply time and its references could not be followed:
+    /// it may be any identity.
+    Unresolved(Unresolved),
 }
 
 impl Subject {
@@ -139,6 +143,8 @@ pub enum AttributeValue {
     String(String),
     Bool(bool),
     List(Vec<String>),
+    /// A plan computes the value at apply time and its references could not be followed.
+    Unresolved(Unresolved),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +170,8 @@ pub enum Scope<'a> {
         name: &'a str,
         instance: Option<&'a str>,
     },
-    /// Anything else (wildcards, resource-group objects, tags only).
+    /// Anything else (wildcards, resource-group objects, tags only, values known only after
+    /// apply).
     Other,
 }
 
@@ -185,9 +192,25 @@ pub struct Policy {
     pub subject_origin: Option<Origin>,
     pub roles_origin: Option<Origin>,
     pub resource_origin: Option<Origin>,
+    /// The infrastructure-code resource that declares it (a Terraform plan or state).
+    pub declaration: Option<Declaration>,
 }
 
 impl Policy {
+    /// The first part of the policy a plan leaves unresolved (its subject, then its resource
+    /// attributes), if any: what the policy grants, and to whom, is then partly unknown.
+    pub fn unresolved(&self) -> Option<&Unresolved> {
+        if let Subject::Unresolved(unresolved) = &self.subject {
+            return Some(unresolved);
+        }
+        self.resource
+            .iter()
+            .find_map(|attribute| match &attribute.value {
+                AttributeValue::Unresolved(unresolved) => Some(unresolved),
+                _ => None,
+            })
+    }
+
     /// The string value of resource attribute `name` compared with `stringEquals`.
     pub fn resource_equals(&self, name: &str) -> Option<&str> {
         self.resource
@@ -219,6 +242,14 @@ impl Policy {
 
     /// Classifies the resource attributes.
     pub fn scope(&self) -> Scope<'_> {
+        // An attribute known only after apply could narrow or widen the scope: never guess.
+        if self
+            .resource
+            .iter()
+            .any(|attribute| matches!(attribute.value, AttributeValue::Unresolved(_)))
+        {
+            return Scope::Other;
+        }
         if let Some(name) = self.resource_equals("serviceName") {
             return Scope::Service {
                 name,

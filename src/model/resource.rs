@@ -1,6 +1,7 @@
 //! Resource Controller entities: service instances and their resource keys.
 
 use super::crn::Crn;
+use super::declaration::{Declaration, Unresolved};
 use super::origin::Origin;
 
 /// A service instance (`/v2/resource_instances`).
@@ -14,6 +15,8 @@ pub struct ResourceInstance {
     pub resource_group_id: Option<String>,
     pub state: Option<String>,
     pub origin: Origin,
+    /// The infrastructure-code resource that declares it (a Terraform plan or state).
+    pub declaration: Option<Declaration>,
 }
 
 impl ResourceInstance {
@@ -48,6 +51,9 @@ pub enum Credentials {
     /// link is invisible too.
     Redacted,
     Visible(VisibleCredentials),
+    /// A plan computes the credentials at apply time and the service ID behind them could not
+    /// be worked out from the plan's references.
+    Unresolved(Unresolved),
 }
 
 /// The non-secret IAM members of visible credentials, plus digests of the secrets.
@@ -79,6 +85,11 @@ pub struct ResourceKey {
     pub credentials_origin: Option<Origin>,
     pub serviceid_origin: Option<Origin>,
     pub source_origin: Option<Origin>,
+    /// The infrastructure-code resource that declares it (a Terraform plan or state).
+    pub declaration: Option<Declaration>,
+    /// The instance the key belongs to is computed at apply time and could not be worked
+    /// out (then `source_crn` is `None`, and whether it is an auditing key is unknown).
+    pub source_unresolved: Option<Unresolved>,
 }
 
 impl ResourceKey {

@@ -7,8 +7,8 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
-use super::RunReport;
-use crate::model::{EntityKind, Origin};
+use super::{Comparison, RunReport};
+use crate::model::{CollectionStatus, EntityKind, Origin, SnapshotInfo};
 use crate::rules::{Finding, Severity, Status};
 use crate::sources::{Documents, LoadError, span::offset_of};
 
@@ -116,7 +116,13 @@ fn source_of(documents: &Documents, origin: &Origin) -> Option<NamedSource<Arc<s
         crate::sources::Format::Json => "json",
         crate::sources::Format::Yaml => "yaml",
     };
-    Some(NamedSource::new(&document.name, Arc::clone(&display.text)).with_language(language))
+    // Lines of an indented copy are not the file's: say so in the snippet header.
+    let name = if display.pretty_printed {
+        format!("{} (pretty-printed)", document.name)
+    } else {
+        document.name.clone()
+    };
+    Some(NamedSource::new(name, Arc::clone(&display.text)).with_language(language))
 }
 
 fn span_of(documents: &Documents, origin: &Origin) -> Option<SourceSpan> {
@@ -140,11 +146,19 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding) -> Rendered {
         let Some(span) = span_of(documents, origin) else {
             continue;
         };
+        // The address is shown unless the label already sits on the resource (its `address`
+        // line) or the finding is about the same resource.
+        let text = match &item.entity.address {
+            Some(address)
+                if Some(address) != finding.subject.address.as_ref()
+                    && *origin != item.entity.origin =>
+            {
+                format!("{} ({address})", item.label.text)
+            }
+            _ => item.label.text.clone(),
+        };
         if origin.document == primary.document {
-            labels.push(LabeledSpan::new_with_span(
-                Some(item.label.text.clone()),
-                span,
-            ));
+            labels.push(LabeledSpan::new_with_span(Some(text), span));
         } else {
             let name = item.entity.name.as_deref().unwrap_or(&item.entity.id);
             related.push(Rendered {
@@ -152,10 +166,7 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding) -> Rendered {
                 code: None,
                 severity: miette::Severity::Advice,
                 source: source_of(documents, origin),
-                labels: vec![LabeledSpan::new_primary_with_span(
-                    Some(item.label.text.clone()),
-                    span,
-                )],
+                labels: vec![LabeledSpan::new_primary_with_span(Some(text), span)],
                 help: None,
                 related: Vec::new(),
             });
@@ -165,8 +176,15 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding) -> Rendered {
         Status::Fail => "",
         Status::Unknown => ", unknown",
     };
+    let message = match finding_address(finding) {
+        Some(address) => format!(
+            "[{}{status}] {address}: {}",
+            finding.severity, finding.message
+        ),
+        None => format!("[{}{status}] {}", finding.severity, finding.message),
+    };
     Rendered {
-        message: format!("[{}{status}] {}", finding.severity, finding.message),
+        message,
         code: Some(finding.rule.to_owned()),
         severity: miette_severity(finding.severity),
         source: source_of(documents, primary),
@@ -174,6 +192,25 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding) -> Rendered {
         help: finding.remediation.clone(),
         related,
     }
+}
+
+/// The Terraform address a finding is about: its subject's, else that of the declared
+/// resource its location points into (a policy that grants a service ID, say).
+fn finding_address(finding: &Finding) -> Option<&str> {
+    if let Some(address) = &finding.subject.address {
+        return Some(address);
+    }
+    let primary = &finding.primary.origin;
+    finding.related.iter().find_map(|related| {
+        let entity = &related.entity;
+        let inside = entity.origin.document == primary.document
+            && primary
+                .pointer
+                .as_str()
+                .strip_prefix(entity.origin.pointer.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        entity.address.as_deref().filter(|_| inside)
+    })
 }
 
 fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
@@ -218,6 +255,16 @@ fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
 
 /// Renders the whole run: findings, then load errors, then the summary.
 pub fn render(report: &RunReport<'_>, style: Style) -> String {
+    render_compared(report, style, None)
+}
+
+/// [`render`] for a run that reports only new findings, with what was compared in the
+/// summary.
+pub fn render_compared(
+    report: &RunReport<'_>,
+    style: Style,
+    comparison: Option<&Comparison>,
+) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -247,6 +294,14 @@ pub fn render(report: &RunReport<'_>, style: Style) -> String {
         out.push('\n');
     }
     out.push_str(&summary(report, style));
+    if let Some(comparison) = comparison {
+        out.push_str(&format!(
+            "only new findings shown (compared with {}): {} already present, {} fixed\n",
+            comparison.against,
+            plural(comparison.unchanged, "finding"),
+            comparison.fixed
+        ));
+    }
     out
 }
 
@@ -295,10 +350,42 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
         text.push_str(&format!(" ({unknown} could not be evaluated)"));
     }
     text.push('\n');
+    for snapshot in &report.loaded.inventory.snapshots {
+        text.push_str(&snapshot_summary(snapshot));
+    }
     if style.verbose {
         for skipped in &loaded.skipped {
             text.push_str(&format!(
                 "skipped {skipped}: not an IBM Cloud IAM export shape\n"
+            ));
+        }
+    }
+    text
+}
+
+/// One line per live snapshot, then one per collection the snapshot lacks for want of
+/// roles (failed and partial collections are load errors, shown above).
+fn snapshot_summary(snapshot: &SnapshotInfo) -> String {
+    let counts: Vec<String> = CollectionStatus::ALL
+        .iter()
+        .filter_map(|&status| {
+            let count = snapshot.with_status(status).count();
+            (count > 0).then(|| format!("{count} {}", status.as_str()))
+        })
+        .collect();
+    let mut text = format!(
+        "snapshot of account {} collected {}: {}\n",
+        snapshot.account_id.as_deref().unwrap_or("<unknown>"),
+        snapshot.collected_at.as_deref().unwrap_or("<unknown>"),
+        counts.join(", ")
+    );
+    for status in [CollectionStatus::Forbidden, CollectionStatus::Skipped] {
+        for collection in snapshot.with_status(status) {
+            text.push_str(&format!(
+                "  {} {}: {}\n",
+                collection.name,
+                status.as_str(),
+                collection.reason.as_deref().unwrap_or("no reason recorded")
             ));
         }
     }

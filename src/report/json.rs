@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::RunReport;
+use super::{Comparison, RunReport};
 use crate::model::{EntityRef, Origin};
 use crate::sources::LoadError;
 
@@ -18,7 +18,7 @@ struct Output<'a> {
     tool: Tool,
     findings: Vec<Finding<'a>>,
     errors: Vec<Error<'a>>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
@@ -37,6 +37,8 @@ struct Finding<'a> {
     location: Option<Location<'a>>,
     related: Vec<Related<'a>>,
     remediation: Option<&'a str>,
+    /// `Finding::fingerprint`: stable across runs and unrelated edits.
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -44,6 +46,8 @@ struct Resource<'a> {
     kind: &'static str,
     id: &'a str,
     name: Option<&'a str>,
+    /// The Terraform address, for entities from a plan or state.
+    address: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -51,6 +55,7 @@ struct Related<'a> {
     kind: &'static str,
     id: &'a str,
     name: Option<&'a str>,
+    address: Option<&'a str>,
     label: &'a str,
     location: Option<Location<'a>>,
 }
@@ -73,12 +78,41 @@ struct Error<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
     skipped: usize,
     resources: BTreeMap<&'static str, usize>,
     findings: BTreeMap<&'static str, usize>,
     unknown: usize,
+    /// The live snapshots checked (present only when one was loaded).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    snapshots: Vec<Snapshot<'a>>,
+    /// Present when only new findings are reported (`--new-only`, `iamlint diff`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<ComparisonDto<'a>>,
+}
+
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    account_id: Option<&'a str>,
+    collected_at: Option<&'a str>,
+    tool_version: Option<&'a str>,
+    collections: Vec<SnapshotCollection<'a>>,
+}
+
+#[derive(Serialize)]
+struct SnapshotCollection<'a> {
+    name: &'a str,
+    status: &'static str,
+    count: u64,
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ComparisonDto<'a> {
+    against: &'a str,
+    unchanged: usize,
+    fixed: usize,
 }
 
 fn resource(entity: &EntityRef) -> Resource<'_> {
@@ -86,6 +120,7 @@ fn resource(entity: &EntityRef) -> Resource<'_> {
         kind: entity.kind.as_str(),
         id: &entity.id,
         name: entity.name.as_deref(),
+        address: entity.address.as_deref(),
     }
 }
 
@@ -112,6 +147,12 @@ fn error(error: &LoadError) -> Error<'_> {
 
 /// Renders the run as pretty-printed JSON, with a trailing newline.
 pub fn render(report: &RunReport<'_>) -> String {
+    render_compared(report, None)
+}
+
+/// [`render`] for a run that reports only new findings; `summary.comparison` says what was
+/// compared.
+pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) -> String {
     let findings = report
         .findings
         .iter()
@@ -129,11 +170,13 @@ pub fn render(report: &RunReport<'_>) -> String {
                     kind: related.entity.kind.as_str(),
                     id: &related.entity.id,
                     name: related.entity.name.as_deref(),
+                    address: related.entity.address.as_deref(),
                     label: &related.label.text,
                     location: location(report, &related.label.origin),
                 })
                 .collect(),
             remediation: finding.remediation.as_deref(),
+            fingerprint: finding.fingerprint(),
         })
         .collect();
     let output = Output {
@@ -158,6 +201,32 @@ pub fn render(report: &RunReport<'_>) -> String {
                 .map(|(severity, count)| (severity.as_str(), count))
                 .collect(),
             unknown: report.unknown_count(),
+            snapshots: report
+                .loaded
+                .inventory
+                .snapshots
+                .iter()
+                .map(|snapshot| Snapshot {
+                    account_id: snapshot.account_id.as_deref(),
+                    collected_at: snapshot.collected_at.as_deref(),
+                    tool_version: snapshot.tool_version.as_deref(),
+                    collections: snapshot
+                        .collections
+                        .iter()
+                        .map(|collection| SnapshotCollection {
+                            name: &collection.name,
+                            status: collection.status.as_str(),
+                            count: collection.count,
+                            reason: collection.reason.as_deref(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            comparison: comparison.map(|comparison| ComparisonDto {
+                against: &comparison.against,
+                unchanged: comparison.unchanged,
+                fixed: comparison.fixed,
+            }),
         },
     };
     let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|error| {

@@ -2,12 +2,28 @@
 //! to the user; pointers become spans, lines and columns only here.
 
 pub mod catalog;
+pub mod collect;
 pub mod config;
 pub mod explain;
 pub mod human;
 pub mod json;
+pub mod progress;
 
-use crate::model::EntityKind;
+// CI and audit outputs (issue 6).
+pub mod cis;
+pub mod compliance;
+pub mod compliance_markdown;
+pub mod csv;
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod markdown;
+pub mod outcome;
+pub mod place;
+pub mod sarif;
+mod uri;
+
+use crate::model::{EntityKind, EntityRef};
 use crate::rules::{Finding, Severity, Status};
 use crate::sources::{Documents, Loaded};
 
@@ -27,6 +43,18 @@ pub fn order(findings: &mut [Finding], documents: &Documents) {
             finding.subject.id.clone(),
         )
     });
+}
+
+/// How a run was compared with an earlier state (`--new-only`, `iamlint diff`): only the new
+/// findings are reported, and these counts say what was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// What the findings were compared with, for the summary (`the plans' prior state`).
+    pub against: String,
+    /// Findings present in both, not reported.
+    pub unchanged: usize,
+    /// Findings of the earlier state gone now.
+    pub fixed: usize,
 }
 
 /// Everything a renderer needs about one run.
@@ -65,4 +93,13 @@ impl RunReport<'_> {
             .map(|&kind| (kind, self.loaded.inventory.count(kind)))
             .collect()
     }
+}
+
+/// `resource key `at-siem-reader``: an entity as messages name it (its name, else its id).
+pub fn subject_label(entity: &EntityRef) -> String {
+    format!(
+        "{} `{}`",
+        entity.kind.label(),
+        entity.name.as_deref().unwrap_or(&entity.id)
+    )
 }

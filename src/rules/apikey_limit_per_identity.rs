@@ -21,8 +21,18 @@ struct Tally<'a> {
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    let max_keys = context.param_u64("max_keys", 20);
-    let warn_at = context.param_u64("warn_at", 18);
+    // The account's own limit (live mode's `identity_limits.json`) beats the documented
+    // default; a limit the user configured beats both. A reported limit moves the default
+    // warning point with it (90%).
+    let reported = inventory.identity_limits.as_ref();
+    let reported_limit = reported
+        .and_then(|limits| limits.api_key_limit())
+        .filter(|_| !context.param_is_set("max_keys"));
+    let max_keys = reported_limit.unwrap_or_else(|| context.param_u64("max_keys", 20));
+    let warn_at = match reported_limit {
+        Some(limit) if !context.param_is_set("warn_at") => (limit * 9).div_ceil(10),
+        _ => context.param_u64("warn_at", 18),
+    };
     let pairs = pair_resource_keys(inventory);
     let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
     for api_key in &inventory.api_keys {
@@ -36,16 +46,19 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
     }
     for (identity, tally) in tallies {
-        let count = (tally.listed.len() + tally.unlisted.len()) as u64;
-        let (severity, verdict) = if count > max_keys {
-            (Severity::High, format!("more than the limit of {max_keys}"))
+        // The account's own count may include keys the export does not show.
+        let reported_usage = reported.and_then(|limits| limits.api_keys_of(identity));
+        let reported_count = reported_usage.map_or(0, |usage| usage.count);
+        let count = ((tally.listed.len() + tally.unlisted.len()) as u64).max(reported_count);
+        let verdict = if count > max_keys {
+            Some((Severity::High, format!("more than the limit of {max_keys}")))
         } else if count >= warn_at {
-            (
+            Some((
                 Severity::Medium,
                 format!("close to the limit of {max_keys}"),
-            )
+            ))
         } else {
-            continue;
+            None
         };
         let service_id = inventory.service_id(identity);
         let (subject, origin, owner) =
@@ -72,7 +85,19 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 ),
                 (None, None, None) => continue,
             };
+        let Some((severity, verdict)) = verdict else {
+            // Below the warning point is a pass only when the count is complete: the API key
+            // export lists every key, or the account reported this identity's count.
+            if inventory.collections.api_keys || reported_usage.is_some() {
+                context.evaluated(subject);
+            }
+            continue;
+        };
+        let seen = (tally.listed.len() + tally.unlisted.len()) as u64;
         let breakdown = match (tally.listed.len(), tally.unlisted.len()) {
+            _ if reported_count > seen => {
+                format!("as the account's identity limits report; the export shows {seen}")
+            }
             (_, 0) => "as listed by the API key export".to_owned(),
             (0, _) => "counted from the resource keys bound to it".to_owned(),
             (listed, unlisted) => format!(

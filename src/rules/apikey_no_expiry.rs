@@ -15,7 +15,12 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for api_key in &inventory.api_keys {
-        if api_key.service_id().is_none() || api_key.expires_at.is_some() {
+        // User keys are not this rule's business.
+        if api_key.service_id().is_none() {
+            continue;
+        }
+        if api_key.expires_at.is_some() {
+            context.evaluated(EntityRef::api_key(api_key));
             continue;
         }
         context

@@ -67,6 +67,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             .push(out);
             continue;
         };
+        // The age is known: the key is judged, whatever the verdict.
+        context.evaluated(EntityRef::api_key(api_key));
         let age = whole_days_between(created, now);
         if age <= max_age {
             continue;
@@ -126,6 +128,7 @@ mod tests {
             locked: None,
             disabled: None,
             origin: Origin::new(DocId(0), Pointer::root().key("apikeys").index(0)),
+            declaration: None,
         });
         builder.finish()
     }

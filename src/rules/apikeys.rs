@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{FindingBuilder, RuleContext, Severity};
-use crate::model::{ApiKey, Crn, EntityRef, Inventory, ResourceKey, service_id_core};
+use crate::model::{ApiKey, Crn, EntityKind, EntityRef, Inventory, ResourceKey, service_id_core};
 
 /// How to export API keys, for `unknown` findings.
 pub(super) const EXPORT_API_KEYS: &str = "export the API keys of users and service IDs: \
@@ -64,21 +64,31 @@ pub(super) fn account_id(inventory: &Inventory) -> String {
 /// first of them saying what to export; `what` names what could not be checked.
 pub(super) fn missing_export(context: &RuleContext<'_>, what: &str) -> Option<FindingBuilder> {
     let inventory = context.inventory;
-    if inventory.collections.api_keys {
+    if inventory.collections.api_keys || !inventory.collections.any() {
         return None;
     }
-    let (subject, origin) = match inventory.service_ids.first() {
-        Some(service_id) => (EntityRef::service_id(service_id), service_id.origin.clone()),
+    let origin = match inventory.service_ids.first() {
+        Some(service_id) => service_id.origin.clone(),
         None => {
             let key = inventory.keys.iter().find(|key| {
                 key.visible_credentials().is_some_and(|visible| {
                     visible.has_apikey || visible.iam_serviceid_crn.is_some()
                 })
             })?;
-            (EntityRef::key(key), key.origin.clone())
+            key.origin.clone()
         }
     };
-    let export = EXPORT_API_KEYS.replace("<ACCOUNT_ID>", &account_id(inventory));
+    let account = account_id(inventory);
+    // The missing export is the account's, not the first identity's: naming the account
+    // keeps the finding's fingerprint the same whichever identity happens to come first.
+    let subject = EntityRef {
+        kind: EntityKind::ApiKey,
+        id: format!("API keys of account {account}"),
+        name: None,
+        origin: origin.clone(),
+        address: None,
+    };
+    let export = EXPORT_API_KEYS.replace("<ACCOUNT_ID>", &account);
     Some(
         context
             .finding(subject, origin, "API keys not exported")

@@ -33,13 +33,6 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             ),
         };
         let count = count as u64;
-        let severity = if count > max_keys {
-            Severity::High
-        } else if count >= warn_at {
-            Severity::Medium
-        } else {
-            continue;
-        };
         let (subject, origin) = match first.instance {
             Some(instance) => (EntityRef::instance(instance), instance.origin.clone()),
             None => (
@@ -50,6 +43,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                     .clone()
                     .unwrap_or_else(|| first.key.origin.clone()),
             ),
+        };
+        context.evaluated(subject.clone());
+        let severity = if count > max_keys {
+            Severity::High
+        } else if count >= warn_at {
+            Severity::Medium
+        } else {
+            continue;
         };
         let verdict = if count > max_keys {
             format!("more than the limit of {max_keys}")

@@ -21,8 +21,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     };
     let mut reported: BTreeSet<&str> = BTreeSet::new();
     for instance in &inventory.instances {
-        if instance.service_name() != Some(HOSTED_ACTIVITY_TRACKER) {
-            continue;
+        match instance.service_name() {
+            Some(HOSTED_ACTIVITY_TRACKER) => {}
+            // Any other service passes; an instance whose service is unknown is not judged.
+            Some(_) => {
+                context.evaluated(EntityRef::instance(instance));
+                continue;
+            }
+            None => continue,
         }
         reported.insert(instance.guid.as_str());
         let name = match &instance.name {
@@ -39,11 +45,18 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             .remediation(context.meta.fix_with(&[("INSTANCE_CRN", &instance.crn)]))
             .push(out);
     }
+    // Instances of other services that only keys name: each passes once, as its first key.
+    let mut passed: BTreeSet<&str> = BTreeSet::new();
     for key in &inventory.keys {
-        let (Some(HOSTED_ACTIVITY_TRACKER), Some(guid)) = (key.service_name(), key.instance_guid())
-        else {
+        let (Some(service), Some(guid)) = (key.service_name(), key.instance_guid()) else {
             continue;
         };
+        if service != HOSTED_ACTIVITY_TRACKER {
+            if inventory.instance_by_guid(guid).is_none() && passed.insert(guid) {
+                context.evaluated(EntityRef::key(key));
+            }
+            continue;
+        }
         // Report an instance once, even when several keys name it.
         if inventory.instance_by_guid(guid).is_some() || !reported.insert(guid) {
             continue;

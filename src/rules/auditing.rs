@@ -2,8 +2,8 @@
 //! their service ID can be followed, and which policies scope it to the instance.
 
 use crate::model::{
-    Credentials, EntityRef, Inventory, Origin, Policy, ResourceInstance, ResourceKey, Scope,
-    ServiceId,
+    AttributeValue, Credentials, EntityRef, Inventory, Operator, Origin, Policy, ResourceInstance,
+    ResourceKey, RoleKind, Scope, ServiceId, Subject,
 };
 
 use super::RuleContext;
@@ -98,6 +98,15 @@ pub(super) fn link<'a>(inventory: &'a Inventory, key: &ResourceKey) -> KeyLink<'
                 "export the keys with their credentials (`ibmcloud resource service-keys --output json`)",
             );
         }
+        Credentials::Unresolved(unresolved) => {
+            return unknown(
+                format!(
+                    "the service ID behind it is not known: {}",
+                    unresolved.describe()
+                ),
+                AFTER_APPLY_EXPORT,
+            );
+        }
         Credentials::Visible(visible) => match &visible.iam_serviceid_crn {
             Some(crn) => crn,
             None => {
@@ -119,7 +128,10 @@ pub(super) fn link<'a>(inventory: &'a Inventory, key: &ResourceKey) -> KeyLink<'
              GET /v1/serviceids/?account_id=<ACCOUNT_ID>)",
         );
     };
-    if !inventory.collections.policies {
+    // A service ID declared in a Terraform plan or state is governed there: its policies are
+    // those declared with it (and nothing outside a plan can name one the plan creates).
+    let declared = service_id.declaration.is_some();
+    if !declared && !inventory.collections.policies {
         return unknown(
             "no access policies were loaded, so the policies of its service ID are unknown"
                 .to_owned(),
@@ -127,7 +139,99 @@ pub(super) fn link<'a>(inventory: &'a Inventory, key: &ResourceKey) -> KeyLink<'
              `ibmcloud iam service-policies <SERVICE_ID> --output json`)",
         );
     }
+    if let Some((policy, unresolved)) = undetermined_restriction(inventory, key, service_id) {
+        let name = policy
+            .declaration
+            .as_ref()
+            .map_or(policy.id.as_str(), |declaration| {
+                declaration.address.as_str()
+            });
+        return unknown(
+            format!(
+                "policy `{name}` may restrict its service ID `{}` to the instance, but {}",
+                service_id.core(),
+                unresolved.describe()
+            ),
+            AFTER_APPLY_EXPORT,
+        );
+    }
     KeyLink::Linked(service_id)
+}
+
+/// What to do about a link a plan leaves unresolved.
+const AFTER_APPLY_EXPORT: &str = "check the state after apply (`terraform show -json > state.json`), \
+     or pass the value through an argument the plan can resolve (a resource attribute or a \
+     module input, not a local)";
+
+/// The partly unresolved policy that makes a key's verdict unknown, if that is why.
+pub(super) fn undetermined_policy<'a>(
+    inventory: &'a Inventory,
+    key: &ResourceKey,
+) -> Option<&'a Policy> {
+    let service_id = inventory.service_id_of(key)?;
+    undetermined_restriction(inventory, key, service_id).map(|(policy, _)| policy)
+}
+
+/// Keys whose instance a plan leaves unresolved: whether they are auditing keys is unknown.
+pub(super) fn unclassified_keys(inventory: &Inventory) -> impl Iterator<Item = &ResourceKey> {
+    inventory
+        .keys
+        .iter()
+        .filter(|key| key.source_unresolved.is_some())
+}
+
+/// A policy that a plan leaves partly unresolved and that may restrict `service_id` to the
+/// key's instance, when the resolved policies alone do not already grant Administrator and
+/// Manager there (then it cannot change the verdict, and the key is judged).
+fn undetermined_restriction<'a>(
+    inventory: &'a Inventory,
+    key: &ResourceKey,
+    service_id: &ServiceId,
+) -> Option<(&'a Policy, &'a crate::model::Unresolved)> {
+    let service = key.service_name()?;
+    let instance_guid = key.instance_guid()?;
+    let scoped = scoped_policies(inventory, service_id, service, instance_guid);
+    let complete = scoped
+        .iter()
+        .any(|policy| policy.grants(RoleKind::Platform, "Administrator"))
+        && scoped
+            .iter()
+            .any(|policy| policy.grants(RoleKind::Service, "Manager"));
+    if complete {
+        return None;
+    }
+    inventory
+        .policies
+        .iter()
+        .filter(|policy| policy.is_active_access())
+        .filter(|policy| may_scope(policy, service_id.core(), service, instance_guid))
+        .find_map(|policy| policy.unresolved().map(|unresolved| (policy, unresolved)))
+}
+
+/// Whether a policy, once its unresolved parts are known, could be scoped to exactly this
+/// service ID, service and instance.
+fn may_scope(policy: &Policy, core: &str, service: &str, instance_guid: &str) -> bool {
+    let subject = match &policy.subject {
+        Subject::ServiceId(subject) => subject == core,
+        Subject::Unresolved(_) => true,
+        _ => false,
+    };
+    let may_equal = |name: &str, expected: &str| {
+        let mut attributes = policy
+            .resource
+            .iter()
+            .filter(|attribute| attribute.name == name)
+            .peekable();
+        attributes.peek().is_some()
+            && attributes.all(|attribute| match &attribute.value {
+                AttributeValue::Unresolved(_) => true,
+                AttributeValue::String(value) => {
+                    attribute.operator == Operator::StringEquals && value == expected
+                }
+                _ => false,
+            })
+    };
+    subject && may_equal("serviceName", service) && may_equal("serviceInstance", instance_guid)
 }
 
 /// The active access policies of a service ID scoped to exactly one instance of a service.

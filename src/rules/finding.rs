@@ -102,4 +102,52 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The fix, with real ids filled in.
     pub remediation: Option<String>,
+    /// What tells this finding apart from other findings of the same rule on the same
+    /// subject (say, the id of the offending policy), when there can be several. Part of
+    /// [`Finding::fingerprint`]; never a line number or a count.
+    pub detail: Option<String>,
+}
+
+impl Finding {
+    /// The parts the fingerprint is computed from, in order: a version tag, the rule id, the
+    /// subject's identity (its Terraform address when declared in a plan or state, else its
+    /// kind and CRN or id), the identities of the related resources in the access chain
+    /// (sorted), and [`Finding::detail`]. Nothing in it depends on where the finding sits in
+    /// a file, on the message's wording or on counts.
+    pub fn fingerprint_parts(&self) -> Vec<String> {
+        let subject = self.subject.identity();
+        let mut related: Vec<String> = self
+            .related
+            .iter()
+            .map(|related| related.entity.identity())
+            .filter(|identity| *identity != subject)
+            .collect();
+        related.sort();
+        related.dedup();
+        vec![
+            "iamlint-finding-v1".to_owned(),
+            self.rule.to_owned(),
+            subject,
+            related.join(","),
+            self.detail.clone().unwrap_or_default(),
+        ]
+    }
+
+    /// A stable identity of this finding across runs, for `--new-only`, `iamlint diff`,
+    /// baselines and SARIF `partialFingerprints`: the first 128 bits, in lower-case hex, of
+    /// the SHA-256 of [`Finding::fingerprint_parts`], each followed by a NUL byte. Editing an
+    /// unrelated line, moving an entity to another export, rewording a message or a count
+    /// that changes (`21 keys` -> `22 keys`) never turns a known finding into a new one.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for part in self.fingerprint_parts() {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hasher.finalize()[..16]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
 }

@@ -278,6 +278,7 @@ mod tests {
             subject_origin: None,
             roles_origin: None,
             resource_origin: None,
+            declaration: None,
         }
     }
 
@@ -297,6 +298,7 @@ mod tests {
             resource_group_id: Some("rg1".to_owned()),
             state: None,
             origin: origin(),
+            declaration: None,
         });
         for policy in policies {
             builder.add_policy(policy);

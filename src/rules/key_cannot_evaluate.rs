@@ -1,13 +1,16 @@
 //! `key-cannot-evaluate`: auditing keys and policies the inputs do not show well enough to
 //! judge. Never a pass and never a fail: `status: unknown`, with what to export.
 
-use super::auditing::{KeyLink, auditing_keys, link, services};
+use super::auditing::{
+    KeyLink, auditing_keys, link, services, unclassified_keys, undetermined_policy,
+};
 use super::{Finding, RuleContext};
 use crate::model::EntityRef;
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     for auditing in auditing_keys(inventory, &services(context)) {
+        context.evaluated(EntityRef::key(auditing.key));
         let KeyLink::Unknown { missing, export } = link(inventory, auditing.key) else {
             continue;
         };
@@ -17,12 +20,17 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             .clone()
             .or_else(|| key.credentials_origin.clone())
             .unwrap_or_else(|| key.origin.clone());
+        // A policy a plan leaves partly unresolved: point at it, not at the key's link.
+        let undetermined = undetermined_policy(inventory, key);
+        let (origin, label) = match undetermined {
+            Some(policy) => (
+                policy.origin.clone(),
+                "may restrict the key; known only after apply",
+            ),
+            None => (origin, "cannot follow the key to its service ID"),
+        };
         let mut finding = context
-            .finding(
-                EntityRef::key(key),
-                origin,
-                "cannot follow the key to its service ID",
-            )
+            .finding(EntityRef::key(key), origin, label)
             .unknown()
             .message(format!(
                 "cannot evaluate resource key `{}` on auditing instance {}: {missing}",
@@ -30,10 +38,44 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 auditing.instance_label(),
             ))
             .remediation(export);
+        if undetermined.is_some() {
+            finding = finding.related(
+                EntityRef::key(key),
+                key.serviceid_origin
+                    .clone()
+                    .unwrap_or_else(|| key.origin.clone()),
+                "the key's service ID",
+            );
+        }
         if let Some((instance, origin)) = auditing.instance_ref() {
             finding = finding.related(instance, origin, "the auditing instance");
         }
         finding.push(out);
+    }
+    for key in unclassified_keys(inventory) {
+        let Some(unresolved) = &key.source_unresolved else {
+            continue;
+        };
+        context
+            .finding(
+                EntityRef::key(key),
+                key.source_origin
+                    .clone()
+                    .unwrap_or_else(|| key.origin.clone()),
+                "instance known only after apply",
+            )
+            .unknown()
+            .message(format!(
+                "cannot tell whether resource key `{}` is on an auditing instance: {}",
+                key.display_name(),
+                unresolved.describe()
+            ))
+            .remediation(
+                "check the state after apply (`terraform show -json > state.json`), or set \
+                 `resource_instance_id` from a resource attribute or module input the plan can \
+                 resolve",
+            )
+            .push(out);
     }
     for placeholder in &inventory.placeholders {
         context

@@ -14,6 +14,9 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     // Per instance, per auditing key: the resource keys carrying it, in load order.
     let mut shared: BTreeMap<&str, BTreeMap<SecretDigest, Vec<AuditingKey<'_>>>> = BTreeMap::new();
+    // Per instance, the subject a pass names: the instance, else its first key compared. Keys
+    // that hide their auditing key are not compared (`key-cannot-evaluate` reports them).
+    let mut subjects: BTreeMap<&str, EntityRef> = BTreeMap::new();
     for auditing in auditing_keys(inventory, &services(context)) {
         let Some(digest) = auditing
             .key
@@ -22,6 +25,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
+        subjects.entry(auditing.instance_guid).or_insert_with(|| {
+            auditing
+                .instance_ref()
+                .map_or_else(|| EntityRef::key(auditing.key), |(instance, _)| instance)
+        });
         shared
             .entry(auditing.instance_guid)
             .or_default()
@@ -29,7 +37,13 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             .or_default()
             .push(auditing);
     }
-    for by_digest in shared.into_values() {
+    for (instance_guid, by_digest) in shared {
+        if by_digest.values().all(|keys| keys.len() == 1) {
+            if let Some(subject) = subjects.remove(instance_guid) {
+                context.evaluated(subject);
+            }
+            continue;
+        }
         let distinct = by_digest.len();
         let resource_keys: usize = by_digest.values().map(Vec::len).sum();
         for keys in by_digest.into_values() {

@@ -2,9 +2,9 @@
 //! service (all instances or one) but no platform role that lets it create or read keys
 //! there, directly or through the access groups it belongs to.
 
-use super::auditing::services;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use super::auditing::services;
 use super::grants::{GrantScope, GroupPlatformGrants, PlatformCoverage, platform_coverage_with};
 use super::policy_subject::{policy_command, subject_entity, subject_label};
 use super::{Finding, RuleContext, Severity};
@@ -21,7 +21,7 @@ struct ManagerGrant<'a> {
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     let services = services(context);
-    if !inventory.collections.policies {
+    if !inventory.collections.policies && inventory.collections.any() {
         no_policies(context, &services, out);
         return;
     }
@@ -32,6 +32,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     for grant in &grants {
         by_subject.entry(grant.subject).or_default().push(grant);
     }
+    let mut passed = HashSet::new();
     for grant in &grants {
         // A Manager grant on a wider scope of the same subject decides for this one too:
         // report the widest scope only, once.
@@ -44,7 +45,16 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         match platform_coverage_with(inventory, &group_grants, grant.subject, &grant.scope) {
-            PlatformCoverage::Granted => {}
+            // The subject a finding would name (the first policy's, for users and profiles).
+            PlatformCoverage::Granted => {
+                if let Some(first) = grant.policies.first() {
+                    let (entity, _) = subject_entity(inventory, grant.subject, first);
+                    // Once per subject, even with grants on several scopes.
+                    if passed.insert((entity.kind, entity.id.clone())) {
+                        context.evaluated(entity);
+                    }
+                }
+            }
             PlatformCoverage::Unknown(groups) => {
                 report(context, &group_grants, grant, Some(&groups), out);
             }

@@ -20,6 +20,9 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(first) = policies.first() else {
             continue;
         };
+        // Only keys that have a scoped policy are this rule's business (no policy at all is
+        // `key-restriction-missing`).
+        context.evaluated(EntityRef::key(auditing.key));
         // IAM access is additive: roles granted by several scoped policies add up.
         let has_administrator = policies
             .iter()

@@ -11,6 +11,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let KeyLink::Linked(service_id) = link(inventory, auditing.key) else {
             continue;
         };
+        context.evaluated(EntityRef::key(auditing.key));
         if !scoped_policies(
             inventory,
             service_id,

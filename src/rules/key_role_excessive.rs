@@ -23,11 +23,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
         let visible = match &key.credentials {
             Credentials::Visible(visible) => visible,
-            Credentials::Redacted | Credentials::Absent => {
-                let why = if key.credentials == Credentials::Redacted {
-                    "its credentials are REDACTED"
-                } else {
-                    "the export has no `credentials` for it"
+            Credentials::Redacted | Credentials::Absent | Credentials::Unresolved(_) => {
+                let why = match &key.credentials {
+                    Credentials::Redacted => "its credentials are REDACTED".to_owned(),
+                    Credentials::Unresolved(unresolved) => unresolved.describe(),
+                    _ => "the export has no `credentials` for it".to_owned(),
                 };
                 context
                     .finding(
@@ -51,6 +51,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
         };
+        // The role is visible: the key is judged (a key without one passes).
+        context.evaluated(EntityRef::key(key));
         // A key without an IAM role (a service that is not IAM-enabled) grants no role.
         let Some(role_crn) = visible.iam_role_crn.as_deref() else {
             continue;

@@ -6,6 +6,7 @@
 
 mod apikeys;
 mod auditing;
+pub mod compare;
 pub mod examples;
 pub mod finding;
 mod grants;
@@ -15,6 +16,8 @@ mod policy_subject;
 mod policy_text;
 
 mod at_key_limit;
+mod credentials_exposed;
+mod key_api_created_duplicate;
 mod key_cannot_evaluate;
 mod key_restriction_incomplete;
 mod key_restriction_missing;
@@ -37,7 +40,8 @@ mod reference_dangling;
 mod serviceid_limit;
 mod serviceid_orphaned;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 pub use finding::{Finding, Label, Related, Severity, Status};
@@ -93,6 +97,8 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(key_role_excessive, "key-role-excessive"),
     rule!(policy_limit, "policy-limit"),
     rule!(serviceid_unlocked, "serviceid-unlocked"),
+    rule!(key_api_created_duplicate, "key-api-created-duplicate"),
+    rule!(credentials_exposed, "credentials-exposed"),
 ];
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is
@@ -154,8 +160,34 @@ impl Settings {
 /// Runs every enabled rule and returns the findings in a deterministic order (by the
 /// subject's document and pointer, then rule).
 pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
+    evaluate(inventory, settings).findings
+}
+
+/// One subject a rule looked at, whether or not it found a problem with it. Outputs that
+/// list passes (JUnit `--show-passed`, the compliance report) need them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluated {
+    pub rule: &'static str,
+    pub subject: EntityRef,
+}
+
+/// The findings of a run, and every subject each rule evaluated.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    /// In the order of [`run`].
+    pub findings: Vec<Finding>,
+    /// Per rule in registry order, each subject once, in the order the rule recorded them
+    /// (then subjects of findings it did not record). Every subject of a finding is here,
+    /// whether or not its rule recorded it.
+    pub evaluated: Vec<Evaluated>,
+}
+
+/// Like [`run`], and also collects the subjects each rule recorded with
+/// [`RuleContext::evaluated`].
+pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
     let no_params = BTreeMap::new();
     let mut findings = Vec::new();
+    let mut evaluated = Vec::new();
     for (entry, meta) in REGISTRY.iter().zip(metadata()) {
         let Ok(meta) = meta else { continue };
         if !settings.enabled(entry.id) {
@@ -167,6 +199,7 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
             meta,
             params: settings.params.get(entry.id).unwrap_or(&no_params),
             now: settings.now,
+            evaluated: RefCell::new(Vec::new()),
         };
         let first = findings.len();
         (entry.check)(&context, &mut findings);
@@ -175,11 +208,28 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
                 finding.severity = severity;
             }
         }
+        let mut subjects = context.evaluated.into_inner();
+        // A subject with a finding was evaluated, whether or not the rule said so.
+        subjects.extend(
+            findings[first..]
+                .iter()
+                .map(|finding| finding.subject.clone()),
+        );
+        // First record wins; the order is the rule's (inventory order, as loaded).
+        let mut seen = HashSet::new();
+        subjects.retain(|subject| seen.insert((subject.kind, subject.id.clone())));
+        evaluated.extend(subjects.into_iter().map(|subject| Evaluated {
+            rule: entry.id,
+            subject,
+        }));
     }
     findings.sort_by(|a, b| {
         (&a.primary.origin, a.rule, &a.subject.id).cmp(&(&b.primary.origin, b.rule, &b.subject.id))
     });
-    findings
+    Evaluation {
+        findings,
+        evaluated,
+    }
 }
 
 /// What a rule sees: the inventory, its metadata and its effective parameters.
@@ -190,9 +240,19 @@ pub struct RuleContext<'a> {
     params: &'a BTreeMap<String, serde_json::Value>,
     /// The current time, from [`Settings::now`].
     pub now: Option<Timestamp>,
+    /// Subjects recorded by [`RuleContext::evaluated`]; a `RefCell` because rules get the
+    /// context by shared reference.
+    evaluated: RefCell<Vec<EntityRef>>,
 }
 
 impl RuleContext<'_> {
+    /// Whether the user set parameter `name` (config file or library caller), as opposed
+    /// to the rule's default. A default gives way to what the account itself reports (its
+    /// identity limits); a user's value does not.
+    pub fn param_is_set(&self, name: &str) -> bool {
+        self.params.contains_key(name)
+    }
+
     fn param(&self, name: &str) -> Option<&serde_json::Value> {
         self.params
             .get(name)
@@ -219,6 +279,15 @@ impl RuleContext<'_> {
             .unwrap_or_default()
     }
 
+    /// Records that the rule evaluated `subject` (a key, an instance, a service ID...),
+    /// whatever the verdict. Call it for every subject the rule had enough data to judge,
+    /// and only for those: a subject recorded without a finding is reported as a pass
+    /// (JUnit with `--show-passed`, the compliance report). Subjects of findings are
+    /// recorded automatically; recording one twice is harmless.
+    pub fn evaluated(&self, subject: EntityRef) {
+        self.evaluated.borrow_mut().push(subject);
+    }
+
     /// Starts a finding about `subject`, located at `primary`.
     pub fn finding(
         &self,
@@ -239,6 +308,7 @@ impl RuleContext<'_> {
                 },
                 related: Vec::new(),
                 remediation: None,
+                detail: None,
             },
         }
     }
@@ -277,6 +347,14 @@ impl FindingBuilder {
                 text: label.into(),
             },
         });
+        self
+    }
+
+    /// What tells this finding apart from others of the same rule on the same subject (see
+    /// [`Finding::detail`]): an id, never a line number or a count.
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.finding.detail = Some(detail.into());
         self
     }
 

@@ -32,14 +32,17 @@ fn subject_text(subject: &Subject) -> Option<(&'static str, &str)> {
         Subject::User(user) => Some(("user", user)),
         Subject::Profile(profile) => Some(("trusted profile", profile)),
         Subject::AccessGroup(group) => Some(("access group", group)),
-        Subject::Other(_) | Subject::Missing => None,
+        Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => None,
     }
 }
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     if !inventory.collections.policies {
-        unknown_without_policies(context, out);
+        // A plan alone (no export) says nothing about the account's policy count.
+        if inventory.collections.any() {
+            unknown_without_policies(context, out);
+        }
         return;
     }
     let per_account = context.param_u64("max_per_account", 4020);
@@ -52,14 +55,15 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         .collect();
 
     let account_total = (counted.len() + inventory.placeholders.len()) as u64;
-    if let Some((severity, verdict)) = verdict(account_total, per_account, warn_percent) {
-        let (subject, origin) = match (counted.first(), inventory.placeholders.first()) {
-            (Some(policy), _) => (EntityRef::policy(policy), policy.origin.clone()),
-            (None, Some(placeholder)) => (
-                EntityRef::placeholder(placeholder),
-                placeholder.origin.clone(),
-            ),
-            (None, None) => return,
+    let account_verdict = verdict(account_total, per_account, warn_percent);
+    if account_verdict.is_none()
+        && let Some((subject, _)) = account_subject(context, &counted)
+    {
+        context.evaluated(subject);
+    }
+    if let Some((severity, verdict)) = account_verdict {
+        let Some((subject, origin)) = account_subject(context, &counted) else {
+            return;
         };
         let account = account_id(inventory);
         context
@@ -88,9 +92,6 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     }
     for ((kind, id), policies) in per_subject_policies {
         let count = policies.len() as u64;
-        let Some((severity, verdict)) = verdict(count, per_subject, warn_percent) else {
-            continue;
-        };
         let Some(first) = policies.first() else {
             continue;
         };
@@ -116,9 +117,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                     id: id.to_owned(),
                     name: None,
                     origin: first.origin.clone(),
+                    address: None,
                 },
                 format!("`{id}`"),
             ),
+        };
+        let Some((severity, verdict)) = verdict(count, per_subject, warn_percent) else {
+            context.evaluated(subject);
+            continue;
         };
         let origin: Origin = first
             .subject_origin
@@ -136,6 +142,18 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                     .fix_with(&[("ACCOUNT_ID", &account_id(inventory))]),
             )
             .push(out);
+    }
+}
+
+/// The subject that carries the account's count: its first policy (or v2 placeholder).
+fn account_subject(context: &RuleContext<'_>, counted: &[&Policy]) -> Option<(EntityRef, Origin)> {
+    match (counted.first(), context.inventory.placeholders.first()) {
+        (Some(policy), _) => Some((EntityRef::policy(policy), policy.origin.clone())),
+        (None, Some(placeholder)) => Some((
+            EntityRef::placeholder(placeholder),
+            placeholder.origin.clone(),
+        )),
+        (None, None) => None,
     }
 }
 
@@ -225,6 +243,7 @@ mod tests {
             roles_origin: None,
             resource_origin: None,
             origin,
+            declaration: None,
         }
     }
 

@@ -30,6 +30,12 @@ pub(super) fn subject_label(inventory: &Inventory, subject: &Subject) -> String 
         }
         Subject::Other(text) => format!("subject `{text}`"),
         Subject::Missing => "a policy without subject".to_owned(),
+        Subject::Unresolved(unresolved) => {
+            format!(
+                "a subject not known before apply ({})",
+                unresolved.describe()
+            )
+        }
     }
 }
 
@@ -60,6 +66,7 @@ fn missing(kind: EntityKind, id: &str, policy: &Policy) -> EntityRef {
         id: id.to_owned(),
         name: None,
         origin: policy.origin.clone(),
+        address: None,
     }
 }
 
@@ -105,7 +112,9 @@ pub(super) fn policy_command(
                 .and_then(|group| group.name.as_deref())
                 .unwrap_or("<ACCESS_GROUP_NAME>")
         ),
-        Subject::Other(_) | Subject::Missing => "service-policy-create <SUBJECT>".to_owned(),
+        Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => {
+            "service-policy-create <SUBJECT>".to_owned()
+        }
     };
     let mut command = format!("ibmcloud iam {target} --roles {roles}");
     for (name, flag) in FLAGS {

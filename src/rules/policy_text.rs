@@ -27,6 +27,7 @@ pub(super) fn resource(policy: &Policy) -> String {
                 AttributeValue::String(text) => text.clone(),
                 AttributeValue::Bool(flag) => flag.to_string(),
                 AttributeValue::List(items) => format!("[{}]", items.join(", ")),
+                AttributeValue::Unresolved(unresolved) => format!("<{}>", unresolved.refers_to),
             };
             format!("{}={value}", attribute.name)
         })

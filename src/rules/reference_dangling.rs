@@ -4,7 +4,7 @@
 //!
 //! A key whose service ID is missing is `key-cannot-evaluate`'s to report, not this rule's.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Finding, RuleContext, Severity};
 use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin, Policy, PolicyVersion};
@@ -64,6 +64,13 @@ impl Target {
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
+    if !inventory.collections.any() {
+        // A plan alone names what lives elsewhere in the account by design.
+        return;
+    }
+    for target in resolved(inventory) {
+        context.evaluated(target);
+    }
     let dangling = collect(inventory);
     // Per target kind: a collection that was not loaded is one unknown, said once.
     let mut unexported: BTreeMap<Target, Vec<(&String, &Vec<Reference>)>> = BTreeMap::new();
@@ -203,6 +210,51 @@ fn collect(inventory: &Inventory) -> BTreeMap<(Target, String), Vec<Reference>> 
     dangling
 }
 
+/// Every named service ID and instance the inventory holds (a pass), once each, in load
+/// order. Named by the id a finding would use (the service ID core, the instance GUID), so
+/// that the same target lines up whether it resolves or dangles.
+fn resolved(inventory: &Inventory) -> Vec<EntityRef> {
+    let mut named: Vec<(Target, &str)> = Vec::new();
+    for policy in &inventory.policies {
+        if policy.state.as_deref() == Some("deleted") {
+            continue;
+        }
+        if let Some(core) = policy.subject.service_id() {
+            named.push((Target::ServiceId, core));
+        }
+        let instance = policy
+            .resource_equals("serviceInstance")
+            .map(|value| Crn::parse(value).map_or(value, |crn| crn.service_instance));
+        if let Some(guid) = instance {
+            named.push((Target::Instance, guid));
+        }
+    }
+    for key in &inventory.keys {
+        if let Some(guid) = key.instance_guid() {
+            named.push((Target::Instance, guid));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    named
+        .into_iter()
+        .filter(|(_, id)| !id.is_empty())
+        .filter_map(|(target, id)| {
+            if seen.contains(&(target, id)) {
+                return None;
+            }
+            let found = match target {
+                Target::ServiceId => EntityRef::service_id(inventory.service_id(id)?),
+                Target::Instance => EntityRef::instance(inventory.instance_by_guid(id)?),
+            };
+            seen.insert((target, id));
+            Some(EntityRef {
+                id: id.to_owned(),
+                ..found
+            })
+        })
+        .collect()
+}
+
 /// The Policy Management call that deletes `policy` (any subject kind, v1 or v2).
 fn delete_policy(policy: &Policy) -> String {
     let version = match policy.version {
@@ -223,6 +275,7 @@ fn missing(target: Target, id: &str, first: &Reference) -> EntityRef {
         id: id.to_owned(),
         name: None,
         origin: first.origin.clone(),
+        address: None,
     }
 }
 

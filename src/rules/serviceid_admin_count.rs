@@ -74,9 +74,9 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
     }
     let count = admins.len() as u64;
-    if count <= max {
-        return;
-    }
+    // Sorted by service ID, so the finding's subject (the first) does not depend on the
+    // order the policies were exported in, and neither does its fingerprint.
+    admins.sort_by(|a, b| a.0.cmp(b.0));
     let Some((first_core, first_policy, first_scope)) = admins.first() else {
         return;
     };
@@ -87,8 +87,17 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             id: (*first_core).to_owned(),
             name: None,
             origin: first_policy.origin.clone(),
+            address: None,
         },
     };
+    if count <= max {
+        // The count is the account's verdict, carried by the subject a finding would name.
+        // Only a full policy export counts every service ID; a plan alone passes nothing.
+        if inventory.collections.policies {
+            context.evaluated(subject);
+        }
+        return;
+    }
     let origin = first_policy
         .roles_origin
         .clone()

@@ -9,20 +9,37 @@ use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    if !inventory.collections.service_ids {
-        not_exported(context, out);
+    // The account's own limit and count (live mode's `identity_limits.json`) beat the
+    // documented default; a limit the user configured beats both.
+    let reported = inventory.identity_limits.as_ref();
+    let reported_limit = reported
+        .and_then(|limits| limits.service_id_limit())
+        .filter(|_| !context.param_is_set("max_service_ids"));
+    let reported_count = reported.and_then(|limits| limits.service_id_count());
+    if !inventory.collections.service_ids && reported_count.is_none() {
+        // A plan alone (no export) says nothing about the account's service ID count.
+        if inventory.collections.any() {
+            not_exported(context, out);
+        }
         return;
     }
-    let max = context.param_u64("max_service_ids", 2000);
+    let max = reported_limit.unwrap_or_else(|| context.param_u64("max_service_ids", 2000));
     let warn_percent = context.param_u64("warn_percent", 90);
-    let count = inventory.service_ids.len() as u64;
+    let count = reported_count
+        .unwrap_or(0)
+        .max(inventory.service_ids.len() as u64);
+    let source = match (reported_limit, reported_count) {
+        (Some(_), _) => " (the account's own limit, from its identity limits)",
+        (None, Some(_)) => " (count from the account's identity limits)",
+        (None, None) => "",
+    };
     // `count >= max * warn_percent / 100`, without rounding the threshold down.
     let severity = if count > max {
-        Severity::High
+        Some(Severity::High)
     } else if count.saturating_mul(100) >= max.saturating_mul(warn_percent) {
-        Severity::Medium
+        Some(Severity::Medium)
     } else {
-        return;
+        None
     };
     // Point at the service ID that crosses the limit, or at the last one counted.
     let at = if count > max {
@@ -30,13 +47,37 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     } else {
         count.saturating_sub(1)
     };
-    let Some(pointed) = usize::try_from(at)
-        .ok()
-        .and_then(|at| inventory.service_ids.get(at))
-    else {
+    // A count the account reported points at that report; one of ours at the service ID.
+    let reported_at = reported
+        .filter(|_| reported_count.is_some())
+        .and_then(|limits| limits.service_ids_per_group.as_ref())
+        .map(|per_group| per_group.origin.clone());
+    let pointed = reported_at.clone().or_else(|| {
+        usize::try_from(at)
+            .ok()
+            .and_then(|at| inventory.service_ids.get(at))
+            .or(inventory.service_ids.last())
+            .map(|service_id| service_id.origin.clone())
+    });
+    // Without a place to point at (no service ID, no reported count) there is no subject.
+    let Some(pointed) = pointed else {
         return;
     };
-    let (label, verdict) = if count > max {
+    let Some(severity) = severity else {
+        // Below the warning point: the account passes.
+        context.evaluated(account(inventory, count, pointed));
+        return;
+    };
+    let (label, verdict) = if reported_at.is_some() {
+        (
+            format!("{count} service IDs of at most {max}"),
+            if count > max {
+                format!("more than the limit of {max}")
+            } else {
+                format!("{warn_percent}% or more of the limit of {max}")
+            },
+        )
+    } else if count > max {
         (
             format!("service ID {} of at most {max}", max + 1),
             format!("more than the limit of {max}"),
@@ -48,15 +89,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         )
     };
     context
-        .finding(
-            account(inventory, count, pointed.origin.clone()),
-            pointed.origin.clone(),
-            label,
-        )
+        .finding(account(inventory, count, pointed.clone()), pointed, label)
         .severity(severity)
         .message(format!(
-            "the account has {count} service IDs, {verdict}; every resource key created without \
-             `serviceid_crn` adds one, and at the limit no key or service ID can be created"
+            "the account has {count} service IDs, {verdict}{source}; every resource key created \
+             without `serviceid_crn` adds one, and at the limit no key or service ID can be created"
         ))
         .remediation(context.meta.fix.trim())
         .push(out);
@@ -74,6 +111,7 @@ fn account(inventory: &Inventory, count: u64, origin: Origin) -> EntityRef {
         id: account.unwrap_or_else(|| "account".to_owned()),
         name: Some(format!("{count} service IDs")),
         origin,
+        address: None,
     }
 }
 
@@ -130,7 +168,9 @@ mod tests {
                 resource_group_id: None,
                 state: None,
                 origin: Origin::new(DocId(0), Pointer::root()),
+                declaration: None,
             });
+            builder.collections().instances = true;
         }
         builder.collections().service_ids = exported;
         for n in 0..count {
@@ -144,6 +184,7 @@ mod tests {
                 created_at: None,
                 unique_instance_crns: Vec::new(),
                 origin: Origin::new(DocId(0), Pointer::root().key("serviceids").index(n)),
+                declaration: None,
             });
         }
         builder.finish()

@@ -22,6 +22,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let Some(first) = candidates.first() else {
         return;
     };
+    if !inventory.collections.any() {
+        // A plan alone declares part of an account: whether keys elsewhere use a service
+        // ID is unknowable, and saying so for every plan would be noise.
+        return;
+    }
     if !inventory.collections.keys {
         // One finding, not one per service ID: the missing export is one problem.
         context
@@ -62,6 +67,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let mut hiding: Option<usize> = None;
     for service_id in candidates {
         if used.contains(service_id.core()) || with_api_keys.contains(service_id.core()) {
+            context.evaluated(EntityRef::service_id(service_id));
             continue;
         }
         let hidden = if service_id.unique_instance_crns.is_empty() {

@@ -38,7 +38,10 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             format!("one of {users} auditing keys that use this service ID")
         };
         let finding = match service_id.locked {
-            Some(true) => continue,
+            Some(true) => {
+                context.evaluated(EntityRef::service_id(service_id));
+                continue;
+            }
             Some(false) => context
                 .finding(
                     EntityRef::service_id(service_id),

@@ -7,12 +7,22 @@ use crate::model::{EntityRef, Subject};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     for policy in &context.inventory.policies {
-        let Subject::User(user) = &policy.subject else {
-            continue;
-        };
         if !policy.is_active_access() {
             continue;
         }
+        let user = match &policy.subject {
+            Subject::User(user) => user,
+            // Access for people given through an access group: what the control asks for.
+            Subject::AccessGroup(_) => {
+                context.evaluated(EntityRef::policy(policy));
+                continue;
+            }
+            // Policies of service IDs and trusted profiles are outside this control (it is
+            // about users): neither pass nor fail.
+            Subject::ServiceId(_) | Subject::Profile(_) => continue,
+            // Whether these name a user is unknown: neither pass nor fail.
+            Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => continue,
+        };
         let roles = policy_text::roles(policy);
         context
             .finding(

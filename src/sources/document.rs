@@ -1,5 +1,6 @@
 //! Every input becomes a named text document; entities point into it with `Origin`s.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -34,6 +35,8 @@ pub struct Document {
     /// use [`Document::display`].
     text: Arc<str>,
     parsed: bool,
+    /// Values a loader found to be secrets beyond those known by name; masked too.
+    secrets: HashSet<Pointer>,
     index: OnceLock<SpanIndex>,
     display: OnceLock<Display>,
 }
@@ -43,6 +46,10 @@ pub struct Document {
 pub struct Display {
     pub text: Arc<str>,
     pub index: SpanIndex,
+    /// The document is JSON written on one line (as `terraform show -json` writes it), so
+    /// snippets come from an indented copy; lines and columns in other outputs stay those of
+    /// the file.
+    pub pretty_printed: bool,
 }
 
 impl Document {
@@ -55,9 +62,15 @@ impl Document {
             format,
             text,
             parsed,
+            secrets: HashSet::new(),
             index: OnceLock::new(),
             display: OnceLock::new(),
         }
+    }
+
+    /// Marks values as secrets to mask in snippets (before the display text is first built).
+    pub fn mark_secrets(&mut self, pointers: impl IntoIterator<Item = Pointer>) {
+        self.secrets.extend(pointers);
     }
 
     /// The original text. Holds secrets: for parsing and span tests only.
@@ -89,10 +102,15 @@ impl Document {
     pub fn display(&self) -> &Display {
         self.display.get_or_init(|| {
             let masked = if self.parsed {
-                secrets::mask_parsed(&self.text, self.index())
+                secrets::mask_parsed_with(&self.text, self.index(), &self.secrets)
             } else {
                 secrets::mask_unparsed(&self.text)
             };
+            let pretty = (self.parsed && self.format == Format::Json && is_one_line(&masked))
+                .then(|| indent_json(&masked))
+                .flatten();
+            let pretty_printed = pretty.is_some();
+            let masked = pretty.unwrap_or(masked);
             let index = if self.parsed {
                 SpanIndex::build(&masked, self.format)
             } else {
@@ -101,6 +119,7 @@ impl Document {
             Display {
                 text: Arc::from(masked),
                 index,
+                pretty_printed,
             }
         })
     }
@@ -111,28 +130,41 @@ impl Document {
     /// labelled by its key when it has one, else by its `name` or `id` member, else by its
     /// first line.
     pub fn display_span(&self, pointer: &Pointer) -> Option<Range<usize>> {
-        let index = &self.display().index;
-        let spot = index.find(pointer)?;
-        if !spot.composite {
-            return Some(spot.value.clone());
-        }
-        if let Some(key) = &spot.key {
-            return Some(key.clone());
-        }
-        for member in ["name", "id", "address"] {
-            if let Some(child) = index.get(&pointer.key(member))
-                && let Some(key) = &child.key
-            {
-                return Some(key.start..child.value.end);
-            }
-        }
-        let text = &self.display().text;
-        let start = spot.value.start;
-        let line_end = text[start..spot.value.end]
-            .find('\n')
-            .map_or(spot.value.end, |at| start + at);
-        Some(start..line_end)
+        let display = self.display();
+        label_range(&display.index, &display.text, pointer)
     }
+
+    /// The same place as [`Document::display_span`], as a byte range of the user's file
+    /// (for outputs that print line and column ranges, such as SARIF). Never slice the
+    /// text with it for display: the original text holds secrets.
+    pub fn source_span(&self, pointer: &Pointer) -> Option<Range<usize>> {
+        label_range(self.index(), &self.text, pointer)
+    }
+}
+
+/// The range to label for `pointer` in `text` (see [`Document::display_span`]).
+fn label_range(index: &SpanIndex, text: &str, pointer: &Pointer) -> Option<Range<usize>> {
+    let spot = index.find(pointer)?;
+    if !spot.composite {
+        return Some(spot.value.clone());
+    }
+    if let Some(key) = &spot.key {
+        return Some(key.clone());
+    }
+    // A Terraform resource is named best by its address.
+    for member in ["address", "name", "id"] {
+        if let Some(child) = index.get(&pointer.key(member))
+            && let Some(key) = &child.key
+        {
+            return Some(key.start..child.value.end);
+        }
+    }
+    let start = spot.value.start;
+    let line_end = text
+        .get(start..spot.value.end)?
+        .find('\n')
+        .map_or(spot.value.end, |at| start + at);
+    Some(start..line_end)
 }
 
 impl Document {
@@ -151,6 +183,22 @@ impl Document {
     }
 }
 
+/// A JSON text written on one line, too long to show as a snippet.
+fn is_one_line(text: &str) -> bool {
+    let text = text.trim();
+    text.len() > 120 && !text.contains('\n')
+}
+
+/// The same JSON, indented by two spaces, members in their original order.
+fn indent_json(text: &str) -> Option<String> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut out = Vec::with_capacity(text.len() * 2);
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde_transcode::transcode(&mut deserializer, &mut serializer).ok()?;
+    String::from_utf8(out).ok()
+}
+
 /// All documents of one run, addressed by `DocId`.
 #[derive(Debug, Default)]
 pub struct Documents {
@@ -158,6 +206,10 @@ pub struct Documents {
 }
 
 impl Documents {
+    pub fn get_mut(&mut self, id: DocId) -> Option<&mut Document> {
+        self.documents.get_mut(id.0 as usize)
+    }
+
     pub fn add(&mut self, document: Document) -> DocId {
         let id = DocId(u32::try_from(self.documents.len()).unwrap_or(u32::MAX));
         self.documents.push(document);

@@ -4,6 +4,7 @@
 //! Loading never stops at the first bad file: every problem becomes a [`LoadError`] and the
 //! other files are still loaded.
 
+pub mod api;
 mod discover;
 pub mod document;
 pub mod error;
@@ -12,6 +13,7 @@ mod guard;
 pub(crate) mod parse;
 pub mod secrets;
 pub mod span;
+pub mod terraform;
 pub mod unique;
 
 use std::path::PathBuf;
@@ -19,6 +21,7 @@ use std::sync::Arc;
 
 pub use document::{Document, Documents, Format, LineColumn};
 pub use error::{LoadError, LoadErrorKind};
+pub use terraform::TerraformView;
 
 use crate::model::{Inventory, InventoryBuilder};
 use discover::Input;
@@ -29,6 +32,8 @@ use exports::{Recognition, Sink};
 pub struct LoadOptions {
     /// Globs of paths to leave out of directory walks.
     pub exclude: Vec<String>,
+    /// Which state a Terraform plan describes: after apply (default) or before it.
+    pub terraform: TerraformView,
 }
 
 /// The result of loading every input.
@@ -41,6 +46,9 @@ pub struct Loaded {
     pub skipped: Vec<String>,
     /// Files that were read (recognised, skipped or broken).
     pub files: usize,
+    /// How many of them are Terraform plans (`--new-only` compares those with their prior
+    /// state).
+    pub terraform_plans: usize,
 }
 
 /// Loads every path; `Err` only for a usage problem (an invalid `--exclude` glob).
@@ -53,7 +61,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
     };
     let mut builder = InventoryBuilder::default();
     for input in &inputs {
-        load_one(input, &mut loaded, &mut builder);
+        load_one(input, &mut loaded, &mut builder, options.terraform);
     }
     loaded.inventory = builder.finish();
     locate_errors(&mut loaded);
@@ -83,7 +91,12 @@ fn locate_errors(loaded: &mut Loaded) {
     }
 }
 
-fn load_one(input: &Input, loaded: &mut Loaded, builder: &mut InventoryBuilder) {
+fn load_one(
+    input: &Input,
+    loaded: &mut Loaded,
+    builder: &mut InventoryBuilder,
+    view: TerraformView,
+) {
     let bytes = match std::fs::read(&input.path) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -165,8 +178,21 @@ fn load_one(input: &Input, loaded: &mut Loaded, builder: &mut InventoryBuilder) 
         builder,
         document: id,
         errors: Vec::new(),
+        secret_pointers: Vec::new(),
     };
-    match exports::ingest(&value, &mut sink) {
+    // A Terraform state has a `resources` member too: recognise it before the export shapes.
+    let recognition = if terraform::detect(&value) {
+        if terraform::is_plan(&value) {
+            loaded.terraform_plans += 1;
+        }
+        terraform::ingest(&value, &mut sink, view)
+    } else {
+        exports::ingest(&value, &mut sink)
+    };
+    if let Some(document) = loaded.documents.get_mut(id) {
+        document.mark_secrets(std::mem::take(&mut sink.secret_pointers));
+    }
+    match recognition {
         Recognition::Recognised => {}
         Recognition::Unrecognised if input.explicit => {
             loaded.errors.push(

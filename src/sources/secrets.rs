@@ -20,6 +20,12 @@ const PUBLIC_CREDENTIAL_MEMBERS: &[&str] = &[
     "REDACTED",
 ];
 
+/// Whether `name` is one of the non-secret IAM members of a key's `credentials` (they name
+/// the service ID and role, and are shown even where the whole map is marked sensitive).
+pub fn is_public_credential_member(name: &str) -> bool {
+    PUBLIC_CREDENTIAL_MEMBERS.contains(&name)
+}
+
 /// Whether a member name holds a secret wherever it appears.
 pub fn is_secret_name(name: &str) -> bool {
     if PUBLIC_CREDENTIAL_MEMBERS.contains(&name) {
@@ -71,17 +77,41 @@ pub fn is_secret_pointer(pointer: &Pointer) -> bool {
 /// The text with every secret leaf value replaced by `"<redacted>"`, keeping line breaks so
 /// that line numbers stay those of the user's file.
 pub fn mask_parsed(text: &str, index: &SpanIndex) -> String {
+    mask_parsed_with(text, index, &std::collections::HashSet::new())
+}
+
+/// [`mask_parsed`], also masking the values at (or below) `extra` pointers.
+pub fn mask_parsed_with(
+    text: &str,
+    index: &SpanIndex,
+    extra: &std::collections::HashSet<Pointer>,
+) -> String {
+    let marked = |pointer: &Pointer| {
+        let mut current = Some(pointer.clone());
+        while let Some(pointer) = current {
+            if extra.contains(&pointer) {
+                return true;
+            }
+            current = pointer.parent();
+        }
+        false
+    };
     let parents: std::collections::HashSet<Pointer> = index
         .iter()
         .filter_map(|(pointer, _)| pointer.parent())
         .collect();
     let mut ranges: Vec<std::ops::Range<usize>> = index
         .iter()
-        .filter(|(pointer, _)| !parents.contains(*pointer) && is_secret_pointer(pointer))
+        .filter(|(pointer, _)| {
+            !parents.contains(*pointer) && (is_secret_pointer(pointer) || marked(pointer))
+        })
         .map(|(_, spot)| spot.value.clone())
         .filter(|range| {
             let value = &text[range.clone()];
-            !(value.starts_with('{') || value.starts_with('[') || value == "null")
+            // Containers are masked leaf by leaf; `null` and booleans hold no secret.
+            !(value.starts_with('{')
+                || value.starts_with('[')
+                || matches!(value, "null" | "true" | "false"))
         })
         .collect();
     ranges.sort_by_key(|range| range.start);
@@ -101,6 +131,41 @@ pub fn mask_parsed(text: &str, index: &SpanIndex) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// Replaces every secret leaf of a parsed document (any value [`is_secret_pointer`] names,
+/// found by walking the value) with what `replacement` makes of it. Objects and arrays are
+/// walked, never replaced whole, so the public IAM members of `credentials` stay.
+pub fn redact_value(
+    value: &mut serde_json::Value,
+    replacement: &dyn Fn(&serde_json::Value) -> serde_json::Value,
+) {
+    redact_at(value, &Pointer::root(), replacement);
+}
+
+fn redact_at(
+    value: &mut serde_json::Value,
+    pointer: &Pointer,
+    replacement: &dyn Fn(&serde_json::Value) -> serde_json::Value,
+) {
+    match value {
+        serde_json::Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                redact_at(member, &pointer.key(name), replacement);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (at, item) in items.iter_mut().enumerate() {
+                redact_at(item, &pointer.index(at), replacement);
+            }
+        }
+        serde_json::Value::Null => {}
+        leaf => {
+            if is_secret_pointer(pointer) {
+                *leaf = replacement(leaf);
+            }
+        }
+    }
 }
 
 /// Line-based masking for a text that does not parse: any `name: value` whose name is a
@@ -156,6 +221,32 @@ mod tests {
         assert!(!masked.contains("CANARY"), "{masked}");
         assert!(masked.contains("crn:role") && masked.contains("\"k\""));
         serde_json::from_str::<serde_json::Value>(&masked).unwrap();
+    }
+
+    #[test]
+    fn redacts_secret_leaves_of_a_value() {
+        let mut value = serde_json::json!({"resources": [{"name": "k", "credentials": {
+            "apikey": "CANARY1", "iam_serviceid_crn": "crn:sid", "port": 443,
+            "nested": {"password": "CANARY2"}, "REDACTED": "REDACTED"}}],
+            "apikeys": [{"id": "ApiKey-1", "apikey": "CANARY3"}]});
+        redact_value(&mut value, &|_| serde_json::Value::from(REDACTED));
+        let text = value.to_string();
+        assert!(!text.contains("CANARY"), "{text}");
+        assert_eq!(
+            value
+                .pointer("/resources/0/credentials/iam_serviceid_crn")
+                .unwrap(),
+            "crn:sid"
+        );
+        assert_eq!(
+            value.pointer("/resources/0/credentials/REDACTED").unwrap(),
+            "REDACTED"
+        );
+        assert_eq!(
+            value.pointer("/resources/0/credentials/port").unwrap(),
+            REDACTED
+        );
+        assert_eq!(value.pointer("/apikeys/0/id").unwrap(), "ApiKey-1");
     }
 
     #[test]

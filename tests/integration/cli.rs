@@ -56,19 +56,53 @@ fn json_output_is_versioned_and_complete() {
         "location",
         "related",
         "remediation",
+        "fingerprint",
     ] {
         assert!(finding.get(field).is_some(), "finding has no `{field}`");
     }
     assert!(finding["location"]["line"].as_u64().unwrap() >= 1);
+    assert!(
+        finding["resource"].get("address").is_some(),
+        "`address` is always present"
+    );
     assert!(
         finding["location"]["pointer"]
             .as_str()
             .unwrap()
             .starts_with('/')
     );
-    assert_eq!(output["summary"]["files"], 13);
-    assert_eq!(output["summary"]["resources"]["resource_key"], 28);
+    assert_eq!(output["summary"]["files"], 14);
+    assert_eq!(output["summary"]["resources"]["resource_key"], 29);
     assert_eq!(output["summary"]["resources"]["access_group"], 2);
+    assert!(
+        output["summary"].get("comparison").is_none(),
+        "only --new-only and diff compare"
+    );
+}
+
+#[test]
+fn the_binary_measures_ages_against_the_clock() {
+    // Library callers pass `Settings::now`; the binary must read the clock itself, for
+    // `check` (any format), `--new-only`, `diff` and `report` alike.
+    for args in [
+        &["check", "--format", "json", "fixtures/demo"][..],
+        &["check", "--new-only", "--format", "json", "fixtures/demo"],
+        &[
+            "diff",
+            "--format",
+            "json",
+            "fixtures/diff/before",
+            "fixtures/demo",
+        ],
+        &["report", "--format", "markdown", "fixtures/demo"],
+    ] {
+        let run = common::run(args);
+        assert!(!run.stdout.is_empty(), "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains("no current time"),
+            "{args:?} ran without a clock"
+        );
+    }
 }
 
 #[test]
@@ -83,11 +117,18 @@ fn exclude_leaves_paths_out_of_walks() {
     ]);
     let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(output["summary"]["resources"]["policy"], 0);
-    assert_eq!(output["summary"]["files"], 10);
+    assert_eq!(output["summary"]["files"], 11);
     assert_eq!(
         common::run(&["check", "--exclude", "[", "fixtures/demo"]).code,
         2
     );
+}
+
+#[test]
+fn help_lists_the_diff_options() {
+    let run = common::run(&["diff", "--help"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!(run.stdout);
 }
 
 #[test]

@@ -49,21 +49,59 @@ pub(crate) struct Run {
     pub(crate) code: i32,
 }
 
+/// CI variables that change iamlint's output (job summary file, link bases).
+const SCRUBBED_ENV: [&str; 7] = [
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_SERVER_URL",
+    "GITHUB_REPOSITORY",
+    "GITHUB_SHA",
+    "CI_PROJECT_URL",
+    "CI_COMMIT_SHA",
+    "SOURCE_DATE_EPOCH",
+];
+
 /// Runs the built `iamlint` binary with a scrubbed environment.
 pub(crate) fn run(args: &[&str]) -> Run {
     run_in(Path::new("."), args)
 }
 
+/// Variables that would let a test reach a real account or change its output.
+const SCRUBBED: &[&str] = &[
+    "CLICOLOR_FORCE",
+    "COLUMNS",
+    "IBMCLOUD_API_KEY",
+    "IAMLINT_IAM_ENDPOINT",
+    "IAMLINT_RESOURCE_CONTROLLER_ENDPOINT",
+    "IAMLINT_TIMEOUT",
+    "IAMLINT_MAX_ATTEMPTS",
+    "IAMLINT_RETRY_DELAY_MS",
+];
+
 /// Runs the built binary in `dir` (config discovery starts there), otherwise like [`run`].
 pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("COLUMNS")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
+    run_in_with_env(dir, args, &[])
+}
+
+/// Runs the built binary with a scrubbed environment plus `env`.
+pub(crate) fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_in_with_env(Path::new("."), args, env)
+}
+
+/// [`run_with_env`] under the name the output-format tests use.
+pub(crate) fn run_with(args: &[&str], vars: &[(&str, &str)]) -> Run {
+    run_with_env(args, vars)
+}
+
+fn run_in_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    command.current_dir(dir).args(args).env("NO_COLOR", "1");
+    for name in SCRUBBED.iter().chain(&SCRUBBED_ENV) {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("the binary runs");
     Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),

@@ -43,6 +43,7 @@ pub(super) fn service_id(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -
         created_at: present(dto.created_at),
         unique_instance_crns: dto.unique_instance_crns.unwrap_or_default(),
         origin,
+        declaration: None,
     });
     Ok(())
 }
@@ -82,6 +83,7 @@ pub(super) fn api_key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         locked: dto.locked,
         disabled: dto.disabled,
         origin,
+        declaration: None,
     });
     Ok(())
 }

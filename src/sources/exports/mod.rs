@@ -4,9 +4,13 @@
 
 mod access_groups;
 mod identity;
+mod limits;
 mod policy;
 mod resource_controller;
 pub mod shape;
+mod snapshot;
+
+pub(crate) use resource_controller::credentials_of;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -20,10 +24,13 @@ pub struct Sink<'a> {
     pub document: DocId,
     /// Item-level problems: where, and what was expected.
     pub errors: Vec<(Pointer, String)>,
+    /// Values the loader found to be secrets beyond those the masking rules know by name
+    /// (a Terraform variable marked sensitive, say): they are masked in snippets too.
+    pub secret_pointers: Vec<Pointer>,
 }
 
 impl Sink<'_> {
-    fn origin(&self, pointer: &Pointer) -> Origin {
+    pub(crate) fn origin(&self, pointer: &Pointer) -> Origin {
         Origin::new(self.document, pointer.clone())
     }
 }
@@ -40,6 +47,10 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
     let root = Pointer::root();
     match shape::detect(value) {
         Shape::Lists(lists) => {
+            // A bundle of one account may carry its identity limits next to its lists.
+            if value.as_object().is_some_and(limits::detect) {
+                limits::ingest(value, sink);
+            }
             for (kind, items) in lists {
                 let pointer = root.key(kind.member());
                 match kind {
@@ -94,6 +105,8 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             }
         }
         Shape::Single(kind) => ingest_item(kind, value, &root, sink),
+        Shape::Snapshot => snapshot::ingest(value, sink),
+        Shape::IdentityLimits => limits::ingest(value, sink),
         Shape::Unrecognised => return Recognition::Unrecognised,
     }
     Recognition::Recognised

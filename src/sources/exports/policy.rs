@@ -132,6 +132,7 @@ pub(super) fn v1(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemRe
         roles_origin: Some(origin.key("roles")),
         resource_origin: Some(origin.key("resources")),
         origin,
+        declaration: None,
     });
     Ok(())
 }
@@ -177,6 +178,7 @@ pub(super) fn v2(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemRe
         roles_origin: Some(origin.key("control").key("grant").key("roles")),
         resource_origin: Some(origin.key("resource")),
         origin,
+        declaration: None,
     });
     Ok(())
 }

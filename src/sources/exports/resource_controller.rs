@@ -47,6 +47,7 @@ pub(super) fn instance(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> 
         resource_group_id: present(dto.resource_group_id),
         state: present(dto.state),
         origin,
+        declaration: None,
     });
     Ok(())
 }
@@ -64,6 +65,36 @@ struct KeyDto {
     credentials: Option<Value>,
 }
 
+/// What a `credentials` object shows: REDACTED, or its IAM members and a digest of the
+/// auditing `service_key` (secrets never leave this function). Terraform's `credentials_json`
+/// and flattened `credentials` map are read the same way.
+pub(crate) fn credentials_of(members: &serde_json::Map<String, Value>) -> Credentials {
+    if members.contains_key("REDACTED") {
+        return Credentials::Redacted;
+    }
+    let text = |name: &str| {
+        members
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .filter(|value| !value.is_empty())
+    };
+    Credentials::Visible(VisibleCredentials {
+        iam_serviceid_crn: text("iam_serviceid_crn"),
+        iam_role_crn: text("iam_role_crn"),
+        iam_apikey_name: text("iam_apikey_name"),
+        iam_apikey_description: text("iam_apikey_description"),
+        // A bare `<redacted>` (another tool's masking) hides which keys share a secret;
+        // `<redacted:FINGERPRINT>` (iamlint collect) still tells them apart.
+        service_key: members
+            .get("service_key")
+            .and_then(Value::as_str)
+            .filter(|secret| *secret != crate::sources::secrets::REDACTED)
+            .map(SecretDigest::of),
+        has_apikey: members.contains_key("apikey"),
+    })
+}
+
 pub(super) fn key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
     let dto: KeyDto = typed(item, pointer)?;
     let crn = present(dto.crn)
@@ -78,27 +109,7 @@ pub(super) fn key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemR
     let credentials_pointer = pointer.key("credentials");
     let credentials = match &dto.credentials {
         None | Some(Value::Null) => Credentials::Absent,
-        Some(Value::Object(members)) if members.contains_key("REDACTED") => Credentials::Redacted,
-        Some(Value::Object(members)) => {
-            let text = |name: &str| {
-                members
-                    .get(name)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .filter(|value| !value.is_empty())
-            };
-            Credentials::Visible(VisibleCredentials {
-                iam_serviceid_crn: text("iam_serviceid_crn"),
-                iam_role_crn: text("iam_role_crn"),
-                iam_apikey_name: text("iam_apikey_name"),
-                iam_apikey_description: text("iam_apikey_description"),
-                service_key: members
-                    .get("service_key")
-                    .and_then(Value::as_str)
-                    .map(SecretDigest::of),
-                has_apikey: members.contains_key("apikey"),
-            })
-        }
+        Some(Value::Object(members)) => credentials_of(members),
         Some(_) => {
             return Err((
                 credentials_pointer,
@@ -122,6 +133,8 @@ pub(super) fn key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemR
         serviceid_origin: has_serviceid.then(|| origin.key("credentials").key("iam_serviceid_crn")),
         credentials,
         origin,
+        declaration: None,
+        source_unresolved: None,
     });
     Ok(())
 }

@@ -54,6 +54,10 @@ pub enum Shape<'a> {
     CliArray(&'a [Value]),
     /// One object of a known kind.
     Single(ItemKind),
+    /// The `snapshot.json` of a live snapshot.
+    Snapshot,
+    /// IAM Identity `/v1/accounts/{id}/limits/identity`.
+    IdentityLimits,
     Unrecognised,
 }
 
@@ -61,8 +65,9 @@ pub enum Shape<'a> {
 pub const SHAPES_TRIED: &str = "a Resource Controller list {\"resources\": [...]}, an IAM Identity \
 list {\"serviceids\": [...]} or {\"apikeys\": [...]}, an IAM policy list {\"policies\": [...]}, \
 an IAM access group list {\"groups\": [...]} or member list {\"members\": [...]}, \
-an `ibmcloud ... --output json` array, or a single resource instance, resource key, service ID, \
-API key, policy or access group object";
+an `ibmcloud ... --output json` array, a single resource instance, resource key, service ID, \
+API key, policy or access group object, an IAM identity limits document, or an iamlint \
+snapshot.json";
 
 pub fn detect(value: &Value) -> Shape<'_> {
     match value {
@@ -77,6 +82,9 @@ fn first_kind(items: &[Value]) -> Option<ItemKind> {
 }
 
 fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
+    if super::snapshot::detect(object) {
+        return Shape::Snapshot;
+    }
     let mut lists = Vec::new();
     for kind in [
         ListKind::Resources,
@@ -122,6 +130,10 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     }
     if !lists.is_empty() {
         return Shape::Lists(lists);
+    }
+    // In a bundle with lists, the limits are read too (see `exports::ingest`).
+    if super::limits::detect(object) {
+        return Shape::IdentityLimits;
     }
     classify(object).map_or(Shape::Unrecognised, Shape::Single)
 }

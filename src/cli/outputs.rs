@@ -1,0 +1,175 @@
+//! The CI and audit outputs of `check --format ...` and the `report` command: choosing the
+//! renderer, gathering the facts it needs, and delivering the text (stdout, `--output`,
+//! the GitHub job summary).
+
+use std::path::{Path, PathBuf};
+
+use super::{
+    Checked, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, check_paths, exit,
+    facts, usage_error, write,
+};
+use crate::report::compliance::{self, Facts};
+use crate::report::{
+    RunReport, compliance_markdown, csv, github, html, junit, markdown, place::FileNames, sarif,
+};
+use crate::rules::{Evaluated, Settings};
+use crate::sources::LoadOptions;
+
+/// A rendered output: the main text and, for `github`, the job summary.
+pub(super) struct Rendered {
+    main: String,
+    summary: Option<String>,
+}
+
+impl Rendered {
+    pub(super) fn text(main: String) -> Self {
+        Self {
+            main,
+            summary: None,
+        }
+    }
+}
+
+/// Renders the formats beyond `human` and `json`. `Err` is a usage error.
+pub(super) fn render_check(
+    format: OutputFormat,
+    paths: &[PathBuf],
+    options: &OutputOptions,
+    report: &RunReport<'_>,
+    evaluated: &[Evaluated],
+) -> Result<Rendered, String> {
+    let names = facts::names_relative_to(&report.loaded.documents, &options.sarif_root)?;
+    let link_base = facts::link_base(options.link_base.as_deref());
+    let rendered = match format {
+        OutputFormat::Human | OutputFormat::Json => {
+            return Err("internal: human and json are rendered by check".to_owned());
+        }
+        OutputFormat::Sarif => Rendered::text(sarif::render(report, &sarif::Style { names })),
+        OutputFormat::Github => {
+            let github::Rendered {
+                annotations,
+                summary,
+            } = github::render(report, &github::Style { names, link_base });
+            Rendered {
+                main: annotations,
+                summary: Some(summary),
+            }
+        }
+        OutputFormat::Junit => Rendered::text(junit::render(
+            report,
+            evaluated,
+            &junit::Style {
+                names,
+                show_passed: options.show_passed,
+            },
+        )),
+        OutputFormat::Markdown => Rendered::text(markdown::render(
+            report,
+            &markdown::Style {
+                names,
+                link_base,
+                limit: markdown::DEFAULT_LIMIT,
+            },
+        )),
+        OutputFormat::Csv => Rendered::text(csv::render(report, &csv::Style { names })),
+        OutputFormat::Html => {
+            let facts = audit_facts(report, paths, FileNames::default());
+            Rendered::text(html::render(&compliance::build(report, evaluated, &facts)))
+        }
+    };
+    Ok(rendered)
+}
+
+fn audit_facts(report: &RunReport<'_>, paths: &[std::path::PathBuf], names: FileNames) -> Facts {
+    Facts {
+        generated: facts::generated(),
+        modified: facts::modified(&report.loaded.documents),
+        snapshot: facts::snapshot(paths),
+        names,
+    }
+}
+
+/// Puts the output where it belongs: `--output` (atomically) or stdout, and the job
+/// summary appended to its file. A file that cannot be written is an error (exit 2); a
+/// job summary that cannot be appended only warns, since the annotations went out.
+pub(super) fn deliver(
+    rendered: Rendered,
+    output: Option<&Path>,
+    summary_file: Option<&Path>,
+    outcome: &mut Outcome,
+) {
+    match output {
+        Some(path) => {
+            if let Err(error) = write::atomic(path, &rendered.main) {
+                outcome.stderr.push_str(&format!("error: {error}\n"));
+                outcome.code = exit::ERROR;
+            }
+        }
+        None => outcome.stdout = rendered.main,
+    }
+    if let (Some(summary), Some(path)) = (rendered.summary, summary_file)
+        && let Err(error) = write::append(path, &summary)
+    {
+        outcome
+            .stderr
+            .push_str(&format!("warning: job summary: {error}\n"));
+    }
+}
+
+/// `iamlint report`: the compliance report. Findings never fail it (use `check` to gate);
+/// load errors exit 2 and no input exits 3, after the report is written.
+pub(super) fn report(args: &ReportArgs) -> Outcome {
+    let options = LoadOptions {
+        exclude: args.exclude.clone(),
+        ..LoadOptions::default()
+    };
+    let Checked {
+        loaded,
+        findings,
+        evaluated,
+    } = match check_paths(&args.paths, &options, &super::clocked(Settings::default())) {
+        Ok(checked) => checked,
+        Err(usage) => return usage_error(&usage),
+    };
+    let report = RunReport {
+        loaded: &loaded,
+        findings: &findings,
+    };
+    let facts = audit_facts(&report, &args.paths, FileNames::default());
+    let compliance = compliance::build(&report, &evaluated, &facts);
+    let text = match args.format {
+        ReportFormat::Html => html::render(&compliance),
+        ReportFormat::Markdown => compliance_markdown::render(&compliance),
+    };
+    let recognised = loaded.files - loaded.skipped.len();
+    let mut outcome = Outcome {
+        stdout: String::new(),
+        stderr: String::new(),
+        code: if !loaded.errors.is_empty() {
+            exit::ERROR
+        } else if recognised == 0 {
+            exit::NO_INPUT
+        } else {
+            exit::CLEAN
+        },
+    };
+    if !loaded.errors.is_empty() {
+        outcome.stderr.push_str(&format!(
+            "error: {} input{} could not be loaded; the report lists them\n",
+            loaded.errors.len(),
+            if loaded.errors.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if outcome.code == exit::NO_INPUT {
+        outcome.stderr.push_str(
+            "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n",
+        );
+    }
+    deliver(
+        Rendered::text(text),
+        args.output.as_deref(),
+        None,
+        &mut outcome,
+    );
+    outcome
+}

@@ -1,0 +1,52 @@
+//! `iamlint report --format html`: the compliance report as one self-contained HTML page
+//! (inline CSS and SVG, no scripts, no external assets), readable offline and printable.
+//!
+//! The page is an askama template, `templates/report.html`: askama checks the template
+//! against [`Compliance`] when iamlint is compiled and escapes every value for HTML, so a
+//! resource name from the audited account cannot inject markup.
+
+use askama::Template;
+
+use super::compliance::Compliance;
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    c: &'a Compliance,
+}
+
+impl Page<'_> {
+    /// Prose from rules and findings, escaped for HTML, with its `code` spans (Markdown
+    /// backticks) as `<code>`. The template marks the result `|safe`.
+    fn rich(&self, text: impl std::fmt::Display) -> String {
+        let text = text.to_string();
+        let parts: Vec<&str> = text.split('`').collect();
+        let mut out = String::with_capacity(text.len() + 16);
+        for (at, part) in parts.iter().enumerate() {
+            let escaped = askama::filters::escape(part, askama::filters::Html)
+                .map(|safe| safe.to_string())
+                .unwrap_or_default();
+            // Odd parts sit between backticks; an unpaired last backtick stays literal.
+            match (at % 2 == 1, at + 1 < parts.len()) {
+                (true, true) => out.push_str(&format!("<code>{escaped}</code>")),
+                (true, false) => out.push_str(&format!("`{escaped}")),
+                (false, _) => out.push_str(&escaped),
+            }
+        }
+        out
+    }
+}
+
+/// Renders the report.
+pub fn render(compliance: &Compliance) -> String {
+    match (Page { c: compliance }).render() {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        Err(error) => format!(
+            "<!DOCTYPE html>\n<title>iamlint</title>\n<p>iamlint could not render the report: {}</p>\n",
+            error.to_string().replace('&', "&amp;").replace('<', "&lt;")
+        ),
+    }
+}

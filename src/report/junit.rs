@@ -1,0 +1,239 @@
+//! `--format junit`: JUnit XML for GitLab, Jenkins and other CI test reports.
+//!
+//! One test suite per rule, one test case per rule per resource: a `failure` for a
+//! violation, `skipped` when the rule could not judge the resource (`status: unknown`), and,
+//! with `--show-passed`, an empty (passing) case for every resource the rule evaluated and
+//! found fine (see `RuleContext::evaluated`). Load errors are `error` cases of a `load`
+//! suite. The XML is written by an askama template (`templates/junit.xml`), which escapes
+//! every value.
+
+use askama::Template;
+
+use super::RunReport;
+use super::outcome::{Check, Verdict, checks};
+use super::place::{FileNames, file_of, place};
+use crate::rules::{Evaluated, Finding};
+
+/// How to render.
+#[derive(Debug, Clone, Default)]
+pub struct Style {
+    pub names: FileNames,
+    /// Also list the resources each rule evaluated and found fine.
+    pub show_passed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "junit.xml")]
+struct Suites {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+    suites: Vec<Suite>,
+}
+
+struct Suite {
+    name: String,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+    cases: Vec<Case>,
+}
+
+struct Case {
+    classname: String,
+    name: String,
+    file: Option<String>,
+    failure: Option<Problem>,
+    error: Option<Problem>,
+    skipped: Option<String>,
+}
+
+struct Problem {
+    kind: String,
+    message: String,
+    text: String,
+}
+
+/// Drops what XML 1.0 cannot hold even escaped (control characters other than tab and
+/// line breaks, U+FFFE, U+FFFF).
+fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&ch| {
+            matches!(ch, '\t' | '\n' | '\r') || (ch >= ' ' && ch != '\u{FFFE}' && ch != '\u{FFFF}')
+        })
+        .collect()
+}
+
+fn one_line(text: &str) -> String {
+    xml_safe(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn details(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String {
+    let documents = &report.loaded.documents;
+    let at = |origin| match place(documents, &style.names, origin) {
+        Some(place) => format!("{}:{}:{}", place.file, place.start.line, place.start.column),
+        None => file_of(documents, &style.names, origin),
+    };
+    let mut text = format!(
+        "[{}] {}\nat {} ({})\n",
+        finding.severity,
+        finding.message,
+        at(&finding.primary.origin),
+        finding.primary.text
+    );
+    for related in &finding.related {
+        text.push_str(&format!(
+            "related {} `{}` at {} ({})\n",
+            related.entity.kind.label(),
+            related.entity.name.as_deref().unwrap_or(&related.entity.id),
+            at(&related.label.origin),
+            related.label.text
+        ));
+    }
+    if let Some(remediation) = &finding.remediation {
+        text.push_str(&format!("fix: {remediation}\n"));
+    }
+    text.push_str(&format!("fingerprint: {}\n", finding.fingerprint()));
+    xml_safe(&text)
+}
+
+fn case(report: &RunReport<'_>, style: &Style, check: &Check<'_>) -> Case {
+    let subject = check.subject;
+    let name = match &subject.name {
+        Some(name) => format!("{} {name} ({})", subject.kind.label(), subject.id),
+        None => format!("{} {}", subject.kind.label(), subject.id),
+    };
+    let origin = check
+        .findings
+        .first()
+        .map_or(&subject.origin, |finding| &finding.primary.origin);
+    let mut case = Case {
+        classname: check.rule.to_owned(),
+        name: one_line(&name),
+        file: Some(xml_safe(&file_of(
+            &report.loaded.documents,
+            &style.names,
+            origin,
+        ))),
+        failure: None,
+        error: None,
+        skipped: None,
+    };
+    let message = || {
+        let first = check
+            .findings
+            .first()
+            .map_or("", |finding| &finding.message);
+        match check.findings.len() {
+            0 | 1 => one_line(first),
+            more => one_line(&format!("{first} (and {} more)", more - 1)),
+        }
+    };
+    match check.verdict {
+        Verdict::Pass => {}
+        Verdict::Fail => {
+            case.failure = Some(Problem {
+                kind: check.severity.as_str().to_owned(),
+                message: message(),
+                text: check
+                    .findings
+                    .iter()
+                    .map(|finding| details(report, style, finding))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            });
+        }
+        Verdict::Unknown => case.skipped = Some(message()),
+    }
+    case
+}
+
+fn suite(name: String, cases: Vec<Case>) -> Suite {
+    Suite {
+        name,
+        tests: cases.len(),
+        failures: cases.iter().filter(|case| case.failure.is_some()).count(),
+        errors: cases.iter().filter(|case| case.error.is_some()).count(),
+        skipped: cases.iter().filter(|case| case.skipped.is_some()).count(),
+        cases,
+    }
+}
+
+/// Renders the run. `evaluated` comes from `rules::evaluate`; subjects whose findings are
+/// not in `report.findings` (hidden by `--min-severity`) must have been removed from it, or
+/// they would be listed as passes.
+pub fn render(report: &RunReport<'_>, evaluated: &[Evaluated], style: &Style) -> String {
+    let mut suites = Vec::new();
+    let all = checks(evaluated, report.findings);
+    for entry in crate::rules::REGISTRY {
+        let cases: Vec<Case> = all
+            .iter()
+            .filter(|check| check.rule == entry.id)
+            .filter(|check| style.show_passed || check.verdict != Verdict::Pass)
+            .map(|check| case(report, style, check))
+            .collect();
+        if !cases.is_empty() {
+            suites.push(suite(entry.id.to_owned(), cases));
+        }
+    }
+    let load_cases: Vec<Case> = report
+        .loaded
+        .errors
+        .iter()
+        .map(|error| {
+            let at = error
+                .at
+                .map(|at| format!(":{}:{}", at.line, at.column))
+                .unwrap_or_default();
+            Case {
+                classname: "load".to_owned(),
+                name: one_line(&error.file),
+                file: Some(one_line(&error.file)),
+                failure: None,
+                error: Some(Problem {
+                    kind: "load-error".to_owned(),
+                    message: one_line(&error.message),
+                    text: xml_safe(&format!(
+                        "{}{at}: {}\n{}",
+                        error.file,
+                        error.message,
+                        error.help.as_deref().unwrap_or("")
+                    )),
+                }),
+                skipped: None,
+            }
+        })
+        .collect();
+    if !load_cases.is_empty() {
+        suites.push(suite("load".to_owned(), load_cases));
+    }
+    let root = Suites {
+        tests: suites.iter().map(|suite| suite.tests).sum(),
+        failures: suites.iter().map(|suite| suite.failures).sum(),
+        errors: suites.iter().map(|suite| suite.errors).sum(),
+        skipped: suites.iter().map(|suite| suite.skipped).sum(),
+        suites,
+    };
+    match root.render() {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        Err(error) => format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- iamlint could not render JUnit: {} -->\n<testsuites/>\n",
+            xml_safe(&error.to_string()).replace("--", "- -")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_safe;
+
+    #[test]
+    fn drops_characters_xml_cannot_hold() {
+        assert_eq!(xml_safe("a\u{0}b\u{1b}c\td\n"), "abc\td\n");
+    }
+}

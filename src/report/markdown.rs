@@ -1,0 +1,235 @@
+//! `--format markdown`: a summary sized for a pull-request comment or a GitHub job summary:
+//! counts by severity, then one table row per finding (most severe first) with a link to
+//! the file and line. Past [`Style::limit`] characters the table is cut, with a note saying
+//! how many findings were left out.
+
+use super::place::{FileNames, file_of, place};
+use super::{RunReport, subject_label};
+use crate::rules::{Finding, Status};
+
+/// GitHub refuses comments over 65,536 characters; leave room for what wraps ours.
+pub const DEFAULT_LIMIT: usize = 60_000;
+
+/// How to render.
+#[derive(Debug, Clone)]
+pub struct Style {
+    pub names: FileNames,
+    /// Where `<file>#L<line>` links point, e.g.
+    /// `https://github.com/<owner>/<repo>/blob/<sha>`; without it locations are plain text.
+    pub link_base: Option<String>,
+    /// The most characters to produce.
+    pub limit: usize,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Self {
+            names: FileNames::default(),
+            link_base: None,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+
+/// Escapes text for one Markdown table cell. Code spans (`` `...` ``) keep their text;
+/// elsewhere Markdown and HTML specials are escaped. Pipes and line breaks would end the
+/// cell, so they are escaped everywhere.
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_code = false;
+    let mut chars = text.chars().peekable();
+    // The backtick run that opened the current code span; only the same run closes it.
+    let mut fence = 0;
+    while let Some(ch) = chars.next() {
+        match ch {
+            '`' => {
+                let mut run = 1;
+                while chars.peek() == Some(&'`') {
+                    chars.next();
+                    run += 1;
+                }
+                if !in_code {
+                    in_code = true;
+                    fence = run;
+                } else if run == fence {
+                    in_code = false;
+                }
+                out.push_str(&"`".repeat(run));
+            }
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            _ if in_code => out.push(ch),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '*' | '_' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// `file:line` as a link (when a base is known) or as code.
+fn location(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String {
+    let documents = &report.loaded.documents;
+    let origin = &finding.primary.origin;
+    let (file, line) = match place(documents, &style.names, origin) {
+        Some(place) => (place.file, Some(place.start.line)),
+        None => (file_of(documents, &style.names, origin), None),
+    };
+    let text = match line {
+        Some(line) => format!("{file}:{line}"),
+        None => file.clone(),
+    };
+    match (&style.link_base, file.starts_with('/')) {
+        (Some(base), false) => {
+            let anchor = line.map(|line| format!("#L{line}")).unwrap_or_default();
+            format!(
+                "[`{}`]({}/{}{anchor})",
+                text.replace('`', "'").replace('|', "\\|"),
+                base.trim_end_matches('/'),
+                super::uri::encode_path(&file)
+            )
+        }
+        _ => format!("`{}`", text.replace('`', "'").replace('|', "\\|")),
+    }
+}
+
+fn row(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String {
+    let status = match finding.status {
+        Status::Fail => "",
+        Status::Unknown => " (unknown)",
+    };
+    format!(
+        "| {}{status} | `{}` | {} | {} | {} |\n",
+        finding.severity,
+        finding.rule,
+        cell(&subject_label(&finding.subject)),
+        location(report, style, finding),
+        cell(&finding.message),
+    )
+}
+
+/// The headline: findings by severity, and how many could not be evaluated.
+///
+/// EXTENSION(waivers): waived and baselined findings are counted here too ("3 waived,
+/// 12 in the baseline") once `RunReport` carries them.
+pub fn headline(report: &RunReport<'_>) -> String {
+    let total = report.findings.len();
+    let counts: Vec<String> = report
+        .counts()
+        .into_iter()
+        .map(|(severity, count)| format!("{count} {severity}"))
+        .collect();
+    let mut text = format!(
+        "**{}:** {}",
+        if total == 1 {
+            "1 finding".to_owned()
+        } else {
+            format!("{total} findings")
+        },
+        counts.join(" · ")
+    );
+    let unknown = report.unknown_count();
+    if unknown > 0 {
+        text.push_str(&format!(" ({unknown} could not be evaluated)"));
+    }
+    text
+}
+
+/// Renders the summary.
+pub fn render(report: &RunReport<'_>, style: &Style) -> String {
+    let loaded = report.loaded;
+    let mut out = String::from("### iamlint\n\n");
+    out.push_str(&headline(report));
+    out.push_str("\n\n");
+    let resources: Vec<String> = report
+        .resources()
+        .into_iter()
+        .map(|(kind, count)| kind.count(count))
+        .collect();
+    let skipped = if loaded.skipped.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} skipped: not an IAM export)", loaded.skipped.len())
+    };
+    out.push_str(&format!(
+        "Checked {} file{}{skipped}: {}.\n\n",
+        loaded.files,
+        if loaded.files == 1 { "" } else { "s" },
+        resources.join(", ")
+    ));
+    let mut tail = String::new();
+    if !loaded.errors.is_empty() {
+        tail.push_str(&format!(
+            "\n**{} input problem{}** (exit code 2):\n\n",
+            loaded.errors.len(),
+            if loaded.errors.len() == 1 { "" } else { "s" }
+        ));
+        // Many broken inputs must not crowd out the findings: list the first few.
+        const LISTED: usize = 20;
+        for error in loaded.errors.iter().take(LISTED) {
+            let at = error
+                .at
+                .map(|at| format!(":{}:{}", at.line, at.column))
+                .unwrap_or_default();
+            tail.push_str(&format!(
+                "- `{}{at}`: {}\n",
+                error.file.replace('`', "'"),
+                cell(&error.message)
+            ));
+        }
+        if loaded.errors.len() > LISTED {
+            tail.push_str(&format!("- and {} more\n", loaded.errors.len() - LISTED));
+        }
+    }
+    if report.findings.is_empty() {
+        out.push_str("No findings.\n");
+        out.push_str(&tail);
+        return out;
+    }
+    let mut findings: Vec<&Finding> = report.findings.iter().collect();
+    // Most severe first; the sort is stable, so file order is kept within a severity.
+    findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
+    out.push_str("| Severity | Rule | Resource | Location | Finding |\n");
+    out.push_str("|---|---|---|---|---|\n");
+    // Room for the truncation note and the tail.
+    let budget = style.limit.saturating_sub(out.len() + tail.len() + 200);
+    let mut shown = 0;
+    let mut table = String::new();
+    for finding in &findings {
+        let line = row(report, style, finding);
+        if table.len() + line.len() > budget {
+            break;
+        }
+        table.push_str(&line);
+        shown += 1;
+    }
+    out.push_str(&table);
+    let left_out = findings.len() - shown;
+    if left_out > 0 {
+        out.push_str(&format!(
+            "\n> **{left_out} more finding{} not shown:** this summary is cut at {} characters. \
+             The SARIF, JSON or CSV output has every finding.\n",
+            if left_out == 1 { "" } else { "s" },
+            style.limit
+        ));
+    }
+    out.push_str(&tail);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_escape_what_breaks_a_table() {
+        assert_eq!(cell("a | b\nc"), "a \\| b c");
+        assert_eq!(cell("key `a|b` <x>"), "key `a\\|b` &lt;x&gt;");
+        assert_eq!(cell("`<redacted>` *x*"), "`<redacted>` \\*x\\*");
+    }
+}

@@ -1,0 +1,118 @@
+//! Per-rule verdicts: for every subject a rule evaluated, did it pass, fail, or could it
+//! not be judged? JUnit (`--show-passed`) and the compliance report are built on these.
+
+use std::collections::HashMap;
+
+use crate::model::{EntityKind, EntityRef};
+use crate::rules::{Evaluated, Finding, Severity, Status};
+
+/// The verdict of one rule on one subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// One rule applied to one subject.
+#[derive(Debug, Clone)]
+pub struct Check<'a> {
+    pub rule: &'static str,
+    pub subject: &'a EntityRef,
+    pub verdict: Verdict,
+    /// The severity that counts: the highest of its findings, else the rule's own.
+    pub severity: Severity,
+    /// The findings of this rule on this subject (empty for a pass).
+    pub findings: Vec<&'a Finding>,
+}
+
+/// Pass, fail and unknown counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub pass: usize,
+    pub fail: usize,
+    pub unknown: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Fail => self.fail += 1,
+            Verdict::Unknown => self.unknown += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.unknown
+    }
+}
+
+/// Joins what the rules evaluated with what they found, in the order of `evaluated`.
+///
+/// A subject with a `fail` finding fails; one with only `unknown` findings is unknown; one
+/// with none passes. Findings whose subject was not recorded (which the engine prevents)
+/// are still reported, after the others.
+pub fn checks<'a>(evaluated: &'a [Evaluated], findings: &'a [Finding]) -> Vec<Check<'a>> {
+    let mut by_subject: HashMap<(&str, EntityKind, &str), Vec<&'a Finding>> = HashMap::new();
+    for finding in findings {
+        by_subject
+            .entry((
+                finding.rule,
+                finding.subject.kind,
+                finding.subject.id.as_str(),
+            ))
+            .or_default()
+            .push(finding);
+    }
+    let mut checks = Vec::with_capacity(evaluated.len());
+    for item in evaluated {
+        let key = (item.rule, item.subject.kind, item.subject.id.as_str());
+        let findings = by_subject.remove(&key).unwrap_or_default();
+        checks.push(check(item.rule, &item.subject, findings));
+    }
+    let mut orphans: Vec<_> = by_subject.into_values().collect();
+    orphans.sort_by_key(|findings| findings.first().map(|finding| finding.fingerprint()));
+    for findings in orphans {
+        if let Some(first) = findings.first() {
+            checks.push(check(first.rule, &first.subject, findings));
+        }
+    }
+    checks
+}
+
+fn check<'a>(rule: &'static str, subject: &'a EntityRef, findings: Vec<&'a Finding>) -> Check<'a> {
+    let verdict = if findings.is_empty() {
+        Verdict::Pass
+    } else if findings
+        .iter()
+        .any(|finding| finding.status == Status::Fail)
+    {
+        Verdict::Fail
+    } else {
+        Verdict::Unknown
+    };
+    let severity = findings
+        .iter()
+        .map(|finding| finding.severity)
+        .max()
+        .or_else(|| crate::rules::meta(rule).map(|meta| meta.severity))
+        .unwrap_or(Severity::Info);
+    Check {
+        rule,
+        subject,
+        verdict,
+        severity,
+        findings,
+    }
+}

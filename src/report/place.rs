@@ -1,0 +1,114 @@
+//! Where findings are, for outputs read by other tools (SARIF, GitHub annotations, JUnit,
+//! Markdown, CSV): file names relative to the repository root and line/column ranges in
+//! the user's file.
+//!
+//! The names are computed by `cli` (it may touch the file system, this module may not) and
+//! handed in as [`FileNames`]; documents without one keep the name the user gave.
+
+use std::collections::HashMap;
+
+use crate::model::{DocId, Origin};
+use crate::sources::{Documents, LineColumn};
+
+/// Repository-relative names of input documents (`--sarif-root`), with `/` separators.
+#[derive(Debug, Clone, Default)]
+pub struct FileNames {
+    by_document: HashMap<DocId, String>,
+}
+
+impl FileNames {
+    /// Names as computed by the caller; a document without one keeps its given name.
+    pub fn new(by_document: HashMap<DocId, String>) -> Self {
+        Self { by_document }
+    }
+
+    /// The name to print for a document.
+    pub fn name(&self, documents: &Documents, document: DocId) -> String {
+        match self.by_document.get(&document) {
+            Some(name) => name.clone(),
+            None => tidy(documents.name(document)),
+        }
+    }
+}
+
+/// A path as given, with `/` separators and without a leading `./`.
+fn tidy(name: &str) -> String {
+    let name = name.replace('\\', "/");
+    let mut rest = name.as_str();
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped;
+    }
+    rest.to_owned()
+}
+
+/// A located place: a file and a range in it (1-based lines and character columns; the
+/// end column is the column just after the range, as SARIF counts it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub start: LineColumn,
+    pub end: LineColumn,
+}
+
+/// The place of `origin`, or `None` when its document is unknown or has no span for it.
+pub fn place(documents: &Documents, names: &FileNames, origin: &Origin) -> Option<Place> {
+    let document = documents.get(origin.document)?;
+    let range = document.source_span(&origin.pointer)?;
+    Some(Place {
+        file: names.name(documents, origin.document),
+        start: document.line_column(range.start),
+        end: document.line_column(range.end),
+    })
+}
+
+/// What a viewer without the file can show: the text of a place and the lines around it.
+/// Both are cut from the document's masked display text, so they never hold a secret;
+/// their line numbers match the user's file because masking keeps every line break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// 1-based, inclusive.
+    pub context_start: usize,
+    pub context_end: usize,
+    pub context: String,
+}
+
+/// The excerpt of `origin`, with one line of context on each side.
+pub fn excerpt(documents: &Documents, origin: &Origin) -> Option<Excerpt> {
+    let document = documents.get(origin.document)?;
+    let range = document.display_span(&origin.pointer)?;
+    let masked = &document.display().text;
+    let text = masked.get(range.clone())?.to_owned();
+    let first = masked.get(..range.start)?.matches('\n').count() + 1;
+    let last = first + text.matches('\n').count();
+    let context_start = first.saturating_sub(1).max(1);
+    let context_end = last + 1;
+    let lines: Vec<&str> = masked
+        .lines()
+        .skip(context_start - 1)
+        .take(context_end + 1 - context_start)
+        .collect();
+    Some(Excerpt {
+        text,
+        context_start,
+        context_end: context_start + lines.len().saturating_sub(1),
+        context: lines.join("\n"),
+    })
+}
+
+/// The file name of `origin` even when no line is known.
+pub fn file_of(documents: &Documents, names: &FileNames, origin: &Origin) -> String {
+    names.name(documents, origin.document)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy;
+
+    #[test]
+    fn tidies_given_names() {
+        assert_eq!(tidy("./fixtures/demo/a.json"), "fixtures/demo/a.json");
+        assert_eq!(tidy(r"fixtures\demo\a.json"), "fixtures/demo/a.json");
+        assert_eq!(tidy("/abs/a.json"), "/abs/a.json");
+    }
+}

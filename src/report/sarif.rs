@@ -1,0 +1,518 @@
+//! `--format sarif`: SARIF 2.1.0, as GitHub code scanning accepts it.
+//!
+//! Hand-written DTOs with only the members iamlint fills (as zizmor and cargo-deny do):
+//! one run, the rule catalogue in `tool.driver.rules`, one result per finding with a
+//! physical location relative to `--sarif-root`, the access chain as `relatedLocations`,
+//! the stable [`Finding::fingerprint`] in `partialFingerprints`, and load errors as
+//! tool execution notifications.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::RunReport;
+use super::place::{Excerpt, FileNames, Place, excerpt, place};
+use crate::model::{EntityRef, Origin};
+use crate::rules::{self, Finding, RuleMeta, Severity, Status};
+use crate::sources::LoadError;
+
+/// The schema GitHub's documentation points SARIF producers at.
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The key of iamlint's fingerprint in `partialFingerprints` (versioned with its recipe).
+pub const FINGERPRINT_KEY: &str = "iamlintFinding/v1";
+
+/// How to render.
+#[derive(Debug, Clone, Default)]
+pub struct Style {
+    /// File names relative to the repository root.
+    pub names: FileNames,
+}
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    results: Vec<SarifResult>,
+    /// iamlint counts columns in characters, not UTF-16 code units.
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    /// The package's `repository` (else `homepage`) from Cargo.toml, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+    precision: &'static str,
+    /// GitHub maps it to critical/high/medium/low; absent for `info` rules, which GitHub
+    /// then shows as notes rather than security alerts.
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<PhysicalLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_region: Option<ContextRegion>,
+}
+
+/// The lines around a region, for viewers that do not have the file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ContextRegion {
+    start_line: usize,
+    end_line: usize,
+    snippet: Text,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    /// Cut from the masked text: never a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    severity: &'static str,
+    status: &'static str,
+    resource: Resource,
+}
+
+#[derive(Serialize)]
+struct Resource {
+    kind: &'static str,
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location>,
+}
+
+/// The SARIF `level` of a severity: errors fail a review, warnings and notes inform it.
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium | Severity::Low => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` score: over 9.0 is critical, 7.0-8.9 high, 4.0-6.9
+/// medium, up to 3.9 low.
+fn security_severity(severity: Severity) -> Option<&'static str> {
+    match severity {
+        Severity::Critical => Some("9.5"),
+        Severity::High => Some("8.0"),
+        Severity::Medium => Some("5.5"),
+        Severity::Low => Some("3.0"),
+        Severity::Info => None,
+    }
+}
+
+/// `key-restriction-missing` -> `KeyRestrictionMissing`, SARIF's readable rule name.
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn rule(id: &'static str, meta: &RuleMeta) -> Rule {
+    let references: Vec<String> = meta
+        .references
+        .iter()
+        .map(|reference| format!("- [{}]({})", reference.title, reference.url))
+        .collect();
+    let fix = one_line(&meta.fix);
+    let text = format!(
+        "{}\n\nWhy: {}\n\nFix: {}\n\n{fix}",
+        one_line(&meta.summary),
+        one_line(&meta.rationale),
+        one_line(&meta.remediation),
+    );
+    let markdown = format!(
+        "{}\n\n**Why it matters.** {}\n\n**How to fix it.** {}\n\n```sh\n{fix}\n```\n\n**References**\n\n{}",
+        one_line(&meta.summary),
+        one_line(&meta.rationale),
+        one_line(&meta.remediation),
+        references.join("\n"),
+    );
+    let mut tags = vec!["security".to_owned(), meta.category.clone()];
+    tags.dedup();
+    Rule {
+        id,
+        name: pascal_case(id),
+        short_description: Text {
+            text: one_line(&meta.title),
+        },
+        full_description: Text {
+            text: one_line(&meta.summary),
+        },
+        help: Help { text, markdown },
+        help_uri: meta
+            .references
+            .first()
+            .map(|reference| reference.url.clone()),
+        default_configuration: Configuration {
+            level: level(meta.severity),
+        },
+        properties: RuleProperties {
+            tags,
+            precision: "high",
+            security_severity: security_severity(meta.severity),
+        },
+    }
+}
+
+fn physical(place: Place, excerpt: Option<Excerpt>) -> PhysicalLocation {
+    let (snippet, context_region) = match excerpt {
+        Some(excerpt) => (
+            Some(Text { text: excerpt.text }),
+            Some(ContextRegion {
+                start_line: excerpt.context_start,
+                end_line: excerpt.context_end,
+                snippet: Text {
+                    text: excerpt.context,
+                },
+            }),
+        ),
+        None => (None, None),
+    };
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: super::uri::encode_path(&place.file),
+        },
+        region: Some(Region {
+            start_line: place.start.line,
+            start_column: place.start.column,
+            end_line: place.end.line,
+            end_column: place.end.column,
+            snippet,
+        }),
+        context_region,
+    }
+}
+
+fn logical(entity: &EntityRef) -> LogicalLocation {
+    LogicalLocation {
+        name: entity.name.clone().unwrap_or_else(|| entity.id.clone()),
+        fully_qualified_name: entity.id.clone(),
+        kind: "resource",
+    }
+}
+
+fn location(
+    report: &RunReport<'_>,
+    style: &Style,
+    origin: &Origin,
+    entity: &EntityRef,
+) -> Location {
+    let documents = &report.loaded.documents;
+    let physical_location = place(documents, &style.names, origin)
+        .map(|place| physical(place, excerpt(documents, origin)))
+        .or_else(|| {
+            // No span (should not happen for a loaded document): still name the file.
+            documents.get(origin.document).map(|_| PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: super::uri::encode_path(&style.names.name(documents, origin.document)),
+                },
+                region: None,
+                context_region: None,
+            })
+        });
+    Location {
+        id: None,
+        physical_location,
+        logical_locations: vec![logical(entity)],
+        message: None,
+    }
+}
+
+fn result(
+    report: &RunReport<'_>,
+    style: &Style,
+    finding: &Finding,
+    rule_index: Option<usize>,
+) -> SarifResult {
+    let related_locations = finding
+        .related
+        .iter()
+        .enumerate()
+        .map(|(at, related)| {
+            let mut location = location(report, style, &related.label.origin, &related.entity);
+            location.id = Some(at + 1);
+            location.message = Some(Text {
+                text: format!(
+                    "{}: {} `{}`",
+                    related.label.text,
+                    related.entity.kind.label(),
+                    related.entity.name.as_deref().unwrap_or(&related.entity.id)
+                ),
+            });
+            location
+        })
+        .collect();
+    let mut primary = location(report, style, &finding.primary.origin, &finding.subject);
+    primary.message = Some(Text {
+        text: finding.primary.text.clone(),
+    });
+    let mut message = finding.message.clone();
+    if let Some(remediation) = &finding.remediation {
+        message.push_str("\nFix: ");
+        message.push_str(remediation);
+    }
+    SarifResult {
+        rule_id: finding.rule,
+        rule_index,
+        level: level(finding.severity),
+        message: Text { text: message },
+        locations: vec![primary],
+        related_locations,
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, finding.fingerprint())]),
+        properties: ResultProperties {
+            severity: finding.severity.as_str(),
+            status: match finding.status {
+                Status::Fail => "fail",
+                Status::Unknown => "unknown",
+            },
+            resource: Resource {
+                kind: finding.subject.kind.as_str(),
+                id: finding.subject.id.clone(),
+                name: finding.subject.name.clone(),
+            },
+        },
+    }
+}
+
+fn notification(report: &RunReport<'_>, style: &Style, error: &LoadError) -> Notification {
+    let mut message = format!("cannot load {}: {}", error.file, error.message);
+    if let Some(help) = &error.help {
+        message.push_str(&format!(" ({help})"));
+    }
+    let documents = &report.loaded.documents;
+    let file = error
+        .document
+        .map(|document| style.names.name(documents, document))
+        .unwrap_or_else(|| error.file.clone());
+    let region = error.at.map(|at| Region {
+        start_line: at.line,
+        start_column: at.column,
+        end_line: at.line,
+        end_column: at.column,
+        snippet: None,
+    });
+    Notification {
+        level: "error",
+        message: Text { text: message },
+        locations: vec![Location {
+            id: None,
+            physical_location: Some(PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: super::uri::encode_path(&file),
+                },
+                region,
+                context_region: None,
+            }),
+            logical_locations: Vec::new(),
+            message: None,
+        }],
+    }
+}
+
+/// Renders the run as one SARIF 2.1.0 log (pretty-printed, with a trailing newline).
+///
+/// EXTENSION(waivers): a waived finding stays a result with `suppressions: [{"kind":
+/// "external", "justification": <reason>}]`, which GitHub code scanning shows as dismissed;
+/// a baselined one gets `baselineState: "unchanged"` (new ones `"new"`).
+pub fn render(report: &RunReport<'_>, style: &Style) -> String {
+    let catalogue: Vec<(&'static str, &RuleMeta)> = rules::REGISTRY
+        .iter()
+        .zip(rules::metadata())
+        .filter_map(|(entry, meta)| meta.as_ref().ok().map(|meta| (entry.id, meta)))
+        .collect();
+    let index_of: BTreeMap<&str, usize> = catalogue
+        .iter()
+        .enumerate()
+        .map(|(at, (id, _))| (*id, at))
+        .collect();
+    let results = report
+        .findings
+        .iter()
+        .map(|finding| result(report, style, finding, index_of.get(finding.rule).copied()))
+        .collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "iamlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+                        .into_iter()
+                        .find(|uri| !uri.is_empty()),
+                    rules: catalogue.iter().map(|(id, meta)| rule(id, meta)).collect(),
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: report.loaded.errors.is_empty(),
+                tool_execution_notifications: report
+                    .loaded
+                    .errors
+                    .iter()
+                    .map(|error| notification(report, style, error))
+                    .collect(),
+            }],
+            results,
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|error| {
+        format!("{{\"version\": \"2.1.0\", \"runs\": [], \"internal_error\": \"{error}\"}}")
+    });
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pascal_case;
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(
+            pascal_case("key-restriction-missing"),
+            "KeyRestrictionMissing"
+        );
+        assert_eq!(pascal_case("at-key-limit"), "AtKeyLimit");
+    }
+}

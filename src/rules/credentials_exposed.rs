@@ -1,0 +1,137 @@
+//! `credentials-exposed`: a Terraform plan or state among the inputs holds secrets in clear
+//! text. One finding per resource (or variable, output) and file, at its first secret; the
+//! other secret members are related locations. The values are never read here: the loader
+//! recorded only where they are.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Finding, RuleContext};
+use crate::model::{DocId, EntityKind, EntityRef, ExposedSecret};
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    record_passes(context);
+    // Groups in order of first appearance, found by (file, resource).
+    let mut groups: Vec<Vec<&ExposedSecret>> = Vec::new();
+    let mut index: HashMap<(DocId, String), usize> = HashMap::new();
+    for secret in &context.inventory.exposed_secrets {
+        let key = (secret.origin.document, secret.entity.identity());
+        let at = *index.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        if let Some(group) = groups.get_mut(at) {
+            group.push(secret);
+        }
+    }
+    for secrets in groups {
+        let Some(first) = secrets.first() else {
+            continue;
+        };
+        // Each member once, at its first place; the count says how often it repeats.
+        let mut members: Vec<&ExposedSecret> = Vec::new();
+        for secret in &secrets {
+            if !members.iter().any(|shown| shown.member == secret.member) {
+                members.push(secret);
+            }
+        }
+        let entity = &first.entity;
+        let address = entity.address.as_deref().unwrap_or(entity.id.as_str());
+        let named = match &entity.name {
+            Some(name) => format!("{} `{name}`", entity.kind.label()),
+            None => format!("{} `{address}`", entity.kind.label()),
+        };
+        let listed: Vec<String> = members
+            .iter()
+            .map(|secret| format!("`{}`", secret.member))
+            .collect();
+        let places = if secrets.len() == 1 {
+            "1 place".to_owned()
+        } else {
+            format!("{} places", secrets.len())
+        };
+        let mut finding = context
+            .finding(
+                entity.clone(),
+                first.origin.clone(),
+                format!("`{}` in clear text (masked here)", first.member),
+            )
+            .message(format!(
+                "this {} holds secrets of {named} in clear text: {} ({places}); anyone who can \
+                 read the file can use them",
+                first.container,
+                listed.join(", "),
+            ))
+            .detail(first.container.clone())
+            .remediation(remediation(context, entity.kind, address));
+        for secret in members.iter().skip(1) {
+            finding = finding.related(
+                secret.entity.clone(),
+                secret.origin.clone(),
+                format!("`{}` in clear text", secret.member),
+            );
+        }
+        finding.push(out);
+    }
+}
+
+/// The resource keys and API keys a plan or state declares (the resources whose
+/// `credentials` and `apikey` the loader looks for) that expose nothing: passes. Variables
+/// and outputs are not in the inventory, so only their exposures are seen.
+fn record_passes(context: &RuleContext<'_>) {
+    let inventory = context.inventory;
+    let exposed: HashSet<(EntityKind, &str)> = inventory
+        .exposed_secrets
+        .iter()
+        .filter_map(|secret| Some((secret.entity.kind, secret.entity.address.as_deref()?)))
+        .collect();
+    let declared = inventory
+        .keys
+        .iter()
+        .filter(|key| key.declaration.is_some())
+        .map(|key| loader_identity(EntityRef::key(key), &[Some(&key.crn)]))
+        .chain(
+            inventory
+                .api_keys
+                .iter()
+                .filter(|api_key| api_key.declaration.is_some())
+                .map(|api_key| {
+                    loader_identity(
+                        EntityRef::api_key(api_key),
+                        &[api_key.crn.as_ref(), Some(&api_key.id)],
+                    )
+                }),
+        );
+    for subject in declared {
+        let Some(address) = subject.address.as_deref() else {
+            continue;
+        };
+        if !exposed.contains(&(subject.kind, address)) {
+            context.evaluated(subject);
+        }
+    }
+}
+
+/// `entity` with the id an exposure of it would carry (see `sources::terraform::secrets`):
+/// the first of `ids` (its `crn`, then its `id`) known before apply, else its address.
+fn loader_identity(entity: EntityRef, ids: &[Option<&String>]) -> EntityRef {
+    let id = ids
+        .iter()
+        .flatten()
+        .find(|id| !id.is_empty() && !id.contains('<'))
+        .map(|id| (*id).clone())
+        .or_else(|| entity.address.clone())
+        .unwrap_or_else(|| entity.id.clone());
+    EntityRef { id, ..entity }
+}
+
+/// The fix: re-create a resource with new secrets; a variable or output only carries a
+/// secret made elsewhere, which is rotated where it is made.
+fn remediation(context: &RuleContext<'_>, kind: EntityKind, address: &str) -> String {
+    match kind {
+        EntityKind::TerraformValue => format!(
+            "git rm --cached <FILE>; rotate the secret `{address}` carries where it is created, \
+             and pass it through the environment (TF_VAR_<NAME>, IC_API_KEY) rather than a file"
+        ),
+        _ => context.meta.fix_with(&[("ADDRESS", address)]),
+    }
+}

@@ -1,0 +1,234 @@
+//! IBM provider resources -> the model: `ibm_resource_instance`, `ibm_resource_key`,
+//! `ibm_iam_service_id`, `ibm_iam_service_api_key` (policies are in `policy.rs`).
+
+use super::identity::{Identity, KeyServiceId, Link, Linker, Want, credentials, placeholder};
+use super::walk::TfResource;
+use crate::model::{
+    ApiKey, Credentials, Crn, Declaration, ResourceInstance, ResourceKey, Role, ServiceId,
+    Unresolved, VisibleCredentials, service_id_core,
+};
+use crate::sources::exports::{Sink, credentials_of};
+
+pub(super) fn declaration(resource: &TfResource<'_>) -> Option<Declaration> {
+    Some(Declaration {
+        address: resource.address.clone(),
+        change: resource.change,
+    })
+}
+
+pub(super) fn instance(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
+    let resource = &linker.resources()[at];
+    let Identity::Instance { crn, guid } = linker.identity(at).clone() else {
+        return;
+    };
+    let origin = sink.origin(&resource.pointer);
+    sink.builder.add_instance(ResourceInstance {
+        crn,
+        guid,
+        name: resource.text(&["name"]),
+        account_id: resource.text(&["account_id"]),
+        resource_group_id: resource.text(&["resource_group_id"]),
+        state: resource
+            .text(&["state"])
+            .or_else(|| resource.text(&["status"])),
+        origin,
+        declaration: declaration(resource),
+    });
+}
+
+pub(super) fn service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
+    let resource = &linker.resources()[at];
+    let Identity::ServiceId { core } = linker.identity(at).clone() else {
+        return;
+    };
+    let origin = sink.origin(&resource.pointer);
+    sink.builder.add_service_id(ServiceId {
+        iam_id: resource
+            .text(&["iam_id"])
+            .unwrap_or_else(|| format!("iam-{core}")),
+        id: core,
+        crn: resource.text(&["crn"]),
+        name: resource.text(&["name"]),
+        description: resource.text(&["description"]),
+        // `locked` is computed: a service ID the plan creates starts unlocked.
+        locked: resource
+            .value(&["locked"])
+            .and_then(serde_json::Value::as_bool)
+            .or(Some(false)),
+        created_at: resource.text(&["created_at"]),
+        unique_instance_crns: Vec::new(),
+        origin,
+        declaration: declaration(resource),
+    });
+}
+
+pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
+    let resource = &linker.resources()[at];
+    let origin = sink.origin(&resource.pointer);
+    let crn = resource
+        .text(&["crn"])
+        .or_else(|| resource.text(&["id"]))
+        .unwrap_or_else(|| placeholder(&resource.address, "crn"));
+    let (source_crn, source_origin, source_unresolved) = match resource.text(&["source_crn"]) {
+        Some(source) => (
+            Some(source),
+            Some(sink.origin(&resource.value_pointer(&["source_crn"]))),
+            None,
+        ),
+        None => match linker.link(at, &["resource_instance_id"], Want::InstanceCrn) {
+            // An instance read at apply time (a deferred data source) has no known service:
+            // whether the key is an auditing key is then unknown, not "no".
+            Link::Value { text, .. } if unknown_service(&text).is_some() => (
+                None,
+                None,
+                Some(Unresolved {
+                    address: resource.address.clone(),
+                    argument: "resource_instance_id".to_owned(),
+                    refers_to: format!(
+                        "`{}`, an instance whose service is read only at apply time",
+                        unknown_service(&text).unwrap_or_default()
+                    ),
+                }),
+            ),
+            Link::Value { text, pointer } => (
+                instance_crn(linker, &text),
+                Some(sink.origin(&pointer)),
+                None,
+            ),
+            Link::Unresolved(unresolved) => (None, None, Some(unresolved)),
+            Link::Absent => (None, None, None),
+        },
+    };
+    let key_service = linker.key_service(at);
+    let serviceid_origin = match key_service {
+        Some(KeyServiceId::Known { pointer, .. }) => Some(sink.origin(pointer)),
+        Some(KeyServiceId::AutoCreated { .. }) => Some(origin.clone()),
+        _ => None,
+    };
+    let (credentials, credentials_origin) = match credentials(resource) {
+        Some(members) => {
+            let member = if resource.text(&["credentials_json"]).is_some() {
+                "credentials_json"
+            } else {
+                "credentials"
+            };
+            (
+                credentials_of(&members),
+                Some(sink.origin(&resource.value_pointer(&[member]))),
+            )
+        }
+        None => (predicted_credentials(resource, key_service), None),
+    };
+    sink.builder.add_key(ResourceKey {
+        crn,
+        guid: resource.text(&["guid"]),
+        name: resource.text(&["name"]),
+        source_crn,
+        state: resource
+            .text(&["state"])
+            .or_else(|| resource.text(&["status"])),
+        created_at: resource.text(&["created_at"]),
+        created_by: resource.text(&["created_by"]),
+        credentials,
+        origin,
+        credentials_origin,
+        serviceid_origin,
+        source_origin,
+        declaration: declaration(resource),
+        source_unresolved,
+    });
+}
+
+/// What the credentials of a key will show after apply, when the plan computes them: the
+/// service ID the key is created with, and the role it is created with.
+fn predicted_credentials(resource: &TfResource<'_>, service: Option<&KeyServiceId>) -> Credentials {
+    let spelling = match service {
+        Some(KeyServiceId::Known { spelling, .. }) => spelling.clone(),
+        Some(KeyServiceId::AutoCreated { core }) => core.clone(),
+        Some(KeyServiceId::Unresolved(unresolved)) => {
+            return Credentials::Unresolved(unresolved.clone());
+        }
+        None => return Credentials::Absent,
+    };
+    Credentials::Visible(VisibleCredentials {
+        iam_serviceid_crn: Some(spelling),
+        iam_role_crn: resource.text(&["role"]).map(|role| Role::parse(&role).crn),
+        ..VisibleCredentials::default()
+    })
+}
+
+/// When an instance CRN names its service only by a placeholder (`<ADDRESS.service>`), the
+/// address of that instance.
+fn unknown_service(crn: &str) -> Option<String> {
+    let service = Crn::parse(crn)?.service_name;
+    let address = service.strip_prefix('<')?.strip_suffix(".service>")?;
+    Some(address.replace("%3A", ":"))
+}
+
+/// A key's `resource_instance_id` is the instance CRN; a GUID is looked up among the plan's
+/// instances.
+fn instance_crn(linker: &Linker<'_, '_>, text: &str) -> Option<String> {
+    if Crn::parse(text).is_some() {
+        return Some(text.to_owned());
+    }
+    (0..linker.resources().len()).find_map(|at| match linker.identity(at) {
+        Identity::Instance { crn, guid } if guid == text => Some(crn.clone()),
+        _ => None,
+    })
+}
+
+/// The service ID Resource Controller creates for a new key without
+/// `parameters.serviceid_crn`: it exists only after apply, declared by the key.
+pub(super) fn auto_service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
+    let resource = &linker.resources()[at];
+    let Some(KeyServiceId::AutoCreated { core }) = linker.key_service(at) else {
+        return;
+    };
+    let key_name = resource
+        .text(&["name"])
+        .unwrap_or_else(|| resource.address.clone());
+    let origin = sink.origin(&resource.pointer);
+    sink.builder.add_service_id(ServiceId {
+        id: core.clone(),
+        iam_id: format!("iam-{core}"),
+        crn: None,
+        name: None,
+        description: Some(format!(
+            "created by Resource Controller with resource key `{key_name}`"
+        )),
+        // Resource Controller creates the key's service ID unlocked.
+        locked: Some(false),
+        created_at: None,
+        unique_instance_crns: Vec::new(),
+        origin,
+        declaration: declaration(resource),
+    });
+}
+
+pub(super) fn api_key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
+    let resource = &linker.resources()[at];
+    // `iam_service_id` of an API key is the service ID's IAM ID (in a policy, its id).
+    let iam_id = match linker.link(at, &["iam_service_id"], Want::ServiceId) {
+        Link::Value { text, .. } => service_id_core(&text).map(|core| format!("iam-{core}")),
+        _ => None,
+    };
+    let origin = sink.origin(&resource.pointer);
+    sink.builder.add_api_key(ApiKey {
+        id: resource
+            .text(&["id"])
+            .unwrap_or_else(|| placeholder(&resource.address, "id")),
+        name: resource.text(&["name"]),
+        description: resource.text(&["description"]),
+        iam_id,
+        crn: resource.text(&["crn"]),
+        created_at: resource.text(&["created_at"]),
+        expires_at: resource.text(&["expires_at"]),
+        action_when_leaked: resource.text(&["action_when_leaked"]),
+        locked: resource
+            .value(&["locked"])
+            .and_then(serde_json::Value::as_bool),
+        disabled: None,
+        origin,
+        declaration: declaration(resource),
+    });
+}

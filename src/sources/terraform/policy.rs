@@ -1,0 +1,206 @@
+//! IBM provider policy resources -> `Policy`: `ibm_iam_service_policy`,
+//! `ibm_iam_user_policy`, `ibm_iam_access_group_policy`, `ibm_iam_trusted_profile_policy`.
+//!
+//! The provider writes roles as display names, and scopes a policy with one of: a
+//! `resources` block, `resource_attributes` blocks, `account_management = true` (all account
+//! management services), or nothing at all (all IAM-enabled services). It creates a v2
+//! policy only when `rule_conditions` or `pattern` is set.
+
+use serde_json::Value;
+
+use super::entities::declaration;
+use super::identity::{Link, Linker, Want, placeholder};
+use crate::model::{
+    AttributeValue, Operator, Pointer, Policy, PolicyVersion, ResourceAttribute, Role, Subject,
+};
+use crate::sources::exports::Sink;
+
+/// The `resources` block's arguments and the API attribute each one becomes.
+const RESOURCES_BLOCK: &[(&str, &str, Want)] = &[
+    ("service", "serviceName", Want::Text),
+    (
+        "resource_instance_id",
+        "serviceInstance",
+        Want::InstanceGuid,
+    ),
+    ("region", "region", Want::Text),
+    ("resource_type", "resourceType", Want::Text),
+    ("resource", "resource", Want::Text),
+    ("resource_group_id", "resourceGroupId", Want::Text),
+    ("service_type", "serviceType", Want::Text),
+    ("service_group_id", "service_group_id", Want::Text),
+];
+
+pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
+    let resource = &linker.resources()[at];
+    // The provider's id is `<subject>/<policy id>`; the API knows the policy id alone.
+    let id = resource
+        .text(&["id"])
+        .map(|id| id.rsplit('/').next().unwrap_or(&id).to_owned())
+        .unwrap_or_else(|| placeholder(&resource.address, "id"));
+    let (subject, subject_pointer) = subject(linker, at);
+    let roles = resource
+        .value(&["roles"])
+        .and_then(Value::as_array)
+        .map(|roles| {
+            roles
+                .iter()
+                .filter_map(Value::as_str)
+                .map(Role::parse)
+                .collect()
+        })
+        .unwrap_or_default();
+    let (attributes, resource_pointer) = scope(linker, at);
+    let has_conditions = resource
+        .value(&["rule_conditions"])
+        .and_then(Value::as_array)
+        .is_some_and(|conditions| !conditions.is_empty())
+        || resource.text(&["pattern"]).is_some();
+    let origin = sink.origin(&resource.pointer);
+    sink.builder.add_policy(Policy {
+        id,
+        version: if has_conditions {
+            PolicyVersion::V2
+        } else {
+            PolicyVersion::V1
+        },
+        kind: Some("access".to_owned()),
+        subject,
+        roles,
+        resource: attributes,
+        has_conditions,
+        state: None,
+        subject_origin: subject_pointer.map(|pointer| sink.origin(&pointer)),
+        roles_origin: resource
+            .value(&["roles"])
+            .map(|_| sink.origin(&resource.value_pointer(&["roles"]))),
+        resource_origin: resource_pointer.map(|pointer| sink.origin(&pointer)),
+        origin,
+        declaration: declaration(resource),
+    });
+}
+
+/// The policy's subject, from the argument its resource type uses.
+fn subject(linker: &Linker<'_, '_>, at: usize) -> (Subject, Option<Pointer>) {
+    let kind = linker.resources()[at].parsed.kind.as_str();
+    let arguments: &[(&str, Want)] = match kind {
+        // Here `iam_service_id` is the service ID's id; `iam_id` its IAM ID (cross-account).
+        "ibm_iam_service_policy" => &[
+            ("iam_service_id", Want::ServiceId),
+            ("iam_id", Want::ServiceId),
+        ],
+        "ibm_iam_user_policy" => &[("ibm_id", Want::Text)],
+        "ibm_iam_access_group_policy" => &[("access_group_id", Want::AccessGroup)],
+        "ibm_iam_trusted_profile_policy" => {
+            &[("profile_id", Want::Profile), ("iam_id", Want::Text)]
+        }
+        _ => &[],
+    };
+    let mut unresolved = None;
+    for (argument, want) in arguments {
+        match linker.link(at, &[argument], *want) {
+            Link::Value { text, pointer } => {
+                let subject = match (kind, *argument) {
+                    ("ibm_iam_user_policy", _) => Subject::User(text),
+                    ("ibm_iam_access_group_policy", _) => Subject::AccessGroup(text),
+                    ("ibm_iam_trusted_profile_policy", "profile_id") => Subject::Profile(text),
+                    _ => Subject::from_iam_id(&text),
+                };
+                return (subject, Some(pointer));
+            }
+            Link::Unresolved(found) => {
+                unresolved.get_or_insert(found);
+            }
+            Link::Absent => {}
+        }
+    }
+    match unresolved {
+        Some(found) => (Subject::Unresolved(found), None),
+        None => (Subject::Missing, None),
+    }
+}
+
+fn attribute(name: &str, value: AttributeValue) -> ResourceAttribute {
+    ResourceAttribute {
+        name: name.to_owned(),
+        operator: Operator::StringEquals,
+        value,
+    }
+}
+
+/// The resource attributes and where they are written.
+fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<Pointer>) {
+    let resource = &linker.resources()[at];
+    let mut attributes = Vec::new();
+    if let Some(Value::Object(block)) = resource
+        .value(&["resources"])
+        .and_then(Value::as_array)
+        .and_then(|blocks| blocks.first())
+    {
+        for (argument, name, want) in RESOURCES_BLOCK {
+            match linker.link(at, &["resources", "0", argument], *want) {
+                Link::Value { text, .. } => {
+                    attributes.push(attribute(name, AttributeValue::String(text)));
+                }
+                Link::Unresolved(unresolved) => {
+                    attributes.push(attribute(name, AttributeValue::Unresolved(unresolved)));
+                }
+                Link::Absent => {}
+            }
+        }
+        if let Some(Value::Object(extra)) = block.get("attributes") {
+            for (name, value) in extra {
+                if let Some(text) = value.as_str().filter(|text| !text.is_empty()) {
+                    attributes.push(attribute(name, AttributeValue::String(text.to_owned())));
+                }
+            }
+        }
+        if !attributes.is_empty() {
+            return (attributes, Some(resource.value_pointer(&["resources"])));
+        }
+    }
+    if let Some(items) = resource
+        .value(&["resource_attributes"])
+        .and_then(Value::as_array)
+        .filter(|items| !items.is_empty())
+    {
+        for (index, item) in items.iter().enumerate() {
+            let Some(name) = item.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let index = index.to_string();
+            let value = match linker.link(at, &["resource_attributes", &index, "value"], Want::Text)
+            {
+                Link::Value { text, .. } => AttributeValue::String(text),
+                Link::Unresolved(unresolved) => AttributeValue::Unresolved(unresolved),
+                Link::Absent => continue,
+            };
+            attributes.push(ResourceAttribute {
+                name: name.to_owned(),
+                operator: Operator::parse(item.get("operator").and_then(Value::as_str)),
+                value,
+            });
+        }
+        return (
+            attributes,
+            Some(resource.value_pointer(&["resource_attributes"])),
+        );
+    }
+    if resource.value(&["account_management"]) == Some(&Value::Bool(true)) {
+        return (
+            vec![attribute(
+                "serviceType",
+                AttributeValue::String("platform_service".to_owned()),
+            )],
+            Some(resource.value_pointer(&["account_management"])),
+        );
+    }
+    // Neither resources nor attributes: the provider grants all IAM-enabled services.
+    (
+        vec![attribute(
+            "serviceType",
+            AttributeValue::String("service".to_owned()),
+        )],
+        None,
+    )
+}
