@@ -32,13 +32,18 @@ fn scratch() -> &'static PathBuf {
 /// Writes `data` as `input.<extension>`, checks it as `iamlint check` would, and renders
 /// both outputs. Any panic on the way is a finding of the fuzzer.
 pub fn check_file(data: &[u8], extension: &str) {
+    check_file_with(data, extension, &LoadOptions::default());
+}
+
+/// [`check_file`] with load options (the Terraform view of a plan).
+pub fn check_file_with(data: &[u8], extension: &str, options: &LoadOptions) {
     let path = scratch().join(format!("input.{extension}"));
     std::fs::write(&path, data).expect("the scratch file is writable");
     let settings = Settings {
         now: "2026-11-01T00:00:00Z".parse().ok(),
         ..Settings::default()
     };
-    let Ok(checked) = iamlint::cli::check_paths(&[path], &LoadOptions::default(), &settings)
+    let Ok(checked) = iamlint::cli::check_paths(&[path], options, &settings)
     else {
         return;
     };

@@ -2,8 +2,8 @@
 //! temp dir and checked by the built binary next to a good export. Each must exit 2 with a
 //! load error that names the file, the line (when the file has text) and what was
 //! expected; the good export's findings must still be reported; no run may panic, hang or
-//! leak a secret; and every run is capped at 512 MiB of address space, so the gigabyte
-//! inputs pass only if they are handled without being read whole.
+//! leak a secret in any output format; and every run is capped at 512 MiB of address space,
+//! so the gigabyte inputs pass only if they are handled without being read whole.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,11 @@ const GOOD: &str = "fixtures/rules/key-restriction-missing/bad-no-policy.json";
 const GOOD_RULE: &str = "key-restriction-missing";
 const CANARY: &str = "CANARY";
 const MEMORY_LIMIT_KIB: u64 = 512 * 1024;
+/// Every output format: JSON first (its errors are checked in detail), then the others for
+/// the exit code and the canary.
+const FORMATS: [&str; 8] = [
+    "json", "human", "sarif", "github", "junit", "markdown", "csv", "html",
+];
 
 /// How a case is made.
 enum Make {
@@ -465,7 +470,15 @@ fn every_malformed_input_is_a_located_load_error_and_the_rest_is_still_checked()
     let mut failures = Vec::new();
     for case in &cases {
         let (argument, file) = make(case, &dir.0);
-        for format in ["json", "human"] {
+        // A case holding a secret runs in every format; the others in JSON and human.
+        let secret = match &case.make {
+            Make::Bytes(content) => content
+                .windows(CANARY.len())
+                .any(|window| window == CANARY.as_bytes()),
+            _ => false,
+        };
+        let formats = if secret { &FORMATS[..] } else { &FORMATS[..2] };
+        for &format in formats {
             let args = [
                 Path::new("check"),
                 Path::new("--no-config"),
@@ -488,7 +501,7 @@ fn every_malformed_input_is_a_located_load_error_and_the_rest_is_still_checked()
                 ));
                 continue;
             }
-            if format == "human" {
+            if format != "json" {
                 continue;
             }
             let output: serde_json::Value = match serde_json::from_str(&stdout) {
