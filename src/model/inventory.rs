@@ -363,14 +363,16 @@ fn dedup_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> String) {
 }
 
 fn build_index(inventory: &Inventory) -> Index {
-    let mut index = Index::default();
-    index.unresolved_policies = inventory
-        .policies
-        .iter()
-        .enumerate()
-        .filter(|(_, policy)| policy.unresolved().is_some())
-        .map(|(at, _)| at)
-        .collect();
+    let mut index = Index {
+        unresolved_policies: inventory
+            .policies
+            .iter()
+            .enumerate()
+            .filter(|(_, policy)| policy.unresolved().is_some())
+            .map(|(at, _)| at)
+            .collect(),
+        ..Index::default()
+    };
     for (at, instance) in inventory.instances.iter().enumerate() {
         index.instance_by_guid.insert(instance.guid.clone(), at);
         // Also index the GUID written in the CRN, in case an export's `guid` differs.
