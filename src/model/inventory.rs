@@ -73,9 +73,20 @@ struct Index {
     memberships_by_member: HashMap<Subject, Vec<usize>>,
     memberships_by_group: HashMap<String, Vec<usize>>,
     policies_by_subject: HashMap<Subject, Vec<usize>>,
+    /// Policies with a subject or attribute a Terraform plan leaves unresolved.
+    unresolved_policies: Vec<usize>,
 }
 
 impl Inventory {
+    /// The policies with a subject or attribute a Terraform plan leaves unresolved, in load
+    /// order (none in API exports).
+    pub fn unresolved_policies(&self) -> impl Iterator<Item = &Policy> {
+        self.index
+            .unresolved_policies
+            .iter()
+            .map(|&at| &self.policies[at])
+    }
+
     pub fn instance_by_guid(&self, guid: &str) -> Option<&ResourceInstance> {
         self.index
             .instance_by_guid
@@ -352,7 +363,16 @@ fn dedup_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> String) {
 }
 
 fn build_index(inventory: &Inventory) -> Index {
-    let mut index = Index::default();
+    let mut index = Index {
+        unresolved_policies: inventory
+            .policies
+            .iter()
+            .enumerate()
+            .filter(|(_, policy)| policy.unresolved().is_some())
+            .map(|(at, _)| at)
+            .collect(),
+        ..Index::default()
+    };
     for (at, instance) in inventory.instances.iter().enumerate() {
         index.instance_by_guid.insert(instance.guid.clone(), at);
         // Also index the GUID written in the CRN, in case an export's `guid` differs.

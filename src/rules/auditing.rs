@@ -200,9 +200,9 @@ fn undetermined_restriction<'a>(
     if complete {
         return None;
     }
+    // Only policies with unresolved parts can be undetermined: looked up, not scanned.
     inventory
-        .policies
-        .iter()
+        .unresolved_policies()
         .filter(|policy| policy.is_active_access())
         .filter(|policy| may_scope(policy, service_id.core(), service, instance_guid))
         .find_map(|policy| policy.unresolved().map(|unresolved| (policy, unresolved)))

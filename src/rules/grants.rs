@@ -2,7 +2,7 @@
 //! policy names, whether one policy's scope covers another's, and which policies reach a
 //! subject directly or through the access groups it belongs to.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{
     AttributeValue, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy, ResourceAttribute, RoleKind,
@@ -145,9 +145,70 @@ pub(super) enum PlatformCoverage<'a> {
     Missing,
 }
 
+/// The access group policies that grant a key platform role, indexed by the service they
+/// name (`None`: no `stringEquals` serviceName), so that a subject's coverage is looked up
+/// among the few that can apply instead of scanning every policy of the account.
+pub(super) struct GroupPlatformGrants<'a> {
+    by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>>,
+}
+
+impl<'a> GroupPlatformGrants<'a> {
+    pub(super) fn new(inventory: &'a Inventory) -> Self {
+        let mut by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>> = HashMap::new();
+        for (at, policy) in inventory.policies.iter().enumerate() {
+            let grants_key_role = KEY_PLATFORM_ROLES
+                .iter()
+                .any(|role| policy.grants(RoleKind::Platform, role));
+            if !matches!(policy.subject, Subject::AccessGroup(_))
+                || !policy.is_active_access()
+                || !grants_key_role
+            {
+                continue;
+            }
+            let service = GrantScope::of(policy).equals("serviceName");
+            by_service.entry(service).or_default().push((at, policy));
+        }
+        Self { by_service }
+    }
+
+    /// The policies that could cover `scope`, in load order: those naming its service, and
+    /// those naming none.
+    fn candidates(&self, scope: &GrantScope<'_>) -> Vec<&'a Policy> {
+        let service = scope.equals("serviceName");
+        let mut found: Vec<(usize, &'a Policy)> = self
+            .by_service
+            .get(&None)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        if service.is_some() {
+            found.extend(self.by_service.get(&service).into_iter().flatten().copied());
+        }
+        found.sort_by_key(|(at, _)| *at);
+        found.into_iter().map(|(_, policy)| policy).collect()
+    }
+}
+
 /// Whether `subject` holds a key platform role on `scope`, directly or through groups.
+#[cfg(test)]
 pub(super) fn platform_coverage<'a>(
     inventory: &'a Inventory,
+    subject: &Subject,
+    scope: &GrantScope<'_>,
+) -> PlatformCoverage<'a> {
+    platform_coverage_with(
+        inventory,
+        &GroupPlatformGrants::new(inventory),
+        subject,
+        scope,
+    )
+}
+
+/// [`platform_coverage`] with the group grants indexed once for many subjects.
+pub(super) fn platform_coverage_with<'a>(
+    inventory: &'a Inventory,
+    group_grants: &GroupPlatformGrants<'a>,
     subject: &Subject,
     scope: &GrantScope<'_>,
 ) -> PlatformCoverage<'a> {
@@ -157,7 +218,7 @@ pub(super) fn platform_coverage<'a>(
     }
     let groups = groups_of(inventory, subject);
     let mut unknown: Vec<&str> = Vec::new();
-    for policy in inventory.policies.iter().filter(covers) {
+    for policy in group_grants.candidates(scope).into_iter().filter(covers) {
         let Subject::AccessGroup(group) = &policy.subject else {
             continue;
         };

@@ -2,10 +2,10 @@
 //! service (all instances or one) but no platform role that lets it create or read keys
 //! there, directly or through the access groups it belongs to.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::auditing::services;
-use super::grants::{GrantScope, PlatformCoverage, platform_coverage};
+use super::grants::{GrantScope, GroupPlatformGrants, PlatformCoverage, platform_coverage_with};
 use super::policy_subject::{policy_command, subject_entity, subject_label};
 use super::{Finding, RuleContext, Severity};
 use crate::model::{EntityRef, Inventory, Policy, RoleKind, Subject};
@@ -26,19 +26,25 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let grants = manager_grants(inventory, &services);
+    let group_grants = GroupPlatformGrants::new(inventory);
+    // The grants of each subject, to compare scopes within a subject only.
+    let mut by_subject: HashMap<&Subject, Vec<&ManagerGrant<'_>>> = HashMap::new();
+    for grant in &grants {
+        by_subject.entry(grant.subject).or_default().push(grant);
+    }
     let mut passed = HashSet::new();
     for grant in &grants {
         // A Manager grant on a wider scope of the same subject decides for this one too:
         // report the widest scope only, once.
-        let subsumed = grants.iter().any(|wider| {
-            wider.subject == grant.subject
-                && wider.scope != grant.scope
-                && wider.scope.is_within(&grant.scope)
-        });
+        let subsumed = by_subject
+            .get(grant.subject)
+            .into_iter()
+            .flatten()
+            .any(|wider| wider.scope != grant.scope && wider.scope.is_within(&grant.scope));
         if subsumed {
             continue;
         }
-        match platform_coverage(inventory, grant.subject, &grant.scope) {
+        match platform_coverage_with(inventory, &group_grants, grant.subject, &grant.scope) {
             // The subject a finding would name (the first policy's, for users and profiles).
             PlatformCoverage::Granted => {
                 if let Some(first) = grant.policies.first() {
@@ -49,14 +55,18 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            PlatformCoverage::Unknown(groups) => report(context, grant, Some(&groups), out),
-            PlatformCoverage::Missing => report(context, grant, None, out),
+            PlatformCoverage::Unknown(groups) => {
+                report(context, &group_grants, grant, Some(&groups), out);
+            }
+            PlatformCoverage::Missing => report(context, &group_grants, grant, None, out),
         }
     }
 }
 
 fn manager_grants<'a>(inventory: &'a Inventory, services: &[String]) -> Vec<ManagerGrant<'a>> {
     let mut grants: Vec<ManagerGrant<'a>> = Vec::new();
+    // (subject, scope) -> its grant, so that each policy joins its grant by lookup.
+    let mut index: HashMap<(&'a Subject, String), usize> = HashMap::new();
     for policy in &inventory.policies {
         if !policy.is_active_access()
             || !policy.grants(RoleKind::Service, "Manager")
@@ -71,17 +81,18 @@ fn manager_grants<'a>(inventory: &'a Inventory, services: &[String]) -> Vec<Mana
         else {
             continue;
         };
-        match grants
-            .iter_mut()
-            .find(|grant| grant.subject == &policy.subject && grant.scope == scope)
-        {
-            Some(grant) => grant.policies.push(policy),
-            None => grants.push(ManagerGrant {
-                subject: &policy.subject,
-                scope,
-                service,
-                policies: vec![policy],
-            }),
+        let key = (&policy.subject, format!("{:?}", scope.attributes));
+        match index.get(&key) {
+            Some(&at) => grants[at].policies.push(policy),
+            None => {
+                index.insert(key, grants.len());
+                grants.push(ManagerGrant {
+                    subject: &policy.subject,
+                    scope,
+                    service,
+                    policies: vec![policy],
+                });
+            }
         }
     }
     grants
@@ -89,6 +100,7 @@ fn manager_grants<'a>(inventory: &'a Inventory, services: &[String]) -> Vec<Mana
 
 fn report(
     context: &RuleContext<'_>,
+    group_grants: &GroupPlatformGrants<'_>,
     grant: &ManagerGrant<'_>,
     unknown_groups: Option<&[&str]>,
     out: &mut Vec<Finding>,
@@ -118,7 +130,7 @@ fn report(
                     Subject::AccessGroup(_) => "",
                     _ => " (directly or through its access groups)",
                 },
-                members_note(inventory, grant)
+                members_note(inventory, group_grants, grant)
             ))
             .remediation(policy_command(
                 inventory,
@@ -185,7 +197,11 @@ fn report(
 }
 
 /// For an access group with a known member list: how many members the gap reaches.
-fn members_note(inventory: &Inventory, grant: &ManagerGrant<'_>) -> String {
+fn members_note(
+    inventory: &Inventory,
+    group_grants: &GroupPlatformGrants<'_>,
+    grant: &ManagerGrant<'_>,
+) -> String {
     let Subject::AccessGroup(group) = grant.subject else {
         return String::new();
     };
@@ -197,7 +213,7 @@ fn members_note(inventory: &Inventory, grant: &ManagerGrant<'_>) -> String {
         .iter()
         .filter(|member| {
             matches!(
-                platform_coverage(inventory, member, &grant.scope),
+                platform_coverage_with(inventory, group_grants, member, &grant.scope),
                 PlatformCoverage::Missing
             )
         })

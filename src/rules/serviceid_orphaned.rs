@@ -55,12 +55,26 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         .filter_map(|key| key.visible_credentials()?.iam_serviceid_crn.as_deref())
         .filter_map(service_id_core)
         .collect();
+    // Service IDs with API keys of their own (when API keys were exported): then something
+    // other than a resource key uses them.
+    let with_api_keys: HashSet<&str> = inventory
+        .api_keys
+        .iter()
+        .filter_map(|api_key| api_key.iam_id.as_deref().and_then(service_id_core))
+        .collect();
+    // Keys that show no service ID, counted once: any might use a service ID that names no
+    // instance.
+    let mut hiding: Option<usize> = None;
     for service_id in candidates {
-        if used.contains(service_id.core()) || has_api_keys(inventory, service_id) {
+        if used.contains(service_id.core()) || with_api_keys.contains(service_id.core()) {
             context.evaluated(EntityRef::service_id(service_id));
             continue;
         }
-        let hidden = hidden_keys(inventory, service_id);
+        let hidden = if service_id.unique_instance_crns.is_empty() {
+            *hiding.get_or_insert_with(|| inventory.keys.iter().filter(hides).count())
+        } else {
+            hidden_keys(inventory, service_id)
+        };
         let policies = inventory.policies_of_service_id(service_id.core()).count();
         let builder = context.finding(
             EntityRef::service_id(service_id),
@@ -107,29 +121,16 @@ fn made_for_a_key(service_id: &ServiceId, markers: &[String]) -> bool {
     says_so || !service_id.unique_instance_crns.is_empty()
 }
 
-/// Whether the service ID has API keys of its own (when API keys were exported): then
-/// something other than a resource key uses it.
-fn has_api_keys(inventory: &Inventory, service_id: &ServiceId) -> bool {
-    inventory.api_keys.iter().any(|api_key| {
-        api_key
-            .iam_id
-            .as_deref()
-            .and_then(service_id_core)
-            .is_some_and(|core| core == service_id.core())
-    })
+/// Whether a key does not show its service ID (REDACTED or missing credentials).
+fn hides(key: &&ResourceKey) -> bool {
+    key.visible_credentials()
+        .and_then(|visible| visible.iam_serviceid_crn.as_ref())
+        .is_none()
 }
 
 /// Keys that might use the service ID but do not show theirs: the keys of the instances
-/// it is tied to, or every key when it names none.
+/// it is tied to.
 fn hidden_keys(inventory: &Inventory, service_id: &ServiceId) -> usize {
-    let hides = |key: &&ResourceKey| {
-        key.visible_credentials()
-            .and_then(|visible| visible.iam_serviceid_crn.as_ref())
-            .is_none()
-    };
-    if service_id.unique_instance_crns.is_empty() {
-        return inventory.keys.iter().filter(hides).count();
-    }
     service_id
         .unique_instance_crns
         .iter()

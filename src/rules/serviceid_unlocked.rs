@@ -1,7 +1,7 @@
 //! `serviceid-unlocked`: a service ID behind an auditing key that is not locked, so anyone
 //! with access to it can rename, change or delete it (and with it the key's access).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::auditing::{auditing_keys, services};
 use super::{Finding, RuleContext, Severity};
@@ -10,6 +10,13 @@ use crate::model::EntityRef;
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     let keys = auditing_keys(inventory, &services(context));
+    // How many auditing keys use each service ID, counted once.
+    let mut users_of: HashMap<&str, usize> = HashMap::new();
+    for auditing in &keys {
+        if let Some(service_id) = inventory.service_id_of(auditing.key) {
+            *users_of.entry(service_id.core()).or_default() += 1;
+        }
+    }
     let mut reported = HashSet::new();
     for auditing in &keys {
         // A key whose service ID cannot be followed is `key-cannot-evaluate`'s to report.
@@ -19,14 +26,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         if !reported.insert(service_id.core()) {
             continue;
         }
-        let users = keys
-            .iter()
-            .filter(|other| {
-                inventory
-                    .service_id_of(other.key)
-                    .is_some_and(|other| other.core() == service_id.core())
-            })
-            .count();
+        let users = users_of.get(service_id.core()).copied().unwrap_or(1);
         let name = match service_id.name.as_deref() {
             Some(name) => format!("`{name}` ({})", service_id.core()),
             None => format!("`{}`", service_id.core()),

@@ -1,5 +1,9 @@
 //! Input discovery: named files are read whatever their extension; directories are walked
 //! for `.json`, `.yml` and `.yaml` files, in sorted order so runs are deterministic.
+//!
+//! Every input passes `guard::check` before it is listed, so a named pipe, a device, a
+//! dangling link or a gigabyte of whitespace becomes a load error instead of a hang or an
+//! out-of-memory abort.
 
 use std::path::{Path, PathBuf};
 
@@ -7,6 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use super::error::{LoadError, LoadErrorKind};
+use super::guard;
 
 /// One file to load.
 #[derive(Debug, Clone)]
@@ -61,20 +66,19 @@ pub(super) fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec
         let metadata = match std::fs::metadata(root) {
             Ok(metadata) => metadata,
             Err(error) => {
-                errors.push(LoadError::new(
-                    LoadErrorKind::Io,
-                    name,
-                    format!("cannot read path: {error}"),
-                ));
+                errors.push(guard::io_error(root, &name, &error));
                 continue;
             }
         };
         if !metadata.is_dir() {
-            inputs.push(Input {
-                path: root.clone(),
-                name,
-                explicit: true,
-            });
+            match guard::check(root, &name) {
+                Ok(()) => inputs.push(Input {
+                    path: root.clone(),
+                    name,
+                    explicit: true,
+                }),
+                Err(error) => errors.push(*error),
+            }
             continue;
         }
         let walk = WalkDir::new(root)
@@ -86,31 +90,42 @@ pub(super) fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec
             match entry {
                 Ok(entry) => {
                     let path = entry.path();
-                    if entry.file_type().is_file() && has_input_extension(path) {
-                        inputs.push(Input {
+                    // Directories are walked; anything else with an input's extension (a
+                    // file, or a pipe or device named like one) is checked and read.
+                    if entry.file_type().is_dir() || !has_input_extension(path) {
+                        continue;
+                    }
+                    let name = path.display().to_string();
+                    match guard::check(path, &name) {
+                        Ok(()) => inputs.push(Input {
                             path: path.to_path_buf(),
-                            name: path.display().to_string(),
+                            name,
                             explicit: false,
-                        });
+                        }),
+                        Err(error) => errors.push(*error),
                     }
                 }
                 Err(error) => {
                     let file = error
                         .path()
                         .map_or_else(|| name.clone(), |path| path.display().to_string());
-                    let reason = if error.loop_ancestor().is_some() {
-                        "symbolic link loop: the link points at one of its own parent directories"
-                            .to_owned()
+                    if error.loop_ancestor().is_some() {
+                        errors.push(LoadError::new(
+                            LoadErrorKind::Io,
+                            file,
+                            "cannot read path: symbolic link loop: the link points at one of its \
+                             own parent directories; expected a link to a file or to a directory \
+                             outside the walk",
+                        ));
+                    } else if let (Some(io), Some(path)) = (error.io_error(), error.path()) {
+                        errors.push(guard::io_error(path, &file, io));
                     } else {
-                        error
-                            .io_error()
-                            .map_or_else(|| error.to_string(), ToString::to_string)
-                    };
-                    errors.push(LoadError::new(
-                        LoadErrorKind::Io,
-                        file,
-                        format!("cannot read path: {reason}"),
-                    ));
+                        errors.push(LoadError::new(
+                            LoadErrorKind::Io,
+                            file,
+                            format!("cannot read path: {error}: expected a readable directory"),
+                        ));
+                    }
                 }
             }
         }

@@ -86,8 +86,10 @@ impl Document {
 
     /// Line and column of the value at `pointer` (or its nearest ancestor) in the user's file.
     pub fn locate(&self, pointer: &Pointer) -> Option<LineColumn> {
-        let spot = self.index().find(pointer)?;
-        Some(self.line_column(spot.value.start))
+        let index = self.index();
+        let spot = index.find(pointer)?;
+        let (line, column) = index.line_column(&self.text, spot.value.start);
+        Some(LineColumn { line, column })
     }
 
     /// Line and column of a byte offset of the original text.

@@ -93,9 +93,56 @@ pub fn sanitize_serde_message(message: &str) -> String {
     out
 }
 
+/// Replaces the loader's internal type names in serde messages (`expected struct KeyDto`)
+/// with what the user's file should hold (`expected a resource key object`).
+pub fn friendly_type_names(message: &str) -> String {
+    const NAMES: [(&str, &str); 15] = [
+        ("InstanceDto", "a resource instance object"),
+        ("KeyDto", "a resource key object"),
+        ("ServiceIdDto", "a service ID object"),
+        ("ApiKeyDto", "an API key object"),
+        ("V1Dto", "a v1 policy object"),
+        ("V2Dto", "a v2 policy object"),
+        ("GroupDto", "an access group object"),
+        ("MemberDto", "an access group member object"),
+        ("RoleRef", "a role object with a `role_id`"),
+        ("V1Attribute", "an attribute object with `name` and `value`"),
+        ("V2Attribute", "an attribute object with `key` and `value`"),
+        ("V1Block", "an object with `attributes`"),
+        ("V2Block", "an object with `attributes`"),
+        ("V2Grant", "a grant object with `roles`"),
+        ("V2Control", "a control object with a `grant`"),
+    ];
+    let Some(at) = message.find("struct ") else {
+        return message.to_owned();
+    };
+    let rest = &message[at + "struct ".len()..];
+    let end = rest
+        .find(|c: char| !c.is_alphanumeric() && c != '_')
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    let friendly = NAMES
+        .iter()
+        .find(|(internal, _)| *internal == name)
+        .map_or("an object", |(_, friendly)| friendly);
+    format!("{}{friendly}{}", &message[..at], &rest[end..])
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sanitize_serde_message;
+    use super::{friendly_type_names, sanitize_serde_message};
+
+    #[test]
+    fn names_what_the_file_should_hold() {
+        assert_eq!(
+            friendly_type_names("invalid type: integer `5`, expected struct ServiceIdDto"),
+            "invalid type: integer `5`, expected a service ID object"
+        );
+        assert_eq!(
+            friendly_type_names("missing field `id`"),
+            "missing field `id`"
+        );
+    }
 
     #[test]
     fn drops_quoted_values_from_serde_messages() {

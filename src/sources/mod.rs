@@ -9,11 +9,13 @@ mod discover;
 pub mod document;
 pub mod error;
 pub mod exports;
+mod guard;
 pub mod inline;
 pub(crate) mod parse;
 pub mod secrets;
 pub mod span;
 pub mod terraform;
+pub mod unique;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -66,7 +68,31 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         load_one(input, &mut loaded, &mut builder, options.terraform);
     }
     loaded.inventory = builder.finish();
+    locate_errors(&mut loaded);
     Ok(loaded)
+}
+
+/// Gives every error about a readable document a line and column: where its pointer is,
+/// or where the document starts (an unrecognised shape); an empty file at 1:1. Errors about
+/// paths that could not be read have no text, so no line.
+fn locate_errors(loaded: &mut Loaded) {
+    for error in &mut loaded.errors {
+        if error.at.is_some() {
+            continue;
+        }
+        if error.kind == LoadErrorKind::Empty {
+            // No text to point into: the document was expected from its first line.
+            error.at = Some(LineColumn { line: 1, column: 1 });
+            continue;
+        }
+        let Some(document) = error.document.and_then(|id| loaded.documents.get(id)) else {
+            continue;
+        };
+        let pointer = error.pointer.clone().unwrap_or_default();
+        error.at = document
+            .locate(&pointer)
+            .or_else(|| Some(document.line_column(0)));
+    }
 }
 
 fn load_one(
@@ -182,7 +208,7 @@ fn load_one(
                 LoadError::new(
                     LoadErrorKind::Shape,
                     &input.name,
-                    "unrecognised document shape",
+                    "unrecognised document shape: expected an IBM Cloud IAM export (see help)",
                 )
                 .in_document(id)
                 .help(format!("expected {}", exports::shape::SHAPES_TRIED)),

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::document::Format;
+use super::unique::UniqueValue;
 
 /// Why a text could not be parsed, with the 1-based line and column serde reported.
 #[derive(Debug)]
@@ -25,11 +26,12 @@ pub(super) fn sniff(text: &str) -> Format {
 
 pub(crate) fn parse(text: &str, yaml_extension: bool) -> Result<(Value, Format), SyntaxError> {
     match sniff(text) {
-        Format::Json => match serde_json::from_str::<Value>(text) {
-            Ok(value) => Ok((value, Format::Json)),
+        Format::Json => match serde_json::from_str::<UniqueValue>(text) {
+            Ok(UniqueValue(value)) => Ok((value, Format::Json)),
             Err(json_error) => {
-                if yaml_extension && let Ok(value) = parse_yaml(text) {
-                    return Ok((value, Format::Yaml));
+                if yaml_extension {
+                    // A YAML file: its YAML error is the one that helps.
+                    return parse_yaml(text).map(|value| (value, Format::Yaml));
                 }
                 let line = json_error.line().max(1);
                 Err(SyntaxError {
@@ -75,28 +77,103 @@ fn without_location(message: &str) -> String {
 
 fn json_message(error: &serde_json::Error) -> String {
     let text = without_location(&error.to_string());
+    let text = super::error::sanitize_serde_message(&text);
     format!(
         "invalid JSON: {}",
-        super::error::sanitize_serde_message(&text)
+        with_expectation(&text, "expected valid JSON")
     )
 }
 
+/// Adds what was expected to a parser message that does not say it: most do ("expected
+/// `,` or `}`"), some only name the problem.
+fn with_expectation(message: &str, fallback: &str) -> String {
+    let says_expected = message
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word == "expected");
+    if says_expected {
+        return message.to_owned();
+    }
+    const EXPECTATIONS: [(&str, &str); 14] = [
+        (
+            "trailing comma",
+            "expected another member or element after the comma, or no comma before the bracket",
+        ),
+        (
+            "EOF while parsing",
+            "expected the rest of the document: the text ends inside it (cut short?)",
+        ),
+        (
+            "recursion limit exceeded",
+            "expected at most 128 nested objects and arrays (IAM exports nest about 10 deep)",
+        ),
+        (
+            "number out of range",
+            "expected a number that a 64-bit float can hold",
+        ),
+        (
+            "trailing characters",
+            "expected the end of the text after the document",
+        ),
+        (
+            "control characters are not allowed",
+            "expected text, not binary data",
+        ),
+        (
+            "control character",
+            "expected control characters inside strings to be escaped (\\n, \\u0000)",
+        ),
+        (
+            "key must be a string",
+            "expected a member name in double quotes",
+        ),
+        (
+            "surrogate",
+            "expected a \\u escape of a valid Unicode character",
+        ),
+        ("hex escape", "expected four hex digits after \\u"),
+        (
+            "invalid escape",
+            "expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
+        ),
+        (
+            "repetition limit exceeded",
+            "expected aliases that expand to a document of reasonable size",
+        ),
+        (
+            "more than one document",
+            "expected one YAML document per file",
+        ),
+        (
+            "invalid number",
+            "expected a JSON number such as 42, -1.5 or 2e10",
+        ),
+    ];
+    let expectation = EXPECTATIONS
+        .iter()
+        .find(|(problem, _)| message.contains(problem))
+        .map_or(fallback, |(_, expectation)| expectation);
+    format!("{message}: {expectation}")
+}
+
 fn parse_yaml(text: &str) -> Result<Value, SyntaxError> {
-    serde_yaml::from_str::<Value>(text).map_err(|error| {
-        let (line, column) = error
-            .location()
-            .map_or((1, 1), |location| (location.line(), location.column()));
-        let text = without_location(&error.to_string());
-        SyntaxError {
-            format: Format::Yaml,
-            message: format!(
-                "invalid YAML: {}",
-                super::error::sanitize_serde_message(&text)
-            ),
-            line: line.max(1),
-            column: column.max(1),
-        }
-    })
+    serde_yaml::from_str::<UniqueValue>(text)
+        .map(|value| value.0)
+        .map_err(|error| {
+            let (line, column) = error
+                .location()
+                .map_or((1, 1), |location| (location.line(), location.column()));
+            let text = without_location(&error.to_string());
+            let text = super::error::sanitize_serde_message(&text);
+            SyntaxError {
+                format: Format::Yaml,
+                message: format!(
+                    "invalid YAML: {}",
+                    with_expectation(&text, "expected valid YAML")
+                ),
+                line: line.max(1),
+                column: column.max(1),
+            }
+        })
 }
 
 #[cfg(test)]

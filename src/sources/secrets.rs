@@ -33,6 +33,8 @@ pub fn is_secret_name(name: &str) -> bool {
     }
     let name = name.to_ascii_lowercase();
     const EXACT: &[&str] = &[
+        // A `credentials` that is a string (not the usual object) is the secret itself.
+        "credentials",
         "service_key",
         "ingestion_key",
         "credentials_json",

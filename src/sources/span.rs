@@ -4,9 +4,16 @@
 //! jsonc-parser (serde_json has already decided the text is valid; jsonc-parser only finds
 //! places) and YAML with saphyr's `MarkedYaml`, whose character markers are turned into
 //! byte offsets here.
+//!
+//! A large JSON document (a policy export of hundreds of MB) is not indexed whole: a byte
+//! scanner indexes its first [`SHALLOW_DEPTH`] levels (the list and its items), and each
+//! item is indexed with jsonc-parser only when a pointer into it is asked for. A run with
+//! thousands of findings in such a file pays for the items it points into, not for an AST
+//! of the whole file.
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use jsonc_parser::ast::{ObjectPropName, Value as JsonNode};
 use jsonc_parser::common::Ranged;
@@ -25,10 +32,32 @@ pub struct Spot {
     pub composite: bool,
 }
 
+/// JSON texts from this size on are indexed lazily, item by item.
+const LAZY_FROM: usize = 4 << 20;
+
+/// The levels a lazy index holds from the start: the root, its members, and theirs (the
+/// items of an API list).
+const SHALLOW_DEPTH: usize = 2;
+
 /// Pointer -> spot for every value of a document.
 #[derive(Debug, Default)]
 pub struct SpanIndex {
     spots: HashMap<Pointer, Spot>,
+    /// A lazily indexed JSON text, and its composite values at [`SHALLOW_DEPTH`], each
+    /// indexed on first use.
+    lazy: Option<Arc<str>>,
+    deep: HashMap<Pointer, Subtree>,
+    /// Byte offsets where the lines of the indexed text start, built on first use, so that
+    /// each finding's line is a binary search, not a count from the top of the file.
+    lines: OnceLock<Vec<usize>>,
+}
+
+/// One composite value of a lazy index, and the spots inside it once asked for.
+#[derive(Debug)]
+struct Subtree {
+    base: Pointer,
+    range: Range<usize>,
+    spots: OnceLock<HashMap<Pointer, Spot>>,
 }
 
 impl SpanIndex {
@@ -36,6 +65,7 @@ impl SpanIndex {
     pub fn build(text: &str, format: Format) -> Self {
         let mut index = Self::default();
         match format {
+            Format::Json if text.len() >= LAZY_FROM => index.index_json_lazily(text),
             Format::Json => index.index_json(text),
             Format::Yaml => index.index_yaml(text),
         }
@@ -46,7 +76,7 @@ impl SpanIndex {
     pub fn find(&self, pointer: &Pointer) -> Option<&Spot> {
         let mut current = Some(pointer.clone());
         while let Some(pointer) = current {
-            if let Some(spot) = self.spots.get(&pointer) {
+            if let Some(spot) = self.get(&pointer) {
                 return Some(spot);
             }
             current = pointer.parent();
@@ -56,11 +86,66 @@ impl SpanIndex {
 
     /// The exact spot of `pointer`, without falling back to an ancestor.
     pub fn get(&self, pointer: &Pointer) -> Option<&Spot> {
-        self.spots.get(pointer)
+        if let Some(spot) = self.spots.get(pointer) {
+            return Some(spot);
+        }
+        let subtree = self.deep.get(&shallow_ancestor(pointer)?)?;
+        self.subtree_spots(subtree).get(pointer)
     }
 
+    /// 1-based line and column (in characters) of `offset` in `text`, the text this index
+    /// was built from.
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect()
+        });
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = lines.partition_point(|&start| start <= offset).max(1);
+        let start = lines.get(line - 1).copied().unwrap_or(0).min(offset);
+        (line, text[start..offset].chars().count() + 1)
+    }
+
+    /// Every spot (a lazy index is completed first).
     pub fn iter(&self) -> impl Iterator<Item = (&Pointer, &Spot)> {
-        self.spots.iter()
+        self.spots.iter().chain(
+            self.deep
+                .values()
+                .flat_map(|subtree| self.subtree_spots(subtree).iter()),
+        )
+    }
+
+    fn subtree_spots<'a>(&'a self, subtree: &'a Subtree) -> &'a HashMap<Pointer, Spot> {
+        subtree.spots.get_or_init(|| {
+            let Some(text) = self.lazy.as_deref() else {
+                return HashMap::new();
+            };
+            let base = &subtree.base;
+            let Some(slice) = text.get(subtree.range.clone()) else {
+                return HashMap::new();
+            };
+            let mut inner = Self::default();
+            inner.index_json(slice);
+            let offset = subtree.range.start;
+            let shift = |range: &Range<usize>| range.start + offset..range.end + offset;
+            inner
+                .spots
+                .into_iter()
+                .filter(|(pointer, _)| !pointer.as_str().is_empty())
+                .map(|(pointer, spot)| {
+                    let spot = Spot {
+                        key: spot.key.as_ref().map(shift),
+                        value: shift(&spot.value),
+                        composite: spot.composite,
+                    };
+                    (
+                        Pointer::parse(&format!("{base}{pointer}")).unwrap_or(pointer),
+                        spot,
+                    )
+                })
+                .collect()
+        })
     }
 
     fn index_json(&mut self, text: &str) {
@@ -71,6 +156,32 @@ impl SpanIndex {
         {
             self.walk_json(&root, Pointer::root(), None);
         }
+    }
+
+    /// Indexes the first levels of a large (valid) JSON text with a byte scanner; the
+    /// composite values below are left to [`Self::subtree_spots`].
+    fn index_json_lazily(&mut self, text: &str) {
+        let mut scanner = Scanner {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+        };
+        let mut shallow = Vec::new();
+        scanner.value(Pointer::root(), None, 0, &mut shallow);
+        for (pointer, spot, depth) in shallow {
+            if depth == SHALLOW_DEPTH && spot.composite {
+                self.deep.insert(
+                    pointer.clone(),
+                    Subtree {
+                        base: pointer.clone(),
+                        range: spot.value.clone(),
+                        spots: OnceLock::new(),
+                    },
+                );
+            }
+            self.spots.insert(pointer, spot);
+        }
+        self.lazy = Some(Arc::from(text));
     }
 
     fn walk_json(&mut self, node: &JsonNode<'_>, pointer: Pointer, key: Option<Range<usize>>) {
@@ -142,6 +253,16 @@ impl SpanIndex {
             _ => {}
         }
         let mut value = yaml_range(text, bytes, node);
+        if matches!(&node.data, YamlData::Value(Scalar::Null))
+            && !matches!(
+                text[value.clone()].trim(),
+                "" | "~" | "null" | "Null" | "NULL"
+            )
+        {
+            // An implicit null (`{a, b: 1}`, `key:` with nothing after it): saphyr marks
+            // the next token; the value is empty where it starts.
+            value.end = value.start;
+        }
         if matches!(&node.data, YamlData::Sequence(_)) {
             value.start = block_sequence_start(text, value.start);
         }
@@ -156,6 +277,149 @@ impl SpanIndex {
                 composite,
             },
         );
+    }
+}
+
+/// The ancestor of `pointer` at [`SHALLOW_DEPTH`], when `pointer` is deeper.
+fn shallow_ancestor(pointer: &Pointer) -> Option<Pointer> {
+    let text = pointer.as_str();
+    let cut = text.match_indices('/').nth(SHALLOW_DEPTH)?.0;
+    Pointer::parse(&text[..cut])
+}
+
+/// A byte scanner over a JSON text that serde_json has accepted: it records the spots of
+/// the values down to [`SHALLOW_DEPTH`] and skips everything deeper without building it.
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Scanner<'_> {
+    fn whitespace(&mut self) {
+        while matches!(self.bytes.get(self.at), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    /// Skips the string starting at the current `"`; returns its range, quotes included.
+    fn string(&mut self) -> Range<usize> {
+        let start = self.at;
+        self.at += 1;
+        while let Some(&byte) = self.bytes.get(self.at) {
+            self.at += 1;
+            match byte {
+                b'\\' => self.at += 1,
+                b'"' => break,
+                _ => {}
+            }
+        }
+        start..self.at.min(self.bytes.len())
+    }
+
+    /// Skips one value of any kind; returns its range.
+    fn skip(&mut self) -> Range<usize> {
+        let start = self.at;
+        match self.bytes.get(self.at) {
+            Some(b'"') => return self.string(),
+            Some(b'{' | b'[') => {
+                let mut depth = 0usize;
+                while let Some(&byte) = self.bytes.get(self.at) {
+                    match byte {
+                        b'"' => {
+                            self.string();
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                self.at += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.at += 1;
+                }
+            }
+            _ => {
+                while self.bytes.get(self.at).is_some_and(|byte| {
+                    !matches!(byte, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                }) {
+                    self.at += 1;
+                }
+            }
+        }
+        start..self.at.min(self.bytes.len())
+    }
+
+    /// Records the value at the current position (and, above the shallow depth, its
+    /// members) into `out` as (pointer, spot, depth).
+    fn value(
+        &mut self,
+        pointer: Pointer,
+        key: Option<Range<usize>>,
+        depth: usize,
+        out: &mut Vec<(Pointer, Spot, usize)>,
+    ) {
+        self.whitespace();
+        let start = self.at;
+        let opening = self.bytes.get(self.at).copied();
+        let composite = matches!(opening, Some(b'{' | b'['));
+        if !composite || depth >= SHALLOW_DEPTH {
+            let value = self.skip();
+            out.push((
+                pointer,
+                Spot {
+                    key,
+                    value,
+                    composite,
+                },
+                depth,
+            ));
+            return;
+        }
+        self.at += 1;
+        let mut index = 0usize;
+        loop {
+            self.whitespace();
+            match self.bytes.get(self.at) {
+                None => break,
+                Some(b'}' | b']') => {
+                    self.at += 1;
+                    break;
+                }
+                Some(b',') => {
+                    self.at += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            if opening == Some(b'{') {
+                let key_range = self.string();
+                let name: String =
+                    serde_json::from_str(&self.text[key_range.clone()]).unwrap_or_default();
+                self.whitespace();
+                if self.bytes.get(self.at) == Some(&b':') {
+                    self.at += 1;
+                }
+                self.value(pointer.key(&name), Some(key_range), depth + 1, out);
+            } else {
+                self.value(pointer.index(index), None, depth + 1, out);
+                index += 1;
+            }
+        }
+        let value = start..self.at.min(self.bytes.len());
+        out.push((
+            pointer,
+            Spot {
+                key,
+                value,
+                composite,
+            },
+            depth,
+        ));
     }
 }
 
@@ -333,6 +597,41 @@ mod tests {
     }
 
     #[test]
+    fn a_lazy_json_index_finds_what_the_full_index_finds() {
+        let item = |at: usize| {
+            format!(
+                r#"{{"id": "p{at}", "n\u00e9\"x": [1, {{"a": "b\\\"c"}}, []], "e": {{}}, "s": "Compañía 🚀", "f": -1.5e3, "t": true, "z": null}}"#
+            )
+        };
+        let items: Vec<String> = (0..40).map(item).collect();
+        let text = format!(
+            "{{\n  \"policies\": [\n    {}\n  ],\n  \"next\": {{\"href\": \"x\"}},\n  \"count\": 40, \"empty\": []\n}}\n",
+            items.join(",\n    ")
+        );
+        let full = SpanIndex::build(&text, Format::Json);
+        let mut lazy = SpanIndex::default();
+        lazy.index_json_lazily(&text);
+        assert!(!lazy.deep.is_empty());
+        let mut compared = 0;
+        for (pointer, spot) in full.iter() {
+            assert_eq!(lazy.get(pointer), Some(spot), "{pointer}");
+            compared += 1;
+        }
+        assert_eq!(lazy.iter().count(), compared);
+        let missing = Pointer::parse("/policies/3/missing/7").unwrap();
+        assert_eq!(lazy.find(&missing), full.find(&missing));
+    }
+
+    #[test]
+    fn implicit_yaml_nulls_have_empty_spans() {
+        let text = "a: {\"b\", c: 1}\n";
+        let index = SpanIndex::build(text, Format::Yaml);
+        let spot = index.get(&Pointer::parse("/a/b").unwrap()).unwrap();
+        assert_eq!(&text[spot.value.clone()], "");
+        assert_eq!(&text[spot.key.clone().unwrap()], "\"b\"");
+    }
+
+    #[test]
     fn nested_yaml_flow_collections_end_at_their_own_bracket() {
         let text = "a: {\"b\": {\"c\": [\"x]\\\"\", 'y}''z']}} # }\n";
         let index = SpanIndex::build(text, Format::Yaml);
@@ -343,6 +642,19 @@ mod tests {
         );
         let spot = index.get(&Pointer::parse("/a/b").unwrap()).unwrap();
         assert_eq!(&text[spot.value.clone()], "{\"c\": [\"x]\\\"\", 'y}''z']}");
+    }
+
+    #[test]
+    fn the_line_table_agrees_with_counting() {
+        let text = "ab\nñx\n\n{\"k\": 1}\r\nlast";
+        let index = SpanIndex::build(text, Format::Json);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_column(text, offset),
+                line_column(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

@@ -3,15 +3,19 @@
 
 use iamlint::sources::Format;
 use iamlint::sources::span::SpanIndex;
+use iamlint::sources::unique::UniqueValue;
 use serde_json::Value;
 
 use crate::common;
 
+/// The value iamlint reads, or `None` for a text it rejects (malformed, or an object naming
+/// one member twice).
 fn parse(text: &str, format: Format) -> Option<Value> {
     match format {
-        Format::Json => serde_json::from_str(text).ok(),
-        Format::Yaml => serde_yaml::from_str(text).ok(),
+        Format::Json => serde_json::from_str::<UniqueValue>(text).ok(),
+        Format::Yaml => serde_yaml::from_str::<UniqueValue>(text).ok(),
     }
+    .map(|value| value.0)
 }
 
 #[test]

@@ -166,6 +166,7 @@ fn typed<'de, T: Deserialize<'de>>(
             };
         }
         let message = super::error::sanitize_serde_message(&error.inner().to_string());
+        let message = super::error::friendly_type_names(&message);
         (at, format!("unexpected value: {message}"))
     })
 }
