@@ -132,10 +132,7 @@ fn phases(criterion: &mut Criterion, scale: usize) {
             },
             |(loaded, mut findings)| {
                 iamlint::report::order(&mut findings, &loaded.documents);
-                json::render(&RunReport {
-                    loaded: &loaded,
-                    findings: &findings,
-                })
+                json::render(&RunReport::new(&loaded, &findings))
             },
             BatchSize::PerIteration,
         );
