@@ -163,6 +163,16 @@ fn wide_encoding(start: &[u8], name: &str) -> Option<LoadError> {
     )
 }
 
+#[cfg(not(unix))]
+fn file_kind(metadata: &Metadata) -> &'static str {
+    if metadata.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+#[cfg(unix)]
 fn file_kind(metadata: &Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let kind = metadata.file_type();
@@ -192,7 +202,8 @@ pub(super) fn io_error(path: &Path, name: &str, error: &io::Error) -> LoadError 
                 .ok()
                 .map(|target| format!("the link points to {}", target.display())),
         )
-    } else if error.raw_os_error() == Some(40) {
+    } else if cfg!(target_os = "linux") && error.raw_os_error() == Some(40) {
+        // ELOOP: std has no ErrorKind for it on stable.
         (
             "cannot read file: too many levels of symbolic links (a link loop): expected a link \
              to a readable file"
