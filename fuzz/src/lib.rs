@@ -43,14 +43,10 @@ pub fn check_file_with(data: &[u8], extension: &str, options: &LoadOptions) {
         now: "2026-11-01T00:00:00Z".parse().ok(),
         ..Settings::default()
     };
-    let Ok(checked) = iamlint::cli::check_paths(&[path], options, &settings)
-    else {
+    let Ok(checked) = iamlint::cli::check_paths(&[path], options, &settings) else {
         return;
     };
-    let report = RunReport {
-        loaded: &checked.loaded,
-        findings: &checked.findings,
-    };
+    let report = RunReport::new(&checked.loaded, &checked.findings);
     let rendered = json::render(&report);
     assert!(serde_json::from_str::<serde_json::Value>(&rendered).is_ok());
     let _ = human::render(&report, human::Style::default());
@@ -65,7 +61,10 @@ pub fn span_invariants(text: &str) {
         let index = SpanIndex::build(text, format);
         for (pointer, spot) in index.iter() {
             for range in std::iter::once(&spot.value).chain(spot.key.as_ref()) {
-                assert!(range.start <= range.end && range.end <= text.len(), "{pointer}: {range:?}");
+                assert!(
+                    range.start <= range.end && range.end <= text.len(),
+                    "{pointer}: {range:?}"
+                );
                 assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
             }
             let _ = index.find(&pointer.key("missing").index(3));
@@ -88,7 +87,8 @@ pub fn span_invariants(text: &str) {
                 panic!("{pointer} is indexed but not in the document");
             };
             let slice = &text[spot.value.clone()];
-            let parsed: serde_json::Value = serde_json::from_str(slice).expect("a span holds a value");
+            let parsed: serde_json::Value =
+                serde_json::from_str(slice).expect("a span holds a value");
             assert_eq!(&parsed, expected, "{pointer}");
         }
     }
