@@ -31,6 +31,43 @@ pub(crate) enum Action {
     RepeatPageToken,
 }
 
+/// Random faults for the soak test: each request gets one with probability `rate`, drawn
+/// from a seeded generator so a failing seed can be replayed.
+#[derive(Debug)]
+pub(crate) struct RandomFaults {
+    pub(crate) rng: fastrand::Rng,
+    pub(crate) rate: f64,
+    /// How long a `Slow` fault holds the answer (past the client's timeout).
+    pub(crate) slow: Duration,
+    pub(crate) fired: usize,
+}
+
+impl RandomFaults {
+    pub(crate) fn new(seed: u64, rate: f64, slow: Duration) -> Self {
+        Self {
+            rng: fastrand::Rng::with_seed(seed),
+            rate,
+            slow,
+            fired: 0,
+        }
+    }
+
+    fn draw(&mut self) -> Option<Action> {
+        if self.rng.f64() >= self.rate {
+            return None;
+        }
+        self.fired += 1;
+        Some(match self.rng.usize(0..6) {
+            0 => Action::Status(429, Some("0".to_owned())),
+            1 => Action::Status(500, None),
+            2 => Action::Status(502, None),
+            3 => Action::Status(503, None),
+            4 => Action::Slow(self.slow),
+            _ => Action::Truncate,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Fault {
     path: String,
@@ -57,6 +94,8 @@ pub(crate) struct State {
     /// Error messages quote the API key they were sent (as a careless server might).
     pub(crate) echo_key: bool,
     faults: Vec<Fault>,
+    /// Soak mode: every request (but the token's) may get a random fault.
+    pub(crate) random_faults: Option<RandomFaults>,
     valid_tokens: Vec<String>,
     pub(crate) tokens_issued: usize,
     pub(crate) log: Vec<Logged>,
@@ -76,6 +115,7 @@ impl Emulator {
             expires_in: 3600,
             echo_key: false,
             faults: Vec::new(),
+            random_faults: None,
             valid_tokens: Vec::new(),
             tokens_issued: 0,
             log: Vec::new(),
@@ -214,6 +254,9 @@ impl State {
                 fault.fired += 1;
                 fired = Some(fault.action.clone());
             }
+        }
+        if fired.is_none() && path != "/identity/token" {
+            fired = self.random_faults.as_mut().and_then(RandomFaults::draw);
         }
         fired
     }

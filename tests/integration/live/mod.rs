@@ -18,7 +18,7 @@ use iamlint::sources::api::{self, CollectError, CollectOptions, Collected, Quiet
 use serde_json::{Value, json};
 
 use account::{ACCOUNT, Account, DEFAULT_GROUP, OPS_GROUP, OPS_SERVICE_ID};
-use emulator::{API_KEY, Action, Emulator};
+use emulator::{API_KEY, Action, Emulator, RandomFaults};
 
 /// The environment of a binary run against the emulator at `url`.
 pub(crate) fn live_env<'a>(url: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -286,6 +286,57 @@ fn secrets_are_redacted_with_fingerprints_that_keep_equal_secrets_equal() {
 }
 
 #[test]
+fn soak_random_faults_on_every_request_leave_the_snapshot_identical() {
+    // Bounded: five collects of the emulated account, each request failing with a 429, a
+    // 5xx, a response slower than the timeout or a truncated body one time in four. Every
+    // collect must end complete and equal to a clean one (fingerprints aside).
+    let emulator = Emulator::start(Account::demo());
+    let clean_dir = tempfile::tempdir().unwrap();
+    collect(&emulator.options(clean_dir.path())).unwrap();
+    let clean = normalised(files_of(clean_dir.path()));
+    let mut injected = 0;
+    for seed in 1..=5 {
+        emulator.set(|state| {
+            state.random_faults = Some(RandomFaults::new(seed, 0.25, Duration::from_millis(600)))
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let mut options = emulator.options(dir.path());
+        options.client.timeout = Duration::from_millis(300);
+        // 0.25^8: a request failing every attempt is about one in 65,000.
+        options.client.max_attempts = 8;
+        let collected = collect(&options).unwrap();
+        for name in ALL {
+            assert_eq!(
+                status(&collected, name),
+                CollectionStatus::Complete,
+                "seed {seed}, {name}: {}",
+                reason(&collected, name)
+            );
+        }
+        assert_eq!(normalised(files_of(dir.path())), clean, "seed {seed}");
+        emulator.set(|state| {
+            injected += state.random_faults.take().map_or(0, |faults| faults.fired);
+        });
+    }
+    assert!(injected > 20, "only {injected} faults were injected");
+}
+
+/// The snapshot's files as one text, with the per-run secret fingerprints blanked.
+fn normalised(files: Vec<(String, Value)>) -> String {
+    let text = serde_json::to_string(&files).unwrap();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("<redacted:") {
+        out.push_str(&rest[..at]);
+        out.push_str("<redacted:*>");
+        rest = &rest[at + "<redacted:".len()..];
+        rest = &rest[rest.find('>').unwrap() + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
 fn survives_faults_with_a_snapshot_identical_to_a_clean_collect() {
     let emulator = Emulator::start(Account::demo());
     let clean_dir = tempfile::tempdir().unwrap();
@@ -324,22 +375,9 @@ fn survives_faults_with_a_snapshot_identical_to_a_clean_collect() {
         );
     }
     // The snapshot equals the clean one, fingerprints aside (each run keys its own).
-    let normalise = |files: Vec<(String, Value)>| -> String {
-        let text = serde_json::to_string(&files).unwrap();
-        let mut out = String::new();
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find("<redacted:") {
-            out.push_str(&rest[..at]);
-            out.push_str("<redacted:*>");
-            rest = &rest[at + "<redacted:".len()..];
-            rest = &rest[rest.find('>').unwrap() + 1..];
-        }
-        out.push_str(rest);
-        out
-    };
     assert_eq!(
-        normalise(files_of(dir.path())),
-        normalise(files_of(clean_dir.path()))
+        normalised(files_of(dir.path())),
+        normalised(files_of(clean_dir.path()))
     );
     let statuses: Vec<u16> = emulator.log().iter().map(|logged| logged.status).collect();
     for expected in [503, 429, 500, 401, 502] {
