@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Found, Owner, leaves, resource_owner, value_owner};
+use super::{Found, Owner, resource_owner, value_owner, whole_value};
 use crate::model::Pointer;
 use crate::sources::secrets::is_secret_name;
 
@@ -30,23 +30,15 @@ pub(super) fn variables(document: &Value, found: &mut Vec<Found>) {
             continue;
         };
         let variable_pointer = Pointer::root().key("variables").key(name);
-        let mut out = Vec::new();
-        leaves(
+        let owner = value_owner(format!("var.{name}"), &variable_pointer);
+        whole_value(
             value,
             &variable_pointer.key("value"),
-            &mut Vec::new(),
-            None,
+            "value",
+            &owner,
             true,
-            &mut out,
+            found,
         );
-        for (secret, _) in out {
-            found.push(Found {
-                pointer: secret,
-                member: "value".to_owned(),
-                owner: value_owner(format!("var.{name}"), &variable_pointer),
-                before: true,
-            });
-        }
     }
 }
 
@@ -111,23 +103,15 @@ fn config_module(module: Option<&Value>, pointer: &Pointer, prefix: &str, found:
                 continue;
             };
             let variable_pointer = pointer.key("variables").key(name);
-            let mut out = Vec::new();
-            leaves(
+            let owner = value_owner(format!("{prefix}var.{name}"), &variable_pointer);
+            whole_value(
                 default,
                 &variable_pointer.key("default"),
-                &mut Vec::new(),
-                None,
+                "default",
+                &owner,
                 true,
-                &mut out,
+                found,
             );
-            for (secret, _) in out {
-                found.push(Found {
-                    pointer: secret,
-                    member: "default".to_owned(),
-                    owner: value_owner(format!("{prefix}var.{name}"), &variable_pointer),
-                    before: true,
-                });
-            }
         }
     }
     if let Some(calls) = module.get("module_calls").and_then(Value::as_object) {
@@ -174,28 +158,13 @@ fn expressions(map: Option<&Value>, pointer: &Pointer, owner: &Owner, found: &mu
         if !is_secret_name(name) {
             continue;
         }
-        let mut out = Vec::new();
-        leaves(
+        whole_value(
             constant,
             &argument_pointer.key("constant_value"),
-            &mut Vec::new(),
-            None,
+            name,
+            owner,
             true,
-            &mut out,
+            found,
         );
-        for (secret, _) in out {
-            found.push(Found {
-                pointer: secret,
-                member: name.clone(),
-                owner: Owner {
-                    kind: owner.kind,
-                    address: owner.address.clone(),
-                    id: owner.id.clone(),
-                    name: owner.name.clone(),
-                    pointer: owner.pointer.clone(),
-                },
-                before: true,
-            });
-        }
     }
 }

@@ -20,6 +20,7 @@ use crate::sources::secrets::{
 };
 
 /// Who a secret belongs to.
+#[derive(Clone)]
 struct Owner {
     kind: EntityKind,
     address: String,
@@ -135,6 +136,26 @@ fn resource_owner(
         name: text("name"),
         pointer: pointer.clone(),
     }
+}
+
+/// Records every leaf of `value`, a value that is secret as a whole (a sensitive variable or
+/// output, a constant of a secret-named argument), as a secret of `owner`.
+fn whole_value(
+    value: &Value,
+    pointer: &Pointer,
+    member: &str,
+    owner: &Owner,
+    before: bool,
+    found: &mut Vec<Found>,
+) {
+    let mut out = Vec::new();
+    leaves(value, pointer, &mut Vec::new(), None, true, &mut out);
+    found.extend(out.into_iter().map(|(secret, _)| Found {
+        pointer: secret,
+        member: member.to_owned(),
+        owner: owner.clone(),
+        before,
+    }));
 }
 
 fn value_owner(address: String, pointer: &Pointer) -> Owner {

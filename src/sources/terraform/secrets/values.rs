@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Found, leaves, resource_owner, value_owner};
+use super::{Found, leaves, resource_owner, value_owner, whole_value};
 use crate::model::Pointer;
 use crate::sources::secrets::is_secret_name;
 
@@ -115,23 +115,15 @@ pub(super) fn outputs(
             continue;
         };
         let output_pointer = pointer.key(name);
-        let mut out = Vec::new();
-        leaves(
+        let owner = value_owner(format!("output.{name}"), &output_pointer);
+        whole_value(
             value,
             &output_pointer.key("value"),
-            &mut Vec::new(),
-            None,
-            true,
-            &mut out,
+            "value",
+            &owner,
+            before,
+            found,
         );
-        for (secret, _) in out {
-            found.push(Found {
-                pointer: secret,
-                member: "value".to_owned(),
-                owner: value_owner(format!("output.{name}"), &output_pointer),
-                before,
-            });
-        }
     }
 }
 
