@@ -1,4 +1,4 @@
-//! The malformed-input suite: over 60 broken, hostile or unreadable inputs, each made in a
+//! The malformed-input suite: 76 broken, hostile or unreadable inputs, each made in a
 //! temp dir and checked by the built binary next to a good export. Each must exit 2 with a
 //! load error that names the file, the line (when the file has text) and what was
 //! expected; the good export's findings must still be reported; no run may panic, hang or
