@@ -294,6 +294,56 @@ impl InventoryBuilder {
         self.removed.insert((kind, identity));
     }
 
+    /// Appends everything `other` collected after what this builder holds, as if its
+    /// entities had been added here in their order: loaders fill one builder per file (or
+    /// per chunk of a long list) on several threads, then merge them in input order.
+    pub fn absorb(&mut self, other: InventoryBuilder) {
+        let InventoryBuilder { inventory, removed } = other;
+        let Inventory {
+            instances,
+            keys,
+            service_ids,
+            api_keys,
+            policies,
+            placeholders,
+            access_groups,
+            memberships,
+            member_lists,
+            exposed_secrets,
+            collections,
+            identity_limits,
+            snapshots,
+            index: _,
+        } = inventory;
+        let into = &mut self.inventory;
+        into.instances.extend(instances);
+        into.keys.extend(keys);
+        into.service_ids.extend(service_ids);
+        into.api_keys.extend(api_keys);
+        into.policies.extend(policies);
+        into.placeholders.extend(placeholders);
+        into.access_groups.extend(access_groups);
+        into.memberships.extend(memberships);
+        for (group_id, total_count) in member_lists {
+            self.add_member_list(&group_id, total_count);
+        }
+        let into = &mut self.inventory;
+        into.exposed_secrets.extend(exposed_secrets);
+        let mine = &mut into.collections;
+        mine.instances |= collections.instances;
+        mine.keys |= collections.keys;
+        mine.service_ids |= collections.service_ids;
+        mine.api_keys |= collections.api_keys;
+        mine.policies |= collections.policies;
+        mine.access_groups |= collections.access_groups;
+        mine.access_group_members |= collections.access_group_members;
+        if let Some(limits) = identity_limits {
+            into.identity_limits.get_or_insert(limits);
+        }
+        into.snapshots.extend(snapshots);
+        self.removed.extend(removed);
+    }
+
     pub fn finish(self) -> Inventory {
         let mut inventory = self.inventory;
         // An entity declared in a plan or state describes the account after apply: it wins

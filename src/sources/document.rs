@@ -81,7 +81,7 @@ impl Document {
     /// The span index of the original text, built on first use.
     pub fn index(&self) -> &SpanIndex {
         self.index
-            .get_or_init(|| SpanIndex::build(&self.text, self.format))
+            .get_or_init(|| SpanIndex::build_shared(&self.text, self.format))
     }
 
     /// Line and column of the value at `pointer` (or its nearest ancestor) in the user's file.
@@ -110,14 +110,14 @@ impl Document {
                 .then(|| indent_json(&masked))
                 .flatten();
             let pretty_printed = pretty.is_some();
-            let masked = pretty.unwrap_or(masked);
+            let masked: Arc<str> = Arc::from(pretty.unwrap_or(masked));
             let index = if self.parsed {
-                SpanIndex::build(&masked, self.format)
+                SpanIndex::build_shared(&masked, self.format)
             } else {
                 SpanIndex::default()
             };
             Display {
-                text: Arc::from(masked),
+                text: masked,
                 index,
                 pretty_printed,
             }
@@ -206,40 +206,47 @@ fn indent_json(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// All documents of one run, addressed by `DocId`.
+/// All documents of one run, addressed by `DocId`: the place of their input in the load,
+/// so an input that gave no document (unreadable, empty) leaves an empty slot.
 #[derive(Debug, Default)]
 pub struct Documents {
-    documents: Vec<Document>,
+    documents: Vec<Option<Document>>,
 }
 
 impl Documents {
     pub fn get_mut(&mut self, id: DocId) -> Option<&mut Document> {
-        self.documents.get_mut(id.0 as usize)
+        self.documents.get_mut(id.0 as usize)?.as_mut()
     }
 
     pub fn add(&mut self, document: Document) -> DocId {
+        self.push_slot(Some(document))
+    }
+
+    /// Adds the next slot, filled or not, and returns its id.
+    pub fn push_slot(&mut self, document: Option<Document>) -> DocId {
         let id = DocId(u32::try_from(self.documents.len()).unwrap_or(u32::MAX));
         self.documents.push(document);
         id
     }
 
     pub fn get(&self, id: DocId) -> Option<&Document> {
-        self.documents.get(id.0 as usize)
+        self.documents.get(id.0 as usize)?.as_ref()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (DocId, &Document)> {
         self.documents
             .iter()
             .enumerate()
-            .map(|(at, document)| (DocId(at as u32), document))
+            .filter_map(|(at, document)| Some((DocId(at as u32), document.as_ref()?)))
     }
 
+    /// How many documents there are (empty slots do not count).
     pub fn len(&self) -> usize {
-        self.documents.len()
+        self.documents.iter().flatten().count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.documents.is_empty()
+        self.len() == 0
     }
 
     /// The name (path as given) of a document.

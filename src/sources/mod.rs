@@ -25,7 +25,9 @@ pub use error::{LoadError, LoadErrorKind};
 pub use inline::InlineWaiver;
 pub use terraform::TerraformView;
 
-use crate::model::{Inventory, InventoryBuilder};
+use rayon::prelude::*;
+
+use crate::model::{DocId, Inventory, InventoryBuilder, Pointer};
 use discover::Input;
 use exports::{Recognition, Sink};
 
@@ -56,16 +58,34 @@ pub struct Loaded {
 }
 
 /// Loads every path; `Err` only for a usage problem (an invalid `--exclude` glob).
+///
+/// Files are read, parsed and loaded on every core, each into a builder of its own; the
+/// results are merged in input order, so the inventory, the document ids and every output
+/// are those of a load one file after the other.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> {
     let exclude = discover::exclude_set(&options.exclude)?;
     let (inputs, errors) = discover::discover(paths, &exclude);
+    let files: Vec<FileLoad> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(at, input)| {
+            let id = DocId(u32::try_from(at).unwrap_or(u32::MAX));
+            load_file(input, id, options.terraform)
+        })
+        .collect();
     let mut loaded = Loaded {
         errors,
         ..Loaded::default()
     };
     let mut builder = InventoryBuilder::default();
-    for input in &inputs {
-        load_one(input, &mut loaded, &mut builder, options.terraform);
+    for file in files {
+        loaded.documents.push_slot(file.document);
+        builder.absorb(file.builder);
+        loaded.errors.extend(file.errors);
+        loaded.files += usize::from(file.read);
+        loaded.terraform_plans += usize::from(file.terraform_plan);
+        loaded.skipped.extend(file.skipped);
+        loaded.inline_waivers.extend(file.inline_waivers);
     }
     loaded.inventory = builder.finish();
     locate_errors(&mut loaded);
@@ -95,77 +115,127 @@ fn locate_errors(loaded: &mut Loaded) {
     }
 }
 
-fn load_one(
-    input: &Input,
-    loaded: &mut Loaded,
-    builder: &mut InventoryBuilder,
-    view: TerraformView,
-) {
+/// What one input contributes to a load; its document, if any, has the id it was loaded
+/// with (its place in the input list).
+#[derive(Default)]
+struct FileLoad {
+    document: Option<Document>,
+    builder: InventoryBuilder,
+    errors: Vec<LoadError>,
+    /// The file could be read (it counts in `Loaded::files`).
+    read: bool,
+    terraform_plan: bool,
+    skipped: Option<String>,
+    inline_waivers: Vec<InlineWaiver>,
+}
+
+fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
+    let mut file = FileLoad::default();
     let bytes = match std::fs::read(&input.path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            loaded.errors.push(LoadError::new(
+            file.errors.push(LoadError::new(
                 LoadErrorKind::Io,
                 &input.name,
                 format!("cannot read file: {error}"),
             ));
-            return;
+            return file;
         }
     };
-    loaded.files += 1;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    file.read = true;
     let yaml_extension = input
         .path
         .extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| matches!(extension.to_ascii_lowercase().as_str(), "yml" | "yaml"));
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(bytes).into_owned());
-            let valid = error.valid_up_to();
+    let text: Arc<str> = {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) if text.trim().is_empty() => {
+                file.errors.push(LoadError::new(
+                    LoadErrorKind::Empty,
+                    &input.name,
+                    "file is empty: expected a JSON or YAML document",
+                ));
+                return file;
+            }
+            Ok(text) => Arc::from(text),
+            Err(error) => {
+                let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(bytes).into_owned());
+                let valid = error.valid_up_to();
+                let document = Document::new(
+                    input.name.clone(),
+                    input.path.clone(),
+                    parse::sniff(&lossy),
+                    lossy,
+                    false,
+                );
+                let at = document.line_column(valid);
+                file.document = Some(document);
+                file.errors.push(
+                    LoadError::new(
+                        LoadErrorKind::Encoding,
+                        &input.name,
+                        format!(
+                            "invalid UTF-8 at byte {valid}: expected a UTF-8 JSON or YAML text"
+                        ),
+                    )
+                    .in_document(id)
+                    .at(at),
+                );
+                return file;
+            }
+        }
+    };
+    // The text is all that is kept of the bytes.
+    drop(bytes);
+    if parse::sniff(&text) == Format::Json {
+        let mut sink = Sink {
+            builder: &mut file.builder,
+            document: id,
+            errors: Vec::new(),
+            secret_pointers: Vec::new(),
+        };
+        // Both passes read the text only: run them side by side.
+        let (unique, recognition) = rayon::join(
+            || unique::check_json(&text),
+            || exports::ingest_text(&text, &mut sink),
+        );
+        let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
+        if let (Ok(()), Some(recognition)) = (unique, recognition) {
             let document = Document::new(
                 input.name.clone(),
                 input.path.clone(),
-                parse::sniff(&lossy),
-                lossy,
-                false,
+                Format::Json,
+                text,
+                true,
             );
-            let at = document.line_column(valid);
-            let id = loaded.documents.add(document);
-            loaded.errors.push(
-                LoadError::new(
-                    LoadErrorKind::Encoding,
-                    &input.name,
-                    format!("invalid UTF-8 at byte {valid}: expected a UTF-8 JSON or YAML text"),
-                )
-                .in_document(id)
-                .at(at),
+            finish_document(
+                &mut file,
+                input,
+                id,
+                document,
+                recognition,
+                problems,
+                secret_pointers,
             );
-            return;
+            return file;
         }
-    };
-    if text.trim().is_empty() {
-        loaded.errors.push(LoadError::new(
-            LoadErrorKind::Empty,
-            &input.name,
-            "file is empty: expected a JSON or YAML document",
-        ));
-        return;
+        // A duplicate member, a syntax error or a document the fast path does not read:
+        // the `Value` path below reports or reads it.
+        file.builder = InventoryBuilder::default();
     }
-    let text: Arc<str> = Arc::from(text);
     let (value, format) = match parse::parse(&text, yaml_extension) {
         Ok(parsed) => parsed,
         Err(syntax) => {
-            let document = Document::new(
+            file.document = Some(Document::new(
                 input.name.clone(),
                 input.path.clone(),
                 syntax.format,
                 text,
                 false,
-            );
-            let id = loaded.documents.add(document);
-            loaded.errors.push(
+            ));
+            file.errors.push(
                 LoadError::new(LoadErrorKind::Syntax, &input.name, syntax.message)
                     .in_document(id)
                     .at(LineColumn {
@@ -173,38 +243,53 @@ fn load_one(
                         column: syntax.column,
                     }),
             );
-            return;
+            return file;
         }
     };
     let document = Document::new(input.name.clone(), input.path.clone(), format, text, true);
-    let id = loaded.documents.add(document);
     let mut sink = Sink {
-        builder,
+        builder: &mut file.builder,
         document: id,
         errors: Vec::new(),
         secret_pointers: Vec::new(),
     };
     // A Terraform state has a `resources` member too: recognise it before the export shapes.
     let recognition = if terraform::detect(&value) {
-        if terraform::is_plan(&value) {
-            loaded.terraform_plans += 1;
-        }
+        file.terraform_plan = terraform::is_plan(&value);
         terraform::ingest(&value, &mut sink, view)
     } else {
         exports::ingest(&value, &mut sink)
     };
-    if let Some(document) = loaded.documents.get_mut(id) {
-        document.mark_secrets(std::mem::take(&mut sink.secret_pointers));
-    }
+    let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
+    finish_document(
+        &mut file,
+        input,
+        id,
+        document,
+        recognition,
+        problems,
+        secret_pointers,
+    );
+    file
+}
+
+/// Records a parsed document: its secrets, inline waivers and item problems, or that it is
+/// not a shape iamlint reads.
+fn finish_document(
+    file: &mut FileLoad,
+    input: &Input,
+    id: DocId,
+    mut document: Document,
+    recognition: Recognition,
+    problems: Vec<(Pointer, String)>,
+    secret_pointers: Vec<Pointer>,
+) {
+    document.mark_secrets(secret_pointers);
     match recognition {
-        Recognition::Recognised => {
-            // A file of another shape has no findings to waive.
-            if let Some(document) = loaded.documents.get(id) {
-                loaded.inline_waivers.extend(inline::scan(document, id));
-            }
-        }
+        // A file of another shape has no findings to waive.
+        Recognition::Recognised => file.inline_waivers.extend(inline::scan(&document, id)),
         Recognition::Unrecognised if input.explicit => {
-            loaded.errors.push(
+            file.errors.push(
                 LoadError::new(
                     LoadErrorKind::Shape,
                     &input.name,
@@ -214,18 +299,16 @@ fn load_one(
                 .help(format!("expected {}", exports::shape::SHAPES_TRIED)),
             );
         }
-        Recognition::Unrecognised => loaded.skipped.push(input.name.clone()),
+        Recognition::Unrecognised => file.skipped = Some(input.name.clone()),
     }
-    let problems = sink.errors;
-    if let Some(document) = loaded.documents.get(id) {
-        for (pointer, message) in problems {
-            let mut error = LoadError::new(LoadErrorKind::Item, &input.name, message)
-                .in_document(id)
-                .pointer(pointer.clone());
-            if let Some(at) = document.locate(&pointer) {
-                error = error.at(at);
-            }
-            loaded.errors.push(error);
+    for (pointer, message) in problems {
+        let mut error = LoadError::new(LoadErrorKind::Item, &input.name, message)
+            .in_document(id)
+            .pointer(pointer.clone());
+        if let Some(at) = document.locate(&pointer) {
+            error = error.at(at);
         }
+        file.errors.push(error);
     }
+    file.document = Some(document);
 }

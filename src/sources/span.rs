@@ -32,8 +32,10 @@ pub struct Spot {
     pub composite: bool,
 }
 
-/// JSON texts from this size on are indexed lazily, item by item.
-const LAZY_FROM: usize = 4 << 20;
+/// JSON texts from this size on are indexed lazily, item by item: an API page of a hundred
+/// items is already worth it, as its findings point into a few items only, while a full
+/// index holds a pointer for every value (several times the text in memory).
+const LAZY_FROM: usize = 16 << 10;
 
 /// The levels a lazy index holds from the start: the root, its members, and theirs (the
 /// items of an API list).
@@ -63,9 +65,19 @@ struct Subtree {
 impl SpanIndex {
     /// Indexes `text`; an unparsable text gives an empty index.
     pub fn build(text: &str, format: Format) -> Self {
+        Self::build_keeping(text, format, || Arc::from(text))
+    }
+
+    /// Like [`Self::build`], for a text already shared: a lazy index keeps a reference to
+    /// it rather than a copy.
+    pub fn build_shared(text: &Arc<str>, format: Format) -> Self {
+        Self::build_keeping(text, format, || Arc::clone(text))
+    }
+
+    fn build_keeping(text: &str, format: Format, keep: impl FnOnce() -> Arc<str>) -> Self {
         let mut index = Self::default();
         match format {
-            Format::Json if text.len() >= LAZY_FROM => index.index_json_lazily(text),
+            Format::Json if text.len() >= LAZY_FROM => index.index_json_lazily(text, keep),
             Format::Json => index.index_json(text),
             Format::Yaml => index.index_yaml(text),
         }
@@ -160,7 +172,7 @@ impl SpanIndex {
 
     /// Indexes the first levels of a large (valid) JSON text with a byte scanner; the
     /// composite values below are left to [`Self::subtree_spots`].
-    fn index_json_lazily(&mut self, text: &str) {
+    fn index_json_lazily(&mut self, text: &str, keep: impl FnOnce() -> Arc<str>) {
         let mut scanner = Scanner {
             text,
             bytes: text.as_bytes(),
@@ -181,7 +193,7 @@ impl SpanIndex {
             }
             self.spots.insert(pointer, spot);
         }
-        self.lazy = Some(Arc::from(text));
+        self.lazy = Some(keep());
     }
 
     fn walk_json(&mut self, node: &JsonNode<'_>, pointer: Pointer, key: Option<Range<usize>>) {
@@ -398,8 +410,11 @@ impl Scanner<'_> {
             }
             if opening == Some(b'{') {
                 let key_range = self.string();
-                let name: String =
-                    serde_json::from_str(&self.text[key_range.clone()]).unwrap_or_default();
+                let name: String = self
+                    .text
+                    .get(key_range.clone())
+                    .and_then(|key| serde_json::from_str(key).ok())
+                    .unwrap_or_default();
                 self.whitespace();
                 if self.bytes.get(self.at) == Some(&b':') {
                     self.at += 1;
@@ -610,7 +625,7 @@ mod tests {
         );
         let full = SpanIndex::build(&text, Format::Json);
         let mut lazy = SpanIndex::default();
-        lazy.index_json_lazily(&text);
+        lazy.index_json_lazily(&text, || Arc::from(text.as_str()));
         assert!(!lazy.deep.is_empty());
         let mut compared = 0;
         for (pointer, spot) in full.iter() {
@@ -620,6 +635,28 @@ mod tests {
         assert_eq!(lazy.iter().count(), compared);
         let missing = Pointer::parse("/policies/3/missing/7").unwrap();
         assert_eq!(lazy.find(&missing), full.find(&missing));
+    }
+
+    #[test]
+    fn a_lazy_index_of_a_broken_text_does_not_panic() {
+        let item = r#"{"id": "é\"x", "a": [1, {"b": "ü"}]}, "#;
+        let whole = format!(
+            "{{\"policies\": [{}]}}",
+            item.repeat(LAZY_FROM / item.len() + 1)
+        );
+        for cut in (0..whole.len()).step_by(997) {
+            let Some(text) = whole.get(..cut).or_else(|| whole.get(..cut + 1)) else {
+                continue;
+            };
+            for text in [
+                text.to_owned(),
+                text.replace('"', "é"),
+                text.replace(':', ""),
+            ] {
+                let index = SpanIndex::build(&text, Format::Json);
+                let _ = index.find(&Pointer::root().key("policies").index(3).key("a"));
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod common;
 mod config;
 mod demo;
 mod evaluated;
+mod fast_path;
 mod fingerprint;
 mod formats;
 mod fuzz_regressions;

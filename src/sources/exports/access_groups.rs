@@ -12,14 +12,17 @@ use super::{ItemResult, Sink, present, typed};
 use crate::model::{AccessGroup, Membership, Pointer, Subject};
 
 #[derive(Deserialize)]
-struct GroupDto {
+pub(super) struct GroupDto {
     id: Option<String>,
     name: Option<String>,
     description: Option<String>,
 }
 
 pub(super) fn group(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
-    let dto: GroupDto = typed(item, pointer)?;
+    group_from(typed(item, pointer)?, pointer, sink)
+}
+
+pub(super) fn group_from(dto: GroupDto, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
     let id = present(dto.id).ok_or_else(|| {
         (
             pointer.key("id"),

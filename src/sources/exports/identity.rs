@@ -7,7 +7,7 @@ use super::{ItemResult, Sink, present, typed};
 use crate::model::{ApiKey, Pointer, ServiceId, service_id_core};
 
 #[derive(Deserialize)]
-struct ServiceIdDto {
+pub(super) struct ServiceIdDto {
     id: Option<String>,
     iam_id: Option<String>,
     crn: Option<String>,
@@ -19,7 +19,14 @@ struct ServiceIdDto {
 }
 
 pub(super) fn service_id(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
-    let dto: ServiceIdDto = typed(item, pointer)?;
+    service_id_from(typed(item, pointer)?, pointer, sink)
+}
+
+pub(super) fn service_id_from(
+    dto: ServiceIdDto,
+    pointer: &Pointer,
+    sink: &mut Sink<'_>,
+) -> ItemResult {
     // Any spelling gives the core; the others are derived from it.
     let core = [&dto.id, &dto.iam_id, &dto.crn]
         .into_iter()
@@ -49,7 +56,7 @@ pub(super) fn service_id(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -
 }
 
 #[derive(Deserialize)]
-struct ApiKeyDto {
+pub(super) struct ApiKeyDto {
     id: Option<String>,
     name: Option<String>,
     description: Option<String>,
@@ -63,7 +70,10 @@ struct ApiKeyDto {
 }
 
 pub(super) fn api_key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
-    let dto: ApiKeyDto = typed(item, pointer)?;
+    api_key_from(typed(item, pointer)?, pointer, sink)
+}
+
+pub(super) fn api_key_from(dto: ApiKeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
     let id = present(dto.id).ok_or_else(|| {
         (
             pointer.clone(),

@@ -3,6 +3,7 @@
 //! `serde_json::Value`.
 
 mod access_groups;
+mod fast;
 mod identity;
 mod limits;
 mod policy;
@@ -10,6 +11,7 @@ mod resource_controller;
 pub mod shape;
 mod snapshot;
 
+pub use fast::ingest_text;
 pub(crate) use resource_controller::credentials_of;
 
 use serde::Deserialize;
@@ -95,12 +97,7 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
                 let pointer = root.index(at);
                 match item.as_object().and_then(shape::classify) {
                     Some(kind) => ingest_item(kind, item, &pointer, sink),
-                    None => sink.errors.push((
-                        pointer,
-                        "expected a resource instance, resource key, service ID, API key, \
-                         policy or access group object in this array"
-                            .to_owned(),
-                    )),
+                    None => sink.errors.push((pointer, UNKNOWN_ITEM.to_owned())),
                 }
             }
         }
@@ -123,7 +120,12 @@ fn ingest_list(
     }
 }
 
-fn ingest_item(kind: ItemKind, item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) {
+/// The error for an element of a CLI array that is no object iamlint reads.
+const UNKNOWN_ITEM: &str = "expected a resource instance, resource key, service ID, API key, \
+                            policy or access group object in this array";
+
+/// Notes that the inputs hold a collection of `kind` (see `Collections`).
+fn mark_collection(kind: ItemKind, sink: &mut Sink<'_>) {
     let collections = sink.builder.collections();
     match kind {
         ItemKind::Instance => collections.instances = true,
@@ -133,6 +135,10 @@ fn ingest_item(kind: ItemKind, item: &Value, pointer: &Pointer, sink: &mut Sink<
         ItemKind::PolicyV1 | ItemKind::PolicyV2 => collections.policies = true,
         ItemKind::AccessGroup => collections.access_groups = true,
     }
+}
+
+fn ingest_item(kind: ItemKind, item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) {
+    mark_collection(kind, sink);
     let result = match kind {
         ItemKind::Instance => resource_controller::instance(item, pointer, sink),
         ItemKind::Key => resource_controller::key(item, pointer, sink),

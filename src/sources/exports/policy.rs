@@ -28,7 +28,7 @@ struct V1Block {
 }
 
 #[derive(Deserialize)]
-struct V1Dto {
+pub(super) struct V1Dto {
     id: String,
     #[serde(rename = "type")]
     kind: Option<String>,
@@ -63,7 +63,7 @@ struct V2Control {
 }
 
 #[derive(Deserialize)]
-struct V2Dto {
+pub(super) struct V2Dto {
     id: String,
     #[serde(rename = "type")]
     kind: Option<String>,
@@ -77,7 +77,10 @@ struct V2Dto {
 const PLACEHOLDER_ROLE: &str = ":role:UnsupportedVersion";
 
 pub(super) fn v1(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
-    let dto: V1Dto = typed(item, pointer)?;
+    v1_from(typed(item, pointer)?, pointer, sink)
+}
+
+pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
     let roles: Vec<RoleRef> = dto.roles.unwrap_or_default();
     let origin = sink.origin(pointer);
     // `/v1/policies` lists a placeholder for every v2 policy; its subject and role are fake.
@@ -138,7 +141,10 @@ pub(super) fn v1(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemRe
 }
 
 pub(super) fn v2(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
-    let dto: V2Dto = typed(item, pointer)?;
+    v2_from(typed(item, pointer)?, pointer, sink)
+}
+
+pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
     let origin = sink.origin(pointer);
     let subject_attributes = dto
         .subject

@@ -9,7 +9,7 @@ use crate::model::{
 };
 
 #[derive(Deserialize)]
-struct InstanceDto {
+pub(super) struct InstanceDto {
     id: Option<String>,
     crn: Option<String>,
     guid: Option<String>,
@@ -20,7 +20,14 @@ struct InstanceDto {
 }
 
 pub(super) fn instance(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
-    let dto: InstanceDto = typed(item, pointer)?;
+    instance_from(typed(item, pointer)?, pointer, sink)
+}
+
+pub(super) fn instance_from(
+    dto: InstanceDto,
+    pointer: &Pointer,
+    sink: &mut Sink<'_>,
+) -> ItemResult {
     let crn = present(dto.crn)
         .or_else(|| present(dto.id.clone()))
         .ok_or_else(|| {
@@ -53,7 +60,7 @@ pub(super) fn instance(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> 
 }
 
 #[derive(Deserialize)]
-struct KeyDto {
+pub(super) struct KeyDto {
     id: Option<String>,
     crn: Option<String>,
     guid: Option<String>,
@@ -96,7 +103,10 @@ pub(crate) fn credentials_of(members: &serde_json::Map<String, Value>) -> Creden
 }
 
 pub(super) fn key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
-    let dto: KeyDto = typed(item, pointer)?;
+    key_from(typed(item, pointer)?, pointer, sink)
+}
+
+pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
     let crn = present(dto.crn)
         .or_else(|| present(dto.id))
         .or_else(|| present(dto.guid.clone()))

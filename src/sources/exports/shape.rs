@@ -155,31 +155,54 @@ fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 
 /// Classifies one object by the members only that kind has.
 pub fn classify(object: &Map<String, Value>) -> Option<ItemKind> {
-    let id = text(object, "id").unwrap_or("");
-    let crn = text(object, "crn").or(Some(id)).unwrap_or("");
-    if object.contains_key("source_crn") || crn.contains(":resource-key:") {
+    classify_by(|name| object.contains_key(name), |name| text(object, name))
+}
+
+/// The members [`classify_by`] asks about (for loaders that do not build the object).
+pub const CLASSIFYING_MEMBERS: [&str; 13] = [
+    "id",
+    "crn",
+    "type",
+    "source_crn",
+    "subjects",
+    "roles",
+    "control",
+    "subject",
+    "resource",
+    "unique_instance_crns",
+    "action_when_leaked",
+    "guid",
+    "resource_plan_id",
+];
+
+/// [`classify`] over any view of an object: whether it has a member (of
+/// [`CLASSIFYING_MEMBERS`]), and a member's value when it is a string.
+pub fn classify_by<'a>(
+    has: impl Fn(&str) -> bool,
+    text: impl Fn(&str) -> Option<&'a str>,
+) -> Option<ItemKind> {
+    let id = text("id").unwrap_or("");
+    let crn = text("crn").or(Some(id)).unwrap_or("");
+    if has("source_crn") || crn.contains(":resource-key:") {
         return Some(ItemKind::Key);
     }
-    if object.contains_key("subjects") && object.contains_key("roles") {
+    if has("subjects") && has("roles") {
         return Some(ItemKind::PolicyV1);
     }
-    if object.contains_key("control")
-        || (object.contains_key("subject") && object.contains_key("resource"))
-    {
+    if has("control") || (has("subject") && has("resource")) {
         return Some(ItemKind::PolicyV2);
     }
-    if id.starts_with("ServiceId-") || object.contains_key("unique_instance_crns") {
+    if id.starts_with("ServiceId-") || has("unique_instance_crns") {
         return Some(ItemKind::ServiceId);
     }
-    if id.starts_with("ApiKey-") || object.contains_key("action_when_leaked") {
+    if id.starts_with("ApiKey-") || has("action_when_leaked") {
         return Some(ItemKind::ApiKey);
     }
     if id.starts_with("AccessGroupId-") {
         return Some(ItemKind::AccessGroup);
     }
-    let instance_like = object.contains_key("guid")
-        || object.contains_key("resource_plan_id")
-        || text(object, "type") == Some("service_instance");
+    let instance_like =
+        has("guid") || has("resource_plan_id") || text("type") == Some("service_instance");
     if crn.starts_with("crn:v1:") && instance_like {
         return Some(ItemKind::Instance);
     }

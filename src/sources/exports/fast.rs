@@ -1,0 +1,416 @@
+//! The fast path for JSON exports: list items are cut out of the text as raw slices and
+//! each is deserialized straight into its DTO, skipping the members no rule reads. No
+//! `Value` tree of the document is built, and the items of a long list are loaded on every
+//! core, in chunks merged back in list order.
+//!
+//! The path gives the same entities, errors and pointers as [`super::ingest`] over the
+//! parsed `Value`: an item whose DTO does not deserialize is parsed into a `Value` and
+//! handed to the `Value` path, which names the exact member that is wrong. Documents this
+//! path does not read (Terraform, single objects, snapshots, limits) return `None` and are
+//! parsed whole by the caller, as are documents the duplicate-member check rejects.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::shape::{self, CLASSIFYING_MEMBERS, ItemKind, ListKind, Shape};
+use super::{Recognition, Sink, access_groups, identity, limits, policy, resource_controller};
+use crate::model::{InventoryBuilder, Pointer};
+
+/// Lists longer than this are loaded in parallel chunks of this many items.
+const CHUNK: usize = 1024;
+
+/// Members other than lists larger than this make the document one for the `Value` path
+/// (a Terraform plan's `planned_values`, say): the skeleton must stay small.
+const SMALL_MEMBER: usize = 64 * 1024;
+
+/// Loads a JSON document from its text, or `None` when the caller must parse it whole.
+pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<Recognition> {
+    match serde_json::from_str::<Top<'_>>(text).ok()? {
+        Top::Array(items) => {
+            let root = Pointer::root();
+            ingest_items(&items, &root, sink, probe);
+            Some(Recognition::Recognised)
+        }
+        Top::Object(members) => ingest_object(&members, sink),
+        Top::Other => None,
+    }
+}
+
+fn ingest_object(
+    members: &[(Cow<'_, str>, &RawValue)],
+    sink: &mut Sink<'_>,
+) -> Option<Recognition> {
+    // The skeleton: every small member parsed, each list reduced to its first item, which
+    // is all that shape detection looks at.
+    let mut skeleton = Map::new();
+    let mut lists: Vec<(&str, Vec<&RawValue>)> = Vec::new();
+    for (name, raw) in members {
+        let text = raw.get();
+        if text.starts_with('[') {
+            let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+            let first = match items.first() {
+                Some(first) => vec![serde_json::from_str::<Value>(first.get()).ok()?],
+                None => Vec::new(),
+            };
+            skeleton.insert(name.to_string(), Value::Array(first));
+            lists.push((name, items));
+        } else if text.len() <= SMALL_MEMBER {
+            skeleton.insert(name.to_string(), serde_json::from_str(text).ok()?);
+        } else {
+            return None;
+        }
+    }
+    let skeleton = Value::Object(skeleton);
+    if crate::sources::terraform::detect(&skeleton) {
+        return None;
+    }
+    let Shape::Lists(kinds) = shape::detect(&skeleton) else {
+        return None;
+    };
+    let kinds: Vec<ListKind> = kinds.into_iter().map(|(kind, _)| kind).collect();
+    if skeleton.as_object().is_some_and(limits::detect) {
+        limits::ingest(&skeleton, sink);
+    }
+    let root = Pointer::root();
+    for kind in kinds {
+        let Some((_, items)) = lists.iter().find(|(name, _)| *name == kind.member()) else {
+            continue;
+        };
+        let pointer = root.key(kind.member());
+        match kind {
+            ListKind::Resources => ingest_items(items, &pointer, sink, |raw| {
+                Some(match probe(raw) {
+                    Some(ItemKind::Key) => ItemKind::Key,
+                    _ => ItemKind::Instance,
+                })
+            }),
+            ListKind::ServiceIds => {
+                sink.builder.collections().service_ids = true;
+                ingest_items(items, &pointer, sink, |_| Some(ItemKind::ServiceId));
+            }
+            ListKind::ApiKeys => {
+                sink.builder.collections().api_keys = true;
+                ingest_items(items, &pointer, sink, |_| Some(ItemKind::ApiKey));
+            }
+            ListKind::Policies => {
+                sink.builder.collections().policies = true;
+                ingest_items(items, &pointer, sink, |raw| {
+                    Some(match probe(raw) {
+                        Some(ItemKind::PolicyV2) => ItemKind::PolicyV2,
+                        _ => ItemKind::PolicyV1,
+                    })
+                });
+            }
+            ListKind::AccessGroups => {
+                sink.builder.collections().access_groups = true;
+                ingest_items(items, &pointer, sink, |_| Some(ItemKind::AccessGroup));
+            }
+            ListKind::AccessGroupMembers => {
+                // Member lists are short and read as a whole with their links.
+                sink.builder.collections().access_group_members = true;
+                let values: Vec<Value> = items
+                    .iter()
+                    .map(|raw| serde_json::from_str(raw.get()))
+                    .collect::<Result<_, _>>()
+                    .ok()?;
+                if let Some(document) = skeleton.as_object() {
+                    access_groups::members(document, &values, &pointer, sink);
+                }
+            }
+        }
+    }
+    Some(Recognition::Recognised)
+}
+
+/// Loads the items of one list (or CLI array) at `pointer`; `kind_of` says what each item
+/// is, or `None` for an item of no known kind (a CLI array may mix kinds).
+fn ingest_items(
+    items: &[&RawValue],
+    pointer: &Pointer,
+    sink: &mut Sink<'_>,
+    kind_of: impl Fn(&str) -> Option<ItemKind> + Sync,
+) {
+    if items.len() <= CHUNK {
+        for (at, raw) in items.iter().enumerate() {
+            ingest_raw(raw.get(), &pointer.index(at), sink, &kind_of);
+        }
+        return;
+    }
+    let document = sink.document;
+    let chunks: Vec<(InventoryBuilder, Vec<(Pointer, String)>)> = items
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(chunk, raws)| {
+            let mut builder = InventoryBuilder::default();
+            let mut part = Sink {
+                builder: &mut builder,
+                document,
+                errors: Vec::new(),
+                secret_pointers: Vec::new(),
+            };
+            for (at, raw) in raws.iter().enumerate() {
+                let pointer = pointer.index(chunk * CHUNK + at);
+                ingest_raw(raw.get(), &pointer, &mut part, &kind_of);
+            }
+            let errors = part.errors;
+            (builder, errors)
+        })
+        .collect();
+    for (builder, errors) in chunks {
+        sink.builder.absorb(builder);
+        sink.errors.extend(errors);
+    }
+}
+
+fn ingest_raw(
+    raw: &str,
+    pointer: &Pointer,
+    sink: &mut Sink<'_>,
+    kind_of: &impl Fn(&str) -> Option<ItemKind>,
+) {
+    let Some(kind) = kind_of(raw) else {
+        sink.errors
+            .push((pointer.clone(), super::UNKNOWN_ITEM.to_owned()));
+        return;
+    };
+    super::mark_collection(kind, sink);
+    let loaded = match kind {
+        ItemKind::Instance => {
+            dto(raw).map(|dto| resource_controller::instance_from(dto, pointer, sink))
+        }
+        ItemKind::Key => dto(raw).map(|dto| resource_controller::key_from(dto, pointer, sink)),
+        ItemKind::ServiceId => dto(raw).map(|dto| identity::service_id_from(dto, pointer, sink)),
+        ItemKind::ApiKey => dto(raw).map(|dto| identity::api_key_from(dto, pointer, sink)),
+        ItemKind::PolicyV1 => dto(raw).map(|dto| policy::v1_from(dto, pointer, sink)),
+        ItemKind::PolicyV2 => dto(raw).map(|dto| policy::v2_from(dto, pointer, sink)),
+        ItemKind::AccessGroup => dto(raw).map(|dto| access_groups::group_from(dto, pointer, sink)),
+    };
+    match loaded {
+        Some(Ok(())) => {}
+        Some(Err(problem)) => sink.errors.push(problem),
+        // The item does not fit its DTO: the `Value` path names the member and the reason.
+        None => match serde_json::from_str::<Value>(raw) {
+            Ok(value) => super::ingest_item(kind, &value, pointer, sink),
+            Err(error) => sink.errors.push((
+                pointer.clone(),
+                format!(
+                    "unexpected value: {}",
+                    crate::sources::error::sanitize_serde_message(&error.to_string())
+                ),
+            )),
+        },
+    }
+}
+
+fn dto<T: DeserializeOwned>(raw: &str) -> Option<T> {
+    serde_json::from_str(raw).ok()
+}
+
+/// The kind of one raw item, from the members [`shape::classify`] looks at; `None` for an
+/// object of no known kind, or not an object.
+fn probe(raw: &str) -> Option<ItemKind> {
+    let probe: Probe<'_> = serde_json::from_str(raw).ok()?;
+    shape::classify_by(
+        |name| {
+            CLASSIFYING_MEMBERS
+                .iter()
+                .position(|member| *member == name)
+                .is_some_and(|at| probe.present & (1 << at) != 0)
+        },
+        |name| match name {
+            "id" => probe.id.as_deref(),
+            "crn" => probe.crn.as_deref(),
+            "type" => probe.kind.as_deref(),
+            _ => None,
+        },
+    )
+}
+
+/// What classification needs of an object: which of [`CLASSIFYING_MEMBERS`] it has (a bit
+/// each), and the string values of `id`, `crn` and `type`.
+#[derive(Default)]
+struct Probe<'a> {
+    present: u16,
+    id: Option<Cow<'a, str>>,
+    crn: Option<Cow<'a, str>>,
+    kind: Option<Cow<'a, str>>,
+}
+
+impl<'de> Deserialize<'de> for Probe<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ProbeVisitor)
+    }
+}
+
+struct ProbeVisitor;
+
+impl<'de> Visitor<'de> for ProbeVisitor {
+    type Value = Probe<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Probe<'de>, A::Error> {
+        let mut probe = Probe::default();
+        while let Some(Text(name)) = members.next_key()? {
+            let Some(at) = CLASSIFYING_MEMBERS
+                .iter()
+                .position(|member| *member == name)
+            else {
+                members.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            probe.present |= 1 << at;
+            let value = members.next_value::<MaybeText<'de>>()?.0;
+            match name.as_ref() {
+                "id" => probe.id = value,
+                "crn" => probe.crn = value,
+                "type" => probe.kind = value,
+                _ => {}
+            }
+        }
+        Ok(probe)
+    }
+}
+
+/// A string, borrowed from the text unless it holds escapes.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_str(TextVisitor)
+            .map(|text| Text(text.0.unwrap_or_default()))
+    }
+}
+
+/// Any value; kept when it is a string.
+struct MaybeText<'de>(Option<Cow<'de, str>>);
+
+impl<'de> Deserialize<'de> for MaybeText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = MaybeText<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any value")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(MaybeText(Some(Cow::Borrowed(text))))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(MaybeText(Some(Cow::Owned(text.to_owned()))))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+        Ok(MaybeText(Some(Cow::Owned(text))))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+        while items.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(MaybeText(None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Self::Value, A::Error> {
+        while members.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(MaybeText(None))
+    }
+}
+
+/// The top level of a document: its members or items as raw text, in document order.
+enum Top<'a> {
+    Object(Vec<(Cow<'a, str>, &'a RawValue)>),
+    Array(Vec<&'a RawValue>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a JSON object or array")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Top<'de>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Text(name)) = members.next_key()? {
+            out.push((name, members.next_value::<&'de RawValue>()?));
+        }
+        Ok(Top::Object(out))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Top<'de>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = items.next_element::<&'de RawValue>()? {
+            out.push(item);
+        }
+        Ok(Top::Array(out))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+}
