@@ -559,11 +559,19 @@ pub fn check_paths(
     options: &LoadOptions,
     settings: &Settings,
 ) -> Result<Checked, String> {
-    let loaded = sources::load(paths, options)?;
+    let mut loaded = sources::load(paths, options)?;
     let rules::Evaluation {
         mut findings,
         evaluated,
     } = rules::evaluate(&loaded.inventory, settings);
+    // Loading dropped the texts; read again only those with findings, one per core at a
+    // time, and keep just the places the outputs print.
+    loaded
+        .documents
+        .resolve(findings.iter().flat_map(|finding| {
+            std::iter::once(&finding.primary.origin)
+                .chain(finding.related.iter().map(|related| &related.label.origin))
+        }));
     report::order(&mut findings, &loaded.documents);
     Ok(Checked {
         loaded,

@@ -1,12 +1,12 @@
 //! `--format human`: one miette diagnostic per finding and per load error, then a summary.
 
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
+use super::snippet::Snippet;
 use super::{Comparison, RunReport};
 use crate::model::{CollectionStatus, EntityKind, Origin, SnapshotInfo};
 use crate::rules::{Finding, Severity, Status};
@@ -37,7 +37,7 @@ struct Rendered {
     message: String,
     code: Option<String>,
     severity: miette::Severity,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Snippet>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Rendered>,
@@ -109,7 +109,7 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-fn source_of(documents: &Documents, origin: &Origin) -> Option<NamedSource<Arc<str>>> {
+fn source_of(documents: &Documents, origin: &Origin) -> Option<NamedSource<Snippet>> {
     let document = documents.get(origin.document)?;
     let display = document.display();
     let language = match document.format {
@@ -122,7 +122,7 @@ fn source_of(documents: &Documents, origin: &Origin) -> Option<NamedSource<Arc<s
     } else {
         document.name.clone()
     };
-    Some(NamedSource::new(name, Arc::clone(&display.text)).with_language(language))
+    Some(NamedSource::new(name, Snippet::of(display)).with_language(language))
 }
 
 fn span_of(documents: &Documents, origin: &Origin) -> Option<SourceSpan> {
@@ -234,7 +234,7 @@ fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
                 Some("here".to_owned()),
                 span,
             ));
-            source = Some(NamedSource::new(&document.name, Arc::clone(&display.text)));
+            source = Some(NamedSource::new(&document.name, Snippet::of(display)));
         }
     }
     // With a snippet, miette's header shows the place; without one, the message must.

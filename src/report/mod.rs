@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod outcome;
 pub mod place;
 pub mod sarif;
+mod snippet;
 mod uri;
 pub mod warnings;
 

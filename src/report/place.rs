@@ -53,11 +53,11 @@ pub struct Place {
 /// The place of `origin`, or `None` when its document is unknown or has no span for it.
 pub fn place(documents: &Documents, names: &FileNames, origin: &Origin) -> Option<Place> {
     let document = documents.get(origin.document)?;
-    let range = document.source_span(&origin.pointer)?;
+    let (start, end) = document.label_place(&origin.pointer)?;
     Some(Place {
         file: names.name(documents, origin.document),
-        start: document.line_column(range.start),
-        end: document.line_column(range.end),
+        start,
+        end,
     })
 }
 
@@ -77,17 +77,21 @@ pub struct Excerpt {
 pub fn excerpt(documents: &Documents, origin: &Origin) -> Option<Excerpt> {
     let document = documents.get(origin.document)?;
     let range = document.display_span(&origin.pointer)?;
-    let masked = &document.display().text;
+    let display = document.display();
+    let masked = &display.text;
     let text = masked.get(range.clone())?.to_owned();
-    let first = masked.get(..range.start)?.matches('\n').count() + 1;
+    // Lines come from the display index's line table: counting from the top of the text
+    // for each finding is quadratic in a large export.
+    let (first, _) = display.index.line_column(masked, range.start);
     let last = first + text.matches('\n').count();
     let context_start = first.saturating_sub(1).max(1);
     let context_end = last + 1;
-    let lines: Vec<&str> = masked
-        .lines()
-        .skip(context_start - 1)
-        .take(context_end + 1 - context_start)
-        .collect();
+    let start = display.index.line_start(masked, context_start)?;
+    let end = display
+        .index
+        .line_start(masked, context_end + 1)
+        .unwrap_or(masked.len());
+    let lines: Vec<&str> = masked.get(start..end)?.lines().collect();
     Some(Excerpt {
         text,
         context_start,

@@ -1,13 +1,14 @@
 //! Every input becomes a named text document; entities point into it with `Origin`s.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 
 use super::secrets;
 use super::span::{SpanIndex, line_column};
-use crate::model::{DocId, Pointer};
+use crate::model::{DocId, Origin, Pointer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -32,13 +33,43 @@ pub struct Document {
     pub path: PathBuf,
     pub format: Format,
     /// The text, without a leading byte-order mark. It may hold secrets: never print it;
-    /// use [`Document::display`].
-    text: Arc<str>,
+    /// use [`Document::display`]. Empty after [`Document::release`] until it is read again.
+    text: OnceLock<Arc<str>>,
+    /// The file the text was read from, as it was then, when the text can be read again.
+    source: Option<FileStamp>,
     parsed: bool,
     /// Values a loader found to be secrets beyond those known by name; masked too.
     secrets: HashSet<Pointer>,
     index: OnceLock<SpanIndex>,
     display: OnceLock<Display>,
+    /// Places worked out by [`Document::resolve`] before the text was released.
+    resolved: HashMap<Pointer, Resolved>,
+}
+
+/// A regular file's size and modification time when it was read: the text is read again
+/// only from the same file, unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    /// The stamp of a regular file (`None` for anything else: a pipe cannot be read twice).
+    pub fn of(metadata: &std::fs::Metadata) -> Option<Self> {
+        metadata.is_file().then(|| Self {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+        })
+    }
+}
+
+/// What the machine-readable outputs need of one pointer.
+#[derive(Debug, Clone)]
+struct Resolved {
+    at: Option<LineColumn>,
+    label: Option<Range<usize>>,
+    label_at: Option<(LineColumn, LineColumn)>,
 }
 
 /// The masked text shown in snippets, and its own span index.
@@ -50,6 +81,8 @@ pub struct Display {
     /// snippets come from an indented copy; lines and columns in other outputs stay those of
     /// the file.
     pub pretty_printed: bool,
+    /// Where the lines of `text` start, for snippets of a large text.
+    pub lines: Arc<[usize]>,
 }
 
 impl Document {
@@ -60,12 +93,72 @@ impl Document {
             name,
             path,
             format,
-            text,
+            text: OnceLock::from(text),
+            source: None,
             parsed,
             secrets: HashSet::new(),
             index: OnceLock::new(),
             display: OnceLock::new(),
+            resolved: HashMap::new(),
         }
+    }
+
+    /// Notes the file the text came from, so that [`Document::release`] may drop the text.
+    #[must_use]
+    pub fn read_from(mut self, source: Option<FileStamp>) -> Self {
+        self.source = source;
+        self
+    }
+
+    /// The text, read again from its file after a release. A file that changed since it
+    /// was loaded gives an empty text: no places rather than wrong ones.
+    fn text(&self) -> &Arc<str> {
+        self.text.get_or_init(|| {
+            let unchanged = |metadata: &std::fs::Metadata| FileStamp::of(metadata) == self.source;
+            let bytes = std::fs::metadata(&self.path)
+                .ok()
+                .filter(unchanged)
+                .and_then(|_| std::fs::read(&self.path).ok())
+                .filter(|bytes| Some(bytes.len() as u64) == self.source.map(|source| source.len));
+            let text = bytes.and_then(|bytes| {
+                let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+                std::str::from_utf8(bytes).ok().map(Arc::from)
+            });
+            text.unwrap_or_else(|| Arc::from(""))
+        })
+    }
+
+    /// Drops the text and its span index when it can be read again from its file, keeping
+    /// the places [`Document::resolve`] worked out: a run over hundreds of MB of exports
+    /// holds their entities, not their text.
+    pub fn release(&mut self) {
+        if self.source.is_some() {
+            self.text = OnceLock::new();
+            self.index = OnceLock::new();
+        }
+    }
+
+    /// Works out what the machine-readable outputs need of each pointer (its line and
+    /// column, its label's range), then releases the text.
+    pub fn resolve<'a>(&mut self, pointers: impl IntoIterator<Item = &'a Pointer>) {
+        let mut resolved = HashMap::new();
+        for pointer in pointers {
+            if resolved.contains_key(pointer) || self.resolved.contains_key(pointer) {
+                continue;
+            }
+            let label = self.source_span(pointer);
+            let label_at = label
+                .as_ref()
+                .map(|range| (self.line_column(range.start), self.line_column(range.end)));
+            let entry = Resolved {
+                at: self.locate(pointer),
+                label,
+                label_at,
+            };
+            resolved.insert(pointer.clone(), entry);
+        }
+        self.resolved.extend(resolved);
+        self.release();
     }
 
     /// Marks values as secrets to mask in snippets (before the display text is first built).
@@ -75,26 +168,33 @@ impl Document {
 
     /// The original text. Holds secrets: for parsing and span tests only.
     pub fn raw_text(&self) -> &str {
-        &self.text
+        self.text()
     }
 
     /// The span index of the original text, built on first use.
     pub fn index(&self) -> &SpanIndex {
         self.index
-            .get_or_init(|| SpanIndex::build_shared(&self.text, self.format))
+            .get_or_init(|| SpanIndex::build_shared(self.text(), self.format))
     }
 
     /// Line and column of the value at `pointer` (or its nearest ancestor) in the user's file.
     pub fn locate(&self, pointer: &Pointer) -> Option<LineColumn> {
+        if let Some(resolved) = self.resolved.get(pointer) {
+            return resolved.at;
+        }
         let index = self.index();
         let spot = index.find(pointer)?;
-        let (line, column) = index.line_column(&self.text, spot.value.start);
+        let (line, column) = index.line_column(self.text(), spot.value.start);
         Some(LineColumn { line, column })
     }
 
     /// Line and column of a byte offset of the original text.
     pub fn line_column(&self, offset: usize) -> LineColumn {
-        let (line, column) = line_column(&self.text, offset);
+        // The index's line table when it is built; else a count, not worth an index.
+        let (line, column) = match self.index.get() {
+            Some(index) => index.line_column(self.text(), offset),
+            None => line_column(self.text(), offset),
+        };
         LineColumn { line, column }
     }
 
@@ -102,9 +202,9 @@ impl Document {
     pub fn display(&self) -> &Display {
         self.display.get_or_init(|| {
             let masked = if self.parsed {
-                secrets::mask_parsed_with(&self.text, self.index(), &self.secrets)
+                secrets::mask_parsed_with(self.text(), self.index(), &self.secrets)
             } else {
-                secrets::mask_unparsed(&self.text)
+                secrets::mask_unparsed(self.text())
             };
             let pretty = (self.parsed && self.format == Format::Json && is_one_line(&masked))
                 .then(|| indent_json(&masked))
@@ -117,6 +217,7 @@ impl Document {
                 SpanIndex::default()
             };
             Display {
+                lines: Arc::from(super::span::line_starts(&masked)),
                 text: masked,
                 index,
                 pretty_printed,
@@ -138,14 +239,26 @@ impl Document {
     /// (for outputs that print line and column ranges, such as SARIF). Never slice the
     /// text with it for display: the original text holds secrets.
     pub fn source_span(&self, pointer: &Pointer) -> Option<Range<usize>> {
-        label_range(self.index(), &self.text, pointer)
+        if let Some(resolved) = self.resolved.get(pointer) {
+            return resolved.label.clone();
+        }
+        label_range(self.index(), self.text(), pointer)
+    }
+
+    /// Where the label of `pointer` (see [`Document::source_span`]) starts and ends in the
+    /// user's file.
+    pub fn label_place(&self, pointer: &Pointer) -> Option<(LineColumn, LineColumn)> {
+        if let Some(resolved) = self.resolved.get(pointer) {
+            return resolved.label_at;
+        }
+        let range = self.source_span(pointer)?;
+        Some((self.line_column(range.start), self.line_column(range.end)))
     }
 
     /// The 1-based line where the label of `pointer` starts in the user's file (the line
     /// outputs point at), for matching inline waivers.
     pub fn label_line(&self, pointer: &Pointer) -> Option<usize> {
-        let range = self.source_span(pointer)?;
-        Some(self.line_column(range.start).line)
+        Some(self.label_place(pointer)?.0.line)
     }
 }
 
@@ -240,6 +353,29 @@ impl Documents {
             .filter_map(|(at, document)| Some((DocId(at as u32), document.as_ref()?)))
     }
 
+    /// Resolves the places of `origins` in their documents (see [`Document::resolve`]), a
+    /// document per core at a time, so that the texts read again for them are dropped as
+    /// soon as their places are known.
+    pub fn resolve<'a>(&mut self, origins: impl IntoIterator<Item = &'a Origin>) {
+        use rayon::prelude::*;
+        let mut by_document: Vec<Vec<&Pointer>> = vec![Vec::new(); self.documents.len()];
+        for origin in origins {
+            if let Some(pointers) = by_document.get_mut(origin.document.0 as usize) {
+                pointers.push(&origin.pointer);
+            }
+        }
+        self.documents
+            .par_iter_mut()
+            .zip(by_document)
+            .for_each(|(document, pointers)| {
+                if let Some(document) = document
+                    && !pointers.is_empty()
+                {
+                    document.resolve(pointers);
+                }
+            });
+    }
+
     /// How many documents there are (empty slots do not count).
     pub fn len(&self) -> usize {
         self.documents.iter().flatten().count()
@@ -253,5 +389,54 @@ impl Documents {
     pub fn name(&self, id: DocId) -> &str {
         self.get(id)
             .map_or("<unknown>", |document| document.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(path: &std::path::Path) -> Document {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let stamp = std::fs::metadata(path)
+            .ok()
+            .as_ref()
+            .and_then(FileStamp::of);
+        Document::new(
+            "a.json".into(),
+            path.into(),
+            Format::Json,
+            Arc::from(text),
+            true,
+        )
+        .read_from(stamp)
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_only_from_the_same_file() {
+        let dir = tempfile::tempdir().ok();
+        let Some(dir) = dir else { return };
+        let path = dir.path().join("a.json");
+        let text = "{\n  \"policies\": [\n    {\"id\": \"p\"}\n  ]\n}\n";
+        std::fs::write(&path, text).ok();
+        let pointer = Pointer::root().key("policies").index(0).key("id");
+        let mut document = loaded(&path);
+        let place = document.locate(&pointer);
+        assert_eq!(
+            place,
+            Some(LineColumn {
+                line: 3,
+                column: 12
+            })
+        );
+        document.release();
+        assert_eq!(document.locate(&pointer), place);
+        // Resolved places survive the file; unresolved ones need it unchanged.
+        document.resolve([&pointer]);
+        std::fs::write(&path, format!("\n\n{text}")).ok();
+        assert_eq!(document.locate(&pointer), place);
+        let other = Pointer::root().key("policies").index(0);
+        assert_eq!(document.locate(&other), None);
+        assert_eq!(document.raw_text(), "");
     }
 }

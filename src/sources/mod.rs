@@ -20,7 +20,7 @@ pub mod unique;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use document::{Document, Documents, Format, LineColumn};
+pub use document::{Document, Documents, FileStamp, Format, LineColumn};
 pub use error::{LoadError, LoadErrorKind};
 pub use inline::InlineWaiver;
 pub use terraform::TerraformView;
@@ -131,6 +131,12 @@ struct FileLoad {
 
 fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
     let mut file = FileLoad::default();
+    // Read the stamp first: a file that changes while it is read gets none, and keeps its
+    // text.
+    let stamp = std::fs::metadata(&input.path)
+        .ok()
+        .as_ref()
+        .and_then(FileStamp::of);
     let bytes = match std::fs::read(&input.path) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -143,6 +149,7 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         }
     };
     file.read = true;
+    let stamp = stamp.filter(|stamp| stamp.len == bytes.len() as u64);
     let yaml_extension = input
         .path
         .extension()
@@ -209,7 +216,8 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
                 Format::Json,
                 text,
                 true,
-            );
+            )
+            .read_from(stamp);
             finish_document(
                 &mut file,
                 input,
@@ -228,13 +236,16 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
     let (value, format) = match parse::parse(&text, yaml_extension) {
         Ok(parsed) => parsed,
         Err(syntax) => {
-            file.document = Some(Document::new(
-                input.name.clone(),
-                input.path.clone(),
-                syntax.format,
-                text,
-                false,
-            ));
+            file.document = Some(
+                Document::new(
+                    input.name.clone(),
+                    input.path.clone(),
+                    syntax.format,
+                    text,
+                    false,
+                )
+                .read_from(stamp),
+            );
             file.errors.push(
                 LoadError::new(LoadErrorKind::Syntax, &input.name, syntax.message)
                     .in_document(id)
@@ -246,7 +257,8 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
             return file;
         }
     };
-    let document = Document::new(input.name.clone(), input.path.clone(), format, text, true);
+    let document =
+        Document::new(input.name.clone(), input.path.clone(), format, text, true).read_from(stamp);
     let mut sink = Sink {
         builder: &mut file.builder,
         document: id,
@@ -310,5 +322,8 @@ fn finish_document(
         }
         file.errors.push(error);
     }
+    // Everything the run needs of the text is taken: the entities, the inline waivers and
+    // the places of the errors. Drop it until a finding needs its place.
+    document.release();
     file.document = Some(document);
 }

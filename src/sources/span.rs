@@ -108,15 +108,21 @@ impl SpanIndex {
     /// 1-based line and column (in characters) of `offset` in `text`, the text this index
     /// was built from.
     pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
-        let lines = self.lines.get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-                .collect()
-        });
+        let lines = self.line_starts(text);
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = lines.partition_point(|&start| start <= offset).max(1);
         let start = lines.get(line - 1).copied().unwrap_or(0).min(offset);
         (line, text[start..offset].chars().count() + 1)
+    }
+
+    /// The byte offset where 1-based `line` of `text` (the indexed text) starts; `None`
+    /// past the last line.
+    pub fn line_start(&self, text: &str, line: usize) -> Option<usize> {
+        self.line_starts(text).get(line.checked_sub(1)?).copied()
+    }
+
+    fn line_starts(&self, text: &str) -> &[usize] {
+        self.lines.get_or_init(|| line_starts(text))
     }
 
     /// Every spot (a lazy index is completed first).
@@ -290,6 +296,13 @@ impl SpanIndex {
             },
         );
     }
+}
+
+/// The byte offsets where the lines of `text` start (after each `\n`, and 0).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect()
 }
 
 /// The ancestor of `pointer` at [`SHALLOW_DEPTH`], when `pointer` is deeper.
