@@ -103,6 +103,15 @@ impl Document {
         }
     }
 
+    /// A parsed document whose text is left in its file (see [`Document::release`]).
+    pub fn unread(name: String, path: PathBuf, format: Format, source: FileStamp) -> Self {
+        Self {
+            text: OnceLock::new(),
+            source: Some(source),
+            ..Self::new(name, path, format, Arc::from(""), true)
+        }
+    }
+
     /// Notes the file the text came from, so that [`Document::release`] may drop the text.
     #[must_use]
     pub fn read_from(mut self, source: Option<FileStamp>) -> Self {

@@ -155,9 +155,12 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         .extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| matches!(extension.to_ascii_lowercase().as_str(), "yml" | "yaml"));
-    let text: Arc<str> = {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        match std::str::from_utf8(bytes) {
+    let text: String = {
+        let mut bytes = bytes;
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        match String::from_utf8(bytes) {
             Ok(text) if text.trim().is_empty() => {
                 file.errors.push(LoadError::new(
                     LoadErrorKind::Empty,
@@ -166,10 +169,11 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
                 ));
                 return file;
             }
-            Ok(text) => Arc::from(text),
+            Ok(text) => text,
             Err(error) => {
-                let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(bytes).into_owned());
-                let valid = error.valid_up_to();
+                let valid = error.utf8_error().valid_up_to();
+                let lossy: Arc<str> =
+                    Arc::from(String::from_utf8_lossy(error.as_bytes()).into_owned());
                 let document = Document::new(
                     input.name.clone(),
                     input.path.clone(),
@@ -194,8 +198,6 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
             }
         }
     };
-    // The text is all that is kept of the bytes.
-    drop(bytes);
     if parse::sniff(&text) == Format::Json {
         let mut sink = Sink {
             builder: &mut file.builder,
@@ -210,14 +212,21 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         );
         let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
         if let (Ok(()), Some(recognition)) = (unique, recognition) {
-            let document = Document::new(
-                input.name.clone(),
-                input.path.clone(),
-                Format::Json,
-                text,
-                true,
-            )
-            .read_from(stamp);
+            // A document without problems needs its text only when a finding does: it is
+            // read again then, so the text is not copied into the document at all.
+            let document = match stamp {
+                Some(stamp) if problems.is_empty() => {
+                    Document::unread(input.name.clone(), input.path.clone(), Format::Json, stamp)
+                }
+                _ => Document::new(
+                    input.name.clone(),
+                    input.path.clone(),
+                    Format::Json,
+                    Arc::from(text),
+                    true,
+                )
+                .read_from(stamp),
+            };
             finish_document(
                 &mut file,
                 input,
@@ -233,6 +242,7 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         // the `Value` path below reports or reads it.
         file.builder = InventoryBuilder::default();
     }
+    let text: Arc<str> = Arc::from(text);
     let (value, format) = match parse::parse(&text, yaml_extension) {
         Ok(parsed) => parsed,
         Err(syntax) => {
