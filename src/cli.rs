@@ -408,10 +408,32 @@ pub struct Outcome {
     pub code: u8,
 }
 
+/// What a run leaves behind besides its outcome: the loaded inputs, the findings and what
+/// the rules evaluated. Dropping them frees millions of small allocations on a large
+/// account, so the binary forgets them instead and lets the operating system reclaim the
+/// memory at exit (see `main.rs`). Library callers simply drop them.
+#[derive(Debug, Default)]
+pub struct Leftovers {
+    held: Vec<Box<dyn std::any::Any>>,
+}
+
+impl Leftovers {
+    fn keep(&mut self, item: impl std::any::Any) {
+        self.held.push(Box::new(item));
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli, terminal: Terminal) -> Outcome {
-    match cli.command {
-        Command::Check(args) => check(&args, terminal),
+    run_keeping(cli, terminal).0
+}
+
+/// [`run`], also handing back what the run leaves behind, for the binary to exit without
+/// freeing it.
+pub fn run_keeping(cli: Cli, terminal: Terminal) -> (Outcome, Leftovers) {
+    let mut leftovers = Leftovers::default();
+    let outcome = match cli.command {
+        Command::Check(args) => check(&args, terminal, &mut leftovers),
         Command::Rules(args) => Outcome {
             stdout: match args.format {
                 ListFormat::Human => report::catalog::render_table(),
@@ -436,7 +458,8 @@ pub fn run(cli: Cli, terminal: Terminal) -> Outcome {
         Command::Baseline(args) => baseline::run(&args, terminal),
         Command::Completions(args) => extras::completions(&args),
         Command::Man(args) => extras::man(&args),
-    }
+    };
+    (outcome, leftovers)
 }
 
 fn explain(args: &ExplainArgs, terminal: Terminal) -> Outcome {
@@ -589,7 +612,7 @@ pub(crate) fn clocked(settings: Settings) -> Settings {
     }
 }
 
-fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
+fn check(args: &CheckArgs, terminal: Terminal, leftovers: &mut Leftovers) -> Outcome {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -659,7 +682,7 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         Err(usage) => return usage_error(&usage),
     };
     let plans = checked.loaded.terraform_plans;
-    let mut outcome = finish(
+    let mut outcome = finish_keeping(
         checked,
         comparison.as_ref(),
         &triage,
@@ -672,6 +695,7 @@ fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
             options: &args.output,
         },
         terminal,
+        leftovers,
     );
     if args.new_only && plans == 0 {
         outcome.stderr.push_str(
@@ -705,6 +729,26 @@ fn finish(
     triage: &Triage,
     output: &Output<'_>,
     terminal: Terminal,
+) -> Outcome {
+    finish_keeping(
+        checked,
+        comparison,
+        triage,
+        output,
+        terminal,
+        &mut Leftovers::default(),
+    )
+}
+
+/// [`finish`], handing the loaded inputs and the findings to `leftovers` instead of
+/// dropping them.
+fn finish_keeping(
+    checked: Checked,
+    comparison: Option<&report::Comparison>,
+    triage: &Triage,
+    output: &Output<'_>,
+    terminal: Terminal,
+    leftovers: &mut Leftovers,
 ) -> Outcome {
     let Checked {
         loaded,
@@ -802,6 +846,10 @@ fn finish(
         options.github_step_summary.as_deref(),
         &mut outcome,
     );
+    leftovers.keep(loaded);
+    leftovers.keep(shown);
+    leftovers.keep(hidden);
+    leftovers.keep(evaluated);
     outcome
 }
 

@@ -24,13 +24,18 @@ fn main() -> ExitCode {
             .and_then(|columns| columns.parse().ok())
             .unwrap_or(100),
     };
-    let outcome = cli::run(cli, terminal);
+    let (outcome, leftovers) = cli::run_keeping(cli, terminal);
     // A closed pipe (`iamlint check ... | head`) is not an error: stop writing quietly.
-    let _ = std::io::stdout()
-        .lock()
-        .write_all(outcome.stdout.as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(outcome.stdout.as_bytes());
+    let _ = stdout.flush();
     let _ = std::io::stderr()
         .lock()
         .write_all(outcome.stderr.as_bytes());
-    ExitCode::from(outcome.code)
+    let code = outcome.code;
+    // The process ends here: freeing the inventory, the documents and the output one
+    // allocation at a time would only delay the exit; the operating system reclaims it all.
+    std::mem::forget(leftovers);
+    std::mem::forget(outcome);
+    ExitCode::from(code)
 }

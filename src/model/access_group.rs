@@ -5,6 +5,8 @@
 //! groups' member lists were loaded (and whether completely), to tell "not a member" from
 //! "membership unknown".
 
+use std::borrow::Cow;
+
 use super::origin::Origin;
 use super::policy::Subject;
 
@@ -45,16 +47,18 @@ pub struct Membership {
 }
 
 /// A subject as one comparable string: service IDs by their core, the others as written.
-pub(super) fn subject_key(subject: &Subject) -> String {
+/// Borrowed from the subject except for an unresolved one.
+pub(super) fn subject_key(subject: &Subject) -> Cow<'_, str> {
     match subject {
         Subject::ServiceId(id)
         | Subject::User(id)
         | Subject::Profile(id)
         | Subject::AccessGroup(id)
-        | Subject::Other(id) => id.clone(),
-        Subject::Missing => String::new(),
-        Subject::Unresolved(unresolved) => {
-            format!("unresolved:{}:{}", unresolved.address, unresolved.argument)
-        }
+        | Subject::Other(id) => Cow::Borrowed(id),
+        Subject::Missing => Cow::Borrowed(""),
+        Subject::Unresolved(unresolved) => Cow::Owned(format!(
+            "unresolved:{}:{}",
+            unresolved.address, unresolved.argument
+        )),
     }
 }

@@ -1,7 +1,9 @@
 //! The account inventory: every entity from every input, deduplicated, with lookup
 //! indexes for each join key so that no rule needs a nested scan.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hash;
 
 use super::EntityKind;
 use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP, subject_key};
@@ -353,50 +355,63 @@ impl InventoryBuilder {
         prefer_declared(&mut inventory.service_ids, |item| item.declaration.as_ref());
         prefer_declared(&mut inventory.api_keys, |item| item.declaration.as_ref());
         prefer_declared(&mut inventory.policies, |item| item.declaration.as_ref());
-        let removed = &self.removed;
-        let kept =
-            |kind: EntityKind, identity: &str| !removed.contains(&(kind, identity.to_owned()));
-        inventory
-            .instances
-            .retain(|item| kept(EntityKind::ResourceInstance, &item.guid));
-        inventory
-            .keys
-            .retain(|item| kept(EntityKind::ResourceKey, &item.crn));
-        inventory
-            .service_ids
-            .retain(|item| kept(EntityKind::ServiceId, item.core()));
-        inventory
-            .api_keys
-            .retain(|item| kept(EntityKind::ApiKey, &item.id));
-        inventory
-            .policies
-            .retain(|item| kept(EntityKind::Policy, &item.id));
+        // Only plans remove entities; API exports skip this pass.
+        if !self.removed.is_empty() {
+            let removed: HashSet<(EntityKind, &str)> = self
+                .removed
+                .iter()
+                .map(|(kind, identity)| (*kind, identity.as_str()))
+                .collect();
+            let kept = |kind: EntityKind, identity: &str| !removed.contains(&(kind, identity));
+            inventory
+                .instances
+                .retain(|item| kept(EntityKind::ResourceInstance, &item.guid));
+            inventory
+                .keys
+                .retain(|item| kept(EntityKind::ResourceKey, &item.crn));
+            inventory
+                .service_ids
+                .retain(|item| kept(EntityKind::ServiceId, item.core()));
+            inventory
+                .api_keys
+                .retain(|item| kept(EntityKind::ApiKey, &item.id));
+            inventory
+                .policies
+                .retain(|item| kept(EntityKind::Policy, &item.id));
+        }
         // The first occurrence wins; inputs arrive in a deterministic (sorted) order.
-        dedup_by_key(&mut inventory.instances, |instance| instance.guid.clone());
-        dedup_by_key(&mut inventory.keys, |key| key.crn.clone());
-        dedup_by_key(&mut inventory.service_ids, |service_id| {
-            service_id.core().to_owned()
+        let first = first_occurrences(&inventory.instances, |instance| instance.guid.as_str());
+        keep_marked(&mut inventory.instances, first);
+        let first = first_occurrences(&inventory.keys, |key| key.crn.as_str());
+        keep_marked(&mut inventory.keys, first);
+        let first = first_occurrences(&inventory.service_ids, ServiceId::core);
+        keep_marked(&mut inventory.service_ids, first);
+        let first = first_occurrences(&inventory.api_keys, |api_key| api_key.id.as_str());
+        keep_marked(&mut inventory.api_keys, first);
+        let first = first_occurrences(&inventory.policies, |policy| policy.id.as_str());
+        keep_marked(&mut inventory.policies, first);
+        let first = first_occurrences(&inventory.placeholders, |placeholder| {
+            placeholder.id.as_str()
         });
-        dedup_by_key(&mut inventory.api_keys, |api_key| api_key.id.clone());
-        dedup_by_key(&mut inventory.policies, |policy| policy.id.clone());
-        dedup_by_key(&mut inventory.placeholders, |placeholder| {
-            placeholder.id.clone()
-        });
-        dedup_by_key(&mut inventory.access_groups, |group| group.id.clone());
-        dedup_by_key(&mut inventory.memberships, |membership| {
-            format!(
-                "{}\n{}",
-                membership.group_id,
-                subject_key(&membership.member)
+        keep_marked(&mut inventory.placeholders, first);
+        let first = first_occurrences(&inventory.access_groups, |group| group.id.as_str());
+        keep_marked(&mut inventory.access_groups, first);
+        let first = first_occurrences(&inventory.memberships, |membership| {
+            (
+                membership.group_id.as_str(),
+                subject_key(&membership.member),
             )
         });
+        keep_marked(&mut inventory.memberships, first);
         // A loaded v2 policy replaces its v1 placeholder silently.
-        let loaded: HashSet<&str> = inventory.policies.iter().map(|p| p.id.as_str()).collect();
-        let placeholders = std::mem::take(&mut inventory.placeholders);
-        inventory.placeholders = placeholders
-            .into_iter()
-            .filter(|placeholder| !loaded.contains(placeholder.id.as_str()))
-            .collect();
+        if !inventory.placeholders.is_empty() {
+            let loaded: HashSet<&str> = inventory.policies.iter().map(|p| p.id.as_str()).collect();
+            let placeholders = std::mem::take(&mut inventory.placeholders);
+            inventory.placeholders = placeholders
+                .into_iter()
+                .filter(|placeholder| !loaded.contains(placeholder.id.as_str()))
+                .collect();
+        }
         inventory.index = build_index(&inventory);
         inventory
     }
@@ -404,33 +419,46 @@ impl InventoryBuilder {
 
 /// Moves declared entities before the others, keeping the order within each group.
 fn prefer_declared<T>(items: &mut [T], declaration: impl Fn(&T) -> Option<&Declaration>) {
-    items.sort_by_key(|item| declaration(item).is_none());
+    // API exports declare nothing: no need to sort (and move) every entity.
+    if items.iter().any(|item| declaration(item).is_some()) {
+        items.sort_by_key(|item| declaration(item).is_none());
+    }
 }
 
-fn dedup_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> String) {
-    let mut seen = HashSet::new();
-    items.retain(|item| seen.insert(key(item)));
+/// For each item, whether it is the first with its key. The keys borrow from the items, so
+/// nothing is copied to tell duplicates apart.
+fn first_occurrences<'a, T, K: Hash + Eq>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<bool> {
+    let mut seen = HashSet::with_capacity(items.len());
+    items.iter().map(|item| seen.insert(key(item))).collect()
+}
+
+/// Keeps the items marked `true` by [`first_occurrences`], in order.
+fn keep_marked<T>(items: &mut Vec<T>, keep: Vec<bool>) {
+    if keep.iter().all(|&keep| keep) {
+        return;
+    }
+    // `retain` visits the items in order, once each.
+    let mut keep = keep.into_iter();
+    items.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn build_index(inventory: &Inventory) -> Index {
     let mut index = Index {
-        unresolved_policies: inventory
-            .policies
-            .iter()
-            .enumerate()
-            .filter(|(_, policy)| policy.unresolved().is_some())
-            .map(|(at, _)| at)
-            .collect(),
+        instance_by_guid: HashMap::with_capacity(inventory.instances.len()),
+        service_id_by_core: HashMap::with_capacity(inventory.service_ids.len()),
+        keys_by_instance_guid: HashMap::with_capacity(inventory.instances.len()),
+        access_group_by_id: HashMap::with_capacity(inventory.access_groups.len()),
         ..Index::default()
     };
     for (at, instance) in inventory.instances.iter().enumerate() {
         index.instance_by_guid.insert(instance.guid.clone(), at);
         // Also index the GUID written in the CRN, in case an export's `guid` differs.
-        if let Some(crn) = Crn::parse(&instance.crn) {
+        if let Some(crn) = Crn::parse(&instance.crn)
+            && !index.instance_by_guid.contains_key(crn.service_instance)
+        {
             index
                 .instance_by_guid
-                .entry(crn.service_instance.to_owned())
-                .or_insert(at);
+                .insert(crn.service_instance.to_owned(), at);
         }
     }
     for (at, service_id) in inventory.service_ids.iter().enumerate() {
@@ -440,43 +468,43 @@ fn build_index(inventory: &Inventory) -> Index {
     }
     for (at, policy) in inventory.policies.iter().enumerate() {
         if let Some(core) = policy.subject.service_id() {
-            index
-                .policies_by_service_id
-                .entry(core.to_owned())
-                .or_default()
-                .push(at);
+            push_at(&mut index.policies_by_service_id, core, at);
+        }
+        push_at(&mut index.policies_by_subject, &policy.subject, at);
+        if policy.unresolved().is_some() {
+            index.unresolved_policies.push(at);
         }
     }
     for (at, key) in inventory.keys.iter().enumerate() {
         if let Some(guid) = key.instance_guid() {
-            index
-                .keys_by_instance_guid
-                .entry(guid.to_owned())
-                .or_default()
-                .push(at);
+            push_at(&mut index.keys_by_instance_guid, guid, at);
         }
     }
     for (at, group) in inventory.access_groups.iter().enumerate() {
         index.access_group_by_id.insert(group.id.clone(), at);
     }
     for (at, membership) in inventory.memberships.iter().enumerate() {
-        index
-            .memberships_by_member
-            .entry(membership.member.clone())
-            .or_default()
-            .push(at);
-        index
-            .memberships_by_group
-            .entry(membership.group_id.clone())
-            .or_default()
-            .push(at);
-    }
-    for (at, policy) in inventory.policies.iter().enumerate() {
-        index
-            .policies_by_subject
-            .entry(policy.subject.clone())
-            .or_default()
-            .push(at);
+        push_at(&mut index.memberships_by_member, &membership.member, at);
+        push_at(
+            &mut index.memberships_by_group,
+            membership.group_id.as_str(),
+            at,
+        );
     }
     index
+}
+
+/// Appends `at` to the list of `key`, copying the key only the first time it is seen (most
+/// keys name several entities: a service ID's policies, an instance's keys).
+fn push_at<K, Q>(map: &mut HashMap<K, Vec<usize>>, key: &Q, at: usize)
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
+{
+    match map.get_mut(key) {
+        Some(list) => list.push(at),
+        None => {
+            map.insert(key.to_owned(), vec![at]);
+        }
+    }
 }

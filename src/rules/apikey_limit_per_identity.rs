@@ -61,30 +61,12 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             None
         };
         let service_id = inventory.service_id(identity);
-        let (subject, origin, owner) =
-            match (service_id, tally.listed.first(), tally.unlisted.first()) {
-                (Some(service_id), _, _) => (
-                    EntityRef::service_id(service_id),
-                    service_id.origin.clone(),
-                    match service_id.name.as_deref() {
-                        Some(name) => format!("service ID `{name}` ({identity})"),
-                        None => format!("service ID `{identity}`"),
-                    },
-                ),
-                (None, Some(api_key), _) => (
-                    EntityRef::api_key(api_key),
-                    api_key.origin.key("iam_id"),
-                    apikeys::owner_label(inventory, api_key),
-                ),
-                (None, None, Some(key)) => (
-                    EntityRef::key(key),
-                    key.serviceid_origin
-                        .clone()
-                        .unwrap_or_else(|| key.origin.clone()),
-                    format!("service ID `{identity}`"),
-                ),
-                (None, None, None) => continue,
-            };
+        let subject = match (service_id, tally.listed.first(), tally.unlisted.first()) {
+            (Some(service_id), _, _) => EntityRef::service_id(service_id),
+            (None, Some(api_key), _) => EntityRef::api_key(api_key),
+            (None, None, Some(key)) => EntityRef::key(key),
+            (None, None, None) => continue,
+        };
         let Some((severity, verdict)) = verdict else {
             // Below the warning point is a pass only when the count is complete: the API key
             // export lists every key, or the account reported this identity's count.
@@ -92,6 +74,27 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 context.evaluated(subject);
             }
             continue;
+        };
+        // Only a finding needs its place and owner text (most identities pass).
+        let (origin, owner) = match (service_id, tally.listed.first(), tally.unlisted.first()) {
+            (Some(service_id), _, _) => (
+                service_id.origin.clone(),
+                match service_id.name.as_deref() {
+                    Some(name) => format!("service ID `{name}` ({identity})"),
+                    None => format!("service ID `{identity}`"),
+                },
+            ),
+            (None, Some(api_key), _) => (
+                api_key.origin.key("iam_id"),
+                apikeys::owner_label(inventory, api_key),
+            ),
+            (None, None, Some(key)) => (
+                key.serviceid_origin
+                    .clone()
+                    .unwrap_or_else(|| key.origin.clone()),
+                format!("service ID `{identity}`"),
+            ),
+            (None, None, None) => continue,
         };
         let seen = (tally.listed.len() + tally.unlisted.len()) as u64;
         let breakdown = match (tally.listed.len(), tally.unlisted.len()) {

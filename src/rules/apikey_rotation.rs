@@ -18,16 +18,18 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let max_age = i64::try_from(context.param_u64("max_age_days", 90)).unwrap_or(i64::MAX);
     let pairs = pair_resource_keys(inventory);
     for api_key in &inventory.api_keys {
-        let owner = apikeys::owner_label(inventory, api_key);
+        // The owner's label and the `created_at` place are only for findings: most keys pass.
+        let owner = || apikeys::owner_label(inventory, api_key);
         let name = api_key.display_name();
-        let created_origin = api_key.origin.key("created_at");
+        let created_origin = || api_key.origin.key("created_at");
         let unknown = |origin, why: String, export: String| {
             context
                 .finding(EntityRef::api_key(api_key), origin, "age unknown")
                 .severity(Severity::Info)
                 .unknown()
                 .message(format!(
-                    "cannot tell the age of API key `{name}` of {owner}: {why}"
+                    "cannot tell the age of API key `{name}` of {}: {why}",
+                    owner()
                 ))
                 .remediation(export)
         };
@@ -46,7 +48,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 Some(created) => created,
                 None => {
                     unknown(
-                        created_origin,
+                        created_origin(),
                         format!("its `created_at` `{text}` is not a timestamp with a UTC offset"),
                         apikeys::EXPORT_API_KEYS
                             .replace("<ACCOUNT_ID>", &apikeys::account_id(inventory)),
@@ -58,7 +60,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         };
         let Some(now) = context.now else {
             unknown(
-                created_origin,
+                created_origin(),
                 "no current time was given to measure it against".to_owned(),
                 "run `iamlint check`, which measures ages against the current time (library \
                  callers set `rules::Settings::now`)"
@@ -96,12 +98,12 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         context
             .finding(
                 EntityRef::api_key(api_key),
-                created_origin,
+                created_origin(),
                 format!("created {} ({age} days ago)", utc_date(created)),
             )
             .message(format!(
-                "API key `{name}` of {owner} is {age} days old, older than {max_age} days: \
-                 rotate it"
+                "API key `{name}` of {} is {age} days old, older than {max_age} days: rotate it",
+                owner()
             ))
             .remediation(remediation)
             .push(out);

@@ -44,6 +44,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+
 pub use finding::{Finding, Label, Related, Severity, Status};
 pub use meta::{ParamSpec, ParamType, RuleMeta};
 
@@ -184,44 +186,26 @@ pub struct Evaluation {
 
 /// Like [`run`], and also collects the subjects each rule recorded with
 /// [`RuleContext::evaluated`].
+///
+/// The rules are independent pure functions of the inventory, so they run in parallel
+/// (rayon, one task per rule); their results are joined in registry order before the final
+/// sort, so the output is the same as one rule after the other.
 pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
-    let no_params = BTreeMap::new();
-    let mut findings = Vec::new();
-    let mut evaluated = Vec::new();
-    for (entry, meta) in REGISTRY.iter().zip(metadata()) {
-        let Ok(meta) = meta else { continue };
-        if !settings.enabled(entry.id) {
-            continue;
-        }
-        let context = RuleContext {
-            id: entry.id,
-            inventory,
-            meta,
-            params: settings.params.get(entry.id).unwrap_or(&no_params),
-            now: settings.now,
-            evaluated: RefCell::new(Vec::new()),
-        };
-        let first = findings.len();
-        (entry.check)(&context, &mut findings);
-        if let Some(&severity) = settings.severity.get(entry.id) {
-            for finding in findings.iter_mut().skip(first) {
-                finding.severity = severity;
-            }
-        }
-        let mut subjects = context.evaluated.into_inner();
-        // A subject with a finding was evaluated, whether or not the rule said so.
-        subjects.extend(
-            findings[first..]
-                .iter()
-                .map(|finding| finding.subject.clone()),
-        );
-        // First record wins; the order is the rule's (inventory order, as loaded).
-        let mut seen = HashSet::new();
-        subjects.retain(|subject| seen.insert((subject.kind, subject.id.clone())));
-        evaluated.extend(subjects.into_iter().map(|subject| Evaluated {
-            rule: entry.id,
-            subject,
-        }));
+    let enabled: Vec<(&RuleEntry, &RuleMeta)> = REGISTRY
+        .iter()
+        .zip(metadata())
+        .filter_map(|(entry, meta)| Some((entry, meta.as_ref().ok()?)))
+        .filter(|(entry, _)| settings.enabled(entry.id))
+        .collect();
+    let per_rule: Vec<Evaluation> = enabled
+        .par_iter()
+        .map(|&(entry, meta)| evaluate_rule(entry, meta, inventory, settings))
+        .collect();
+    let mut findings = Vec::with_capacity(per_rule.iter().map(|rule| rule.findings.len()).sum());
+    let mut evaluated = Vec::with_capacity(per_rule.iter().map(|rule| rule.evaluated.len()).sum());
+    for rule in per_rule {
+        findings.extend(rule.findings);
+        evaluated.extend(rule.evaluated);
     }
     findings.sort_by(|a, b| {
         (&a.primary.origin, a.rule, &a.subject.id).cmp(&(&b.primary.origin, b.rule, &b.subject.id))
@@ -229,6 +213,55 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
     Evaluation {
         findings,
         evaluated,
+    }
+}
+
+/// Runs one rule: its findings (in the order it made them) and the subjects it evaluated.
+fn evaluate_rule(
+    entry: &RuleEntry,
+    meta: &RuleMeta,
+    inventory: &Inventory,
+    settings: &Settings,
+) -> Evaluation {
+    let no_params = BTreeMap::new();
+    let context = RuleContext {
+        id: entry.id,
+        inventory,
+        meta,
+        params: settings.params.get(entry.id).unwrap_or(&no_params),
+        now: settings.now,
+        evaluated: RefCell::new(Vec::new()),
+    };
+    let mut findings = Vec::new();
+    (entry.check)(&context, &mut findings);
+    if let Some(&severity) = settings.severity.get(entry.id) {
+        for finding in &mut findings {
+            finding.severity = severity;
+        }
+    }
+    let mut subjects = context.evaluated.into_inner();
+    // A subject with a finding was evaluated, whether or not the rule said so.
+    subjects.extend(findings.iter().map(|finding| finding.subject.clone()));
+    // First record wins; the order is the rule's (inventory order, as loaded). The set
+    // borrows the ids, so it is filled before the subjects are moved out.
+    let first: Vec<bool> = {
+        let mut seen = HashSet::with_capacity(subjects.len());
+        subjects
+            .iter()
+            .map(|subject| seen.insert((subject.kind, subject.id.as_str())))
+            .collect()
+    };
+    Evaluation {
+        findings,
+        evaluated: subjects
+            .into_iter()
+            .zip(first)
+            .filter(|(_, first)| *first)
+            .map(|(subject, _)| Evaluated {
+                rule: entry.id,
+                subject,
+            })
+            .collect(),
     }
 }
 

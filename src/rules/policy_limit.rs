@@ -99,32 +99,28 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             .subject
             .service_id()
             .and_then(|core| inventory.service_id(core));
-        let (subject, name) = match service_id {
-            Some(service_id) => (
-                EntityRef::service_id(service_id),
-                match service_id.name.as_deref() {
-                    Some(name) => format!("`{name}` ({id})"),
-                    None => format!("`{id}`"),
+        let subject = match service_id {
+            Some(service_id) => EntityRef::service_id(service_id),
+            None => EntityRef {
+                kind: if kind == "service ID" {
+                    EntityKind::ServiceId
+                } else {
+                    EntityKind::Policy
                 },
-            ),
-            None => (
-                EntityRef {
-                    kind: if kind == "service ID" {
-                        EntityKind::ServiceId
-                    } else {
-                        EntityKind::Policy
-                    },
-                    id: id.to_owned(),
-                    name: None,
-                    origin: first.origin.clone(),
-                    address: None,
-                },
-                format!("`{id}`"),
-            ),
+                id: id.to_owned(),
+                name: None,
+                origin: first.origin.clone(),
+                address: None,
+            },
         };
         let Some((severity, verdict)) = verdict(count, per_subject, warn_percent) else {
             context.evaluated(subject);
             continue;
+        };
+        // Only a finding needs the subject's name (most subjects pass).
+        let name = match service_id.and_then(|service_id| service_id.name.as_deref()) {
+            Some(name) => format!("`{name}` ({id})"),
+            None => format!("`{id}`"),
         };
         let origin: Origin = first
             .subject_origin

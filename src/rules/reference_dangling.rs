@@ -4,7 +4,7 @@
 //!
 //! A key whose service ID is missing is `key-cannot-evaluate`'s to report, not this rule's.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::{Finding, RuleContext, Severity};
 use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin, Policy, PolicyVersion};
@@ -19,7 +19,7 @@ struct Reference {
 }
 
 /// What is referenced: a service ID (by core) or an instance (by GUID).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Target {
     ServiceId,
     Instance,
@@ -234,7 +234,9 @@ fn resolved(inventory: &Inventory) -> Vec<EntityRef> {
             named.push((Target::Instance, guid));
         }
     }
-    let mut seen = BTreeSet::new();
+    // Only asked "seen before?", never iterated: a hash set keeps the output order (that of
+    // `named`) and avoids comparing long ids along a tree.
+    let mut seen = HashSet::with_capacity(named.len());
     named
         .into_iter()
         .filter(|(_, id)| !id.is_empty())
