@@ -631,7 +631,11 @@ fn check(args: &CheckArgs, terminal: Terminal, leftovers: &mut Leftovers) -> Out
         Ok(resolved) => resolved,
         Err(outcome) => return outcome,
     };
-    let settings = clocked(settings);
+    let settings = Settings {
+        // Only JUnit (--show-passed) and the HTML report show what passed.
+        skip_evaluated: !matches!(args.format, OutputFormat::Junit | OutputFormat::Html),
+        ..clocked(settings)
+    };
     let baseline = match &args.baseline {
         Some(path) => match triage::read_baseline(path) {
             Ok(baseline) => Some((path.display().to_string(), baseline)),

@@ -139,6 +139,9 @@ pub struct Settings {
     pub disabled: BTreeSet<String>,
     /// Severity overrides by rule id: every finding of the rule gets this severity.
     pub severity: BTreeMap<String, Severity>,
+    /// Leaves [`Evaluation::evaluated`] empty: outputs that show only findings do not need
+    /// the passes, which in a large account are millions of subjects.
+    pub skip_evaluated: bool,
 }
 
 impl Settings {
@@ -231,6 +234,7 @@ fn evaluate_rule(
         params: settings.params.get(entry.id).unwrap_or(&no_params),
         now: settings.now,
         evaluated: RefCell::new(Vec::new()),
+        record: !settings.skip_evaluated,
     };
     let mut findings = Vec::new();
     (entry.check)(&context, &mut findings);
@@ -238,6 +242,12 @@ fn evaluate_rule(
         for finding in &mut findings {
             finding.severity = severity;
         }
+    }
+    if settings.skip_evaluated {
+        return Evaluation {
+            findings,
+            evaluated: Vec::new(),
+        };
     }
     let mut subjects = context.evaluated.into_inner();
     // A subject with a finding was evaluated, whether or not the rule said so.
@@ -276,6 +286,9 @@ pub struct RuleContext<'a> {
     /// Subjects recorded by [`RuleContext::evaluated`]; a `RefCell` because rules get the
     /// context by shared reference.
     evaluated: RefCell<Vec<EntityRef>>,
+    /// Whether [`RuleContext::evaluated`] keeps what it is told (see
+    /// [`Settings::skip_evaluated`]).
+    record: bool,
 }
 
 impl RuleContext<'_> {
@@ -318,7 +331,9 @@ impl RuleContext<'_> {
     /// (JUnit with `--show-passed`, the compliance report). Subjects of findings are
     /// recorded automatically; recording one twice is harmless.
     pub fn evaluated(&self, subject: EntityRef) {
-        self.evaluated.borrow_mut().push(subject);
+        if self.record {
+            self.evaluated.borrow_mut().push(subject);
+        }
     }
 
     /// Starts a finding about `subject`, located at `primary`.

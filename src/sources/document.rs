@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
+use super::items::ItemTable;
 use super::secrets;
 use super::span::{SpanIndex, line_column};
 use crate::model::{DocId, Origin, Pointer};
@@ -44,6 +45,9 @@ pub struct Document {
     display: OnceLock<Display>,
     /// Places worked out by [`Document::resolve`] before the text was released.
     resolved: HashMap<Pointer, Resolved>,
+    /// Where the items of its lists are, so that a released text need not be read again
+    /// whole to resolve a place inside one item.
+    items: Option<ItemTable>,
 }
 
 /// A regular file's size and modification time when it was read: the text is read again
@@ -100,7 +104,15 @@ impl Document {
             index: OnceLock::new(),
             display: OnceLock::new(),
             resolved: HashMap::new(),
+            items: None,
         }
+    }
+
+    /// Notes where the items of the document's lists are (see [`ItemTable`]).
+    #[must_use]
+    pub fn with_items(mut self, items: ItemTable) -> Self {
+        self.items = Some(items);
+        self
     }
 
     /// A parsed document whose text is left in its file (see [`Document::release`]).
@@ -151,23 +163,66 @@ impl Document {
     /// column, its label's range), then releases the text.
     pub fn resolve<'a>(&mut self, pointers: impl IntoIterator<Item = &'a Pointer>) {
         let mut resolved = HashMap::new();
+        // The items read for places inside them, by start offset.
+        let mut items: HashMap<usize, Option<(String, SpanIndex)>> = HashMap::new();
         for pointer in pointers {
             if resolved.contains_key(pointer) || self.resolved.contains_key(pointer) {
                 continue;
             }
-            let label = self.source_span(pointer);
-            let label_at = label
-                .as_ref()
-                .map(|range| (self.line_column(range.start), self.line_column(range.end)));
-            let entry = Resolved {
-                at: self.locate(pointer),
-                label,
-                label_at,
+            let entry = match self.in_item(pointer, &mut items) {
+                Some(entry) => entry,
+                None => {
+                    let label = self.source_span(pointer);
+                    let label_at = label
+                        .as_ref()
+                        .map(|range| (self.line_column(range.start), self.line_column(range.end)));
+                    Resolved {
+                        at: self.locate(pointer),
+                        label,
+                        label_at,
+                    }
+                }
             };
             resolved.insert(pointer.clone(), entry);
         }
         self.resolved.extend(resolved);
         self.release();
+    }
+
+    /// The places of `pointer` from the one list item it lies in, read alone from the
+    /// unchanged file, when the text is not at hand and the item table knows the item.
+    fn in_item(
+        &self,
+        pointer: &Pointer,
+        items: &mut HashMap<usize, Option<(String, SpanIndex)>>,
+    ) -> Option<Resolved> {
+        if self.text.get().is_some() {
+            return None;
+        }
+        let (place, inner) = self.items.as_ref()?.find(pointer)?;
+        let read = items.entry(place.start).or_insert_with(|| {
+            let unchanged = std::fs::metadata(&self.path)
+                .ok()
+                .is_some_and(|metadata| FileStamp::of(&metadata) == self.source);
+            let text = place.read(&self.path).filter(|_| unchanged)?;
+            let index = SpanIndex::build(&text, Format::Json);
+            Some((text, index))
+        });
+        let (text, index) = read.as_ref()?;
+        let outer = |offset: usize| {
+            let (line, column) = index.line_column(text, offset);
+            place.outer(LineColumn { line, column })
+        };
+        let at = index.find(&inner).map(|spot| outer(spot.value.start));
+        let label = label_range(index, text, &inner);
+        let label_at = label
+            .as_ref()
+            .map(|range| (outer(range.start), outer(range.end)));
+        Some(Resolved {
+            at,
+            label: label.map(|range| range.start + place.start..range.end + place.start),
+            label_at,
+        })
     }
 
     /// Marks values as secrets to mask in snippets (before the display text is first built).

@@ -11,6 +11,7 @@ pub mod error;
 pub mod exports;
 mod guard;
 pub mod inline;
+pub mod items;
 pub(crate) mod parse;
 pub mod secrets;
 pub mod span;
@@ -155,9 +156,10 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         .extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| matches!(extension.to_ascii_lowercase().as_str(), "yml" | "yaml"));
+    let byte_order_mark = bytes.starts_with(b"\xEF\xBB\xBF");
     let text: String = {
         let mut bytes = bytes;
-        if bytes.starts_with(b"\xEF\xBB\xBF") {
+        if byte_order_mark {
             bytes.drain(..3);
         }
         match String::from_utf8(bytes) {
@@ -211,12 +213,17 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
             || exports::ingest_text(&text, &mut sink),
         );
         let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
-        if let (Ok(()), Some(recognition)) = (unique, recognition) {
+        if let (Ok(()), Some((recognition, ranges))) = (unique, recognition) {
             // A document without problems needs its text only when a finding does: it is
             // read again then, so the text is not copied into the document at all.
             let document = match stamp {
                 Some(stamp) if problems.is_empty() => {
                     Document::unread(input.name.clone(), input.path.clone(), Format::Json, stamp)
+                        .with_items(items::ItemTable::after(
+                            if byte_order_mark { 3 } else { 0 },
+                            &text,
+                            ranges,
+                        ))
                 }
                 _ => Document::new(
                     input.name.clone(),

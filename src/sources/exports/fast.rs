@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -29,39 +30,59 @@ const CHUNK: usize = 1024;
 /// (a Terraform plan's `planned_values`, say): the skeleton must stay small.
 const SMALL_MEMBER: usize = 64 * 1024;
 
+/// The byte ranges of the items of each list read, by list pointer.
+pub type ItemRanges = Vec<(Pointer, Vec<Range<usize>>)>;
+
 /// Loads a JSON document from its text, or `None` when the caller must parse it whole.
-pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<Recognition> {
+/// Also says where the items of the lists it read are in the text.
+pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, ItemRanges)> {
     match serde_json::from_str::<Top<'_>>(text).ok()? {
         Top::Array(items) => {
             let root = Pointer::root();
             ingest_items(&items, &root, sink, probe);
-            Some(Recognition::Recognised)
+            let ranges = vec![(root, ranges_in(text, &items))];
+            Some((Recognition::Recognised, ranges))
         }
-        Top::Object(members) => ingest_object(&members, sink),
+        Top::Object(members) => ingest_object(text, &members, sink),
         Top::Other => None,
     }
 }
 
+/// Where each item is in `text`, which it was cut out of.
+fn ranges_in(text: &str, items: &[&RawValue]) -> Vec<Range<usize>> {
+    let base = text.as_ptr() as usize;
+    items
+        .iter()
+        .map(|item| {
+            let start = (item.get().as_ptr() as usize)
+                .wrapping_sub(base)
+                .min(text.len());
+            start..(start + item.get().len()).min(text.len())
+        })
+        .collect()
+}
+
 fn ingest_object(
+    text: &str,
     members: &[(Cow<'_, str>, &RawValue)],
     sink: &mut Sink<'_>,
-) -> Option<Recognition> {
+) -> Option<(Recognition, ItemRanges)> {
     // The skeleton: every small member parsed, each list reduced to its first item, which
     // is all that shape detection looks at.
     let mut skeleton = Map::new();
     let mut lists: Vec<(&str, Vec<&RawValue>)> = Vec::new();
     for (name, raw) in members {
-        let text = raw.get();
-        if text.starts_with('[') {
-            let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+        let member = raw.get();
+        if member.starts_with('[') {
+            let items: Vec<&RawValue> = serde_json::from_str(member).ok()?;
             let first = match items.first() {
                 Some(first) => vec![serde_json::from_str::<Value>(first.get()).ok()?],
                 None => Vec::new(),
             };
             skeleton.insert(name.to_string(), Value::Array(first));
             lists.push((name, items));
-        } else if text.len() <= SMALL_MEMBER {
-            skeleton.insert(name.to_string(), serde_json::from_str(text).ok()?);
+        } else if member.len() <= SMALL_MEMBER {
+            skeleton.insert(name.to_string(), serde_json::from_str(member).ok()?);
         } else {
             return None;
         }
@@ -78,11 +99,13 @@ fn ingest_object(
         limits::ingest(&skeleton, sink);
     }
     let root = Pointer::root();
+    let mut ranges = Vec::new();
     for kind in kinds {
         let Some((_, items)) = lists.iter().find(|(name, _)| *name == kind.member()) else {
             continue;
         };
         let pointer = root.key(kind.member());
+        ranges.push((pointer.clone(), ranges_in(text, items)));
         match kind {
             ListKind::Resources => ingest_items(items, &pointer, sink, |raw| {
                 Some(match probe(raw) {
@@ -125,7 +148,7 @@ fn ingest_object(
             }
         }
     }
-    Some(Recognition::Recognised)
+    Some((Recognition::Recognised, ranges))
 }
 
 /// Loads the items of one list (or CLI array) at `pointer`; `kind_of` says what each item

@@ -11,7 +11,7 @@ mod resource_controller;
 pub mod shape;
 mod snapshot;
 
-pub use fast::ingest_text;
+pub use fast::{ItemRanges, ingest_text};
 pub(crate) use resource_controller::credentials_of;
 
 use serde::Deserialize;

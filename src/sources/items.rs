@@ -1,0 +1,152 @@
+//! Where the items of a document's lists sit in its text, recorded while the fast loader
+//! cuts them out: a finding inside one item of a 383 MB policy export is then located by
+//! reading and indexing that item alone, not the whole text again.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
+use std::path::Path;
+
+use crate::model::Pointer;
+
+use super::document::LineColumn;
+
+/// The items of every list of one document, by list pointer (`/policies`, or the root of
+/// a CLI array).
+#[derive(Debug, Clone, Default)]
+pub struct ItemTable {
+    lists: Vec<(Pointer, Vec<ItemPlace>)>,
+}
+
+/// One item: its bytes in the text, and where it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemPlace {
+    pub start: usize,
+    pub end: usize,
+    pub at: LineColumn,
+    /// Bytes of the file before the text.
+    skipped: usize,
+}
+
+impl ItemTable {
+    /// The table of `lists` (list pointer, each item's byte range in `text`), with the line
+    /// and column of each item's start, counted in one pass over the text.
+    pub fn new(text: &str, lists: Vec<(Pointer, Vec<Range<usize>>)>) -> Self {
+        Self::after(0, text, lists)
+    }
+
+    /// Like [`ItemTable::new`], for a text that starts `skipped` bytes into its file.
+    pub fn after(skipped: usize, text: &str, lists: Vec<(Pointer, Vec<Range<usize>>)>) -> Self {
+        let mut starts: Vec<(usize, usize, usize)> = lists
+            .iter()
+            .enumerate()
+            .flat_map(|(list, (_, ranges))| {
+                ranges
+                    .iter()
+                    .enumerate()
+                    .map(move |(item, range)| (range.start, list, item))
+            })
+            .collect();
+        starts.sort_unstable();
+        let mut places: Vec<(Pointer, Vec<ItemPlace>)> = lists
+            .iter()
+            .map(|(pointer, ranges)| {
+                let unplaced = ranges.iter().map(|range| ItemPlace {
+                    start: range.start,
+                    end: range.end,
+                    at: LineColumn { line: 0, column: 0 },
+                    skipped,
+                });
+                (pointer.clone(), unplaced.collect())
+            })
+            .collect();
+        let (mut cursor, mut line, mut line_start) = (0, 1, 0);
+        for (start, list, item) in starts {
+            let Some(between) = text.get(cursor..start) else {
+                continue;
+            };
+            // A byte count vectorizes; a search per line break does not pay for short lines.
+            line += between.bytes().filter(|&byte| byte == b'\n').count();
+            if let Some(last) = between.rfind('\n') {
+                line_start = cursor + last + 1;
+            }
+            cursor = start;
+            let column = text.get(line_start..start).map_or(0, |t| t.chars().count()) + 1;
+            if let Some(place) = places
+                .get_mut(list)
+                .and_then(|(_, items)| items.get_mut(item))
+            {
+                place.at = LineColumn { line, column };
+            }
+        }
+        Self { lists: places }
+    }
+
+    /// The item `pointer` lies in (the item itself or a value inside it), with the pointer
+    /// relative to the item.
+    pub fn find(&self, pointer: &Pointer) -> Option<(ItemPlace, Pointer)> {
+        let text = pointer.as_str();
+        self.lists.iter().find_map(|(list, items)| {
+            let rest = text.strip_prefix(list.as_str())?.strip_prefix('/')?;
+            let (index, inner) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let place = *items.get(index.parse::<usize>().ok()?)?;
+            Some((place, Pointer::parse(inner)?))
+        })
+    }
+}
+
+impl ItemPlace {
+    /// The item's text, read from `path` alone.
+    pub fn read(&self, path: &Path) -> Option<String> {
+        let mut file = std::fs::File::open(path).ok()?;
+        let start = self.start.checked_add(self.skipped)?;
+        file.seek(SeekFrom::Start(start as u64)).ok()?;
+        let mut bytes = vec![0; self.end.checked_sub(self.start)?];
+        file.read_exact(&mut bytes).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Turns a line and column in the item's text into one in the document.
+    pub fn outer(&self, inner: LineColumn) -> LineColumn {
+        if inner.line == 1 {
+            LineColumn {
+                line: self.at.line,
+                column: self.at.column + inner.column - 1,
+            }
+        } else {
+            LineColumn {
+                line: self.at.line + inner.line - 1,
+                column: inner.column,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_items_and_their_starts() {
+        let text = "{\n  \"a\": [\n    {\"x\": 1}, {\"y\": \"é\"},\n    {}\n  ]\n}\n";
+        let ranges: Vec<Range<usize>> = ["{\"x\": 1}", "{\"y\": \"é\"}", "{}"]
+            .iter()
+            .scan(0, |from, item| {
+                let start = text[*from..].find(item).map(|at| at + *from)?;
+                *from = start + item.len();
+                Some(start..start + item.len())
+            })
+            .collect();
+        let table = ItemTable::new(text, vec![(Pointer::root().key("a"), ranges)]);
+        let at = |pointer: &str| {
+            let (place, inner) = table.find(&Pointer::parse(pointer)?)?;
+            Some((place.at, inner.to_string()))
+        };
+        let line_column = |line, column| LineColumn { line, column };
+        assert_eq!(at("/a/0"), Some((line_column(3, 5), String::new())));
+        assert_eq!(at("/a/1/y"), Some((line_column(3, 15), "/y".to_owned())));
+        assert_eq!(at("/a/2"), Some((line_column(4, 5), String::new())));
+        assert_eq!(at("/a/3"), None);
+        assert_eq!(at("/a"), None);
+        assert_eq!(at("/ab/0"), None);
+    }
+}
