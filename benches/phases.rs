@@ -5,7 +5,8 @@
 //! - `load`: `sources::load`: discovery, reading, parsing, loading into the model, linking;
 //! - `link`: `InventoryBuilder::finish` alone: deduplication and the join indexes;
 //! - `rules`: every rule over the inventory;
-//! - `report`: ordering the findings and rendering `--format json` (span indexes included).
+//! - `report`: resolving the findings' places (reading the list items they point into),
+//!   ordering the findings and rendering `--format json`.
 //!
 //! `cargo bench --bench phases`; the data is generated once into the temp dir.
 
@@ -85,9 +86,11 @@ fn builder_of(inventory: &Inventory) -> InventoryBuilder {
     builder
 }
 
+/// As `iamlint check --format json` runs the rules: no record of the passes.
 fn settings() -> Settings {
     Settings {
         now: account::ids::EXPORTED_AT.parse().ok(),
+        skip_evaluated: true,
         ..Settings::default()
     }
 }
@@ -130,7 +133,14 @@ fn phases(criterion: &mut Criterion, scale: usize) {
                 let findings = rules::run(&loaded.inventory, &settings);
                 (loaded, findings)
             },
-            |(loaded, mut findings)| {
+            |(mut loaded, mut findings)| {
+                // As `check_paths` does: the places of the findings, read item by item.
+                loaded
+                    .documents
+                    .resolve(findings.iter().flat_map(|finding| {
+                        std::iter::once(&finding.primary.origin)
+                            .chain(finding.related.iter().map(|related| &related.label.origin))
+                    }));
                 iamlint::report::order(&mut findings, &loaded.documents);
                 json::render(&RunReport::new(&loaded, &findings))
             },

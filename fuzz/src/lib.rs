@@ -37,6 +37,9 @@ pub fn check_file(data: &[u8], extension: &str) {
 
 /// [`check_file`] with load options (the Terraform view of a plan).
 pub fn check_file_with(data: &[u8], extension: &str, options: &LoadOptions) {
+    if extension == "json" {
+        fast_loader_agrees(data);
+    }
     let path = scratch().join(format!("input.{extension}"));
     std::fs::write(&path, data).expect("the scratch file is writable");
     let settings = Settings {
@@ -50,6 +53,43 @@ pub fn check_file_with(data: &[u8], extension: &str, options: &LoadOptions) {
     let rendered = json::render(&report);
     assert!(serde_json::from_str::<serde_json::Value>(&rendered).is_ok());
     let _ = human::render(&report, human::Style::default());
+}
+
+/// The fast JSON loader (raw list items into DTOs) must load what the `Value` loader loads:
+/// the same entities in the same order and the same item errors, whenever it takes a text.
+fn fast_loader_agrees(data: &[u8]) {
+    use iamlint::model::{DocId, InventoryBuilder};
+    use iamlint::sources::exports::{self, Sink};
+    use iamlint::sources::unique::UniqueValue;
+
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(UniqueValue(value)) = serde_json::from_str::<UniqueValue>(text) else {
+        return;
+    };
+    if iamlint::sources::terraform::detect(&value) {
+        return;
+    }
+    let load = |fast: bool| {
+        let mut builder = InventoryBuilder::default();
+        let mut sink = Sink {
+            builder: &mut builder,
+            document: DocId(0),
+            errors: Vec::new(),
+            secret_pointers: Vec::new(),
+        };
+        let recognised = if fast {
+            exports::ingest_text(text, &mut sink).map(|(recognition, _)| recognition)
+        } else {
+            Some(exports::ingest(&value, &mut sink))
+        };
+        let errors = std::mem::take(&mut sink.errors);
+        recognised.map(|recognition| (recognition, format!("{builder:?}"), errors))
+    };
+    if let Some(fast) = load(true) {
+        assert_eq!(Some(fast), load(false), "the fast loader disagrees");
+    }
 }
 
 /// Builds both span indexes of `text` and checks that every span lies inside the text on

@@ -163,17 +163,30 @@ impl<'de> Visitor<'de> for UniqueVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Unique, A::Error> {
-        // IBM objects have a few dozen members at most: a linear search beats hashing.
-        let mut names: Vec<Cow<'de, str>> = Vec::new();
+        // IBM objects have a few dozen members at most: a linear search beats hashing, and
+        // the names borrowed from the text fit on the stack (millions of objects, no
+        // allocation each); escaped names and a long tail go to a vector.
+        const INLINE: usize = 24;
+        let mut inline: [&'de str; INLINE] = [""; INLINE];
+        let mut count = 0;
+        let mut spilled: Vec<Cow<'de, str>> = Vec::new();
         while let Some(MemberName(name)) = members.next_key()? {
-            if names.contains(&name) {
+            let seen = inline[..count].contains(&name.as_ref())
+                || spilled.contains(&name);
+            if seen {
                 return Err(de::Error::custom(format_args!(
                     "duplicate member `{}` in one object: expected each member name once",
                     printable(&name)
                 )));
             }
             members.next_value::<Unique>()?;
-            names.push(name);
+            match name {
+                Cow::Borrowed(borrowed) if count < INLINE => {
+                    inline[count] = borrowed;
+                    count += 1;
+                }
+                name => spilled.push(name),
+            }
         }
         Ok(Unique)
     }
@@ -244,6 +257,18 @@ mod tests {
 
     #[test]
     fn the_check_agrees_with_the_value() {
+        let many: Vec<String> = (0..30).map(|at| format!("\"m{at}\": {at}")).collect();
+        let many = format!("{{{}}}", many.join(", "));
+        let many_twice = format!("{}, \"m3\": 0, \"m29\": 1}}", &many[..many.len() - 1]);
+        let late_twice = format!("{}, \"m29\": 1}}", &many[..many.len() - 1]);
+        for text in [many.as_str(), many_twice.as_str(), late_twice.as_str()] {
+            let value = serde_json::from_str::<UniqueValue>(text).map(|_| ());
+            assert_eq!(
+                value.map_err(|error| error.to_string()),
+                check_json(text).map_err(|error| error.to_string()),
+                "{text}"
+            );
+        }
         for text in [
             r#"{"a": 1, "b": {"c": 2, "c": 3}}"#,
             r#"[{"a": 1}, {"a": 2, "b": [{"x": 1, "y": 2, "x": 3}]}]"#,

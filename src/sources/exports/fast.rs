@@ -26,10 +26,6 @@ use crate::model::{InventoryBuilder, Pointer};
 /// Lists longer than this are loaded in parallel chunks of this many items.
 const CHUNK: usize = 1024;
 
-/// Members other than lists larger than this make the document one for the `Value` path
-/// (a Terraform plan's `planned_values`, say): the skeleton must stay small.
-const SMALL_MEMBER: usize = 64 * 1024;
-
 /// The byte ranges of the items of each list read, by list pointer.
 pub type ItemRanges = Vec<(Pointer, Vec<Range<usize>>)>;
 
@@ -43,7 +39,7 @@ pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, Item
             let ranges = vec![(root, ranges_in(text, &items))];
             Some((Recognition::Recognised, ranges))
         }
-        Top::Object(members) => ingest_object(text, &members, sink),
+        Top::Object(members) => ingest_object(text, members, sink),
         Top::Other => None,
     }
 }
@@ -64,27 +60,26 @@ fn ranges_in(text: &str, items: &[&RawValue]) -> Vec<Range<usize>> {
 
 fn ingest_object(
     text: &str,
-    members: &[(Cow<'_, str>, &RawValue)],
+    members: Vec<(Cow<'_, str>, Member<'_>)>,
     sink: &mut Sink<'_>,
 ) -> Option<(Recognition, ItemRanges)> {
-    // The skeleton: every small member parsed, each list reduced to its first item, which
+    // The skeleton: every other member parsed, each list reduced to its first item, which
     // is all that shape detection looks at.
     let mut skeleton = Map::new();
-    let mut lists: Vec<(&str, Vec<&RawValue>)> = Vec::new();
-    for (name, raw) in members {
-        let member = raw.get();
-        if member.starts_with('[') {
-            let items: Vec<&RawValue> = serde_json::from_str(member).ok()?;
-            let first = match items.first() {
-                Some(first) => vec![serde_json::from_str::<Value>(first.get()).ok()?],
-                None => Vec::new(),
-            };
-            skeleton.insert(name.to_string(), Value::Array(first));
-            lists.push((name, items));
-        } else if member.len() <= SMALL_MEMBER {
-            skeleton.insert(name.to_string(), serde_json::from_str(member).ok()?);
-        } else {
-            return None;
+    let mut lists: Vec<(String, Vec<&RawValue>)> = Vec::new();
+    for (name, member) in members {
+        match member {
+            Member::List(items) => {
+                let first = match items.first() {
+                    Some(first) => vec![serde_json::from_str::<Value>(first.get()).ok()?],
+                    None => Vec::new(),
+                };
+                skeleton.insert(name.to_string(), Value::Array(first));
+                lists.push((name.into_owned(), items));
+            }
+            Member::Value(value) => {
+                skeleton.insert(name.into_owned(), value);
+            }
         }
     }
     let skeleton = Value::Object(skeleton);
@@ -375,12 +370,24 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// The top level of a document: its members or items as raw text, in document order.
+/// The top level of a document: its members (lists as their raw items) or its items as
+/// raw text, in document order.
 enum Top<'a> {
-    Object(Vec<(Cow<'a, str>, &'a RawValue)>),
+    Object(Vec<(Cow<'a, str>, Member<'a>)>),
     Array(Vec<&'a RawValue>),
     Other,
 }
+
+/// A member of the top-level object: a list, cut into its raw items in the same scan, or
+/// any other value, parsed (the skeleton holds it).
+enum Member<'a> {
+    List(Vec<&'a RawValue>),
+    Value(Value),
+}
+
+/// The member that marks `terraform show -json` output: its documents are read by the
+/// Terraform loader from a `Value`, so the fast path stops at once.
+const TERRAFORM_MARK: &str = "format_version";
 
 impl<'de> Deserialize<'de> for Top<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -400,7 +407,10 @@ impl<'de> Visitor<'de> for TopVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Top<'de>, A::Error> {
         let mut out = Vec::new();
         while let Some(Text(name)) = members.next_key()? {
-            out.push((name, members.next_value::<&'de RawValue>()?));
+            if name == TERRAFORM_MARK {
+                return Err(de::Error::custom("a Terraform document"));
+            }
+            out.push((name, members.next_value::<Member<'de>>()?));
         }
         Ok(Top::Object(out))
     }
@@ -435,5 +445,61 @@ impl<'de> Visitor<'de> for TopVisitor {
 
     fn visit_unit<E: de::Error>(self) -> Result<Top<'de>, E> {
         Ok(Top::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Member<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MemberVisitor)
+    }
+}
+
+struct MemberVisitor;
+
+impl<'de> Visitor<'de> for MemberVisitor {
+    type Value = Member<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Member<'de>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = items.next_element::<&'de RawValue>()? {
+            out.push(item);
+        }
+        Ok(Member::List(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, members: A) -> Result<Member<'de>, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(members)).map(Member::Value)
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::Bool(value)))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::from(value)))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::from(value)))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::from(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::String(value.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::String(value)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::Null))
     }
 }
