@@ -171,8 +171,7 @@ impl<'de> Visitor<'de> for UniqueVisitor {
         let mut count = 0;
         let mut spilled: Vec<Cow<'de, str>> = Vec::new();
         while let Some(MemberName(name)) = members.next_key()? {
-            let seen = inline[..count].contains(&name.as_ref())
-                || spilled.contains(&name);
+            let seen = inline[..count].contains(&name.as_ref()) || spilled.contains(&name);
             if seen {
                 return Err(de::Error::custom(format_args!(
                     "duplicate member `{}` in one object: expected each member name once",
