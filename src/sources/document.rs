@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
-use super::items::ItemTable;
+use super::items::{ItemPlace, ItemTable};
 use super::secrets;
 use super::span::{SpanIndex, line_column};
 use crate::model::{DocId, Origin, Pointer};
@@ -68,6 +68,32 @@ impl FileStamp {
     }
 }
 
+/// The list items one [`Document::resolve`] reads: the file, opened once and only if it is
+/// unchanged, and each item read with its span index, by start offset.
+#[derive(Default)]
+struct ItemReader {
+    file: Option<Option<std::fs::File>>,
+    items: HashMap<usize, Option<(String, SpanIndex)>>,
+}
+
+impl ItemReader {
+    fn item(&mut self, document: &Document, place: &ItemPlace) -> Option<&(String, SpanIndex)> {
+        let file = self.file.get_or_insert_with(|| {
+            let file = std::fs::File::open(&document.path).ok()?;
+            let stamp = file.metadata().ok().as_ref().and_then(FileStamp::of);
+            (stamp.is_some() && stamp == document.source).then_some(file)
+        });
+        self.items
+            .entry(place.start)
+            .or_insert_with(|| {
+                let text = place.read(file.as_mut()?)?;
+                let index = SpanIndex::build(&text, Format::Json);
+                Some((text, index))
+            })
+            .as_ref()
+    }
+}
+
 /// What the machine-readable outputs need of one pointer.
 #[derive(Debug, Clone)]
 struct Resolved {
@@ -93,11 +119,21 @@ impl Document {
     /// `parsed` says whether the text is valid JSON/YAML; an invalid text is masked line
     /// by line, since it has no pointers.
     pub fn new(name: String, path: PathBuf, format: Format, text: Arc<str>, parsed: bool) -> Self {
+        Self::with_text(name, path, format, OnceLock::from(text), parsed)
+    }
+
+    fn with_text(
+        name: String,
+        path: PathBuf,
+        format: Format,
+        text: OnceLock<Arc<str>>,
+        parsed: bool,
+    ) -> Self {
         Self {
             name,
             path,
             format,
-            text: OnceLock::from(text),
+            text,
             source: None,
             parsed,
             secrets: HashSet::new(),
@@ -117,11 +153,7 @@ impl Document {
 
     /// A parsed document whose text is left in its file (see [`Document::release`]).
     pub fn unread(name: String, path: PathBuf, format: Format, source: FileStamp) -> Self {
-        Self {
-            text: OnceLock::new(),
-            source: Some(source),
-            ..Self::new(name, path, format, Arc::from(""), true)
-        }
+        Self::with_text(name, path, format, OnceLock::new(), true).read_from(Some(source))
     }
 
     /// Notes the file the text came from, so that [`Document::release`] may drop the text.
@@ -163,13 +195,12 @@ impl Document {
     /// column, its label's range), then releases the text.
     pub fn resolve<'a>(&mut self, pointers: impl IntoIterator<Item = &'a Pointer>) {
         let mut resolved = HashMap::new();
-        // The items read for places inside them, by start offset.
-        let mut items: HashMap<usize, Option<(String, SpanIndex)>> = HashMap::new();
+        let mut reader = ItemReader::default();
         for pointer in pointers {
             if resolved.contains_key(pointer) || self.resolved.contains_key(pointer) {
                 continue;
             }
-            let entry = match self.in_item(pointer, &mut items) {
+            let entry = match self.in_item(pointer, &mut reader) {
                 Some(entry) => entry,
                 None => {
                     let label = self.source_span(pointer);
@@ -191,24 +222,12 @@ impl Document {
 
     /// The places of `pointer` from the one list item it lies in, read alone from the
     /// unchanged file, when the text is not at hand and the item table knows the item.
-    fn in_item(
-        &self,
-        pointer: &Pointer,
-        items: &mut HashMap<usize, Option<(String, SpanIndex)>>,
-    ) -> Option<Resolved> {
+    fn in_item(&self, pointer: &Pointer, reader: &mut ItemReader) -> Option<Resolved> {
         if self.text.get().is_some() {
             return None;
         }
         let (place, inner) = self.items.as_ref()?.find(pointer)?;
-        let read = items.entry(place.start).or_insert_with(|| {
-            let unchanged = std::fs::metadata(&self.path)
-                .ok()
-                .is_some_and(|metadata| FileStamp::of(&metadata) == self.source);
-            let text = place.read(&self.path).filter(|_| unchanged)?;
-            let index = SpanIndex::build(&text, Format::Json);
-            Some((text, index))
-        });
-        let (text, index) = read.as_ref()?;
+        let (text, index) = reader.item(self, &place)?;
         let outer = |offset: usize| {
             let (line, column) = index.line_column(text, offset);
             place.outer(LineColumn { line, column })

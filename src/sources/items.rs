@@ -4,7 +4,6 @@
 
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
-use std::path::Path;
 
 use crate::model::Pointer;
 
@@ -30,12 +29,8 @@ pub struct ItemPlace {
 impl ItemTable {
     /// The table of `lists` (list pointer, each item's byte range in `text`), with the line
     /// and column of each item's start, counted in one pass over the text.
-    pub fn new(text: &str, lists: Vec<(Pointer, Vec<Range<usize>>)>) -> Self {
-        Self::after(0, text, lists)
-    }
-
-    /// Like [`ItemTable::new`], for a text that starts `skipped` bytes into its file.
-    pub fn after(skipped: usize, text: &str, lists: Vec<(Pointer, Vec<Range<usize>>)>) -> Self {
+    /// `skipped` is how many bytes of the file come before the text (a byte-order mark).
+    pub fn new(skipped: usize, text: &str, lists: Vec<(Pointer, Vec<Range<usize>>)>) -> Self {
         let mut starts: Vec<(usize, usize, usize)> = lists
             .iter()
             .enumerate()
@@ -95,9 +90,8 @@ impl ItemTable {
 }
 
 impl ItemPlace {
-    /// The item's text, read from `path` alone.
-    pub fn read(&self, path: &Path) -> Option<String> {
-        let mut file = std::fs::File::open(path).ok()?;
+    /// The item's text, read alone from its `file`.
+    pub fn read(&self, file: &mut std::fs::File) -> Option<String> {
         let start = self.start.checked_add(self.skipped)?;
         file.seek(SeekFrom::Start(start as u64)).ok()?;
         let mut bytes = vec![0; self.end.checked_sub(self.start)?];
@@ -136,7 +130,7 @@ mod tests {
                 Some(start..start + item.len())
             })
             .collect();
-        let table = ItemTable::new(text, vec![(Pointer::root().key("a"), ranges)]);
+        let table = ItemTable::new(0, text, vec![(Pointer::root().key("a"), ranges)]);
         let at = |pointer: &str| {
             let (place, inner) = table.find(&Pointer::parse(pointer)?)?;
             Some((place.at, inner.to_string()))

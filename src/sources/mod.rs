@@ -214,16 +214,15 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         );
         let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
         if let (Ok(()), Some((recognition, ranges))) = (unique, recognition) {
+            // Where the items are, so that a finding's place is read from its item alone
+            // (only a file that can be read again is read again).
+            let items = stamp
+                .map(|_| items::ItemTable::new(if byte_order_mark { 3 } else { 0 }, &text, ranges));
             // A document without problems needs its text only when a finding does: it is
             // read again then, so the text is not copied into the document at all.
             let document = match stamp {
                 Some(stamp) if problems.is_empty() => {
                     Document::unread(input.name.clone(), input.path.clone(), Format::Json, stamp)
-                        .with_items(items::ItemTable::after(
-                            if byte_order_mark { 3 } else { 0 },
-                            &text,
-                            ranges,
-                        ))
                 }
                 _ => Document::new(
                     input.name.clone(),
@@ -233,6 +232,10 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
                     true,
                 )
                 .read_from(stamp),
+            };
+            let document = match items {
+                Some(items) => document.with_items(items),
+                None => document,
             };
             finish_document(
                 &mut file,

@@ -86,10 +86,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         let mut out = Map::new();
         while let Some(name) = members.next_key::<String>()? {
             if out.contains_key(&name) {
-                return Err(de::Error::custom(format_args!(
-                    "duplicate member `{}` in one object: expected each member name once",
-                    printable(&name)
-                )));
+                return Err(duplicate(&name));
             }
             let UniqueValue(value) = members.next_value()?;
             out.insert(name, value);
@@ -173,10 +170,7 @@ impl<'de> Visitor<'de> for UniqueVisitor {
         while let Some(MemberName(name)) = members.next_key()? {
             let seen = inline[..count].contains(&name.as_ref()) || spilled.contains(&name);
             if seen {
-                return Err(de::Error::custom(format_args!(
-                    "duplicate member `{}` in one object: expected each member name once",
-                    printable(&name)
-                )));
+                return Err(duplicate(&name));
             }
             members.next_value::<Unique>()?;
             match name {
@@ -223,6 +217,14 @@ impl<'de> Deserialize<'de> for MemberName<'de> {
 /// Like `serde_json::Value`, a number JSON cannot hold (NaN, infinity) becomes `null`.
 fn float(value: f64) -> Value {
     Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
+/// The error for a member named twice in one object, raised where the second name is read.
+fn duplicate<E: de::Error>(name: &str) -> E {
+    E::custom(format_args!(
+        "duplicate member `{}` in one object: expected each member name once",
+        printable(name)
+    ))
 }
 
 /// A member name for a message: at most 60 characters, control characters escaped.

@@ -135,7 +135,7 @@ fn compare_places(path: &std::path::Path) -> usize {
         .expect("a regular file");
     let name = path.display().to_string();
     let mut unread = Document::unread(name.clone(), path.into(), Format::Json, stamp)
-        .with_items(ItemTable::after(skipped, &text, ranges));
+        .with_items(ItemTable::new(skipped, &text, ranges));
     let whole = Document::new(
         name,
         path.into(),
