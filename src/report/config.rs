@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use miette::{NamedSource, SourceSpan};
 
 use super::human::Style;
 use crate::config::{ConfigError, ConfigErrors, Target};
@@ -67,14 +67,7 @@ fn diagnostic(errors: &ConfigErrors, error: &ConfigError) -> ConfigDiagnostic {
 
 /// Renders every mistake of a config file, one diagnostic each.
 pub fn render(errors: &ConfigErrors, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let handler = style.handler();
     // In the order of the file, as a reader fixes them.
     let mut ordered: Vec<&ConfigError> = errors.errors.iter().collect();
     if let Some(document) = &errors.document {

@@ -22,6 +22,21 @@ pub struct Style {
     pub verbose: bool,
 }
 
+impl Style {
+    /// The miette handler every human diagnostic (findings, load and config errors,
+    /// waiver warnings) is drawn with.
+    pub(crate) fn handler(&self) -> GraphicalReportHandler {
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        GraphicalReportHandler::new_themed(theme)
+            .with_width(self.width)
+            .with_links(false)
+    }
+}
+
 impl Default for Style {
     fn default() -> Self {
         Self {
@@ -255,14 +270,7 @@ fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
 
 /// Renders only the load errors of a run (for commands that print no findings).
 pub fn render_load_errors(loaded: &Loaded, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let handler = style.handler();
     let mut out = String::new();
     for error in &loaded.errors {
         let diagnostic = error_diagnostic(&loaded.documents, error);
@@ -287,14 +295,7 @@ pub fn render_compared(
     style: Style,
     comparison: Option<&Comparison>,
 ) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let handler = style.handler();
     let documents = &report.loaded.documents;
     let mut out = String::new();
     let diagnostics = report

@@ -5,9 +5,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 
 use super::human::Style;
 use crate::config::Target;
@@ -124,14 +122,7 @@ fn diagnostic(triage: &Triage, documents: &Documents, warning: &Warning) -> Warn
 
 /// Renders every warning of the run, one diagnostic each (empty when there is none).
 pub fn render(triage: &Triage, documents: &Documents, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let handler = style.handler();
     let mut out = String::new();
     for warning in &triage.warnings {
         let diagnostic = diagnostic(triage, documents, warning);
