@@ -7,6 +7,7 @@ mod extras;
 mod facts;
 mod outputs;
 mod triage;
+mod verdict;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -72,52 +73,101 @@ pub enum Command {
     Man(extras::ManArgs),
 }
 
+/// The help headings of `check` (and of the options `diff` shares with it). Every option
+/// names its heading: a flattened group's `next_help_heading` would otherwise run on into
+/// the options declared after it.
+mod heading {
+    pub(super) const INPUTS: &str = "Inputs";
+    pub(super) const RULES: &str = "Rules";
+    pub(super) const OUTPUT: &str = "Output";
+    pub(super) const GATE: &str = "Exit code and triage";
+    pub(super) const LIVE: &str = "Live mode";
+}
+
+/// The end of `check --help`: examples, and what the exit codes mean.
+const CHECK_AFTER_HELP: &str = "\
+Examples:
+  iamlint check exports/                           check a directory of exports
+  iamlint check --format concise exports/          one line per finding
+  iamlint check --fail-on high --min-severity medium exports/
+  iamlint check --format sarif --no-exit-codes -o iamlint.sarif exports/
+  iamlint check --baseline iamlint-baseline.json exports/
+  iamlint check --new-only tfplan.json exports/    only what a Terraform plan adds
+  iamlint check --live --out snapshot/             collect the account first (IBMCLOUD_API_KEY)
+
+Exit codes:
+  0  no finding at or above --fail-on (or --no-exit-codes)
+  1  findings at or above --fail-on (waived and baselined ones never count)
+  2  a usage or config error, or an input that could not be loaded (fully)
+  3  no input files found
+The last line of the human and concise output says which one applies, and why.";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = CHECK_AFTER_HELP)]
 pub struct CheckArgs {
     /// Files or directories to check. Directories are walked for .json, .yml and .yaml files.
     #[arg(required_unless_present = "live", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-
-    /// Exit with 1 when a finding has this severity or higher (info never fails).
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
-    pub fail_on: Severity,
-
     /// Leave paths matching this glob out of directory walks (repeatable).
-    #[arg(long, value_name = "GLOB")]
+    #[arg(long, value_name = "GLOB", help_heading = heading::INPUTS)]
     pub exclude: Vec<String>,
-
-    /// Name the files that were skipped because their shape is not an IAM export.
-    #[arg(long, short)]
-    pub verbose: bool,
-
-    /// When to use colours in human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 
     /// Read this config file instead of the nearest iamlint.yaml in the current directory
     /// or above.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config", help_heading = heading::RULES)]
     pub config: Option<PathBuf>,
 
     /// Read no config file: every rule runs with its defaults.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::RULES)]
     pub no_config: bool,
 
     /// Run only this rule (repeatable or comma-separated); overrides the config file.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', help_heading = heading::RULES)]
     pub select: Vec<String>,
 
     /// Do not run this rule (repeatable or comma-separated); overrides the config file.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', help_heading = heading::RULES)]
     pub ignore: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, help_heading = heading::OUTPUT)]
+    pub format: OutputFormat,
+
+    /// Name the files that were skipped because their shape is not an IAM export, and list
+    /// every item error of a partly loaded file.
+    #[arg(long, short, help_heading = heading::OUTPUT)]
+    pub verbose: bool,
+
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = heading::OUTPUT)]
+    pub color: ColorChoice,
+
+    /// Exit with 1 when a finding has this severity or higher (info never fails).
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity, help_heading = heading::GATE)]
+    pub fail_on: Severity,
+
+    #[command(flatten)]
+    pub output: OutputOptions,
+
+    /// Report only the findings a Terraform plan introduces: present after apply and absent
+    /// from the plan's prior state (exports checked with it count on both sides).
+    #[arg(long, help_heading = heading::GATE)]
+    pub new_only: bool,
+
+    /// Report only the findings not in this baseline (`iamlint baseline write`), count the
+    /// others, and name the baseline entries that no longer occur.
+    #[arg(long, value_name = "FILE", conflicts_with = "new_only", help_heading = heading::GATE)]
+    pub baseline: Option<PathBuf>,
+
+    /// Apply no waiver (from iamlint.yaml or inline comments): report every finding, for
+    /// audits.
+    #[arg(long, help_heading = heading::GATE)]
+    pub no_waivers: bool,
 
     /// Collect the account over the IBM Cloud APIs first (as `iamlint collect`) and check
     /// the snapshot, with any PATHs.
-    #[arg(long, help_heading = "Live mode")]
+    #[arg(long, help_heading = heading::LIVE)]
     pub live: bool,
 
     /// With --live: the snapshot directory (default: a new temporary directory, kept so
@@ -126,58 +176,41 @@ pub struct CheckArgs {
         long,
         value_name = "DIR",
         requires = "live",
-        help_heading = "Live mode"
+        help_heading = heading::LIVE
     )]
     pub out: Option<PathBuf>,
 
     #[command(flatten)]
     pub api: ApiArgs,
-    /// Report only the findings a Terraform plan introduces: present after apply and absent
-    /// from the plan's prior state (exports checked with it count on both sides).
-    #[arg(long)]
-    pub new_only: bool,
-
-    /// Report only the findings not in this baseline (`iamlint baseline write`), count the
-    /// others, and name the baseline entries that no longer occur.
-    #[arg(long, value_name = "FILE", conflicts_with = "new_only")]
-    pub baseline: Option<PathBuf>,
-
-    /// Apply no waiver (from iamlint.yaml or inline comments): report every finding, for
-    /// audits.
-    #[arg(long)]
-    pub no_waivers: bool,
-
-    #[command(flatten)]
-    pub output: OutputOptions,
 }
 
 /// Where and how findings are written, beyond the format (`check` and `diff`).
 #[derive(Debug, clap::Args)]
 pub struct OutputOptions {
     /// Write the output to this file (replaced atomically) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", help_heading = heading::OUTPUT)]
     pub output: Option<PathBuf>,
 
     /// Show only findings of this severity or higher; --fail-on still sees them all.
-    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity, help_heading = heading::OUTPUT)]
     pub min_severity: Severity,
 
     /// Exit 0 even when findings reach --fail-on (load and usage errors still exit 2 or 3).
-    #[arg(long)]
+    #[arg(long, help_heading = heading::GATE)]
     pub no_exit_codes: bool,
 
     /// JUnit: also list every resource each rule evaluated and found fine.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     pub show_passed: bool,
 
     /// Repository root that file names in SARIF, GitHub, JUnit, Markdown and CSV output are
     /// relative to.
-    #[arg(long, value_name = "DIR", default_value = ".")]
+    #[arg(long, value_name = "DIR", default_value = ".", help_heading = heading::OUTPUT)]
     pub sarif_root: PathBuf,
 
     /// Markdown/GitHub summary: link locations to `<URL>/<file>#L<line>` (default: from the
     /// GitHub Actions or GitLab CI environment, when set).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = heading::OUTPUT)]
     pub link_base: Option<String>,
 
     /// GitHub format: append the job summary (Markdown) to this file.
@@ -185,7 +218,8 @@ pub struct OutputOptions {
         long,
         value_name = "FILE",
         env = "GITHUB_STEP_SUMMARY",
-        hide_env_values = true
+        hide_env_values = true,
+        help_heading = heading::OUTPUT
     )]
     pub github_step_summary: Option<PathBuf>,
 }
@@ -239,24 +273,24 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
 
+    /// Leave paths matching this glob out of directory walks (repeatable).
+    #[arg(long, value_name = "GLOB", help_heading = heading::INPUTS)]
+    pub exclude: Vec<String>,
+
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, help_heading = heading::OUTPUT)]
     pub format: OutputFormat,
 
     /// Exit with 1 when a new finding has this severity or higher (info never fails).
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity, help_heading = heading::GATE)]
     pub fail_on: Severity,
 
-    /// Leave paths matching this glob out of directory walks (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-
     /// Name the files that were skipped because their shape is not an IAM export.
-    #[arg(long, short)]
+    #[arg(long, short, help_heading = heading::OUTPUT)]
     pub verbose: bool,
 
     /// When to use colours in human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = heading::OUTPUT)]
     pub color: ColorChoice,
 
     #[command(flatten)]
@@ -369,6 +403,8 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
+    // One line per finding: `file:line:col: severity rule message`.
+    Concise,
     Json,
     // SARIF 2.1.0 for GitHub code scanning. (Plain comments, not doc comments, on these
     // variants: doc comments would switch `--help` to its long layout.)
@@ -763,7 +799,28 @@ fn finish_keeping(
     // --fail-on sees every finding; --min-severity only decides what is shown.
     let failing = findings
         .iter()
-        .any(|finding| finding.severity >= output.fail_on && finding.severity > Severity::Info);
+        .any(|finding| verdict::fails(finding, output.fail_on));
+    let recognised = loaded.files - loaded.skipped.len();
+    let code = if !loaded.errors.is_empty() {
+        exit::ERROR
+    } else if recognised == 0 {
+        exit::NO_INPUT
+    } else if failing && !options.no_exit_codes {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    };
+    // Said before --min-severity takes the hidden findings away.
+    let verdict = verdict::Verdict {
+        code,
+        fail_on: output.fail_on,
+        min_severity: options.min_severity,
+        no_exit_codes: options.no_exit_codes,
+        compared: comparison.is_some(),
+        findings: &findings,
+        loaded: &loaded,
+    }
+    .line();
     let (shown, hidden): (Vec<rules::Finding>, Vec<rules::Finding>) = findings
         .into_iter()
         .partition(|finding| finding.severity >= options.min_severity);
@@ -775,6 +832,11 @@ fn finish_keeping(
         &shown,
     );
     let report = RunReport::new(&loaded, &shown).with_triage(triage);
+    let style = |color| human::Style {
+        color,
+        width: terminal.width,
+        verbose: output.verbose,
+    };
     let rendered = match output.format {
         OutputFormat::Human => {
             let color = match output.color {
@@ -784,16 +846,13 @@ fn finish_keeping(
                     options.output.is_none() && terminal.stdout_is_tty && !terminal.no_color
                 }
             };
-            outputs::Rendered::text(human::render_compared(
-                &report,
-                human::Style {
-                    color,
-                    width: terminal.width,
-                    verbose: output.verbose,
-                },
-                comparison,
-            ))
+            outputs::Rendered::text(
+                human::render_compared(&report, style(color), comparison) + &verdict,
+            )
         }
+        OutputFormat::Concise => outputs::Rendered::text(
+            report::concise::render(&report, style(false), comparison) + &verdict,
+        ),
         OutputFormat::Json => {
             outputs::Rendered::text(report::json::render_compared(&report, comparison))
         }
@@ -801,16 +860,6 @@ fn finish_keeping(
             Ok(rendered) => rendered,
             Err(usage) => return usage_error(&usage),
         },
-    };
-    let recognised = loaded.files - loaded.skipped.len();
-    let code = if !loaded.errors.is_empty() {
-        exit::ERROR
-    } else if recognised == 0 {
-        exit::NO_INPUT
-    } else if failing && !options.no_exit_codes {
-        exit::FINDINGS
-    } else {
-        exit::CLEAN
     };
     let mut stderr = if code == exit::NO_INPUT {
         "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n"

@@ -43,8 +43,8 @@ pub(super) fn render_check(
     let names = facts::names_relative_to(&report.loaded.documents, &options.sarif_root)?;
     let link_base = facts::link_base(options.link_base.as_deref());
     let rendered = match format {
-        OutputFormat::Human | OutputFormat::Json => {
-            return Err("internal: human and json are rendered by check".to_owned());
+        OutputFormat::Human | OutputFormat::Concise | OutputFormat::Json => {
+            return Err("internal: human, concise and json are rendered by check".to_owned());
         }
         OutputFormat::Sarif => Rendered::text(sarif::render(report, &sarif::Style { names })),
         OutputFormat::Github => {

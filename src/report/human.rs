@@ -10,7 +10,7 @@ use super::snippet::Snippet;
 use super::{Comparison, RunReport};
 use crate::model::{CollectionStatus, EntityKind, Origin, SnapshotInfo};
 use crate::rules::{Finding, Severity, Status};
-use crate::sources::{Documents, LoadError, Loaded, span::offset_of};
+use crate::sources::{Documents, LoadError, LoadErrorKind, Loaded, span::offset_of};
 
 /// How to draw diagnostics.
 #[derive(Debug, Clone, Copy)]
@@ -298,25 +298,92 @@ pub fn render_compared(
     let handler = style.handler();
     let documents = &report.loaded.documents;
     let mut out = String::new();
-    let diagnostics = report
-        .findings
-        .iter()
-        .map(|finding| finding_diagnostic(documents, finding))
-        .chain(
-            report
-                .loaded
-                .errors
-                .iter()
-                .map(|error| error_diagnostic(documents, error)),
-        );
-    for diagnostic in diagnostics {
-        if handler.render_report(&mut out, &diagnostic).is_err() {
-            out.push_str(&diagnostic.message);
-            out.push('\n');
+    // Most severe first: a person triages from the top.
+    for finding in super::severity_first(report.findings) {
+        render_diagnostic(&handler, &mut out, &finding_diagnostic(documents, finding));
+    }
+    for listed in listed_errors(report.loaded, style) {
+        match listed {
+            Listed::Error(error) => {
+                render_diagnostic(&handler, &mut out, &error_diagnostic(documents, error));
+            }
+            Listed::More(line) => {
+                out.push_str(&line);
+                out.push_str("\n\n");
+            }
         }
+    }
+    out.push_str(&summary_text(report, style, comparison));
+    out
+}
+
+fn render_diagnostic(handler: &GraphicalReportHandler, out: &mut String, diagnostic: &Rendered) {
+    if handler.render_report(out, diagnostic).is_err() {
+        out.push_str(&diagnostic.message);
         out.push('\n');
     }
-    out.push_str(&summary(report, style));
+    out.push('\n');
+}
+
+/// How many item errors of one file are listed without `--verbose`.
+const ITEM_ERRORS_LISTED: usize = 20;
+
+/// A load error to show, or the line that stands for the item errors of a file past
+/// [`ITEM_ERRORS_LISTED`].
+pub(crate) enum Listed<'a> {
+    Error(&'a LoadError),
+    More(String),
+}
+
+/// The load errors to show, in order: every error, but at most [`ITEM_ERRORS_LISTED`]
+/// item errors per file (all of them with `--verbose`), then how many more there are.
+pub(crate) fn listed_errors(loaded: &Loaded, style: Style) -> Vec<Listed<'_>> {
+    let mut listed = Vec::new();
+    // Item errors of the file being listed: (file, shown, left out).
+    let mut run: Option<(&str, usize, usize)> = None;
+    let close = |run: Option<(&str, usize, usize)>, listed: &mut Vec<Listed<'_>>| {
+        if let Some((file, _, left_out)) = run
+            && left_out > 0
+        {
+            listed.push(Listed::More(format!(
+                "... and {} more in {file} (-v lists them all)",
+                plural(left_out, "item error")
+            )));
+        }
+    };
+    for error in &loaded.errors {
+        if error.kind != LoadErrorKind::Item {
+            close(run.take(), &mut listed);
+            listed.push(Listed::Error(error));
+            continue;
+        }
+        match &mut run {
+            Some((file, shown, left_out)) if *file == error.file => {
+                if style.verbose || *shown < ITEM_ERRORS_LISTED {
+                    *shown += 1;
+                    listed.push(Listed::Error(error));
+                } else {
+                    *left_out += 1;
+                }
+            }
+            _ => {
+                close(run.take(), &mut listed);
+                run = Some((&error.file, 1, 0));
+                listed.push(Listed::Error(error));
+            }
+        }
+    }
+    close(run, &mut listed);
+    listed
+}
+
+/// The summary lines of a run (what `human` and `concise` end with).
+pub(crate) fn summary_text(
+    report: &RunReport<'_>,
+    style: Style,
+    comparison: Option<&Comparison>,
+) -> String {
+    let mut out = summary(report, style);
     if let Some(comparison) = comparison {
         out.push_str(&format!(
             "only new findings shown (compared with {}): {} already present, {} fixed\n",
@@ -362,8 +429,14 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
         .map(|(severity, count)| format!("{count} {severity}"))
         .collect();
     let total = report.findings.len();
+    // A file partly loaded says how much of it the findings are about.
+    let partial: String = loaded
+        .partial
+        .iter()
+        .map(|partial| format!("  {}: {}\n", partial.file, partial.summary()))
+        .collect();
     let mut text = format!(
-        "checked {files}: {}\n{}: {}",
+        "checked {files}: {}\n{partial}{}: {}",
         resources.join(", "),
         plural(total, "finding"),
         counts.join(", ")

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod collect;
+pub mod concise;
 pub mod config;
 pub mod explain;
 pub mod human;
@@ -46,6 +47,17 @@ pub fn order(findings: &mut [Finding], documents: &Documents) {
             finding.subject.id.clone(),
         )
     });
+}
+
+/// The order of the outputs a person reads (`human`, `concise`): most severe first, and
+/// within one severity the order of [`order`] (file, line, column, rule, resource). The
+/// machine formats keep [`order`] alone: their consumers sort as they like, and their
+/// snapshots and diffs stay stable.
+pub fn severity_first(findings: &[Finding]) -> Vec<&Finding> {
+    let mut ordered: Vec<&Finding> = findings.iter().collect();
+    // A stable sort: equal severities keep the file order they came in.
+    ordered.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
+    ordered
 }
 
 /// How a run was compared with an earlier state (`--new-only`, `iamlint diff`): only the new

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use document::{Document, Documents, FileStamp, Format, LineColumn};
-pub use error::{LoadError, LoadErrorKind};
+pub use error::{ListLoad, LoadError, LoadErrorKind, PartialLoad};
 pub use inline::InlineWaiver;
 pub use terraform::TerraformView;
 
@@ -56,6 +56,9 @@ pub struct Loaded {
     pub terraform_plans: usize,
     /// The `# iamlint: ignore[...]` comments of YAML inputs, in document and line order.
     pub inline_waivers: Vec<InlineWaiver>,
+    /// Recognised documents some of whose list items could not be loaded (each skipped
+    /// item has its error in `errors`), in input order.
+    pub partial: Vec<PartialLoad>,
 }
 
 /// Loads every path; `Err` only for a usage problem (an invalid `--exclude` glob).
@@ -87,6 +90,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         loaded.terraform_plans += usize::from(file.terraform_plan);
         loaded.skipped.extend(file.skipped);
         loaded.inline_waivers.extend(file.inline_waivers);
+        loaded.partial.extend(file.partial);
     }
     loaded.inventory = builder.finish();
     locate_errors(&mut loaded);
@@ -128,6 +132,7 @@ struct FileLoad {
     terraform_plan: bool,
     skipped: Option<String>,
     inline_waivers: Vec<InlineWaiver>,
+    partial: Option<PartialLoad>,
 }
 
 fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
@@ -214,6 +219,12 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         );
         let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
         if let (Ok(()), Some((recognition, ranges))) = (unique, recognition) {
+            let lists: Vec<(Pointer, usize)> = ranges
+                .iter()
+                .map(|(list, items)| (list.clone(), items.len()))
+                .collect();
+            file.partial =
+                error::partial_load(&input.name, problems.iter().map(|(at, _)| at), &lists);
             // Where the items are, so that a finding's place is read from its item alone
             // (only a file that can be read again is read again).
             let items = stamp
@@ -293,6 +304,14 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         exports::ingest(&value, &mut sink)
     };
     let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
+    // Terraform documents have no export lists (a state's `resources` is not one).
+    if !problems.is_empty() && !terraform::detect(&value) {
+        file.partial = error::partial_load(
+            &input.name,
+            problems.iter().map(|(at, _)| at),
+            &list_lengths(&value),
+        );
+    }
     finish_document(
         &mut file,
         input,
@@ -303,6 +322,19 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         secret_pointers,
     );
     file
+}
+
+/// The length of each export list of a parsed document (none for other shapes), for
+/// counting what a partial load skipped.
+fn list_lengths(value: &serde_json::Value) -> Vec<(Pointer, usize)> {
+    match exports::shape::detect(value) {
+        exports::shape::Shape::Lists(lists) => lists
+            .into_iter()
+            .map(|(kind, items)| (Pointer::root().key(kind.member()), items.len()))
+            .collect(),
+        exports::shape::Shape::CliArray(items) => vec![(Pointer::root(), items.len())],
+        _ => Vec::new(),
+    }
 }
 
 /// Records a parsed document: its secrets, inline waivers and item problems, or that it is
@@ -333,15 +365,21 @@ fn finish_document(
         }
         Recognition::Unrecognised => file.skipped = Some(input.name.clone()),
     }
-    for (pointer, message) in problems {
-        let mut error = LoadError::new(LoadErrorKind::Item, &input.name, message)
-            .in_document(id)
-            .pointer(pointer.clone());
-        if let Some(at) = document.locate(&pointer) {
-            error = error.at(at);
-        }
-        file.errors.push(error);
-    }
+    let mut item_errors: Vec<LoadError> = problems
+        .into_iter()
+        .map(|(pointer, message)| {
+            let error = LoadError::new(LoadErrorKind::Item, &input.name, message)
+                .in_document(id)
+                .pointer(pointer.clone());
+            match document.locate(&pointer) {
+                Some(at) => error.at(at),
+                None => error,
+            }
+        })
+        .collect();
+    // The first problem of the file first, whatever order its lists were read in.
+    item_errors.sort_by_key(|error| error.at.map(|at| (at.line, at.column)));
+    file.errors.extend(item_errors);
     // Everything the run needs of the text is taken: the entities, the inline waivers and
     // the places of the errors. Drop it until a finding needs its place.
     document.release();
