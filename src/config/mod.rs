@@ -2,7 +2,8 @@
 //! and the command line's `--select`/`--ignore` become the engine's `rules::Settings`.
 //!
 //! Reading goes text -> `serde_json::Value` (the inputs' parser, `sources::parse`) ->
-//! `file::ConfigFile` (serde, structural mistakes) -> `validate` (mistakes only the registry
+//! `structural` (serde, entry by entry: unknown fields, wrong types; every one reported) ->
+//! `file::ConfigFile` -> `validate` (mistakes only the registry
 //! can tell; `waivers.rs` for the `waivers` list). Every mistake keeps a pointer into the
 //! file, and the file is kept as a `sources::Document`, so `report::config` labels the
 //! exact line with the same pointer -> span machinery as findings; a checked config keeps
@@ -11,6 +12,7 @@
 mod error;
 mod file;
 pub mod schema;
+mod structural;
 mod validate;
 mod waivers;
 
@@ -22,9 +24,8 @@ pub use error::{ConfigError, ConfigErrors, Target};
 pub use file::{ConfigFile, RuleConfig, SeverityName, WaiverConfig};
 pub use waivers::{ResourcePattern, Waiver, parse_date};
 
-use crate::model::Pointer;
 use crate::rules::{Settings, Severity, lookup};
-use crate::sources::{Document, LineColumn, error::sanitize_serde_message, parse};
+use crate::sources::{Document, LineColumn, parse};
 
 /// The config file's name, looked for in the current directory and every one above it.
 pub const FILE_NAME: &str = "iamlint.yaml";
@@ -124,15 +125,16 @@ pub fn parse_text(name: &str, path: &Path, text: &str) -> Result<Config, ConfigE
     if value.is_null() {
         return Ok(Config::default());
     }
-    if let Some(error) = sequence_for_struct(&value) {
-        return Err(fail(vec![error], document));
-    }
-    let file: ConfigFile = match serde_path_to_error::deserialize(&value) {
-        Ok(file) => file,
-        Err(error) => return Err(fail(vec![structural_error(&error)], document)),
-    };
-    let (rules, mut errors) = validate::validate(&file);
-    let (waivers, waiver_errors) = waivers::validate(&file.waivers);
+    // Every mistake at once: those of the structure, then those only the registry can
+    // tell, in the entries that could be read.
+    let structural::Read {
+        file,
+        waivers,
+        mut errors,
+    } = structural::read(&value);
+    let (rules, rule_errors) = validate::validate(&file);
+    errors.extend(rule_errors);
+    let (waivers, waiver_errors) = waivers::validate(&waivers);
     errors.extend(waiver_errors);
     if errors.is_empty() {
         Ok(Config {
@@ -146,67 +148,6 @@ pub fn parse_text(name: &str, path: &Path, text: &str) -> Result<Config, ConfigE
     } else {
         Err(fail(errors, document))
     }
-}
-
-/// serde lets a struct be written as a list of its fields in order; the schema (and any
-/// reader) says the file and each rule's settings are mappings, so a list there is refused
-/// before serde sees it.
-fn sequence_for_struct(value: &serde_json::Value) -> Option<ConfigError> {
-    let list_error = |pointer: Pointer| {
-        ConfigError::at_pointer(
-            pointer,
-            Target::Value,
-            "expected a mapping (`name: value` lines), found a list",
-            "wrong type",
-        )
-        .help("`iamlint schema config` prints the JSON Schema of this file")
-    };
-    if value.is_array() {
-        return Some(list_error(Pointer::root()));
-    }
-    let in_rules = value
-        .get("rules")
-        .and_then(|rules| rules.as_object())
-        .and_then(|rules| {
-            rules.iter().find_map(|(id, settings)| {
-                settings
-                    .is_array()
-                    .then(|| list_error(Pointer::root().key("rules").key(id)))
-            })
-        });
-    in_rules.or_else(|| {
-        let waivers = value.get("waivers")?.as_array()?;
-        waivers.iter().enumerate().find_map(|(index, waiver)| {
-            waiver
-                .is_array()
-                .then(|| list_error(Pointer::root().key("waivers").index(index)))
-        })
-    })
-}
-
-/// A serde error (unknown field, wrong type, bad severity) at the member it names.
-fn structural_error(error: &serde_path_to_error::Error<serde_json::Error>) -> ConfigError {
-    let mut pointer = Pointer::root();
-    for segment in error.path().iter() {
-        pointer = match segment {
-            serde_path_to_error::Segment::Seq { index } => pointer.index(*index),
-            serde_path_to_error::Segment::Map { key } => pointer.key(key),
-            serde_path_to_error::Segment::Enum { variant } => pointer.key(variant),
-            serde_path_to_error::Segment::Unknown => break,
-        };
-    }
-    let message = sanitize_serde_message(&error.inner().to_string());
-    let (target, label) = if message.starts_with("unknown field") {
-        (Target::Key, "unknown field")
-    } else if message.starts_with("invalid type") {
-        (Target::Value, "wrong type")
-    } else if message.starts_with("unknown severity") {
-        (Target::Value, "not a severity")
-    } else {
-        (Target::Value, "invalid value")
-    };
-    ConfigError::at_pointer(pointer, target, message, label)
-        .help("`iamlint schema config` prints the JSON Schema of this file")
 }
 
 impl Config {

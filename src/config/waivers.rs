@@ -93,10 +93,11 @@ pub fn parse_date(text: &str) -> Option<Date> {
 }
 
 /// The checked waivers, and every mistake found in them.
-pub(super) fn validate(entries: &[WaiverConfig]) -> (Vec<Waiver>, Vec<ConfigError>) {
+/// `entries` are the waivers structurally read, each with its index in the file's list.
+pub(super) fn validate(entries: &[(usize, WaiverConfig)]) -> (Vec<Waiver>, Vec<ConfigError>) {
     let mut waivers = Vec::new();
     let mut errors = Vec::new();
-    for (index, entry) in entries.iter().enumerate() {
+    for &(index, ref entry) in entries {
         let pointer = Pointer::root().key("waivers").index(index);
         let before = errors.len();
         let missing = |field: &str, why: &str| {

@@ -54,6 +54,41 @@ fn every_config_mistake_of_one_kind_is_reported_at_once() {
 }
 
 #[test]
+fn an_unknown_field_does_not_hide_the_other_mistakes() {
+    // serde alone stops at the first unknown field; the structural pass reads each entry on
+    // its own and the registry checks still run on what could be read.
+    let errors = config::load(
+        Path::new("fixtures/config/bad-every-kind-at-once.yaml"),
+        "bad-every-kind-at-once.yaml",
+    )
+    .unwrap_err();
+    // (The rendering orders them by line; see the fixture's snapshot.)
+    let pointers: BTreeSet<String> = errors
+        .errors
+        .iter()
+        .map(|error| error.pointer.as_ref().map(ToString::to_string).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        pointers,
+        BTreeSet::from([
+            "/rules/at-key-limit/enable",
+            "/rules/key-role-excessive/enabled",
+            "/rules/serviceid-unrestrcted",
+            "/waivers/0/owner",
+        ]
+        .map(str::to_owned))
+    );
+    let run = common::run(&[
+        "check",
+        "--config",
+        "fixtures/config/bad-every-kind-at-once.yaml",
+        "fixtures/demo",
+    ]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.matches("config-error").count(), 4, "{}", run.stderr);
+}
+
+#[test]
 fn an_empty_config_file_is_an_empty_config() {
     let config =
         config::parse_text("iamlint.yaml", Path::new("iamlint.yaml"), "# nothing\n").unwrap();
