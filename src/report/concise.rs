@@ -66,7 +66,7 @@ fn error_line(error: &LoadError) -> String {
         None => error.file.clone(),
     };
     format!(
-        "{}: error load-error cannot load: {}",
+        "{}: error load-error {}",
         one_line(&place),
         one_line(&error.message)
     )

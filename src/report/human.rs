@@ -346,8 +346,8 @@ pub(crate) fn listed_errors(loaded: &Loaded, style: Style) -> Vec<Listed<'_>> {
             && left_out > 0
         {
             listed.push(Listed::More(format!(
-                "... and {} more in {file} (-v lists them all)",
-                plural(left_out, "item error")
+                "... and {left_out} more item error{} in {file} (-v lists them all)",
+                if left_out == 1 { "" } else { "s" }
             )));
         }
     };

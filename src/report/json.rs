@@ -119,6 +119,28 @@ struct Error<'a> {
     column: Option<usize>,
     message: &'a str,
     help: Option<&'a str>,
+    /// Where in the document (an item error names the member that is wrong).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<String>,
+}
+
+/// A file some of whose list items could not be loaded (their errors are in `errors`).
+#[derive(Serialize)]
+struct PartialDto<'a> {
+    file: &'a str,
+    /// Items skipped over all its lists.
+    skipped: usize,
+    lists: Vec<ListDto>,
+}
+
+#[derive(Serialize)]
+struct ListDto {
+    /// The list's pointer (`/policies`; `""` for a CLI array).
+    list: String,
+    /// What the list holds (`policies`, `service IDs`, `items`).
+    items: &'static str,
+    loaded: usize,
+    total: usize,
 }
 
 #[derive(Serialize)]
@@ -128,6 +150,9 @@ struct Summary<'a> {
     resources: BTreeMap<&'static str, usize>,
     findings: BTreeMap<&'static str, usize>,
     unknown: usize,
+    /// Files loaded in part (present only when one was).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    partial: Vec<PartialDto<'a>>,
     /// The live snapshots checked (present only when one was loaded).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     snapshots: Vec<Snapshot<'a>>,
@@ -191,6 +216,7 @@ fn error(error: &LoadError) -> Error<'_> {
         column: error.at.map(|at| at.column),
         message: &error.message,
         help: error.help.as_deref(),
+        pointer: error.pointer.as_ref().map(ToString::to_string),
     }
 }
 
@@ -287,6 +313,25 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
                 .map(|(severity, count)| (severity.as_str(), count))
                 .collect(),
             unknown: report.unknown_count(),
+            partial: report
+                .loaded
+                .partial
+                .iter()
+                .map(|partial| PartialDto {
+                    file: &partial.file,
+                    skipped: partial.skipped(),
+                    lists: partial
+                        .lists
+                        .iter()
+                        .map(|list| ListDto {
+                            list: list.list.to_string(),
+                            items: list.what(),
+                            loaded: list.total.saturating_sub(list.skipped),
+                            total: list.total,
+                        })
+                        .collect(),
+                })
+                .collect(),
             snapshots: report
                 .loaded
                 .inventory

@@ -113,7 +113,7 @@ impl ListLoad {
     pub fn loaded_of(&self) -> String {
         let (one, many) = self.nouns();
         let noun = if self.total == 1 { one } else { many };
-        format!("{} of {} {noun}", self.total - self.skipped, self.total)
+        format!("{} of {} {noun}", self.total.saturating_sub(self.skipped), self.total)
     }
 
     /// The kind of item, plural, for machine outputs (`policies`, `items`).

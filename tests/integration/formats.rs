@@ -3,7 +3,9 @@
 //! does. The demo gains findings as rules are added; update the snapshots then.
 
 use iamlint::report::compliance::{self, Facts};
-use iamlint::report::{RunReport, compliance_markdown, csv, github, html, junit, markdown, sarif};
+use iamlint::report::{
+    RunReport, compliance_markdown, concise, csv, github, html, human, junit, markdown, sarif,
+};
 use iamlint::rules::Settings;
 
 use crate::common;
@@ -29,6 +31,16 @@ pub(crate) fn fixed_facts(checked: &iamlint::cli::Checked) -> Facts {
         snapshot: None,
         names: Default::default(),
     }
+}
+
+#[test]
+fn demo_concise() {
+    let checked = demo();
+    insta::assert_snapshot!(concise::render(
+        &report(&checked),
+        human::Style::default(),
+        None
+    ));
 }
 
 #[test]
