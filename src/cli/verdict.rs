@@ -42,9 +42,7 @@ impl Verdict<'_> {
         let hidden = self
             .findings
             .iter()
-            .filter(|finding| {
-                fails(finding, self.fail_on) && finding.severity < self.min_severity
-            })
+            .filter(|finding| fails(finding, self.fail_on) && finding.severity < self.min_severity)
             .count();
         let at_or_above = format!(
             "{} at or above --fail-on {}",

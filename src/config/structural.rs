@@ -81,8 +81,7 @@ pub(super) fn read(value: &Value) -> Read {
 fn whole(member: &str, value: &Value, errors: &mut Vec<ConfigError>) {
     let mut alone = Map::new();
     alone.insert(member.to_owned(), value.clone());
-    if let Err(error) = serde_path_to_error::deserialize::<_, ConfigFile>(&Value::Object(alone))
-    {
+    if let Err(error) = serde_path_to_error::deserialize::<_, ConfigFile>(&Value::Object(alone)) {
         errors.push(structural_error(&error, &Pointer::root()));
     }
 }

@@ -12,7 +12,11 @@ use crate::rules::{Finding, Status};
 use crate::sources::{Documents, LoadError};
 
 /// Renders the run: findings (most severe first), load errors, then the summary.
-pub fn render(report: &RunReport<'_>, style: human::Style, comparison: Option<&Comparison>) -> String {
+pub fn render(
+    report: &RunReport<'_>,
+    style: human::Style,
+    comparison: Option<&Comparison>,
+) -> String {
     let documents = &report.loaded.documents;
     let mut out = String::new();
     for finding in super::severity_first(report.findings) {
@@ -48,7 +52,12 @@ fn finding_line(documents: &Documents, finding: &Finding) -> String {
         },
         None => "-".to_owned(),
     };
-    let mut line = format!("{}: {} {} ", one_line(&place), finding.severity, finding.rule);
+    let mut line = format!(
+        "{}: {} {} ",
+        one_line(&place),
+        finding.severity,
+        finding.rule
+    );
     if finding.status == Status::Unknown {
         line.push_str("(unknown) ");
     }

@@ -270,17 +270,29 @@ fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
 
 /// Renders only the load errors of a run (for commands that print no findings).
 pub fn render_load_errors(loaded: &Loaded, style: Style) -> String {
-    let handler = style.handler();
     let mut out = String::new();
-    for error in &loaded.errors {
-        let diagnostic = error_diagnostic(&loaded.documents, error);
-        if handler.render_report(&mut out, &diagnostic).is_err() {
-            out.push_str(&diagnostic.message);
-            out.push('\n');
-        }
-        out.push('\n');
-    }
+    render_errors(&style.handler(), &mut out, loaded, style);
     out
+}
+
+/// The load errors of [`listed_errors`], each a diagnostic.
+fn render_errors(
+    handler: &GraphicalReportHandler,
+    out: &mut String,
+    loaded: &Loaded,
+    style: Style,
+) {
+    for listed in listed_errors(loaded, style) {
+        match listed {
+            Listed::Error(error) => {
+                render_diagnostic(handler, out, &error_diagnostic(&loaded.documents, error));
+            }
+            Listed::More(line) => {
+                out.push_str(&line);
+                out.push_str("\n\n");
+            }
+        }
+    }
 }
 
 /// Renders the whole run: findings, then load errors, then the summary.
@@ -302,17 +314,7 @@ pub fn render_compared(
     for finding in super::severity_first(report.findings) {
         render_diagnostic(&handler, &mut out, &finding_diagnostic(documents, finding));
     }
-    for listed in listed_errors(report.loaded, style) {
-        match listed {
-            Listed::Error(error) => {
-                render_diagnostic(&handler, &mut out, &error_diagnostic(documents, error));
-            }
-            Listed::More(line) => {
-                out.push_str(&line);
-                out.push_str("\n\n");
-            }
-        }
-    }
+    render_errors(&handler, &mut out, report.loaded, style);
     out.push_str(&summary_text(report, style, comparison));
     out
 }

@@ -113,7 +113,11 @@ impl ListLoad {
     pub fn loaded_of(&self) -> String {
         let (one, many) = self.nouns();
         let noun = if self.total == 1 { one } else { many };
-        format!("{} of {} {noun}", self.total.saturating_sub(self.skipped), self.total)
+        format!(
+            "{} of {} {noun}",
+            self.total.saturating_sub(self.skipped),
+            self.total
+        )
     }
 
     /// The kind of item, plural, for machine outputs (`policies`, `items`).
@@ -265,11 +269,21 @@ mod tests {
             Pointer::root().key("members"),
         ];
         let partial = partial_load("p.json", &problems, &[(policies.clone(), 26)]).unwrap();
-        assert_eq!(partial.summary(), "loaded 24 of 26 policies; 2 items skipped");
+        assert_eq!(
+            partial.summary(),
+            "loaded 24 of 26 policies; 2 items skipped"
+        );
         let one = partial_load("p.json", &problems[2..3], &[(policies, 1)]).unwrap();
         assert_eq!(one.summary(), "loaded 0 of 1 policy; 1 item skipped");
-        let cli = partial_load("a.json", &[Pointer::root().index(0)], &[(Pointer::root(), 2)]);
-        assert_eq!(cli.unwrap().summary(), "loaded 1 of 2 items; 1 item skipped");
+        let cli = partial_load(
+            "a.json",
+            &[Pointer::root().index(0)],
+            &[(Pointer::root(), 2)],
+        );
+        assert_eq!(
+            cli.unwrap().summary(),
+            "loaded 1 of 2 items; 1 item skipped"
+        );
         assert!(partial_load("p.json", &problems[3..], &[]).is_none());
     }
 

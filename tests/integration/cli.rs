@@ -283,8 +283,9 @@ fn a_partly_loaded_file_says_so() {
     let run = common::run(&["check", file]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stdout
-            .contains(&format!("  {file}: loaded 25 of 26 policies; 1 item skipped\n")),
+        run.stdout.contains(&format!(
+            "  {file}: loaded 25 of 26 policies; 1 item skipped\n"
+        )),
         "{}",
         run.stdout
     );

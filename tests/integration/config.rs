@@ -66,17 +66,25 @@ fn an_unknown_field_does_not_hide_the_other_mistakes() {
     let pointers: BTreeSet<String> = errors
         .errors
         .iter()
-        .map(|error| error.pointer.as_ref().map(ToString::to_string).unwrap_or_default())
+        .map(|error| {
+            error
+                .pointer
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        })
         .collect();
     assert_eq!(
         pointers,
-        BTreeSet::from([
-            "/rules/at-key-limit/enable",
-            "/rules/key-role-excessive/enabled",
-            "/rules/serviceid-unrestrcted",
-            "/waivers/0/owner",
-        ]
-        .map(str::to_owned))
+        BTreeSet::from(
+            [
+                "/rules/at-key-limit/enable",
+                "/rules/key-role-excessive/enabled",
+                "/rules/serviceid-unrestrcted",
+                "/waivers/0/owner",
+            ]
+            .map(str::to_owned)
+        )
     );
     let run = common::run(&[
         "check",
@@ -85,7 +93,12 @@ fn an_unknown_field_does_not_hide_the_other_mistakes() {
         "fixtures/demo",
     ]);
     assert_eq!(run.code, 2);
-    assert_eq!(run.stderr.matches("config-error").count(), 4, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("config-error").count(),
+        4,
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
