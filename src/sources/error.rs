@@ -273,7 +273,7 @@ mod tests {
             partial.summary(),
             "loaded 24 of 26 policies; 2 items skipped"
         );
-        let one = partial_load("p.json", &problems[2..3], &[(policies, 1)]).unwrap();
+        let one = partial_load("p.json", &[policies.index(0)], &[(policies.clone(), 1)]).unwrap();
         assert_eq!(one.summary(), "loaded 0 of 1 policy; 1 item skipped");
         let cli = partial_load(
             "a.json",
@@ -285,6 +285,8 @@ mod tests {
             "loaded 1 of 2 items; 1 item skipped"
         );
         assert!(partial_load("p.json", &problems[3..], &[]).is_none());
+        // An index past the list's end is not one of its items.
+        assert!(partial_load("p.json", &problems[2..3], &[(policies, 7)]).is_none());
     }
 
     #[test]
