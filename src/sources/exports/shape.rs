@@ -2,6 +2,9 @@
 
 use serde_json::{Map, Value};
 
+use super::catalogue::DocumentKind;
+use crate::model::Crn;
+
 /// The kind of one object: an item of a list, a CLI array element, or a whole document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
@@ -12,6 +15,65 @@ pub enum ItemKind {
     PolicyV1,
     PolicyV2,
     AccessGroup,
+    /// The kinds below are recognised and skipped (see [`ItemKind::skipped_as`]).
+    ResourceBinding,
+    ResourceAlias,
+    Reclamation,
+    TrustedProfile,
+    ProfileLink,
+    ProfileClaimRule,
+    AccessGroupRule,
+    PolicyTemplate,
+    PolicyAssignment,
+    CustomRole,
+}
+
+impl ItemKind {
+    /// The document kind an item of a skipped kind belongs to; `None` for a loaded kind.
+    pub fn skipped_as(self) -> Option<DocumentKind> {
+        Some(match self {
+            Self::Instance
+            | Self::Key
+            | Self::ServiceId
+            | Self::ApiKey
+            | Self::PolicyV1
+            | Self::PolicyV2
+            | Self::AccessGroup => return None,
+            Self::ResourceBinding => DocumentKind::ResourceBindings,
+            Self::ResourceAlias => DocumentKind::ResourceAliases,
+            Self::Reclamation => DocumentKind::Reclamations,
+            Self::TrustedProfile => DocumentKind::TrustedProfiles,
+            Self::ProfileLink => DocumentKind::ProfileLinks,
+            Self::ProfileClaimRule => DocumentKind::ProfileClaimRules,
+            Self::AccessGroupRule => DocumentKind::AccessGroupRules,
+            Self::PolicyTemplate => DocumentKind::PolicyTemplates,
+            Self::PolicyAssignment => DocumentKind::PolicyAssignments,
+            Self::CustomRole => DocumentKind::CustomRoles,
+        })
+    }
+}
+
+/// What a document of items is, from the kinds of its items: skipped when every item is of
+/// a skipped kind (the first one names it), else loaded. An empty list is loaded.
+pub fn skipped_items(mut kinds: impl Iterator<Item = Option<ItemKind>>) -> Option<DocumentKind> {
+    let first = kinds.next()??.skipped_as()?;
+    kinds
+        .all(|kind| kind.and_then(ItemKind::skipped_as).is_some())
+        .then_some(first)
+}
+
+/// The kind of one item of a Resource Controller `resources` list: an unknown item is read
+/// as an instance (whose loader says what is missing).
+pub fn resource_item(kind: Option<ItemKind>) -> ItemKind {
+    match kind {
+        Some(
+            kind @ (ItemKind::Key
+            | ItemKind::ResourceBinding
+            | ItemKind::ResourceAlias
+            | ItemKind::Reclamation),
+        ) => kind,
+        _ => ItemKind::Instance,
+    }
 }
 
 /// The list members iamlint reads from an object.
@@ -58,6 +120,8 @@ pub enum Shape<'a> {
     Snapshot,
     /// IAM Identity `/v1/accounts/{id}/limits/identity`.
     IdentityLimits,
+    /// A kind of the catalogue that is recognised and not loaded.
+    Skipped(DocumentKind),
     Unrecognised,
 }
 
@@ -85,6 +149,11 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     if super::snapshot::detect(object) {
         return Shape::Snapshot;
     }
+    // Documents with list members of the names iamlint loads (`apikeys`, `resources`) that
+    // are not those lists: recognised first, by the members only they have.
+    if let Some(kind) = detect_lookalike(object) {
+        return Shape::Skipped(kind);
+    }
     let mut lists = Vec::new();
     for kind in [
         ListKind::Resources,
@@ -103,7 +172,16 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
             ListKind::Resources => {
                 object.contains_key("rows_count")
                     || object.contains_key("next_url")
-                    || matches!(first_kind(items), Some(ItemKind::Instance | ItemKind::Key))
+                    || matches!(
+                        first_kind(items),
+                        Some(
+                            ItemKind::Instance
+                                | ItemKind::Key
+                                | ItemKind::ResourceBinding
+                                | ItemKind::ResourceAlias
+                                | ItemKind::Reclamation
+                        )
+                    )
             }
             ListKind::Policies => {
                 items.is_empty()
@@ -117,7 +195,9 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
             // an empty list whose links name the Access Groups API.
             ListKind::AccessGroups => {
                 matches!(first_kind(items), Some(ItemKind::AccessGroup))
-                    || (items.is_empty() && names_access_groups_api(object))
+                    || (items.is_empty()
+                        && (names_access_groups_api(object)
+                            || only_members(object, &GROUPS_LIST_MEMBERS)))
             }
             ListKind::AccessGroupMembers => match items.first() {
                 Some(first) => first.get("iam_id").is_some_and(Value::is_string),
@@ -135,7 +215,141 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     if super::limits::detect(object) {
         return Shape::IdentityLimits;
     }
-    classify(object).map_or(Shape::Unrecognised, Shape::Single)
+    if let Some(kind) = detect_skipped_list(object) {
+        return Shape::Skipped(kind);
+    }
+    match classify(object) {
+        Some(kind) => match kind.skipped_as() {
+            Some(skipped) => Shape::Skipped(skipped),
+            None => Shape::Single(kind),
+        },
+        None => Shape::Unrecognised,
+    }
+}
+
+/// The members of an IAM Access Groups list response (`GroupsList`) besides `groups`.
+const GROUPS_LIST_MEMBERS: [&str; 8] = [
+    "groups",
+    "limit",
+    "offset",
+    "total_count",
+    "first",
+    "previous",
+    "next",
+    "last",
+];
+
+/// Whether every member of `object` is one of `allowed`.
+fn only_members(object: &Map<String, Value>, allowed: &[&str]) -> bool {
+    object.keys().all(|name| allowed.contains(&name.as_str()))
+}
+
+fn is_array(object: &Map<String, Value>, member: &str) -> bool {
+    object.get(member).is_some_and(Value::is_array)
+}
+
+fn has_any(object: &Map<String, Value>, members: &[&str]) -> bool {
+    members.iter().any(|member| object.contains_key(*member))
+}
+
+/// Documents that hold members named like the lists iamlint loads, recognised by the
+/// members their SDK models require (IBM/platform-services-go-sdk `Report`,
+/// `ReportMfaEnrollmentStatus`; Terraform's state format).
+fn detect_lookalike(object: &Map<String, Value>) -> Option<DocumentKind> {
+    let reference = object.get("reference").is_some_and(Value::is_string);
+    if reference && has_any(object, &["report_duration", "report_start_time", "report_end_time"])
+    {
+        return Some(DocumentKind::ActivityReport);
+    }
+    if reference && object.contains_key("report_time") {
+        return Some(DocumentKind::MfaReport);
+    }
+    // A raw state (`terraform.tfstate`): its `resources` are Terraform's, not Resource
+    // Controller's.
+    if object.get("version").is_some_and(Value::is_number)
+        && object.get("terraform_version").is_some_and(Value::is_string)
+        && has_any(object, &["serial"])
+        && has_any(object, &["lineage"])
+        && is_array(object, "resources")
+    {
+        return Some(DocumentKind::TerraformState);
+    }
+    None
+}
+
+/// Documents of the other kinds the catalogue knows and iamlint does not load.
+fn detect_skipped_list(object: &Map<String, Value>) -> Option<DocumentKind> {
+    if reference_only(object) {
+        return Some(DocumentKind::ReportReference);
+    }
+    if object.get("apikey").is_some_and(Value::is_string)
+        && has_any(
+            object,
+            &[
+                "iam_apikey_name",
+                "iam_apikey_description",
+                "iam_role_crn",
+                "iam_serviceid_crn",
+            ],
+        )
+    {
+        return Some(DocumentKind::ServiceCredentials);
+    }
+    if object.contains_key("account_id")
+        && object.contains_key("restrict_create_service_id")
+        && object.contains_key("restrict_create_platform_apikey")
+        && object.contains_key("mfa")
+    {
+        return Some(DocumentKind::AccountSettings);
+    }
+    if ["custom_roles", "service_roles", "system_roles"]
+        .iter()
+        .all(|member| is_array(object, member))
+    {
+        return Some(DocumentKind::Roles);
+    }
+    // List responses: the list's own member name, with items of its kind (or none).
+    let list = |member: &str, kinds: &[ItemKind]| match object.get(member) {
+        Some(Value::Array(items)) => match items.first() {
+            None => true,
+            Some(first) => first
+                .as_object()
+                .and_then(classify)
+                .is_some_and(|kind| kinds.contains(&kind)),
+        },
+        _ => false,
+    };
+    let named = [
+        ("custom_roles", &[ItemKind::CustomRole][..], DocumentKind::CustomRoles),
+        ("policy_templates", &[ItemKind::PolicyTemplate], DocumentKind::PolicyTemplates),
+        ("assignments", &[ItemKind::PolicyAssignment], DocumentKind::PolicyAssignments),
+        ("profiles", &[ItemKind::TrustedProfile], DocumentKind::TrustedProfiles),
+        ("links", &[ItemKind::ProfileLink], DocumentKind::ProfileLinks),
+    ];
+    if let Some((_, _, kind)) = named
+        .iter()
+        .find(|(member, kinds, _)| list(member, kinds))
+    {
+        return Some(*kind);
+    }
+    // `serviceid_groups` is an array in `/v1/serviceid_groups` (an object in the limits).
+    if is_array(object, "serviceid_groups") {
+        return Some(DocumentKind::ServiceIdGroups);
+    }
+    if let Some(Value::Array(items)) = object.get("rules") {
+        return match items.first().and_then(Value::as_object).and_then(classify) {
+            None if items.is_empty() => Some(DocumentKind::ClaimRules),
+            Some(ItemKind::AccessGroupRule) => Some(DocumentKind::AccessGroupRules),
+            Some(ItemKind::ProfileClaimRule) => Some(DocumentKind::ProfileClaimRules),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// `{"reference": "..."}`: the answer to a request for an activity or MFA report.
+fn reference_only(object: &Map<String, Value>) -> bool {
+    object.len() == 1 && object.get("reference").is_some_and(Value::is_string)
 }
 
 /// Whether a list response's `first`/`last` links point at the IAM Access Groups API.
@@ -159,7 +373,7 @@ pub fn classify(object: &Map<String, Value>) -> Option<ItemKind> {
 }
 
 /// The members [`classify_by`] asks about (for loaders that do not build the object).
-pub const CLASSIFYING_MEMBERS: [&str; 13] = [
+pub const CLASSIFYING_MEMBERS: [&str; 35] = [
     "id",
     "crn",
     "type",
@@ -173,6 +387,28 @@ pub const CLASSIFYING_MEMBERS: [&str; 13] = [
     "action_when_leaked",
     "guid",
     "resource_plan_id",
+    "iam_id",
+    "target_crn",
+    "resource_instance_id",
+    "entity_crn",
+    "entity_type_id",
+    "cr_type",
+    "link",
+    "conditions",
+    "expiration",
+    "access_group_id",
+    "name",
+    "account_id",
+    "version",
+    "policy",
+    "state",
+    "template",
+    "target",
+    "resources",
+    "status",
+    "display_name",
+    "actions",
+    "service_name",
 ];
 
 /// [`classify`] over any view of an object: whether it has a member (of
@@ -183,8 +419,27 @@ pub fn classify_by<'a>(
 ) -> Option<ItemKind> {
     let id = text("id").unwrap_or("");
     let crn = text("crn").or(Some(id)).unwrap_or("");
-    if has("source_crn") || crn.contains(":resource-key:") {
-        return Some(ItemKind::Key);
+    // Resource Controller entities by the resource type of their CRN first, then by shape:
+    // a binding has `source_crn` like a key, and `target_crn` as well.
+    let resource_type = Crn::parse(crn).map(|crn| crn.resource_type);
+    match resource_type {
+        Some("resource-key") => return Some(ItemKind::Key),
+        Some("resource-binding") => return Some(ItemKind::ResourceBinding),
+        Some("resource-alias") => return Some(ItemKind::ResourceAlias),
+        _ => {}
+    }
+    if has("source_crn") {
+        return Some(if has("target_crn") {
+            ItemKind::ResourceBinding
+        } else {
+            ItemKind::Key
+        });
+    }
+    if has("resource_instance_id") && has("target_crn") {
+        return Some(ItemKind::ResourceAlias);
+    }
+    if has("entity_crn") && has("entity_type_id") {
+        return Some(ItemKind::Reclamation);
     }
     if has("subjects") && has("roles") {
         return Some(ItemKind::PolicyV1);
@@ -203,8 +458,40 @@ pub fn classify_by<'a>(
     }
     let instance_like =
         has("guid") || has("resource_plan_id") || text("type") == Some("service_instance");
-    if crn.starts_with("crn:v1:") && instance_like {
+    // An instance CRN has no resource type (a key, binding or alias CRN has one).
+    if crn.starts_with("crn:v1:") && resource_type.is_none_or(str::is_empty) && instance_like {
         return Some(ItemKind::Instance);
+    }
+    classify_other(has, text)
+}
+
+/// The skipped item kinds that have no CRN of their own to tell them apart, by the members
+/// their SDK models require.
+fn classify_other<'a>(
+    has: impl Fn(&str) -> bool,
+    text: impl Fn(&str) -> Option<&'a str>,
+) -> Option<ItemKind> {
+    let all = |members: &[&str]| members.iter().all(|member| has(member));
+    if text("iam_id").is_some_and(|iam_id| iam_id.starts_with("iam-Profile-")) {
+        return Some(ItemKind::TrustedProfile);
+    }
+    if all(&["cr_type", "link"]) {
+        return Some(ItemKind::ProfileLink);
+    }
+    if all(&["access_group_id", "conditions"]) {
+        return Some(ItemKind::AccessGroupRule);
+    }
+    if all(&["type", "expiration", "conditions"]) {
+        return Some(ItemKind::ProfileClaimRule);
+    }
+    if all(&["name", "account_id", "version", "policy", "state"]) {
+        return Some(ItemKind::PolicyTemplate);
+    }
+    if all(&["template", "target"]) && (has("resources") || has("status")) {
+        return Some(ItemKind::PolicyAssignment);
+    }
+    if all(&["name", "display_name", "actions", "service_name", "account_id"]) {
+        return Some(ItemKind::CustomRole);
     }
     None
 }
