@@ -219,3 +219,89 @@ impl Mergeable for AccessGroup {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocId, Origin, Pointer};
+
+    fn key(document: u32, name: Option<&str>, expires_at: Option<&str>) -> ApiKey {
+        ApiKey {
+            id: "ApiKey-1".to_owned(),
+            name: name.map(str::to_owned),
+            description: None,
+            iam_id: Some("iam-ServiceId-1".to_owned()).filter(|_| document == 0),
+            crn: None,
+            created_at: Some("2023-01-01T00:00+0000".to_owned()).filter(|_| document == 0),
+            expires_at: expires_at.map(str::to_owned),
+            action_when_leaked: None,
+            locked: None,
+            disabled: None,
+            origin: Origin::new(DocId(document), Pointer::root()),
+            declaration: None,
+        }
+    }
+
+    fn merged(mut keys: Vec<ApiKey>) -> ApiKey {
+        let first = leaders(&keys, |key| key.id.clone());
+        merge_duplicates(&mut keys, &first);
+        assert_eq!(keys.len(), 1);
+        keys.remove(0)
+    }
+
+    #[test]
+    fn the_fullest_copy_is_the_base_and_gaps_are_filled_in_any_order() {
+        let full = || key(0, Some("deploy"), None);
+        let thin = || key(1, None, Some("2099-01-01T00:00+0000"));
+        for keys in [vec![full(), thin()], vec![thin(), full()]] {
+            let key = merged(keys);
+            assert_eq!(key.origin.document, DocId(0));
+            assert_eq!(key.name.as_deref(), Some("deploy"));
+            assert_eq!(key.iam_id.as_deref(), Some("iam-ServiceId-1"));
+            assert_eq!(key.expires_at.as_deref(), Some("2099-01-01T00:00+0000"));
+        }
+    }
+
+    #[test]
+    fn visible_credentials_win_over_redacted_ones() {
+        use crate::model::VisibleCredentials;
+        let resource_key = |credentials: Credentials| ResourceKey {
+            crn: "crn:v1:bluemix:public:cos:global:a/1:i:resource-key:k".to_owned(),
+            guid: None,
+            name: Some("k".to_owned()),
+            source_crn: None,
+            state: None,
+            created_at: None,
+            created_by: None,
+            credentials,
+            origin: Origin::new(DocId(0), Pointer::root()),
+            credentials_origin: None,
+            serviceid_origin: None,
+            source_origin: None,
+            declaration: None,
+            source_unresolved: None,
+        };
+        let visible = Credentials::Visible(VisibleCredentials::default());
+        for keys in [
+            vec![resource_key(Credentials::Redacted), resource_key(visible.clone())],
+            vec![resource_key(visible.clone()), resource_key(Credentials::Redacted)],
+        ] {
+            let mut keys = keys;
+            let first = leaders(&keys, |key| key.crn.clone());
+            merge_duplicates(&mut keys, &first);
+            assert_eq!(keys.len(), 1);
+            assert_eq!(keys[0].credentials, visible);
+        }
+    }
+
+    #[test]
+    fn distinct_entities_keep_their_order() {
+        let mut keys = vec![key(0, Some("a"), None), key(1, Some("b"), None)];
+        keys[1].id = "ApiKey-2".to_owned();
+        keys.push(key(2, None, Some("x")));
+        let first = leaders(&keys, |key| key.id.clone());
+        merge_duplicates(&mut keys, &first);
+        let ids: Vec<&str> = keys.iter().map(|key| key.id.as_str()).collect();
+        assert_eq!(ids, ["ApiKey-1", "ApiKey-2"]);
+    }
+}

@@ -264,11 +264,11 @@ pub const CATALOGUE: &[KindInfo] = &[
     },
     KindInfo {
         kind: K::ServiceCredentials,
-        name: "service credentials (a secret file)",
+        name: "service credentials",
         source: "the console's service credentials JSON; a resource key's `credentials`",
         recognised_by: "`apikey` with `iam_apikey_name`, `iam_apikey_description`, `iam_role_crn` or `iam_serviceid_crn`",
         handling: Skipped(
-            "holds a secret: not read, never printed; keep it out of the exports (in a secrets manager)",
+            "a secret file: not read, never printed; keep it in a secrets manager, not with the exports",
         ),
     },
     KindInfo {

@@ -495,3 +495,118 @@ fn classify_other<'a>(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn kind(value: Value) -> Option<ItemKind> {
+        value.as_object().and_then(classify)
+    }
+
+    fn shape(value: &Value) -> Shape<'_> {
+        detect(value)
+    }
+
+    const ACCOUNT: &str = "a/4f5e6d7c8b9a0f1e2d3c4b5a69788796";
+
+    #[test]
+    fn resource_controller_items_go_by_the_resource_type_of_their_crn() {
+        let crn = |kind: &str| format!("crn:v1:bluemix:public:cos:global:{ACCOUNT}:inst:{kind}");
+        let item = |crn: String| json!({"id": crn, "guid": "g", "source_crn": "x"});
+        assert_eq!(kind(item(crn("resource-key:k"))), Some(ItemKind::Key));
+        assert_eq!(
+            kind(item(crn("resource-binding:b"))),
+            Some(ItemKind::ResourceBinding)
+        );
+        assert_eq!(
+            kind(json!({"crn": crn("resource-alias:a"), "guid": "a"})),
+            Some(ItemKind::ResourceAlias)
+        );
+        assert_eq!(
+            kind(json!({"crn": crn(":"), "guid": "inst"})),
+            Some(ItemKind::Instance)
+        );
+        // Without a CRN: a binding has a target as well as a source; an alias names its
+        // instance and a target.
+        assert_eq!(
+            kind(json!({"source_crn": "s", "target_crn": "t"})),
+            Some(ItemKind::ResourceBinding)
+        );
+        assert_eq!(kind(json!({"source_crn": "s"})), Some(ItemKind::Key));
+        assert_eq!(
+            kind(json!({"resource_instance_id": "i", "target_crn": "t"})),
+            Some(ItemKind::ResourceAlias)
+        );
+        assert_eq!(
+            kind(json!({"entity_crn": "c", "entity_type_id": "t", "resource_instance_id": "i"})),
+            Some(ItemKind::Reclamation)
+        );
+    }
+
+    #[test]
+    fn reports_are_not_lists_of_api_keys() {
+        let report = json!({
+            "reference": "r", "report_duration": "720", "created_by": "IBMid-1",
+            "apikeys": [{"id": "ApiKey-1", "name": "k", "type": "user"}],
+            "serviceids": [{"id": "ServiceId-1", "name": "s"}]
+        });
+        assert_eq!(shape(&report), Shape::Skipped(DocumentKind::ActivityReport));
+        let mfa = json!({"reference": "r", "report_time": "t", "users": []});
+        assert_eq!(shape(&mfa), Shape::Skipped(DocumentKind::MfaReport));
+        // Without the report's own members, `apikeys` is the API key list.
+        let list = json!({"apikeys": [{"id": "ApiKey-1"}]});
+        assert!(matches!(shape(&list), Shape::Lists(_)));
+    }
+
+    #[test]
+    fn a_raw_terraform_state_is_not_a_resource_list() {
+        let state = json!({
+            "version": 4, "terraform_version": "1.9.8", "serial": 3, "lineage": "l",
+            "resources": [{"mode": "managed", "type": "ibm_iam_service_id", "instances": []}]
+        });
+        assert_eq!(shape(&state), Shape::Skipped(DocumentKind::TerraformState));
+    }
+
+    #[test]
+    fn an_empty_group_list_is_recognised_only_with_the_list_members() {
+        for empty in [
+            json!({"groups": []}),
+            json!({"limit": 0, "offset": 0, "total_count": 0, "groups": []}),
+        ] {
+            assert!(matches!(shape(&empty), Shape::Lists(_)), "{empty}");
+        }
+        // `groups` is a common word: an empty one among other members is not a group list.
+        assert_eq!(
+            shape(&json!({"groups": [], "name": "team"})),
+            Shape::Unrecognised
+        );
+    }
+
+    #[test]
+    fn credentials_are_a_secret_file_and_limits_keep_their_object_members() {
+        let credentials = json!({"apikey": "secret", "iam_serviceid_crn": "crn:v1:x"});
+        assert_eq!(
+            shape(&credentials),
+            Shape::Skipped(DocumentKind::ServiceCredentials)
+        );
+        let limits = json!({"serviceid_groups": {"limit": 50, "count": 1}});
+        assert_eq!(shape(&limits), Shape::IdentityLimits);
+        let groups = json!({"serviceid_groups": [{"id": "g", "name": "n"}]});
+        assert_eq!(shape(&groups), Shape::Skipped(DocumentKind::ServiceIdGroups));
+    }
+
+    #[test]
+    fn an_array_is_skipped_only_when_every_item_is_of_a_skipped_kind() {
+        let binding = Some(ItemKind::ResourceBinding);
+        assert_eq!(
+            skipped_items([binding, binding].into_iter()),
+            Some(DocumentKind::ResourceBindings)
+        );
+        assert_eq!(skipped_items([binding, Some(ItemKind::Key)].into_iter()), None);
+        assert_eq!(skipped_items([binding, None].into_iter()), None);
+        assert_eq!(skipped_items(std::iter::empty()), None);
+    }
+}
