@@ -47,7 +47,10 @@ pub(super) fn merge_duplicates<T: Mergeable>(items: &mut Vec<T>, leaders: &[usiz
         if leader == at {
             group_of[at] = groups.len();
             groups.push(vec![item]);
-        } else if let Some(group) = group_of.get(leader).and_then(|&group| groups.get_mut(group)) {
+        } else if let Some(group) = group_of
+            .get(leader)
+            .and_then(|&group| groups.get_mut(group))
+        {
             group.push(item);
         }
     }
@@ -283,8 +286,14 @@ mod tests {
         };
         let visible = Credentials::Visible(VisibleCredentials::default());
         for keys in [
-            vec![resource_key(Credentials::Redacted), resource_key(visible.clone())],
-            vec![resource_key(visible.clone()), resource_key(Credentials::Redacted)],
+            vec![
+                resource_key(Credentials::Redacted),
+                resource_key(visible.clone()),
+            ],
+            vec![
+                resource_key(visible.clone()),
+                resource_key(Credentials::Redacted),
+            ],
         ] {
             let mut keys = keys;
             let first = leaders(&keys, |key| key.crn.clone());

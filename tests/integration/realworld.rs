@@ -144,7 +144,7 @@ fn every_kind_of_the_catalogue_is_recognised_as_itself_pretty_and_compact() {
                     assert_eq!(counts_of(&loaded), counts, "{path}");
                 }
                 Expect::Skipped(kind) => {
-                    assert_eq!(loaded.skipped, [path.clone()], "{path}");
+                    assert_eq!(loaded.skipped, std::slice::from_ref(&path), "{path}");
                     assert_eq!(loaded.skipped_kinds, [(path.clone(), kind)], "{path}");
                     assert_eq!(counts_of(&loaded), NONE, "{path} loaded entities");
                     assert!(kind.skip_reason().is_some(), "{kind:?} is a loaded kind");
@@ -213,14 +213,17 @@ fn api_key_statuses(stdout: &str) -> Vec<(String, String, String)> {
     let report: Value = serde_json::from_str(stdout).expect("JSON output");
     let mut statuses: Vec<(String, String, String)> = report["findings"]
         .as_array()
-        .unwrap()
+        .expect("a findings array")
         .iter()
         .filter(|finding| finding["resource"]["kind"] == "api_key")
         .map(|finding| {
             (
-                finding["rule"].as_str().unwrap().to_owned(),
-                finding["resource"]["id"].as_str().unwrap().to_owned(),
-                finding["status"].as_str().unwrap().to_owned(),
+                finding["rule"].as_str().expect("a rule id").to_owned(),
+                finding["resource"]["id"]
+                    .as_str()
+                    .expect("a resource id")
+                    .to_owned(),
+                finding["status"].as_str().expect("a status").to_owned(),
             )
         })
         .collect();
@@ -237,9 +240,18 @@ fn an_activity_report_next_to_the_api_keys_leaves_their_failures_failing_in_both
         assert_eq!(run.code, 1, "{order}: {}", run.stderr);
         let statuses = api_key_statuses(&run.stdout);
         for (rule, key) in [
-            ("apikey-rotation", "ApiKey-6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e"),
-            ("apikey-rotation", "ApiKey-1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a"),
-            ("apikey-no-expiry", "ApiKey-6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e"),
+            (
+                "apikey-rotation",
+                "ApiKey-6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+            ),
+            (
+                "apikey-rotation",
+                "ApiKey-1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+            ),
+            (
+                "apikey-no-expiry",
+                "ApiKey-6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+            ),
         ] {
             assert!(
                 statuses.contains(&(rule.to_owned(), key.to_owned(), "fail".to_owned())),
@@ -249,14 +261,17 @@ fn an_activity_report_next_to_the_api_keys_leaves_their_failures_failing_in_both
         outcomes.push(statuses);
         let verbose = common::run(&["check", "-v", &dir]);
         assert!(
-            verbose
-                .stdout
-                .contains("activity_report.json: IAM Identity activity report: not used by any rule yet"),
+            verbose.stdout.contains(
+                "activity_report.json: IAM Identity activity report: not used by any rule yet"
+            ),
             "{}",
             verbose.stdout
         );
     }
-    assert_eq!(outcomes[0], outcomes[1], "the file order changes the findings");
+    assert_eq!(
+        outcomes[0], outcomes[1],
+        "the file order changes the findings"
+    );
 }
 
 /// A thin copy of an API key (a CLI array with its id and name only) next to the full API
@@ -273,7 +288,7 @@ fn copies_of_one_entity_merge_whatever_the_file_order() {
             let text = if stem.ends_with("thin") { thin } else { &full };
             std::fs::write(dir.0.join(format!("{stem}.json")), text).unwrap();
         }
-        let loaded = load(&[dir.0.clone()], &LoadOptions::default()).unwrap();
+        let loaded = load(std::slice::from_ref(&dir.0), &LoadOptions::default()).unwrap();
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
         let key = loaded
             .inventory
@@ -284,13 +299,29 @@ fn copies_of_one_entity_merge_whatever_the_file_order() {
         assert_eq!(loaded.inventory.api_keys.len(), 2, "{first}");
         // From the full copy (the base: it holds more)...
         assert_eq!(key.iam_id.as_deref(), Some("IBMid-6930001XYZ"), "{first}");
-        assert_eq!(key.action_when_leaked.as_deref(), Some("disable"), "{first}");
+        assert_eq!(
+            key.action_when_leaked.as_deref(),
+            Some("disable"),
+            "{first}"
+        );
         assert_eq!(key.created_at.as_deref(), Some("2023-05-02T08:00+0000"));
-        assert_eq!(key.description.as_deref(), Some("laptop-cli key"), "{first}");
+        assert_eq!(
+            key.description.as_deref(),
+            Some("laptop-cli key"),
+            "{first}"
+        );
         // ...and what only the thin copy has.
         assert_eq!(key.expires_at.as_deref(), Some("2099-01-01T00:00+0000"));
-        let name = loaded.documents.get(key.origin.document).unwrap().name.clone();
-        assert!(name.ends_with("full.json"), "{first}: the key points at {name}");
+        let name = loaded
+            .documents
+            .get(key.origin.document)
+            .unwrap()
+            .name
+            .clone();
+        assert!(
+            name.ends_with("full.json"),
+            "{first}: the key points at {name}"
+        );
         inventories.push(format!("{:?}", (&key.name, &key.iam_id, &key.expires_at)));
     }
     assert_eq!(inventories[0], inventories[1]);
@@ -301,7 +332,10 @@ fn a_directory_whose_every_file_is_skipped_says_so() {
     let dir = common::TempDir::new("all-skipped");
     for (from, to) in [
         ("fixtures/realworld/activity_report.json", "report.json"),
-        ("fixtures/realworld/terraform_tfstate.json", "terraform.tfstate.json"),
+        (
+            "fixtures/realworld/terraform_tfstate.json",
+            "terraform.tfstate.json",
+        ),
         ("fixtures/demo/package.json", "package.json"),
     ] {
         std::fs::copy(from, dir.0.join(to)).unwrap();
@@ -321,12 +355,19 @@ fn a_directory_whose_every_file_is_skipped_says_so() {
     // A raw state gets the hint to run `terraform show -json`.
     let run = common::run(&["check", "-v", "fixtures/realworld/terraform_tfstate.json"]);
     assert_eq!(run.code, 3);
-    assert!(run.stderr.contains("1 file found, all skipped: 1 raw Terraform state"));
+    assert!(
+        run.stderr
+            .contains("1 file found, all skipped: 1 raw Terraform state")
+    );
     // An empty directory is still "no input files found".
     let empty = common::TempDir::new("no-files");
     let run = common::run(&["check", &empty.0.display().to_string()]);
     assert_eq!(run.code, 3);
-    assert!(run.stderr.contains("no input files found"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no input files found"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -363,4 +404,24 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!(summary);
+}
+
+#[test]
+fn the_readme_lists_every_kind_of_the_catalogue() {
+    use iamlint::sources::exports::catalogue::{CATALOGUE, Handling};
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for info in CATALOGUE {
+        let handling = match info.handling {
+            Handling::Loaded => "loaded".to_owned(),
+            Handling::Skipped(reason) => format!("skipped: {reason}"),
+        };
+        assert!(
+            readme
+                .lines()
+                .any(|line| line.starts_with(&format!("| {} |", info.name))
+                    && line.ends_with(&format!("| {handling} |"))),
+            "README's Inputs table lacks {:?} ({handling})",
+            info.name
+        );
+    }
 }

@@ -53,7 +53,8 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
     let root = Pointer::root();
     match shape::detect(value) {
         Shape::Lists(lists) => {
-            if let Some(kind) = skipped_lists(&lists, |item| item.as_object().and_then(shape::classify))
+            if let Some(kind) =
+                skipped_lists(&lists, |item| item.as_object().and_then(shape::classify))
             {
                 return Recognition::Skipped(kind);
             }
@@ -98,7 +99,11 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             }
         }
         Shape::CliArray(items) => {
-            let kinds = || items.iter().map(|item| item.as_object().and_then(shape::classify));
+            let kinds = || {
+                items
+                    .iter()
+                    .map(|item| item.as_object().and_then(shape::classify))
+            };
             if let Some(kind) = shape::skipped_items(kinds()) {
                 return Recognition::Skipped(kind);
             }
@@ -126,9 +131,11 @@ fn skipped_lists<T>(
     classify: impl Fn(&T) -> Option<ItemKind>,
 ) -> Option<DocumentKind> {
     match lists {
-        [(ListKind::Resources, items)] => {
-            shape::skipped_items(items.iter().map(|item| Some(shape::resource_item(classify(item)))))
-        }
+        [(ListKind::Resources, items)] => shape::skipped_items(
+            items
+                .iter()
+                .map(|item| Some(shape::resource_item(classify(item)))),
+        ),
         _ => None,
     }
 }

@@ -257,7 +257,11 @@ fn has_any(object: &Map<String, Value>, members: &[&str]) -> bool {
 /// `ReportMfaEnrollmentStatus`; Terraform's state format).
 fn detect_lookalike(object: &Map<String, Value>) -> Option<DocumentKind> {
     let reference = object.get("reference").is_some_and(Value::is_string);
-    if reference && has_any(object, &["report_duration", "report_start_time", "report_end_time"])
+    if reference
+        && has_any(
+            object,
+            &["report_duration", "report_start_time", "report_end_time"],
+        )
     {
         return Some(DocumentKind::ActivityReport);
     }
@@ -267,7 +271,9 @@ fn detect_lookalike(object: &Map<String, Value>) -> Option<DocumentKind> {
     // A raw state (`terraform.tfstate`): its `resources` are Terraform's, not Resource
     // Controller's.
     if object.get("version").is_some_and(Value::is_number)
-        && object.get("terraform_version").is_some_and(Value::is_string)
+        && object
+            .get("terraform_version")
+            .is_some_and(Value::is_string)
         && has_any(object, &["serial"])
         && has_any(object, &["lineage"])
         && is_array(object, "resources")
@@ -308,10 +314,11 @@ fn detect_skipped_list(object: &Map<String, Value>) -> Option<DocumentKind> {
     {
         return Some(DocumentKind::Roles);
     }
-    // List responses: the list's own member name, with items of its kind (or none).
-    let list = |member: &str, kinds: &[ItemKind]| match object.get(member) {
+    // List responses: the list's own member name, with items of its kind; an empty list
+    // only with its response's own members (`links`, `rules` are common words).
+    let list = |member: &str, kinds: &[ItemKind], wrapper: &[&str]| match object.get(member) {
         Some(Value::Array(items)) => match items.first() {
-            None => true,
+            None => only_members(object, wrapper),
             Some(first) => first
                 .as_object()
                 .and_then(classify)
@@ -319,26 +326,67 @@ fn detect_skipped_list(object: &Map<String, Value>) -> Option<DocumentKind> {
         },
         _ => false,
     };
+    const PAGED: [&str; 7] = [
+        "context",
+        "offset",
+        "limit",
+        "first",
+        "previous",
+        "next",
+        "total_count",
+    ];
+    let wrapper = |member: &'static str| -> Vec<&'static str> {
+        PAGED.iter().copied().chain([member]).collect()
+    };
     let named = [
-        ("custom_roles", &[ItemKind::CustomRole][..], DocumentKind::CustomRoles),
-        ("policy_templates", &[ItemKind::PolicyTemplate], DocumentKind::PolicyTemplates),
-        ("assignments", &[ItemKind::PolicyAssignment], DocumentKind::PolicyAssignments),
-        ("profiles", &[ItemKind::TrustedProfile], DocumentKind::TrustedProfiles),
-        ("links", &[ItemKind::ProfileLink], DocumentKind::ProfileLinks),
+        (
+            "custom_roles",
+            ItemKind::CustomRole,
+            DocumentKind::CustomRoles,
+        ),
+        (
+            "policy_templates",
+            ItemKind::PolicyTemplate,
+            DocumentKind::PolicyTemplates,
+        ),
+        (
+            "assignments",
+            ItemKind::PolicyAssignment,
+            DocumentKind::PolicyAssignments,
+        ),
+        (
+            "profiles",
+            ItemKind::TrustedProfile,
+            DocumentKind::TrustedProfiles,
+        ),
+        ("links", ItemKind::ProfileLink, DocumentKind::ProfileLinks),
     ];
     if let Some((_, _, kind)) = named
         .iter()
-        .find(|(member, kinds, _)| list(member, kinds))
+        .find(|(member, item, _)| list(member, &[*item], &wrapper(member)))
     {
         return Some(*kind);
     }
     // `serviceid_groups` is an array in `/v1/serviceid_groups` (an object in the limits).
-    if is_array(object, "serviceid_groups") {
-        return Some(DocumentKind::ServiceIdGroups);
+    if let Some(Value::Array(items)) = object.get("serviceid_groups") {
+        let group = |item: &Value| {
+            ["id", "name", "account_id"]
+                .iter()
+                .all(|m| item.get(m).is_some())
+        };
+        let accepted = match items.first() {
+            None => only_members(object, &wrapper("serviceid_groups")),
+            Some(first) => group(first),
+        };
+        if accepted {
+            return Some(DocumentKind::ServiceIdGroups);
+        }
     }
     if let Some(Value::Array(items)) = object.get("rules") {
         return match items.first().and_then(Value::as_object).and_then(classify) {
-            None if items.is_empty() => Some(DocumentKind::ClaimRules),
+            None if items.is_empty() && only_members(object, &["rules", "context"]) => {
+                Some(DocumentKind::ClaimRules)
+            }
             Some(ItemKind::AccessGroupRule) => Some(DocumentKind::AccessGroupRules),
             Some(ItemKind::ProfileClaimRule) => Some(DocumentKind::ProfileClaimRules),
             _ => None,
@@ -490,7 +538,13 @@ fn classify_other<'a>(
     if all(&["template", "target"]) && (has("resources") || has("status")) {
         return Some(ItemKind::PolicyAssignment);
     }
-    if all(&["name", "display_name", "actions", "service_name", "account_id"]) {
+    if all(&[
+        "name",
+        "display_name",
+        "actions",
+        "service_name",
+        "account_id",
+    ]) {
         return Some(ItemKind::CustomRole);
     }
     None
@@ -594,8 +648,32 @@ mod tests {
         );
         let limits = json!({"serviceid_groups": {"limit": 50, "count": 1}});
         assert_eq!(shape(&limits), Shape::IdentityLimits);
-        let groups = json!({"serviceid_groups": [{"id": "g", "name": "n"}]});
-        assert_eq!(shape(&groups), Shape::Skipped(DocumentKind::ServiceIdGroups));
+        let groups = json!({"serviceid_groups": [{"id": "g", "name": "n", "account_id": "a"}]});
+        assert_eq!(
+            shape(&groups),
+            Shape::Skipped(DocumentKind::ServiceIdGroups)
+        );
+    }
+
+    #[test]
+    fn empty_lists_of_common_words_need_their_response_members() {
+        assert_eq!(
+            shape(&json!({"links": []})),
+            Shape::Skipped(DocumentKind::ProfileLinks)
+        );
+        assert_eq!(
+            shape(&json!({"links": [], "title": "t"})),
+            Shape::Unrecognised
+        );
+        assert_eq!(
+            shape(&json!({"rules": []})),
+            Shape::Skipped(DocumentKind::ClaimRules)
+        );
+        assert_eq!(
+            shape(&json!({"rules": [], "extends": "x"})),
+            Shape::Unrecognised
+        );
+        assert_eq!(shape(&json!({"rules": [{"x": 1}]})), Shape::Unrecognised);
     }
 
     #[test]
@@ -605,7 +683,10 @@ mod tests {
             skipped_items([binding, binding].into_iter()),
             Some(DocumentKind::ResourceBindings)
         );
-        assert_eq!(skipped_items([binding, Some(ItemKind::Key)].into_iter()), None);
+        assert_eq!(
+            skipped_items([binding, Some(ItemKind::Key)].into_iter()),
+            None
+        );
         assert_eq!(skipped_items([binding, None].into_iter()), None);
         assert_eq!(skipped_items(std::iter::empty()), None);
     }
