@@ -862,8 +862,7 @@ fn finish_keeping(
         },
     };
     let mut stderr = if code == exit::NO_INPUT {
-        "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n"
-            .to_owned()
+        format!("error: {}\n", loaded.no_input_reason())
     } else {
         String::new()
     };

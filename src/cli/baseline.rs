@@ -150,8 +150,8 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
     }
     if loaded.files == loaded.skipped.len() {
         outcome.stderr.push_str(&format!(
-            "error: baseline {file} not written: no input files found: expected .json, .yml \
-             or .yaml IAM exports under the given paths\n"
+            "error: baseline {file} not written: {}\n",
+            loaded.no_input_reason()
         ));
         outcome.code = exit::NO_INPUT;
         return outcome;

@@ -193,9 +193,9 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         ));
     }
     if outcome.code == exit::NO_INPUT {
-        outcome.stderr.push_str(
-            "error: no input files found: expected .json, .yml or .yaml IAM exports under the given paths\n",
-        );
+        outcome
+            .stderr
+            .push_str(&format!("error: {}\n", loaded.no_input_reason()));
     }
     outcome
         .stderr

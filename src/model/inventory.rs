@@ -11,6 +11,7 @@ use super::crn::{Crn, service_id_core};
 use super::declaration::{Declaration, ExposedSecret};
 use super::identity::{ApiKey, ServiceId};
 use super::limits::IdentityLimits;
+use super::merge::{leaders, merge_duplicates};
 use super::policy::{Policy, PolicyPlaceholder, Subject};
 use super::resource::{ResourceInstance, ResourceKey};
 use super::snapshot::SnapshotInfo;
@@ -216,9 +217,9 @@ impl Inventory {
     }
 }
 
-/// Collects entities from any number of inputs; [`InventoryBuilder::finish`] drops
-/// duplicates (the same entity exported twice, say by the API and the CLI), resolves v2
-/// placeholders and builds the indexes.
+/// Collects entities from any number of inputs; [`InventoryBuilder::finish`] merges
+/// duplicates (the same entity exported twice, say by the API and the CLI: no field a copy
+/// holds is lost), resolves v2 placeholders and builds the indexes.
 #[derive(Debug, Default)]
 pub struct InventoryBuilder {
     inventory: Inventory,
@@ -379,23 +380,26 @@ impl InventoryBuilder {
                 .policies
                 .retain(|item| kept(EntityKind::Policy, &item.id));
         }
-        // The first occurrence wins; inputs arrive in a deterministic (sorted) order.
-        let first = first_occurrences(&inventory.instances, |instance| instance.guid.as_str());
-        keep_marked(&mut inventory.instances, first);
-        let first = first_occurrences(&inventory.keys, |key| key.crn.as_str());
-        keep_marked(&mut inventory.keys, first);
-        let first = first_occurrences(&inventory.service_ids, ServiceId::core);
-        keep_marked(&mut inventory.service_ids, first);
-        let first = first_occurrences(&inventory.api_keys, |api_key| api_key.id.as_str());
-        keep_marked(&mut inventory.api_keys, first);
+        // The copies of one entity are merged: the fullest wins and every field it lacks is
+        // taken from the others (see `merge`), so the order of the inputs does not matter.
+        let first = leaders(&inventory.instances, |instance| instance.guid.as_str());
+        merge_duplicates(&mut inventory.instances, &first);
+        let first = leaders(&inventory.keys, |key| key.crn.as_str());
+        merge_duplicates(&mut inventory.keys, &first);
+        let first = leaders(&inventory.service_ids, ServiceId::core);
+        merge_duplicates(&mut inventory.service_ids, &first);
+        let first = leaders(&inventory.api_keys, |api_key| api_key.id.as_str());
+        merge_duplicates(&mut inventory.api_keys, &first);
+        // Policies and memberships: the first occurrence wins; inputs arrive in a
+        // deterministic (sorted) order.
         let first = first_occurrences(&inventory.policies, |policy| policy.id.as_str());
         keep_marked(&mut inventory.policies, first);
         let first = first_occurrences(&inventory.placeholders, |placeholder| {
             placeholder.id.as_str()
         });
         keep_marked(&mut inventory.placeholders, first);
-        let first = first_occurrences(&inventory.access_groups, |group| group.id.as_str());
-        keep_marked(&mut inventory.access_groups, first);
+        let first = leaders(&inventory.access_groups, |group| group.id.as_str());
+        merge_duplicates(&mut inventory.access_groups, &first);
         let first = first_occurrences(&inventory.memberships, |membership| {
             (
                 membership.group_id.as_str(),

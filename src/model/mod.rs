@@ -7,6 +7,7 @@ mod declaration;
 mod identity;
 mod inventory;
 mod limits;
+mod merge;
 mod origin;
 mod policy;
 mod resource;

@@ -477,6 +477,9 @@ pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> 
         .map(|(id, document)| {
             let status = if broken.contains(document.name.as_str()) {
                 "not loaded"
+            } else if let Some(kind) = loaded.skipped_kind(&document.name) {
+                kind.skip_reason()
+                    .map_or("skipped", |_| "skipped: recognised, not read")
             } else if loaded.skipped.contains(&document.name) {
                 "skipped: not an IAM export"
             } else {

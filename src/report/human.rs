@@ -402,9 +402,18 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
     let mut files = plural(loaded.files, "file");
     let mut notes = Vec::new();
     if !loaded.skipped.is_empty() {
+        let counts = loaded.skip_counts();
+        let reasons: Vec<String> = counts
+            .iter()
+            .map(|(reason, count)| match counts.len() {
+                1 => (*reason).to_owned(),
+                _ => format!("{count} {reason}"),
+            })
+            .collect();
         notes.push(format!(
-            "{} skipped: unrecognised shape",
-            loaded.skipped.len()
+            "{} skipped: {}",
+            loaded.skipped.len(),
+            reasons.join(", ")
         ));
     }
     if !loaded.errors.is_empty() {
@@ -455,7 +464,8 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
     if style.verbose {
         for skipped in &loaded.skipped {
             text.push_str(&format!(
-                "skipped {skipped}: not an IBM Cloud IAM export shape\n"
+                "skipped {skipped}: {}\n",
+                loaded.skip_reason(skipped)
             ));
         }
     }

@@ -162,8 +162,20 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
         .collect();
     let skipped = if loaded.skipped.is_empty() {
         String::new()
-    } else {
+    } else if loaded.skipped_kinds.is_empty() {
         format!(" ({} skipped: not an IAM export)", loaded.skipped.len())
+    } else {
+        // Files of kinds iamlint recognises and does not read: say which.
+        let reasons: Vec<String> = loaded
+            .skip_counts()
+            .into_iter()
+            .map(|(reason, count)| format!("{count} {reason}"))
+            .collect();
+        format!(
+            " ({} skipped: {})",
+            loaded.skipped.len(),
+            reasons.join(", ")
+        )
     };
     out.push_str(&format!(
         "Checked {} file{}{skipped}: {}.\n\n",

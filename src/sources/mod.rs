@@ -47,8 +47,12 @@ pub struct Loaded {
     pub documents: Documents,
     pub inventory: Inventory,
     pub errors: Vec<LoadError>,
-    /// Walked files of a well-formed but unrecognised shape (a `package.json`, say).
+    /// Files that were read and not loaded: walked files of a well-formed but unrecognised
+    /// shape (a `package.json`, say), and files of a kind iamlint recognises and does not
+    /// load (any file, named or walked: see `skipped_kinds`).
     pub skipped: Vec<String>,
+    /// The skipped files of a known kind, with their kind (the others are unrecognised).
+    pub skipped_kinds: Vec<(String, exports::catalogue::DocumentKind)>,
     /// Files that were read (recognised, skipped or broken).
     pub files: usize,
     /// How many of them are Terraform plans (`--new-only` compares those with their prior
@@ -59,6 +63,76 @@ pub struct Loaded {
     /// Recognised documents some of whose list items could not be loaded (each skipped
     /// item has its error in `errors`), in input order.
     pub partial: Vec<PartialLoad>,
+}
+
+/// What a skipped file is called when its shape is not one iamlint knows.
+pub const UNRECOGNISED_SHAPE: &str = "unrecognised shape";
+
+impl Loaded {
+    /// Why the skipped file `name` was skipped ("IAM Identity activity report: not used by
+    /// any rule yet"; "not an IBM Cloud IAM export shape").
+    pub fn skip_reason(&self, name: &str) -> String {
+        match self.skipped_kind(name) {
+            Some(kind) => kind.skip_message(),
+            None => "not an IBM Cloud IAM export shape".to_owned(),
+        }
+    }
+
+    /// The kind of the skipped file `name`, when iamlint recognises it.
+    pub fn skipped_kind(&self, name: &str) -> Option<exports::catalogue::DocumentKind> {
+        self.skipped_kinds
+            .iter()
+            .find(|(skipped, _)| skipped == name)
+            .map(|(_, kind)| *kind)
+    }
+
+    /// How many files were skipped for each reason, by kind name (the catalogue's order),
+    /// the unrecognised ones last: `[("IAM Identity activity report", 1), ...]`.
+    pub fn skip_counts(&self) -> Vec<(&'static str, usize)> {
+        let mut counts: std::collections::BTreeMap<_, usize> = std::collections::BTreeMap::new();
+        for name in &self.skipped {
+            *counts.entry(self.skipped_kind(name)).or_default() += 1;
+        }
+        let unrecognised = counts.remove(&None);
+        counts
+            .into_iter()
+            .filter_map(|(kind, count)| kind.map(|kind| (kind.name(), count)))
+            .chain(unrecognised.map(|count| (UNRECOGNISED_SHAPE, count)))
+            .collect()
+    }
+
+    /// Why nothing was checked: no file found, or every file found was skipped (for the
+    /// "no input" exit code).
+    pub fn no_input_reason(&self) -> String {
+        self.all_skipped().map_or_else(
+            || {
+                "no input files found: expected .json, .yml or .yaml IAM exports under the \
+                 given paths"
+                    .to_owned()
+            },
+            |all| format!("{all}; nothing to check (`--verbose` names each file)"),
+        )
+    }
+
+    /// The summary of a run whose every file was skipped: "3 files found, all skipped: 2
+    /// IAM Identity activity report, 1 unrecognised shape"; `None` when no file was read or
+    /// some file was loaded (or broken).
+    pub fn all_skipped(&self) -> Option<String> {
+        if self.files == 0 || self.skipped.len() != self.files {
+            return None;
+        }
+        let reasons: Vec<String> = self
+            .skip_counts()
+            .into_iter()
+            .map(|(reason, count)| format!("{count} {reason}"))
+            .collect();
+        Some(format!(
+            "{} file{} found, all skipped: {}",
+            self.files,
+            if self.files == 1 { "" } else { "s" },
+            reasons.join(", ")
+        ))
+    }
 }
 
 /// Loads every path; `Err` only for a usage problem (an invalid `--exclude` glob).
@@ -88,6 +162,9 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         loaded.errors.extend(file.errors);
         loaded.files += usize::from(file.read);
         loaded.terraform_plans += usize::from(file.terraform_plan);
+        if let (Some(name), Some(kind)) = (&file.skipped, file.skipped_kind) {
+            loaded.skipped_kinds.push((name.clone(), kind));
+        }
         loaded.skipped.extend(file.skipped);
         loaded.inline_waivers.extend(file.inline_waivers);
         loaded.partial.extend(file.partial);
@@ -131,6 +208,8 @@ struct FileLoad {
     read: bool,
     terraform_plan: bool,
     skipped: Option<String>,
+    /// The kind of a skipped file that iamlint recognises.
+    skipped_kind: Option<exports::catalogue::DocumentKind>,
     inline_waivers: Vec<InlineWaiver>,
     partial: Option<PartialLoad>,
 }
@@ -352,6 +431,11 @@ fn finish_document(
     match recognition {
         // A file of another shape has no findings to waive.
         Recognition::Recognised => file.inline_waivers.extend(inline::scan(&document, id)),
+        // Named or walked, a known kind is skipped with its reason, not an error.
+        Recognition::Skipped(kind) => {
+            file.skipped = Some(input.name.clone());
+            file.skipped_kind = Some(kind);
+        }
         Recognition::Unrecognised if input.explicit => {
             file.errors.push(
                 LoadError::new(

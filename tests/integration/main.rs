@@ -16,6 +16,7 @@ mod gating;
 mod hardening;
 mod live;
 mod malformed;
+mod realworld;
 mod registry;
 mod rules;
 mod sarif;

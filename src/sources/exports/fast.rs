@@ -34,6 +34,9 @@ pub type ItemRanges = Vec<(Pointer, Vec<Range<usize>>)>;
 pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, ItemRanges)> {
     match serde_json::from_str::<Top<'_>>(text).ok()? {
         Top::Array(items) => {
+            if let Some(kind) = shape::skipped_items(items.iter().map(|raw| probe(raw.get()))) {
+                return Some((Recognition::Skipped(kind), Vec::new()));
+            }
             let root = Pointer::root();
             ingest_items(&items, &root, sink, probe);
             let ranges = vec![(root, ranges_in(text, &items))];
@@ -86,10 +89,24 @@ fn ingest_object(
     if crate::sources::terraform::detect(&skeleton) {
         return None;
     }
-    let Shape::Lists(kinds) = shape::detect(&skeleton) else {
-        return None;
+    let kinds = match shape::detect(&skeleton) {
+        Shape::Lists(kinds) => kinds,
+        // Detection reads no item past the first one of a list: the skeleton is enough.
+        Shape::Skipped(kind) => return Some((Recognition::Skipped(kind), Vec::new())),
+        _ => return None,
     };
     let kinds: Vec<ListKind> = kinds.into_iter().map(|(kind, _)| kind).collect();
+    // As `super::skipped_lists`: one list of Resource Controller items of skipped kinds.
+    if let [ListKind::Resources] = kinds.as_slice()
+        && let Some((_, items)) = lists.iter().find(|(name, _)| name == "resources")
+        && let Some(kind) = shape::skipped_items(
+            items
+                .iter()
+                .map(|raw| Some(shape::resource_item(probe(raw.get())))),
+        )
+    {
+        return Some((Recognition::Skipped(kind), Vec::new()));
+    }
     if skeleton.as_object().is_some_and(limits::detect) {
         limits::ingest(&skeleton, sink);
     }
@@ -103,10 +120,7 @@ fn ingest_object(
         ranges.push((pointer.clone(), ranges_in(text, items)));
         match kind {
             ListKind::Resources => ingest_items(items, &pointer, sink, |raw| {
-                Some(match probe(raw) {
-                    Some(ItemKind::Key) => ItemKind::Key,
-                    _ => ItemKind::Instance,
-                })
+                Some(shape::resource_item(probe(raw)))
             }),
             ListKind::ServiceIds => {
                 sink.builder.collections().service_ids = true;
@@ -208,6 +222,8 @@ fn ingest_raw(
         ItemKind::PolicyV1 => dto(raw).map(|dto| policy::v1_from(dto, pointer, sink)),
         ItemKind::PolicyV2 => dto(raw).map(|dto| policy::v2_from(dto, pointer, sink)),
         ItemKind::AccessGroup => dto(raw).map(|dto| access_groups::group_from(dto, pointer, sink)),
+        // An item of a skipped kind in a list or array of loaded ones: set aside.
+        _ => Some(Ok(())),
     };
     match loaded {
         Some(Ok(())) => {}
@@ -245,19 +261,21 @@ fn probe(raw: &str) -> Option<ItemKind> {
             "id" => probe.id.as_deref(),
             "crn" => probe.crn.as_deref(),
             "type" => probe.kind.as_deref(),
+            "iam_id" => probe.iam_id.as_deref(),
             _ => None,
         },
     )
 }
 
 /// What classification needs of an object: which of [`CLASSIFYING_MEMBERS`] it has (a bit
-/// each), and the string values of `id`, `crn` and `type`.
+/// each), and the string values of `id`, `crn`, `type` and `iam_id`.
 #[derive(Default)]
 struct Probe<'a> {
-    present: u16,
+    present: u64,
     id: Option<Cow<'a, str>>,
     crn: Option<Cow<'a, str>>,
     kind: Option<Cow<'a, str>>,
+    iam_id: Option<Cow<'a, str>>,
 }
 
 impl<'de> Deserialize<'de> for Probe<'de> {
@@ -291,6 +309,7 @@ impl<'de> Visitor<'de> for ProbeVisitor {
                 "id" => probe.id = value,
                 "crn" => probe.crn = value,
                 "type" => probe.kind = value,
+                "iam_id" => probe.iam_id = value,
                 _ => {}
             }
         }

@@ -3,6 +3,7 @@
 //! `serde_json::Value`.
 
 mod access_groups;
+pub mod catalogue;
 mod fast;
 mod identity;
 mod limits;
@@ -18,6 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::{DocId, InventoryBuilder, Origin, Pointer};
+use catalogue::DocumentKind;
 use shape::{ItemKind, ListKind, Shape};
 
 /// Receives the entities of one document, and the problems with its items.
@@ -41,6 +43,8 @@ impl Sink<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recognition {
     Recognised,
+    /// A kind of the catalogue that iamlint recognises and does not load.
+    Skipped(DocumentKind),
     Unrecognised,
 }
 
@@ -49,6 +53,11 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
     let root = Pointer::root();
     match shape::detect(value) {
         Shape::Lists(lists) => {
+            if let Some(kind) =
+                skipped_lists(&lists, |item| item.as_object().and_then(shape::classify))
+            {
+                return Recognition::Skipped(kind);
+            }
             // A bundle of one account may carry its identity limits next to its lists.
             if value.as_object().is_some_and(limits::detect) {
                 limits::ingest(value, sink);
@@ -57,10 +66,7 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
                 let pointer = root.key(kind.member());
                 match kind {
                     ListKind::Resources => ingest_list(items, &pointer, sink, |item| {
-                        match item.as_object().and_then(shape::classify) {
-                            Some(ItemKind::Key) => ItemKind::Key,
-                            _ => ItemKind::Instance,
-                        }
+                        shape::resource_item(item.as_object().and_then(shape::classify))
                     }),
                     ListKind::ServiceIds => {
                         sink.builder.collections().service_ids = true;
@@ -93,6 +99,14 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             }
         }
         Shape::CliArray(items) => {
+            let kinds = || {
+                items
+                    .iter()
+                    .map(|item| item.as_object().and_then(shape::classify))
+            };
+            if let Some(kind) = shape::skipped_items(kinds()) {
+                return Recognition::Skipped(kind);
+            }
             for (at, item) in items.iter().enumerate() {
                 let pointer = root.index(at);
                 match item.as_object().and_then(shape::classify) {
@@ -104,9 +118,26 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
         Shape::Single(kind) => ingest_item(kind, value, &root, sink),
         Shape::Snapshot => snapshot::ingest(value, sink),
         Shape::IdentityLimits => limits::ingest(value, sink),
+        Shape::Skipped(kind) => return Recognition::Skipped(kind),
         Shape::Unrecognised => return Recognition::Unrecognised,
     }
     Recognition::Recognised
+}
+
+/// A document of lists is skipped when it holds one list, of Resource Controller items all
+/// of skipped kinds (`{"rows_count", "resources": [bindings]}`); `classify` reads one item.
+fn skipped_lists<T>(
+    lists: &[(ListKind, &[T])],
+    classify: impl Fn(&T) -> Option<ItemKind>,
+) -> Option<DocumentKind> {
+    match lists {
+        [(ListKind::Resources, items)] => shape::skipped_items(
+            items
+                .iter()
+                .map(|item| Some(shape::resource_item(classify(item)))),
+        ),
+        _ => None,
+    }
 }
 
 fn ingest_list(
@@ -134,6 +165,17 @@ fn mark_collection(kind: ItemKind, sink: &mut Sink<'_>) {
         ItemKind::ApiKey => collections.api_keys = true,
         ItemKind::PolicyV1 | ItemKind::PolicyV2 => collections.policies = true,
         ItemKind::AccessGroup => collections.access_groups = true,
+        // Recognised and skipped: no collection of the model.
+        ItemKind::ResourceBinding
+        | ItemKind::ResourceAlias
+        | ItemKind::Reclamation
+        | ItemKind::TrustedProfile
+        | ItemKind::ProfileLink
+        | ItemKind::ProfileClaimRule
+        | ItemKind::AccessGroupRule
+        | ItemKind::PolicyTemplate
+        | ItemKind::PolicyAssignment
+        | ItemKind::CustomRole => {}
     }
 }
 
@@ -147,6 +189,8 @@ fn ingest_item(kind: ItemKind, item: &Value, pointer: &Pointer, sink: &mut Sink<
         ItemKind::PolicyV1 => policy::v1(item, pointer, sink),
         ItemKind::PolicyV2 => policy::v2(item, pointer, sink),
         ItemKind::AccessGroup => access_groups::group(item, pointer, sink),
+        // An item of a skipped kind in a list or array of loaded ones: set aside.
+        _ => Ok(()),
     };
     if let Err(problem) = result {
         sink.errors.push(problem);

@@ -2,6 +2,9 @@
 
 use serde_json::{Map, Value};
 
+use super::catalogue::DocumentKind;
+use crate::model::Crn;
+
 /// The kind of one object: an item of a list, a CLI array element, or a whole document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
@@ -12,6 +15,65 @@ pub enum ItemKind {
     PolicyV1,
     PolicyV2,
     AccessGroup,
+    /// The kinds below are recognised and skipped (see [`ItemKind::skipped_as`]).
+    ResourceBinding,
+    ResourceAlias,
+    Reclamation,
+    TrustedProfile,
+    ProfileLink,
+    ProfileClaimRule,
+    AccessGroupRule,
+    PolicyTemplate,
+    PolicyAssignment,
+    CustomRole,
+}
+
+impl ItemKind {
+    /// The document kind an item of a skipped kind belongs to; `None` for a loaded kind.
+    pub fn skipped_as(self) -> Option<DocumentKind> {
+        Some(match self {
+            Self::Instance
+            | Self::Key
+            | Self::ServiceId
+            | Self::ApiKey
+            | Self::PolicyV1
+            | Self::PolicyV2
+            | Self::AccessGroup => return None,
+            Self::ResourceBinding => DocumentKind::ResourceBindings,
+            Self::ResourceAlias => DocumentKind::ResourceAliases,
+            Self::Reclamation => DocumentKind::Reclamations,
+            Self::TrustedProfile => DocumentKind::TrustedProfiles,
+            Self::ProfileLink => DocumentKind::ProfileLinks,
+            Self::ProfileClaimRule => DocumentKind::ProfileClaimRules,
+            Self::AccessGroupRule => DocumentKind::AccessGroupRules,
+            Self::PolicyTemplate => DocumentKind::PolicyTemplates,
+            Self::PolicyAssignment => DocumentKind::PolicyAssignments,
+            Self::CustomRole => DocumentKind::CustomRoles,
+        })
+    }
+}
+
+/// What a document of items is, from the kinds of its items: skipped when every item is of
+/// a skipped kind (the first one names it), else loaded. An empty list is loaded.
+pub fn skipped_items(mut kinds: impl Iterator<Item = Option<ItemKind>>) -> Option<DocumentKind> {
+    let first = kinds.next()??.skipped_as()?;
+    kinds
+        .all(|kind| kind.and_then(ItemKind::skipped_as).is_some())
+        .then_some(first)
+}
+
+/// The kind of one item of a Resource Controller `resources` list: an unknown item is read
+/// as an instance (whose loader says what is missing).
+pub fn resource_item(kind: Option<ItemKind>) -> ItemKind {
+    match kind {
+        Some(
+            kind @ (ItemKind::Key
+            | ItemKind::ResourceBinding
+            | ItemKind::ResourceAlias
+            | ItemKind::Reclamation),
+        ) => kind,
+        _ => ItemKind::Instance,
+    }
 }
 
 /// The list members iamlint reads from an object.
@@ -58,6 +120,8 @@ pub enum Shape<'a> {
     Snapshot,
     /// IAM Identity `/v1/accounts/{id}/limits/identity`.
     IdentityLimits,
+    /// A kind of the catalogue that is recognised and not loaded.
+    Skipped(DocumentKind),
     Unrecognised,
 }
 
@@ -85,6 +149,11 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     if super::snapshot::detect(object) {
         return Shape::Snapshot;
     }
+    // Documents with list members of the names iamlint loads (`apikeys`, `resources`) that
+    // are not those lists: recognised first, by the members only they have.
+    if let Some(kind) = detect_lookalike(object) {
+        return Shape::Skipped(kind);
+    }
     let mut lists = Vec::new();
     for kind in [
         ListKind::Resources,
@@ -103,7 +172,16 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
             ListKind::Resources => {
                 object.contains_key("rows_count")
                     || object.contains_key("next_url")
-                    || matches!(first_kind(items), Some(ItemKind::Instance | ItemKind::Key))
+                    || matches!(
+                        first_kind(items),
+                        Some(
+                            ItemKind::Instance
+                                | ItemKind::Key
+                                | ItemKind::ResourceBinding
+                                | ItemKind::ResourceAlias
+                                | ItemKind::Reclamation
+                        )
+                    )
             }
             ListKind::Policies => {
                 items.is_empty()
@@ -117,7 +195,9 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
             // an empty list whose links name the Access Groups API.
             ListKind::AccessGroups => {
                 matches!(first_kind(items), Some(ItemKind::AccessGroup))
-                    || (items.is_empty() && names_access_groups_api(object))
+                    || (items.is_empty()
+                        && (names_access_groups_api(object)
+                            || only_members(object, &GROUPS_LIST_MEMBERS)))
             }
             ListKind::AccessGroupMembers => match items.first() {
                 Some(first) => first.get("iam_id").is_some_and(Value::is_string),
@@ -135,7 +215,189 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     if super::limits::detect(object) {
         return Shape::IdentityLimits;
     }
-    classify(object).map_or(Shape::Unrecognised, Shape::Single)
+    if let Some(kind) = detect_skipped_list(object) {
+        return Shape::Skipped(kind);
+    }
+    match classify(object) {
+        Some(kind) => match kind.skipped_as() {
+            Some(skipped) => Shape::Skipped(skipped),
+            None => Shape::Single(kind),
+        },
+        None => Shape::Unrecognised,
+    }
+}
+
+/// The members of an IAM Access Groups list response (`GroupsList`) besides `groups`.
+const GROUPS_LIST_MEMBERS: [&str; 8] = [
+    "groups",
+    "limit",
+    "offset",
+    "total_count",
+    "first",
+    "previous",
+    "next",
+    "last",
+];
+
+/// Whether every member of `object` is one of `allowed`.
+fn only_members(object: &Map<String, Value>, allowed: &[&str]) -> bool {
+    object.keys().all(|name| allowed.contains(&name.as_str()))
+}
+
+fn is_array(object: &Map<String, Value>, member: &str) -> bool {
+    object.get(member).is_some_and(Value::is_array)
+}
+
+fn has_any(object: &Map<String, Value>, members: &[&str]) -> bool {
+    members.iter().any(|member| object.contains_key(*member))
+}
+
+/// Documents that hold members named like the lists iamlint loads, recognised by the
+/// members their SDK models require (IBM/platform-services-go-sdk `Report`,
+/// `ReportMfaEnrollmentStatus`; Terraform's state format).
+fn detect_lookalike(object: &Map<String, Value>) -> Option<DocumentKind> {
+    let reference = object.get("reference").is_some_and(Value::is_string);
+    if reference
+        && has_any(
+            object,
+            &["report_duration", "report_start_time", "report_end_time"],
+        )
+    {
+        return Some(DocumentKind::ActivityReport);
+    }
+    if reference && object.contains_key("report_time") {
+        return Some(DocumentKind::MfaReport);
+    }
+    // A raw state (`terraform.tfstate`): its `resources` are Terraform's, not Resource
+    // Controller's.
+    if object.get("version").is_some_and(Value::is_number)
+        && object
+            .get("terraform_version")
+            .is_some_and(Value::is_string)
+        && has_any(object, &["serial"])
+        && has_any(object, &["lineage"])
+        && is_array(object, "resources")
+    {
+        return Some(DocumentKind::TerraformState);
+    }
+    None
+}
+
+/// Documents of the other kinds the catalogue knows and iamlint does not load.
+fn detect_skipped_list(object: &Map<String, Value>) -> Option<DocumentKind> {
+    if reference_only(object) {
+        return Some(DocumentKind::ReportReference);
+    }
+    if object.get("apikey").is_some_and(Value::is_string)
+        && has_any(
+            object,
+            &[
+                "iam_apikey_name",
+                "iam_apikey_description",
+                "iam_role_crn",
+                "iam_serviceid_crn",
+            ],
+        )
+    {
+        return Some(DocumentKind::ServiceCredentials);
+    }
+    if object.contains_key("account_id")
+        && object.contains_key("restrict_create_service_id")
+        && object.contains_key("restrict_create_platform_apikey")
+        && object.contains_key("mfa")
+    {
+        return Some(DocumentKind::AccountSettings);
+    }
+    if ["custom_roles", "service_roles", "system_roles"]
+        .iter()
+        .all(|member| is_array(object, member))
+    {
+        return Some(DocumentKind::Roles);
+    }
+    // List responses: the list's own member name, with items of its kind; an empty list
+    // only with its response's own members (`links`, `rules` are common words).
+    let list = |member: &str, kinds: &[ItemKind], wrapper: &[&str]| match object.get(member) {
+        Some(Value::Array(items)) => match items.first() {
+            None => only_members(object, wrapper),
+            Some(first) => first
+                .as_object()
+                .and_then(classify)
+                .is_some_and(|kind| kinds.contains(&kind)),
+        },
+        _ => false,
+    };
+    const PAGED: [&str; 7] = [
+        "context",
+        "offset",
+        "limit",
+        "first",
+        "previous",
+        "next",
+        "total_count",
+    ];
+    let wrapper = |member: &'static str| -> Vec<&'static str> {
+        PAGED.iter().copied().chain([member]).collect()
+    };
+    let named = [
+        (
+            "custom_roles",
+            ItemKind::CustomRole,
+            DocumentKind::CustomRoles,
+        ),
+        (
+            "policy_templates",
+            ItemKind::PolicyTemplate,
+            DocumentKind::PolicyTemplates,
+        ),
+        (
+            "assignments",
+            ItemKind::PolicyAssignment,
+            DocumentKind::PolicyAssignments,
+        ),
+        (
+            "profiles",
+            ItemKind::TrustedProfile,
+            DocumentKind::TrustedProfiles,
+        ),
+        ("links", ItemKind::ProfileLink, DocumentKind::ProfileLinks),
+    ];
+    if let Some((_, _, kind)) = named
+        .iter()
+        .find(|(member, item, _)| list(member, &[*item], &wrapper(member)))
+    {
+        return Some(*kind);
+    }
+    // `serviceid_groups` is an array in `/v1/serviceid_groups` (an object in the limits).
+    if let Some(Value::Array(items)) = object.get("serviceid_groups") {
+        let group = |item: &Value| {
+            ["id", "name", "account_id"]
+                .iter()
+                .all(|m| item.get(m).is_some())
+        };
+        let accepted = match items.first() {
+            None => only_members(object, &wrapper("serviceid_groups")),
+            Some(first) => group(first),
+        };
+        if accepted {
+            return Some(DocumentKind::ServiceIdGroups);
+        }
+    }
+    if let Some(Value::Array(items)) = object.get("rules") {
+        return match items.first().and_then(Value::as_object).and_then(classify) {
+            None if items.is_empty() && only_members(object, &["rules", "context"]) => {
+                Some(DocumentKind::ClaimRules)
+            }
+            Some(ItemKind::AccessGroupRule) => Some(DocumentKind::AccessGroupRules),
+            Some(ItemKind::ProfileClaimRule) => Some(DocumentKind::ProfileClaimRules),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// `{"reference": "..."}`: the answer to a request for an activity or MFA report.
+fn reference_only(object: &Map<String, Value>) -> bool {
+    object.len() == 1 && object.get("reference").is_some_and(Value::is_string)
 }
 
 /// Whether a list response's `first`/`last` links point at the IAM Access Groups API.
@@ -159,7 +421,7 @@ pub fn classify(object: &Map<String, Value>) -> Option<ItemKind> {
 }
 
 /// The members [`classify_by`] asks about (for loaders that do not build the object).
-pub const CLASSIFYING_MEMBERS: [&str; 13] = [
+pub const CLASSIFYING_MEMBERS: [&str; 35] = [
     "id",
     "crn",
     "type",
@@ -173,6 +435,28 @@ pub const CLASSIFYING_MEMBERS: [&str; 13] = [
     "action_when_leaked",
     "guid",
     "resource_plan_id",
+    "iam_id",
+    "target_crn",
+    "resource_instance_id",
+    "entity_crn",
+    "entity_type_id",
+    "cr_type",
+    "link",
+    "conditions",
+    "expiration",
+    "access_group_id",
+    "name",
+    "account_id",
+    "version",
+    "policy",
+    "state",
+    "template",
+    "target",
+    "resources",
+    "status",
+    "display_name",
+    "actions",
+    "service_name",
 ];
 
 /// [`classify`] over any view of an object: whether it has a member (of
@@ -183,8 +467,27 @@ pub fn classify_by<'a>(
 ) -> Option<ItemKind> {
     let id = text("id").unwrap_or("");
     let crn = text("crn").or(Some(id)).unwrap_or("");
-    if has("source_crn") || crn.contains(":resource-key:") {
-        return Some(ItemKind::Key);
+    // Resource Controller entities by the resource type of their CRN first, then by shape:
+    // a binding has `source_crn` like a key, and `target_crn` as well.
+    let resource_type = Crn::parse(crn).map(|crn| crn.resource_type);
+    match resource_type {
+        Some("resource-key") => return Some(ItemKind::Key),
+        Some("resource-binding") => return Some(ItemKind::ResourceBinding),
+        Some("resource-alias") => return Some(ItemKind::ResourceAlias),
+        _ => {}
+    }
+    if has("source_crn") {
+        return Some(if has("target_crn") {
+            ItemKind::ResourceBinding
+        } else {
+            ItemKind::Key
+        });
+    }
+    if has("resource_instance_id") && has("target_crn") {
+        return Some(ItemKind::ResourceAlias);
+    }
+    if has("entity_crn") && has("entity_type_id") {
+        return Some(ItemKind::Reclamation);
     }
     if has("subjects") && has("roles") {
         return Some(ItemKind::PolicyV1);
@@ -203,8 +506,188 @@ pub fn classify_by<'a>(
     }
     let instance_like =
         has("guid") || has("resource_plan_id") || text("type") == Some("service_instance");
-    if crn.starts_with("crn:v1:") && instance_like {
+    // An instance CRN has no resource type (a key, binding or alias CRN has one).
+    if crn.starts_with("crn:v1:") && resource_type.is_none_or(str::is_empty) && instance_like {
         return Some(ItemKind::Instance);
     }
+    classify_other(has, text)
+}
+
+/// The skipped item kinds that have no CRN of their own to tell them apart, by the members
+/// their SDK models require.
+fn classify_other<'a>(
+    has: impl Fn(&str) -> bool,
+    text: impl Fn(&str) -> Option<&'a str>,
+) -> Option<ItemKind> {
+    let all = |members: &[&str]| members.iter().all(|member| has(member));
+    if text("iam_id").is_some_and(|iam_id| iam_id.starts_with("iam-Profile-")) {
+        return Some(ItemKind::TrustedProfile);
+    }
+    if all(&["cr_type", "link"]) {
+        return Some(ItemKind::ProfileLink);
+    }
+    if all(&["access_group_id", "conditions"]) {
+        return Some(ItemKind::AccessGroupRule);
+    }
+    if all(&["type", "expiration", "conditions"]) {
+        return Some(ItemKind::ProfileClaimRule);
+    }
+    if all(&["name", "account_id", "version", "policy", "state"]) {
+        return Some(ItemKind::PolicyTemplate);
+    }
+    if all(&["template", "target"]) && (has("resources") || has("status")) {
+        return Some(ItemKind::PolicyAssignment);
+    }
+    if all(&[
+        "name",
+        "display_name",
+        "actions",
+        "service_name",
+        "account_id",
+    ]) {
+        return Some(ItemKind::CustomRole);
+    }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn kind(value: Value) -> Option<ItemKind> {
+        value.as_object().and_then(classify)
+    }
+
+    fn shape(value: &Value) -> Shape<'_> {
+        detect(value)
+    }
+
+    const ACCOUNT: &str = "a/4f5e6d7c8b9a0f1e2d3c4b5a69788796";
+
+    #[test]
+    fn resource_controller_items_go_by_the_resource_type_of_their_crn() {
+        let crn = |kind: &str| format!("crn:v1:bluemix:public:cos:global:{ACCOUNT}:inst:{kind}");
+        let item = |crn: String| json!({"id": crn, "guid": "g", "source_crn": "x"});
+        assert_eq!(kind(item(crn("resource-key:k"))), Some(ItemKind::Key));
+        assert_eq!(
+            kind(item(crn("resource-binding:b"))),
+            Some(ItemKind::ResourceBinding)
+        );
+        assert_eq!(
+            kind(json!({"crn": crn("resource-alias:a"), "guid": "a"})),
+            Some(ItemKind::ResourceAlias)
+        );
+        assert_eq!(
+            kind(json!({"crn": crn(":"), "guid": "inst"})),
+            Some(ItemKind::Instance)
+        );
+        // Without a CRN: a binding has a target as well as a source; an alias names its
+        // instance and a target.
+        assert_eq!(
+            kind(json!({"source_crn": "s", "target_crn": "t"})),
+            Some(ItemKind::ResourceBinding)
+        );
+        assert_eq!(kind(json!({"source_crn": "s"})), Some(ItemKind::Key));
+        assert_eq!(
+            kind(json!({"resource_instance_id": "i", "target_crn": "t"})),
+            Some(ItemKind::ResourceAlias)
+        );
+        assert_eq!(
+            kind(json!({"entity_crn": "c", "entity_type_id": "t", "resource_instance_id": "i"})),
+            Some(ItemKind::Reclamation)
+        );
+    }
+
+    #[test]
+    fn reports_are_not_lists_of_api_keys() {
+        let report = json!({
+            "reference": "r", "report_duration": "720", "created_by": "IBMid-1",
+            "apikeys": [{"id": "ApiKey-1", "name": "k", "type": "user"}],
+            "serviceids": [{"id": "ServiceId-1", "name": "s"}]
+        });
+        assert_eq!(shape(&report), Shape::Skipped(DocumentKind::ActivityReport));
+        let mfa = json!({"reference": "r", "report_time": "t", "users": []});
+        assert_eq!(shape(&mfa), Shape::Skipped(DocumentKind::MfaReport));
+        // Without the report's own members, `apikeys` is the API key list.
+        let list = json!({"apikeys": [{"id": "ApiKey-1"}]});
+        assert!(matches!(shape(&list), Shape::Lists(_)));
+    }
+
+    #[test]
+    fn a_raw_terraform_state_is_not_a_resource_list() {
+        let state = json!({
+            "version": 4, "terraform_version": "1.9.8", "serial": 3, "lineage": "l",
+            "resources": [{"mode": "managed", "type": "ibm_iam_service_id", "instances": []}]
+        });
+        assert_eq!(shape(&state), Shape::Skipped(DocumentKind::TerraformState));
+    }
+
+    #[test]
+    fn an_empty_group_list_is_recognised_only_with_the_list_members() {
+        for empty in [
+            json!({"groups": []}),
+            json!({"limit": 0, "offset": 0, "total_count": 0, "groups": []}),
+        ] {
+            assert!(matches!(shape(&empty), Shape::Lists(_)), "{empty}");
+        }
+        // `groups` is a common word: an empty one among other members is not a group list.
+        assert_eq!(
+            shape(&json!({"groups": [], "name": "team"})),
+            Shape::Unrecognised
+        );
+    }
+
+    #[test]
+    fn credentials_are_a_secret_file_and_limits_keep_their_object_members() {
+        let credentials = json!({"apikey": "secret", "iam_serviceid_crn": "crn:v1:x"});
+        assert_eq!(
+            shape(&credentials),
+            Shape::Skipped(DocumentKind::ServiceCredentials)
+        );
+        let limits = json!({"serviceid_groups": {"limit": 50, "count": 1}});
+        assert_eq!(shape(&limits), Shape::IdentityLimits);
+        let groups = json!({"serviceid_groups": [{"id": "g", "name": "n", "account_id": "a"}]});
+        assert_eq!(
+            shape(&groups),
+            Shape::Skipped(DocumentKind::ServiceIdGroups)
+        );
+    }
+
+    #[test]
+    fn empty_lists_of_common_words_need_their_response_members() {
+        assert_eq!(
+            shape(&json!({"links": []})),
+            Shape::Skipped(DocumentKind::ProfileLinks)
+        );
+        assert_eq!(
+            shape(&json!({"links": [], "title": "t"})),
+            Shape::Unrecognised
+        );
+        assert_eq!(
+            shape(&json!({"rules": []})),
+            Shape::Skipped(DocumentKind::ClaimRules)
+        );
+        assert_eq!(
+            shape(&json!({"rules": [], "extends": "x"})),
+            Shape::Unrecognised
+        );
+        assert_eq!(shape(&json!({"rules": [{"x": 1}]})), Shape::Unrecognised);
+    }
+
+    #[test]
+    fn an_array_is_skipped_only_when_every_item_is_of_a_skipped_kind() {
+        let binding = Some(ItemKind::ResourceBinding);
+        assert_eq!(
+            skipped_items([binding, binding].into_iter()),
+            Some(DocumentKind::ResourceBindings)
+        );
+        assert_eq!(
+            skipped_items([binding, Some(ItemKind::Key)].into_iter()),
+            None
+        );
+        assert_eq!(skipped_items([binding, None].into_iter()), None);
+        assert_eq!(skipped_items(std::iter::empty()), None);
+    }
 }
