@@ -676,6 +676,49 @@ mod tests {
         assert_eq!(shape(&json!({"rules": [{"x": 1}]})), Shape::Unrecognised);
     }
 
+    /// The fast loader's probe knows only [`CLASSIFYING_MEMBERS`]: classification must ask
+    /// about no other member, or the two loaders would disagree.
+    #[test]
+    fn classification_asks_only_about_the_classifying_members() {
+        let asked = std::cell::RefCell::new(Vec::new());
+        for present in [true, false] {
+            for (id, crn, iam_id) in [
+                ("", "", ""),
+                (
+                    "ServiceId-1",
+                    "crn:v1:bluemix:public:cos:global:a/1:i::",
+                    "iam-Profile-1",
+                ),
+                (
+                    "x",
+                    "crn:v1:bluemix:public:cos:global:a/1:i:resource-key:k",
+                    "IBMid-1",
+                ),
+            ] {
+                classify_by(
+                    |name| {
+                        asked.borrow_mut().push(name.to_owned());
+                        present
+                    },
+                    |name| {
+                        // The probe keeps the text of these four members only.
+                        assert!(["id", "crn", "type", "iam_id"].contains(&name), "{name}");
+                        asked.borrow_mut().push(name.to_owned());
+                        match name {
+                            "id" => Some(id),
+                            "crn" => Some(crn),
+                            "iam_id" => Some(iam_id),
+                            _ => None,
+                        }
+                    },
+                );
+            }
+        }
+        for name in asked.into_inner() {
+            assert!(CLASSIFYING_MEMBERS.contains(&name.as_str()), "{name}");
+        }
+    }
+
     #[test]
     fn an_array_is_skipped_only_when_every_item_is_of_a_skipped_kind() {
         let binding = Some(ItemKind::ResourceBinding);
