@@ -259,7 +259,7 @@ pub const CATALOGUE: &[KindInfo] = &[
         source: "terraform.tfstate",
         recognised_by: "`version`, `terraform_version`, `serial`, `lineage` and `resources[]`",
         handling: Skipped(
-            "iamlint reads `terraform show -json` output: run `terraform show -json > state.json` and check that",
+            "iamlint reads `terraform show -json` output: run `terraform show -json terraform.tfstate > state.json` and check state.json",
         ),
     },
     KindInfo {
