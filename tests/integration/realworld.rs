@@ -52,6 +52,11 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         // key are entities of the model (wrong answer 5 of issue 12).
         ("resources_mixed", Loaded(counts(1, 1, 0, 0))),
         ("cli_service_instances", Loaded(counts(1, 0, 0, 0))),
+        ("cli_service_keys", Loaded(counts(0, 1, 0, 0))),
+        ("cli_service_ids", Loaded(counts(0, 0, 1, 0))),
+        ("cli_api_keys", Loaded(counts(0, 0, 0, 2))),
+        ("cli_trusted_profiles", Skipped(K::TrustedProfiles)),
+        ("cli_access_group_rules", Skipped(K::AccessGroupRules)),
         ("resource_bindings", Skipped(K::ResourceBindings)),
         ("cli_service_bindings", Skipped(K::ResourceBindings)),
         ("resource_aliases", Skipped(K::ResourceAliases)),

@@ -159,7 +159,7 @@ pub const CATALOGUE: &[KindInfo] = &[
         kind: K::ActivityReport,
         name: "IAM Identity activity report",
         source: "GET /v1/activity/accounts/{id}/report/{reference}",
-        recognised_by: "`reference` and `report_duration`, `report_start_time` or `report_end_time` (its `apikeys[]` and `serviceids[]` hold usage, not the entities)",
+        recognised_by: "`reference` and `report_duration`, `report_start_time` or `report_end_time`; or `apikeys[]`, `serviceids[]`, `profiles[]` or `users[]` whose items have `last_authn` (they hold usage, not the entities)",
         handling: Skipped(UNUSED),
     },
     KindInfo {
@@ -259,7 +259,7 @@ pub const CATALOGUE: &[KindInfo] = &[
         source: "terraform.tfstate",
         recognised_by: "`version`, `terraform_version`, `serial`, `lineage` and `resources[]`",
         handling: Skipped(
-            "iamlint reads `terraform show -json` output: run `terraform show -json > state.json` and check that",
+            "iamlint reads `terraform show -json` output: run `terraform show -json terraform.tfstate > state.json` and check state.json",
         ),
     },
     KindInfo {

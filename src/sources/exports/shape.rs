@@ -192,7 +192,8 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
             }
             ListKind::ServiceIds | ListKind::ApiKeys => true,
             // `groups` and `members` are common words too: require access group items, or
-            // an empty list whose links name the Access Groups API.
+            // an empty list whose links name the Access Groups API or that stands alone
+            // (with its list response's own members: what `iamlint collect` writes).
             ListKind::AccessGroups => {
                 matches!(first_kind(items), Some(ItemKind::AccessGroup))
                     || (items.is_empty()
@@ -227,7 +228,7 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     }
 }
 
-/// The members of an IAM Access Groups list response (`GroupsList`) besides `groups`.
+/// The members of an IAM Access Groups list response (`GroupsList`).
 const GROUPS_LIST_MEMBERS: [&str; 8] = [
     "groups",
     "limit",
@@ -267,6 +268,20 @@ fn detect_lookalike(object: &Map<String, Value>) -> Option<DocumentKind> {
     }
     if reference && object.contains_key("report_time") {
         return Some(DocumentKind::MfaReport);
+    }
+    // The lists of a report cut out of it: their items carry `last_authn` at the top (an
+    // entity record has it, if at all, under `activity`).
+    let activity_items = ["apikeys", "serviceids", "profiles", "users"]
+        .iter()
+        .any(|member| {
+            object
+                .get(*member)
+                .and_then(Value::as_array)
+                .and_then(|items| items.first())
+                .is_some_and(|first| first.get("last_authn").is_some())
+        });
+    if activity_items {
+        return Some(DocumentKind::ActivityReport);
     }
     // A raw state (`terraform.tfstate`): its `resources` are Terraform's, not Resource
     // Controller's.
@@ -610,9 +625,12 @@ mod tests {
         assert_eq!(shape(&report), Shape::Skipped(DocumentKind::ActivityReport));
         let mfa = json!({"reference": "r", "report_time": "t", "users": []});
         assert_eq!(shape(&mfa), Shape::Skipped(DocumentKind::MfaReport));
-        // Without the report's own members, `apikeys` is the API key list.
+        // Without the report's own members, `apikeys` is the API key list...
         let list = json!({"apikeys": [{"id": "ApiKey-1"}]});
         assert!(matches!(shape(&list), Shape::Lists(_)));
+        // ...unless its items are a report's (cut out of it with `jq`, say).
+        let cut = json!({"apikeys": [{"id": "ApiKey-1", "name": "k", "last_authn": "t"}]});
+        assert_eq!(shape(&cut), Shape::Skipped(DocumentKind::ActivityReport));
     }
 
     #[test]
@@ -674,6 +692,49 @@ mod tests {
             Shape::Unrecognised
         );
         assert_eq!(shape(&json!({"rules": [{"x": 1}]})), Shape::Unrecognised);
+    }
+
+    /// The fast loader's probe knows only [`CLASSIFYING_MEMBERS`]: classification must ask
+    /// about no other member, or the two loaders would disagree.
+    #[test]
+    fn classification_asks_only_about_the_classifying_members() {
+        let asked = std::cell::RefCell::new(Vec::new());
+        for present in [true, false] {
+            for (id, crn, iam_id) in [
+                ("", "", ""),
+                (
+                    "ServiceId-1",
+                    "crn:v1:bluemix:public:cos:global:a/1:i::",
+                    "iam-Profile-1",
+                ),
+                (
+                    "x",
+                    "crn:v1:bluemix:public:cos:global:a/1:i:resource-key:k",
+                    "IBMid-1",
+                ),
+            ] {
+                classify_by(
+                    |name| {
+                        asked.borrow_mut().push(name.to_owned());
+                        present
+                    },
+                    |name| {
+                        // The probe keeps the text of these four members only.
+                        assert!(["id", "crn", "type", "iam_id"].contains(&name), "{name}");
+                        asked.borrow_mut().push(name.to_owned());
+                        match name {
+                            "id" => Some(id),
+                            "crn" => Some(crn),
+                            "iam_id" => Some(iam_id),
+                            _ => None,
+                        }
+                    },
+                );
+            }
+        }
+        for name in asked.into_inner() {
+            assert!(CLASSIFYING_MEMBERS.contains(&name.as_str()), "{name}");
+        }
     }
 
     #[test]
