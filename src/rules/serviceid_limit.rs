@@ -107,6 +107,7 @@ fn account(inventory: &Inventory, count: u64, origin: Origin) -> EntityRef {
         .filter_map(|service_id| service_id.crn.as_deref())
         .find_map(|crn| Crn::parse(crn)?.account.map(str::to_owned));
     EntityRef {
+        account: None,
         kind: EntityKind::ServiceId,
         id: account.unwrap_or_else(|| "account".to_owned()),
         name: Some(format!("{count} service IDs")),
@@ -161,6 +162,7 @@ mod tests {
         if !exported {
             // Something else was exported: the account's instances.
             builder.add_instance(ResourceInstance {
+                account: None,
                 crn: "crn:v1:bluemix:public:logdnaat:us-south:a/acct:guid::".to_owned(),
                 guid: "guid".to_owned(),
                 name: None,
@@ -175,6 +177,8 @@ mod tests {
         builder.collections().service_ids = exported;
         for n in 0..count {
             builder.add_service_id(ServiceId {
+                group_id: None,
+                account: None,
                 id: format!("ServiceId-{n}"),
                 iam_id: format!("iam-ServiceId-{n}"),
                 crn: None,
