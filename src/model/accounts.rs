@@ -71,14 +71,15 @@ impl Accounts {
 
 /// The account scope of a CRN.
 fn crn_account(crn: Option<&str>) -> Option<String> {
-    Crn::parse(crn?)?
-        .account
-        .filter(|account| !account.is_empty())
-        .map(str::to_owned)
+    present(&Crn::parse(crn?)?.account.map(str::to_owned))
 }
 
+/// An account id as written, when it is one: IBM account ids are 32 hex digits; anything
+/// printable without spaces is taken, so that no control character reaches an output.
 fn present(account: &Option<String>) -> Option<String> {
-    account.clone().filter(|account| !account.trim().is_empty())
+    account
+        .clone()
+        .filter(|account| !account.is_empty() && account.chars().all(|ch| ch.is_ascii_graphic()))
 }
 
 /// Gives every entity of `inventory` its account and works out what each account's
@@ -104,12 +105,8 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         api_key.account = present(&api_key.account).or_else(|| crn_account(api_key.crn.as_deref()));
     }
     for policy in &mut inventory.policies {
-        policy.account = present(&policy.account).or_else(|| {
-            policy
-                .resource_equals("accountId")
-                .filter(|account| !account.is_empty())
-                .map(str::to_owned)
-        });
+        policy.account = present(&policy.account)
+            .or_else(|| present(&policy.resource_equals("accountId").map(str::to_owned)));
     }
     for group in &mut inventory.access_groups {
         group.account = present(&group.account);

@@ -186,7 +186,10 @@ fn judge_group(context: &RuleContext<'_>, out: &mut Vec<Finding>, max: u64, grou
     let subject = EntityRef {
         kind: EntityKind::ServiceId,
         id: group.id.unwrap_or("no group").to_owned(),
-        name: Some(format!("{count} service IDs")),
+        name: Some(match group.id {
+            Some(id) => format!("{count} service IDs in group {id}"),
+            None => format!("{count} service IDs without a group"),
+        }),
         origin: pointed.clone(),
         address: None,
         account: None,

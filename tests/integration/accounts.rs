@@ -168,3 +168,39 @@ fn two_generated_accounts_together_are_the_union_of_each_alone() {
         first.findings.len() + second.findings.len()
     );
 }
+
+/// The outputs of a run over two accounts name the account of every finding; the human
+/// and Markdown summaries say how many accounts were checked.
+#[test]
+fn outputs_name_the_account_of_each_finding() {
+    use iamlint::report::{RunReport, csv, markdown, sarif};
+    let both = common::check(&["fixtures/accounts"], &Settings::default());
+    let report = RunReport::new(&both.loaded, &both.findings);
+    insta::assert_snapshot!("accounts_human", common::human(&both));
+    insta::assert_snapshot!(
+        "accounts_markdown",
+        markdown::render(&report, &markdown::Style::default())
+    );
+    insta::assert_snapshot!("accounts_csv", csv::render(&report, &csv::Style::default()));
+
+    let json: serde_json::Value = serde_json::from_str(&common::json(&both)).unwrap();
+    assert_eq!(json["summary"]["accounts"], 2);
+    let findings = json["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|finding| {
+        [ALPHA, BETA].contains(&finding["account"].as_str().unwrap_or_default())
+    }));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&sarif::render(&report, &sarif::Style::default())).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for (result, finding) in results.iter().zip(findings) {
+        assert_eq!(result["properties"]["account"], finding["account"]);
+    }
+
+    // One account alone prints as before: no account anywhere.
+    let alpha = common::check(&["fixtures/accounts/alpha"], &Settings::default());
+    let json: serde_json::Value = serde_json::from_str(&common::json(&alpha)).unwrap();
+    assert!(json["summary"].get("accounts").is_none());
+    assert!(json["findings"][0].get("account").is_none());
+    assert!(!common::human(&alpha).contains(&format!("account {ALPHA}")));
+}
