@@ -119,7 +119,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
     let mut name = |document: DocId, account: &Option<String>| {
         if let Some(account) = account {
-            named.entry(document).or_default().insert(account.clone());
+            let accounts = named.entry(document).or_default();
+            // Most entities of a document share one account: copy it once.
+            if !accounts.contains(account) {
+                accounts.insert(account.clone());
+            }
         }
     };
     for item in &inventory.instances {
@@ -319,7 +323,10 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     // of its entities, else to the document's account.
     let mut held: BTreeMap<DocId, BTreeSet<Option<String>>> = BTreeMap::new();
     let mut hold = |document: DocId, account: &Option<String>| {
-        held.entry(document).or_default().insert(account.clone());
+        let accounts = held.entry(document).or_default();
+        if !accounts.contains(account) {
+            accounts.insert(account.clone());
+        }
     };
     inventory
         .instances

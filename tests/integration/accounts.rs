@@ -159,7 +159,7 @@ fn two_generated_accounts_together_are_the_union_of_each_alone() {
     };
     let first = check(&[root.join("first")]);
     let second = check(&[root.join("second")]);
-    let both = check(&[root.clone()]);
+    let both = check(std::slice::from_ref(&root));
     assert_eq!(both.loaded.inventory.accounts.known(), 2);
     assert_ne!(first.findings.len(), 0);
     assert_eq!(said(&both), union(&first, &second));
