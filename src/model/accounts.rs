@@ -481,3 +481,113 @@ impl Inventory {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Origin, Pointer, ResourceInstance, ServiceId};
+
+    fn instance(document: u32, account: Option<&str>, guid: &str) -> ResourceInstance {
+        let scope = account
+            .map(|account| format!("a/{account}"))
+            .unwrap_or_default();
+        ResourceInstance {
+            crn: format!("crn:v1:bluemix:public:logdnaat:us-south:{scope}:{guid}::"),
+            guid: guid.to_owned(),
+            name: None,
+            account_id: None,
+            resource_group_id: None,
+            state: None,
+            account: None,
+            origin: Origin::new(DocId(document), Pointer::root()),
+            declaration: None,
+        }
+    }
+
+    fn service_id(document: u32, core: &str) -> ServiceId {
+        ServiceId {
+            id: core.to_owned(),
+            iam_id: format!("iam-{core}"),
+            crn: None,
+            name: None,
+            description: None,
+            locked: None,
+            created_at: None,
+            unique_instance_crns: Vec::new(),
+            group_id: None,
+            account: None,
+            origin: Origin::new(DocId(document), Pointer::root()),
+            declaration: None,
+        }
+    }
+
+    /// Document `document` in directory `group`, holding a service ID list.
+    fn document(builder: &mut InventoryBuilder, document: u32, group: u32, item: ServiceId) {
+        let mut file = InventoryBuilder::default();
+        file.collections().service_ids = true;
+        file.add_service_id(item);
+        builder.absorb_document(DocId(document), Some(group), file);
+    }
+
+    #[test]
+    fn one_named_account_owns_what_names_none() {
+        let mut builder = InventoryBuilder::default();
+        let mut file = InventoryBuilder::default();
+        file.add_instance(instance(0, Some("aaa"), "g1"));
+        file.collections().instances = true;
+        builder.absorb_document(DocId(0), Some(0), file);
+        document(&mut builder, 1, 1, service_id(1, "ServiceId-1"));
+        let inventory = builder.finish();
+        assert!(!inventory.accounts.several());
+        assert_eq!(inventory.service_ids[0].account.as_deref(), Some("aaa"));
+        let collections = inventory.accounts.collections_of(Some("aaa"));
+        assert!(collections.instances && collections.service_ids);
+        assert!(inventory.partition().is_none());
+    }
+
+    #[test]
+    fn a_document_takes_the_account_of_its_directory_and_the_rest_none() {
+        let mut builder = InventoryBuilder::default();
+        for (at, account) in [(0, "aaa"), (1, "bbb")] {
+            let mut file = InventoryBuilder::default();
+            file.add_instance(instance(at, Some(account), &format!("g{at}")));
+            file.collections().instances = true;
+            builder.absorb_document(DocId(at), Some(at), file);
+        }
+        // Beside bbb's instances (same directory): bbb's. Elsewhere: no known account.
+        document(&mut builder, 2, 1, service_id(2, "ServiceId-2"));
+        document(&mut builder, 3, 9, service_id(3, "ServiceId-3"));
+        let inventory = builder.finish();
+        assert_eq!(inventory.accounts.known(), 2);
+        let accounts: Vec<Option<&str>> = inventory
+            .service_ids
+            .iter()
+            .map(|service_id| service_id.account.as_deref())
+            .collect();
+        assert_eq!(accounts, [Some("bbb"), None]);
+        assert!(!inventory.accounts.collections_of(Some("aaa")).service_ids);
+        assert!(inventory.accounts.collections_of(Some("bbb")).service_ids);
+        let parts = inventory.partition().expect("several accounts");
+        let sizes: Vec<(Option<&str>, usize, usize)> = parts
+            .iter()
+            .map(|(account, part)| {
+                (
+                    account.as_deref(),
+                    part.instances.len(),
+                    part.service_ids.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sizes,
+            [(None, 0, 1), (Some("aaa"), 1, 0), (Some("bbb"), 1, 1)]
+        );
+    }
+
+    #[test]
+    fn an_account_id_with_control_characters_is_not_taken() {
+        assert_eq!(present(&Some("abc\u{1b}[2J".to_owned())), None);
+        assert_eq!(present(&Some("a b".to_owned())), None);
+        assert_eq!(present(&Some("0a1b".to_owned())).as_deref(), Some("0a1b"));
+    }
+}
