@@ -74,12 +74,17 @@ fn crn_account(crn: Option<&str>) -> Option<String> {
     present(&Crn::parse(crn?)?.account.map(str::to_owned))
 }
 
-/// An account id as written, when it is one: IBM account ids are 32 hex digits; anything
-/// printable without spaces is taken, so that no control character reaches an output.
+/// An account id as written, when it is one. IBM account ids are 32 hex digits; any run of
+/// ASCII letters, digits, `-` and `_` is taken, so that no control character reaches an
+/// output and a placeholder (`<ACCOUNT_ID>`, which a Terraform plan writes for a value known
+/// only after apply) names no account.
 fn present(account: &Option<String>) -> Option<String> {
-    account
-        .clone()
-        .filter(|account| !account.is_empty() && account.chars().all(|ch| ch.is_ascii_graphic()))
+    account.clone().filter(|account| {
+        !account.is_empty()
+            && account
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    })
 }
 
 /// Gives every entity of `inventory` its account and works out what each account's
@@ -588,6 +593,7 @@ mod tests {
     fn an_account_id_with_control_characters_is_not_taken() {
         assert_eq!(present(&Some("abc\u{1b}[2J".to_owned())), None);
         assert_eq!(present(&Some("a b".to_owned())), None);
+        assert_eq!(present(&Some("<ACCOUNT_ID>".to_owned())), None);
         assert_eq!(present(&Some("0a1b".to_owned())).as_deref(), Some("0a1b"));
     }
 }

@@ -204,3 +204,32 @@ fn outputs_name_the_account_of_each_finding() {
     assert!(json["findings"][0].get("account").is_none());
     assert!(!common::human(&alpha).contains(&format!("account {ALPHA}")));
 }
+
+/// A Terraform plan that names no account (its CRNs say `a/<ACCOUNT_ID>` until apply) is
+/// judged with the exports of the one account beside it, and on its own beside several.
+#[test]
+fn a_plan_without_an_account_is_joined_only_with_a_single_account() {
+    const PLAN: &str = "fixtures/terraform/plan-new-at-key.json";
+    let settings = Settings::default();
+    let plan = common::check(&[PLAN], &settings);
+    assert_eq!(plan.loaded.inventory.accounts.known(), 0);
+
+    let with_alpha = common::check(&[PLAN, "fixtures/accounts/alpha"], &settings);
+    assert_eq!(with_alpha.loaded.inventory.accounts.known(), 1);
+    assert!(!with_alpha.loaded.inventory.accounts.several());
+    assert!(
+        with_alpha
+            .loaded
+            .inventory
+            .instances
+            .iter()
+            .all(|instance| instance.account.as_deref() == Some(ALPHA))
+    );
+
+    let alpha = common::check(&["fixtures/accounts/alpha"], &settings);
+    let beta = common::check(&["fixtures/accounts/beta"], &settings);
+    let all = common::check(&[PLAN, "fixtures/accounts"], &settings);
+    assert_eq!(all.loaded.inventory.accounts.known(), 2);
+    let expected: BTreeSet<Said> = union(&alpha, &beta).union(&said(&plan)).cloned().collect();
+    assert_eq!(said(&all), expected);
+}
