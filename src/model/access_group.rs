@@ -21,6 +21,9 @@ pub struct AccessGroup {
     pub name: Option<String>,
     pub description: Option<String>,
     pub origin: Origin,
+    /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
+    /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
+    pub account: Option<String>,
 }
 
 impl AccessGroup {
@@ -43,6 +46,9 @@ pub struct Membership {
     pub name: Option<String>,
     /// A user's email: the user name the `ibmcloud iam user-policy-*` commands expect.
     pub email: Option<String>,
+    /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
+    /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
+    pub account: Option<String>,
     pub origin: Origin,
 }
 

@@ -17,6 +17,11 @@ pub struct ServiceId {
     pub locked: Option<bool>,
     pub created_at: Option<String>,
     pub unique_instance_crns: Vec<String>,
+    /// The service ID group it belongs to (`group_id`, listed with `show_group_id=true`).
+    pub group_id: Option<String>,
+    /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
+    /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
+    pub account: Option<String>,
     pub origin: Origin,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
     pub declaration: Option<Declaration>,
@@ -49,6 +54,9 @@ pub struct ApiKey {
     pub action_when_leaked: Option<String>,
     pub locked: Option<bool>,
     pub disabled: Option<bool>,
+    /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
+    /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
+    pub account: Option<String>,
     pub origin: Origin,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
     pub declaration: Option<Declaration>,

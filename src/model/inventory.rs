@@ -7,6 +7,7 @@ use std::hash::Hash;
 
 use super::EntityKind;
 use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP, subject_key};
+use super::accounts::{Accounts, DocumentFacts};
 use super::crn::{Crn, service_id_core};
 use super::declaration::{Declaration, ExposedSecret};
 use super::identity::{ApiKey, ServiceId};
@@ -38,6 +39,22 @@ impl Collections {
     pub fn any(&self) -> bool {
         self.instances || self.keys || self.service_ids || self.api_keys || self.policies
     }
+
+    /// Whether any collection at all was loaded, access groups included.
+    pub(super) fn any_list(&self) -> bool {
+        self.any() || self.access_groups || self.access_group_members
+    }
+
+    /// Adds the collections `other` holds.
+    pub(super) fn merge(&mut self, other: Collections) {
+        self.instances |= other.instances;
+        self.keys |= other.keys;
+        self.service_ids |= other.service_ids;
+        self.api_keys |= other.api_keys;
+        self.policies |= other.policies;
+        self.access_groups |= other.access_groups;
+        self.access_group_members |= other.access_group_members;
+    }
 }
 
 /// The typed account model. Build it with [`InventoryBuilder`].
@@ -57,10 +74,16 @@ pub struct Inventory {
     pub member_lists: BTreeMap<String, Option<u64>>,
     /// Places where the inputs print secrets in clear text (Terraform plans and states).
     pub exposed_secrets: Vec<ExposedSecret>,
+    /// Which collections the inputs held, over every account (see [`Inventory::accounts`]
+    /// for each account's).
     pub collections: Collections,
     /// The account's identity limits and usage, when a live snapshot holds them (the first
-    /// loaded wins).
+    /// loaded wins; see [`Inventory::partition`] for each account's).
     pub identity_limits: Option<IdentityLimits>,
+    /// The identity limits loaded after the first (other accounts' in a run of several).
+    pub(super) more_limits: Vec<IdentityLimits>,
+    /// The accounts of the run and what each one's exports held.
+    pub accounts: Accounts,
     /// The `snapshot.json` of every live snapshot loaded, in load order.
     pub snapshots: Vec<SnapshotInfo>,
     index: Index,
@@ -81,6 +104,13 @@ struct Index {
 }
 
 impl Inventory {
+    /// Every identity limits document loaded, the first first.
+    pub(super) fn all_limits_mut(&mut self) -> impl Iterator<Item = &mut IdentityLimits> {
+        self.identity_limits
+            .iter_mut()
+            .chain(self.more_limits.iter_mut())
+    }
+
     /// The policies with a subject or attribute a Terraform plan leaves unresolved, in load
     /// order (none in API exports).
     pub fn unresolved_policies(&self) -> impl Iterator<Item = &Policy> {
@@ -225,6 +255,8 @@ pub struct InventoryBuilder {
     inventory: Inventory,
     /// Identities (the dedup key of each kind) that a plan destroys.
     removed: HashSet<(EntityKind, String)>,
+    /// The collections and directory group of each document (see `accounts`).
+    documents: BTreeMap<super::origin::DocId, DocumentFacts>,
 }
 
 impl InventoryBuilder {
@@ -279,7 +311,10 @@ impl InventoryBuilder {
     }
 
     pub fn add_identity_limits(&mut self, limits: IdentityLimits) {
-        self.inventory.identity_limits.get_or_insert(limits);
+        match self.inventory.identity_limits {
+            None => self.inventory.identity_limits = Some(limits),
+            Some(_) => self.inventory.more_limits.push(limits),
+        }
     }
 
     pub fn add_snapshot(&mut self, snapshot: SnapshotInfo) {
@@ -301,7 +336,11 @@ impl InventoryBuilder {
     /// entities had been added here in their order: loaders fill one builder per file (or
     /// per chunk of a long list) on several threads, then merge them in input order.
     pub fn absorb(&mut self, other: InventoryBuilder) {
-        let InventoryBuilder { inventory, removed } = other;
+        let InventoryBuilder {
+            inventory,
+            removed,
+            documents,
+        } = other;
         let Inventory {
             instances,
             keys,
@@ -315,7 +354,9 @@ impl InventoryBuilder {
             exposed_secrets,
             collections,
             identity_limits,
+            more_limits,
             snapshots,
+            accounts: _,
             index: _,
         } = inventory;
         let into = &mut self.inventory;
@@ -340,15 +381,37 @@ impl InventoryBuilder {
         mine.policies |= collections.policies;
         mine.access_groups |= collections.access_groups;
         mine.access_group_members |= collections.access_group_members;
-        if let Some(limits) = identity_limits {
-            into.identity_limits.get_or_insert(limits);
+        for limits in identity_limits.into_iter().chain(more_limits) {
+            self.add_identity_limits(limits);
         }
+        let into = &mut self.inventory;
         into.snapshots.extend(snapshots);
+        for (document, facts) in documents {
+            let mine = self.documents.entry(document).or_default();
+            mine.collections.merge(facts.collections);
+            mine.group = mine.group.or(facts.group);
+        }
         self.removed.extend(removed);
+    }
+
+    /// Like [`InventoryBuilder::absorb`], for the whole of one document: its collections
+    /// are recorded as that document's, and `group` (documents in the same directory share
+    /// one) lets the document take the account of a `snapshot.json` beside it.
+    pub fn absorb_document(
+        &mut self,
+        document: super::origin::DocId,
+        group: Option<u32>,
+        other: InventoryBuilder,
+    ) {
+        let facts = self.documents.entry(document).or_default();
+        facts.collections.merge(other.inventory.collections);
+        facts.group = facts.group.or(group);
+        self.absorb(other);
     }
 
     pub fn finish(self) -> Inventory {
         let mut inventory = self.inventory;
+        super::accounts::resolve(&mut inventory, &self.documents);
         // An entity declared in a plan or state describes the account after apply: it wins
         // over the exported copy of the same entity, whatever the order of the inputs.
         prefer_declared(&mut inventory.instances, |item| item.declaration.as_ref());

@@ -41,6 +41,8 @@ pub struct IdentityLimits {
     /// API keys per identity (user or service ID), with each identity's count.
     pub api_keys_per_identity: Option<PerEntityLimit>,
     pub origin: Origin,
+    /// The account the limits are of: its snapshot's, or the run's only account.
+    pub account: Option<String>,
 }
 
 impl IdentityLimits {

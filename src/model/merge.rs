@@ -115,7 +115,8 @@ impl Mergeable for ApiKey {
             expires_at,
             action_when_leaked,
             locked,
-            disabled
+            disabled,
+            account
         );
     }
 
@@ -137,7 +138,16 @@ impl Mergeable for ServiceId {
     }
 
     fn fill_from(&mut self, other: Self) {
-        fill_options!(self, other, crn, name, description, locked, created_at);
+        fill_options!(
+            self,
+            other,
+            crn,
+            name,
+            description,
+            locked,
+            created_at,
+            account
+        );
         if self.unique_instance_crns.is_empty() {
             self.unique_instance_crns = other.unique_instance_crns;
         }
@@ -159,7 +169,15 @@ impl Mergeable for ResourceInstance {
     }
 
     fn fill_from(&mut self, other: Self) {
-        fill_options!(self, other, name, account_id, resource_group_id, state);
+        fill_options!(
+            self,
+            other,
+            name,
+            account_id,
+            resource_group_id,
+            state,
+            account
+        );
     }
 
     fn declaration(&self) -> Option<&Declaration> {
@@ -201,7 +219,9 @@ impl Mergeable for ResourceKey {
             self.source_crn = other.source_crn;
             self.source_origin = other.source_origin;
         }
-        fill_options!(self, other, guid, name, state, created_at, created_by);
+        fill_options!(
+            self, other, guid, name, state, created_at, created_by, account
+        );
     }
 
     fn declaration(&self) -> Option<&Declaration> {
@@ -215,7 +235,7 @@ impl Mergeable for AccessGroup {
     }
 
     fn fill_from(&mut self, other: Self) {
-        fill_options!(self, other, name, description);
+        fill_options!(self, other, name, description, account);
     }
 
     fn declaration(&self) -> Option<&Declaration> {
@@ -240,6 +260,7 @@ mod tests {
             action_when_leaked: None,
             locked: None,
             disabled: None,
+            account: None,
             origin: Origin::new(DocId(document), Pointer::root()),
             declaration: None,
         }
@@ -277,6 +298,7 @@ mod tests {
             created_at: None,
             created_by: None,
             credentials,
+            account: None,
             origin: Origin::new(DocId(0), Pointer::root()),
             credentials_origin: None,
             serviceid_origin: None,

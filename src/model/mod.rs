@@ -2,6 +2,7 @@
 //! `Policy` comes from an API export, a CLI array, YAML or (later) a Terraform plan.
 
 mod access_group;
+mod accounts;
 mod crn;
 mod declaration;
 mod identity;
@@ -15,6 +16,7 @@ mod snapshot;
 mod time;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
+pub use accounts::Accounts;
 pub use crn::{Crn, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, Unresolved};
 pub use identity::{ApiKey, ServiceId};
@@ -102,6 +104,9 @@ pub struct EntityRef {
     /// (`module.audit.ibm_resource_key.reader[0]`), when it comes from a Terraform plan or
     /// state.
     pub address: Option<String>,
+    /// The account the entity belongs to, when known (see `Accounts`). Not part of
+    /// [`EntityRef::identity`]: ids are unique across accounts.
+    pub account: Option<String>,
 }
 
 fn address_of(declaration: Option<&Declaration>) -> Option<String> {
@@ -126,6 +131,7 @@ impl EntityRef {
             name: instance.name.clone(),
             origin: instance.origin.clone(),
             address: address_of(instance.declaration.as_ref()),
+            account: instance.account.clone(),
         }
     }
 
@@ -136,6 +142,7 @@ impl EntityRef {
             name: key.name.clone(),
             origin: key.origin.clone(),
             address: address_of(key.declaration.as_ref()),
+            account: key.account.clone(),
         }
     }
 
@@ -146,6 +153,7 @@ impl EntityRef {
             name: service_id.name.clone(),
             origin: service_id.origin.clone(),
             address: address_of(service_id.declaration.as_ref()),
+            account: service_id.account.clone(),
         }
     }
 
@@ -156,6 +164,7 @@ impl EntityRef {
             name: api_key.name.clone(),
             origin: api_key.origin.clone(),
             address: address_of(api_key.declaration.as_ref()),
+            account: api_key.account.clone(),
         }
     }
 
@@ -166,6 +175,7 @@ impl EntityRef {
             name: None,
             origin: policy.origin.clone(),
             address: address_of(policy.declaration.as_ref()),
+            account: policy.account.clone(),
         }
     }
 
@@ -176,6 +186,7 @@ impl EntityRef {
             name: group.name.clone(),
             origin: group.origin.clone(),
             address: None,
+            account: group.account.clone(),
         }
     }
 
@@ -186,6 +197,7 @@ impl EntityRef {
             name: None,
             origin: placeholder.origin.clone(),
             address: None,
+            account: None,
         }
     }
 }

@@ -189,6 +189,9 @@ pub struct Policy {
     pub has_conditions: bool,
     pub state: Option<String>,
     pub origin: Origin,
+    /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
+    /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
+    pub account: Option<String>,
     pub subject_origin: Option<Origin>,
     pub roles_origin: Option<Origin>,
     pub resource_origin: Option<Origin>,

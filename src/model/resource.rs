@@ -12,6 +12,9 @@ pub struct ResourceInstance {
     pub guid: String,
     pub name: Option<String>,
     pub account_id: Option<String>,
+    /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
+    /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
+    pub account: Option<String>,
     pub resource_group_id: Option<String>,
     pub state: Option<String>,
     pub origin: Origin,
@@ -80,6 +83,9 @@ pub struct ResourceKey {
     pub created_at: Option<String>,
     pub created_by: Option<String>,
     pub credentials: Credentials,
+    /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
+    /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
+    pub account: Option<String>,
     pub origin: Origin,
     /// Where `credentials.iam_serviceid_crn` (or `credentials` itself) sits.
     pub credentials_origin: Option<Origin>,

@@ -32,6 +32,10 @@ pub const COLUMNS: [&str; 16] = [
     "waiver_expires",
 ];
 
+/// The column added at the end in a run over several accounts: the account of the finding
+/// (a run of one account keeps the columns above, unchanged).
+pub const ACCOUNT_COLUMN: &str = "account";
+
 /// How to render.
 #[derive(Debug, Clone, Default)]
 pub struct Style {
@@ -95,7 +99,12 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let mut ok = writer.write_record(COLUMNS).is_ok();
+    let accounts = report.several_accounts();
+    let mut header = COLUMNS.to_vec();
+    if accounts {
+        header.push(ACCOUNT_COLUMN);
+    }
+    let mut ok = writer.write_record(header).is_ok();
     let triage = report.triage;
     let rows = report
         .findings
@@ -127,6 +136,9 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
                 .map(|date| date.to_string())
                 .unwrap_or_default(),
         );
+        if accounts {
+            cells.push(report.account_of(finding).unwrap_or_default().to_owned());
+        }
         let cells: Vec<String> = cells.iter().map(|cell| defuse(cell)).collect();
         ok &= writer.write_record(&cells).is_ok();
     }

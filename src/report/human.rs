@@ -146,7 +146,8 @@ fn span_of(documents: &Documents, origin: &Origin) -> Option<SourceSpan> {
     Some(SourceSpan::from(range.start..range.end))
 }
 
-fn finding_diagnostic(documents: &Documents, finding: &Finding) -> Rendered {
+/// `account` is the finding's account, shown in a run over several accounts.
+fn finding_diagnostic(documents: &Documents, finding: &Finding, account: Option<&str>) -> Rendered {
     let primary = &finding.primary.origin;
     let mut labels = Vec::new();
     if let Some(span) = span_of(documents, primary) {
@@ -191,12 +192,19 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding) -> Rendered {
         Status::Fail => "",
         Status::Unknown => ", unknown",
     };
+    // In a run over several accounts, the account comes first: `[high] account <id>: ...`.
+    let account = account
+        .map(|account| format!(" account {account}:"))
+        .unwrap_or_default();
     let message = match finding_address(finding) {
         Some(address) => format!(
-            "[{}{status}] {address}: {}",
+            "[{}{status}]{account} {address}: {}",
             finding.severity, finding.message
         ),
-        None => format!("[{}{status}] {}", finding.severity, finding.message),
+        None => format!(
+            "[{}{status}]{account} {}",
+            finding.severity, finding.message
+        ),
     };
     Rendered {
         message,
@@ -312,7 +320,11 @@ pub fn render_compared(
     let mut out = String::new();
     // Most severe first: a person triages from the top.
     for finding in super::severity_first(report.findings) {
-        render_diagnostic(&handler, &mut out, &finding_diagnostic(documents, finding));
+        render_diagnostic(
+            &handler,
+            &mut out,
+            &finding_diagnostic(documents, finding, report.account_of(finding)),
+        );
     }
     render_errors(&handler, &mut out, report.loaded, style);
     out.push_str(&summary_text(report, style, comparison));
@@ -400,6 +412,12 @@ pub(crate) fn summary_text(
 fn summary(report: &RunReport<'_>, style: Style) -> String {
     let loaded = report.loaded;
     let mut files = plural(loaded.files, "file");
+    if report.several_accounts() {
+        files.push_str(&format!(
+            " of {}",
+            plural(loaded.inventory.accounts.known(), "account")
+        ));
+    }
     let mut notes = Vec::new();
     if !loaded.skipped.is_empty() {
         let counts = loaded.skip_counts();

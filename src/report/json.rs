@@ -83,6 +83,10 @@ struct Finding<'a> {
     remediation: Option<&'a str>,
     /// `Finding::fingerprint`: stable across runs and unrelated edits.
     fingerprint: String,
+    /// The account of the finding, in a run over several accounts (absent otherwise, and
+    /// when no input ties the entity to an account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -153,6 +157,9 @@ struct Summary<'a> {
     /// Files loaded in part (present only when one was).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     partial: Vec<PartialDto<'a>>,
+    /// How many accounts the inputs hold, when more than one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accounts: Option<usize>,
     /// The live snapshots checked (present only when one was loaded).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     snapshots: Vec<Snapshot<'a>>,
@@ -248,6 +255,7 @@ fn finding<'a>(report: &'a RunReport<'_>, finding: &'a rules::Finding) -> Findin
             .collect(),
         remediation: finding.remediation.as_deref(),
         fingerprint: finding.fingerprint(),
+        account: report.account_of(finding),
     }
 }
 
@@ -332,6 +340,9 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
                         .collect(),
                 })
                 .collect(),
+            accounts: report
+                .several_accounts()
+                .then(|| report.loaded.inventory.accounts.known()),
             snapshots: report
                 .loaded
                 .inventory

@@ -103,11 +103,15 @@ fn row(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String {
         Status::Fail => "",
         Status::Unknown => " (unknown)",
     };
+    let mut subject = subject_label(&finding.subject);
+    if let Some(account) = report.account_of(finding) {
+        subject.push_str(&format!(" (account {account})"));
+    }
     format!(
         "| {}{status} | `{}` | {} | {} | {} |\n",
         finding.severity,
         finding.rule,
-        cell(&subject_label(&finding.subject)),
+        cell(&subject),
         location(report, style, finding),
         cell(&finding.message),
     )
@@ -177,8 +181,12 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
             reasons.join(", ")
         )
     };
+    let accounts = match loaded.inventory.accounts.known() {
+        several if report.several_accounts() => format!(" of {several} accounts"),
+        _ => String::new(),
+    };
     out.push_str(&format!(
-        "Checked {} file{}{skipped}: {}.\n\n",
+        "Checked {} file{}{accounts}{skipped}: {}.\n\n",
         loaded.files,
         if loaded.files == 1 { "" } else { "s" },
         resources.join(", ")

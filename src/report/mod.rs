@@ -102,6 +102,19 @@ impl<'a> RunReport<'a> {
 }
 
 impl RunReport<'_> {
+    /// Whether the inputs hold several accounts: outputs then name the account of each
+    /// finding (a run of one account prints as it always did).
+    pub fn several_accounts(&self) -> bool {
+        self.loaded.inventory.accounts.several()
+    }
+
+    /// The account to show for `finding`: its account, in a run over several accounts.
+    pub fn account_of<'f>(&self, finding: &'f Finding) -> Option<&'f str> {
+        self.several_accounts()
+            .then_some(finding.subject.account.as_deref())
+            .flatten()
+    }
+
     /// Findings per severity, highest first.
     pub fn counts(&self) -> Vec<(Severity, usize)> {
         Severity::DESCENDING

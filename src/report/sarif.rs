@@ -219,6 +219,9 @@ struct ResultProperties {
     severity: &'static str,
     status: &'static str,
     resource: Resource,
+    /// The account of the finding, in a run over several accounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -451,6 +454,7 @@ fn result(
                 id: finding.subject.id.clone(),
                 name: finding.subject.name.clone(),
             },
+            account: report.account_of(finding).map(str::to_owned),
         },
     }
 }

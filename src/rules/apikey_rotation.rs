@@ -119,6 +119,7 @@ mod tests {
         let mut builder = InventoryBuilder::default();
         builder.collections().api_keys = true;
         builder.add_api_key(ApiKey {
+            account: None,
             id: "ApiKey-1".to_owned(),
             name: Some("ci".to_owned()),
             description: None,

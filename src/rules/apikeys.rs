@@ -82,6 +82,7 @@ pub(super) fn missing_export(context: &RuleContext<'_>, what: &str) -> Option<Fi
     // The missing export is the account's, not the first identity's: naming the account
     // keeps the finding's fingerprint the same whichever identity happens to come first.
     let subject = EntityRef {
+        account: None,
         kind: EntityKind::ApiKey,
         id: format!("API keys of account {account}"),
         name: None,

@@ -256,6 +256,7 @@ mod tests {
 
     fn policy(subject: Subject, roles: &[&str], attributes: &[(&str, &str)]) -> Policy {
         Policy {
+            account: None,
             id: format!("{subject:?}{roles:?}{attributes:?}"),
             version: PolicyVersion::V1,
             kind: Some("access".to_owned()),
@@ -291,6 +292,7 @@ mod tests {
         let mut builder = InventoryBuilder::default();
         builder.collections().policies = true;
         builder.add_instance(ResourceInstance {
+            account: None,
             crn: format!("crn:v1:bluemix:public:logdnaat:us-south:a/acct:{GUID}::"),
             guid: GUID.to_owned(),
             name: None,
@@ -306,6 +308,7 @@ mod tests {
         if members_exported {
             builder.add_member_list(GROUP, Some(1));
             builder.add_membership(Membership {
+                account: None,
                 group_id: GROUP.to_owned(),
                 iam_id: USER.to_owned(),
                 member: user(),

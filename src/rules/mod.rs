@@ -200,9 +200,46 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
         .filter_map(|(entry, meta)| Some((entry, meta.as_ref().ok()?)))
         .filter(|(entry, _)| settings.enabled(entry.id))
         .collect();
-    let per_rule: Vec<Evaluation> = enabled
+    // A run over several accounts judges each account on its own, as if it had been loaded
+    // alone: its collections, counts and limits (see `model::Accounts`).
+    let parts = inventory.partition();
+    let parts: Vec<(Option<&str>, &Inventory)> = match &parts {
+        Some(parts) => parts
+            .iter()
+            .map(|(account, part)| (account.as_deref(), part))
+            .collect(),
+        None => vec![(inventory.accounts.ids().next().flatten(), inventory)],
+    };
+    let tasks: Vec<(&RuleEntry, &RuleMeta, Option<&str>, &Inventory)> = enabled
+        .iter()
+        .flat_map(|&(entry, meta)| {
+            parts
+                .iter()
+                .map(move |&(account, part)| (entry, meta, account, part))
+        })
+        .collect();
+    let per_rule: Vec<Evaluation> = tasks
         .par_iter()
-        .map(|&(entry, meta)| evaluate_rule(entry, meta, inventory, settings))
+        .map(|&(entry, meta, account, part)| {
+            let mut evaluation = evaluate_rule(entry, meta, part, settings);
+            // A finding about the account itself (or an entity it lacks) is that account's.
+            if let Some(account) = account {
+                let subjects = evaluation
+                    .findings
+                    .iter_mut()
+                    .map(|finding| &mut finding.subject)
+                    .chain(
+                        evaluation
+                            .evaluated
+                            .iter_mut()
+                            .map(|seen| &mut seen.subject),
+                    );
+                for subject in subjects {
+                    subject.account.get_or_insert_with(|| account.to_owned());
+                }
+            }
+            evaluation
+        })
         .collect();
     let mut findings = Vec::with_capacity(per_rule.iter().map(|rule| rule.findings.len()).sum());
     let mut evaluated = Vec::with_capacity(per_rule.iter().map(|rule| rule.evaluated.len()).sum());

@@ -102,6 +102,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let subject = match service_id {
             Some(service_id) => EntityRef::service_id(service_id),
             None => EntityRef {
+                account: None,
                 kind: if kind == "service ID" {
                     EntityKind::ServiceId
                 } else {
@@ -223,6 +224,7 @@ mod tests {
     fn policy(at: usize, user: &str) -> Policy {
         let origin = Origin::new(DocId(0), Pointer::root().key("policies").index(at));
         Policy {
+            account: None,
             id: format!("policy-{at}"),
             version: PolicyVersion::V2,
             kind: Some("access".to_owned()),

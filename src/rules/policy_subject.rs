@@ -62,6 +62,7 @@ pub(super) fn subject_entity(
 
 fn missing(kind: EntityKind, id: &str, policy: &Policy) -> EntityRef {
     EntityRef {
+        account: None,
         kind,
         id: id.to_owned(),
         name: None,

@@ -273,6 +273,7 @@ fn delete_policy(policy: &Policy) -> String {
 /// The missing entity as a finding's subject, located where it is first named.
 fn missing(target: Target, id: &str, first: &Reference) -> EntityRef {
     EntityRef {
+        account: None,
         kind: target.kind(),
         id: id.to_owned(),
         name: None,

@@ -83,6 +83,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let subject = match inventory.service_id(first_core) {
         Some(service_id) => EntityRef::service_id(service_id),
         None => EntityRef {
+            account: None,
             kind: EntityKind::ServiceId,
             id: (*first_core).to_owned(),
             name: None,

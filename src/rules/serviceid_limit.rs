@@ -5,10 +5,27 @@
 //! be created anywhere in the account.
 
 use super::{Finding, RuleContext, Severity};
-use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin};
+use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin, PerEntityLimit, ServiceId};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
+    // The identity limits give a limit per service ID group, not per account: each group
+    // is judged against it (unless the user configured an account-wide limit).
+    if !context.param_is_set("max_service_ids")
+        && let Some(per_group) = inventory
+            .identity_limits
+            .as_ref()
+            .and_then(|limits| limits.service_ids_per_group.as_ref())
+        && let Some(limit) = per_group.limit
+    {
+        let groups = groups(inventory, per_group);
+        if !groups.is_empty() {
+            for group in groups {
+                judge_group(context, out, limit, group);
+            }
+            return;
+        }
+    }
     // The account's own limit and count (live mode's `identity_limits.json`) beat the
     // documented default; a limit the user configured beats both.
     let reported = inventory.identity_limits.as_ref();
@@ -99,6 +116,116 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         .push(out);
 }
 
+/// One service ID group and its count: the larger of what the identity limits report and
+/// how many exported service IDs name it.
+struct Group<'a> {
+    /// `None`: the service IDs exported without a `group_id`.
+    id: Option<&'a str>,
+    count: u64,
+    /// Where the reported count is, when the identity limits report the group.
+    reported: Option<Origin>,
+    /// The exported service IDs of the group, in load order.
+    service_ids: Vec<&'a ServiceId>,
+}
+
+/// The groups the identity limits report, in their order, then those only exported
+/// service IDs name, in load order.
+fn groups<'a>(inventory: &'a Inventory, per_group: &'a PerEntityLimit) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group<'a>> = per_group
+        .usage
+        .iter()
+        .map(|usage| Group {
+            id: Some(usage.id.as_str()),
+            count: usage.count,
+            reported: Some(usage.origin.clone()),
+            service_ids: Vec::new(),
+        })
+        .collect();
+    for service_id in &inventory.service_ids {
+        let id = service_id.group_id.as_deref();
+        match groups.iter_mut().find(|group| group.id == id) {
+            Some(group) => group.service_ids.push(service_id),
+            None => groups.push(Group {
+                id,
+                count: 0,
+                reported: None,
+                service_ids: vec![service_id],
+            }),
+        }
+    }
+    for group in &mut groups {
+        group.count = group.count.max(group.service_ids.len() as u64);
+    }
+    groups
+}
+
+/// Judges one service ID group against the per-group limit of the identity limits.
+fn judge_group(context: &RuleContext<'_>, out: &mut Vec<Finding>, max: u64, group: Group<'_>) {
+    let warn_percent = context.param_u64("warn_percent", 90);
+    let count = group.count;
+    let name = match group.id {
+        Some(id) => format!("service ID group `{id}`"),
+        None => "the service IDs exported without a `group_id`".to_owned(),
+    };
+    // The reported count, else the service ID that crosses the limit (or the last one).
+    let at = if count > max {
+        max
+    } else {
+        count.saturating_sub(1)
+    };
+    let pointed = group.reported.clone().or_else(|| {
+        usize::try_from(at)
+            .ok()
+            .and_then(|at| group.service_ids.get(at))
+            .or(group.service_ids.last())
+            .map(|service_id| service_id.origin.clone())
+    });
+    let Some(pointed) = pointed else {
+        return;
+    };
+    let subject = EntityRef {
+        kind: EntityKind::ServiceId,
+        id: group.id.unwrap_or("no group").to_owned(),
+        name: Some(match group.id {
+            Some(id) => format!("{count} service IDs in group {id}"),
+            None => format!("{count} service IDs without a group"),
+        }),
+        origin: pointed.clone(),
+        address: None,
+        account: None,
+    };
+    let verdict = if count > max {
+        format!("more than the limit of {max} per group")
+    } else if count.saturating_mul(100) >= max.saturating_mul(warn_percent) {
+        format!("{warn_percent}% or more of the limit of {max} per group")
+    } else {
+        context.evaluated(subject);
+        return;
+    };
+    let severity = if count > max {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    let label = if group.reported.is_some() {
+        format!("{count} service IDs of at most {max}")
+    } else if count > max {
+        format!("service ID {} of at most {max} in the group", max + 1)
+    } else {
+        format!("service ID {count} of at most {max} in the group")
+    };
+    context
+        .finding(subject, pointed, label)
+        .severity(severity)
+        .message(format!(
+            "{name} has {count} service IDs, {verdict} (the account's own limit, from its \
+             identity limits); every resource key created without `serviceid_crn` adds one, \
+             and at the limit no key or service ID can be created in the group"
+        ))
+        .remediation(context.meta.fix.trim())
+        .push(out);
+}
+
 /// The account as a finding's subject: the service IDs' account, named by count.
 fn account(inventory: &Inventory, count: u64, origin: Origin) -> EntityRef {
     let account = inventory
@@ -107,6 +234,7 @@ fn account(inventory: &Inventory, count: u64, origin: Origin) -> EntityRef {
         .filter_map(|service_id| service_id.crn.as_deref())
         .find_map(|crn| Crn::parse(crn)?.account.map(str::to_owned));
     EntityRef {
+        account: None,
         kind: EntityKind::ServiceId,
         id: account.unwrap_or_else(|| "account".to_owned()),
         name: Some(format!("{count} service IDs")),
@@ -161,6 +289,7 @@ mod tests {
         if !exported {
             // Something else was exported: the account's instances.
             builder.add_instance(ResourceInstance {
+                account: None,
                 crn: "crn:v1:bluemix:public:logdnaat:us-south:a/acct:guid::".to_owned(),
                 guid: "guid".to_owned(),
                 name: None,
@@ -175,6 +304,8 @@ mod tests {
         builder.collections().service_ids = exported;
         for n in 0..count {
             builder.add_service_id(ServiceId {
+                group_id: None,
+                account: None,
                 id: format!("ServiceId-{n}"),
                 iam_id: format!("iam-ServiceId-{n}"),
                 crn: None,
@@ -208,6 +339,37 @@ mod tests {
         assert_eq!(verdict(9, true), Some((Severity::Medium, Status::Fail)));
         assert_eq!(verdict(10, true), Some((Severity::Medium, Status::Fail)));
         assert_eq!(verdict(11, true), Some((Severity::High, Status::Fail)));
+    }
+
+    /// The findings for two groups of 600 and 950 service IDs under a limit of 1000 per
+    /// group, as the identity limits report them.
+    #[test]
+    fn the_identity_limits_judge_each_group_not_their_sum() {
+        use crate::model::{EntityUsage, IdentityLimits, PerEntityLimit};
+        let origin = Origin::new(DocId(0), Pointer::root());
+        let usage = |id: &str, count| EntityUsage {
+            id: id.to_owned(),
+            count,
+            origin: origin.clone(),
+        };
+        let mut builder = InventoryBuilder::default();
+        builder.collections().service_ids = true;
+        builder.add_identity_limits(IdentityLimits {
+            serviceid_groups: None,
+            service_ids_per_group: Some(PerEntityLimit {
+                limit: Some(1000),
+                usage: vec![usage("group-a", 600), usage("group-b", 950)],
+                origin: origin.clone(),
+            }),
+            api_keys_per_identity: None,
+            origin: origin.clone(),
+            account: None,
+        });
+        let findings = run(&builder.finish(), &Settings::only(&["serviceid-limit"]));
+        // 1550 in all is over the limit, but no group is: only group-b (95%) is reported.
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].severity, Severity::Medium);
+        assert_eq!(findings[0].subject.id, "group-b");
     }
 
     #[test]

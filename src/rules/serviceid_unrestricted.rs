@@ -39,6 +39,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let subject = match service_id {
             Some(service_id) => EntityRef::service_id(service_id),
             None => EntityRef {
+                account: None,
                 kind: EntityKind::ServiceId,
                 id: core.to_owned(),
                 name: None,

@@ -156,9 +156,11 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         ..Loaded::default()
     };
     let mut builder = InventoryBuilder::default();
-    for file in files {
+    let groups = directory_groups(&inputs);
+    for (at, file) in files.into_iter().enumerate() {
         loaded.documents.push_slot(file.document);
-        builder.absorb(file.builder);
+        let id = DocId(u32::try_from(at).unwrap_or(u32::MAX));
+        builder.absorb_document(id, groups.get(at).copied(), file.builder);
         loaded.errors.extend(file.errors);
         loaded.files += usize::from(file.read);
         loaded.terraform_plans += usize::from(file.terraform_plan);
@@ -172,6 +174,22 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
     loaded.inventory = builder.finish();
     locate_errors(&mut loaded);
     Ok(loaded)
+}
+
+/// For each input, a number its directory's inputs share: the files of one snapshot (or
+/// one account's exports) sit in one directory, so a document that names no account takes
+/// that of its directory (see `model::Accounts`).
+fn directory_groups(inputs: &[Input]) -> Vec<u32> {
+    let mut seen: std::collections::HashMap<&std::path::Path, u32> =
+        std::collections::HashMap::new();
+    inputs
+        .iter()
+        .map(|input| {
+            let directory = input.path.parent().unwrap_or(std::path::Path::new(""));
+            let next = u32::try_from(seen.len()).unwrap_or(u32::MAX);
+            *seen.entry(directory).or_insert(next)
+        })
+        .collect()
 }
 
 /// Gives every error about a readable document a line and column: where its pointer is,

@@ -1,6 +1,7 @@
 //! The one integration test binary (one link, shared helpers).
 
 mod access_groups;
+mod accounts;
 mod baseline;
 mod catalog;
 mod cli;

@@ -11,7 +11,7 @@ use crate::common::TempDir;
 
 #[path = "../../examples/gen/account/mod.rs"]
 #[allow(dead_code)]
-mod account;
+pub(crate) mod account;
 
 #[test]
 fn finds_exactly_the_planted_violations_at_scale_1() {

@@ -16,6 +16,7 @@ pub(super) struct GroupDto {
     id: Option<String>,
     name: Option<String>,
     description: Option<String>,
+    account_id: Option<String>,
 }
 
 pub(super) fn group(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
@@ -35,6 +36,7 @@ pub(super) fn group_from(dto: GroupDto, pointer: &Pointer, sink: &mut Sink<'_>) 
         name: present(dto.name),
         description: present(dto.description),
         origin,
+        account: present(dto.account_id),
     });
     Ok(())
 }
@@ -119,6 +121,7 @@ fn member(
     }
     let origin = sink.origin(pointer);
     sink.builder.add_membership(Membership {
+        account: None,
         member: Subject::from_iam_id(&iam_id),
         group_id,
         iam_id,

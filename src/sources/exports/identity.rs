@@ -16,6 +16,8 @@ pub(super) struct ServiceIdDto {
     locked: Option<bool>,
     created_at: Option<String>,
     unique_instance_crns: Option<Vec<String>>,
+    account_id: Option<String>,
+    group_id: Option<String>,
 }
 
 pub(super) fn service_id(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
@@ -49,6 +51,8 @@ pub(super) fn service_id_from(
         locked: dto.locked,
         created_at: present(dto.created_at),
         unique_instance_crns: dto.unique_instance_crns.unwrap_or_default(),
+        group_id: present(dto.group_id),
+        account: present(dto.account_id),
         origin,
         declaration: None,
     });
@@ -67,6 +71,7 @@ pub(super) struct ApiKeyDto {
     action_when_leaked: Option<String>,
     locked: Option<bool>,
     disabled: Option<bool>,
+    account_id: Option<String>,
 }
 
 pub(super) fn api_key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
@@ -92,6 +97,7 @@ pub(super) fn api_key_from(dto: ApiKeyDto, pointer: &Pointer, sink: &mut Sink<'_
         action_when_leaked: present(dto.action_when_leaked),
         locked: dto.locked,
         disabled: dto.disabled,
+        account: present(dto.account_id),
         origin,
         declaration: None,
     });

@@ -107,6 +107,7 @@ pub(super) fn ingest(value: &Value, sink: &mut Sink<'_>) {
             )
         }),
         origin: sink.origin(&root),
+        account: None,
     };
     sink.builder.add_identity_limits(limits);
 }

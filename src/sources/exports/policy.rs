@@ -120,6 +120,7 @@ pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         })
         .collect();
     sink.builder.add_policy(Policy {
+        account: None,
         id: dto.id,
         version: PolicyVersion::V1,
         kind: present(dto.kind),
@@ -169,6 +170,7 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         .and_then(|grant| grant.roles)
         .unwrap_or_default();
     sink.builder.add_policy(Policy {
+        account: None,
         id: dto.id,
         version: PolicyVersion::V2,
         kind: present(dto.kind),

@@ -53,6 +53,7 @@ pub(super) fn instance_from(
         account_id: present(dto.account_id),
         resource_group_id: present(dto.resource_group_id),
         state: present(dto.state),
+        account: None,
         origin,
         declaration: None,
     });
@@ -70,6 +71,7 @@ pub(super) struct KeyDto {
     created_at: Option<String>,
     created_by: Option<String>,
     credentials: Option<Value>,
+    account_id: Option<String>,
 }
 
 /// What a `credentials` object shows: REDACTED, or its IAM members and a digest of the
@@ -142,6 +144,7 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         credentials_origin: dto.credentials.is_some().then(|| origin.key("credentials")),
         serviceid_origin: has_serviceid.then(|| origin.key("credentials").key("iam_serviceid_crn")),
         credentials,
+        account: present(dto.account_id),
         origin,
         declaration: None,
         source_unresolved: None,

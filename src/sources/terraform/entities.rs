@@ -23,6 +23,7 @@ pub(super) fn instance(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) 
     };
     let origin = sink.origin(&resource.pointer);
     sink.builder.add_instance(ResourceInstance {
+        account: None,
         crn,
         guid,
         name: resource.text(&["name"]),
@@ -43,6 +44,8 @@ pub(super) fn service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>
     };
     let origin = sink.origin(&resource.pointer);
     sink.builder.add_service_id(ServiceId {
+        group_id: None,
+        account: None,
         iam_id: resource
             .text(&["iam_id"])
             .unwrap_or_else(|| format!("iam-{core}")),
@@ -120,6 +123,7 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         None => (predicted_credentials(resource, key_service), None),
     };
     sink.builder.add_key(ResourceKey {
+        account: None,
         crn,
         guid: resource.text(&["guid"]),
         name: resource.text(&["name"]),
@@ -189,6 +193,8 @@ pub(super) fn auto_service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sin
         .unwrap_or_else(|| resource.address.clone());
     let origin = sink.origin(&resource.pointer);
     sink.builder.add_service_id(ServiceId {
+        group_id: None,
+        account: None,
         id: core.clone(),
         iam_id: format!("iam-{core}"),
         crn: None,
@@ -214,6 +220,7 @@ pub(super) fn api_key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     };
     let origin = sink.origin(&resource.pointer);
     sink.builder.add_api_key(ApiKey {
+        account: None,
         id: resource
             .text(&["id"])
             .unwrap_or_else(|| placeholder(&resource.address, "id")),

@@ -58,6 +58,7 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         || resource.text(&["pattern"]).is_some();
     let origin = sink.origin(&resource.pointer);
     sink.builder.add_policy(Policy {
+        account: None,
         id,
         version: if has_conditions {
             PolicyVersion::V2

@@ -91,6 +91,7 @@ pub(super) fn scan(document: &Value, plan: bool, view: TerraformView, sink: &mut
         let owner = secret.owner;
         sink.builder.add_exposed_secret(ExposedSecret {
             entity: EntityRef {
+                account: None,
                 kind: owner.kind,
                 id: owner.id.unwrap_or_else(|| owner.address.clone()),
                 name: owner.name,

@@ -1,0 +1,599 @@
+//! Which account each entity belongs to, and what was exported of each account.
+//!
+//! An input may hold several accounts (an enterprise's exports side by side). Every entity
+//! belongs to the account its own data names (`account_id`, the `a/<account>` scope of its
+//! CRN, a policy's `accountId` resource attribute), else to its document's account (the
+//! `snapshot.json` of its directory, else the one account the document's or its
+//! directory's entities name), else, when the run names exactly one account, to that one.
+//! Whatever is left belongs to no known account (`None`): a Terraform plan run beside the
+//! exports of two accounts, say, is judged on its own.
+//!
+//! Rules judge each account on its own (see `Inventory::partition`), so a run over several
+//! accounts gives exactly the findings of one run per account.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::crn::Crn;
+use super::inventory::{Collections, Inventory, InventoryBuilder};
+use super::origin::DocId;
+
+/// What the loader knows about one document besides its entities.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct DocumentFacts {
+    /// The collections the document held (even empty ones).
+    pub collections: Collections,
+    /// Documents with the same group (the same directory) share a snapshot's account.
+    pub group: Option<u32>,
+}
+
+/// The accounts of a run: each with the collections its exports held.
+#[derive(Debug, Clone, Default)]
+pub struct Accounts {
+    /// `None`: entities no input ties to an account, in a run that names several.
+    collections: BTreeMap<Option<String>, Collections>,
+    /// The account of each document that has one.
+    documents: HashMap<DocId, String>,
+}
+
+impl Accounts {
+    /// How many known accounts the run holds.
+    pub fn known(&self) -> usize {
+        self.collections
+            .keys()
+            .filter(|account| account.is_some())
+            .count()
+    }
+
+    /// Whether the run must be judged account by account: more than one account (the
+    /// entities of no known account count as one more).
+    pub fn several(&self) -> bool {
+        self.collections.len() > 1
+    }
+
+    /// The accounts, sorted (`None` first).
+    pub fn ids(&self) -> impl Iterator<Item = Option<&str>> {
+        self.collections.keys().map(Option::as_deref)
+    }
+
+    /// The collections the exports of `account` held.
+    pub fn collections_of(&self, account: Option<&str>) -> Collections {
+        self.collections
+            .get(&account.map(str::to_owned))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The account of a document, when it has one.
+    pub fn of_document(&self, document: DocId) -> Option<&str> {
+        self.documents.get(&document).map(String::as_str)
+    }
+}
+
+/// The account scope of a CRN.
+fn crn_account(crn: Option<&str>) -> Option<String> {
+    present(&Crn::parse(crn?)?.account.map(str::to_owned))
+}
+
+/// An account id as written, when it is one. IBM account ids are 32 hex digits; any run of
+/// ASCII letters, digits, `-` and `_` is taken, so that no control character reaches an
+/// output and a placeholder (`<ACCOUNT_ID>`, which a Terraform plan writes for a value known
+/// only after apply) names no account.
+fn present(account: &Option<String>) -> Option<String> {
+    account.clone().filter(|account| {
+        !account.is_empty()
+            && account
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    })
+}
+
+/// Gives every entity of `inventory` its account and works out what each account's
+/// exports held. Runs before duplicates are dropped, so every copy of an entity speaks for
+/// its document.
+pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, DocumentFacts>) {
+    // 1. What each entity's own data names.
+    for instance in &mut inventory.instances {
+        instance.account = present(&instance.account)
+            .or_else(|| present(&instance.account_id))
+            .or_else(|| crn_account(Some(&instance.crn)));
+    }
+    for key in &mut inventory.keys {
+        key.account = present(&key.account)
+            .or_else(|| crn_account(Some(&key.crn)))
+            .or_else(|| crn_account(key.source_crn.as_deref()));
+    }
+    for service_id in &mut inventory.service_ids {
+        service_id.account =
+            present(&service_id.account).or_else(|| crn_account(service_id.crn.as_deref()));
+    }
+    for api_key in &mut inventory.api_keys {
+        api_key.account = present(&api_key.account).or_else(|| crn_account(api_key.crn.as_deref()));
+    }
+    for policy in &mut inventory.policies {
+        policy.account = present(&policy.account)
+            .or_else(|| present(&policy.resource_equals("accountId").map(str::to_owned)));
+    }
+    for group in &mut inventory.access_groups {
+        group.account = present(&group.account);
+    }
+    for membership in &mut inventory.memberships {
+        membership.account = present(&membership.account);
+    }
+
+    // 2. The accounts each document's entities name.
+    let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
+    let mut name = |document: DocId, account: &Option<String>| {
+        if let Some(account) = account {
+            let accounts = named.entry(document).or_default();
+            // Most entities of a document share one account: copy it once.
+            if !accounts.contains(account) {
+                accounts.insert(account.clone());
+            }
+        }
+    };
+    for item in &inventory.instances {
+        name(item.origin.document, &item.account);
+    }
+    for item in &inventory.keys {
+        name(item.origin.document, &item.account);
+    }
+    for item in &inventory.service_ids {
+        name(item.origin.document, &item.account);
+    }
+    for item in &inventory.api_keys {
+        name(item.origin.document, &item.account);
+    }
+    for item in &inventory.policies {
+        name(item.origin.document, &item.account);
+    }
+    for item in &inventory.access_groups {
+        name(item.origin.document, &item.account);
+    }
+
+    // 3. The account of each document: its snapshot's, else the one its entities name,
+    // else the one its directory's entities name.
+    let group_of = |document: DocId| documents.get(&document).and_then(|facts| facts.group);
+    let mut snapshot_of_group: HashMap<u32, String> = HashMap::new();
+    for snapshot in &inventory.snapshots {
+        if let (Some(group), Some(account)) = (
+            group_of(snapshot.origin.document),
+            present(&snapshot.account_id),
+        ) {
+            snapshot_of_group.entry(group).or_insert(account);
+        }
+    }
+    let mut named_in_group: HashMap<u32, BTreeSet<&String>> = HashMap::new();
+    for (document, accounts) in &named {
+        if let Some(group) = group_of(*document) {
+            named_in_group.entry(group).or_default().extend(accounts);
+        }
+    }
+    let only = |accounts: Option<&BTreeSet<String>>| {
+        accounts
+            .filter(|accounts| accounts.len() == 1)
+            .and_then(|accounts| accounts.first().cloned())
+    };
+    let mut document_accounts: HashMap<DocId, String> = HashMap::new();
+    let all_documents: BTreeSet<DocId> = documents
+        .keys()
+        .copied()
+        .chain(named.keys().copied())
+        .chain(inventory.snapshots.iter().map(|s| s.origin.document))
+        .collect();
+    for document in all_documents {
+        let group = group_of(document);
+        let account = group
+            .and_then(|group| snapshot_of_group.get(&group).cloned())
+            .or_else(|| only(named.get(&document)))
+            .or_else(|| {
+                group
+                    .and_then(|group| named_in_group.get(&group))
+                    .filter(|accounts| accounts.len() == 1)
+                    .and_then(|accounts| accounts.first().map(|account| (*account).clone()))
+            });
+        if let Some(account) = account {
+            document_accounts.insert(document, account);
+        }
+    }
+
+    // 4. Entities without an account of their own take their document's; a membership
+    // takes its group's.
+    let of_document = |document: DocId| document_accounts.get(&document).cloned();
+    for item in &mut inventory.instances {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.keys {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.service_ids {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.api_keys {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.policies {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.access_groups {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    let group_accounts: HashMap<&str, &String> = inventory
+        .access_groups
+        .iter()
+        .filter_map(|group| Some((group.id.as_str(), group.account.as_ref()?)))
+        .collect();
+    for item in &mut inventory.memberships {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| {
+                group_accounts
+                    .get(item.group_id.as_str())
+                    .map(|a| (*a).clone())
+            })
+            .or_else(|| of_document(item.origin.document));
+    }
+    for limits in inventory.all_limits_mut() {
+        limits.account = present(&limits.account).or_else(|| of_document(limits.origin.document));
+    }
+
+    // 5. A run that names one account is that account's, whatever names none.
+    let mut known: BTreeSet<&String> = BTreeSet::new();
+    known.extend(
+        inventory
+            .instances
+            .iter()
+            .filter_map(|e| e.account.as_ref()),
+    );
+    known.extend(inventory.keys.iter().filter_map(|e| e.account.as_ref()));
+    known.extend(
+        inventory
+            .service_ids
+            .iter()
+            .filter_map(|e| e.account.as_ref()),
+    );
+    known.extend(inventory.api_keys.iter().filter_map(|e| e.account.as_ref()));
+    known.extend(inventory.policies.iter().filter_map(|e| e.account.as_ref()));
+    known.extend(
+        inventory
+            .access_groups
+            .iter()
+            .filter_map(|e| e.account.as_ref()),
+    );
+    known.extend(
+        inventory
+            .memberships
+            .iter()
+            .filter_map(|e| e.account.as_ref()),
+    );
+    known.extend(document_accounts.values());
+    let sole = (known.len() == 1)
+        .then(|| known.first().map(|account| (*account).clone()))
+        .flatten();
+    if let Some(sole) = &sole {
+        let fill = |account: &mut Option<String>| {
+            if account.is_none() {
+                *account = Some(sole.clone());
+            }
+        };
+        inventory
+            .instances
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory.keys.iter_mut().for_each(|e| fill(&mut e.account));
+        inventory
+            .service_ids
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .api_keys
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .policies
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .access_groups
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .memberships
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .all_limits_mut()
+            .for_each(|limits| fill(&mut limits.account));
+    }
+
+    // 6. What each account's exports held: a document's collections belong to the accounts
+    // of its entities, else to the document's account.
+    let mut held: BTreeMap<DocId, BTreeSet<Option<String>>> = BTreeMap::new();
+    let mut hold = |document: DocId, account: &Option<String>| {
+        let accounts = held.entry(document).or_default();
+        if !accounts.contains(account) {
+            accounts.insert(account.clone());
+        }
+    };
+    inventory
+        .instances
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    inventory
+        .keys
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    inventory
+        .service_ids
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    inventory
+        .api_keys
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    inventory
+        .policies
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    inventory
+        .access_groups
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    inventory
+        .memberships
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    let mut collections: BTreeMap<Option<String>, Collections> = BTreeMap::new();
+    for accounts in held.values() {
+        for account in accounts {
+            collections.entry(account.clone()).or_default();
+        }
+    }
+    let account_of_document = |document: DocId| {
+        document_accounts
+            .get(&document)
+            .cloned()
+            .or_else(|| sole.clone())
+    };
+    let unnamed = BTreeSet::new();
+    if documents.is_empty() {
+        // Entities added without documents (unit tests): one set of collections.
+        let account = sole.clone();
+        collections
+            .entry(account)
+            .or_default()
+            .merge(inventory.collections);
+    }
+    for (document, facts) in documents {
+        let targets = held.get(document).unwrap_or(&unnamed);
+        if targets.is_empty() {
+            if facts.collections.any_list() {
+                collections
+                    .entry(account_of_document(*document))
+                    .or_default()
+                    .merge(facts.collections);
+            }
+            continue;
+        }
+        for account in targets {
+            collections
+                .entry(account.clone())
+                .or_default()
+                .merge(facts.collections);
+        }
+    }
+    let mut documents_out = document_accounts;
+    if let Some(sole) = &sole {
+        for document in documents.keys() {
+            documents_out
+                .entry(*document)
+                .or_insert_with(|| sole.clone());
+        }
+    }
+    inventory.accounts = Accounts {
+        collections,
+        documents: documents_out,
+    };
+}
+
+impl Inventory {
+    /// One inventory per account, each as if its account's inputs had been loaded alone;
+    /// `None` when the run holds one account (or none), to be judged whole.
+    pub fn partition(&self) -> Option<Vec<(Option<String>, Inventory)>> {
+        if !self.accounts.several() {
+            return None;
+        }
+        let mut parts: BTreeMap<Option<String>, InventoryBuilder> = self
+            .accounts
+            .collections
+            .iter()
+            .map(|(account, collections)| {
+                let mut builder = InventoryBuilder::default();
+                *builder.collections() = *collections;
+                (account.clone(), builder)
+            })
+            .collect();
+        fn part<'a>(
+            parts: &'a mut BTreeMap<Option<String>, InventoryBuilder>,
+            account: &Option<String>,
+        ) -> &'a mut InventoryBuilder {
+            parts.entry(account.clone()).or_default()
+        }
+        for item in &self.instances {
+            part(&mut parts, &item.account).add_instance(item.clone());
+        }
+        for item in &self.keys {
+            part(&mut parts, &item.account).add_key(item.clone());
+        }
+        for item in &self.service_ids {
+            part(&mut parts, &item.account).add_service_id(item.clone());
+        }
+        for item in &self.api_keys {
+            part(&mut parts, &item.account).add_api_key(item.clone());
+        }
+        for item in &self.policies {
+            part(&mut parts, &item.account).add_policy(item.clone());
+        }
+        for item in &self.access_groups {
+            part(&mut parts, &item.account).add_access_group(item.clone());
+        }
+        for item in &self.memberships {
+            part(&mut parts, &item.account).add_membership(item.clone());
+        }
+        let of_document = |document: DocId| self.accounts.of_document(document).map(str::to_owned);
+        for item in &self.placeholders {
+            part(&mut parts, &of_document(item.origin.document)).add_placeholder(item.clone());
+        }
+        for item in &self.exposed_secrets {
+            part(&mut parts, &of_document(item.origin.document)).add_exposed_secret(item.clone());
+        }
+        for item in &self.snapshots {
+            let account = present(&item.account_id).or_else(|| of_document(item.origin.document));
+            part(&mut parts, &account).add_snapshot(item.clone());
+        }
+        for limits in self.identity_limits.iter().chain(&self.more_limits) {
+            part(&mut parts, &limits.account).add_identity_limits(limits.clone());
+        }
+        Some(
+            parts
+                .into_iter()
+                .map(|(account, mut builder)| {
+                    // Group ids are unique across accounts: every part may know every list.
+                    for (group_id, total) in &self.member_lists {
+                        builder.add_member_list(group_id, *total);
+                    }
+                    (account, builder.finish())
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Origin, Pointer, ResourceInstance, ServiceId};
+
+    fn instance(document: u32, account: Option<&str>, guid: &str) -> ResourceInstance {
+        let scope = account
+            .map(|account| format!("a/{account}"))
+            .unwrap_or_default();
+        ResourceInstance {
+            crn: format!("crn:v1:bluemix:public:logdnaat:us-south:{scope}:{guid}::"),
+            guid: guid.to_owned(),
+            name: None,
+            account_id: None,
+            resource_group_id: None,
+            state: None,
+            account: None,
+            origin: Origin::new(DocId(document), Pointer::root()),
+            declaration: None,
+        }
+    }
+
+    fn service_id(document: u32, core: &str) -> ServiceId {
+        ServiceId {
+            id: core.to_owned(),
+            iam_id: format!("iam-{core}"),
+            crn: None,
+            name: None,
+            description: None,
+            locked: None,
+            created_at: None,
+            unique_instance_crns: Vec::new(),
+            group_id: None,
+            account: None,
+            origin: Origin::new(DocId(document), Pointer::root()),
+            declaration: None,
+        }
+    }
+
+    /// Document `document` in directory `group`, holding a service ID list.
+    fn document(builder: &mut InventoryBuilder, document: u32, group: u32, item: ServiceId) {
+        let mut file = InventoryBuilder::default();
+        file.collections().service_ids = true;
+        file.add_service_id(item);
+        builder.absorb_document(DocId(document), Some(group), file);
+    }
+
+    #[test]
+    fn one_named_account_owns_what_names_none() {
+        let mut builder = InventoryBuilder::default();
+        let mut file = InventoryBuilder::default();
+        file.add_instance(instance(0, Some("aaa"), "g1"));
+        file.collections().instances = true;
+        builder.absorb_document(DocId(0), Some(0), file);
+        document(&mut builder, 1, 1, service_id(1, "ServiceId-1"));
+        let inventory = builder.finish();
+        assert!(!inventory.accounts.several());
+        assert_eq!(inventory.service_ids[0].account.as_deref(), Some("aaa"));
+        let collections = inventory.accounts.collections_of(Some("aaa"));
+        assert!(collections.instances && collections.service_ids);
+        assert!(inventory.partition().is_none());
+    }
+
+    #[test]
+    fn a_document_takes_the_account_of_its_directory_and_the_rest_none() {
+        let mut builder = InventoryBuilder::default();
+        for (at, account) in [(0, "aaa"), (1, "bbb")] {
+            let mut file = InventoryBuilder::default();
+            file.add_instance(instance(at, Some(account), &format!("g{at}")));
+            file.collections().instances = true;
+            builder.absorb_document(DocId(at), Some(at), file);
+        }
+        // Beside bbb's instances (same directory): bbb's. Elsewhere: no known account.
+        document(&mut builder, 2, 1, service_id(2, "ServiceId-2"));
+        document(&mut builder, 3, 9, service_id(3, "ServiceId-3"));
+        let inventory = builder.finish();
+        assert_eq!(inventory.accounts.known(), 2);
+        let accounts: Vec<Option<&str>> = inventory
+            .service_ids
+            .iter()
+            .map(|service_id| service_id.account.as_deref())
+            .collect();
+        assert_eq!(accounts, [Some("bbb"), None]);
+        assert!(!inventory.accounts.collections_of(Some("aaa")).service_ids);
+        assert!(inventory.accounts.collections_of(Some("bbb")).service_ids);
+        let parts = inventory.partition().expect("several accounts");
+        let sizes: Vec<(Option<&str>, usize, usize)> = parts
+            .iter()
+            .map(|(account, part)| {
+                (
+                    account.as_deref(),
+                    part.instances.len(),
+                    part.service_ids.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sizes,
+            [(None, 0, 1), (Some("aaa"), 1, 0), (Some("bbb"), 1, 1)]
+        );
+    }
+
+    #[test]
+    fn an_account_id_with_control_characters_is_not_taken() {
+        assert_eq!(present(&Some("abc\u{1b}[2J".to_owned())), None);
+        assert_eq!(present(&Some("a b".to_owned())), None);
+        assert_eq!(present(&Some("<ACCOUNT_ID>".to_owned())), None);
+        assert_eq!(present(&Some("0a1b".to_owned())).as_deref(), Some("0a1b"));
+    }
+}

@@ -1,0 +1,235 @@
+//! Several accounts in one run: every entity belongs to its account, and each account is
+//! judged on its own, so checking the exports of several accounts together gives exactly the
+//! union of the per-account runs (issue 12, wrong answer 4).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use iamlint::cli::{Checked, check_paths};
+use iamlint::rules::{Settings, Status};
+use iamlint::sources::LoadOptions;
+
+use crate::common::{self, TempDir};
+use crate::scale::account as generator;
+
+const ALPHA: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const BETA: &str = "f9e8d7c6b5a4938271605f4e3d2c1b0a";
+
+/// What a finding says, without where it is (document ids differ between runs).
+type Said = (
+    &'static str,
+    String,
+    &'static str,
+    String,
+    String,
+    Option<String>,
+);
+
+fn said(checked: &Checked) -> BTreeSet<Said> {
+    checked
+        .findings
+        .iter()
+        .map(|finding| {
+            (
+                finding.rule,
+                finding.subject.identity(),
+                finding.status.as_str(),
+                finding.severity.as_str().to_owned(),
+                finding.message.clone(),
+                finding.subject.account.clone(),
+            )
+        })
+        .collect()
+}
+
+fn union(a: &Checked, b: &Checked) -> BTreeSet<Said> {
+    said(a).union(&said(b)).cloned().collect()
+}
+
+#[test]
+fn two_hand_written_accounts_together_are_the_union_of_each_alone() {
+    let settings = Settings::default();
+    let alpha = common::check(&["fixtures/accounts/alpha"], &settings);
+    let beta = common::check(&["fixtures/accounts/beta"], &settings);
+    let both = common::check(&["fixtures/accounts"], &settings);
+    for checked in [&alpha, &beta, &both] {
+        assert!(
+            checked.loaded.errors.is_empty(),
+            "{:?}",
+            checked.loaded.errors
+        );
+    }
+    assert_eq!(said(&both), union(&alpha, &beta));
+    assert_eq!(
+        both.findings.len(),
+        alpha.findings.len() + beta.findings.len()
+    );
+
+    // Beta exported no instance list: its keys' instance is unknown, not "deleted", even
+    // though alpha's instance list is loaded beside it.
+    let dangling: Vec<_> = both
+        .findings
+        .iter()
+        .filter(|finding| finding.rule == "reference-dangling")
+        .map(|finding| (finding.subject.account.as_deref(), finding.status))
+        .collect();
+    assert!(
+        dangling.contains(&(Some(BETA), Status::Unknown)),
+        "{dangling:?}"
+    );
+    assert!(
+        dangling.contains(&(Some(ALPHA), Status::Fail)),
+        "{dangling:?}"
+    );
+    assert!(
+        !dangling.contains(&(Some(BETA), Status::Fail)),
+        "{dangling:?}"
+    );
+
+    // Every finding names its account; the accounts are the two of the inputs.
+    let accounts: BTreeSet<_> = both
+        .findings
+        .iter()
+        .map(|finding| finding.subject.account.as_deref())
+        .collect();
+    assert_eq!(accounts, BTreeSet::from([Some(ALPHA), Some(BETA)]));
+    assert_eq!(both.loaded.inventory.accounts.known(), 2);
+}
+
+#[test]
+fn an_empty_list_belongs_to_the_account_of_its_directory() {
+    // beta/policies.json is `{"policies": []}`: nothing in it names an account, but its
+    // directory is beta's, so beta's keys are judged as having no restricting policy.
+    let both = common::check(
+        &["fixtures/accounts"],
+        &Settings::only(&["key-restriction-missing"]),
+    );
+    let inventory = &both.loaded.inventory;
+    assert!(inventory.accounts.collections_of(Some(BETA)).policies);
+    assert!(!inventory.accounts.collections_of(Some(BETA)).instances);
+    assert!(inventory.accounts.collections_of(Some(ALPHA)).instances);
+    let beta_keys = both
+        .findings
+        .iter()
+        .filter(|finding| finding.subject.account.as_deref() == Some(BETA))
+        .count();
+    assert_eq!(beta_keys, 2);
+}
+
+#[test]
+fn identity_limits_and_service_id_counts_are_per_account() {
+    // Beta's identity limits (3 service IDs per group) say nothing about alpha, and alpha's
+    // service IDs do not count in beta's groups.
+    let both = common::check(
+        &["fixtures/accounts"],
+        &Settings::only(&["serviceid-limit"]),
+    );
+    let limit: Vec<_> = both
+        .findings
+        .iter()
+        .map(|finding| {
+            (
+                finding.subject.account.as_deref(),
+                finding.subject.id.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(limit, [(Some(BETA), "ServiceIdGroup-ci-4e5f")]);
+}
+
+#[test]
+fn two_generated_accounts_together_are_the_union_of_each_alone() {
+    let dir = TempDir::new("accounts-union");
+    let root = PathBuf::from(&dir.0);
+    let mut nows = Vec::new();
+    for (seed, name) in [(1, "first"), (2, "second")] {
+        let options = generator::Options { scale: 1, seed };
+        let summary = generator::generate(options, &root.join(name)).expect("the generator writes");
+        let expected: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&summary.expected_path).unwrap()).unwrap();
+        nows.push(expected["now"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(nows[0], nows[1]);
+    let settings = Settings {
+        now: nows[0].parse().ok(),
+        ..Settings::default()
+    };
+    let check = |paths: &[PathBuf]| {
+        check_paths(paths, &LoadOptions::default(), &settings).expect("valid options")
+    };
+    let first = check(&[root.join("first")]);
+    let second = check(&[root.join("second")]);
+    let both = check(std::slice::from_ref(&root));
+    assert_eq!(both.loaded.inventory.accounts.known(), 2);
+    assert_ne!(first.findings.len(), 0);
+    assert_eq!(said(&both), union(&first, &second));
+    assert_eq!(
+        both.findings.len(),
+        first.findings.len() + second.findings.len()
+    );
+}
+
+/// The outputs of a run over two accounts name the account of every finding; the human
+/// and Markdown summaries say how many accounts were checked.
+#[test]
+fn outputs_name_the_account_of_each_finding() {
+    use iamlint::report::{RunReport, csv, markdown, sarif};
+    let both = common::check(&["fixtures/accounts"], &Settings::default());
+    let report = RunReport::new(&both.loaded, &both.findings);
+    insta::assert_snapshot!("accounts_human", common::human(&both));
+    insta::assert_snapshot!(
+        "accounts_markdown",
+        markdown::render(&report, &markdown::Style::default())
+    );
+    insta::assert_snapshot!("accounts_csv", csv::render(&report, &csv::Style::default()));
+
+    let json: serde_json::Value = serde_json::from_str(&common::json(&both)).unwrap();
+    assert_eq!(json["summary"]["accounts"], 2);
+    let findings = json["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|finding| {
+        [ALPHA, BETA].contains(&finding["account"].as_str().unwrap_or_default())
+    }));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&sarif::render(&report, &sarif::Style::default())).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for (result, finding) in results.iter().zip(findings) {
+        assert_eq!(result["properties"]["account"], finding["account"]);
+    }
+
+    // One account alone prints as before: no account anywhere.
+    let alpha = common::check(&["fixtures/accounts/alpha"], &Settings::default());
+    let json: serde_json::Value = serde_json::from_str(&common::json(&alpha)).unwrap();
+    assert!(json["summary"].get("accounts").is_none());
+    assert!(json["findings"][0].get("account").is_none());
+    assert!(!common::human(&alpha).contains(&format!("account {ALPHA}")));
+}
+
+/// A Terraform plan that names no account (its CRNs say `a/<ACCOUNT_ID>` until apply) is
+/// judged with the exports of the one account beside it, and on its own beside several.
+#[test]
+fn a_plan_without_an_account_is_joined_only_with_a_single_account() {
+    const PLAN: &str = "fixtures/terraform/plan-new-at-key.json";
+    let settings = Settings::default();
+    let plan = common::check(&[PLAN], &settings);
+    assert_eq!(plan.loaded.inventory.accounts.known(), 0);
+
+    let with_alpha = common::check(&[PLAN, "fixtures/accounts/alpha"], &settings);
+    assert_eq!(with_alpha.loaded.inventory.accounts.known(), 1);
+    assert!(!with_alpha.loaded.inventory.accounts.several());
+    assert!(
+        with_alpha
+            .loaded
+            .inventory
+            .instances
+            .iter()
+            .all(|instance| instance.account.as_deref() == Some(ALPHA))
+    );
+
+    let alpha = common::check(&["fixtures/accounts/alpha"], &settings);
+    let beta = common::check(&["fixtures/accounts/beta"], &settings);
+    let all = common::check(&[PLAN, "fixtures/accounts"], &settings);
+    assert_eq!(all.loaded.inventory.accounts.known(), 2);
+    let expected: BTreeSet<Said> = union(&alpha, &beta).union(&said(&plan)).cloned().collect();
+    assert_eq!(said(&all), expected);
+}
