@@ -5,18 +5,22 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{
-    AttributeValue, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy, ResourceAttribute, RoleKind,
-    Subject,
+    Activity, AttributeValue, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy, ResourceAttribute,
+    ResourceTag, RoleKind, Subject, Timestamp, tag_words,
 };
 
 /// The platform roles that let the holder create and read service keys.
 pub(super) const KEY_PLATFORM_ROLES: [&str; 3] = ["Operator", "Editor", "Administrator"];
 
-/// The resource a policy applies to: its attributes other than `accountId`, sorted, so that
-/// two policies on the same resource have equal scopes.
+/// The resource a policy applies to: its attributes other than `accountId`, sorted, its
+/// access management tags, sorted, and the resource attributes its rule's conditions test,
+/// so that two policies on the same resource have equal scopes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct GrantScope<'a> {
     pub attributes: Vec<&'a ResourceAttribute>,
+    pub tags: Vec<&'a ResourceTag>,
+    /// Resource attributes tested by the rule's conditions: they narrow the scope too.
+    pub conditions: Vec<&'a str>,
 }
 
 impl<'a> GrantScope<'a> {
@@ -27,7 +31,25 @@ impl<'a> GrantScope<'a> {
             .filter(|attribute| attribute.name != "accountId")
             .collect();
         attributes.sort_by(|a, b| a.name.cmp(&b.name));
-        Self { attributes }
+        let mut tags: Vec<&ResourceTag> = policy.tags.iter().collect();
+        tags.sort_by(|a, b| (&a.name, &a.value).cmp(&(&b.name, &b.value)));
+        let mut conditions = policy
+            .rule
+            .as_ref()
+            .map(|rule| rule.resource_keys())
+            .unwrap_or_default();
+        conditions.sort_unstable();
+        Self {
+            attributes,
+            tags,
+            conditions,
+        }
+    }
+
+    /// Whether tags or resource conditions narrow the scope: the `*-policy-create` flags
+    /// cannot say either.
+    pub(super) fn needs_file(&self) -> bool {
+        !self.tags.is_empty() || !self.conditions.is_empty()
     }
 
     /// The `stringEquals` value of attribute `name`.
@@ -71,6 +93,16 @@ impl<'a> GrantScope<'a> {
         if !further.is_empty() {
             label.push_str(&format!(" with {}", further.join(", ")));
         }
+        if !self.tags.is_empty() {
+            let tags: Vec<ResourceTag> = self.tags.iter().map(|tag| (*tag).clone()).collect();
+            label.push_str(&format!(" tagged {}", tag_words(&tags)));
+        }
+        if !self.conditions.is_empty() {
+            label.push_str(&format!(
+                " matching conditions on {}",
+                self.conditions.join(", ")
+            ));
+        }
         label
     }
 
@@ -80,6 +112,9 @@ impl<'a> GrantScope<'a> {
         self.attributes
             .iter()
             .all(|attribute| other.attributes.contains(attribute))
+            && self.tags.iter().all(|tag| other.tags.contains(tag))
+            // Conditions are compared by the attributes they test: equal sets only.
+            && (self.conditions.is_empty() || self.conditions == other.conditions)
     }
 }
 
@@ -91,8 +126,10 @@ pub(super) fn grants_platform_role_on(
     inventory: &Inventory,
     policy: &Policy,
     scope: &GrantScope<'_>,
+    now: Option<Timestamp>,
 ) -> bool {
     if !policy.is_active_access()
+        || policy.activity(now) != Activity::Active
         || !KEY_PLATFORM_ROLES
             .iter()
             .any(|role| policy.grants(RoleKind::Platform, role))
@@ -102,6 +139,10 @@ pub(super) fn grants_platform_role_on(
     let granted = GrantScope::of(policy);
     if granted.is_within(scope) {
         return true;
+    }
+    // The wider scopes below cover the instance only when nothing else narrows them.
+    if granted.needs_file() {
+        return false;
     }
     let [only] = granted.attributes.as_slice() else {
         return false;
@@ -150,10 +191,12 @@ pub(super) enum PlatformCoverage<'a> {
 /// among the few that can apply instead of scanning every policy of the account.
 pub(super) struct GroupPlatformGrants<'a> {
     by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>>,
+    /// The run's clock: a policy outside its time window grants nothing.
+    now: Option<Timestamp>,
 }
 
 impl<'a> GroupPlatformGrants<'a> {
-    pub(super) fn new(inventory: &'a Inventory) -> Self {
+    pub(super) fn new(inventory: &'a Inventory, now: Option<Timestamp>) -> Self {
         let mut by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>> = HashMap::new();
         for (at, policy) in inventory.policies.iter().enumerate() {
             let grants_key_role = KEY_PLATFORM_ROLES
@@ -168,7 +211,7 @@ impl<'a> GroupPlatformGrants<'a> {
             let service = GrantScope::of(policy).equals("serviceName");
             by_service.entry(service).or_default().push((at, policy));
         }
-        Self { by_service }
+        Self { by_service, now }
     }
 
     /// The policies that could cover `scope`, in load order: those naming its service, and
@@ -199,7 +242,7 @@ pub(super) fn platform_coverage<'a>(
 ) -> PlatformCoverage<'a> {
     platform_coverage_with(
         inventory,
-        &GroupPlatformGrants::new(inventory),
+        &GroupPlatformGrants::new(inventory, None),
         subject,
         scope,
     )
@@ -212,7 +255,8 @@ pub(super) fn platform_coverage_with<'a>(
     subject: &Subject,
     scope: &GrantScope<'_>,
 ) -> PlatformCoverage<'a> {
-    let covers = |policy: &&Policy| grants_platform_role_on(inventory, policy, scope);
+    let covers =
+        |policy: &&Policy| grants_platform_role_on(inventory, policy, scope, group_grants.now);
     if inventory.policies_of(subject).any(|policy| covers(&policy)) {
         return PlatformCoverage::Granted;
     }
@@ -272,7 +316,8 @@ mod tests {
                     value: AttributeValue::String(value.to_owned()),
                 })
                 .collect(),
-            has_conditions: false,
+            tags: Vec::new(),
+            rule: None,
             state: None,
             origin: origin(),
             subject_origin: None,
@@ -362,19 +407,21 @@ mod tests {
             GrantScope::of(&manager).label(&inventory, "logdnaat"),
             "all logdnaat instances with region=us-south"
         );
+        let like = policy(
+            user(),
+            &["Manager"],
+            &[
+                ("logGroup", "audit"),
+                ("serviceInstance", GUID),
+                ("serviceName", "logdnaat"),
+            ],
+        );
         let command = crate::rules::policy_subject::policy_command(
             &inventory,
             &Subject::AccessGroup(GROUP.to_owned()),
             "Operator",
-            &GrantScope::of(&policy(
-                user(),
-                &["Manager"],
-                &[
-                    ("logGroup", "audit"),
-                    ("serviceInstance", GUID),
-                    ("serviceName", "logdnaat"),
-                ],
-            )),
+            &GrantScope::of(&like),
+            &like,
         );
         assert_eq!(
             command,

@@ -1,6 +1,6 @@
 //! Shared wording about policies: their roles and resources as people read them.
 
-use crate::model::{AttributeValue, Policy};
+use crate::model::{AttributeValue, Policy, tag_words};
 
 /// `Administrator, Manager`, or `no roles`.
 pub(super) fn roles(policy: &Policy) -> String {
@@ -15,8 +15,9 @@ pub(super) fn roles(policy: &Policy) -> String {
         .join(", ")
 }
 
-/// The resource attributes other than `accountId` (`serviceName=cos, serviceInstance=...`),
-/// or `every resource in the account` when there are none.
+/// The resource attributes other than `accountId` (`serviceName=cos, serviceInstance=...`)
+/// and the access management tags (`tagged env:prod`), or `every resource in the account`
+/// when there are none.
 pub(super) fn resource(policy: &Policy) -> String {
     let parts: Vec<String> = policy
         .resource
@@ -32,25 +33,38 @@ pub(super) fn resource(policy: &Policy) -> String {
             format!("{}={value}", attribute.name)
         })
         .collect();
-    if parts.is_empty() {
-        "every resource in the account".to_owned()
-    } else {
-        parts.join(", ")
+    let tags = (!policy.tags.is_empty()).then(|| format!("tagged {}", tag_words(&policy.tags)));
+    let conditions = policy
+        .rule
+        .as_ref()
+        .map(|rule| rule.resource_keys())
+        .filter(|keys| !keys.is_empty())
+        .map(|keys| format!("matching conditions on {}", keys.join(", ")));
+    match (parts.is_empty(), tags, conditions) {
+        (true, None, None) => "every resource in the account".to_owned(),
+        (true, tags, conditions) => format!(
+            "resources {} in the account",
+            [tags, conditions]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (false, tags, conditions) => std::iter::once(parts.join(", "))
+            .chain(tags)
+            .chain(conditions)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
-}
-
-/// Whether every resource attribute of the policy is one of `names`: the policy is not
-/// narrowed by a region, resource type, resource group or the like.
-pub(super) fn only_attributes(policy: &Policy, names: &[&str]) -> bool {
-    policy
-        .resource
-        .iter()
-        .all(|attribute| names.contains(&attribute.name.as_str()))
 }
 
 /// The `ibmcloud iam ...-policy-create` options that give the same resource scope, when
 /// every attribute has one (`--service-name cos --service-instance <GUID>`).
 pub(super) fn cli_scope_options(policy: &Policy) -> Option<String> {
+    // No flag says a tag or a rule: dropping one would widen the copy.
+    if !policy.tags.is_empty() || policy.rule.is_some() {
+        return None;
+    }
     let mut options = Vec::new();
     for attribute in &policy.resource {
         let AttributeValue::String(value) = &attribute.value else {
