@@ -1,6 +1,6 @@
 //! Shared wording about policies: their roles and resources as people read them.
 
-use crate::model::{AttributeValue, Policy, tag_words};
+use crate::model::{AttributeValue, Policy};
 
 /// `Administrator, Manager`, or `no roles`.
 pub(super) fn roles(policy: &Policy) -> String {
@@ -15,10 +15,15 @@ pub(super) fn roles(policy: &Policy) -> String {
         .join(", ")
 }
 
-/// The resource attributes other than `accountId` (`serviceName=cos, serviceInstance=...`)
-/// and the access management tags (`tagged env:prod`), or `every resource in the account`
-/// when there are none.
+/// The resource attributes other than `accountId` (`serviceName=cos, serviceInstance=...`),
+/// or `every resource in the account` when there are none. A policy narrowed by access
+/// management tags or resource conditions is said in words (`resources tagged env:prod in
+/// service cloud-object-storage`): it covers far less than its attributes alone.
 pub(super) fn resource(policy: &Policy) -> String {
+    let scope = policy.scope();
+    if !scope.tags.is_empty() || !scope.conditions.is_empty() {
+        return scope.words();
+    }
     let parts: Vec<String> = policy
         .resource
         .iter()
@@ -33,28 +38,10 @@ pub(super) fn resource(policy: &Policy) -> String {
             format!("{}={value}", attribute.name)
         })
         .collect();
-    let tags = (!policy.tags.is_empty()).then(|| format!("tagged {}", tag_words(&policy.tags)));
-    let conditions = policy
-        .rule
-        .as_ref()
-        .map(|rule| rule.resource_keys())
-        .filter(|keys| !keys.is_empty())
-        .map(|keys| format!("matching conditions on {}", keys.join(", ")));
-    match (parts.is_empty(), tags, conditions) {
-        (true, None, None) => "every resource in the account".to_owned(),
-        (true, tags, conditions) => format!(
-            "resources {} in the account",
-            [tags, conditions]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (false, tags, conditions) => std::iter::once(parts.join(", "))
-            .chain(tags)
-            .chain(conditions)
-            .collect::<Vec<_>>()
-            .join(", "),
+    if parts.is_empty() {
+        "every resource in the account".to_owned()
+    } else {
+        parts.join(", ")
     }
 }
 

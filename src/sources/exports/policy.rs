@@ -271,3 +271,36 @@ fn attribute_value(value: Value) -> AttributeValue {
         other => AttributeValue::String(other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_rules_become_condition_trees() {
+        let rule = serde_json::json!({
+            "operator": "and",
+            "conditions": [
+                {"key": "{{environment.attributes.current_date_time}}",
+                 "operator": "dateTimeGreaterThanOrEquals", "value": "2025-06-01T00:00:00+00:00"},
+                {"key": "{{resource.attributes.prefix}}", "operator": "stringMatch",
+                 "value": "logs/*"}
+            ]
+        });
+        let condition = condition_of(&rule);
+        assert!(matches!(&condition, Condition::All(items) if items.len() == 2));
+        assert_eq!(condition.resource_keys(), vec!["prefix"]);
+        // A single condition without a group, and shapes that are neither.
+        assert!(matches!(
+            condition_of(
+                &serde_json::json!({"key": "k", "operator": "stringEquals", "value": "v"})
+            ),
+            Condition::Attribute { .. }
+        ));
+        assert_eq!(
+            condition_of(&serde_json::json!({"operator": "xor", "conditions": []})),
+            Condition::Unknown
+        );
+        assert_eq!(condition_of(&serde_json::json!("text")), Condition::Unknown);
+    }
+}

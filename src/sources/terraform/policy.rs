@@ -275,3 +275,55 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
         None,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Activity;
+
+    #[test]
+    fn rule_conditions_and_resource_tags_are_read() {
+        // The provider's shape: every value a list, nested groups with their own operator.
+        let conditions = serde_json::json!([
+            {
+                "key": "{{environment.attributes.current_date_time}}",
+                "operator": "dateTimeGreaterThanOrEquals",
+                "value": ["2025-06-01T00:00:00+00:00"],
+                "conditions": []
+            },
+            {
+                "operator": "or",
+                "conditions": [
+                    {
+                        "key": "{{environment.attributes.day_of_week}}",
+                        "operator": "dayOfWeekAnyOf",
+                        "value": ["6+00:00", "7+00:00"]
+                    },
+                    {
+                        "key": "{{environment.attributes.current_date_time}}",
+                        "operator": "dateTimeLessThanOrEquals",
+                        "value": ["2025-06-30T00:00:00+00:00"]
+                    }
+                ]
+            }
+        ]);
+        let parsed = rule(Some(&conditions), Some("and".to_owned())).expect("a rule");
+        let at = |text: &str| text.parse().ok();
+        assert_eq!(
+            parsed.activity(at("2025-06-15T00:00:00Z")),
+            Activity::Active
+        );
+        assert_eq!(
+            parsed.activity(at("2025-05-01T00:00:00Z")),
+            Activity::NotYet("2025-06-01T00:00:00Z".parse().expect("instant"))
+        );
+        assert_eq!(rule(Some(&serde_json::json!([])), None), None);
+
+        let env = tag(&serde_json::json!({"name": "env", "value": "prod"})).expect("a tag");
+        assert_eq!(
+            (env.name.as_str(), env.value.as_str(), env.operator),
+            ("env", "prod", Operator::StringEquals)
+        );
+        assert_eq!(tag(&serde_json::json!({"name": "env"})), None);
+    }
+}
