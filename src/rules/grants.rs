@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{
-    Activity, AttributeValue, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy, ResourceAttribute,
-    ResourceTag, RoleKind, Subject, Timestamp, tag_words,
+    Activity, AttributeValue, Condition, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy,
+    ResourceAttribute, ResourceTag, RoleKind, Subject, Timestamp, tag_words,
 };
 
 /// The platform roles that let the holder create and read service keys.
@@ -21,6 +21,9 @@ pub(super) struct GrantScope<'a> {
     pub tags: Vec<&'a ResourceTag>,
     /// Resource attributes tested by the rule's conditions: they narrow the scope too.
     pub conditions: Vec<&'a str>,
+    /// The rule itself when it has resource conditions: two scopes with such conditions
+    /// are comparable only when their rules are equal.
+    pub rule: Option<&'a Condition>,
 }
 
 impl<'a> GrantScope<'a> {
@@ -39,10 +42,12 @@ impl<'a> GrantScope<'a> {
             .map(|rule| rule.resource_keys())
             .unwrap_or_default();
         conditions.sort_unstable();
+        let rule = policy.rule.as_ref().filter(|_| !conditions.is_empty());
         Self {
             attributes,
             tags,
             conditions,
+            rule,
         }
     }
 
@@ -113,8 +118,8 @@ impl<'a> GrantScope<'a> {
             .iter()
             .all(|attribute| other.attributes.contains(attribute))
             && self.tags.iter().all(|tag| other.tags.contains(tag))
-            // Conditions are compared by the attributes they test: equal sets only.
-            && (self.conditions.is_empty() || self.conditions == other.conditions)
+            // Resource conditions are not compared piece by piece: equal rules only.
+            && (self.rule.is_none() || self.rule == other.rule)
     }
 }
 
@@ -162,6 +167,22 @@ pub(super) fn grants_platform_role_on(
         }
         _ => false,
     }
+}
+
+/// The subject's own policies that would grant a key platform role on `scope` but for a
+/// time window that has closed or not opened: messages name them.
+pub(super) fn inactive_platform_grants<'a>(
+    inventory: &'a Inventory,
+    subject: &Subject,
+    scope: &GrantScope<'_>,
+    now: Option<Timestamp>,
+) -> Vec<(&'a Policy, Activity)> {
+    inventory
+        .policies_of(subject)
+        .map(|policy| (policy, policy.activity(now)))
+        .filter(|(_, activity)| *activity != Activity::Active)
+        .filter(|(policy, _)| grants_platform_role_on(inventory, policy, scope, None))
+        .collect()
 }
 
 /// The access groups whose policies reach `subject`: those it is listed in, and the public

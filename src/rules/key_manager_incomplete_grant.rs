@@ -5,10 +5,16 @@
 use std::collections::{HashMap, HashSet};
 
 use super::auditing::services;
-use super::grants::{GrantScope, GroupPlatformGrants, PlatformCoverage, platform_coverage_with};
+use super::grants::{
+    GrantScope, GroupPlatformGrants, PlatformCoverage, inactive_platform_grants,
+    platform_coverage_with,
+};
 use super::policy_subject::{policy_command, subject_entity, subject_label};
+use super::policy_text;
 use super::{Finding, RuleContext, Severity};
-use crate::model::{Activity, EntityRef, Inventory, Policy, RoleKind, Subject, Timestamp};
+use crate::model::{
+    Activity, EntityRef, Inventory, Policy, RoleKind, Subject, Timestamp, instant_words,
+};
 
 /// The Manager policies of one subject on one scope.
 struct ManagerGrant<'a> {
@@ -147,7 +153,7 @@ fn report(
                     Subject::AccessGroup(_) => "",
                     _ => " (directly or through its access groups)",
                 },
-                members_note(inventory, group_grants, grant)
+                members_note(inventory, group_grants, grant) + &inactive_note(context, grant)
             ))
             .remediation(policy_command(
                 inventory,
@@ -212,6 +218,28 @@ fn report(
         );
     }
     finding.push(out);
+}
+
+/// `; policy `P` grants Operator there, but its time condition expired on 2025-01-31` for
+/// the subject's own platform grants on the scope that are not in force.
+fn inactive_note(context: &RuleContext<'_>, grant: &ManagerGrant<'_>) -> String {
+    inactive_platform_grants(context.inventory, grant.subject, &grant.scope, context.now)
+        .into_iter()
+        .map(|(policy, activity)| {
+            let when = match activity {
+                Activity::Expired(at) => {
+                    format!("its time condition expired on {}", instant_words(at))
+                }
+                Activity::NotYet(at) => format!("only from {} on", instant_words(at)),
+                Activity::Active => return String::new(),
+            };
+            format!(
+                "; policy `{}` grants {} there, but {when}",
+                policy.id,
+                policy_text::roles(policy)
+            )
+        })
+        .collect()
 }
 
 /// For an access group with a known member list: how many members the gap reaches.
