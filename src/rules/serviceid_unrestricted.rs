@@ -136,6 +136,19 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
 /// the resources tagged `env:prod` is not one over the account).
 fn unrestricted_scope(policy: &Policy) -> Option<String> {
     let scope = policy.scope();
+    // All IAM-enabled services in one resource group is as wide as the group itself.
+    if let (Target::AllServices, [attribute], [], []) = (
+        scope.target,
+        scope.attributes.as_slice(),
+        scope.tags,
+        scope.conditions.as_slice(),
+    ) && attribute.name == "resourceGroupId"
+        && let Some(group) = policy.resource_equals("resourceGroupId")
+    {
+        return Some(format!(
+            "all IAM-enabled services in resource group `{group}`"
+        ));
+    }
     if scope.is_narrowed() {
         return None;
     }
