@@ -24,8 +24,9 @@ pub use inventory::{Collections, Inventory, InventoryBuilder};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
 pub use policy::{
-    AttributeValue, Operator, Policy, PolicyPlaceholder, PolicyVersion, ResourceAttribute, Role,
-    RoleKind, Scope, Subject,
+    Activity, AttributeValue, Condition, Operator, Policy, PolicyPlaceholder, PolicyVersion,
+    ResourceAttribute, ResourceTag, Role, RoleKind, Scope, Subject, Target, instant_words,
+    tag_words,
 };
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};

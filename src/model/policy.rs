@@ -3,6 +3,13 @@
 use super::crn::service_id_core;
 use super::declaration::{Declaration, Unresolved};
 use super::origin::Origin;
+use super::time::Timestamp;
+
+mod condition;
+mod scope;
+
+pub use condition::{Activity, Condition, instant_words};
+pub use scope::{Scope, Target, tag_words};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PolicyVersion {
@@ -154,25 +161,13 @@ pub struct ResourceAttribute {
     pub value: AttributeValue,
 }
 
-/// What a policy's resource attributes cover.
+/// An access management tag on a policy's resource (v1 `resources[].tags[]` with `name`,
+/// v2 `resource.tags[]` with `key`): the policy covers only resources that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope<'a> {
-    /// No `serviceName`, `resourceGroupId` or `serviceType`: every resource in the account.
-    Account,
-    /// `serviceType=service` (all IAM-enabled services) or `platform_service`.
-    AllServicesOfType(&'a str),
-    /// A `service_group_id` (for example `IAM`) without a service name.
-    ServiceGroup(&'a str),
-    /// Every resource in one resource group.
-    ResourceGroup(&'a str),
-    /// One service, optionally narrowed to an instance or further attributes.
-    Service {
-        name: &'a str,
-        instance: Option<&'a str>,
-    },
-    /// Anything else (wildcards, resource-group objects, tags only, values known only after
-    /// apply).
-    Other,
+pub struct ResourceTag {
+    pub name: String,
+    pub value: String,
+    pub operator: Operator,
 }
 
 /// An access (or authorization) policy.
@@ -185,8 +180,10 @@ pub struct Policy {
     pub subject: Subject,
     pub roles: Vec<Role>,
     pub resource: Vec<ResourceAttribute>,
-    /// A v2 `rule` (time-based or attribute conditions) is present.
-    pub has_conditions: bool,
+    /// Access management tags that narrow the resource.
+    pub tags: Vec<ResourceTag>,
+    /// The v2 `rule`: time-based conditions, or conditions on resource attributes.
+    pub rule: Option<Condition>,
     pub state: Option<String>,
     pub origin: Origin,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
@@ -243,43 +240,22 @@ impl Policy {
         self.roles.iter().any(|role| role.is(kind, name))
     }
 
-    /// Classifies the resource attributes.
+    /// What the policy covers: its target and what narrows it.
     pub fn scope(&self) -> Scope<'_> {
-        // An attribute known only after apply could narrow or widen the scope: never guess.
-        if self
-            .resource
-            .iter()
-            .any(|attribute| matches!(attribute.value, AttributeValue::Unresolved(_)))
-        {
-            return Scope::Other;
-        }
-        if let Some(name) = self.resource_equals("serviceName") {
-            return Scope::Service {
-                name,
-                instance: self.resource_equals("serviceInstance"),
-            };
-        }
-        if self.has_resource_attribute("serviceName") {
-            return Scope::Other;
-        }
-        if let Some(kind) = self.resource_equals("serviceType") {
-            return Scope::AllServicesOfType(kind);
-        }
-        if let Some(group) = self.resource_equals("service_group_id") {
-            return Scope::ServiceGroup(group);
-        }
-        if let Some(group) = self.resource_equals("resourceGroupId") {
-            return Scope::ResourceGroup(group);
-        }
-        let narrowing = self
-            .resource
-            .iter()
-            .any(|attribute| attribute.name != "accountId");
-        if narrowing {
-            Scope::Other
-        } else {
-            Scope::Account
-        }
+        Scope::of(self)
+    }
+
+    /// Whether the policy grants anything at `now`, by the time conditions of its rule.
+    pub fn activity(&self, now: Option<Timestamp>) -> Activity {
+        self.rule
+            .as_ref()
+            .map_or(Activity::Active, |rule| rule.activity(now))
+    }
+
+    /// When the policy grants, in words (`active only between ... and ...`), if its rule
+    /// has time conditions.
+    pub fn time_words(&self) -> Option<String> {
+        self.rule.as_ref().and_then(Condition::time_words)
     }
 }
 

@@ -110,12 +110,15 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let mut remediation = if identity.starts_with("ServiceId-") {
             context.meta.fix_with(&[("SERVICE_ID", identity)])
         } else {
-            "ibmcloud iam api-keys --output json; ibmcloud iam api-key-delete <APIKEY_NAME_OR_ID>"
+            "ibmcloud iam api-keys --output json\n\
+             # for each API key no longer used:\n\
+             ibmcloud iam api-key-delete <APIKEY_NAME_OR_ID>"
                 .to_owned()
         };
         if !tally.unlisted.is_empty() {
             remediation.push_str(
-                "; for unused resource keys: ibmcloud resource service-key-delete <KEY_NAME_OR_ID>",
+                "\n# for each resource key no longer used:\n\
+                 ibmcloud resource service-key-delete <KEY_NAME_OR_ID>",
             );
         }
         context

@@ -81,7 +81,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             api_key.service_id(),
         ) {
             (Some(key), _) => format!(
-                "ibmcloud resource service-key-create <NEW_KEY_NAME> <ROLE> --instance-id {}; \
+                "ibmcloud resource service-key-create <NEW_KEY_NAME> <ROLE> --instance-id {}\n\
+                 # move every consumer to the new key, then:\n\
                  ibmcloud resource service-key-delete {}",
                 key.source_crn.as_deref().unwrap_or("<INSTANCE_ID>"),
                 key.crn,
@@ -90,7 +91,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 .meta
                 .fix_with(&[("SERVICE_ID", core), ("APIKEY_ID", &api_key.id)]),
             (None, None) => format!(
-                "ibmcloud iam api-key-create <NEW_KEY_NAME> --file <FILE>; \
+                "ibmcloud iam api-key-create <NEW_KEY_NAME> --file <FILE>\n\
+                 # move every consumer to the new key, then:\n\
                  ibmcloud iam api-key-delete {}",
                 api_key.id
             ),

@@ -2,8 +2,8 @@
 //! their service ID can be followed, and which policies scope it to the instance.
 
 use crate::model::{
-    AttributeValue, Credentials, EntityRef, Inventory, Operator, Origin, Policy, ResourceInstance,
-    ResourceKey, RoleKind, Scope, ServiceId, Subject,
+    Activity, AttributeValue, Credentials, EntityRef, Inventory, Operator, Origin, Policy,
+    ResourceInstance, ResourceKey, RoleKind, ServiceId, Subject, Target, Timestamp, instant_words,
 };
 
 use super::RuleContext;
@@ -190,7 +190,8 @@ fn undetermined_restriction<'a>(
 ) -> Option<(&'a Policy, &'a crate::model::Unresolved)> {
     let service = key.service_name()?;
     let instance_guid = key.instance_guid()?;
-    let scoped = scoped_policies(inventory, service_id, service, instance_guid);
+    // Judged without the clock: a policy with a time window may still restrict the key.
+    let scoped = scoped_policies(inventory, service_id, service, instance_guid, None);
     let complete = scoped
         .iter()
         .any(|policy| policy.grants(RoleKind::Platform, "Administrator"))
@@ -234,22 +235,70 @@ fn may_scope(policy: &Policy, core: &str, service: &str, instance_guid: &str) ->
     subject && may_equal("serviceName", service) && may_equal("serviceInstance", instance_guid)
 }
 
-/// The active access policies of a service ID scoped to exactly one instance of a service.
+/// The active access policies of a service ID scoped to exactly one instance of a service,
+/// and in force at `now` (a time window that has closed or not opened grants nothing).
 pub(super) fn scoped_policies<'a>(
     inventory: &'a Inventory,
     service_id: &ServiceId,
     service: &str,
     instance_guid: &str,
+    now: Option<Timestamp>,
 ) -> Vec<&'a Policy> {
+    instance_policies(inventory, service_id, service, instance_guid)
+        .filter(|policy| policy.activity(now) == Activity::Active)
+        .collect()
+}
+
+/// The policies of [`scoped_policies`] that a time condition keeps out of force at `now`,
+/// with why: messages name them, so that an expired restriction is not a silent gap.
+pub(super) fn inactive_scoped_policies<'a>(
+    inventory: &'a Inventory,
+    service_id: &ServiceId,
+    service: &str,
+    instance_guid: &str,
+    now: Option<Timestamp>,
+) -> Vec<(&'a Policy, Activity)> {
+    instance_policies(inventory, service_id, service, instance_guid)
+        .map(|policy| (policy, policy.activity(now)))
+        .filter(|(_, activity)| *activity != Activity::Active)
+        .collect()
+}
+
+/// `; policy `P` expired on 2025-01-31 and grants nothing now` for each inactive policy.
+pub(super) fn inactive_note(inactive: &[(&Policy, Activity)]) -> String {
+    inactive
+        .iter()
+        .map(|(policy, activity)| match activity {
+            Activity::Expired(at) => format!(
+                "; policy `{}` expired on {} and grants nothing now",
+                policy.id,
+                instant_words(*at)
+            ),
+            Activity::NotYet(at) => format!(
+                "; policy `{}` starts only on {} and grants nothing yet",
+                policy.id,
+                instant_words(*at)
+            ),
+            Activity::Active => String::new(),
+        })
+        .collect()
+}
+
+fn instance_policies<'a>(
+    inventory: &'a Inventory,
+    service_id: &ServiceId,
+    service: &str,
+    instance_guid: &str,
+) -> impl Iterator<Item = &'a Policy> {
+    let (service, instance_guid) = (service.to_owned(), instance_guid.to_owned());
     inventory
         .policies_of_service_id(service_id.core())
         .filter(|policy| policy.is_active_access())
-        .filter(|policy| {
-            policy.scope()
-                == Scope::Service {
-                    name: service,
-                    instance: Some(instance_guid),
+        .filter(move |policy| {
+            policy.scope().target
+                == Target::Instance {
+                    service: &service,
+                    instance: &instance_guid,
                 }
         })
-        .collect()
 }

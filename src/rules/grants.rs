@@ -5,18 +5,25 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{
-    AttributeValue, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy, ResourceAttribute, RoleKind,
-    Subject,
+    Activity, AttributeValue, Condition, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy,
+    ResourceAttribute, ResourceTag, RoleKind, Subject, Timestamp, tag_words,
 };
 
 /// The platform roles that let the holder create and read service keys.
 pub(super) const KEY_PLATFORM_ROLES: [&str; 3] = ["Operator", "Editor", "Administrator"];
 
-/// The resource a policy applies to: its attributes other than `accountId`, sorted, so that
-/// two policies on the same resource have equal scopes.
+/// The resource a policy applies to: its attributes other than `accountId`, sorted, its
+/// access management tags, sorted, and the resource attributes its rule's conditions test,
+/// so that two policies on the same resource have equal scopes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct GrantScope<'a> {
     pub attributes: Vec<&'a ResourceAttribute>,
+    pub tags: Vec<&'a ResourceTag>,
+    /// Resource attributes tested by the rule's conditions: they narrow the scope too.
+    pub conditions: Vec<&'a str>,
+    /// The rule itself when it has resource conditions: two scopes with such conditions
+    /// are comparable only when their rules are equal.
+    pub rule: Option<&'a Condition>,
 }
 
 impl<'a> GrantScope<'a> {
@@ -27,7 +34,27 @@ impl<'a> GrantScope<'a> {
             .filter(|attribute| attribute.name != "accountId")
             .collect();
         attributes.sort_by(|a, b| a.name.cmp(&b.name));
-        Self { attributes }
+        let mut tags: Vec<&ResourceTag> = policy.tags.iter().collect();
+        tags.sort_by(|a, b| (&a.name, &a.value).cmp(&(&b.name, &b.value)));
+        let mut conditions = policy
+            .rule
+            .as_ref()
+            .map(|rule| rule.resource_keys())
+            .unwrap_or_default();
+        conditions.sort_unstable();
+        let rule = policy.rule.as_ref().filter(|_| !conditions.is_empty());
+        Self {
+            attributes,
+            tags,
+            conditions,
+            rule,
+        }
+    }
+
+    /// Whether tags or resource conditions narrow the scope: the `*-policy-create` flags
+    /// cannot say either.
+    pub(super) fn needs_file(&self) -> bool {
+        !self.tags.is_empty() || !self.conditions.is_empty()
     }
 
     /// The `stringEquals` value of attribute `name`.
@@ -71,6 +98,16 @@ impl<'a> GrantScope<'a> {
         if !further.is_empty() {
             label.push_str(&format!(" with {}", further.join(", ")));
         }
+        if !self.tags.is_empty() {
+            let tags: Vec<ResourceTag> = self.tags.iter().map(|tag| (*tag).clone()).collect();
+            label.push_str(&format!(" tagged {}", tag_words(&tags)));
+        }
+        if !self.conditions.is_empty() {
+            label.push_str(&format!(
+                " matching conditions on {}",
+                self.conditions.join(", ")
+            ));
+        }
         label
     }
 
@@ -80,6 +117,9 @@ impl<'a> GrantScope<'a> {
         self.attributes
             .iter()
             .all(|attribute| other.attributes.contains(attribute))
+            && self.tags.iter().all(|tag| other.tags.contains(tag))
+            // Resource conditions are not compared piece by piece: equal rules only.
+            && (self.rule.is_none() || self.rule == other.rule)
     }
 }
 
@@ -91,8 +131,10 @@ pub(super) fn grants_platform_role_on(
     inventory: &Inventory,
     policy: &Policy,
     scope: &GrantScope<'_>,
+    now: Option<Timestamp>,
 ) -> bool {
     if !policy.is_active_access()
+        || policy.activity(now) != Activity::Active
         || !KEY_PLATFORM_ROLES
             .iter()
             .any(|role| policy.grants(RoleKind::Platform, role))
@@ -102,6 +144,10 @@ pub(super) fn grants_platform_role_on(
     let granted = GrantScope::of(policy);
     if granted.is_within(scope) {
         return true;
+    }
+    // The wider scopes below cover the instance only when nothing else narrows them.
+    if granted.needs_file() {
+        return false;
     }
     let [only] = granted.attributes.as_slice() else {
         return false;
@@ -121,6 +167,22 @@ pub(super) fn grants_platform_role_on(
         }
         _ => false,
     }
+}
+
+/// The subject's own policies that would grant a key platform role on `scope` but for a
+/// time window that has closed or not opened: messages name them.
+pub(super) fn inactive_platform_grants<'a>(
+    inventory: &'a Inventory,
+    subject: &Subject,
+    scope: &GrantScope<'_>,
+    now: Option<Timestamp>,
+) -> Vec<(&'a Policy, Activity)> {
+    inventory
+        .policies_of(subject)
+        .map(|policy| (policy, policy.activity(now)))
+        .filter(|(_, activity)| *activity != Activity::Active)
+        .filter(|(policy, _)| grants_platform_role_on(inventory, policy, scope, None))
+        .collect()
 }
 
 /// The access groups whose policies reach `subject`: those it is listed in, and the public
@@ -150,10 +212,12 @@ pub(super) enum PlatformCoverage<'a> {
 /// among the few that can apply instead of scanning every policy of the account.
 pub(super) struct GroupPlatformGrants<'a> {
     by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>>,
+    /// The run's clock: a policy outside its time window grants nothing.
+    now: Option<Timestamp>,
 }
 
 impl<'a> GroupPlatformGrants<'a> {
-    pub(super) fn new(inventory: &'a Inventory) -> Self {
+    pub(super) fn new(inventory: &'a Inventory, now: Option<Timestamp>) -> Self {
         let mut by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>> = HashMap::new();
         for (at, policy) in inventory.policies.iter().enumerate() {
             let grants_key_role = KEY_PLATFORM_ROLES
@@ -168,7 +232,7 @@ impl<'a> GroupPlatformGrants<'a> {
             let service = GrantScope::of(policy).equals("serviceName");
             by_service.entry(service).or_default().push((at, policy));
         }
-        Self { by_service }
+        Self { by_service, now }
     }
 
     /// The policies that could cover `scope`, in load order: those naming its service, and
@@ -199,7 +263,7 @@ pub(super) fn platform_coverage<'a>(
 ) -> PlatformCoverage<'a> {
     platform_coverage_with(
         inventory,
-        &GroupPlatformGrants::new(inventory),
+        &GroupPlatformGrants::new(inventory, None),
         subject,
         scope,
     )
@@ -212,7 +276,8 @@ pub(super) fn platform_coverage_with<'a>(
     subject: &Subject,
     scope: &GrantScope<'_>,
 ) -> PlatformCoverage<'a> {
-    let covers = |policy: &&Policy| grants_platform_role_on(inventory, policy, scope);
+    let covers =
+        |policy: &&Policy| grants_platform_role_on(inventory, policy, scope, group_grants.now);
     if inventory.policies_of(subject).any(|policy| covers(&policy)) {
         return PlatformCoverage::Granted;
     }
@@ -273,7 +338,8 @@ mod tests {
                     value: AttributeValue::String(value.to_owned()),
                 })
                 .collect(),
-            has_conditions: false,
+            tags: Vec::new(),
+            rule: None,
             state: None,
             origin: origin(),
             subject_origin: None,
@@ -365,19 +431,21 @@ mod tests {
             GrantScope::of(&manager).label(&inventory, "logdnaat"),
             "all logdnaat instances with region=us-south"
         );
+        let like = policy(
+            user(),
+            &["Manager"],
+            &[
+                ("logGroup", "audit"),
+                ("serviceInstance", GUID),
+                ("serviceName", "logdnaat"),
+            ],
+        );
         let command = crate::rules::policy_subject::policy_command(
             &inventory,
             &Subject::AccessGroup(GROUP.to_owned()),
             "Operator",
-            &GrantScope::of(&policy(
-                user(),
-                &["Manager"],
-                &[
-                    ("logGroup", "audit"),
-                    ("serviceInstance", GUID),
-                    ("serviceName", "logdnaat"),
-                ],
-            )),
+            &GrantScope::of(&like),
+            &like,
         );
         assert_eq!(
             command,

@@ -5,10 +5,16 @@
 use std::collections::{HashMap, HashSet};
 
 use super::auditing::services;
-use super::grants::{GrantScope, GroupPlatformGrants, PlatformCoverage, platform_coverage_with};
+use super::grants::{
+    GrantScope, GroupPlatformGrants, PlatformCoverage, inactive_platform_grants,
+    platform_coverage_with,
+};
 use super::policy_subject::{policy_command, subject_entity, subject_label};
+use super::policy_text;
 use super::{Finding, RuleContext, Severity};
-use crate::model::{EntityRef, Inventory, Policy, RoleKind, Subject};
+use crate::model::{
+    Activity, EntityRef, Inventory, Policy, RoleKind, Subject, Timestamp, instant_words,
+};
 
 /// The Manager policies of one subject on one scope.
 struct ManagerGrant<'a> {
@@ -25,8 +31,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         no_policies(context, &services, out);
         return;
     }
-    let grants = manager_grants(inventory, &services);
-    let group_grants = GroupPlatformGrants::new(inventory);
+    let grants = manager_grants(inventory, &services, context.now);
+    let group_grants = GroupPlatformGrants::new(inventory, context.now);
     // The grants of each subject, to compare scopes within a subject only.
     let mut by_subject: HashMap<&Subject, Vec<&ManagerGrant<'_>>> = HashMap::new();
     for grant in &grants {
@@ -63,12 +69,18 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn manager_grants<'a>(inventory: &'a Inventory, services: &[String]) -> Vec<ManagerGrant<'a>> {
+fn manager_grants<'a>(
+    inventory: &'a Inventory,
+    services: &[String],
+    now: Option<Timestamp>,
+) -> Vec<ManagerGrant<'a>> {
     let mut grants: Vec<ManagerGrant<'a>> = Vec::new();
     // (subject, scope) -> its grant, so that each policy joins its grant by lookup.
     let mut index: HashMap<(&'a Subject, String), usize> = HashMap::new();
     for policy in &inventory.policies {
+        // A Manager grant outside its time window gives nothing to complete.
         if !policy.is_active_access()
+            || policy.activity(now) != Activity::Active
             || !policy.grants(RoleKind::Service, "Manager")
             || matches!(policy.subject, Subject::Missing | Subject::Other(_))
         {
@@ -81,7 +93,13 @@ fn manager_grants<'a>(inventory: &'a Inventory, services: &[String]) -> Vec<Mana
         else {
             continue;
         };
-        let key = (&policy.subject, format!("{:?}", scope.attributes));
+        let key = (
+            &policy.subject,
+            format!(
+                "{:?}{:?}{:?}",
+                scope.attributes, scope.tags, scope.conditions
+            ),
+        );
         match index.get(&key) {
             Some(&at) => grants[at].policies.push(policy),
             None => {
@@ -124,19 +142,25 @@ fn report(
                 "grants Manager without Operator, Editor or Administrator",
             )
             .message(format!(
-                "{subject} holds service role Manager on {scope} but no platform role Operator, \
-                 Editor or Administrator there{}: creating or reading a service key needs both{}",
+                "{subject} holds service role Manager on {scope}{} but no platform role \
+                 Operator, Editor or Administrator there{}: creating or reading a service key \
+                 needs both{}",
+                first
+                    .time_words()
+                    .map(|words| format!(" ({words})"))
+                    .unwrap_or_default(),
                 match grant.subject {
                     Subject::AccessGroup(_) => "",
                     _ => " (directly or through its access groups)",
                 },
-                members_note(inventory, group_grants, grant)
+                members_note(inventory, group_grants, grant) + &inactive_note(context, grant)
             ))
             .remediation(policy_command(
                 inventory,
                 grant.subject,
                 "Operator",
                 &grant.scope,
+                first,
             )),
         Some(groups) => {
             let groups: Vec<String> = groups
@@ -194,6 +218,28 @@ fn report(
         );
     }
     finding.push(out);
+}
+
+/// `; policy `P` grants Operator there, but its time condition expired on 2025-01-31` for
+/// the subject's own platform grants on the scope that are not in force.
+fn inactive_note(context: &RuleContext<'_>, grant: &ManagerGrant<'_>) -> String {
+    inactive_platform_grants(context.inventory, grant.subject, &grant.scope, context.now)
+        .into_iter()
+        .map(|(policy, activity)| {
+            let when = match activity {
+                Activity::Expired(at) => {
+                    format!("its time condition expired on {}", instant_words(at))
+                }
+                Activity::NotYet(at) => format!("only from {} on", instant_words(at)),
+                Activity::Active => return String::new(),
+            };
+            format!(
+                "; policy `{}` grants {} there, but {when}",
+                policy.id,
+                policy_text::roles(policy)
+            )
+        })
+        .collect()
 }
 
 /// For an access group with a known member list: how many members the gap reaches.

@@ -2,6 +2,7 @@
 //! not with both Administrator and Manager.
 
 use super::auditing::{KeyLink, auditing_keys, link, scoped_policies, services};
+use super::policy_subject::update_keeping_conditions;
 use super::{Finding, RuleContext};
 use crate::model::{EntityRef, RoleKind};
 
@@ -16,6 +17,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             service_id,
             auditing.service,
             auditing.instance_guid,
+            context.now,
         );
         let Some(first) = policies.first() else {
             continue;
@@ -62,10 +64,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             )
             .message(format!(
                 "resource key `{}` on auditing instance {}: the policy scoping its service ID `{}` \
-                 to the instance does not grant {}",
+                 to the instance{} does not grant {}",
                 key.display_name(),
                 auditing.instance_label(),
                 service_id.core(),
+                first
+                    .time_words()
+                    .map(|words| format!(" ({words})"))
+                    .unwrap_or_default(),
                 missing.join(" and "),
             ))
             .related(
@@ -80,12 +86,22 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 service_id.origin.clone(),
                 "the key's service ID",
             )
-            .remediation(context.meta.fix_with(&[
-                ("SERVICE_ID", service_id.core()),
-                ("POLICY_ID", &first.id),
-                ("SERVICE_NAME", auditing.service),
-                ("INSTANCE_GUID", auditing.instance_guid),
-            ]));
+            // The update flags would drop the policy's tags and time condition: a file keeps them.
+            .remediation(
+                update_keeping_conditions(
+                    inventory,
+                    first,
+                    "set the roles to Administrator and Manager; keep its resource, tags and rule",
+                )
+                .unwrap_or_else(|| {
+                    context.meta.fix_with(&[
+                        ("SERVICE_ID", service_id.core()),
+                        ("POLICY_ID", &first.id),
+                        ("SERVICE_NAME", auditing.service),
+                        ("INSTANCE_GUID", auditing.instance_guid),
+                    ])
+                }),
+            );
         if let Some((instance, origin)) = auditing.instance_ref() {
             finding = finding.related(instance, origin, "the auditing instance");
         }

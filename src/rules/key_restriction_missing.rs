@@ -1,7 +1,10 @@
 //! `key-restriction-missing`: an auditing key whose service ID has no policy scoped to the
 //! key's own instance.
 
-use super::auditing::{KeyLink, auditing_keys, link, scoped_policies, services};
+use super::auditing::{
+    KeyLink, auditing_keys, inactive_note, inactive_scoped_policies, link, scoped_policies,
+    services,
+};
 use super::{Finding, RuleContext};
 use crate::model::EntityRef;
 
@@ -17,11 +20,19 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             service_id,
             auditing.service,
             auditing.instance_guid,
+            context.now,
         )
         .is_empty()
         {
             continue;
         }
+        let inactive = inactive_scoped_policies(
+            inventory,
+            service_id,
+            auditing.service,
+            auditing.instance_guid,
+            context.now,
+        );
         let key = auditing.key;
         let origin = key
             .serviceid_origin
@@ -35,12 +46,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             )
             .message(format!(
                 "resource key `{}` on auditing instance {}: its service ID `{}` has no access \
-                 policy scoped to serviceName={} and serviceInstance={}",
+                 policy {}scoped to serviceName={} and serviceInstance={}{}",
                 key.display_name(),
                 auditing.instance_label(),
                 service_id.core(),
+                if inactive.is_empty() { "" } else { "in force " },
                 auditing.service,
                 auditing.instance_guid,
+                inactive_note(&inactive),
             ))
             .related(
                 EntityRef::service_id(service_id),

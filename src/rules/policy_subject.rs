@@ -3,7 +3,7 @@
 //! policy.
 
 use super::grants::GrantScope;
-use crate::model::{EntityKind, EntityRef, Inventory, Origin, Policy, Subject};
+use crate::model::{EntityKind, EntityRef, Inventory, Origin, Policy, PolicyVersion, Subject};
 
 /// `user `IBMid-...` (dana@example.com)`, `service ID `name` (ServiceId-...)`, ...
 pub(super) fn subject_label(inventory: &Inventory, subject: &Subject) -> String {
@@ -89,38 +89,94 @@ const FLAGS: [(&str, &str); 6] = [
     ("resourceGroupId", "--resource-group-id"),
 ];
 
-/// The command that grants `roles` to `subject` on `scope`, for the subject's kind.
+/// The commands that grant `roles` to `subject` on `scope`, for the subject's kind, one
+/// per line. A user gets them through an access group (`user-policy-direct`, CIS 1.12,
+/// would flag a policy of its own). When tags or conditions narrow the scope, or `like`
+/// (the policy the new one sits beside) has a time condition, the flags cannot say them:
+/// the policy is written to a file that keeps them.
 pub(super) fn policy_command(
     inventory: &Inventory,
     subject: &Subject,
     roles: &str,
     scope: &GrantScope<'_>,
+    like: &Policy,
 ) -> String {
+    let group = |id: &str| {
+        inventory
+            .access_group(id)
+            .and_then(|group| group.name.as_deref())
+            .unwrap_or("<ACCESS_GROUP_NAME>")
+            .to_owned()
+    };
     let target = match subject {
-        Subject::User(_) => format!(
-            "user-policy-create {}",
-            user_name(inventory, subject).unwrap_or("<USER_NAME>")
-        ),
+        Subject::User(_) => "access-group-policy-create <ACCESS_GROUP_NAME>".to_owned(),
         Subject::ServiceId(core) => format!("service-policy-create {core}"),
         Subject::Profile(iam_id) => format!(
             "trusted-profile-policy-create {}",
             iam_id.strip_prefix("iam-").unwrap_or(iam_id)
         ),
-        Subject::AccessGroup(id) => format!(
-            "access-group-policy-create {}",
-            inventory
-                .access_group(id)
-                .and_then(|group| group.name.as_deref())
-                .unwrap_or("<ACCESS_GROUP_NAME>")
-        ),
+        Subject::AccessGroup(id) => format!("access-group-policy-create {}", group(id)),
         Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => {
             "service-policy-create <SUBJECT>".to_owned()
         }
     };
-    let mut command = format!("ibmcloud iam {target} --roles {roles}");
+    let mut command = if scope.needs_file() || like.rule.is_some() {
+        format!(
+            "ibmcloud iam {} > policy.json\n\
+             # edit policy.json: set the roles to {roles}; keep its resource, tags and rule\n\
+             ibmcloud iam {target} --file @policy.json --api-version v2",
+            show_command(inventory, &like.subject, &like.id),
+        )
+    } else {
+        format!(
+            "ibmcloud iam {target} --roles {roles}{}",
+            scope_flags(scope)
+        )
+    };
+    if let Subject::User(iam_id) = subject {
+        let user = match user_name(inventory, subject) {
+            Some(email) => email.to_owned(),
+            None => format!("--iam-ids {iam_id}"),
+        };
+        command.push_str(&format!(
+            "\nibmcloud iam access-group-user-add <ACCESS_GROUP_NAME> {user}"
+        ));
+    }
+    command
+}
+
+/// The command that prints policy `id` of `subject` as v2 JSON.
+fn show_command(inventory: &Inventory, subject: &Subject, id: &str) -> String {
+    let shown = match subject {
+        Subject::User(iam_id) => format!(
+            "user-policy {} {id}",
+            user_name(inventory, subject).unwrap_or(iam_id)
+        ),
+        Subject::ServiceId(core) => format!("service-policy {core} {id}"),
+        Subject::Profile(iam_id) => format!(
+            "trusted-profile-policy {} {id}",
+            iam_id.strip_prefix("iam-").unwrap_or(iam_id)
+        ),
+        Subject::AccessGroup(group) => format!(
+            "access-group-policy {} {id}",
+            inventory
+                .access_group(group)
+                .and_then(|found| found.name.as_deref())
+                .unwrap_or(group)
+        ),
+        Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => {
+            format!("service-policy <SUBJECT> {id}")
+        }
+    };
+    format!("{shown} --api-version v2 --output json")
+}
+
+/// ` --service-name logdnaat --service-instance <GUID> --attributes logGroup=audit`.
+fn scope_flags(scope: &GrantScope<'_>) -> String {
+    let mut flags = String::new();
     for (name, flag) in FLAGS {
         if let Some(value) = scope.equals(name) {
-            command.push_str(&format!(" {flag} {value}"));
+            flags.push_str(&format!(" {flag} {value}"));
         }
     }
     let attributes: Vec<String> = scope
@@ -133,7 +189,54 @@ pub(super) fn policy_command(
         })
         .collect();
     if !attributes.is_empty() {
-        command.push_str(&format!(" --attributes {}", attributes.join(",")));
+        flags.push_str(&format!(" --attributes {}", attributes.join(",")));
     }
-    command
+    flags
+}
+
+/// How to change `policy` (`edit`: what to change in it) without losing what the
+/// `*-policy-update` flags cannot say (its tags and its rule: a time window, resource
+/// conditions): through a file holding the whole policy. `None` when the flags say
+/// everything (then the rule's `fix` applies).
+pub(super) fn update_keeping_conditions(
+    inventory: &Inventory,
+    policy: &Policy,
+    edit: &str,
+) -> Option<String> {
+    if policy.tags.is_empty() && policy.rule.is_none() {
+        return None;
+    }
+    let version = match policy.version {
+        PolicyVersion::V1 => "v1",
+        PolicyVersion::V2 => "v2",
+    };
+    let subject = match &policy.subject {
+        Subject::ServiceId(core) => format!("service-policy-update {core}"),
+        Subject::User(iam_id) => format!(
+            "user-policy-update {}",
+            user_name(inventory, &policy.subject).unwrap_or(iam_id)
+        ),
+        Subject::Profile(iam_id) => format!(
+            "trusted-profile-policy-update {}",
+            iam_id.strip_prefix("iam-").unwrap_or(iam_id)
+        ),
+        Subject::AccessGroup(id) => format!(
+            "access-group-policy-update {}",
+            inventory
+                .access_group(id)
+                .and_then(|group| group.name.as_deref())
+                .unwrap_or(id)
+        ),
+        Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => {
+            "service-policy-update <SUBJECT>".to_owned()
+        }
+    };
+    let show = show_command(inventory, &policy.subject, &policy.id)
+        .replace("--api-version v2", &format!("--api-version {version}"));
+    Some(format!(
+        "ibmcloud iam {show} > policy.json\n\
+         # edit policy.json: {edit}\n\
+         ibmcloud iam {subject} {} --file @policy.json --api-version {version}",
+        policy.id
+    ))
 }

@@ -16,8 +16,14 @@ pub(super) fn roles(policy: &Policy) -> String {
 }
 
 /// The resource attributes other than `accountId` (`serviceName=cos, serviceInstance=...`),
-/// or `every resource in the account` when there are none.
+/// or `every resource in the account` when there are none. A policy narrowed by access
+/// management tags or resource conditions is said in words (`resources tagged env:prod in
+/// service cloud-object-storage`): it covers far less than its attributes alone.
 pub(super) fn resource(policy: &Policy) -> String {
+    let scope = policy.scope();
+    if !scope.tags.is_empty() || !scope.conditions.is_empty() {
+        return scope.words();
+    }
     let parts: Vec<String> = policy
         .resource
         .iter()
@@ -39,18 +45,13 @@ pub(super) fn resource(policy: &Policy) -> String {
     }
 }
 
-/// Whether every resource attribute of the policy is one of `names`: the policy is not
-/// narrowed by a region, resource type, resource group or the like.
-pub(super) fn only_attributes(policy: &Policy, names: &[&str]) -> bool {
-    policy
-        .resource
-        .iter()
-        .all(|attribute| names.contains(&attribute.name.as_str()))
-}
-
 /// The `ibmcloud iam ...-policy-create` options that give the same resource scope, when
 /// every attribute has one (`--service-name cos --service-instance <GUID>`).
 pub(super) fn cli_scope_options(policy: &Policy) -> Option<String> {
+    // No flag says a tag or a rule: dropping one would widen the copy.
+    if !policy.tags.is_empty() || policy.rule.is_some() {
+        return None;
+    }
     let mut options = Vec::new();
     for attribute in &policy.resource {
         let AttributeValue::String(value) = &attribute.value else {

@@ -203,7 +203,7 @@ fn collect(inventory: &Inventory) -> BTreeMap<(Target, String), Vec<Reference>> 
                         .clone()
                         .unwrap_or_else(|| key.origin.clone()),
                     label: "a key of this instance",
-                    fix: format!("ibmcloud resource service-key-delete {} -f", key.crn),
+                    fix: format!("ibmcloud resource service-key-delete {}", key.crn),
                 });
         }
     }

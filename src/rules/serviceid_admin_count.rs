@@ -1,7 +1,8 @@
 //! `serviceid-admin-count`: more than `max` service IDs hold Administrator over the whole
 //! account or over IAM itself (CIS IBM Cloud Foundations 1.15).
 //!
-//! Counted scopes, each with no narrowing attribute besides `accountId`:
+//! Counted scopes, each with no narrowing attribute besides `accountId`, no access
+//! management tag and no resource condition, in force at the run's time:
 //! - account-wide: no attribute at all, `serviceType=service` (all IAM-enabled services),
 //!   `serviceType=platform_service` (all account management services), or any
 //!   `service_group_id` (`IAM` is all IAM services);
@@ -13,36 +14,25 @@
 
 use std::collections::HashSet;
 
-use super::policy_text::only_attributes;
 use super::{Finding, RuleContext};
-use crate::model::{EntityKind, EntityRef, Policy, RoleKind, Scope};
+use crate::model::{Activity, EntityKind, EntityRef, Policy, RoleKind, Target};
 
 const DEFAULT_IAM_SERVICES: [&str; 3] = ["iam-identity", "iam-access-management", "iam-groups"];
 
-/// What an Administrator grant of `policy` covers, when it is account-wide or IAM-wide.
+/// What an Administrator grant of `policy` covers, when it is account-wide or IAM-wide and
+/// nothing (a tag, a further attribute, a resource condition) narrows it.
 fn admin_scope(policy: &Policy, iam_services: &[String]) -> Option<String> {
-    match policy.scope() {
-        Scope::Account => Some("every resource in the account".to_owned()),
-        Scope::AllServicesOfType(kind)
-            if only_attributes(policy, &["accountId", "serviceType"]) =>
-        {
-            Some(if kind == "platform_service" {
-                "all account management services".to_owned()
-            } else {
-                format!("all IAM-enabled services (serviceType={kind})")
-            })
-        }
-        Scope::ServiceGroup(group)
-            if only_attributes(policy, &["accountId", "service_group_id"]) =>
-        {
-            Some(format!("service group `{group}`"))
-        }
-        Scope::Service {
-            name,
-            instance: None,
-        } if iam_services.iter().any(|service| service == name)
-            && only_attributes(policy, &["accountId", "serviceName"]) =>
-        {
+    let scope = policy.scope();
+    if scope.is_narrowed() {
+        return None;
+    }
+    match scope.target {
+        Target::Account => Some("every resource in the account".to_owned()),
+        Target::AccountManagement => Some("all account management services".to_owned()),
+        Target::AllServices => Some("all IAM-enabled services (serviceType=service)".to_owned()),
+        Target::ServiceType(kind) => Some(format!("all IAM-enabled services (serviceType={kind})")),
+        Target::ServiceGroup(group) => Some(format!("service group `{group}`")),
+        Target::Service(name) if iam_services.iter().any(|service| service == name) => {
             Some(format!("IAM service `{name}`"))
         }
         _ => None,
@@ -63,7 +53,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(core) = policy.subject.service_id() else {
             continue;
         };
-        if !policy.is_active_access() || !policy.grants(RoleKind::Platform, "Administrator") {
+        // A time window that has closed or not opened grants nothing now: not counted.
+        if !policy.is_active_access()
+            || !policy.grants(RoleKind::Platform, "Administrator")
+            || policy.activity(context.now) != Activity::Active
+        {
             continue;
         }
         let Some(scope) = admin_scope(policy, &iam_services) else {

@@ -90,7 +90,11 @@ fn links_are_resolved_through_references_and_modules() {
         restrict.subject.service_id(),
         Some("ServiceId-<module.audit.ibm_iam_service_id.reader[1]>")
     );
-    assert!(restrict.has_conditions, "rule_conditions make a v2 policy");
+    assert_eq!(
+        restrict.time_words().as_deref(),
+        Some("active only between 2024-07-01 09:00 UTC and 2025-06-30 17:00 UTC"),
+        "rule_conditions are read as the policy's rule"
+    );
     // Restricted through the module: neither missing nor incomplete.
     assert!(
         !checked

@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::{ItemResult, Sink, present, typed};
 use crate::model::{
-    AttributeValue, Operator, Pointer, Policy, PolicyPlaceholder, PolicyVersion, ResourceAttribute,
-    Role, Subject,
+    AttributeValue, Condition, Operator, Pointer, Policy, PolicyPlaceholder, PolicyVersion,
+    ResourceAttribute, ResourceTag, Role, Subject,
 };
 
 #[derive(Deserialize)]
@@ -25,6 +25,7 @@ struct V1Attribute {
 #[derive(Deserialize)]
 struct V1Block {
     attributes: Option<Vec<V1Attribute>>,
+    tags: Option<Vec<V1Attribute>>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +51,7 @@ struct V2Attribute {
 #[derive(Deserialize)]
 struct V2Block {
     attributes: Option<Vec<V2Attribute>>,
+    tags: Option<Vec<V2Attribute>>,
 }
 
 #[derive(Deserialize)]
@@ -105,12 +107,15 @@ pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         .into_iter()
         .flat_map(|block| block.attributes.unwrap_or_default())
         .map(|attribute| (attribute.name, attribute.value));
-    let resource = dto
-        .resources
+    // "Only one resource is allowed in a policy": the first is the policy's resource.
+    let block = dto.resources.unwrap_or_default().into_iter().next();
+    let (attributes, tags) = block.map_or((None, None), |block| (block.attributes, block.tags));
+    let tags = tags
         .unwrap_or_default()
         .into_iter()
-        .next()
-        .and_then(|block| block.attributes)
+        .map(|tag| tag_of(tag.name, tag.operator, tag.value))
+        .collect();
+    let resource = attributes
         .unwrap_or_default()
         .into_iter()
         .map(|attribute| ResourceAttribute {
@@ -130,7 +135,8 @@ pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
             .map(|role| Role::parse(&role.role_id))
             .collect(),
         resource,
-        has_conditions: false,
+        tags,
+        rule: None,
         state: present(dto.state),
         subject_origin: Some(origin.key("subjects")),
         roles_origin: Some(origin.key("roles")),
@@ -153,9 +159,15 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         .unwrap_or_default()
         .into_iter()
         .map(|attribute| (attribute.key, attribute.value));
-    let resource = dto
+    let (attributes, tags) = dto
         .resource
-        .and_then(|block| block.attributes)
+        .map_or((None, None), |block| (block.attributes, block.tags));
+    let tags = tags
+        .unwrap_or_default()
+        .into_iter()
+        .map(|tag| tag_of(tag.key, tag.operator, tag.value))
+        .collect();
+    let resource = attributes
         .unwrap_or_default()
         .into_iter()
         .map(|attribute| ResourceAttribute {
@@ -180,7 +192,12 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
             .map(|role| Role::parse(&role.role_id))
             .collect(),
         resource,
-        has_conditions: dto.rule.is_some_and(|rule| !rule.is_null()),
+        tags,
+        rule: dto
+            .rule
+            .as_ref()
+            .filter(|rule| !rule.is_null())
+            .map(condition_of),
         state: present(dto.state),
         subject_origin: Some(origin.key("subject")),
         roles_origin: Some(origin.key("control").key("grant").key("roles")),
@@ -206,6 +223,39 @@ fn subject_of(attributes: impl Iterator<Item = (String, Value)>) -> Subject {
     fallback
 }
 
+fn tag_of(name: String, operator: Option<String>, value: Value) -> ResourceTag {
+    ResourceTag {
+        name,
+        value: match value {
+            Value::String(text) => text,
+            other => other.to_string(),
+        },
+        operator: Operator::parse(operator.as_deref()),
+    }
+}
+
+/// A v2 `rule` (or one of its conditions): `{key, operator, value}`, or
+/// `{operator: and|or, conditions: [...]}`.
+pub(crate) fn condition_of(value: &Value) -> Condition {
+    let text = |name: &str| value.get(name).and_then(Value::as_str);
+    if let Some(conditions) = value.get("conditions").and_then(Value::as_array) {
+        let conditions = conditions.iter().map(condition_of).collect();
+        return match text("operator") {
+            Some("or") => Condition::Any(conditions),
+            Some("and") | None => Condition::All(conditions),
+            Some(_) => Condition::Unknown,
+        };
+    }
+    match (text("key"), text("operator")) {
+        (Some(key), Some(operator)) => Condition::Attribute {
+            key: key.to_owned(),
+            operator: operator.to_owned(),
+            value: attribute_value(value.get("value").cloned().unwrap_or(Value::Null)),
+        },
+        _ => Condition::Unknown,
+    }
+}
+
 fn attribute_value(value: Value) -> AttributeValue {
     match value {
         Value::String(text) => AttributeValue::String(text),
@@ -221,5 +271,38 @@ fn attribute_value(value: Value) -> AttributeValue {
         ),
         Value::Null => AttributeValue::String(String::new()),
         other => AttributeValue::String(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_rules_become_condition_trees() {
+        let rule = serde_json::json!({
+            "operator": "and",
+            "conditions": [
+                {"key": "{{environment.attributes.current_date_time}}",
+                 "operator": "dateTimeGreaterThanOrEquals", "value": "2025-06-01T00:00:00+00:00"},
+                {"key": "{{resource.attributes.prefix}}", "operator": "stringMatch",
+                 "value": "logs/*"}
+            ]
+        });
+        let condition = condition_of(&rule);
+        assert!(matches!(&condition, Condition::All(items) if items.len() == 2));
+        assert_eq!(condition.resource_keys(), vec!["prefix"]);
+        // A single condition without a group, and shapes that are neither.
+        assert!(matches!(
+            condition_of(
+                &serde_json::json!({"key": "k", "operator": "stringEquals", "value": "v"})
+            ),
+            Condition::Attribute { .. }
+        ));
+        assert_eq!(
+            condition_of(&serde_json::json!({"operator": "xor", "conditions": []})),
+            Condition::Unknown
+        );
+        assert_eq!(condition_of(&serde_json::json!("text")), Condition::Unknown);
     }
 }

@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::entities::declaration;
 use super::identity::{Link, Linker, Want, placeholder};
 use crate::model::{
-    AttributeValue, Operator, Pointer, Policy, PolicyVersion, ResourceAttribute, Role, Subject,
+    AttributeValue, Condition, Operator, Pointer, Policy, PolicyVersion, ResourceAttribute,
+    ResourceTag, Role, Subject,
 };
 use crate::sources::exports::Sink;
 
@@ -51,11 +52,16 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         })
         .unwrap_or_default();
     let (attributes, resource_pointer) = scope(linker, at);
-    let has_conditions = resource
-        .value(&["rule_conditions"])
+    let rule = rule(
+        resource.value(&["rule_conditions"]),
+        resource.text(&["rule_operator"]),
+    );
+    let has_conditions = rule.is_some() || resource.text(&["pattern"]).is_some();
+    let tags = resource
+        .value(&["resource_tags"])
         .and_then(Value::as_array)
-        .is_some_and(|conditions| !conditions.is_empty())
-        || resource.text(&["pattern"]).is_some();
+        .map(|tags| tags.iter().filter_map(tag).collect())
+        .unwrap_or_default();
     let origin = sink.origin(&resource.pointer);
     sink.builder.add_policy(Policy {
         account: None,
@@ -69,7 +75,8 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         subject,
         roles,
         resource: attributes,
-        has_conditions,
+        tags,
+        rule,
         state: None,
         subject_origin: subject_pointer.map(|pointer| sink.origin(&pointer)),
         roles_origin: resource
@@ -118,6 +125,70 @@ fn subject(linker: &Linker<'_, '_>, at: usize) -> (Subject, Option<Pointer>) {
     match unresolved {
         Some(found) => (Subject::Unresolved(found), None),
         None => (Subject::Missing, None),
+    }
+}
+
+/// A `resource_tags` block: `{name, value, operator}`.
+fn tag(block: &Value) -> Option<ResourceTag> {
+    Some(ResourceTag {
+        name: block.get("name")?.as_str()?.to_owned(),
+        value: block.get("value")?.as_str()?.to_owned(),
+        operator: Operator::parse(block.get("operator").and_then(Value::as_str)),
+    })
+}
+
+/// The `rule_conditions` blocks joined by `rule_operator` (default `and`); a block with
+/// nested `conditions` is a group joined by its own `operator`.
+fn rule(conditions: Option<&Value>, operator: Option<String>) -> Option<Condition> {
+    let conditions: Vec<Condition> = conditions
+        .and_then(Value::as_array)?
+        .iter()
+        .map(condition)
+        .collect();
+    if conditions.is_empty() {
+        return None;
+    }
+    Some(join(operator.as_deref(), conditions))
+}
+
+fn join(operator: Option<&str>, conditions: Vec<Condition>) -> Condition {
+    match operator {
+        Some("or") => Condition::Any(conditions),
+        Some("and") | None => Condition::All(conditions),
+        Some(_) => Condition::Unknown,
+    }
+}
+
+fn condition(block: &Value) -> Condition {
+    let text = |name: &str| block.get(name).and_then(Value::as_str);
+    if let Some(nested) = block
+        .get("conditions")
+        .and_then(Value::as_array)
+        .filter(|nested| !nested.is_empty())
+    {
+        return join(text("operator"), nested.iter().map(condition).collect());
+    }
+    let (Some(key), Some(operator)) = (text("key"), text("operator")) else {
+        return Condition::Unknown;
+    };
+    // The provider writes every value as a list; one value is the API's plain string.
+    let values: Vec<String> = match block.get("value") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        Some(Value::String(text)) => vec![text.clone()],
+        _ => Vec::new(),
+    };
+    let value = match values.as_slice() {
+        [one] if !operator.ends_with("AnyOf") => AttributeValue::String(one.clone()),
+        _ => AttributeValue::List(values),
+    };
+    Condition::Attribute {
+        key: key.to_owned(),
+        operator: operator.to_owned(),
+        value,
     }
 }
 
@@ -204,4 +275,56 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
         )],
         None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Activity;
+
+    #[test]
+    fn rule_conditions_and_resource_tags_are_read() {
+        // The provider's shape: every value a list, nested groups with their own operator.
+        let conditions = serde_json::json!([
+            {
+                "key": "{{environment.attributes.current_date_time}}",
+                "operator": "dateTimeGreaterThanOrEquals",
+                "value": ["2025-06-01T00:00:00+00:00"],
+                "conditions": []
+            },
+            {
+                "operator": "or",
+                "conditions": [
+                    {
+                        "key": "{{environment.attributes.day_of_week}}",
+                        "operator": "dayOfWeekAnyOf",
+                        "value": ["6+00:00", "7+00:00"]
+                    },
+                    {
+                        "key": "{{environment.attributes.current_date_time}}",
+                        "operator": "dateTimeLessThanOrEquals",
+                        "value": ["2025-06-30T00:00:00+00:00"]
+                    }
+                ]
+            }
+        ]);
+        let parsed = rule(Some(&conditions), Some("and".to_owned())).expect("a rule");
+        let at = |text: &str| text.parse().ok();
+        assert_eq!(
+            parsed.activity(at("2025-06-15T00:00:00Z")),
+            Activity::Active
+        );
+        assert_eq!(
+            parsed.activity(at("2025-05-01T00:00:00Z")),
+            Activity::NotYet("2025-06-01T00:00:00Z".parse().expect("instant"))
+        );
+        assert_eq!(rule(Some(&serde_json::json!([])), None), None);
+
+        let env = tag(&serde_json::json!({"name": "env", "value": "prod"})).expect("a tag");
+        assert_eq!(
+            (env.name.as_str(), env.value.as_str(), env.operator),
+            ("env", "prod", Operator::StringEquals)
+        );
+        assert_eq!(tag(&serde_json::json!({"name": "env"})), None);
+    }
 }
