@@ -1,12 +1,13 @@
 //! `credentials-exposed`: a Terraform plan or state among the inputs holds secrets in clear
 //! text. One finding per resource (or variable, output) and file, at its first secret; the
-//! other secret members are related locations. The values are never read here: the loader
-//! recorded only where they are.
+//! other secret members are related locations. The message says what evidence made each a
+//! secret (Terraform, the provider, or name and value). The values are never read here: the
+//! loader recorded only where they are and why.
 
 use std::collections::{HashMap, HashSet};
 
 use super::{Finding, RuleContext};
-use crate::model::{DocId, EntityKind, EntityRef, ExposedSecret};
+use crate::model::{DocId, EntityKind, EntityRef, ExposedSecret, SecretEvidence};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     record_passes(context);
@@ -56,10 +57,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 format!("`{}` in clear text (masked here)", first.member),
             )
             .message(format!(
-                "this {} holds secrets of {named} in clear text: {} ({places}); anyone who can \
-                 read the file can use them",
+                "this {} holds secrets of {named} in clear text: {} ({places}), {}; anyone who \
+                 can read the file can use them",
                 first.container,
                 listed.join(", "),
+                evidence(&secrets, &members),
             ))
             .detail(first.container.clone())
             .remediation(remediation(context, entity.kind, address));
@@ -71,6 +73,37 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             );
         }
         finding.push(out);
+    }
+}
+
+/// What made the members secrets: one kind of evidence for all, or each kind with its
+/// members (a member counts with the strongest evidence of any of its places).
+fn evidence(secrets: &[&ExposedSecret], members: &[&ExposedSecret]) -> String {
+    let strongest = |member: &str| {
+        secrets
+            .iter()
+            .filter(|secret| secret.member == member)
+            .map(|secret| secret.evidence)
+            .min()
+            .unwrap_or(SecretEvidence::Name)
+    };
+    let mut kinds: Vec<(SecretEvidence, Vec<String>)> = Vec::new();
+    for member in members {
+        let kind = strongest(&member.member);
+        let listed = format!("`{}`", member.member);
+        match kinds.iter_mut().find(|(known, _)| *known == kind) {
+            Some((_, names)) => names.push(listed),
+            None => kinds.push((kind, vec![listed])),
+        }
+    }
+    kinds.sort_by_key(|(kind, _)| *kind);
+    match kinds.as_slice() {
+        [(kind, _)] => kind.describe().to_owned(),
+        _ => kinds
+            .iter()
+            .map(|(kind, names)| format!("{} ({})", kind.describe(), names.join(", ")))
+            .collect::<Vec<_>>()
+            .join(" and "),
     }
 }
 
