@@ -157,14 +157,22 @@ fn loader_identity(entity: EntityRef, ids: &[Option<&String>]) -> EntityRef {
     EntityRef { id, ..entity }
 }
 
-/// The fix: re-create a resource with new secrets; a variable or output only carries a
-/// secret made elsewhere, which is rotated where it is made.
+/// The fix: re-create a resource key or API key with new secrets; a variable or output only
+/// carries a secret made elsewhere, which is rotated where it is made; any other resource
+/// (a database's admin password) is given a new secret in place, not re-created.
 fn remediation(context: &RuleContext<'_>, kind: EntityKind, address: &str) -> String {
     match kind {
+        EntityKind::ResourceKey | EntityKind::ApiKey => {
+            context.meta.fix_with(&[("ADDRESS", address)])
+        }
         EntityKind::TerraformValue => format!(
             "git rm --cached <FILE>; rotate the secret `{address}` carries where it is created, \
              and pass it through the environment (TF_VAR_<NAME>, IC_API_KEY) rather than a file"
         ),
-        _ => context.meta.fix_with(&[("ADDRESS", address)]),
+        _ => format!(
+            "git rm --cached <FILE>; change the secret `{address}` holds where it is set (and \
+             apply), and pass it in through a sensitive variable or a secrets manager rather \
+             than a file"
+        ),
     }
 }

@@ -42,25 +42,34 @@ const FILE_EXTENSIONS: &[&str] = &[
 ];
 
 /// Whether `value` holds real text: a non-empty string that is not a redaction marker, an
-/// unknown-value placeholder or public certificate material (a PEM certificate, certificate
-/// request or public key). Numbers, booleans and `null` hold no secret.
+/// unknown-value placeholder, a placeholder to fill in (`<api_token>`, `xxxxxxxx`), public certificate material (a PEM certificate, certificate
+/// request or public key), a CRN, or a secret reference (`{vault::integration.secret}`, the
+/// by-name reference of Continuous Delivery toolchains; by CRN it is a CRN). Numbers,
+/// booleans and `null` hold no secret.
 pub(crate) fn holds_text(value: &Value) -> bool {
     let Value::String(text) = value else {
         return false;
     };
     let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    let first = text.chars().next();
     !text.is_empty()
-        && !text.chars().all(|ch| ch == '*')
-        && !PLACEHOLDERS.contains(&text.to_ascii_lowercase().as_str())
+        // `********`, `xxxxxxxx`: one character repeated stands in for a value.
+        && !text.chars().all(|ch| Some(ch) == first)
+        // `<api_token>`, `<YOUR_IBMCLOUD_API_KEY>`: a placeholder to fill in.
+        && !(text.starts_with('<') && text.ends_with('>'))
+        && !PLACEHOLDERS.contains(&lower.as_str())
         && !is_public_pem(text)
+        && !lower.starts_with("crn:")
+        && !(lower.starts_with("{vault::") && text.ends_with('}'))
 }
 
 /// Whether `value` has the shape of a secret: real text of at least 8 characters without
 /// spaces (a PEM private key and a JSON object excepted) that is none of: an enum word
 /// (`RESTRICTED`, `NOT_RESTRICTED`), a boolean or a number written as text, a CRN or IBM
 /// id (`ServiceId-...`, `iam-...`), a UUID, a reference (`var.x`, `${...}`, a resource
-/// address), a URL without a password, an e-mail address, a file path, a placeholder in
-/// angle brackets (`<your api key>`).
+/// address), a URL without a password, an e-mail address, a file path, a resource name
+/// (`cd-pipeline-secrets`).
 pub(crate) fn looks_like_secret(value: &Value) -> bool {
     if !holds_text(value) {
         return false;
@@ -86,7 +95,24 @@ pub(crate) fn looks_like_secret(value: &Value) -> bool {
         && !is_plain_url(text)
         && !is_email(text)
         && !is_path(&lower)
-        && !(text.starts_with('<') && text.ends_with('>'))
+        && !is_resource_name(text)
+}
+
+/// `cd-pipeline-secrets`, `registry_pull_secret`: lower-case words joined by `-`, `_` or
+/// `.`, the way resources (a Code Engine secret, a secret group) are named. Generated
+/// secrets mix cases or have no separators (hex).
+fn is_resource_name(text: &str) -> bool {
+    let separated = text.contains(['-', '_', '.']);
+    separated
+        && text.split(['-', '_', '.']).all(|word| {
+            !word.is_empty()
+                && word
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+        })
+        && text
+            .split(['-', '_', '.'])
+            .any(|word| word.chars().filter(char::is_ascii_alphabetic).count() >= 3)
 }
 
 /// `RESTRICTED`, `NOT_SET`: upper-case letters and underscores only.
@@ -235,6 +261,9 @@ mod tests {
             json!("API key for the CI pipeline"),
             json!("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"),
             json!("********"),
+            json!("cd-pipeline-secrets"),
+            json!("registry_pull_secret"),
+            json!("{vault::sm-compliance.ibmcloud-api-key}"),
         ] {
             assert!(!looks_like_secret(&value), "{value}");
         }
@@ -244,7 +273,13 @@ mod tests {
     fn real_text_under_a_sensitive_mark() {
         assert!(holds_text(&json!("abc")));
         assert!(!holds_text(&json!("REDACTED")));
+        assert!(!holds_text(&json!("<api_token>")));
+        assert!(!holds_text(&json!("xxxxxxxxxxxxxx")));
         assert!(!holds_text(&json!(443)));
         assert!(!holds_text(&json!("(known after apply)")));
+        assert!(!holds_text(&json!("{vault::secrets-manager.git-token}")));
+        assert!(!holds_text(&json!(
+            "crn:v1:bluemix:public:secrets-manager:us-south:a/0123456789abcdef0123456789abcdef:11111111-2222-4333-8444-555555555555:secret:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+        )));
     }
 }

@@ -38,6 +38,9 @@ const TERMS: &[&[&str]] = &[
     &["authorization"],
 ];
 
+/// Credential words that are still recognised at the end of a longer word.
+const GLUED: &[&str] = &["password", "passwd", "apikey"];
+
 /// Words that make a name a setting, a limit, or the name, id or place of something, rather
 /// than a credential.
 const QUALIFIERS: &[&str] = &[
@@ -66,6 +69,11 @@ const QUALIFIERS: &[&str] = &[
     "is",
     "has",
     "use",
+    "reuse",
+    "enforce",
+    "onetime",
+    "generate",
+    "generation",
     // time and limits
     "expire",
     "expires",
@@ -149,13 +157,18 @@ pub(crate) fn is_credential_name(name: &str) -> bool {
     if words.len() > 1 && words.last().is_some_and(|word| word == "value") {
         words.pop();
     }
-    TERMS.iter().any(|term| {
-        words.len() >= term.len()
-            && words[words.len() - term.len()..]
-                .iter()
-                .zip(term.iter())
-                .all(|(word, part)| word == part)
-    })
+    // Words glued without a separator (`adminpassword`, `ibmcloudapikey`) end with the term.
+    let glued = words.last().is_some_and(|word| {
+        word.len() > "password".len() && GLUED.iter().any(|term| word.ends_with(term))
+    });
+    glued
+        || TERMS.iter().any(|term| {
+            words.len() >= term.len()
+                && words[words.len() - term.len()..]
+                    .iter()
+                    .zip(term.iter())
+                    .all(|(word, part)| word == part)
+        })
 }
 
 #[cfg(test)]
@@ -201,6 +214,7 @@ mod tests {
             "service_credentials_json",
             "api_key_value",
             "Authorization",
+            "adminpassword",
         ] {
             assert!(is_credential_name(name), "{name}");
         }
@@ -235,6 +249,10 @@ mod tests {
             "keys",
             "key",
             "access_key_id",
+            "reuse_api_key",
+            "enforce_token",
+            "onetime_credentials",
+            "password_generation_policy",
             "",
         ] {
             assert!(!is_credential_name(name), "{name}");

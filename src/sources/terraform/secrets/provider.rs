@@ -3,8 +3,10 @@
 //! the plan and state scan reads it here, and so will a `.tf` loader.
 //!
 //! Source: IBM-Cloud/terraform-provider-ibm at 9f9b7ecfc (`ibm/service/iamidentity`,
-//! `resourcecontroller`, `secretsmanager`, `ibm/provider/provider.go`). Data sources of the
-//! same type have the same attributes, so one entry serves both.
+//! `resourcecontroller`, `secretsmanager`, `cdtoolchain`, `atracker`, `database`,
+//! `enterprise`, `appconfiguration`, `ibm/provider/provider.go`): every `Sensitive: true`
+//! of those resources. Data sources of the same type have the same attributes, so one entry
+//! serves both.
 
 /// `(resource type, attribute path)`: a path names nested attributes and blocks with dots,
 /// without list indexes, and covers everything below it (a whole `credentials` map).
@@ -55,6 +57,54 @@ pub(crate) const SENSITIVE_ATTRIBUTES: &[(&str, &str)] = &[
     (
         "ibm_sm_private_certificate_configuration_action_set_signed",
         "certificate",
+    ),
+    ("ibm_atracker_target", "cos_endpoint.api_key"),
+    ("ibm_atracker_target", "eventstreams_endpoint.api_key"),
+    ("ibm_enterprise_account", "iam_apikey"),
+    ("ibm_database", "adminpassword"),
+    ("ibm_database", "users.password"),
+    ("ibm_app_config_snapshot", "git_token"),
+    ("ibm_cd_toolchain_tool_artifactory", "parameters.token"),
+    ("ibm_cd_toolchain_tool_cos", "parameters.cos_api_key"),
+    ("ibm_cd_toolchain_tool_cos", "parameters.hmac_access_key_id"),
+    (
+        "ibm_cd_toolchain_tool_cos",
+        "parameters.hmac_secret_access_key",
+    ),
+    (
+        "ibm_cd_toolchain_tool_githubconsolidated",
+        "parameters.api_token",
+    ),
+    ("ibm_cd_toolchain_tool_gitlab", "parameters.api_token"),
+    (
+        "ibm_cd_toolchain_tool_hashicorpvault",
+        "parameters.password",
+    ),
+    ("ibm_cd_toolchain_tool_hashicorpvault", "parameters.role_id"),
+    (
+        "ibm_cd_toolchain_tool_hashicorpvault",
+        "parameters.secret_id",
+    ),
+    ("ibm_cd_toolchain_tool_hashicorpvault", "parameters.token"),
+    ("ibm_cd_toolchain_tool_hostedgit", "parameters.api_token"),
+    ("ibm_cd_toolchain_tool_jenkins", "parameters.api_token"),
+    ("ibm_cd_toolchain_tool_jenkins", "parameters.webhook_url"),
+    ("ibm_cd_toolchain_tool_jira", "parameters.api_token"),
+    ("ibm_cd_toolchain_tool_nexus", "parameters.token"),
+    ("ibm_cd_toolchain_tool_pagerduty", "parameters.service_key"),
+    (
+        "ibm_cd_toolchain_tool_privateworker",
+        "parameters.worker_queue_credentials",
+    ),
+    ("ibm_cd_toolchain_tool_saucelabs", "parameters.access_key"),
+    (
+        "ibm_cd_toolchain_tool_securitycompliance",
+        "parameters.scc_api_key",
+    ),
+    ("ibm_cd_toolchain_tool_slack", "parameters.webhook"),
+    (
+        "ibm_cd_toolchain_tool_sonarqube",
+        "parameters.user_password",
     ),
 ];
 
