@@ -99,11 +99,14 @@ fn evidence(secrets: &[&ExposedSecret], members: &[&ExposedSecret]) -> String {
     kinds.sort_by_key(|(kind, _)| *kind);
     match kinds.as_slice() {
         [(kind, _)] => kind.describe().to_owned(),
-        _ => kinds
-            .iter()
-            .map(|(kind, names)| format!("{} ({})", kind.describe(), names.join(", ")))
-            .collect::<Vec<_>>()
-            .join(" and "),
+        _ => {
+            let mut parts: Vec<String> = kinds
+                .iter()
+                .map(|(kind, names)| format!("{} ({})", kind.describe(), names.join(", ")))
+                .collect();
+            let last = parts.pop().unwrap_or_default();
+            format!("{} and {last}", parts.join(", "))
+        }
     }
 }
 
