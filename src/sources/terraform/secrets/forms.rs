@@ -51,17 +51,29 @@ pub(crate) fn holds_text(value: &Value) -> bool {
         return false;
     };
     let text = text.trim();
-    let lower = text.to_ascii_lowercase();
+    let not_secret = text.is_empty()
+        || is_placeholder(text)
+        || is_public_pem(text)
+        || starts_with_ignoring_case(text, "crn:")
+        || (starts_with_ignoring_case(text, "{vault::") && text.ends_with('}'));
+    !not_secret
+}
+
+fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Markers and placeholders: `<redacted>`, `(known after apply)`, `<api_token>` (a value to
+/// fill in), `********` or `xxxxxxxx` (one character repeated stands in for a value).
+fn is_placeholder(text: &str) -> bool {
     let first = text.chars().next();
-    !text.is_empty()
-        // `********`, `xxxxxxxx`: one character repeated stands in for a value.
-        && !text.chars().all(|ch| Some(ch) == first)
-        // `<api_token>`, `<YOUR_IBMCLOUD_API_KEY>`: a placeholder to fill in.
-        && !(text.starts_with('<') && text.ends_with('>'))
-        && !PLACEHOLDERS.contains(&lower.as_str())
-        && !is_public_pem(text)
-        && !lower.starts_with("crn:")
-        && !(lower.starts_with("{vault::") && text.ends_with('}'))
+    text.chars().all(|ch| Some(ch) == first)
+        || (text.starts_with('<') && text.ends_with('>'))
+        || PLACEHOLDERS
+            .iter()
+            .any(|placeholder| placeholder.eq_ignore_ascii_case(text))
 }
 
 /// Whether `value` has the shape of a secret: real text of at least 8 characters without

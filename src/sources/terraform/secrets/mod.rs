@@ -294,13 +294,13 @@ fn leaves(
 /// The strongest evidence that `leaf`, at `path` below the walked value, is a secret, and
 /// whether Terraform or the provider marks it at all (then it is masked whatever it holds).
 fn judge(leaf: &Value, path: &[String], marks: Marks<'_>) -> (Option<SecretEvidence>, bool) {
-    let attributes: Vec<&str> = path
+    let is_name = |token: &&String| token.parse::<usize>().is_err();
+    let name = path
         .iter()
-        .map(String::as_str)
-        .filter(|token| token.parse::<usize>().is_err())
-        .collect();
-    let name = attributes.last().copied().unwrap_or(marks.name);
-    let credential = names::is_credential_name(name);
+        .rev()
+        .find(is_name)
+        .map_or(marks.name, String::as_str);
+    let credential = forms::holds_text(leaf) && names::is_credential_name(name);
     // A value marked itself needs real text; a member of a marked map must also look like
     // a secret or be named like one.
     let counts = |depth: usize, len: usize| {
@@ -312,15 +312,21 @@ fn judge(leaf: &Value, path: &[String], marks: Marks<'_>) -> (Option<SecretEvide
     };
     let whole = |evidence| (marks.whole == Some(evidence)).then_some(0);
     let terraform = whole(SecretEvidence::Terraform).or_else(|| mark_depth(marks.mask, path));
+    // Attribute names without list indexes, for the provider's table (resources only).
+    let attributes: Vec<&str> = match marks.resource_type {
+        Some(_) => path.iter().filter(is_name).map(String::as_str).collect(),
+        None => Vec::new(),
+    };
     let provider = whole(SecretEvidence::Provider).or_else(|| {
         marks
             .resource_type
             .and_then(|kind| provider::sensitive_depth(kind, &attributes))
     });
     let marked = terraform.is_some() || provider.is_some();
+    let named = path.iter().filter(is_name).count();
     let evidence = if terraform.is_some_and(|depth| counts(depth, path.len())) {
         Some(SecretEvidence::Terraform)
-    } else if provider.is_some_and(|depth| counts(depth, attributes.len())) {
+    } else if provider.is_some_and(|depth| counts(depth, named)) {
         Some(SecretEvidence::Provider)
     } else {
         (credential && forms::looks_like_secret(leaf)).then_some(SecretEvidence::Name)

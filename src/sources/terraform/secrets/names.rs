@@ -38,6 +38,16 @@ const TERMS: &[&[&str]] = &[
     &["authorization"],
 ];
 
+/// Every term holds one of these.
+const STEMS: &[&str] = &[
+    "key",
+    "pass",
+    "secret",
+    "token",
+    "credential",
+    "authorization",
+];
+
 /// Credential words that are still recognised at the end of a longer word.
 const GLUED: &[&str] = &["password", "passwd", "apikey"];
 
@@ -150,6 +160,16 @@ pub(crate) fn words(name: &str) -> Vec<String> {
 
 /// Whether `name` (an attribute, member, variable or output name) means a credential.
 pub(crate) fn is_credential_name(name: &str) -> bool {
+    // Most names hold no credential word at all: skip splitting them (every leaf of a plan
+    // is asked).
+    let holds = |stem: &str| {
+        name.as_bytes()
+            .windows(stem.len())
+            .any(|window| window.eq_ignore_ascii_case(stem.as_bytes()))
+    };
+    if !STEMS.iter().any(|stem| holds(stem)) {
+        return false;
+    }
     let mut words = words(name);
     if words.iter().any(|word| QUALIFIERS.contains(&word.as_str())) {
         return false;
