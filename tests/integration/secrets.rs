@@ -283,6 +283,7 @@ fn terraform_fixtures_hold_canaries_and_snapshots_do_not() {
         "fixtures/rules/credentials-exposed/bad-plan-sensitive-map-member.json",
         "fixtures/rules/credentials-exposed/bad-state-sensitive-map-member.json",
         "fixtures/rules/credentials-exposed/bad-state-service-api-key.json",
+        "fixtures/rules/credentials-exposed/bad-plan-module-call.json",
         "fixtures/secrets/keys-redacted-member.json",
     ] {
         let text = std::fs::read_to_string(file).unwrap();
@@ -338,7 +339,7 @@ fn settings_and_names_that_mention_secrets_are_not_secrets() {
 fn each_finding_names_its_evidence() {
     const TERRAFORM: &str = "marked sensitive by Terraform";
     const PROVIDER: &str = "sensitive attribute of the IBM provider";
-    let cases: [(&str, &[(&str, &str)]); 7] = [
+    let cases: [(&str, &[(&str, &str)]); 8] = [
         // Not declared sensitive, but it feeds the provider's `ibmcloud_api_key`.
         (
             "bad-plan-provider-key-variable.json",
@@ -378,10 +379,23 @@ fn each_finding_names_its_evidence() {
             "bad-state-service-api-key.json",
             &[("ibm_iam_service_api_key.deploy", TERRAFORM)],
         ),
+        // Arguments of a module call: a sensitive variable of the module, one that feeds a
+        // provider-sensitive `apikey` in it, and a credential name; not `apikey_creation`,
+        // `pipeline_secret_group`, `secrets_instance` or `api_key_expiry`.
+        (
+            "bad-plan-module-call.json",
+            &[
+                ("module.ci", TERRAFORM),
+                ("module.ci", PROVIDER),
+                ("module.ci", "named like a secret with a secret-like value"),
+            ],
+        ),
     ];
     for (file, expected) in cases {
         let found = exposures(file);
-        assert_eq!(found.len(), expected.len(), "{file}: {found:?}");
+        let subjects: std::collections::BTreeSet<&str> =
+            expected.iter().map(|(address, _)| *address).collect();
+        assert_eq!(found.len(), subjects.len(), "{file}: {found:?}");
         for (address, evidence) in expected {
             assert!(
                 found
@@ -391,6 +405,20 @@ fn each_finding_names_its_evidence() {
             );
         }
     }
+    let module = exposures("bad-plan-module-call.json");
+    assert!(
+        module.iter().all(|(_, message)| {
+            ![
+                "apikey_creation",
+                "pipeline_secret_group",
+                "secrets_instance",
+                "api_key_expiry",
+            ]
+            .iter()
+            .any(|name| message.contains(name))
+        }),
+        "{module:?}"
+    );
     let sensitive_map = exposures("bad-plan-sensitive-map-member.json");
     assert!(
         sensitive_map

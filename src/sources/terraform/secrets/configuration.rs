@@ -350,15 +350,15 @@ fn expressions(
                 name,
                 ..Marks::default()
             };
-            record(
-                constant,
-                &argument_pointer.key("constant_value"),
-                name,
-                marks,
-                owner,
-                true,
-                found,
-            );
+            let constant_pointer = argument_pointer.key("constant_value");
+            let start = found.len();
+            record(constant, &constant_pointer, name, marks, owner, true, found);
+            // A member of a constant map is named from its argument: `data.token`.
+            for secret in found.iter_mut().skip(start) {
+                if secret.pointer != constant_pointer {
+                    secret.member = format!("{name}.{}", secret.member);
+                }
+            }
         }
         path.pop();
     }
