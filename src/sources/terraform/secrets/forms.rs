@@ -77,7 +77,7 @@ fn is_placeholder(text: &str) -> bool {
 }
 
 /// Whether `value` has the shape of a secret: real text of at least 8 characters without
-/// spaces (a PEM private key and a JSON object excepted) that is none of: an enum word
+/// spaces (a PEM private key, an `Authorization` value and a JSON object excepted) that is none of: an enum word
 /// (`RESTRICTED`, `NOT_RESTRICTED`), a boolean or a number written as text, a CRN or IBM
 /// id (`ServiceId-...`, `iam-...`), a UUID, a reference (`var.x`, `${...}`, a resource
 /// address), a URL without a password, an e-mail address, a file path, a resource name
@@ -91,7 +91,11 @@ pub(crate) fn looks_like_secret(value: &Value) -> bool {
     };
     let lower = text.to_ascii_lowercase();
     let spaced = text.chars().any(char::is_whitespace);
-    if spaced && !(is_private_pem(text) || (text.starts_with('{') && text.ends_with('}'))) {
+    if spaced
+        && !(is_private_pem(text)
+            || is_authorization(text)
+            || (text.starts_with('{') && text.ends_with('}')))
+    {
         return false;
     }
     text.chars().count() >= 8
@@ -207,6 +211,16 @@ fn is_path(lower: &str) -> bool {
             .any(|extension| lower.ends_with(extension))
 }
 
+/// `Bearer eyJ...`, `Basic dXNlcjpwYXNz`: an `Authorization` header value, one scheme word
+/// and its credentials.
+fn is_authorization(text: &str) -> bool {
+    text.split_once(' ').is_some_and(|(scheme, credentials)| {
+        ["bearer", "basic"].contains(&scheme.to_ascii_lowercase().as_str())
+            && !credentials.is_empty()
+            && !credentials.contains(char::is_whitespace)
+    })
+}
+
 fn is_private_pem(text: &str) -> bool {
     text.starts_with("-----BEGIN") && text.contains("PRIVATE KEY-----")
 }
@@ -232,6 +246,7 @@ mod tests {
             "postgres://admin:hunter2hunter2@db.example.com:5432/ibmclouddb",
             "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----",
             "{\"apikey\": \"abc\"}",
+            "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
         ] {
             assert!(looks_like_secret(&json!(value)), "{value}");
         }
