@@ -81,4 +81,31 @@ pub struct ExposedSecret {
     pub container: String,
     /// The secret value itself (rendered masked).
     pub origin: Origin,
+    /// What says the value is a secret.
+    pub evidence: SecretEvidence,
+}
+
+/// Why a value counts as a secret, strongest first: Terraform's own marking, the provider's
+/// schema, or (as a fallback) a credential name with a value shaped like a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SecretEvidence {
+    /// `sensitive_values`, `before_sensitive`/`after_sensitive`, or `sensitive = true` on a
+    /// variable or output.
+    Terraform,
+    /// An attribute (or provider argument) the IBM provider's schema holds secret, or a
+    /// variable that feeds one.
+    Provider,
+    /// A credential name (`apikey`, `password`, ...) with a value that looks like a secret.
+    Name,
+}
+
+impl SecretEvidence {
+    /// The words messages use.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Terraform => "marked sensitive by Terraform",
+            Self::Provider => "sensitive attribute of the IBM provider",
+            Self::Name => "named like a secret with a secret-like value",
+        }
+    }
 }

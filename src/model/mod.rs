@@ -18,7 +18,7 @@ mod time;
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use accounts::Accounts;
 pub use crn::{Crn, service_id_core};
-pub use declaration::{Change, Declaration, ExposedSecret, Unresolved};
+pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
 pub use inventory::{Collections, Inventory, InventoryBuilder};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};

@@ -1,12 +1,13 @@
 //! `credentials-exposed`: a Terraform plan or state among the inputs holds secrets in clear
 //! text. One finding per resource (or variable, output) and file, at its first secret; the
-//! other secret members are related locations. The values are never read here: the loader
-//! recorded only where they are.
+//! other secret members are related locations. The message says what evidence made each a
+//! secret (Terraform, the provider, or name and value). The values are never read here: the
+//! loader recorded only where they are and why.
 
 use std::collections::{HashMap, HashSet};
 
 use super::{Finding, RuleContext};
-use crate::model::{DocId, EntityKind, EntityRef, ExposedSecret};
+use crate::model::{DocId, EntityKind, EntityRef, ExposedSecret, SecretEvidence};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     record_passes(context);
@@ -56,10 +57,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 format!("`{}` in clear text (masked here)", first.member),
             )
             .message(format!(
-                "this {} holds secrets of {named} in clear text: {} ({places}); anyone who can \
-                 read the file can use them",
+                "this {} holds secrets of {named} in clear text: {} ({places}), {}; anyone who \
+                 can read the file can use them",
                 first.container,
                 listed.join(", "),
+                evidence(&secrets, &members),
             ))
             .detail(first.container.clone())
             .remediation(remediation(context, entity.kind, address));
@@ -71,6 +73,40 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             );
         }
         finding.push(out);
+    }
+}
+
+/// What made the members secrets: one kind of evidence for all, or each kind with its
+/// members (a member counts with the strongest evidence of any of its places).
+fn evidence(secrets: &[&ExposedSecret], members: &[&ExposedSecret]) -> String {
+    let strongest = |member: &str| {
+        secrets
+            .iter()
+            .filter(|secret| secret.member == member)
+            .map(|secret| secret.evidence)
+            .min()
+            .unwrap_or(SecretEvidence::Name)
+    };
+    let mut kinds: Vec<(SecretEvidence, Vec<String>)> = Vec::new();
+    for member in members {
+        let kind = strongest(&member.member);
+        let listed = format!("`{}`", member.member);
+        match kinds.iter_mut().find(|(known, _)| *known == kind) {
+            Some((_, names)) => names.push(listed),
+            None => kinds.push((kind, vec![listed])),
+        }
+    }
+    kinds.sort_by_key(|(kind, _)| *kind);
+    match kinds.as_slice() {
+        [(kind, _)] => kind.describe().to_owned(),
+        _ => {
+            let mut parts: Vec<String> = kinds
+                .iter()
+                .map(|(kind, names)| format!("{} ({})", kind.describe(), names.join(", ")))
+                .collect();
+            let last = parts.pop().unwrap_or_default();
+            format!("{} and {last}", parts.join(", "))
+        }
     }
 }
 
@@ -124,14 +160,22 @@ fn loader_identity(entity: EntityRef, ids: &[Option<&String>]) -> EntityRef {
     EntityRef { id, ..entity }
 }
 
-/// The fix: re-create a resource with new secrets; a variable or output only carries a
-/// secret made elsewhere, which is rotated where it is made.
+/// The fix: re-create a resource key or API key with new secrets; a variable or output only
+/// carries a secret made elsewhere, which is rotated where it is made; any other resource
+/// (a database's admin password) is given a new secret in place, not re-created.
 fn remediation(context: &RuleContext<'_>, kind: EntityKind, address: &str) -> String {
     match kind {
+        EntityKind::ResourceKey | EntityKind::ApiKey => {
+            context.meta.fix_with(&[("ADDRESS", address)])
+        }
         EntityKind::TerraformValue => format!(
             "git rm --cached <FILE>; rotate the secret `{address}` carries where it is created, \
              and pass it through the environment (TF_VAR_<NAME>, IC_API_KEY) rather than a file"
         ),
-        _ => context.meta.fix_with(&[("ADDRESS", address)]),
+        _ => format!(
+            "git rm --cached <FILE>; change the secret `{address}` holds where it is set (and \
+             apply), and pass it in through a sensitive variable or a secrets manager rather \
+             than a file"
+        ),
     }
 }

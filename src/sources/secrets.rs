@@ -10,15 +10,24 @@ use crate::model::Pointer;
 /// What every secret is replaced with.
 pub const REDACTED: &str = "<redacted>";
 
-/// Members of resource-key `credentials` that are not secret (they name the IAM link).
+/// Members of resource-key `credentials` that are not secret (they name the IAM link). Not
+/// `REDACTED`: IBM writes `{"REDACTED": "REDACTED"}` when the caller may not see the
+/// credentials, but any other value under that name is masked like every credential member
+/// (the marker itself is left as it is, see [`is_redaction_marker`]).
 const PUBLIC_CREDENTIAL_MEMBERS: &[&str] = &[
     "iam_apikey_description",
     "iam_apikey_name",
     "iam_role_crn",
     "iam_serviceid_crn",
     "iam_apikey_id",
-    "REDACTED",
 ];
+
+/// Whether a value (its text, or its JSON/YAML source text) is nothing but a redaction
+/// marker, which is left readable: it holds no secret.
+pub fn is_redaction_marker(text: &str) -> bool {
+    let text = text.trim().trim_matches(['"', '\'']);
+    text == "REDACTED" || text == REDACTED
+}
 
 /// Whether `name` is one of the non-secret IAM members of a key's `credentials` (they name
 /// the service ID and role, and are shown even where the whole map is marked sensitive).
@@ -108,10 +117,12 @@ pub fn mask_parsed_with(
         .map(|(_, spot)| spot.value.clone())
         .filter(|range| {
             let value = &text[range.clone()];
-            // Containers are masked leaf by leaf; `null` and booleans hold no secret.
+            // Containers are masked leaf by leaf; `null`, booleans and a redaction marker
+            // hold no secret.
             !(value.starts_with('{')
                 || value.starts_with('[')
-                || matches!(value, "null" | "true" | "false"))
+                || matches!(value, "null" | "true" | "false")
+                || is_redaction_marker(value))
         })
         .collect();
     ranges.sort_by_key(|range| range.start);
@@ -161,7 +172,8 @@ fn redact_at(
         }
         serde_json::Value::Null => {}
         leaf => {
-            if is_secret_pointer(pointer) {
+            let marker = leaf.as_str().is_some_and(is_redaction_marker);
+            if is_secret_pointer(pointer) && !marker {
                 *leaf = replacement(leaf);
             }
         }
@@ -187,7 +199,10 @@ fn mask_line(line: &str) -> String {
             .rsplit(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-'))
             .next()
             .unwrap_or("");
-        if !name.is_empty() && is_secret_name(name) {
+        // A `REDACTED` member holds the marker, unless someone put a value there.
+        let redacted_member = name.eq_ignore_ascii_case("redacted")
+            && !is_redaction_marker(line[colon + 1..].trim().trim_end_matches(','));
+        if !name.is_empty() && (is_secret_name(name) || redacted_member) {
             let (body, ending) = match line.strip_suffix('\n') {
                 Some(body) => (body, "\n"),
                 None => (line, ""),
@@ -247,6 +262,26 @@ mod tests {
             REDACTED
         );
         assert_eq!(value.pointer("/apikeys/0/id").unwrap(), "ApiKey-1");
+    }
+
+    #[test]
+    fn a_redacted_member_with_a_value_is_masked_and_the_marker_is_kept() {
+        let text = r#"{"credentials": {"REDACTED": "CANARY-REDACTED-MEMBER"}, "other": {"credentials": {"REDACTED": "REDACTED"}}}"#;
+        let index = SpanIndex::build(text, Format::Json);
+        let masked = mask_parsed(text, &index);
+        assert!(!masked.contains("CANARY"), "{masked}");
+        assert!(masked.contains(r#""REDACTED": "REDACTED""#), "{masked}");
+        let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+        redact_value(&mut value, &|_| serde_json::Value::from(REDACTED));
+        assert!(!value.to_string().contains("CANARY"));
+        assert_eq!(
+            value.pointer("/other/credentials/REDACTED").unwrap(),
+            "REDACTED"
+        );
+        let broken =
+            mask_unparsed("{\n  \"REDACTED\": \"CANARY-BROKEN\",\n  \"REDACTED\": \"REDACTED\"\n");
+        assert!(!broken.contains("CANARY"), "{broken}");
+        assert!(broken.contains("\"REDACTED\": \"REDACTED\""), "{broken}");
     }
 
     #[test]

@@ -49,6 +49,12 @@ fn secrets_never_reach_any_output() {
             &["check", "fixtures/terraform"][..],
             &["check", "--new-only", "fixtures/terraform"],
             &["check", "-v", "fixtures/rules/credentials-exposed"],
+            &[
+                "check",
+                "--new-only",
+                "--show-passed",
+                "fixtures/rules/credentials-exposed",
+            ],
             &["check", "fixtures/rules/key-api-created-duplicate"],
             &[
                 "diff",
@@ -270,6 +276,15 @@ fn terraform_fixtures_hold_canaries_and_snapshots_do_not() {
         "fixtures/terraform/state-applied.json",
         "fixtures/terraform/plan-fixes-prior.json",
         "fixtures/rules/credentials-exposed/bad-plan-api-key.yaml",
+        "fixtures/rules/credentials-exposed/bad-plan-provider-key-variable.json",
+        "fixtures/rules/credentials-exposed/bad-plan-provider-key-variable.min.json",
+        "fixtures/rules/credentials-exposed/bad-plan-sensitive-output.json",
+        "fixtures/rules/credentials-exposed/bad-state-sensitive-output.json",
+        "fixtures/rules/credentials-exposed/bad-plan-sensitive-map-member.json",
+        "fixtures/rules/credentials-exposed/bad-state-sensitive-map-member.json",
+        "fixtures/rules/credentials-exposed/bad-state-service-api-key.json",
+        "fixtures/rules/credentials-exposed/bad-plan-module-call.json",
+        "fixtures/secrets/keys-redacted-member.json",
     ] {
         let text = std::fs::read_to_string(file).unwrap();
         assert!(text.contains(CANARY), "{file} has no canary");
@@ -280,4 +295,150 @@ fn terraform_fixtures_hold_canaries_and_snapshots_do_not() {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(!text.contains(CANARY), "{} leaks a secret", path.display());
     }
+}
+
+/// The `credentials-exposed` findings of one fixture: (subject address or id, message).
+fn exposures(file: &str) -> Vec<(String, String)> {
+    let checked = common::check(
+        &[&format!("fixtures/rules/credentials-exposed/{file}")],
+        &iamlint::rules::Settings::only(&["credentials-exposed"]),
+    );
+    assert!(checked.loaded.errors.is_empty(), "{file} does not load");
+    checked
+        .findings
+        .iter()
+        .map(|finding| {
+            let subject = &finding.subject;
+            let address = subject
+                .address
+                .clone()
+                .unwrap_or_else(|| subject.id.clone());
+            (address, finding.message.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn settings_and_names_that_mention_secrets_are_not_secrets() {
+    // `restrict_create_platform_apikey = RESTRICTED` and the variable `apikey_creation`
+    // feeding it; `pipeline_secret_group`, `secrets_instance` (a CRN) and `api_key_expiry`;
+    // plan and state; and the provider documentation's examples of the IAM, resource key
+    // and Secrets Manager resources.
+    for file in [
+        "good-plan-account-settings.json",
+        "good-state-account-settings.json",
+        "good-plan-secret-names.json",
+        "good-state-secret-names.json",
+        "good-plan-provider-doc-examples.json",
+    ] {
+        assert_eq!(exposures(file), [], "{file}");
+    }
+}
+
+#[test]
+fn each_finding_names_its_evidence() {
+    const TERRAFORM: &str = "marked sensitive by Terraform";
+    const PROVIDER: &str = "sensitive attribute of the IBM provider";
+    let cases: [(&str, &[(&str, &str)]); 8] = [
+        // Not declared sensitive, but it feeds the provider's `ibmcloud_api_key`.
+        (
+            "bad-plan-provider-key-variable.json",
+            &[("var.ibmcloud_api_key", PROVIDER)],
+        ),
+        (
+            "bad-plan-provider-key-variable.min.json",
+            &[("var.ibmcloud_api_key", PROVIDER)],
+        ),
+        (
+            "bad-plan-sensitive-output.json",
+            &[
+                ("output.cos_writer_hmac", TERRAFORM),
+                ("ibm_resource_key.cos_writer", TERRAFORM),
+            ],
+        ),
+        (
+            "bad-state-sensitive-output.json",
+            &[
+                ("output.cos_writer_hmac", TERRAFORM),
+                ("ibm_resource_key.cos_writer", TERRAFORM),
+            ],
+        ),
+        // `admin_pw` is no credential name: only Terraform's mark on the map member says so.
+        (
+            "bad-plan-sensitive-map-member.json",
+            &[
+                ("var.db_admin_pw", TERRAFORM),
+                ("ibm_resource_instance.orders_db", TERRAFORM),
+            ],
+        ),
+        (
+            "bad-state-sensitive-map-member.json",
+            &[("ibm_resource_instance.orders_db", TERRAFORM)],
+        ),
+        (
+            "bad-state-service-api-key.json",
+            &[("ibm_iam_service_api_key.deploy", TERRAFORM)],
+        ),
+        // Arguments of a module call: a sensitive variable of the module, one that feeds a
+        // provider-sensitive `apikey` in it, and a credential name; not `apikey_creation`,
+        // `pipeline_secret_group`, `secrets_instance` or `api_key_expiry`.
+        (
+            "bad-plan-module-call.json",
+            &[
+                ("module.ci", TERRAFORM),
+                ("module.ci", PROVIDER),
+                ("module.ci", "named like a secret with a secret-like value"),
+            ],
+        ),
+    ];
+    for (file, expected) in cases {
+        let found = exposures(file);
+        let subjects: std::collections::BTreeSet<&str> =
+            expected.iter().map(|(address, _)| *address).collect();
+        assert_eq!(found.len(), subjects.len(), "{file}: {found:?}");
+        for (address, evidence) in expected {
+            assert!(
+                found
+                    .iter()
+                    .any(|(subject, message)| subject == address && message.contains(evidence)),
+                "{file}: no finding on {address} with {evidence:?}: {found:?}"
+            );
+        }
+    }
+    let module = exposures("bad-plan-module-call.json");
+    assert!(
+        module.iter().all(|(_, message)| {
+            ![
+                "apikey_creation",
+                "pipeline_secret_group",
+                "secrets_instance",
+                "api_key_expiry",
+            ]
+            .iter()
+            .any(|name| message.contains(name))
+        }),
+        "{module:?}"
+    );
+    let sensitive_map = exposures("bad-plan-sensitive-map-member.json");
+    assert!(
+        sensitive_map
+            .iter()
+            .any(|(_, message)| message.contains("`parameters.admin_pw`")),
+        "{sensitive_map:?}"
+    );
+}
+
+#[test]
+fn a_redacted_member_with_a_value_never_shows_it() {
+    let checked = common::check(
+        &["fixtures/secrets/keys-redacted-member.json"],
+        &iamlint::rules::Settings::default(),
+    );
+    let human = common::human(&checked);
+    assert!(
+        human.contains(r#""REDACTED": "<redacted>""#),
+        "a finding shows the credentials, masked: {human}"
+    );
+    assert!(!human.contains(CANARY));
+    assert!(!common::json(&checked).contains(CANARY));
 }

@@ -1,19 +1,30 @@
-//! Where a `terraform show -json` document prints secrets in clear text: resource
-//! attributes marked sensitive (`sensitive_values`, `before_sensitive`, `after_sensitive`) or
-//! named like secrets (`credentials`, `credentials_json`, `apikey`), sensitive variables and
-//! outputs, and secret-named constants in the configuration (a provider's
-//! `ibmcloud_api_key`).
+//! Where a `terraform show -json` document prints secrets in clear text, and what says so.
 //!
-//! Every place found is masked in snippets. The places of the view being checked become
-//! `ExposedSecret`s: their pointer and member name only, never the value.
+//! Secrecy is decided from the strongest evidence there is (`SecretEvidence`):
+//! 1. Terraform: `sensitive_values`, `before_sensitive`/`after_sensitive`, and
+//!    `sensitive = true` on variables (root module and module calls) and outputs;
+//! 2. the IBM provider: its sensitive attributes per resource type and its credential
+//!    arguments (`provider`), and the variables that feed them;
+//! 3. only then a name: a credential name judged on whole words (`names`) whose value has the
+//!    shape of a secret (`forms`).
+//!
+//! A value marked by 1 or 2 itself counts when it holds real text; a member of a marked map
+//! (a key's `credentials`) counts when it looks like a secret or is named like one, so its
+//! URLs and CRNs are not reported. Masking is wider than reporting: every marked leaf, and
+//! every leaf under a name the masking rules know (`sources::secrets`), is masked in snippets
+//! whatever its value. The places of the view being checked become `ExposedSecret`s: their
+//! pointer, member name and evidence, never the value.
 
 mod configuration;
+mod forms;
+mod names;
+pub(crate) mod provider;
 mod values;
 
 use serde_json::Value;
 
 use super::TerraformView;
-use crate::model::{EntityKind, EntityRef, ExposedSecret, Origin, Pointer};
+use crate::model::{EntityKind, EntityRef, ExposedSecret, Origin, Pointer, SecretEvidence};
 use crate::sources::exports::Sink;
 use crate::sources::secrets::{
     REDACTED, is_public_credential_member, is_secret_name, is_secret_pointer,
@@ -29,7 +40,7 @@ struct Owner {
     pointer: Pointer,
 }
 
-/// One secret value.
+/// One value to mask, and to report when it has evidence.
 struct Found {
     pointer: Pointer,
     member: String,
@@ -37,6 +48,9 @@ struct Found {
     /// Also part of the state before the plan (prior state, and what the file holds whatever
     /// the view: variables, configuration).
     before: bool,
+    /// What says it is a secret; `None`: masked only (named like a secret, but its value is
+    /// not shaped like one, or a map member Terraform marks that is a URL or CRN).
+    evidence: Option<SecretEvidence>,
 }
 
 /// Finds every secret of the document, marks all for masking, and records those of the view.
@@ -66,6 +80,7 @@ pub(super) fn scan(document: &Value, plan: bool, view: TerraformView, sink: &mut
                 &mut found,
             );
             values::outputs(
+                document,
                 values.get("outputs"),
                 &pointer.key("outputs"),
                 *before,
@@ -85,9 +100,9 @@ pub(super) fn scan(document: &Value, plan: bool, view: TerraformView, sink: &mut
     for secret in found {
         sink.secret_pointers.push(secret.pointer.clone());
         let relevant = !plan || view == TerraformView::Planned || secret.before;
-        if !relevant {
+        let Some(evidence) = secret.evidence.filter(|_| relevant) else {
             continue;
-        }
+        };
         let owner = secret.owner;
         sink.builder.add_exposed_secret(ExposedSecret {
             entity: EntityRef {
@@ -101,6 +116,7 @@ pub(super) fn scan(document: &Value, plan: bool, view: TerraformView, sink: &mut
             member: secret.member,
             container: container.to_owned(),
             origin: Origin::new(sink.document, secret.pointer),
+            evidence,
         });
     }
 }
@@ -139,24 +155,58 @@ fn resource_owner(
     }
 }
 
-/// Records every leaf of `value`, a value that is secret as a whole (a sensitive variable or
-/// output, a constant of a secret-named argument), as a secret of `owner`.
-fn whole_value(
+/// How a value being walked is known to be secret, and what names it.
+#[derive(Clone, Copy, Default)]
+struct Marks<'a> {
+    /// Terraform's sensitivity mask of the value (`true`, or an object/array mirroring it).
+    mask: Option<&'a Value>,
+    /// The resource type, for the provider's sensitive attributes.
+    resource_type: Option<&'a str>,
+    /// Evidence that covers the whole value (a sensitive variable or output, an argument the
+    /// provider holds secret, a variable that feeds one).
+    whole: Option<SecretEvidence>,
+    /// The name of the whole value (variable, output, argument), for leaves without a member
+    /// name of their own.
+    name: &'a str,
+}
+
+/// Every leaf below `value` to mask, with its evidence when it is reported.
+fn walk(
+    value: &Value,
+    pointer: &Pointer,
+    marks: Marks<'_>,
+) -> Vec<(Pointer, String, Option<SecretEvidence>)> {
+    let mut out = Vec::new();
+    leaves(value, pointer, &mut Vec::new(), marks, &mut out);
+    out
+}
+
+/// Records the leaves of `value` (see [`walk`]) as belonging to `owner`; a leaf without a
+/// member name of its own is labelled `member`.
+fn record(
     value: &Value,
     pointer: &Pointer,
     member: &str,
+    marks: Marks<'_>,
     owner: &Owner,
     before: bool,
     found: &mut Vec<Found>,
 ) {
-    let mut out = Vec::new();
-    leaves(value, pointer, &mut Vec::new(), None, true, &mut out);
-    found.extend(out.into_iter().map(|(secret, _)| Found {
-        pointer: secret,
-        member: member.to_owned(),
-        owner: owner.clone(),
-        before,
-    }));
+    found.extend(
+        walk(value, pointer, marks)
+            .into_iter()
+            .map(|(secret, path, evidence)| Found {
+                pointer: secret,
+                member: if path.is_empty() {
+                    member.to_owned()
+                } else {
+                    path
+                },
+                owner: owner.clone(),
+                before,
+                evidence,
+            }),
+    );
 }
 
 fn value_owner(address: String, pointer: &Pointer) -> Owner {
@@ -169,81 +219,118 @@ fn value_owner(address: String, pointer: &Pointer) -> Owner {
     }
 }
 
-/// Whether a sensitivity mask (`true`, or an object/array mirroring the value) marks `path`.
-fn marked(mask: Option<&Value>, path: &[String]) -> bool {
-    let mut current = match mask {
-        Some(mask) => mask,
-        None => return false,
-    };
-    for token in path {
+/// How many tokens of `path` a sensitivity mask consumes before it says `true` (so
+/// `Some(path.len())` marks the value itself, less a container it is in), or `None`.
+fn mark_depth(mask: Option<&Value>, path: &[String]) -> Option<usize> {
+    let mut current = mask?;
+    for (depth, token) in path.iter().enumerate() {
         current = match current {
-            Value::Bool(flag) => return *flag,
-            Value::Object(members) => match members.get(token) {
-                Some(next) => next,
-                None => return false,
-            },
-            Value::Array(items) => match token.parse::<usize>().ok().and_then(|at| items.get(at)) {
-                Some(next) => next,
-                None => return false,
-            },
-            _ => return false,
+            Value::Bool(true) => return Some(depth),
+            Value::Object(members) => members.get(token)?,
+            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
         };
     }
-    current == &Value::Bool(true)
+    (current == &Value::Bool(true)).then_some(path.len())
 }
 
-/// Whether a leaf holds something worth hiding (not empty, not already redacted).
-fn holds_secret(value: &Value) -> bool {
+/// Whether a leaf is worth masking (text that is not already a redaction marker, or a
+/// number); `null` and booleans hold nothing.
+fn maskable(value: &Value) -> bool {
     match value {
         Value::String(text) => {
             let text = text.trim();
-            !text.is_empty() && text != REDACTED && !text.starts_with("REDACTED")
+            !text.is_empty() && text != REDACTED && text != "REDACTED"
         }
         Value::Number(_) => true,
         _ => false,
     }
 }
 
-/// Every secret leaf below `value`: marked by `mask`, named like a secret, or below a
-/// secret-named member (`sensitive` marks the whole value).
 fn leaves(
     value: &Value,
     pointer: &Pointer,
     path: &mut Vec<String>,
-    mask: Option<&Value>,
-    sensitive: bool,
-    out: &mut Vec<(Pointer, String)>,
+    marks: Marks<'_>,
+    out: &mut Vec<(Pointer, String, Option<SecretEvidence>)>,
 ) {
     match value {
         Value::Object(members) => {
             for (name, member) in members {
                 path.push(name.clone());
-                leaves(member, &pointer.key(name), path, mask, sensitive, out);
+                leaves(member, &pointer.key(name), path, marks, out);
                 path.pop();
             }
         }
         Value::Array(items) => {
             for (at, item) in items.iter().enumerate() {
                 path.push(at.to_string());
-                leaves(item, &pointer.index(at), path, mask, sensitive, out);
+                leaves(item, &pointer.index(at), path, marks, out);
                 path.pop();
             }
         }
-        leaf if holds_secret(leaf) => {
+        leaf if maskable(leaf) => {
             // Terraform marks a key's whole `credentials` map sensitive; its IAM members
-            // (the service ID and role) are not secrets and stay readable.
+            // (the service ID and role) are not secrets and stay readable. A `REDACTED`
+            // member is public only while it holds the marker (`maskable` is false then).
             let public = path
                 .windows(2)
                 .any(|pair| pair[0] == "credentials" && is_public_credential_member(&pair[1]));
-            let secret = !public
-                && (sensitive
-                    || marked(mask, path)
-                    || is_secret_pointer(pointer)
-                    || path.iter().any(|token| is_secret_name(token)));
-            if secret {
-                out.push((pointer.clone(), path.join(".")));
+            if public {
+                return;
+            }
+            let (evidence, marked) = judge(leaf, path, marks);
+            let named = marked
+                || is_secret_pointer(pointer)
+                || is_secret_name(marks.name)
+                || path.iter().any(|token| is_secret_name(token));
+            if named {
+                out.push((pointer.clone(), path.join("."), evidence));
             }
         }
         _ => {}
     }
+}
+
+/// The strongest evidence that `leaf`, at `path` below the walked value, is a secret, and
+/// whether Terraform or the provider marks it at all (then it is masked whatever it holds).
+fn judge(leaf: &Value, path: &[String], marks: Marks<'_>) -> (Option<SecretEvidence>, bool) {
+    let is_name = |token: &&String| token.parse::<usize>().is_err();
+    let name = path
+        .iter()
+        .rev()
+        .find(is_name)
+        .map_or(marks.name, String::as_str);
+    let credential = forms::holds_text(leaf) && names::is_credential_name(name);
+    // A value marked itself needs real text; a member of a marked map must also look like
+    // a secret or be named like one.
+    let counts = |depth: usize, len: usize| {
+        if depth >= len {
+            forms::holds_text(leaf)
+        } else {
+            forms::looks_like_secret(leaf) || (credential && forms::holds_text(leaf))
+        }
+    };
+    let whole = |evidence| (marks.whole == Some(evidence)).then_some(0);
+    let terraform = whole(SecretEvidence::Terraform).or_else(|| mark_depth(marks.mask, path));
+    // Attribute names without list indexes, for the provider's table (resources only).
+    let attributes: Vec<&str> = match marks.resource_type {
+        Some(_) => path.iter().filter(is_name).map(String::as_str).collect(),
+        None => Vec::new(),
+    };
+    let provider = whole(SecretEvidence::Provider).or_else(|| {
+        marks
+            .resource_type
+            .and_then(|kind| provider::sensitive_depth(kind, &attributes))
+    });
+    let marked = terraform.is_some() || provider.is_some();
+    let named = path.iter().filter(is_name).count();
+    let evidence = if terraform.is_some_and(|depth| counts(depth, path.len())) {
+        Some(SecretEvidence::Terraform)
+    } else if provider.is_some_and(|depth| counts(depth, named)) {
+        Some(SecretEvidence::Provider)
+    } else {
+        (credential && forms::looks_like_secret(leaf)).then_some(SecretEvidence::Name)
+    };
+    (evidence, marked)
 }

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::{Found, leaves, resource_owner, value_owner, whole_value};
-use crate::model::Pointer;
-use crate::sources::secrets::is_secret_name;
+use super::configuration::sensitive_output;
+use super::{Found, Marks, record, resource_owner, value_owner};
+use crate::model::{Pointer, SecretEvidence};
 
 pub(super) fn module(
     module: Option<&Value>,
@@ -24,23 +24,21 @@ pub(super) fn module(
             ) else {
                 continue;
             };
-            let mut out = Vec::new();
-            leaves(
+            let marks = Marks {
+                mask: item.get("sensitive_values"),
+                resource_type: Some(resource_type),
+                ..Marks::default()
+            };
+            let owner = resource_owner(address, resource_type, Some(values), &item_pointer);
+            record(
                 values,
                 &item_pointer.key("values"),
-                &mut Vec::new(),
-                item.get("sensitive_values"),
-                false,
-                &mut out,
+                "values",
+                marks,
+                &owner,
+                before,
+                found,
             );
-            for (secret, member) in out {
-                found.push(Found {
-                    pointer: secret,
-                    member,
-                    owner: resource_owner(address, resource_type, Some(values), &item_pointer),
-                    before,
-                });
-            }
         }
     }
     if let Some(children) = module.get("child_modules").and_then(Value::as_array) {
@@ -75,32 +73,33 @@ pub(super) fn resource_changes(document: &Value, found: &mut Vec<Found>) {
             let Some(values) = change.get(side) else {
                 continue;
             };
-            let mut out = Vec::new();
-            leaves(
-                values,
-                &item_pointer.key("change").key(side),
-                &mut Vec::new(),
-                change.get(mask),
-                false,
-                &mut out,
-            );
             let named = change
                 .get("after")
                 .filter(|after| after.is_object())
                 .or(Some(values));
-            for (secret, member) in out {
-                found.push(Found {
-                    pointer: secret,
-                    member,
-                    owner: resource_owner(address, resource_type, named, &item_pointer),
-                    before,
-                });
-            }
+            let marks = Marks {
+                mask: change.get(mask),
+                resource_type: Some(resource_type),
+                ..Marks::default()
+            };
+            let owner = resource_owner(address, resource_type, named, &item_pointer);
+            record(
+                values,
+                &item_pointer.key("change").key(side),
+                side,
+                marks,
+                &owner,
+                before,
+                found,
+            );
         }
     }
 }
 
+/// The outputs of a state (or of a plan's `planned_values`/`prior_state`): sensitive when
+/// they say so or the configuration declares them so, else judged by name and value.
 pub(super) fn outputs(
+    document: &Value,
     outputs: Option<&Value>,
     pointer: &Pointer,
     before: bool,
@@ -110,16 +109,23 @@ pub(super) fn outputs(
         return;
     };
     for (name, output) in outputs {
-        let sensitive = output.get("sensitive") == Some(&Value::Bool(true)) || is_secret_name(name);
-        let Some(value) = output.get("value").filter(|_| sensitive) else {
+        let Some(value) = output.get("value") else {
             continue;
         };
+        let sensitive =
+            output.get("sensitive") == Some(&Value::Bool(true)) || sensitive_output(document, name);
         let output_pointer = pointer.key(name);
         let owner = value_owner(format!("output.{name}"), &output_pointer);
-        whole_value(
+        let marks = Marks {
+            whole: sensitive.then_some(SecretEvidence::Terraform),
+            name,
+            ..Marks::default()
+        };
+        record(
             value,
             &output_pointer.key("value"),
             "value",
+            marks,
             &owner,
             before,
             found,
@@ -133,6 +139,7 @@ pub(super) fn output_changes(document: &Value, found: &mut Vec<Found>) {
     };
     for (name, change) in changes {
         let change_pointer = Pointer::root().key("output_changes").key(name);
+        let declared = sensitive_output(document, name);
         for (side, mask, before) in [
             ("before", "before_sensitive", true),
             ("after", "after_sensitive", false),
@@ -140,23 +147,22 @@ pub(super) fn output_changes(document: &Value, found: &mut Vec<Found>) {
             let Some(value) = change.get(side) else {
                 continue;
             };
-            let mut out = Vec::new();
-            leaves(
+            let marks = Marks {
+                mask: change.get(mask),
+                whole: declared.then_some(SecretEvidence::Terraform),
+                name,
+                ..Marks::default()
+            };
+            let owner = value_owner(format!("output.{name}"), &change_pointer);
+            record(
                 value,
                 &change_pointer.key(side),
-                &mut Vec::new(),
-                change.get(mask),
-                is_secret_name(name) || change.get(mask) == Some(&Value::Bool(true)),
-                &mut out,
+                side,
+                marks,
+                &owner,
+                before,
+                found,
             );
-            for (secret, _) in out {
-                found.push(Found {
-                    pointer: secret,
-                    member: side.to_owned(),
-                    owner: value_owner(format!("output.{name}"), &change_pointer),
-                    before,
-                });
-            }
         }
     }
 }
