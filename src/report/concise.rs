@@ -20,7 +20,11 @@ pub fn render(
     let documents = &report.loaded.documents;
     let mut out = String::new();
     for finding in super::severity_first(report.findings) {
-        out.push_str(&finding_line(documents, finding));
+        out.push_str(&finding_line(
+            documents,
+            finding,
+            report.account_of(finding),
+        ));
         out.push('\n');
     }
     for error in human::listed_errors(report.loaded, style) {
@@ -42,8 +46,9 @@ pub fn render(
     out
 }
 
-/// `file:line:col: severity rule message`.
-fn finding_line(documents: &Documents, finding: &Finding) -> String {
+/// `file:line:col: severity rule message`; in a run over several accounts the message
+/// starts with `account <id>: `, as in the human output.
+fn finding_line(documents: &Documents, finding: &Finding, account: Option<&str>) -> String {
     let origin = &finding.primary.origin;
     let place = match documents.get(origin.document) {
         Some(document) => match document.locate(&origin.pointer) {
@@ -60,6 +65,9 @@ fn finding_line(documents: &Documents, finding: &Finding) -> String {
     );
     if finding.status == Status::Unknown {
         line.push_str("(unknown) ");
+    }
+    if let Some(account) = account {
+        let _ = write!(line, "account {}: ", one_line(account));
     }
     if let Some(address) = &finding.subject.address {
         let _ = write!(line, "{}: ", one_line(address));

@@ -182,6 +182,16 @@ fn outputs_name_the_account_of_each_finding() {
         markdown::render(&report, &markdown::Style::default())
     );
     insta::assert_snapshot!("accounts_csv", csv::render(&report, &csv::Style::default()));
+    let concise =
+        iamlint::report::concise::render(&report, iamlint::report::human::Style::default(), None);
+    let finding_lines: Vec<&str> = concise
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .collect();
+    assert_eq!(finding_lines.len(), both.findings.len());
+    assert!(finding_lines.iter().all(|line| {
+        line.contains(&format!("account {ALPHA}: ")) || line.contains(&format!("account {BETA}: "))
+    }));
 
     let json: serde_json::Value = serde_json::from_str(&common::json(&both)).unwrap();
     assert_eq!(json["summary"]["accounts"], 2);
