@@ -38,10 +38,12 @@ pub struct Style {
     pub names: FileNames,
 }
 
+/// A cell as written: escaped (see [`super::safe`]), and defused.
 fn defuse(cell: &str) -> String {
+    let cell = super::safe::escape(cell);
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
+        _ => cell.into_owned(),
     }
 }
 
