@@ -67,8 +67,8 @@ fn is_command(line: &str) -> bool {
 }
 
 /// A remediation as help text: every command (a part starting with [`COMMANDS`], after a
-/// line break, `; ` or `: `) on a line of its own, printed whole, so that it can be copied;
-/// the prose between them wrapped. Escaped: remediations quote names and ids from inputs.
+/// line break, `; ` or `: `, up to the next `; `) on a line of its own, printed whole, so
+/// that it can be copied; the prose between them wrapped. Escaped: remediations quote names and ids from inputs.
 fn help_text(remediation: &str) -> String {
     let remediation = escape_lines(remediation);
     let mut lines: Vec<String> = Vec::new();
@@ -77,14 +77,9 @@ fn help_text(remediation: &str) -> String {
         let mut prose = String::new();
         while !rest.is_empty() {
             if is_command(rest) {
-                // A command runs to the next `; ` that starts another command, or the end.
-                let end = ["; "]
-                    .iter()
-                    .flat_map(|separator| rest.match_indices(separator))
-                    .map(|(at, separator)| (at, separator.len()))
-                    .find(|&(at, len)| is_command(&rest[at + len..]));
-                let (command, next) = match end {
-                    Some((at, len)) => (&rest[..at], &rest[at + len..]),
+                // A command runs to the next `; ` (a shell would end it there too), or the end.
+                let (command, next) = match rest.find("; ") {
+                    Some(at) => (&rest[..at], &rest[at + 2..]),
                     None => (rest, ""),
                 };
                 if !prose.trim().is_empty() {

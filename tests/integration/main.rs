@@ -18,6 +18,7 @@ mod live;
 mod malformed;
 mod registry;
 mod rules;
+mod safe_text;
 mod sarif;
 mod scale;
 mod secrets;
