@@ -346,6 +346,8 @@ impl SourceCode for Snippet {
 }
 
 #[cfg(test)]
+// Lists of label ranges, some of one label.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
     use crate::sources::span::SpanIndex;
