@@ -231,7 +231,9 @@ pub(crate) fn window(line: &str, focus: Option<Range<usize>>) -> Range<usize> {
     let focused = line[start..end].chars().take(LONG_LINE).count();
     let width = (focused + 2 * MARGIN).clamp(WINDOW, LONG_LINE);
     if focused >= width {
-        return start..forward(line, start, width).0;
+        // The label's start, after a little of what comes before it (its key, say).
+        let (from, _) = backward(line, start, MARGIN);
+        return from..forward(line, from, width).0;
     }
     let room = width - focused;
     let (from, before) = backward(line, start, room / 2);
@@ -449,7 +451,8 @@ mod tests {
         assert_eq!(window(&line, Some(0..3)), 0..WINDOW);
         assert_eq!(window(&line, Some(497..500)), 380..500);
         assert_eq!(window(&line, Some(10..150)), 0..160);
-        assert_eq!(window(&line, Some(10..400)), 10..210);
+        assert_eq!(window(&line, Some(10..400)), 0..200);
+        assert_eq!(window(&line, Some(100..400)), 90..290);
         assert_eq!(window("short", Some(1..2)), 0..5);
     }
 
