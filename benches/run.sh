@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end time and peak memory of `iamlint check --format json` beside the parse floor
 # (every file into a serde_json::Value) and, with --rego, the foundation rules as Rego on
-# regorus, on the generated account of each scale. Prints one Markdown table row per run.
+# regorus, on the generated account of each scale, written pretty-printed (as `jq .` saves
+# it) and compact (one line per file, as `curl` saves it). Prints one Markdown table row per
+# run.
 #
 #   benches/run.sh [--rego] SCALE...        e.g. benches/run.sh --rego 1 10 100
 #
@@ -44,24 +46,31 @@ measure() {
     time_ratio=$(awk -v a="$LAST_SECONDS" -v b="$floor_seconds" 'BEGIN { printf "%.2f", a / b }')
     memory_ratio=$(awk -v a="$kb" -v b="$floor_kb" 'BEGIN { printf "%.2f", a / b }')
   fi
-  printf '| %s | %s | %.2f | %.2f | %.2f | %.0f | %s | %s |\n' \
-    "$scale" "$name" "$LAST_SECONDS" "$user" "$sys" "$((kb / 1024))" "$time_ratio" "$memory_ratio"
+  printf '| %s | %s | %s | %.2f | %.2f | %.2f | %.0f | %s | %s |\n' \
+    "$scale" "$layout" "$name" "$LAST_SECONDS" "$user" "$sys" "$((kb / 1024))" "$time_ratio" "$memory_ratio"
 }
 
-echo "| scale | program | wall s | user s | sys s | peak RSS MB | time / floor | RSS / floor |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| scale | layout | program | wall s | user s | sys s | peak RSS MB | time / floor | RSS / floor |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for scale in "$@"; do
-  dir="${BENCH_DATA:-/tmp}/iamlint-scale-$scale"
-  if [[ ! -f "$dir/expected.json" ]]; then
-    target/release/examples/gen --scale "$scale" --out "$dir" >&2
-  fi
-  measure "parse floor" - - target/release/examples/parse_floor "$dir"
-  floor_seconds=$LAST_SECONDS
-  floor_kb=$LAST_KB
-  measure "iamlint check --format json" "$floor_seconds" "$floor_kb" \
-    target/release/iamlint check --no-config --format json "$dir"
-  if $rego; then
-    measure "regorus (3 rules)" "$floor_seconds" "$floor_kb" \
-      benches/rego/target/release/iamlint-rego-bench "$dir"
-  fi
+  for layout in pretty compact; do
+    dir="${BENCH_DATA:-/tmp}/iamlint-scale-$scale"
+    flags=()
+    if [[ "$layout" == compact ]]; then
+      dir="$dir-compact"
+      flags=(--compact)
+    fi
+    if [[ ! -f "$dir/expected.json" ]]; then
+      target/release/examples/gen --scale "$scale" --out "$dir" "${flags[@]}" >&2
+    fi
+    measure "parse floor" - - target/release/examples/parse_floor "$dir"
+    floor_seconds=$LAST_SECONDS
+    floor_kb=$LAST_KB
+    measure "iamlint check --format json" "$floor_seconds" "$floor_kb" \
+      target/release/iamlint check --no-config --format json "$dir"
+    if $rego; then
+      measure "regorus (3 rules)" "$floor_seconds" "$floor_kb" \
+        benches/rego/target/release/iamlint-rego-bench "$dir"
+    fi
+  done
 done

@@ -54,5 +54,6 @@ pub fn render(collected: &Collected) -> String {
              README, \"Live mode\"); rules that need them report `status: unknown`\n"
         ));
     }
-    out
+    // Reasons quote the API's error messages.
+    super::safe::escape_lines(&out).into_owned()
 }

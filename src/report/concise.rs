@@ -89,28 +89,12 @@ fn error_line(error: &LoadError) -> String {
     )
 }
 
-/// The text on one line, with every control character and bidirectional override escaped
-/// (`\n`, `\u{1b}`): a line per finding is the contract, and input text (names, ids)
-/// must not drive the terminal.
+/// The text on one line: every control character, line break and bidirectional override
+/// in its visible escaped form (`\u{a}`, `\u{1b}`), through the one escaping of
+/// [`super::safe`]; a line per finding is the contract, and input text must not drive the
+/// terminal.
 fn one_line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_bidi_control(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The characters that reorder text when displayed (Unicode bidirectional controls).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
+    super::safe::escape(text).into_owned()
 }
 
 #[cfg(test)]
@@ -119,7 +103,7 @@ mod tests {
 
     #[test]
     fn keeps_one_line_and_escapes_controls() {
-        assert_eq!(one_line("a\nb"), "a\\nb");
+        assert_eq!(one_line("a\nb"), "a\\u{a}b");
         assert_eq!(
             one_line("evil\u{1b}[2J\u{7}name\u{202e}txt"),
             "evil\\u{1b}[2J\\u{7}name\\u{202e}txt"

@@ -1,11 +1,11 @@
 //! Config-file mistakes as miette diagnostics, each labelling the offending key or value in
 //! the config file (through the same pointer -> span index as findings).
 
-use std::sync::Arc;
-
 use miette::{NamedSource, SourceSpan};
 
 use super::human::Style;
+use super::safe::escape_lines;
+use super::snippet::{Snippet, of_range};
 use crate::config::{ConfigError, ConfigErrors, Target};
 use crate::sources::{Document, span::offset_of};
 
@@ -15,7 +15,7 @@ use crate::sources::{Document, span::offset_of};
 struct ConfigDiagnostic {
     message: String,
     #[source_code]
-    snippet: Option<NamedSource<Arc<str>>>,
+    snippet: Option<NamedSource<Snippet>>,
     #[label("{label}")]
     span: Option<SourceSpan>,
     label: String,
@@ -23,7 +23,7 @@ struct ConfigDiagnostic {
     help: Option<String>,
 }
 
-fn span_of(document: &Document, error: &ConfigError) -> Option<SourceSpan> {
+fn span_of(document: &Document, error: &ConfigError) -> Option<std::ops::Range<usize>> {
     let range = match (&error.pointer, error.at) {
         (Some(pointer), _) => match error.target {
             Target::Key => document.display_key_span(pointer),
@@ -35,21 +35,15 @@ fn span_of(document: &Document, error: &ConfigError) -> Option<SourceSpan> {
         }
         (None, None) => None,
     }?;
-    Some(SourceSpan::from(range.start..range.end))
+    Some(range)
 }
 
 fn diagnostic(errors: &ConfigErrors, error: &ConfigError) -> ConfigDiagnostic {
-    let span = errors
+    let located = errors
         .document
         .as_ref()
-        .and_then(|document| span_of(document, error));
-    let snippet = match (&errors.document, span) {
-        (Some(document), Some(_)) => Some(
-            NamedSource::new(&document.name, Arc::clone(&document.display().text))
-                .with_language("yaml"),
-        ),
-        _ => None,
-    };
+        .and_then(|document| of_range(document, span_of(document, error)?));
+    let (snippet, span) = located.unzip();
     // With a snippet, miette's header names the file; without one, the message must.
     let message = if snippet.is_some() || error.message.contains(&errors.file) {
         format!("invalid config: {}", error.message)
@@ -57,11 +51,14 @@ fn diagnostic(errors: &ConfigErrors, error: &ConfigError) -> ConfigDiagnostic {
         format!("invalid config {}: {}", errors.file, error.message)
     };
     ConfigDiagnostic {
-        message,
+        message: escape_lines(&message).into_owned(),
         snippet,
         span,
-        label: error.label.clone(),
-        help: error.help.clone(),
+        label: escape_lines(&error.label).into_owned(),
+        help: error
+            .help
+            .as_deref()
+            .map(|help| escape_lines(help).into_owned()),
     }
 }
 

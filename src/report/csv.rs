@@ -42,10 +42,21 @@ pub struct Style {
     pub names: FileNames,
 }
 
+/// A cell as written: escaped (see [`super::safe`]), and defused.
 fn defuse(cell: &str) -> String {
+    defuse_escaped(super::safe::escape(cell))
+}
+
+/// The remediation cell: its line breaks are iamlint's own (one step per line, so that each
+/// command can be copied), kept inside the quoted cell; everything else is escaped.
+fn defuse_steps(cell: &str) -> String {
+    defuse_escaped(super::safe::escape_lines(cell))
+}
+
+fn defuse_escaped(cell: std::borrow::Cow<'_, str>) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
+        _ => cell.into_owned(),
     }
 }
 
@@ -139,7 +150,15 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
         if accounts {
             cells.push(report.account_of(finding).unwrap_or_default().to_owned());
         }
-        let cells: Vec<String> = cells.iter().map(|cell| defuse(cell)).collect();
+        let remediation = COLUMNS.iter().position(|column| *column == "remediation");
+        let cells: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(at, cell)| match Some(at) == remediation {
+                true => defuse_steps(cell),
+                false => defuse(cell),
+            })
+            .collect();
         ok &= writer.write_record(&cells).is_ok();
     }
     // Writing into a Vec cannot fail; should it, say so rather than print half a file.

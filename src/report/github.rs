@@ -28,7 +28,10 @@ pub struct Rendered {
 
 /// Escapes a workflow command's message, as the Actions toolkit does.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    // Controls and bidi characters from inputs first (see `super::safe`); line breaks are
+    // the toolkit's `%0A`.
+    super::safe::escape_lines(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -40,10 +40,8 @@ impl Page<'_> {
 /// Renders the report.
 pub fn render(compliance: &Compliance) -> String {
     match (Page { c: compliance }).render() {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
+        // The template writes no control but line breaks: what is left came from inputs.
+        Ok(text) => format!("{}\n", super::safe::escape_lines(&text)),
         Err(error) => format!(
             "<!DOCTYPE html>\n<title>iamlint</title>\n<p>iamlint could not render the report: {}</p>\n",
             error.to_string().replace('&', "&amp;").replace('<', "&lt;")

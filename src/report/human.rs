@@ -2,11 +2,10 @@
 
 use std::fmt;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
-use super::snippet::Snippet;
+use super::safe::{escape, escape_lines};
+use super::snippet::{Snippet, named};
 use super::{Comparison, RunReport};
 use crate::model::{CollectionStatus, EntityKind, Origin, SnapshotInfo};
 use crate::rules::{Finding, Severity, Status};
@@ -34,7 +33,98 @@ impl Style {
         GraphicalReportHandler::new_themed(theme)
             .with_width(self.width)
             .with_links(false)
+            // A command line of a help text is one word, never broken (see `help_text`).
+            .with_word_separator(textwrap::WordSeparator::Custom(command_as_one_word))
+            .with_word_splitter(textwrap::WordSplitter::Custom(hyphens_outside_commands))
+            .with_break_words(false)
     }
+}
+
+/// Words to wrap `line` at: the whole line when it is a command (see [`help_text`]), so that
+/// it is printed whole on its own line, never broken mid-ID.
+fn command_as_one_word(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    if is_command(line) || is_shell_comment(line) {
+        Box::new(std::iter::once(textwrap::core::Word::from(line)))
+    } else {
+        textwrap::WordSeparator::new().find_words(line)
+    }
+}
+
+/// Where a word may be split: at hyphens (textwrap's default), except in a command.
+fn hyphens_outside_commands(word: &str) -> Vec<usize> {
+    if word.contains(' ') {
+        Vec::new()
+    } else {
+        textwrap::WordSplitter::HyphenSplitter.split_points(word)
+    }
+}
+
+/// Programs a remediation's commands start with.
+const COMMANDS: [&str; 5] = ["ibmcloud ", "curl ", "terraform ", "git ", "jq "];
+
+fn is_command(line: &str) -> bool {
+    COMMANDS.iter().any(|command| line.starts_with(command))
+}
+
+/// A `# ...` line between the steps of a remediation: a shell comment, kept whole like a
+/// command, since its wrapped tail would reach the shell as a command when the block is
+/// copied.
+fn is_shell_comment(line: &str) -> bool {
+    line.starts_with('#')
+}
+
+/// A remediation as help text: every command (a part starting with [`COMMANDS`], after a
+/// line break, `; ` or `: `, up to the next `; `) on a line of its own, printed whole, so
+/// that it can be copied; the prose between them wrapped. Escaped: remediations quote names and ids from inputs.
+fn help_text(remediation: &str) -> String {
+    let remediation = escape_lines(remediation);
+    let mut lines: Vec<String> = Vec::new();
+    for line in remediation.lines() {
+        let mut rest = line.trim();
+        if is_shell_comment(rest) {
+            lines.push(rest.to_owned());
+            continue;
+        }
+        let mut prose = String::new();
+        while !rest.is_empty() {
+            if is_command(rest) {
+                // A command runs to the next `; ` (a shell would end it there too), or the end.
+                let (command, next) = match rest.find("; ") {
+                    Some(at) => (&rest[..at], &rest[at + 2..]),
+                    None => (rest, ""),
+                };
+                if !prose.trim().is_empty() {
+                    lines.push(prose.trim().to_owned());
+                }
+                prose.clear();
+                lines.push(command.trim_end_matches(';').to_owned());
+                rest = next.trim_start();
+                continue;
+            }
+            // Prose up to the next command after `; ` or `: `, or the end.
+            let split = ["; ", ": "]
+                .iter()
+                .flat_map(|separator| rest.match_indices(separator))
+                .filter(|(at, separator)| is_command(&rest[at + separator.len()..]))
+                .min_by_key(|(at, _)| *at);
+            match split {
+                Some((at, separator)) => {
+                    let keep = if separator == ": " { ":" } else { "" };
+                    prose.push_str(&rest[..at]);
+                    prose.push_str(keep);
+                    rest = &rest[at + separator.len()..];
+                }
+                None => {
+                    prose.push_str(rest);
+                    rest = "";
+                }
+            }
+        }
+        if !prose.trim().is_empty() {
+            lines.push(prose.trim().to_owned());
+        }
+    }
+    lines.join("\n")
 }
 
 impl Default for Style {
@@ -124,44 +214,48 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-fn source_of(documents: &Documents, origin: &Origin) -> Option<NamedSource<Snippet>> {
-    let document = documents.get(origin.document)?;
+/// The snippet of `labels` (text, is primary) at the `origins` of one document, with the
+/// labels as spans in it.
+fn snippet_of(
+    documents: &Documents,
+    labels: Vec<(&Origin, String, bool)>,
+) -> Option<(NamedSource<Snippet>, Vec<LabeledSpan>)> {
+    let document = documents.get(labels.first()?.0.document)?;
     let display = document.display();
-    let language = match document.format {
-        crate::sources::Format::Json => "json",
-        crate::sources::Format::Yaml => "yaml",
-    };
-    // Lines of an indented copy are not the file's: say so in the snippet header.
-    let name = if display.pretty_printed {
-        format!("{} (pretty-printed)", document.name)
-    } else {
-        document.name.clone()
-    };
-    Some(NamedSource::new(name, Snippet::of(display)).with_language(language))
-}
-
-fn span_of(documents: &Documents, origin: &Origin) -> Option<SourceSpan> {
-    let document = documents.get(origin.document)?;
-    let range = document.display_span(&origin.pointer)?;
-    Some(SourceSpan::from(range.start..range.end))
+    let mut ranges = Vec::new();
+    let mut texts = Vec::new();
+    for (origin, text, primary) in labels {
+        if let Some(range) = document.display_span(&origin.pointer) {
+            ranges.push(range);
+            texts.push((text, primary));
+        }
+    }
+    if ranges.is_empty() {
+        return None;
+    }
+    let (snippet, spans) = Snippet::new(display, &ranges);
+    let labels = spans
+        .into_iter()
+        .zip(texts)
+        .map(|(span, (text, primary))| {
+            let text = Some(escape(&text).into_owned());
+            if primary {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })
+        .collect();
+    Some((named(document, snippet), labels))
 }
 
 /// `account` is the finding's account, shown in a run over several accounts.
 fn finding_diagnostic(documents: &Documents, finding: &Finding, account: Option<&str>) -> Rendered {
     let primary = &finding.primary.origin;
-    let mut labels = Vec::new();
-    if let Some(span) = span_of(documents, primary) {
-        labels.push(LabeledSpan::new_primary_with_span(
-            Some(finding.primary.text.clone()),
-            span,
-        ));
-    }
+    let mut labels = vec![(primary, finding.primary.text.clone(), true)];
     let mut related = Vec::new();
     for item in &finding.related {
         let origin = &item.label.origin;
-        let Some(span) = span_of(documents, origin) else {
-            continue;
-        };
         // The address is shown unless the label already sits on the resource (its `address`
         // line) or the finding is about the same resource.
         let text = match &item.entity.address {
@@ -174,20 +268,24 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding, account: Option<
             _ => item.label.text.clone(),
         };
         if origin.document == primary.document {
-            labels.push(LabeledSpan::new_with_span(Some(text), span));
+            labels.push((origin, text, false));
         } else {
+            let Some((source, labels)) = snippet_of(documents, vec![(origin, text, true)]) else {
+                continue;
+            };
             let name = item.entity.name.as_deref().unwrap_or(&item.entity.id);
             related.push(Rendered {
-                message: format!("related {} `{name}`", item.entity.kind.label()),
+                message: format!("related {} `{}`", item.entity.kind.label(), escape(name)),
                 code: None,
                 severity: miette::Severity::Advice,
-                source: source_of(documents, origin),
-                labels: vec![LabeledSpan::new_primary_with_span(Some(text), span)],
+                source: Some(source),
+                labels,
                 help: None,
                 related: Vec::new(),
             });
         }
     }
+    let (source, labels) = snippet_of(documents, labels).unzip();
     let status = match finding.status {
         Status::Fail => "",
         Status::Unknown => ", unknown",
@@ -207,12 +305,12 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding, account: Option<
         ),
     };
     Rendered {
-        message,
+        message: escape(&message).into_owned(),
         code: Some(finding.rule.to_owned()),
         severity: miette_severity(finding.severity),
-        source: source_of(documents, primary),
-        labels,
-        help: finding.remediation.clone(),
+        source,
+        labels: labels.unwrap_or_default(),
+        help: finding.remediation.as_deref().map(help_text),
         related,
     }
 }
@@ -242,22 +340,27 @@ fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
     let mut source = None;
     if let Some(document) = document {
         let display = document.display();
-        let span = match (&error.pointer, error.at) {
-            (Some(pointer), _) => document
-                .display_span(pointer)
-                .map(|range| SourceSpan::from(range.start..range.end)),
+        let range = match (&error.pointer, error.at) {
+            (Some(pointer), _) => document.display_span(pointer),
             (None, Some(at)) => {
                 let offset = offset_of(&display.text, at.line, at.column);
-                Some(SourceSpan::from(offset..offset))
+                Some(offset..offset)
             }
             (None, None) => None,
         };
-        if let Some(span) = span {
-            labels.push(LabeledSpan::new_primary_with_span(
-                Some("here".to_owned()),
-                span,
-            ));
-            source = Some(NamedSource::new(&document.name, Snippet::of(display)));
+        if let Some(range) = range {
+            let (mut snippet, spans) = Snippet::new(display, &[range]);
+            if let Some(&span) = spans.first() {
+                // The header names the place in the file, which masking may have moved.
+                if let (None, Some(at)) = (&error.pointer, error.at) {
+                    snippet = snippet.with_place(span, at);
+                }
+                labels.push(LabeledSpan::new_primary_with_span(
+                    Some("here".to_owned()),
+                    span,
+                ));
+                source = Some(named(document, snippet));
+            }
         }
     }
     // With a snippet, miette's header shows the place; without one, the message must.
@@ -266,12 +369,12 @@ fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
         _ => error.file.clone(),
     };
     Rendered {
-        message: format!("cannot load {place}: {}", error.message),
+        message: escape_lines(&format!("cannot load {place}: {}", error.message)).into_owned(),
         code: Some("load-error".to_owned()),
         severity: miette::Severity::Error,
         source,
         labels,
-        help: error.help.clone(),
+        help: error.help.as_deref().map(help_text),
         related: Vec::new(),
     }
 }
@@ -397,7 +500,8 @@ pub(crate) fn summary_text(
     style: Style,
     comparison: Option<&Comparison>,
 ) -> String {
-    let mut out = summary(report, style);
+    // The summary names files, waiver reasons and accounts from inputs.
+    let mut out = escape_lines(&summary(report, style)).into_owned();
     if let Some(comparison) = comparison {
         out.push_str(&format!(
             "only new findings shown (compared with {}): {} already present, {} fixed\n",

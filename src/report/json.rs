@@ -377,7 +377,8 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
             }),
         },
     };
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|error| {
+    // Values stay exact; no control or bidi character is written raw (see `super::safe`).
+    let mut text = super::safe::to_json_pretty(&output).unwrap_or_else(|error| {
         format!("{{\"version\": {VERSION}, \"internal_error\": \"{error}\"}}")
     });
     text.push('\n');

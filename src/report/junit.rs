@@ -57,13 +57,12 @@ struct Problem {
     text: String,
 }
 
-/// Drops what XML 1.0 cannot hold even escaped (control characters other than tab and
-/// line breaks, U+FFFE, U+FFFF).
+/// Text XML 1.0 can hold: controls (which it cannot hold even escaped) and bidi characters
+/// in their visible form (see [`super::safe`]), U+FFFE and U+FFFF dropped.
 fn xml_safe(text: &str) -> String {
-    text.chars()
-        .filter(|&ch| {
-            matches!(ch, '\t' | '\n' | '\r') || (ch >= ' ' && ch != '\u{FFFE}' && ch != '\u{FFFF}')
-        })
+    super::safe::escape_lines(text)
+        .chars()
+        .filter(|&ch| ch != '\u{FFFE}' && ch != '\u{FFFF}')
         .collect()
 }
 
@@ -295,6 +294,9 @@ mod tests {
 
     #[test]
     fn drops_characters_xml_cannot_hold() {
-        assert_eq!(xml_safe("a\u{0}b\u{1b}c\td\n"), "abc\td\n");
+        assert_eq!(
+            xml_safe("a\u{0}b\u{1b}c\td\n\u{202e}\u{FFFE}"),
+            "a\\u{0}b\\u{1b}c\td\n\\u{202e}"
+        );
     }
 }

@@ -35,6 +35,9 @@ impl Default for Style {
 /// elsewhere Markdown and HTML specials are escaped. Pipes and line breaks would end the
 /// cell, so they are escaped everywhere.
 pub fn cell(text: &str) -> String {
+    // Controls and bidi characters from inputs first (see `super::safe`); line breaks
+    // become spaces below.
+    let text = super::safe::escape_lines(text);
     let mut out = String::with_capacity(text.len() + 8);
     let mut in_code = false;
     let mut chars = text.chars().peekable();
@@ -80,9 +83,10 @@ fn location(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String 
         Some(place) => (place.file, Some(place.start.line)),
         None => (file_of(documents, &style.names, origin), None),
     };
+    let shown = super::safe::escape(&file);
     let text = match line {
-        Some(line) => format!("{file}:{line}"),
-        None => file.clone(),
+        Some(line) => format!("{shown}:{line}"),
+        None => shown.into_owned(),
     };
     match (&style.link_base, file.starts_with('/')) {
         (Some(base), false) => {
@@ -207,7 +211,7 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
                 .unwrap_or_default();
             tail.push_str(&format!(
                 "- `{}{at}`: {}\n",
-                error.file.replace('`', "'"),
+                super::safe::escape(&error.file).replace('`', "'"),
                 cell(&error.message)
             ));
         }

@@ -21,6 +21,7 @@ pub mod junit;
 pub mod markdown;
 pub mod outcome;
 pub mod place;
+pub mod safe;
 pub mod sarif;
 mod snippet;
 mod uri;

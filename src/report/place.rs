@@ -63,14 +63,25 @@ pub fn place(documents: &Documents, names: &FileNames, origin: &Origin) -> Optio
 
 /// What a viewer without the file can show: the text of a place and the lines around it.
 /// Both are cut from the document's masked display text, so they never hold a secret;
-/// their line numbers match the user's file because masking keeps every line break.
+/// their line numbers match the user's file because masking keeps every line break. Long
+/// lines and long values are cut to a window around the place, as in human snippets (a
+/// compact export is one line of many MB). Text still holds what the input held: escape
+/// it to show it (see [`super::safe`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excerpt {
     pub text: String,
+    /// The lines around the place; `None` when the document is shown from an indented copy
+    /// of a one-line file, whose lines are not the file's.
+    pub context: Option<ExcerptContext>,
+}
+
+/// Lines of an [`Excerpt`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcerptContext {
     /// 1-based, inclusive.
-    pub context_start: usize,
-    pub context_end: usize,
-    pub context: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
 /// The excerpt of `origin`, with one line of context on each side.
@@ -78,25 +89,62 @@ pub fn excerpt(documents: &Documents, origin: &Origin) -> Option<Excerpt> {
     let document = documents.get(origin.document)?;
     let range = document.display_span(&origin.pointer)?;
     let display = document.display();
-    let masked = &display.text;
-    let text = masked.get(range.clone())?.to_owned();
+    let masked: &str = &display.text;
+    let label = masked.get(range.clone())?;
+    let shown = super::snippet::window(label, Some(0..0));
+    let mut text = label.get(shown.clone()).unwrap_or_default().to_owned();
+    if shown.end < label.len() {
+        text.push('…');
+    }
+    if display.pretty_printed {
+        return Some(Excerpt {
+            text,
+            context: None,
+        });
+    }
     // Lines come from the display index's line table: counting from the top of the text
     // for each finding is quadratic in a large export.
-    let (first, _) = display.index.line_column(masked, range.start);
-    let last = first + text.matches('\n').count();
+    let table = display.index.line_table(masked);
+    let (first, _) = table.line_column(masked, range.start);
+    let (last, _) = table.line_column(masked, range.end.max(range.start));
     let context_start = first.saturating_sub(1).max(1);
-    let context_end = last + 1;
-    let start = display.index.line_start(masked, context_start)?;
-    let end = display
-        .index
-        .line_start(masked, context_end + 1)
-        .unwrap_or(masked.len());
-    let lines: Vec<&str> = masked.get(start..end)?.lines().collect();
+    let context_end = (last + 1).min(table.starts().len()).max(context_start);
+    let mut lines = Vec::new();
+    for line in context_start..=context_end {
+        let Some(&start) = table.starts().get(line - 1) else {
+            break;
+        };
+        let end = table
+            .starts()
+            .get(line)
+            .map_or(masked.len(), |next| next.saturating_sub(1));
+        let content = masked.get(start..end.max(start))?;
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        // The part of the place on this line, to centre a long line's window on.
+        let focus = range.start.max(start).saturating_sub(start)
+            ..range.end.min(start + content.len()).saturating_sub(start);
+        let shown = super::snippet::window(content, Some(focus));
+        let mut cut = String::new();
+        if shown.start > 0 {
+            cut.push('…');
+        }
+        cut.push_str(content.get(shown.clone()).unwrap_or_default());
+        if shown.end < content.len() {
+            cut.push('…');
+        }
+        lines.push(cut);
+    }
+    // No empty line after a final line break.
+    while lines.len() > 1 && lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
     Some(Excerpt {
         text,
-        context_start,
-        context_end: context_start + lines.len().saturating_sub(1),
-        context: lines.join("\n"),
+        context: Some(ExcerptContext {
+            start: context_start,
+            end: context_start + lines.len().saturating_sub(1),
+            text: lines.join("\n"),
+        }),
     })
 }
 

@@ -100,9 +100,15 @@ struct Rule {
     properties: RuleProperties,
 }
 
+/// Text a viewer shows (messages, snippets): escaped (see [`super::safe`]).
 #[derive(Serialize)]
 struct Text {
+    #[serde(serialize_with = "shown")]
     text: String,
+}
+
+fn shown<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&super::safe::escape_lines(text))
 }
 
 #[derive(Serialize)]
@@ -340,12 +346,10 @@ fn physical(place: Place, excerpt: Option<Excerpt>) -> PhysicalLocation {
     let (snippet, context_region) = match excerpt {
         Some(excerpt) => (
             Some(Text { text: excerpt.text }),
-            Some(ContextRegion {
-                start_line: excerpt.context_start,
-                end_line: excerpt.context_end,
-                snippet: Text {
-                    text: excerpt.context,
-                },
+            excerpt.context.map(|context| ContextRegion {
+                start_line: context.start,
+                end_line: context.end,
+                snippet: Text { text: context.text },
             }),
         ),
         None => (None, None),
@@ -641,7 +645,7 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
             },
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|error| {
+    let mut text = super::safe::to_json_pretty(&log).unwrap_or_else(|error| {
         format!("{{\"version\": \"2.1.0\", \"runs\": [], \"internal_error\": \"{error}\"}}")
     });
     text.push('\n');

@@ -3,11 +3,13 @@
 //! format; JSON and SARIF also carry them.
 
 use std::fmt;
-use std::sync::Arc;
+use std::ops::Range;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 
 use super::human::Style;
+use super::safe::escape_lines;
+use super::snippet::{Snippet, of_range};
 use crate::config::Target;
 use crate::sources::{Document, Documents};
 use crate::triage::{Triage, Warning, WarningCode, WarningPlace};
@@ -17,7 +19,7 @@ use crate::triage::{Triage, Warning, WarningCode, WarningPlace};
 struct WarningDiagnostic {
     message: String,
     code: &'static str,
-    snippet: Option<NamedSource<Arc<str>>>,
+    snippet: Option<NamedSource<Snippet>>,
     span: Option<SourceSpan>,
     label: String,
     help: Option<String>,
@@ -54,7 +56,7 @@ impl Diagnostic for WarningDiagnostic {
 }
 
 /// The comment on 1-based `line` of the masked text: from its `#` to the end of the line.
-fn comment_span(document: &Document, line: usize) -> Option<SourceSpan> {
+fn comment_span(document: &Document, line: usize) -> Option<Range<usize>> {
     let text = &document.display().text;
     let start = text
         .split_inclusive('\n')
@@ -67,7 +69,7 @@ fn comment_span(document: &Document, line: usize) -> Option<SourceSpan> {
         .map(|(at, _)| at)
         .find(|&at| line_text[at + 1..].trim_start().starts_with("iamlint:"))?;
     let end = line_text.trim_end().len();
-    Some(SourceSpan::from(start + hash..start + end.max(hash + 1)))
+    Some(start + hash..start + end.max(hash + 1))
 }
 
 fn diagnostic(triage: &Triage, documents: &Documents, warning: &Warning) -> WarningDiagnostic {
@@ -83,10 +85,7 @@ fn diagnostic(triage: &Triage, documents: &Documents, warning: &Warning) -> Warn
                 Target::Key => document.display_key_span(pointer),
                 Target::Value => document.display_span(pointer),
             });
-            (
-                document,
-                span.map(|range| SourceSpan::from(range.start..range.end)),
-            )
+            (document, span)
         }
         WarningPlace::Input { document, line } => {
             let document = documents.get(*document);
@@ -94,13 +93,8 @@ fn diagnostic(triage: &Triage, documents: &Documents, warning: &Warning) -> Warn
             (document, span)
         }
     };
-    let snippet = match (document, span) {
-        (Some(document), Some(_)) => Some(
-            NamedSource::new(&document.name, Arc::clone(&document.display().text))
-                .with_language("yaml"),
-        ),
-        _ => None,
-    };
+    let located = document.and_then(|document| of_range(document, span?));
+    let (snippet, span) = located.unzip();
     // Without a snippet, the message must say where.
     let message = if snippet.is_some() {
         warning.message.clone()
@@ -111,12 +105,15 @@ fn diagnostic(triage: &Triage, documents: &Documents, warning: &Warning) -> Warn
         }
     };
     WarningDiagnostic {
-        message,
+        message: escape_lines(&message).into_owned(),
         code: warning.code.as_str(),
         snippet,
         span,
         label: label.to_owned(),
-        help: warning.help.clone(),
+        help: warning
+            .help
+            .as_deref()
+            .map(|help| escape_lines(help).into_owned()),
     }
 }
 

@@ -54,18 +54,20 @@ impl ItemTable {
                 (pointer.clone(), unplaced.collect())
             })
             .collect();
-        let (mut cursor, mut line, mut line_start) = (0, 1, 0);
+        // The column is carried from item to item: counting from the line start for each
+        // item is quadratic in a compact export, whose items all sit on one line.
+        let (mut cursor, mut line, mut column) = (0, 1, 1);
         for (start, list, item) in starts {
             let Some(between) = text.get(cursor..start) else {
                 continue;
             };
             // A byte count vectorizes; a search per line break does not pay for short lines.
             line += between.bytes().filter(|&byte| byte == b'\n').count();
-            if let Some(last) = between.rfind('\n') {
-                line_start = cursor + last + 1;
-            }
+            column = match between.rfind('\n') {
+                Some(last) => char_count(&between[last + 1..]) + 1,
+                None => column + char_count(between),
+            };
             cursor = start;
-            let column = text.get(line_start..start).map_or(0, |t| t.chars().count()) + 1;
             if let Some(place) = places
                 .get_mut(list)
                 .and_then(|(_, items)| items.get_mut(item))
@@ -86,6 +88,15 @@ impl ItemTable {
             let place = *items.get(index.parse::<usize>().ok()?)?;
             Some((place, Pointer::parse(inner)?))
         })
+    }
+}
+
+/// Characters in `text`; an ASCII text (most exports) is counted by its length.
+fn char_count(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
     }
 }
 
@@ -118,6 +129,62 @@ impl ItemPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The items of `text` found by a naive scan (every `{` right after `[` or `,`).
+    fn naive_items(text: &str) -> Vec<Range<usize>> {
+        let mut items = Vec::new();
+        let mut previous = ' ';
+        for (at, character) in text.char_indices() {
+            if character == '{' && matches!(previous, '[' | ',') {
+                let end = text[at..].find('}').map_or(text.len(), |end| at + end + 1);
+                items.push(at..end);
+            }
+            if !character.is_whitespace() {
+                previous = character;
+            }
+        }
+        items
+    }
+
+    #[test]
+    fn item_starts_agree_with_counting_from_the_top_in_compact_and_pretty_text() {
+        let items: Vec<String> = (0..200)
+            .map(|at| format!("{{\"id\":\"k{at}\",\"n\":\"{}\"}}", "é🚀x".repeat(at % 5)))
+            .collect();
+        let compact = format!("{{\"keys\":[{}]}}", items.join(","));
+        // Some items on a line of their own, some several to a line.
+        let mixed: String = items
+            .iter()
+            .enumerate()
+            .map(|(at, item)| {
+                let separator = if at == 0 {
+                    ""
+                } else if at % 3 == 0 {
+                    ",\n  "
+                } else {
+                    ", "
+                };
+                format!("{separator}{item}")
+            })
+            .collect();
+        let mixed = format!("{{\n  \"keys\": [\n  {mixed}\n  ]\n}}\n");
+        for text in [compact, mixed] {
+            let ranges = naive_items(&text);
+            assert_eq!(ranges.len(), 200);
+            let table = ItemTable::new(
+                0,
+                &text,
+                vec![(Pointer::root().key("keys"), ranges.clone())],
+            );
+            for (at, range) in ranges.iter().enumerate() {
+                let (place, _) = table
+                    .find(&Pointer::root().key("keys").index(at))
+                    .unwrap_or_else(|| panic!("item {at}"));
+                let (line, column) = crate::sources::span::line_column(&text, range.start);
+                assert_eq!(place.at, LineColumn { line, column }, "item {at}");
+            }
+        }
+    }
 
     #[test]
     fn finds_items_and_their_starts() {

@@ -49,9 +49,11 @@ pub struct SpanIndex {
     /// indexed on first use.
     lazy: Option<Arc<str>>,
     deep: HashMap<Pointer, Subtree>,
-    /// Byte offsets where the lines of the indexed text start, built on first use, so that
-    /// each finding's line is a binary search, not a count from the top of the file.
-    lines: OnceLock<Vec<usize>>,
+    /// Where the lines of the indexed text start and how many characters come before each
+    /// block of it, built on first use, so that each finding's line is a binary search and
+    /// its column a count of at most one block, not a count from the top of the file or
+    /// of its line (a compact export is one line of many MB).
+    lines: OnceLock<LineTable>,
 }
 
 /// One composite value of a lazy index, and the spots inside it once asked for.
@@ -108,21 +110,21 @@ impl SpanIndex {
     /// 1-based line and column (in characters) of `offset` in `text`, the text this index
     /// was built from.
     pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
-        let lines = self.line_starts(text);
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = lines.partition_point(|&start| start <= offset).max(1);
-        let start = lines.get(line - 1).copied().unwrap_or(0).min(offset);
-        (line, text[start..offset].chars().count() + 1)
+        self.line_table(text).line_column(text, offset)
     }
 
     /// The byte offset where 1-based `line` of `text` (the indexed text) starts; `None`
     /// past the last line.
     pub fn line_start(&self, text: &str, line: usize) -> Option<usize> {
-        self.line_starts(text).get(line.checked_sub(1)?).copied()
+        self.line_table(text)
+            .starts
+            .get(line.checked_sub(1)?)
+            .copied()
     }
 
-    fn line_starts(&self, text: &str) -> &[usize] {
-        self.lines.get_or_init(|| line_starts(text))
+    /// The line table of `text` (the indexed text), built on first use.
+    pub fn line_table(&self, text: &str) -> &LineTable {
+        self.lines.get_or_init(|| LineTable::new(text))
     }
 
     /// Every spot (a lazy index is completed first).
@@ -296,6 +298,80 @@ impl SpanIndex {
             },
         );
     }
+}
+
+/// Where the lines of one text start, and a count of its characters every
+/// [`CHAR_BLOCK`] bytes: the column of any offset costs a binary search and a count of at
+/// most one block, whatever the length of its line.
+#[derive(Debug, Clone, Default)]
+pub struct LineTable {
+    starts: Vec<usize>,
+    /// Characters before each block; empty for an ASCII text, where characters are bytes.
+    chars_before_block: Vec<usize>,
+}
+
+/// Bytes per counted block of a [`LineTable`].
+const CHAR_BLOCK: usize = 4096;
+
+impl LineTable {
+    pub fn new(text: &str) -> Self {
+        let chars_before_block = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut before = 0;
+            text.as_bytes()
+                .chunks(CHAR_BLOCK)
+                .map(|block| {
+                    let at = before;
+                    before += char_starts(block);
+                    at
+                })
+                .collect()
+        };
+        Self {
+            starts: line_starts(text),
+            chars_before_block,
+        }
+    }
+
+    /// Where the lines start (0 and after each `\n`).
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+
+    /// 1-based line and column (in characters) of `offset` in `text`, the text of the table.
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0).min(offset);
+        (
+            line,
+            self.chars_before(text, offset) - self.chars_before(text, start) + 1,
+        )
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// How many characters of `text` start before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return offset;
+        }
+        let block = offset / CHAR_BLOCK;
+        let counted = self.chars_before_block.get(block).copied().unwrap_or(0);
+        let from = (block * CHAR_BLOCK).min(offset);
+        counted + text.as_bytes().get(from..offset).map_or(0, char_starts)
+    }
+}
+
+/// How many characters start in `bytes` (UTF-8: every byte but continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| byte & 0xC0 != 0x80).count()
 }
 
 /// The byte offsets where the lines of `text` start (after each `\n`, and 0).
@@ -692,6 +768,23 @@ mod tests {
         );
         let spot = index.get(&Pointer::parse("/a/b").unwrap()).unwrap();
         assert_eq!(&text[spot.value.clone()], "{\"c\": [\"x]\\\"\", 'y}''z']}");
+    }
+
+    #[test]
+    fn the_line_table_counts_columns_of_long_lines_by_blocks() {
+        // A compact export: one line, multi-byte characters across block boundaries.
+        let text: String = (0..3000)
+            .map(|at| format!("{{\"n\":\"é{at}🚀\"}},"))
+            .chain(["\nsecond ñ line".to_owned()])
+            .collect();
+        let table = LineTable::new(&text);
+        for offset in (0..=text.len() + 1).step_by(37).chain([text.len()]) {
+            assert_eq!(
+                table.line_column(&text, offset),
+                line_column(&text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

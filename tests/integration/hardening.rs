@@ -20,8 +20,8 @@ const CANARY: &str = "CANARY";
 const MEMORY_LIMIT_KIB: u64 = 512 * 1024;
 /// Every output format: JSON first (its errors are checked in detail), then the others for
 /// the exit code and the canary.
-const FORMATS: [&str; 8] = [
-    "json", "human", "sarif", "github", "junit", "markdown", "csv", "html",
+const FORMATS: [&str; 9] = [
+    "json", "human", "concise", "sarif", "github", "junit", "markdown", "csv", "html",
 ];
 
 /// How a case is made.
@@ -555,5 +555,135 @@ fn every_malformed_input_is_a_located_load_error_and_the_rest_is_still_checked()
         "{} problems:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// What a one-line (compact) service ID export of `count` items looks like, as `curl` saves
+/// `GET /v1/serviceids`: every item on the one line.
+fn compact_service_ids(count: usize) -> String {
+    let items: Vec<String> = (0..count)
+        .map(|at| {
+            format!(
+                r#"{{"id":"ServiceId-{at:08x}-0000-4000-8000-000000000000","iam_id":"iam-ServiceId-{at:08x}-0000-4000-8000-000000000000","entity_tag":"1-0a1b2c3d","crn":"crn:v1:bluemix:public:iam-identity::a/c0ffee00c0ffee00c0ffee00c0ffee00::serviceid:ServiceId-{at:08x}-0000-4000-8000-000000000000","locked":true,"created_at":"2024-03-05T09:12+0000","modified_at":"2024-03-05T09:12+0000","account_id":"c0ffee00c0ffee00c0ffee00c0ffee00","name":"svc-{at}","description":"compact export"}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"offset":0,"limit":{count},"serviceids":[{}]}}"#,
+        items.join(",")
+    )
+}
+
+/// A line longer than miette can draw (past column 65,535) must not panic: the snippet is a
+/// window of the line with the true column in its header, whether the place is a syntax
+/// error at the end of a one-line file or a finding at its end, and the other file's
+/// findings are still reported.
+#[test]
+fn one_line_files_past_column_65535_are_drawn_as_windows() {
+    let dir = TempDir::new("long-lines");
+    let good = std::fs::read_to_string(GOOD).expect("good fixture");
+    let whole = compact_service_ids(300);
+    assert!(whole.len() > 70_000 && !whole.contains('\n'));
+    // A syntax error at the very end: a trailing comma before the closing brackets.
+    let broken = format!("{},]}}", &whole[..whole.len() - 2]);
+    // A finding at the very end: the last service ID is unlocked.
+    let unlocked = {
+        let at = whole.rfind(r#""locked":true"#).unwrap_or(0);
+        format!("{}\"locked\":false{}", &whole[..at], &whole[at + 13..])
+    };
+    for (name, text, code) in [("broken.json", &broken, 2), ("unlocked.json", &unlocked, 1)] {
+        let path = dir.0.join(name);
+        std::fs::write(&path, text).expect("write");
+        let good_path = dir.0.join("good.json");
+        std::fs::write(&good_path, &good).expect("write");
+        for format in FORMATS {
+            let run = crate::common::run(&[
+                "check",
+                "--format",
+                format,
+                path.to_str().unwrap_or_default(),
+                good_path.to_str().unwrap_or_default(),
+            ]);
+            assert_eq!(run.code, code, "{name} {format}: {}", run.stderr);
+            assert!(run.stdout.contains(GOOD_RULE), "{name} {format}");
+            // Bounded: no copy of the line (an item from its middle is in no window).
+            let output = format!("{}{}", run.stdout, run.stderr);
+            assert!(!output.contains("svc-150\""), "{name} {format}");
+            // SARIF carries every rule's documentation (about 120 KB); a copy of the line
+            // would add more than 70 KB to it.
+            assert!(
+                output.len() < 150_000,
+                "{name} {format}: {} bytes",
+                output.len()
+            );
+        }
+    }
+    // The human snippets: a window with the true line and column.
+    let run = crate::common::run(&["check", dir.0.join("broken.json").to_str().unwrap_or("")]);
+    let column = broken.len() - 1;
+    assert!(
+        run.stdout.contains(&format!("broken.json:1:{column}]")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains('…'), "{}", run.stdout);
+}
+
+/// The hostile name of issue 12 (`evil\u001b[2J\u001b]0;PWNED\u0007name\u202etxt`, and
+/// more controls and bidi characters in a description) on an API key and a service ID, in
+/// a pretty and a compact export: no output format may carry a control or bidi character
+/// raw, JUnit stays valid XML, and human snippets show the source lines escaped.
+#[test]
+fn control_and_bidi_characters_never_reach_an_output_raw() {
+    let dir = TempDir::new("hostile");
+    let summary = dir.0.join("summary.md");
+    let summary_path = summary.to_str().unwrap_or_default();
+    let raw = |character: char| {
+        iamlint::report::safe::is_unsafe(character) && !matches!(character, '\n' | '\r' | '\t')
+    };
+    let mut outputs = Vec::new();
+    for format in FORMATS {
+        let run = crate::common::run_with(
+            &["check", "--format", format, "fixtures/hostile"],
+            &[("GITHUB_STEP_SUMMARY", summary_path)],
+        );
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        if format == "junit" {
+            let parsed = roxmltree::Document::parse(&run.stdout);
+            assert!(parsed.is_ok(), "{parsed:?}\n{}", run.stdout);
+        }
+        if format == "human" {
+            assert!(
+                run.stdout
+                    .contains(r"evil\u{1b}[2J\u{1b}]0;PWNED\u{7}name\u{202e}txt")
+            );
+            // The snippet of the compact file's (pretty-printed) line, and of the raw file.
+            assert!(
+                run.stdout
+                    .contains(r#""name": "evil\u001b[2J\u001b]0;PWNED\u0007name\u{202e}txt""#)
+            );
+        }
+        outputs.push((format.to_owned(), run.stdout));
+        outputs.push((format!("{format} stderr"), run.stderr));
+    }
+    outputs.push((
+        "github summary".to_owned(),
+        std::fs::read_to_string(&summary).unwrap_or_default(),
+    ));
+    for format in ["html", "markdown"] {
+        let run = crate::common::run(&["report", "--format", format, "fixtures/hostile"]);
+        outputs.push((format!("report {format}"), run.stdout));
+    }
+    for (format, output) in &outputs {
+        let found: Vec<char> = output.chars().filter(|&c| raw(c)).collect();
+        assert!(found.is_empty(), "{format}: {found:?}");
+    }
+    // JSON keeps the exact value (written as escapes).
+    let run = crate::common::run(&["check", "--format", "json", "fixtures/hostile"]);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+    let text = value.to_string();
+    assert!(
+        text.contains("evil\\u001b[2J\\u001b]0;PWNED\\u0007name\u{202e}txt"),
+        "{text}"
     );
 }

@@ -20,6 +20,7 @@ mod malformed;
 mod realworld;
 mod registry;
 mod rules;
+mod safe_text;
 mod sarif;
 mod scale;
 mod secrets;

@@ -378,7 +378,7 @@ fn a_directory_whose_every_file_is_skipped_says_so() {
 #[test]
 fn a_service_credentials_file_is_recognised_and_its_secret_never_printed() {
     for format in [
-        "human", "json", "sarif", "github", "junit", "markdown", "csv", "html",
+        "human", "concise", "json", "sarif", "github", "junit", "markdown", "csv", "html",
     ] {
         for path in [
             "fixtures/realworld/service_credentials.json",

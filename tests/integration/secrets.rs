@@ -12,8 +12,8 @@ use crate::live::live_env;
 
 const CANARY: &str = "CANARY";
 
-const FORMATS: [&str; 8] = [
-    "human", "json", "sarif", "github", "junit", "markdown", "csv", "html",
+const FORMATS: [&str; 9] = [
+    "human", "concise", "json", "sarif", "github", "junit", "markdown", "csv", "html",
 ];
 
 #[test]
@@ -441,4 +441,49 @@ fn a_redacted_member_with_a_value_never_shows_it() {
     );
     assert!(!human.contains(CANARY));
     assert!(!common::json(&checked).contains(CANARY));
+}
+
+/// A compact export on one line past column 65,535, with a secret in every item and a
+/// hostile name (controls, bidi override) on the last one, valid and with a syntax error at
+/// its end: snippet windows and escaping must not let a secret through in any format.
+#[test]
+fn secrets_in_one_long_line_never_reach_any_output() {
+    let text = std::fs::read_to_string("fixtures/secrets/keys-minified.json").unwrap();
+    let template: serde_json::Value = serde_json::from_str::<Vec<serde_json::Value>>(&text)
+        .unwrap()
+        .remove(0);
+    let mut items = Vec::new();
+    for at in 0..120 {
+        let guid = format!("a7781738-3f1a-49b4-8905-{at:012x}");
+        let item = serde_json::to_string(&template)
+            .unwrap()
+            .replace("a7781738-3f1a-49b4-8905-b3d7162a29c4", &guid)
+            .replace("at-canary-min", &format!("at-canary-{at}"));
+        items.push(item);
+    }
+    let hostile = "evil\\u001b[2J\\u001b]0;PWNED\\u0007name\u{202e}txt";
+    let whole = format!("[{}]", items.join(",")).replace("at-canary-119", hostile);
+    assert!(whole.len() > 70_000 && !whole.contains('\n'));
+    let broken = format!("{},]", &whole[..whole.len() - 1]);
+    let dir = common::TempDir::new("canary-long-line");
+    for (name, text) in [("keys.json", &whole), ("broken.json", &broken)] {
+        let path = dir.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        for format in FORMATS {
+            let run = common::run(&["check", "--format", format, path.to_str().unwrap()]);
+            for (stream, output) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+                assert!(
+                    !output.contains(CANARY),
+                    "{name} {format} {stream} leaks a secret"
+                );
+                let raw: Vec<char> = output
+                    .chars()
+                    .filter(|&c| {
+                        iamlint::report::safe::is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t')
+                    })
+                    .collect();
+                assert!(raw.is_empty(), "{name} {format} {stream}: {raw:?}");
+            }
+        }
+    }
 }

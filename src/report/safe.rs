@@ -1,0 +1,161 @@
+//! Text taken from inputs (names, ids, messages that quote them, snippet lines), made safe
+//! to show: a control character (C0, DEL, C1) or a character that reorders text (bidi
+//! embeddings, overrides, isolates and marks; line and paragraph separators) in a key name
+//! must not clear or retitle the auditor's terminal, spoof what a report says, or break an
+//! XML report. Every renderer escapes with this one function, into one visible form:
+//! `\u{1b}`, `\u{202e}` (the hex code of the character, as Rust writes it).
+//!
+//! JSON outputs (`json`, `sarif`) keep the exact values of data fields instead and write
+//! these characters as JSON escapes (`\u202e`), which a JSON reader turns back into the
+//! character (see [`JsonFormatter`]); their messages are escaped like any other display text.
+
+use std::borrow::Cow;
+use std::io;
+
+/// Whether `character` must not reach an output raw.
+pub fn is_unsafe(character: char) -> bool {
+    matches!(character,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        // Arabic letter mark; left-to-right and right-to-left marks.
+        | '\u{61c}' | '\u{200e}' | '\u{200f}'
+        // Line and paragraph separators: line breaks to some viewers.
+        | '\u{2028}' | '\u{2029}'
+        // Embeddings and overrides; isolates.
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every unsafe character, line breaks and tabs included, in its visible form.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, |_| false)
+}
+
+/// `text` (lines of an input, or a message of several lines) with every unsafe character
+/// but `\n` and `\t` in its visible form: the line structure is the renderer's.
+pub fn escape_lines(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, |character| matches!(character, '\n' | '\t'))
+}
+
+fn escape_keeping(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let unsafe_at = |character: char| is_unsafe(character) && !keep(character);
+    let Some(first) = text.find(unsafe_at) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(&text[..first]);
+    for character in text[first..].chars() {
+        if unsafe_at(character) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(character)));
+        } else {
+            out.push(character);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A serde_json formatter that writes every unsafe character of every string as a JSON
+/// escape: serde_json escapes C0 controls itself but writes DEL, C1 controls and bidi
+/// characters raw. The values read back are the same.
+pub struct JsonFormatter<F>(pub F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for JsonFormatter<F> {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(is_unsafe) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let character = rest[at..].chars().next().unwrap_or(' ');
+            write!(writer, "\\u{:04x}", u32::from(character))?;
+            rest = &rest[at + character.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    // Everything else as the wrapped formatter writes it.
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_key(writer)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
+}
+
+/// `value` as pretty-printed JSON (two-space indent) with no unsafe character raw.
+pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    let formatter = JsonFormatter(serde_json::ser::PrettyFormatter::with_indent(b"  "));
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    value.serialize(&mut serializer)?;
+    // The serializer writes UTF-8 only.
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &str = "evil\u{1b}[2J\u{1b}]0;PWNED\u{7}name\u{202e}txt";
+
+    #[test]
+    fn escapes_controls_and_bidi_characters_visibly() {
+        assert_eq!(
+            escape(HOSTILE),
+            "evil\\u{1b}[2J\\u{1b}]0;PWNED\\u{7}name\\u{202e}txt"
+        );
+        assert_eq!(
+            escape("a\nb\tc\u{85}\u{2066}"),
+            "a\\u{a}b\\u{9}c\\u{85}\\u{2066}"
+        );
+        assert_eq!(escape_lines("a\nb\tc\r\n"), "a\nb\tc\\u{d}\n");
+        assert!(matches!(escape("plain ñ 🚀"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_keeps_values_and_writes_no_unsafe_character_raw() {
+        let value = serde_json::json!({ HOSTILE: [HOSTILE, "\u{9b}x\u{200f}"] });
+        let text = to_json_pretty(&value).unwrap_or_default();
+        assert!(!text.chars().any(is_unsafe_but_layout), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(back, value);
+    }
+
+    fn is_unsafe_but_layout(character: char) -> bool {
+        is_unsafe(character) && character != '\n'
+    }
+}
