@@ -365,7 +365,7 @@ fn rule_section(
         summary: one_line(&meta.summary),
         rationale: one_line(&meta.rationale),
         remediation: one_line(&meta.remediation),
-        fix: one_line(&meta.fix),
+        fix: meta.fix_steps(),
         references: meta
             .references
             .iter()

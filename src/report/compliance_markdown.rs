@@ -28,6 +28,32 @@ struct Page<'a> {
 }
 
 impl Page<'_> {
+    /// A finding's fix under its list item: one step as a code span, several as a fenced
+    /// `sh` block indented into the item, one step per line (a `# ...` line joined to the
+    /// next step would comment it out). The fence is longer than any run of backticks in
+    /// the text, so nothing in it can close the block; the page's escaping still applies.
+    fn steps(&self, text: &str) -> String {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect();
+        if lines.len() < 2 {
+            return super::markdown::cell(&self.code(lines.concat()));
+        }
+        let longest = text.split(|ch| ch != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat((longest + 1).max(3));
+        let mut out = format!("\n\n    {fence}sh\n");
+        for line in lines {
+            out.push_str("    ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(&fence);
+        out
+    }
+
     /// `text` as a code span (the escaper leaves code spans alone), fenced with more
     /// backticks than `text` holds in a row.
     fn code(&self, text: impl fmt::Display) -> String {

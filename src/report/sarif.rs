@@ -301,7 +301,7 @@ fn rule(id: &'static str, meta: &RuleMeta) -> Rule {
         .iter()
         .map(|reference| format!("- [{}]({})", reference.title, reference.url))
         .collect();
-    let fix = one_line(&meta.fix);
+    let fix = meta.fix_steps();
     let text = format!(
         "{}\n\nWhy: {}\n\nFix: {}\n\n{fix}",
         one_line(&meta.summary),

@@ -163,6 +163,18 @@ impl RuleMeta {
         serde_yaml::from_str(yaml).map_err(|error| error.to_string())
     }
 
+    /// The `fix` steps, one per line (commands and the `# ...` lines between them), without
+    /// the YAML block's indentation: a renderer must keep the lines apart, since a `#` line
+    /// joined to the next step would comment it out.
+    pub fn fix_steps(&self) -> String {
+        self.fix
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The `fix` command with each `<NAME>` replaced by its value.
     pub fn fix_with(&self, values: &[(&str, &str)]) -> String {
         let mut command = self.fix.trim().to_owned();
