@@ -147,10 +147,23 @@ struct ListDto {
     total: usize,
 }
 
+/// A file that was read and skipped, with why.
+#[derive(Serialize)]
+struct SkippedDto<'a> {
+    file: &'a str,
+    /// The document kind iamlint recognised (absent for an unrecognised shape).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    reason: String,
+}
+
 #[derive(Serialize)]
 struct Summary<'a> {
     files: usize,
     skipped: usize,
+    /// Each skipped file with its kind and reason (present only when one was skipped).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped_files: Vec<SkippedDto<'a>>,
     resources: BTreeMap<&'static str, usize>,
     findings: BTreeMap<&'static str, usize>,
     unknown: usize,
@@ -310,6 +323,16 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
         summary: Summary {
             files: report.loaded.files,
             skipped: report.loaded.skipped.len(),
+            skipped_files: report
+                .loaded
+                .skipped
+                .iter()
+                .map(|file| SkippedDto {
+                    file,
+                    kind: report.loaded.skipped_kind(file).map(|kind| kind.name()),
+                    reason: report.loaded.skip_reason(file),
+                })
+                .collect(),
             resources: report
                 .resources()
                 .into_iter()

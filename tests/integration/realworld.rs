@@ -409,6 +409,29 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!(summary);
+
+    // The JSON summary names each skipped file with its kind and reason.
+    let run = common::run(&[
+        "check",
+        "--format",
+        "json",
+        "fixtures/realworld/api_keys.json",
+        "fixtures/realworld/activity_report.json",
+        "fixtures/realworld/service_credentials.json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let skipped = &json["summary"]["skipped_files"];
+    assert_eq!(json["summary"]["skipped"], 2);
+    assert_eq!(
+        skipped[0]["file"],
+        "fixtures/realworld/activity_report.json"
+    );
+    assert_eq!(skipped[0]["kind"], "IAM Identity activity report");
+    assert_eq!(
+        skipped[0]["reason"],
+        "IAM Identity activity report: not used by any rule yet"
+    );
+    assert_eq!(skipped[1]["kind"], "service credentials");
 }
 
 #[test]
