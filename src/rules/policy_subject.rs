@@ -145,29 +145,36 @@ pub(super) fn policy_command(
     command
 }
 
-/// The command that prints policy `id` of `subject` as v2 JSON.
-fn show_command(inventory: &Inventory, subject: &Subject, id: &str) -> String {
-    let shown = match subject {
-        Subject::User(iam_id) => format!(
-            "user-policy {} {id}",
-            user_name(inventory, subject).unwrap_or(iam_id)
+/// The `ibmcloud iam` command family of a policy's subject (`service-policy`,
+/// `user-policy`, ...) and how those commands name the subject.
+fn cli_subject<'a>(inventory: &'a Inventory, subject: &'a Subject) -> (&'static str, &'a str) {
+    match subject {
+        Subject::User(iam_id) => (
+            "user-policy",
+            user_name(inventory, subject).unwrap_or(iam_id),
         ),
-        Subject::ServiceId(core) => format!("service-policy {core} {id}"),
-        Subject::Profile(iam_id) => format!(
-            "trusted-profile-policy {} {id}",
-            iam_id.strip_prefix("iam-").unwrap_or(iam_id)
+        Subject::ServiceId(core) => ("service-policy", core),
+        Subject::Profile(iam_id) => (
+            "trusted-profile-policy",
+            iam_id.strip_prefix("iam-").unwrap_or(iam_id),
         ),
-        Subject::AccessGroup(group) => format!(
-            "access-group-policy {} {id}",
+        Subject::AccessGroup(group) => (
+            "access-group-policy",
             inventory
                 .access_group(group)
                 .and_then(|found| found.name.as_deref())
-                .unwrap_or(group)
+                .unwrap_or(group),
         ),
         Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => {
-            format!("service-policy <SUBJECT> {id}")
+            ("service-policy", "<SUBJECT>")
         }
-    };
+    }
+}
+
+/// The command that prints policy `id` of `subject` as v2 JSON.
+fn show_command(inventory: &Inventory, subject: &Subject, id: &str) -> String {
+    let (family, name) = cli_subject(inventory, subject);
+    let shown = format!("{family} {name} {id}");
     format!("{shown} --api-version v2 --output json")
 }
 
@@ -210,27 +217,8 @@ pub(super) fn update_keeping_conditions(
         PolicyVersion::V1 => "v1",
         PolicyVersion::V2 => "v2",
     };
-    let subject = match &policy.subject {
-        Subject::ServiceId(core) => format!("service-policy-update {core}"),
-        Subject::User(iam_id) => format!(
-            "user-policy-update {}",
-            user_name(inventory, &policy.subject).unwrap_or(iam_id)
-        ),
-        Subject::Profile(iam_id) => format!(
-            "trusted-profile-policy-update {}",
-            iam_id.strip_prefix("iam-").unwrap_or(iam_id)
-        ),
-        Subject::AccessGroup(id) => format!(
-            "access-group-policy-update {}",
-            inventory
-                .access_group(id)
-                .and_then(|group| group.name.as_deref())
-                .unwrap_or(id)
-        ),
-        Subject::Other(_) | Subject::Missing | Subject::Unresolved(_) => {
-            "service-policy-update <SUBJECT>".to_owned()
-        }
-    };
+    let (family, name) = cli_subject(inventory, &policy.subject);
+    let subject = format!("{family}-update {name}");
     let show = show_command(inventory, &policy.subject, &policy.id)
         .replace("--api-version v2", &format!("--api-version {version}"));
     Some(format!(
