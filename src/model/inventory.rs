@@ -373,14 +373,7 @@ impl InventoryBuilder {
         }
         let into = &mut self.inventory;
         into.exposed_secrets.extend(exposed_secrets);
-        let mine = &mut into.collections;
-        mine.instances |= collections.instances;
-        mine.keys |= collections.keys;
-        mine.service_ids |= collections.service_ids;
-        mine.api_keys |= collections.api_keys;
-        mine.policies |= collections.policies;
-        mine.access_groups |= collections.access_groups;
-        mine.access_group_members |= collections.access_group_members;
+        into.collections.merge(collections);
         for limits in identity_limits.into_iter().chain(more_limits) {
             self.add_identity_limits(limits);
         }
