@@ -19,9 +19,9 @@ mod compare;
 
 pub use compare::check_new_only;
 
+use crate::live::{self as api, ClientOptions, CollectOptions, Collected, Endpoints, Secret};
 use crate::report::{self, RunReport, human};
 use crate::rules::{self, Settings, Severity, lookup};
-use crate::sources::api::{self, ClientOptions, CollectOptions, Collected, Endpoints, Secret};
 use crate::sources::{self, LoadOptions};
 use crate::triage::{Plan, Triage};
 

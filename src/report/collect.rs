@@ -1,9 +1,9 @@
 //! The summary of `iamlint collect`: what each collection holds, and for each one that is
 //! not complete, why.
 
+use crate::live::Collected;
+use crate::live::snapshot::SNAPSHOT_FILE;
 use crate::model::CollectionStatus;
-use crate::sources::api::Collected;
-use crate::sources::api::snapshot::SNAPSHOT_FILE;
 
 /// One line per collection, then where the snapshot is and whether it is complete.
 pub fn render(collected: &Collected) -> String {

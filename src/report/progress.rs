@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::live::{CollectionReport, Observer};
 use crate::model::CollectionStatus;
-use crate::sources::api::{CollectionReport, Observer};
 
 /// Shows a collect as it runs.
 pub struct Progress {

@@ -9,22 +9,8 @@ use std::time::SystemTime;
 use super::items::{ItemPlace, ItemTable};
 use super::secrets;
 use super::span::{SpanIndex, line_column};
+use super::text::{Format, LineColumn};
 use crate::model::{DocId, Origin, Pointer};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Yaml,
-}
-
-/// A point in a document, as outputs print it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineColumn {
-    /// 1-based.
-    pub line: usize,
-    /// 1-based, in characters.
-    pub column: usize,
-}
 
 /// One input document.
 #[derive(Debug)]

@@ -1,6 +1,6 @@
 //! Load errors: a file that could not be read, parsed or understood.
 
-use super::document::LineColumn;
+use super::text::LineColumn;
 use crate::model::{DocId, Pointer};
 
 /// What went wrong, for grouping and for the JSON output's message.

@@ -12,8 +12,8 @@ use std::fs::{File, Metadata};
 use std::io::{self, ErrorKind, Read};
 use std::path::Path;
 
-use super::document::LineColumn;
 use super::error::{LoadError, LoadErrorKind};
+use super::text::LineColumn;
 
 /// The largest input iamlint reads: far above any IAM export (the largest accounts export
 /// a few hundred MB), far below what would exhaust memory once parsed.

@@ -4,7 +4,8 @@
 //! exists, whether a reason was given and which finding a comment waives are decided with
 //! the config file's waivers in `triage`, in one place.
 
-use super::document::{Document, Format};
+use super::document::Document;
+use super::text::Format;
 use crate::model::DocId;
 
 /// The marker that starts a directive inside a comment.

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::model::Pointer;
 
-use super::document::LineColumn;
+use super::text::LineColumn;
 
 /// The items of every list of one document, by list pointer (`/policies`, or the root of
 /// a CLI array).

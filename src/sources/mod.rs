@@ -4,7 +4,6 @@
 //! Loading never stops at the first bad file: every problem becomes a [`LoadError`] and the
 //! other files are still loaded.
 
-pub mod api;
 mod discover;
 pub mod document;
 pub mod error;
@@ -16,15 +15,17 @@ pub(crate) mod parse;
 pub mod secrets;
 pub mod span;
 pub mod terraform;
+pub mod text;
 pub mod unique;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use document::{Document, Documents, FileStamp, Format, LineColumn};
+pub use document::{Document, Documents, FileStamp};
 pub use error::{ListLoad, LoadError, LoadErrorKind, PartialLoad};
 pub use inline::InlineWaiver;
 pub use terraform::TerraformView;
+pub use text::{Format, LineColumn};
 
 use rayon::prelude::*;
 

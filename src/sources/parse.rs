@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::document::Format;
+use super::text::Format;
 use super::unique::UniqueValue;
 
 /// Why a text could not be parsed, with the 1-based line and column serde reported.

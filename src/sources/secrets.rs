@@ -226,7 +226,7 @@ fn mask_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::document::Format;
+    use crate::sources::text::Format;
 
     #[test]
     fn masks_named_secrets_and_credential_members_only() {

@@ -21,7 +21,7 @@ use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use crate::model::Pointer;
 
-use super::document::Format;
+use super::text::Format;
 
 /// Where one value (and the key naming it, for object members) sits in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ mod limits;
 mod policy;
 mod resource_controller;
 pub mod shape;
-mod snapshot;
+pub mod snapshot;
 
 pub use fast::{ItemRanges, ingest_text};
 pub(crate) use resource_controller::credentials_of;

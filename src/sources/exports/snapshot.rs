@@ -7,7 +7,12 @@ use serde_json::Value;
 
 use super::{Sink, present, typed};
 use crate::model::{CollectionStatus, Pointer, SnapshotCollection, SnapshotInfo};
-use crate::sources::api::snapshot::{FORMAT_VERSION, MARKER};
+
+/// The member that marks a `snapshot.json` (its value is the format version). Defined here,
+/// by the reader, so that `sources` never imports `live`, which writes the file.
+pub const MARKER: &str = "iamlint_snapshot";
+/// The version of the `snapshot.json` format.
+pub const FORMAT_VERSION: u32 = 1;
 
 /// Only what the loader uses; the loader is lenient with the rest.
 #[derive(Deserialize)]

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use iamlint::sources::api::{ClientOptions, CollectOptions, Endpoints};
+use iamlint::live::{ClientOptions, CollectOptions, Endpoints};
 use serde_json::{Value, json};
 
 use super::account::{ACCOUNT, Account, DEFAULT_GROUP};

@@ -13,8 +13,8 @@ mod server;
 use std::path::Path;
 use std::time::Duration;
 
+use iamlint::live::{self, CollectError, CollectOptions, Collected, Quiet, Secret};
 use iamlint::model::CollectionStatus;
-use iamlint::sources::api::{self, CollectError, CollectOptions, Collected, Quiet, Secret};
 use serde_json::{Value, json};
 
 use account::{ACCOUNT, Account, DEFAULT_GROUP, OPS_GROUP, OPS_SERVICE_ID};
@@ -31,7 +31,7 @@ pub(crate) fn live_env<'a>(url: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)
 }
 
 fn collect(options: &CollectOptions) -> Result<Collected, CollectError> {
-    api::collect(Secret::new(API_KEY), options, &mut Quiet)
+    live::collect(Secret::new(API_KEY), options, &mut Quiet)
 }
 
 fn read(dir: &Path, name: &str) -> Value {
@@ -545,7 +545,7 @@ fn a_wrong_api_key_is_a_clear_error_and_keeps_the_earlier_snapshot() {
     let earlier = files_of(dir.path());
     let requests = emulator.log().len();
     let wrong = "CANARY-WRONG-KEY-1234567890";
-    let error = api::collect(
+    let error = live::collect(
         Secret::new(wrong),
         &emulator.options(dir.path()),
         &mut Quiet,

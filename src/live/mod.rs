@@ -6,6 +6,11 @@
 //! IDs and API keys), `policy`, `access_groups`, `limits`. `collect` runs them in order and
 //! `snapshot` writes the files atomically, `snapshot.json` last.
 //!
+//! It never builds the inventory: its output is a directory that `sources` reads like any
+//! other input. It uses `sources` (what a secret is) and `model`; nothing in `sources`,
+//! `model`, `rules`, `config` or `triage` imports it (the `snapshot.json` format is
+//! defined by its reader, `sources::exports::snapshot`).
+//!
 //! NOTE: the API key and the tokens live only in [`Secret`]s; every error message is
 //! scrubbed of them, and secrets in resource key credentials are redacted before a file is
 //! written (unless `--keep-secrets`).

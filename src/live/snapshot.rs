@@ -12,10 +12,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The member that marks a `snapshot.json` (its value is the format version).
-pub const MARKER: &str = "iamlint_snapshot";
-/// The version of the `snapshot.json` format.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format is the reader's (`sources` loads `snapshot.json`), so it is defined there.
+pub use crate::sources::exports::snapshot::{FORMAT_VERSION, MARKER};
 /// The name of the file written last.
 pub const SNAPSHOT_FILE: &str = "snapshot.json";
 /// Prefix of the temporary files (renamed into place once complete).

@@ -3,7 +3,7 @@
 //! error bodies turned into clear messages. Every message is scrubbed of the API key and
 //! the tokens before it leaves this module.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use reqwest::Url;
 use reqwest::blocking::{RequestBuilder, Response};
@@ -439,11 +439,6 @@ pub(crate) fn retry_delay(
     let half = full / 2;
     let jitter_nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
     Some(half + Duration::from_nanos(fastrand::u64(0..=jitter_nanos)))
-}
-
-/// When a token obtained now must be replaced: at 80 % of its lifetime, as the IBM SDKs do.
-pub(crate) fn refresh_at(obtained: Instant, lifetime: Duration) -> Instant {
-    obtained + lifetime.mul_f64(0.8)
 }
 
 #[cfg(test)]
