@@ -154,3 +154,10 @@ pub fn subject_label(entity: &EntityRef) -> String {
         entity.name.as_deref().unwrap_or(&entity.id)
     )
 }
+
+/// Prose on one line: every run of whitespace (line breaks included) becomes one space, and
+/// the ends are trimmed. For rule metadata written as wrapped YAML blocks, and for JUnit
+/// attributes. It does not escape: `concise` escapes instead, as it shows input text whole.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::model::{Crn, Origin};
 use crate::report::place::{FileNames, file_of, place};
-use crate::report::{RunReport, subject_label};
+use crate::report::{RunReport, one_line, subject_label};
 use crate::rules::{self, Evaluated, Finding, Severity};
 use crate::triage::{Waived, WaiverSource};
 
@@ -63,10 +63,6 @@ fn item(report: &RunReport<'_>, names: &FileNames, finding: &Finding) -> Item {
         remediation: finding.remediation.clone(),
         fingerprint: finding.fingerprint(),
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The account ids the inventory names (instances' `account_id`, CRN scopes).

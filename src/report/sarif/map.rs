@@ -11,8 +11,8 @@ use super::model::{
 };
 use super::{FINGERPRINT_KEY, Style};
 use crate::model::{EntityRef, Origin};
-use crate::report::RunReport;
 use crate::report::place::{Excerpt, Place, excerpt, place};
+use crate::report::{RunReport, one_line};
 use crate::rules::{self, Finding, RuleMeta, Severity, Status};
 use crate::sources::LoadError;
 use crate::triage::{Waived, WaiverSource, Warning, WarningPlace};
@@ -49,10 +49,6 @@ fn pascal_case(id: &str) -> String {
             }
         })
         .collect()
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn rule(id: &'static str, meta: &RuleMeta) -> Rule {
