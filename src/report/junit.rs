@@ -11,7 +11,7 @@
 use askama::Template;
 
 use super::RunReport;
-use super::outcome::{Check, Verdict, checks};
+use super::compliance::outcome::{Check, Verdict, checks};
 use super::place::{FileNames, file_of, place};
 use crate::rules::{Evaluated, Finding};
 
@@ -66,8 +66,9 @@ fn xml_safe(text: &str) -> String {
         .collect()
 }
 
-fn one_line(text: &str) -> String {
-    xml_safe(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+/// [`super::one_line`], then [`xml_safe`]: the form of every attribute value.
+fn xml_line(text: &str) -> String {
+    xml_safe(&super::one_line(text))
 }
 
 fn details(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String {
@@ -111,7 +112,7 @@ fn case(report: &RunReport<'_>, style: &Style, check: &Check<'_>) -> Case {
         .map_or(&subject.origin, |finding| &finding.primary.origin);
     let mut case = Case {
         classname: check.rule.to_owned(),
-        name: one_line(&name),
+        name: xml_line(&name),
         file: Some(xml_safe(&file_of(
             &report.loaded.documents,
             &style.names,
@@ -127,8 +128,8 @@ fn case(report: &RunReport<'_>, style: &Style, check: &Check<'_>) -> Case {
             .first()
             .map_or("", |finding| &finding.message);
         match check.findings.len() {
-            0 | 1 => one_line(first),
-            more => one_line(&format!("{first} (and {} more)", more - 1)),
+            0 | 1 => xml_line(first),
+            more => xml_line(&format!("{first} (and {} more)", more - 1)),
         }
     };
     match check.verdict {
@@ -159,7 +160,7 @@ fn set_aside(report: &RunReport<'_>, style: &Style, finding: &Finding, why: Stri
     };
     Case {
         classname: finding.rule.to_owned(),
-        name: one_line(&name),
+        name: xml_line(&name),
         file: Some(xml_safe(&file_of(
             &report.loaded.documents,
             &style.names,
@@ -167,7 +168,7 @@ fn set_aside(report: &RunReport<'_>, style: &Style, finding: &Finding, why: Stri
         ))),
         failure: None,
         error: None,
-        skipped: Some(one_line(&format!("{why}: {}", finding.message))),
+        skipped: Some(xml_line(&format!("{why}: {}", finding.message))),
     }
 }
 
@@ -249,12 +250,12 @@ pub fn render(report: &RunReport<'_>, evaluated: &[Evaluated], style: &Style) ->
                 .unwrap_or_default();
             Case {
                 classname: "load".to_owned(),
-                name: one_line(&error.file),
-                file: Some(one_line(&error.file)),
+                name: xml_line(&error.file),
+                file: Some(xml_line(&error.file)),
                 failure: None,
                 error: Some(Problem {
                     kind: "load-error".to_owned(),
-                    message: one_line(&error.message),
+                    message: xml_line(&error.message),
                     text: xml_safe(&format!(
                         "{}{at}: {}\n{}",
                         error.file,

@@ -11,21 +11,20 @@ pub mod json;
 pub mod progress;
 
 // CI and audit outputs (issue 6).
-pub mod cis;
 pub mod compliance;
-pub mod compliance_markdown;
 pub mod csv;
 pub mod github;
-pub mod html;
 pub mod junit;
 pub mod markdown;
-pub mod outcome;
 pub mod place;
 pub mod safe;
 pub mod sarif;
 mod snippet;
 mod uri;
 pub mod warnings;
+
+// The compliance report's renderers, at the paths the CLI and tests name them by.
+pub use compliance::{cis, html, markdown as compliance_markdown};
 
 use crate::model::{EntityKind, EntityRef};
 use crate::rules::{Finding, Severity, Status};
@@ -154,4 +153,11 @@ pub fn subject_label(entity: &EntityRef) -> String {
         entity.kind.label(),
         entity.name.as_deref().unwrap_or(&entity.id)
     )
+}
+
+/// Prose on one line: every run of whitespace (line breaks included) becomes one space, and
+/// the ends are trimmed. For rule metadata written as wrapped YAML blocks, and for JUnit
+/// attributes. It does not escape: `concise` escapes instead, as it shows input text whole.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -1,6 +1,14 @@
-//! Bytes -> text -> `serde_json::Value`, with the format decided by content.
+//! Bytes -> text -> `serde_json::Value`, with the format decided by content; and the top
+//! level of a JSON text without a `Value` (object, array, Terraform output), for the fast
+//! path of `exports::fast`.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::text::Format;
 use super::unique::UniqueValue;
@@ -174,6 +182,216 @@ fn parse_yaml(text: &str) -> Result<Value, SyntaxError> {
                 column: column.max(1),
             }
         })
+}
+
+// The top level of a JSON text read without a `Value` tree, for the fast path of
+// `exports::fast`: what kind of document it is (object, array, anything else; Terraform
+// output is told apart by its first member), its members with lists cut into raw items.
+
+/// The top level of a document: its members (lists as their raw items) or its items as
+/// raw text, in document order.
+pub(crate) enum Top<'a> {
+    Object(Vec<(Cow<'a, str>, Member<'a>)>),
+    Array(Vec<&'a RawValue>),
+    Other,
+}
+
+/// A member of the top-level object: a list, cut into its raw items in the same scan, or
+/// any other value, parsed (the skeleton holds it).
+pub(crate) enum Member<'a> {
+    List(Vec<&'a RawValue>),
+    Value(Value),
+}
+
+/// The member that marks `terraform show -json` output: its documents are read by the
+/// Terraform loader from a `Value`, so the fast path stops at once.
+const TERRAFORM_MARK: &str = "format_version";
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a JSON object or array")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Top<'de>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Text(name)) = members.next_key()? {
+            if name == TERRAFORM_MARK {
+                return Err(de::Error::custom("a Terraform document"));
+            }
+            out.push((name, members.next_value::<Member<'de>>()?));
+        }
+        Ok(Top::Object(out))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Top<'de>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = items.next_element::<&'de RawValue>()? {
+            out.push(item);
+        }
+        Ok(Top::Array(out))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Top<'de>, E> {
+        Ok(Top::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Member<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MemberVisitor)
+    }
+}
+
+struct MemberVisitor;
+
+impl<'de> Visitor<'de> for MemberVisitor {
+    type Value = Member<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Member<'de>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = items.next_element::<&'de RawValue>()? {
+            out.push(item);
+        }
+        Ok(Member::List(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, members: A) -> Result<Member<'de>, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(members)).map(Member::Value)
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::Bool(value)))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::from(value)))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::from(value)))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::from(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::String(value.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::String(value)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Member<'de>, E> {
+        Ok(Member::Value(Value::Null))
+    }
+}
+
+/// A string, borrowed from the text unless it holds escapes.
+pub(crate) struct Text<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_str(TextVisitor)
+            .map(|text| Text(text.0.unwrap_or_default()))
+    }
+}
+
+/// Any value; kept when it is a string.
+pub(crate) struct MaybeText<'de>(pub(crate) Option<Cow<'de, str>>);
+
+impl<'de> Deserialize<'de> for MaybeText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = MaybeText<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any value")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(MaybeText(Some(Cow::Borrowed(text))))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(MaybeText(Some(Cow::Owned(text.to_owned()))))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+        Ok(MaybeText(Some(Cow::Owned(text))))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(MaybeText(None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+        while items.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(MaybeText(None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Self::Value, A::Error> {
+        while members.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(MaybeText(None))
+    }
 }
 
 #[cfg(test)]

@@ -9,15 +9,15 @@ use std::fmt;
 
 use askama::Template;
 
-use super::compliance::Compliance;
+use super::Compliance;
 
-/// askama's escaper for Markdown templates: [`super::markdown::cell`] on every value.
+/// askama's escaper for Markdown templates: [`crate::report::markdown::cell`] on every value.
 #[derive(Debug, Clone, Copy)]
 pub struct Markdown;
 
 impl askama::filters::Escaper for Markdown {
     fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        dest.write_str(&super::markdown::cell(string))
+        dest.write_str(&crate::report::markdown::cell(string))
     }
 }
 
@@ -39,7 +39,7 @@ impl Page<'_> {
             .filter(|line| !line.is_empty())
             .collect();
         if lines.len() < 2 {
-            return super::markdown::cell(&self.code(lines.concat()));
+            return crate::report::markdown::cell(&self.code(lines.concat()));
         }
         let longest = text.split(|ch| ch != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat((longest + 1).max(3));
@@ -73,7 +73,7 @@ impl Page<'_> {
 pub fn render(compliance: &Compliance) -> String {
     match (Page { c: compliance }).render() {
         // The template writes no control but line breaks: what is left came from inputs.
-        Ok(text) => format!("{}\n", super::safe::escape_lines(&text)),
+        Ok(text) => format!("{}\n", crate::report::safe::escape_lines(&text)),
         Err(error) => format!("iamlint could not render the report: {error}\n"),
     }
 }

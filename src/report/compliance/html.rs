@@ -7,7 +7,7 @@
 
 use askama::Template;
 
-use super::compliance::Compliance;
+use super::Compliance;
 
 #[derive(Template)]
 #[template(path = "report.html")]
@@ -41,7 +41,7 @@ impl Page<'_> {
 pub fn render(compliance: &Compliance) -> String {
     match (Page { c: compliance }).render() {
         // The template writes no control but line breaks: what is left came from inputs.
-        Ok(text) => format!("{}\n", super::safe::escape_lines(&text)),
+        Ok(text) => format!("{}\n", crate::report::safe::escape_lines(&text)),
         Err(error) => format!(
             "<!DOCTYPE html>\n<title>iamlint</title>\n<p>iamlint could not render the report: {}</p>\n",
             error.to_string().replace('&', "&amp;").replace('<', "&lt;")

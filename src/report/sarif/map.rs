@@ -1,261 +1,21 @@
-//! `--format sarif`: SARIF 2.1.0, as GitHub code scanning accepts it.
-//!
-//! Hand-written DTOs with only the members iamlint fills (as zizmor and cargo-deny do):
-//! one run, the rule catalogue in `tool.driver.rules`, one result per finding with a
-//! physical location relative to `--sarif-root`, the access chain as `relatedLocations`,
-//! the stable [`Finding::fingerprint`] in `partialFingerprints`, and load errors as
-//! tool execution notifications.
+//! The mapping from iamlint's run (findings, waivers, load errors, warnings, the rule
+//! catalogue) to the SARIF object model of `model.rs`.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-use super::RunReport;
-use super::place::{Excerpt, FileNames, Place, excerpt, place};
+use super::model::{
+    ArtifactLocation, BaselineProperties, Configuration, ContextRegion, Driver, Help, Invocation,
+    Location, Log, LogicalLocation, Notification, PhysicalLocation, Region, Resource,
+    ResultProperties, Rule, RuleProperties, Run, RunProperties, SCHEMA, SarifResult, Suppression,
+    Text, Tool,
+};
+use super::{FINGERPRINT_KEY, Style};
 use crate::model::{EntityRef, Origin};
+use crate::report::place::{Excerpt, Place, excerpt, place};
+use crate::report::{RunReport, one_line};
 use crate::rules::{self, Finding, RuleMeta, Severity, Status};
 use crate::sources::LoadError;
-use crate::triage::{Entry, Waived, WaiverSource, Warning, WarningPlace};
-
-/// The schema GitHub's documentation points SARIF producers at.
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-
-/// The key of iamlint's fingerprint in `partialFingerprints` (versioned with its recipe).
-pub const FINGERPRINT_KEY: &str = "iamlintFinding/v1";
-
-/// How to render.
-#[derive(Debug, Clone, Default)]
-pub struct Style {
-    /// File names relative to the repository root.
-    pub names: FileNames,
-}
-
-#[derive(Serialize)]
-struct Log {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run {
-    tool: Tool,
-    invocations: Vec<Invocation>,
-    results: Vec<SarifResult>,
-    /// iamlint counts columns in characters, not UTF-16 code units.
-    column_kind: &'static str,
-    properties: RunProperties,
-}
-
-/// Counts SARIF has no member for: waived findings (also results, with `suppressions`) and
-/// the baseline (its known findings are not results).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RunProperties {
-    waived: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    baseline: Option<BaselineProperties>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BaselineProperties {
-    file: String,
-    baselined: usize,
-    fixed: usize,
-    /// The entries that no longer occur, as the baseline file has them.
-    fixed_entries: Vec<Entry>,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    driver: Driver,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Driver {
-    name: &'static str,
-    version: &'static str,
-    semantic_version: &'static str,
-    /// The package's `repository` (else `homepage`) from Cargo.toml, when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    information_uri: Option<&'static str>,
-    rules: Vec<Rule>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Rule {
-    id: &'static str,
-    name: String,
-    short_description: Text,
-    full_description: Text,
-    help: Help,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    help_uri: Option<String>,
-    default_configuration: Configuration,
-    properties: RuleProperties,
-}
-
-/// Text a viewer shows (messages, snippets): escaped (see [`super::safe`]).
-#[derive(Serialize)]
-struct Text {
-    #[serde(serialize_with = "shown")]
-    text: String,
-}
-
-fn shown<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&super::safe::escape_lines(text))
-}
-
-#[derive(Serialize)]
-struct Help {
-    text: String,
-    markdown: String,
-}
-
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
-}
-
-#[derive(Serialize)]
-struct RuleProperties {
-    tags: Vec<String>,
-    precision: &'static str,
-    /// GitHub maps it to critical/high/medium/low; absent for `info` rules, which GitHub
-    /// then shows as notes rather than security alerts.
-    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
-    security_severity: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifResult {
-    rule_id: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rule_index: Option<usize>,
-    level: &'static str,
-    message: Text,
-    locations: Vec<Location>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<Location>,
-    partial_fingerprints: BTreeMap<&'static str, String>,
-    /// With `--baseline`: `new` (baselined findings are not results).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    baseline_state: Option<&'static str>,
-    /// A waived finding: GitHub code scanning shows it as dismissed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    suppressions: Vec<Suppression>,
-    properties: ResultProperties,
-}
-
-#[derive(Serialize)]
-struct Suppression {
-    /// `external` for a config waiver, `inSource` for an inline comment.
-    kind: &'static str,
-    status: &'static str,
-    justification: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<Location>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Location {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    physical_location: Option<PhysicalLocation>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    logical_locations: Vec<LogicalLocation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<Text>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<Region>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    context_region: Option<ContextRegion>,
-}
-
-/// The lines around a region, for viewers that do not have the file.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ContextRegion {
-    start_line: usize,
-    end_line: usize,
-    snippet: Text,
-}
-
-#[derive(Serialize)]
-struct ArtifactLocation {
-    uri: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
-    /// Cut from the masked text: never a secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    snippet: Option<Text>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LogicalLocation {
-    name: String,
-    fully_qualified_name: String,
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-struct ResultProperties {
-    severity: &'static str,
-    status: &'static str,
-    resource: Resource,
-    /// The account of the finding, in a run over several accounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Resource {
-    kind: &'static str,
-    id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Invocation {
-    execution_successful: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tool_execution_notifications: Vec<Notification>,
-    /// Warnings about waivers (expired, matched nothing, malformed inline comments).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tool_configuration_notifications: Vec<Notification>,
-}
-
-#[derive(Serialize)]
-struct Notification {
-    level: &'static str,
-    message: Text,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    locations: Vec<Location>,
-}
+use crate::triage::{Waived, WaiverSource, Warning, WarningPlace};
 
 /// The SARIF `level` of a severity: errors fail a review, warnings and notes inform it.
 pub fn level(severity: Severity) -> &'static str {
@@ -289,10 +49,6 @@ fn pascal_case(id: &str) -> String {
             }
         })
         .collect()
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn rule(id: &'static str, meta: &RuleMeta) -> Rule {
@@ -356,7 +112,7 @@ fn physical(place: Place, excerpt: Option<Excerpt>) -> PhysicalLocation {
     };
     PhysicalLocation {
         artifact_location: ArtifactLocation {
-            uri: super::uri::encode_path(&place.file),
+            uri: crate::report::uri::encode_path(&place.file),
         },
         region: Some(Region {
             start_line: place.start.line,
@@ -390,7 +146,9 @@ fn location(
             // No span (should not happen for a loaded document): still name the file.
             documents.get(origin.document).map(|_| PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: super::uri::encode_path(&style.names.name(documents, origin.document)),
+                    uri: crate::report::uri::encode_path(
+                        &style.names.name(documents, origin.document),
+                    ),
                 },
                 region: None,
                 context_region: None,
@@ -487,7 +245,7 @@ fn notification(report: &RunReport<'_>, style: &Style, error: &LoadError) -> Not
             id: None,
             physical_location: Some(PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: super::uri::encode_path(&file),
+                    uri: crate::report::uri::encode_path(&file),
                 },
                 region,
                 context_region: None,
@@ -537,7 +295,7 @@ fn file_location(file: &str, line: Option<usize>) -> Location {
         id: None,
         physical_location: Some(PhysicalLocation {
             artifact_location: ArtifactLocation {
-                uri: super::uri::encode_path(file),
+                uri: crate::report::uri::encode_path(file),
             },
             region: line.map(|line| Region {
                 start_line: line,
@@ -645,7 +403,7 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
             },
         }],
     };
-    let mut text = super::safe::to_json_pretty(&log).unwrap_or_else(|error| {
+    let mut text = crate::report::safe::to_json_pretty(&log).unwrap_or_else(|error| {
         format!("{{\"version\": \"2.1.0\", \"runs\": [], \"internal_error\": \"{error}\"}}")
     });
     text.push('\n');

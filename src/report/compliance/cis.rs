@@ -77,7 +77,7 @@ pub struct Benchmark {
 }
 
 /// The text of `rules/benchmarks/cis.yaml`.
-pub const YAML: &str = include_str!("../../rules/benchmarks/cis.yaml");
+pub const YAML: &str = include_str!("../../../rules/benchmarks/cis.yaml");
 
 /// The parsed benchmark; `Err` when the compiled-in YAML is broken (a test catches it).
 pub fn benchmark() -> Result<&'static Benchmark, &'static str> {

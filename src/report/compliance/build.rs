@@ -1,235 +1,19 @@
-//! The compliance report's content (`iamlint report`), independent of its format: account
-//! summary, pass/fail/unknown per rule and per severity, one section per rule with every
-//! failing resource and its access chain, and the CIS coverage matrix. `html` and
-//! `compliance_markdown` render it with templates.
-//!
-//! Everything here is plain data built from the run; the facts only `cli` can gather (file
-//! times, the clock, a live-mode snapshot) come in as [`Facts`].
+//! Builds the compliance report's content ([`Compliance`]) from a run, one named step per
+//! part of the report.
 
 use std::collections::BTreeSet;
 
 use super::cis::{self, Coverage};
 use super::outcome::{Check, Tally, Verdict, checks};
-use super::place::{FileNames, file_of, place};
-use super::{RunReport, subject_label};
+use super::{
+    CisRow, Compliance, Count, Facts, FixedItem, Input, Item, Link, PASSED_LISTED, Problem,
+    Reference, Row, RuleSection, WaivedItem,
+};
 use crate::model::{Crn, Origin};
+use crate::report::place::{FileNames, file_of, place};
+use crate::report::{RunReport, one_line, subject_label};
 use crate::rules::{self, Evaluated, Finding, Severity};
 use crate::triage::{Waived, WaiverSource};
-
-/// How many passing resources a rule section names; the rest are counted. An account of
-/// thousands of keys would otherwise bury the failures.
-pub const PASSED_LISTED: usize = 100;
-
-/// What the caller knows about the run beyond the inputs' content.
-#[derive(Debug, Clone, Default)]
-pub struct Facts {
-    /// When the report was made (RFC 3339), if it should say.
-    pub generated: Option<String>,
-    /// Each input's modification time (RFC 3339), by document name.
-    pub modified: Vec<(String, String)>,
-    /// A live-mode `snapshot.json` found among the inputs.
-    pub snapshot: Option<Snapshot>,
-    pub names: FileNames,
-}
-
-/// What a live-mode snapshot says about itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Snapshot {
-    pub file: String,
-    pub taken: Option<String>,
-    pub account: Option<String>,
-}
-
-/// A stacked pass/fail/unknown bar, in percent of its width.
-#[derive(Debug, Clone, Default)]
-pub struct Bar {
-    pub pass: String,
-    pub fail: String,
-    pub fail_x: String,
-    pub unknown: String,
-    pub unknown_x: String,
-}
-
-impl Bar {
-    fn of(tally: Tally) -> Self {
-        let total = tally.total().max(1) as f64;
-        let percent = |count: usize| 100.0 * count as f64 / total;
-        let (pass, fail, unknown) = (
-            percent(tally.pass),
-            percent(tally.fail),
-            percent(tally.unknown),
-        );
-        let text = |value: f64| format!("{value:.2}");
-        Self {
-            pass: text(pass),
-            fail: text(fail),
-            fail_x: text(pass),
-            unknown: text(unknown),
-            unknown_x: text(pass + fail),
-        }
-    }
-}
-
-/// One bar of a chart.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub label: String,
-    pub tally: Tally,
-    pub bar: Bar,
-}
-
-impl Row {
-    fn new(label: impl Into<String>, tally: Tally) -> Self {
-        Self {
-            label: label.into(),
-            tally,
-            bar: Bar::of(tally),
-        }
-    }
-}
-
-/// A link in an access chain.
-#[derive(Debug, Clone)]
-pub struct Link {
-    /// What it is to the finding ("the key's service ID").
-    pub role: String,
-    /// `service ID `at-siem-reader``.
-    pub entity: String,
-    pub id: String,
-    pub location: Option<String>,
-}
-
-/// One failing (or unknown) resource of a rule.
-#[derive(Debug, Clone)]
-pub struct Item {
-    pub subject: String,
-    pub id: String,
-    pub severity: String,
-    pub message: String,
-    /// Where the finding points, and what is wrong there.
-    pub location: Option<String>,
-    pub label: String,
-    /// The resource, then the entities behind it (service ID, policy, instance).
-    pub chain: Vec<Link>,
-    pub remediation: Option<String>,
-    pub fingerprint: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Reference {
-    pub title: String,
-    pub url: String,
-}
-
-/// Everything about one rule.
-#[derive(Debug, Clone)]
-pub struct RuleSection {
-    pub id: &'static str,
-    pub title: String,
-    pub severity: String,
-    pub category: String,
-    pub summary: String,
-    pub rationale: String,
-    pub remediation: String,
-    pub fix: String,
-    pub references: Vec<Reference>,
-    pub tally: Tally,
-    pub failures: Vec<Item>,
-    pub unknowns: Vec<Item>,
-    /// Labels of the first [`PASSED_LISTED`] resources that passed.
-    pub passed: Vec<String>,
-    /// How many more passed than are listed.
-    pub passed_more: usize,
-    /// The CIS controls it helps check.
-    pub controls: Vec<String>,
-}
-
-/// One row of the CIS matrix.
-#[derive(Debug, Clone)]
-pub struct CisRow {
-    pub id: String,
-    pub title: String,
-    pub coverage: &'static str,
-    /// `automated`, `live` or `manual`, for styling.
-    pub coverage_class: &'static str,
-    pub rules: Vec<&'static str>,
-    /// For automated controls: the verdict over their rules' checks.
-    pub result: Option<&'static str>,
-    /// `pass`, `fail`, `unknown` or `none`, for styling.
-    pub result_class: &'static str,
-    pub note: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Count {
-    /// Singular or plural, to go with the count (`1 policy`, `8 policies`).
-    pub label: String,
-    pub count: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct Input {
-    pub name: String,
-    pub status: &'static str,
-    pub modified: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Problem {
-    pub file: String,
-    pub message: String,
-}
-
-/// A finding a waiver accepted.
-#[derive(Debug, Clone)]
-pub struct WaivedItem {
-    pub rule: &'static str,
-    pub item: Item,
-    pub reason: String,
-    /// The day the waiver stops applying (YYYY-MM-DD), if it expires.
-    pub expires: Option<String>,
-    /// Where the waiver is written: `iamlint.yaml:7`, or the input line of its comment.
-    pub source: String,
-}
-
-/// A baseline entry that no longer occurs.
-#[derive(Debug, Clone)]
-pub struct FixedItem {
-    pub rule: String,
-    pub resource: String,
-    /// The finding's message when the baseline was written.
-    pub message: String,
-    pub fingerprint: String,
-}
-
-/// The whole report. Waived findings are not counted in the tallies (neither failing nor
-/// passing): they are listed in their own section with their reasons and expiry.
-#[derive(Debug, Clone)]
-pub struct Compliance {
-    pub tool_version: &'static str,
-    pub generated: Option<String>,
-    pub accounts: Vec<String>,
-    pub snapshot: Option<Snapshot>,
-    pub resources: Vec<Count>,
-    pub inputs: Vec<Input>,
-    pub totals: Tally,
-    pub findings: usize,
-    pub by_rule: Vec<Row>,
-    pub by_severity: Vec<Row>,
-    pub rules: Vec<RuleSection>,
-    pub cis_benchmark: String,
-    pub cis_rows: Vec<CisRow>,
-    pub cis_counts: Vec<(&'static str, usize)>,
-    pub problems: Vec<Problem>,
-    pub waived: Vec<WaivedItem>,
-    /// `--no-waivers`: waivers were not applied.
-    pub waivers_ignored: bool,
-    /// With a baseline (`check --format html --baseline FILE`): its file.
-    pub baseline_file: Option<String>,
-    /// Findings in the baseline, not listed.
-    pub baselined: usize,
-    pub fixed: Vec<FixedItem>,
-}
 
 fn at(report: &RunReport<'_>, names: &FileNames, origin: &Origin) -> Option<String> {
     let documents = &report.loaded.documents;
@@ -279,10 +63,6 @@ fn item(report: &RunReport<'_>, names: &FileNames, finding: &Finding) -> Item {
         remediation: finding.remediation.clone(),
         fingerprint: finding.fingerprint(),
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The account ids the inventory names (instances' `account_id`, CRN scopes).
@@ -442,10 +222,59 @@ fn cis_rows(all: &[Check<'_>]) -> (String, Vec<CisRow>) {
 pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> Compliance {
     let names = &facts.names;
     let all = checks(evaluated, report.findings);
-    let mut totals = Tally::default();
-    for check in &all {
-        totals.add(check.verdict);
+    let (rules_sections, by_rule) = rule_sections(report, names, &all);
+    let (cis_benchmark, cis_rows) = cis_rows(&all);
+    let cis_counts = cis_counts(&cis_rows);
+    let triage = report.triage;
+    Compliance {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        generated: facts.generated.clone(),
+        accounts: accounts(report),
+        snapshot: facts.snapshot.clone(),
+        resources: resources(report),
+        inputs: inputs(report, facts),
+        totals: tally(&all),
+        findings: report.findings.len(),
+        by_rule,
+        by_severity: by_severity(&all),
+        rules: rules_sections,
+        cis_benchmark,
+        cis_rows,
+        cis_counts,
+        problems: problems(report),
+        waived: triage
+            .waived
+            .iter()
+            .map(|waived| waived_item(report, names, waived))
+            .collect(),
+        waivers_ignored: triage.waivers_ignored,
+        baseline_file: triage
+            .baseline
+            .as_ref()
+            .map(|baseline| baseline.file.clone()),
+        baselined: triage
+            .baseline
+            .as_ref()
+            .map_or(0, |baseline| baseline.baselined.len()),
+        fixed: fixed(report),
     }
+}
+
+/// The pass/fail/unknown counts of some checks.
+fn tally<'a, 'b: 'a>(checks: impl IntoIterator<Item = &'a Check<'b>>) -> Tally {
+    let mut tally = Tally::default();
+    for check in checks {
+        tally.add(check.verdict);
+    }
+    tally
+}
+
+/// One section per registered rule (in registry order), and its bar of the by-rule chart.
+fn rule_sections(
+    report: &RunReport<'_>,
+    names: &FileNames,
+    all: &[Check<'_>],
+) -> (Vec<RuleSection>, Vec<Row>) {
     let mut rules_sections = Vec::new();
     let mut by_rule = Vec::new();
     for (entry, meta) in rules::REGISTRY.iter().zip(rules::metadata()) {
@@ -455,16 +284,24 @@ pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> 
         by_rule.push(Row::new(entry.id, section.tally));
         rules_sections.push(section);
     }
-    let by_severity = Severity::DESCENDING
+    (rules_sections, by_rule)
+}
+
+/// The by-severity chart, most severe first.
+fn by_severity(all: &[Check<'_>]) -> Vec<Row> {
+    Severity::DESCENDING
         .iter()
         .map(|&severity| {
-            let mut tally = Tally::default();
-            for check in all.iter().filter(|check| check.severity == severity) {
-                tally.add(check.verdict);
-            }
+            let tally = tally(all.iter().filter(|check| check.severity == severity));
             Row::new(severity.as_str(), tally)
         })
-        .collect();
+        .collect()
+}
+
+/// Every input with what became of it, then the files that failed before they became
+/// documents.
+fn inputs(report: &RunReport<'_>, facts: &Facts) -> Vec<Input> {
+    let names = &facts.names;
     let loaded = report.loaded;
     let broken: BTreeSet<&str> = loaded
         .errors
@@ -510,8 +347,12 @@ pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> 
             });
         }
     }
-    let (cis_benchmark, cis_rows) = cis_rows(&all);
-    let cis_counts = ["automated", "live", "manual"]
+    inputs
+}
+
+/// How many CIS controls each coverage class has.
+fn cis_counts(cis_rows: &[CisRow]) -> Vec<(&'static str, usize)> {
+    ["automated", "live", "manual"]
         .into_iter()
         .map(|class| {
             let label = match class {
@@ -527,73 +368,54 @@ pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> 
                     .count(),
             )
         })
-        .collect();
-    Compliance {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        generated: facts.generated.clone(),
-        accounts: accounts(report),
-        snapshot: facts.snapshot.clone(),
-        resources: report
-            .resources()
-            .into_iter()
-            .map(|(kind, count)| Count {
-                label: kind
-                    .count(count)
-                    .split_once(' ')
-                    .map_or_else(|| kind.label().to_owned(), |(_, label)| label.to_owned()),
-                count,
-            })
-            .collect(),
-        inputs,
-        totals,
-        findings: report.findings.len(),
-        by_rule,
-        by_severity,
-        rules: rules_sections,
-        cis_benchmark,
-        cis_rows,
-        cis_counts,
-        problems: loaded
-            .errors
-            .iter()
-            .map(|error| Problem {
-                file: match error.at {
-                    Some(at) => format!("{}:{}:{}", error.file, at.line, at.column),
-                    None => error.file.clone(),
-                },
-                message: error.message.clone(),
-            })
-            .collect(),
-        waived: report
-            .triage
-            .waived
-            .iter()
-            .map(|waived| waived_item(report, names, waived))
-            .collect(),
-        waivers_ignored: report.triage.waivers_ignored,
-        baseline_file: report
-            .triage
-            .baseline
-            .as_ref()
-            .map(|baseline| baseline.file.clone()),
-        baselined: report
-            .triage
-            .baseline
-            .as_ref()
-            .map_or(0, |baseline| baseline.baselined.len()),
-        fixed: report
-            .triage
-            .baseline
-            .iter()
-            .flat_map(|baseline| &baseline.fixed)
-            .map(|entry| FixedItem {
-                rule: entry.rule.clone(),
-                resource: entry.resource_label(),
-                message: entry.message.clone(),
-                fingerprint: entry.fingerprint.clone(),
-            })
-            .collect(),
-    }
+        .collect()
+}
+
+/// How many resources of each kind the inventory holds.
+fn resources(report: &RunReport<'_>) -> Vec<Count> {
+    report
+        .resources()
+        .into_iter()
+        .map(|(kind, count)| Count {
+            label: kind
+                .count(count)
+                .split_once(' ')
+                .map_or_else(|| kind.label().to_owned(), |(_, label)| label.to_owned()),
+            count,
+        })
+        .collect()
+}
+
+/// The load errors, each with its place.
+fn problems(report: &RunReport<'_>) -> Vec<Problem> {
+    report
+        .loaded
+        .errors
+        .iter()
+        .map(|error| Problem {
+            file: match error.at {
+                Some(at) => format!("{}:{}:{}", error.file, at.line, at.column),
+                None => error.file.clone(),
+            },
+            message: error.message.clone(),
+        })
+        .collect()
+}
+
+/// The baseline entries that no longer occur.
+fn fixed(report: &RunReport<'_>) -> Vec<FixedItem> {
+    report
+        .triage
+        .baseline
+        .iter()
+        .flat_map(|baseline| &baseline.fixed)
+        .map(|entry| FixedItem {
+            rule: entry.rule.clone(),
+            resource: entry.resource_label(),
+            message: entry.message.clone(),
+            fingerprint: entry.fingerprint.clone(),
+        })
+        .collect()
 }
 
 fn waived_item(report: &RunReport<'_>, names: &FileNames, waived: &Waived) -> WaivedItem {
