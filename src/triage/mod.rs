@@ -112,8 +112,9 @@ pub struct Exemptions<'a> {
     pub settings: &'a Settings,
 }
 
-/// The former name, which clashed with Terraform plans; only `cli` still uses it, until it
-/// calls the pipeline of issue 13 (then this alias goes).
+/// The former name, which read as a Terraform plan. Transitional: the CLI and the pipeline
+/// it is moving to (issue 13, other branches) still use it; the alias goes once they say
+/// `Exemptions`.
 pub type Plan<'a> = Exemptions<'a>;
 
 impl Exemptions<'_> {
