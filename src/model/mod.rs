@@ -1,5 +1,7 @@
 //! The typed account model. It knows nothing about files, formats or HTTP: the same
-//! `Policy` comes from an API export, a CLI array, YAML or (later) a Terraform plan.
+//! `Policy` comes from an API export, a CLI array, YAML or a Terraform plan or state.
+//! Infrastructure code shows only as data: an entity's `Declaration` (the declaring
+//! resource's address, what the plan does) and `EntityKind::TerraformValue`.
 
 mod access_group;
 mod accounts;

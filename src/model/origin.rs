@@ -94,6 +94,12 @@ impl Origin {
     pub fn index(&self, index: usize) -> Self {
         Self::new(self.document, self.pointer.index(index))
     }
+
+    /// Where to point at one part of an entity: the part's own origin when its loader
+    /// recorded one, else the whole entity's (not every input says where each part sits).
+    pub fn part_or_entity(part: Option<&Origin>, entity: &Origin) -> Origin {
+        part.unwrap_or(entity).clone()
+    }
 }
 
 #[cfg(test)]

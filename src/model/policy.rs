@@ -211,6 +211,21 @@ impl Policy {
             })
     }
 
+    /// Where the policy names its subject (`subjects`, `subject`), else the policy.
+    pub fn subject_origin_or_own(&self) -> Origin {
+        Origin::part_or_entity(self.subject_origin.as_ref(), &self.origin)
+    }
+
+    /// Where the policy lists its roles, else the policy.
+    pub fn roles_origin_or_own(&self) -> Origin {
+        Origin::part_or_entity(self.roles_origin.as_ref(), &self.origin)
+    }
+
+    /// Where the policy names its resource (`resources`, `resource`), else the policy.
+    pub fn resource_origin_or_own(&self) -> Origin {
+        Origin::part_or_entity(self.resource_origin.as_ref(), &self.origin)
+    }
+
     /// The string value of resource attribute `name` compared with `stringEquals`.
     pub fn resource_equals(&self, name: &str) -> Option<&str> {
         self.resource

@@ -130,4 +130,19 @@ impl ResourceKey {
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.crn)
     }
+
+    /// Where the key names its service ID (`credentials.iam_serviceid_crn`), else the key.
+    pub fn serviceid_origin_or_own(&self) -> Origin {
+        Origin::part_or_entity(self.serviceid_origin.as_ref(), &self.origin)
+    }
+
+    /// Where the key names its instance (`source_crn`), else the key.
+    pub fn source_origin_or_own(&self) -> Origin {
+        Origin::part_or_entity(self.source_origin.as_ref(), &self.origin)
+    }
+
+    /// Where the key's `credentials` sit, else the key.
+    pub fn credentials_origin_or_own(&self) -> Origin {
+        Origin::part_or_entity(self.credentials_origin.as_ref(), &self.origin)
+    }
 }

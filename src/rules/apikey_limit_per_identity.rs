@@ -89,9 +89,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 apikeys::owner_label(inventory, api_key),
             ),
             (None, None, Some(key)) => (
-                key.serviceid_origin
-                    .clone()
-                    .unwrap_or_else(|| key.origin.clone()),
+                key.serviceid_origin_or_own(),
                 format!("service ID `{identity}`"),
             ),
             (None, None, None) => continue,

@@ -35,14 +35,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let count = count as u64;
         let (subject, origin) = match first.instance {
             Some(instance) => (EntityRef::instance(instance), instance.origin.clone()),
-            None => (
-                EntityRef::key(first.key),
-                first
-                    .key
-                    .source_origin
-                    .clone()
-                    .unwrap_or_else(|| first.key.origin.clone()),
-            ),
+            None => (EntityRef::key(first.key), first.key.source_origin_or_own()),
         };
         context.evaluated(subject.clone());
         let severity = if count > max_keys {

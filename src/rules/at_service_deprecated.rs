@@ -65,9 +65,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         context
             .finding(
                 EntityRef::key(key),
-                key.source_origin
-                    .clone()
-                    .unwrap_or_else(|| key.origin.clone()),
+                key.source_origin_or_own(),
                 "a key of a hosted Activity Tracker instance",
             )
             .message(message(&format!(

@@ -18,8 +18,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let origin = key
             .serviceid_origin
             .clone()
-            .or_else(|| key.credentials_origin.clone())
-            .unwrap_or_else(|| key.origin.clone());
+            .unwrap_or_else(|| key.credentials_origin_or_own());
         // A policy a plan leaves partly unresolved: point at it, not at the key's link.
         let undetermined = undetermined_policy(inventory, key);
         let (origin, label) = match undetermined {
@@ -41,9 +40,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         if undetermined.is_some() {
             finding = finding.related(
                 EntityRef::key(key),
-                key.serviceid_origin
-                    .clone()
-                    .unwrap_or_else(|| key.origin.clone()),
+                key.serviceid_origin_or_own(),
                 "the key's service ID",
             );
         }
@@ -59,9 +56,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         context
             .finding(
                 EntityRef::key(key),
-                key.source_origin
-                    .clone()
-                    .unwrap_or_else(|| key.origin.clone()),
+                key.source_origin_or_own(),
                 "instance known only after apply",
             )
             .unknown()

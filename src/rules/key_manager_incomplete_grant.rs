@@ -129,10 +129,7 @@ fn report(
     };
     let subject = subject_label(inventory, grant.subject);
     let scope = grant.scope.label(inventory, grant.service);
-    let origin = first
-        .roles_origin
-        .clone()
-        .unwrap_or_else(|| first.origin.clone());
+    let origin = first.roles_origin_or_own();
     let (entity, entity_origin) = subject_entity(inventory, grant.subject, first);
     let mut finding = match unknown_groups {
         None => context
@@ -196,10 +193,7 @@ fn report(
     for other in grant.policies.iter().skip(1) {
         finding = finding.related(
             EntityRef::policy(other),
-            other
-                .roles_origin
-                .clone()
-                .unwrap_or_else(|| other.origin.clone()),
+            other.roles_origin_or_own(),
             "also grants Manager on this scope",
         );
     }

@@ -52,10 +52,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         } else {
             granted.join(", ")
         };
-        let origin = first
-            .roles_origin
-            .clone()
-            .unwrap_or_else(|| first.origin.clone());
+        let origin = first.roles_origin_or_own();
         let mut finding = context
             .finding(
                 EntityRef::key(key),
@@ -76,9 +73,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             ))
             .related(
                 EntityRef::key(key),
-                key.serviceid_origin
-                    .clone()
-                    .unwrap_or_else(|| key.origin.clone()),
+                key.serviceid_origin_or_own(),
                 "the key that uses this service ID",
             )
             .related(

@@ -34,10 +34,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             context.now,
         );
         let key = auditing.key;
-        let origin = key
-            .serviceid_origin
-            .clone()
-            .unwrap_or_else(|| key.origin.clone());
+        let origin = key.serviceid_origin_or_own();
         let mut finding = context
             .finding(
                 EntityRef::key(key),

@@ -32,9 +32,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 context
                     .finding(
                         EntityRef::key(key),
-                        key.credentials_origin
-                            .clone()
-                            .unwrap_or_else(|| key.origin.clone()),
+                        key.credentials_origin_or_own(),
                         "role not visible",
                     )
                     .severity(Severity::Info)

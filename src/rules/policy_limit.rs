@@ -123,10 +123,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             Some(name) => format!("`{name}` ({id})"),
             None => format!("`{id}`"),
         };
-        let origin: Origin = first
-            .subject_origin
-            .clone()
-            .unwrap_or_else(|| first.origin.clone());
+        let origin: Origin = first.subject_origin_or_own();
         context
             .finding(subject, origin, format!("{count} policies for this {kind}"))
             .severity(severity)

@@ -161,10 +161,7 @@ fn collect(inventory: &Inventory) -> BTreeMap<(Target, String), Vec<Reference>> 
                 .or_default()
                 .push(Reference {
                     from: EntityRef::policy(policy),
-                    origin: policy
-                        .subject_origin
-                        .clone()
-                        .unwrap_or_else(|| policy.origin.clone()),
+                    origin: policy.subject_origin_or_own(),
                     label: "a policy for this service ID",
                     fix: delete_policy(policy),
                 });
@@ -180,10 +177,7 @@ fn collect(inventory: &Inventory) -> BTreeMap<(Target, String), Vec<Reference>> 
                 .or_default()
                 .push(Reference {
                     from: EntityRef::policy(policy),
-                    origin: policy
-                        .resource_origin
-                        .clone()
-                        .unwrap_or_else(|| policy.origin.clone()),
+                    origin: policy.resource_origin_or_own(),
                     label: "a policy scoped to this instance",
                     fix: delete_policy(policy),
                 });
@@ -198,10 +192,7 @@ fn collect(inventory: &Inventory) -> BTreeMap<(Target, String), Vec<Reference>> 
                 .or_default()
                 .push(Reference {
                     from: EntityRef::key(key),
-                    origin: key
-                        .source_origin
-                        .clone()
-                        .unwrap_or_else(|| key.origin.clone()),
+                    origin: key.source_origin_or_own(),
                     label: "a key of this instance",
                     fix: format!("ibmcloud resource service-key-delete {}", key.crn),
                 });

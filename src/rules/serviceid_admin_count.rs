@@ -93,10 +93,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
         return;
     }
-    let origin = first_policy
-        .roles_origin
-        .clone()
-        .unwrap_or_else(|| first_policy.origin.clone());
+    let origin = first_policy.roles_origin_or_own();
     // One finding for the count. The other grants are named in the message, not attached as
     // related locations: in one large policy export those would make the snippet span it all.
     let names: Vec<String> = admins

@@ -75,9 +75,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         finding
             .related(
                 EntityRef::key(key),
-                key.serviceid_origin
-                    .clone()
-                    .unwrap_or_else(|| key.origin.clone()),
+                key.serviceid_origin_or_own(),
                 key_label,
             )
             .push(out);

@@ -64,10 +64,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         } else {
             roles.join(", ")
         };
-        let origin = policy
-            .resource_origin
-            .clone()
-            .unwrap_or_else(|| policy.origin.clone());
+        let origin = policy.resource_origin_or_own();
         let mut finding = context
             .finding(subject, origin, "not scoped to a service")
             .severity(severity)
@@ -97,10 +94,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             })
             .related(
                 EntityRef::policy(policy),
-                policy
-                    .roles_origin
-                    .clone()
-                    .unwrap_or_else(|| policy.origin.clone()),
+                policy.roles_origin_or_own(),
                 format!("grants {roles}"),
             )
             .remediation(match activity {
@@ -188,10 +182,7 @@ fn unresolved_subject(
     context
         .finding(
             EntityRef::policy(policy),
-            policy
-                .subject_origin
-                .clone()
-                .unwrap_or_else(|| policy.origin.clone()),
+            policy.subject_origin_or_own(),
             "subject known only after apply",
         )
         .unknown()

@@ -79,10 +79,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         context
             .finding(
                 EntityRef::policy(policy),
-                policy
-                    .subject_origin
-                    .clone()
-                    .unwrap_or_else(|| policy.origin.clone()),
+                policy.subject_origin_or_own(),
                 format!("assigned to user {user}"),
             )
             .message(format!(

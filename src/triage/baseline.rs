@@ -7,12 +7,10 @@
 //! entry that still occurs is kept as it was written, so rewriting a baseline changes only
 //! the lines of findings that appeared or went away.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::model::EntityKind;
-use crate::rules::{Finding, Settings};
+use crate::rules::{Finding, Settings, compare::FingerprintCounts};
 
 /// The version of the file's shape (`iamlint_baseline`); later versions add members.
 pub const VERSION: u32 = 1;
@@ -178,27 +176,19 @@ impl Baseline {
         let current: Vec<Entry> = findings.iter().map(Entry::of).collect();
         let mut recorded = Recorded::default();
         let mut entries = Vec::with_capacity(current.len());
-        let mut remaining = multiset(current.iter().map(|entry| entry.fingerprint.as_str()));
+        let mut remaining =
+            FingerprintCounts::of(current.iter().map(|entry| entry.fingerprint.as_str()));
         for entry in previous.map_or(&[][..], |previous| &previous.findings[..]) {
-            let left = remaining.get_mut(entry.fingerprint.as_str());
-            match left {
-                Some(count) if *count > 0 => {
-                    *count -= 1;
-                    recorded.kept += 1;
-                    entries.push(entry.clone());
-                }
-                _ if !settings.enabled(&entry.rule) => {
-                    recorded.kept += 1;
-                    entries.push(entry.clone());
-                }
-                _ => recorded.pruned += 1,
+            // An entry whose rule did not run is kept: the rule did not judge it.
+            if remaining.take(&entry.fingerprint) || !settings.enabled(&entry.rule) {
+                recorded.kept += 1;
+                entries.push(entry.clone());
+            } else {
+                recorded.pruned += 1;
             }
         }
         for entry in current {
-            if let Some(count) = remaining.get_mut(entry.fingerprint.as_str())
-                && *count > 0
-            {
-                *count -= 1;
+            if remaining.take(&entry.fingerprint) {
                 recorded.added += 1;
                 entries.push(entry);
             }
@@ -217,36 +207,22 @@ impl Baseline {
     /// Splits `findings` into new and baselined ones, and names the entries that no longer
     /// occur. Equal fingerprints match one to one, so a second identical finding is new.
     pub fn compare(&self, findings: Vec<Finding>, settings: &Settings) -> Compared {
-        let mut remaining = multiset(self.findings.iter().map(|entry| entry.fingerprint.as_str()));
+        let mut remaining =
+            FingerprintCounts::of(self.findings.iter().map(|entry| entry.fingerprint.as_str()));
         let mut compared = Compared::default();
         for finding in findings {
-            match remaining.get_mut(finding.fingerprint().as_str()) {
-                Some(count) if *count > 0 => {
-                    *count -= 1;
-                    compared.baselined.push(finding);
-                }
-                _ => compared.new.push(finding),
+            if remaining.take(&finding.fingerprint()) {
+                compared.baselined.push(finding);
+            } else {
+                compared.new.push(finding);
             }
         }
         for entry in &self.findings {
-            if let Some(count) = remaining.get_mut(entry.fingerprint.as_str())
-                && *count > 0
-            {
-                *count -= 1;
-                // A rule that did not run judged nothing: its entries are not fixed.
-                if settings.enabled(&entry.rule) {
-                    compared.fixed.push(entry.clone());
-                }
+            // A rule that did not run judged nothing: its entries are not fixed.
+            if remaining.take(&entry.fingerprint) && settings.enabled(&entry.rule) {
+                compared.fixed.push(entry.clone());
             }
         }
         compared
     }
-}
-
-fn multiset<'a>(fingerprints: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for fingerprint in fingerprints {
-        *counts.entry(fingerprint.to_owned()).or_default() += 1;
-    }
-    counts
 }

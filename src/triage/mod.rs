@@ -97,9 +97,10 @@ pub struct Warning {
     pub place: WarningPlace,
 }
 
-/// What the step applies.
+/// What sets findings aside: the waivers (unless `--no-waivers`) and the baseline, with
+/// the settings that judge them.
 #[derive(Debug, Clone, Copy)]
-pub struct Plan<'a> {
+pub struct Exemptions<'a> {
     /// The config file (its waivers).
     pub config: &'a Config,
     /// `false` for `--no-waivers`: neither config nor inline waivers apply.
@@ -111,7 +112,12 @@ pub struct Plan<'a> {
     pub settings: &'a Settings,
 }
 
-impl Plan<'_> {
+/// The former name, which read as a Terraform plan. Transitional: the CLI and the pipeline
+/// it is moving to (issue 13, other branches) still use it; the alias goes once they say
+/// `Exemptions`.
+pub type Plan<'a> = Exemptions<'a>;
+
+impl Exemptions<'_> {
     fn waivers(&self, loaded: &Loaded) -> Waivers {
         if !self.waivers {
             return Waivers::default();
@@ -131,21 +137,25 @@ impl Plan<'_> {
 
 /// Applies the waivers, then the baseline, to a run's findings: returns the findings to
 /// report (in their order) and what was set aside.
-pub fn apply(findings: Vec<Finding>, loaded: &Loaded, plan: &Plan<'_>) -> (Vec<Finding>, Triage) {
-    let waivers = plan.waivers(loaded);
+pub fn apply(
+    findings: Vec<Finding>,
+    loaded: &Loaded,
+    exemptions: &Exemptions<'_>,
+) -> (Vec<Finding>, Triage) {
+    let waivers = exemptions.waivers(loaded);
     let split = waivers.split(findings, &loaded.documents);
-    let warnings = waivers.warnings(&split, plan.settings);
+    let warnings = waivers.warnings(&split, exemptions.settings);
     let Split { kept, waived, .. } = split;
     let mut triage = Triage {
         waived,
         baseline: None,
         warnings,
-        config: plan.config.source.clone(),
-        waivers_ignored: !plan.waivers,
+        config: exemptions.config.source.clone(),
+        waivers_ignored: !exemptions.waivers,
     };
-    let reported = match plan.baseline {
+    let reported = match exemptions.baseline {
         Some((file, baseline)) => {
-            let compared = baseline.compare(kept, plan.settings);
+            let compared = baseline.compare(kept, exemptions.settings);
             triage.baseline = Some(BaselineOutcome {
                 file: file.to_owned(),
                 baselined: compared.baselined,
@@ -160,6 +170,13 @@ pub fn apply(findings: Vec<Finding>, loaded: &Loaded, plan: &Plan<'_>) -> (Vec<F
 
 /// The findings the waivers leave, without warnings: for the other side of a comparison
 /// (`--new-only`'s prior state), so that a waived finding is waived on both sides.
-pub fn unwaived(findings: Vec<Finding>, loaded: &Loaded, plan: &Plan<'_>) -> Vec<Finding> {
-    plan.waivers(loaded).split(findings, &loaded.documents).kept
+pub fn unwaived(
+    findings: Vec<Finding>,
+    loaded: &Loaded,
+    exemptions: &Exemptions<'_>,
+) -> Vec<Finding> {
+    exemptions
+        .waivers(loaded)
+        .split(findings, &loaded.documents)
+        .kept
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use iamlint::config::{self, Config};
 use iamlint::rules::Settings;
-use iamlint::triage::{self, Plan, WarningCode};
+use iamlint::triage::{self, Exemptions, WarningCode};
 use serde_json::Value;
 
 use crate::common::{self, TempDir};
@@ -123,7 +123,7 @@ fn triage_at(now: &str, config_text: &str) -> (Vec<iamlint::rules::Finding>, tri
     triage::apply(
         checked.findings,
         &checked.loaded,
-        &Plan {
+        &Exemptions {
             config: &config,
             waivers: true,
             baseline: None,
@@ -396,7 +396,7 @@ fn no_waiver_config_means_nothing_waived() {
     let (reported, triage) = triage::apply(
         checked.findings,
         &checked.loaded,
-        &Plan {
+        &Exemptions {
             config: &config,
             waivers: true,
             baseline: None,

@@ -67,6 +67,16 @@ enum Leaf {
 const RESOURCE_KEY: &str = "{{resource.attributes.";
 
 impl Condition {
+    /// Conditions joined by a v2 rule's `operator` (Terraform's `rule_operator`): `or`, or
+    /// `and`, which is also what a missing operator means; any other word is not understood.
+    pub fn group(operator: Option<&str>, conditions: Vec<Condition>) -> Self {
+        match operator {
+            Some("or") => Self::Any(conditions),
+            Some("and") | None => Self::All(conditions),
+            Some(_) => Self::Unknown,
+        }
+    }
+
     fn leaf(key: &str, operator: &str, value: &AttributeValue) -> Leaf {
         let text = match value {
             AttributeValue::String(text) => Some(text.as_str()),

@@ -22,6 +22,34 @@ struct V1Attribute {
     value: Value,
 }
 
+/// An attribute of a subject or resource block, either version: v1 names it with `name`,
+/// v2 with `key`; the rest of the mapping is the same.
+struct Attribute {
+    name: String,
+    operator: Option<String>,
+    value: Value,
+}
+
+impl From<V1Attribute> for Attribute {
+    fn from(attribute: V1Attribute) -> Self {
+        Self {
+            name: attribute.name,
+            operator: attribute.operator,
+            value: attribute.value,
+        }
+    }
+}
+
+impl From<V2Attribute> for Attribute {
+    fn from(attribute: V2Attribute) -> Self {
+        Self {
+            name: attribute.key,
+            operator: attribute.operator,
+            value: attribute.value,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct V1Block {
     attributes: Option<Vec<V1Attribute>>,
@@ -105,35 +133,18 @@ pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         .subjects
         .unwrap_or_default()
         .into_iter()
-        .flat_map(|block| block.attributes.unwrap_or_default())
-        .map(|attribute| (attribute.name, attribute.value));
+        .flat_map(|block| block.attributes.unwrap_or_default());
     // "Only one resource is allowed in a policy": the first is the policy's resource.
     let block = dto.resources.unwrap_or_default().into_iter().next();
     let (attributes, tags) = block.map_or((None, None), |block| (block.attributes, block.tags));
-    let tags = tags
-        .unwrap_or_default()
-        .into_iter()
-        .map(|tag| tag_of(tag.name, tag.operator, tag.value))
-        .collect();
-    let resource = attributes
-        .unwrap_or_default()
-        .into_iter()
-        .map(|attribute| ResourceAttribute {
-            name: attribute.name,
-            operator: Operator::parse(attribute.operator.as_deref()),
-            value: attribute_value(attribute.value),
-        })
-        .collect();
+    let (resource, tags) = resource_of(attributes, tags);
     sink.builder.add_policy(Policy {
         account: None,
         id: dto.id,
         version: PolicyVersion::V1,
         kind: present(dto.kind),
         subject: subject_of(subject_attributes),
-        roles: roles
-            .iter()
-            .map(|role| Role::parse(&role.role_id))
-            .collect(),
+        roles: roles_of(&roles),
         resource,
         tags,
         rule: None,
@@ -156,26 +167,11 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
     let subject_attributes = dto
         .subject
         .and_then(|block| block.attributes)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|attribute| (attribute.key, attribute.value));
+        .unwrap_or_default();
     let (attributes, tags) = dto
         .resource
         .map_or((None, None), |block| (block.attributes, block.tags));
-    let tags = tags
-        .unwrap_or_default()
-        .into_iter()
-        .map(|tag| tag_of(tag.key, tag.operator, tag.value))
-        .collect();
-    let resource = attributes
-        .unwrap_or_default()
-        .into_iter()
-        .map(|attribute| ResourceAttribute {
-            name: attribute.key,
-            operator: Operator::parse(attribute.operator.as_deref()),
-            value: attribute_value(attribute.value),
-        })
-        .collect();
+    let (resource, tags) = resource_of(attributes, tags);
     let roles = dto
         .control
         .and_then(|control| control.grant)
@@ -187,10 +183,7 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         version: PolicyVersion::V2,
         kind: present(dto.kind),
         subject: subject_of(subject_attributes),
-        roles: roles
-            .iter()
-            .map(|role| Role::parse(&role.role_id))
-            .collect(),
+        roles: roles_of(&roles),
         resource,
         tags,
         rule: dto
@@ -208,9 +201,42 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
     Ok(())
 }
 
-fn subject_of(attributes: impl Iterator<Item = (String, Value)>) -> Subject {
+fn roles_of(roles: &[RoleRef]) -> Vec<Role> {
+    roles
+        .iter()
+        .map(|role| Role::parse(&role.role_id))
+        .collect()
+}
+
+/// A resource block's attributes and its tags, in the model.
+fn resource_of<A: Into<Attribute>>(
+    attributes: Option<Vec<A>>,
+    tags: Option<Vec<A>>,
+) -> (Vec<ResourceAttribute>, Vec<ResourceTag>) {
+    let attributes = attributes
+        .unwrap_or_default()
+        .into_iter()
+        .map(|attribute| {
+            let attribute = attribute.into();
+            ResourceAttribute {
+                name: attribute.name,
+                operator: Operator::parse(attribute.operator.as_deref()),
+                value: attribute_value(attribute.value),
+            }
+        })
+        .collect();
+    let tags = tags
+        .unwrap_or_default()
+        .into_iter()
+        .map(|tag| tag_of(tag.into()))
+        .collect();
+    (attributes, tags)
+}
+
+fn subject_of<A: Into<Attribute>>(attributes: impl IntoIterator<Item = A>) -> Subject {
     let mut fallback = Subject::Missing;
-    for (name, value) in attributes {
+    for attribute in attributes {
+        let Attribute { name, value, .. } = attribute.into();
         let Some(value) = value.as_str() else {
             continue;
         };
@@ -223,14 +249,14 @@ fn subject_of(attributes: impl Iterator<Item = (String, Value)>) -> Subject {
     fallback
 }
 
-fn tag_of(name: String, operator: Option<String>, value: Value) -> ResourceTag {
+fn tag_of(tag: Attribute) -> ResourceTag {
     ResourceTag {
-        name,
-        value: match value {
+        name: tag.name,
+        value: match tag.value {
             Value::String(text) => text,
             other => other.to_string(),
         },
-        operator: Operator::parse(operator.as_deref()),
+        operator: Operator::parse(tag.operator.as_deref()),
     }
 }
 
@@ -240,11 +266,7 @@ pub(crate) fn condition_of(value: &Value) -> Condition {
     let text = |name: &str| value.get(name).and_then(Value::as_str);
     if let Some(conditions) = value.get("conditions").and_then(Value::as_array) {
         let conditions = conditions.iter().map(condition_of).collect();
-        return match text("operator") {
-            Some("or") => Condition::Any(conditions),
-            Some("and") | None => Condition::All(conditions),
-            Some(_) => Condition::Unknown,
-        };
+        return Condition::group(text("operator"), conditions);
     }
     match (text("key"), text("operator")) {
         (Some(key), Some(operator)) => Condition::Attribute {

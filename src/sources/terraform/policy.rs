@@ -148,15 +148,7 @@ fn rule(conditions: Option<&Value>, operator: Option<String>) -> Option<Conditio
     if conditions.is_empty() {
         return None;
     }
-    Some(join(operator.as_deref(), conditions))
-}
-
-fn join(operator: Option<&str>, conditions: Vec<Condition>) -> Condition {
-    match operator {
-        Some("or") => Condition::Any(conditions),
-        Some("and") | None => Condition::All(conditions),
-        Some(_) => Condition::Unknown,
-    }
+    Some(Condition::group(operator.as_deref(), conditions))
 }
 
 fn condition(block: &Value) -> Condition {
@@ -166,7 +158,7 @@ fn condition(block: &Value) -> Condition {
         .and_then(Value::as_array)
         .filter(|nested| !nested.is_empty())
     {
-        return join(text("operator"), nested.iter().map(condition).collect());
+        return Condition::group(text("operator"), nested.iter().map(condition).collect());
     }
     let (Some(key), Some(operator)) = (text("key"), text("operator")) else {
         return Condition::Unknown;
