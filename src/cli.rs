@@ -6,7 +6,6 @@ mod baseline;
 mod extras;
 mod facts;
 mod outputs;
-mod triage;
 mod verdict;
 mod write;
 
@@ -17,25 +16,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::{self, Config, Selection};
 mod compare;
 
-pub use compare::check_new_only;
+pub use crate::pipeline::exit;
 
+use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::{self, RunReport, human};
 use crate::rules::{self, Settings, Severity, lookup};
+use crate::sources::LoadOptions;
 use crate::sources::api::{self, ClientOptions, CollectOptions, Collected, Endpoints, Secret};
-use crate::sources::{self, LoadOptions};
-use crate::triage::{Plan, Triage};
-
-/// Exit codes. A CI gate can rely on them.
-pub mod exit {
-    /// No finding at or above `--fail-on`.
-    pub const CLEAN: u8 = 0;
-    /// Findings at or above `--fail-on`.
-    pub const FINDINGS: u8 = 1;
-    /// A usage error, or an input that could not be loaded.
-    pub const ERROR: u8 = 2;
-    /// No input files were found.
-    pub const NO_INPUT: u8 = 3;
-}
 
 /// Audit IBM Cloud IAM: service keys, the service IDs behind them, and their access policies.
 #[derive(Debug, Parser)]
@@ -602,43 +589,6 @@ fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<Resolved, 
     })
 }
 
-/// The result of checking inputs: what was loaded and what the rules found.
-#[derive(Debug)]
-pub struct Checked {
-    pub loaded: sources::Loaded,
-    /// Ordered by file, line, column, then rule.
-    pub findings: Vec<rules::Finding>,
-    /// What each rule evaluated (see `RuleContext::evaluated`).
-    pub evaluated: Vec<rules::Evaluated>,
-}
-
-/// Loads the inputs and runs the rules: the whole pipeline short of rendering.
-pub fn check_paths(
-    paths: &[PathBuf],
-    options: &LoadOptions,
-    settings: &Settings,
-) -> Result<Checked, String> {
-    let mut loaded = sources::load(paths, options)?;
-    let rules::Evaluation {
-        mut findings,
-        evaluated,
-    } = rules::evaluate(&loaded.inventory, settings);
-    // Loading dropped the texts; read again only those with findings, one per core at a
-    // time, and keep just the places the outputs print.
-    loaded
-        .documents
-        .resolve(findings.iter().flat_map(|finding| {
-            std::iter::once(&finding.primary.origin)
-                .chain(finding.related.iter().map(|related| &related.label.origin))
-        }));
-    report::order(&mut findings, &loaded.documents);
-    Ok(Checked {
-        loaded,
-        findings,
-        evaluated,
-    })
-}
-
 /// `settings` measuring ages against the current time. The clock is read here, and only
 /// here: rules stay pure.
 pub(crate) fn clocked(settings: Settings) -> Settings {
@@ -673,19 +623,18 @@ fn check(args: &CheckArgs, terminal: Terminal, leftovers: &mut Leftovers) -> Out
         ..clocked(settings)
     };
     let baseline = match &args.baseline {
-        Some(path) => match triage::read_baseline(path) {
+        Some(path) => match pipeline::triage::read_baseline(path) {
             Ok(baseline) => Some((path.display().to_string(), baseline)),
             Err(message) => return usage_error(&message),
         },
         None => None,
     };
-    let plan = Plan {
+    let triaging = Triaging {
         config: &config,
         waivers: !args.no_waivers,
         baseline: baseline
             .as_ref()
             .map(|(file, baseline)| (file.as_str(), baseline)),
-        settings: &settings,
     };
     let options = LoadOptions {
         exclude: args.exclude.clone(),
@@ -708,24 +657,18 @@ fn check(args: &CheckArgs, terminal: Terminal, leftovers: &mut Leftovers) -> Out
     } else if let Some(misplaced) = args.api.live_only_option() {
         return usage_error(&format!("{misplaced} needs --live"));
     }
-    let checked = if args.new_only {
-        compare::new_only_triaged(&paths, &options, &plan)
-            .map(|(checked, comparison, triage)| (checked, Some(comparison), triage))
-    } else {
-        check_paths(&paths, &options, &settings).map(|checked| {
-            let (checked, triage) = triage::apply(checked, &plan);
-            (checked, None, triage)
-        })
-    };
-    let (checked, comparison, triage) = match checked {
+    let checked = pipeline::run(&Request {
+        triage: Some(triaging),
+        new_only: args.new_only,
+        ..Request::new(&paths, &options, &settings)
+    });
+    let checked = match checked {
         Ok(checked) => checked,
         Err(usage) => return usage_error(&usage),
     };
     let plans = checked.loaded.terraform_plans;
     let mut outcome = finish_keeping(
         checked,
-        comparison.as_ref(),
-        &triage,
         &Output {
             format: args.format,
             fail_on: args.fail_on,
@@ -763,29 +706,14 @@ struct Output<'a> {
 
 /// Renders a run and decides the exit code (from the reported findings only: waived and
 /// baselined ones never fail a run).
-fn finish(
-    checked: Checked,
-    comparison: Option<&report::Comparison>,
-    triage: &Triage,
-    output: &Output<'_>,
-    terminal: Terminal,
-) -> Outcome {
-    finish_keeping(
-        checked,
-        comparison,
-        triage,
-        output,
-        terminal,
-        &mut Leftovers::default(),
-    )
+fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) -> Outcome {
+    finish_keeping(checked, output, terminal, &mut Leftovers::default())
 }
 
 /// [`finish`], handing the loaded inputs and the findings to `leftovers` instead of
 /// dropping them.
 fn finish_keeping(
     checked: Checked,
-    comparison: Option<&report::Comparison>,
-    triage: &Triage,
     output: &Output<'_>,
     terminal: Terminal,
     leftovers: &mut Leftovers,
@@ -794,22 +722,16 @@ fn finish_keeping(
         loaded,
         findings,
         evaluated,
+        triage,
+        comparison,
     } = checked;
+    let (triage, comparison) = (&triage, comparison.as_ref());
     let options = output.options;
     // --fail-on sees every finding; --min-severity only decides what is shown.
     let failing = findings
         .iter()
-        .any(|finding| verdict::fails(finding, output.fail_on));
-    let recognised = loaded.files - loaded.skipped.len();
-    let code = if !loaded.errors.is_empty() {
-        exit::ERROR
-    } else if recognised == 0 {
-        exit::NO_INPUT
-    } else if failing && !options.no_exit_codes {
-        exit::FINDINGS
-    } else {
-        exit::CLEAN
-    };
+        .any(|finding| pipeline::fails(finding, output.fail_on));
+    let code = pipeline::exit_code(&loaded, failing && !options.no_exit_codes);
     // Said before --min-severity takes the hidden findings away.
     let verdict = verdict::Verdict {
         code,
@@ -826,9 +748,9 @@ fn finish_keeping(
         .partition(|finding| finding.severity >= options.min_severity);
     // A subject whose findings are hidden, waived or baselined is neither shown failing nor
     // listed as a pass.
-    let evaluated = triage::evaluated_without(
+    let evaluated = pipeline::triage::evaluated_without(
         evaluated,
-        hidden.iter().chain(triage::set_aside(triage)),
+        hidden.iter().chain(pipeline::triage::set_aside(triage)),
         &shown,
     );
     let report = RunReport::new(&loaded, &shown).with_triage(triage);

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod sources;

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::exit;
+use crate::pipeline::fails;
 use crate::rules::{Finding, Severity};
 use crate::sources::Loaded;
 
@@ -19,11 +20,6 @@ pub(super) struct Verdict<'a> {
     /// Every reported finding, shown or hidden by `--min-severity`.
     pub(super) findings: &'a [Finding],
     pub(super) loaded: &'a Loaded,
-}
-
-/// Whether a finding fails a run at `fail_on` (info never does).
-pub(super) fn fails(finding: &Finding, fail_on: Severity) -> bool {
-    finding.severity >= fail_on && finding.severity > Severity::Info
 }
 
 impl Verdict<'_> {

@@ -1,7 +1,7 @@
 //! The step between the rules and the renderers: which findings are waived (config and
 //! inline waivers), which are already in a baseline, which baseline entries are fixed, and
 //! the warnings about the waivers themselves. Pure: the clock comes in as
-//! `Settings::now`, the baseline as a parsed file; `cli` reads and writes the files.
+//! `Settings::now`, the baseline as a parsed file; `pipeline` reads it and `cli` writes it.
 //!
 //! The exit code is decided by what is left: waived and baselined findings never fail a
 //! run, but every output counts (and most list) them.
