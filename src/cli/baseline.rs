@@ -82,11 +82,7 @@ pub(super) fn run(args: &BaselineArgs, terminal: Terminal) -> Outcome {
 
 fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
     let style = human::Style {
-        color: match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => terminal.stdout_is_tty && !terminal.no_color,
-        },
+        color: args.color.resolve(terminal),
         width: terminal.width,
         verbose: args.verbose,
     };

@@ -1,7 +1,8 @@
 //! `iamlint diff OLD NEW`: the pipeline's comparison of two snapshots, rendered as `check`
 //! renders a run.
 
-use super::{DiffArgs, Outcome, Output, Terminal, exit, finish};
+use super::check::{Output, finish};
+use super::{DiffArgs, Outcome, Terminal, exit};
 use crate::pipeline::{self, Request};
 use crate::rules::Settings;
 use crate::sources::LoadOptions;

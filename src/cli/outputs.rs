@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, Resolved, RuleChoice, Terminal,
-    exit, facts, settings_for, usage_error, write,
+    ColorChoice, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, Resolved,
+    RuleChoice, Terminal, exit, facts, settings_for, usage_error, write,
 };
 use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::compliance::{self, Facts};
@@ -128,7 +128,7 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         ..LoadOptions::default()
     };
     let style = human::Style {
-        color: terminal.stdout_is_tty && !terminal.no_color,
+        color: ColorChoice::Auto.resolve(terminal),
         width: terminal.width,
         verbose: false,
     };
@@ -177,10 +177,9 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         ReportFormat::Markdown => compliance_markdown::render(&compliance),
     };
     let mut outcome = Outcome {
-        stdout: String::new(),
-        stderr: String::new(),
         // Findings never fail a report.
         code: pipeline::exit_code(&loaded, false),
+        ..Outcome::default()
     };
     if !loaded.errors.is_empty() {
         outcome.stderr.push_str(&format!(

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::exit;
 use crate::pipeline::fails;
 use crate::rules::{Finding, Severity};
-use crate::sources::Loaded;
+use crate::sources::{Loaded, NO_INPUT_FILES};
 
 /// What decided the exit code.
 pub(super) struct Verdict<'a> {
@@ -65,7 +65,7 @@ impl Verdict<'_> {
                 }
                 why
             }
-            exit::NO_INPUT => "no input files found".to_owned(),
+            exit::NO_INPUT => NO_INPUT_FILES.to_owned(),
             exit::FINDINGS => format!("{at_or_above}{hidden_note}"),
             _ if failing > 0 && self.no_exit_codes => {
                 format!("--no-exit-codes, with {at_or_above}{hidden_note}")
