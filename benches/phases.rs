@@ -134,7 +134,7 @@ fn phases(criterion: &mut Criterion, scale: usize) {
                 (loaded, findings)
             },
             |(mut loaded, mut findings)| {
-                // As `check_paths` does: the places of the findings, read item by item.
+                // As `pipeline::run` does: the places of the findings, read item by item.
                 loaded
                     .documents
                     .resolve(findings.iter().flat_map(|finding| {

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod live;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod sources;

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             .and_then(|columns| columns.parse().ok())
             .unwrap_or(100),
     };
-    let (outcome, leftovers) = cli::run_keeping(cli, terminal);
+    let outcome = cli::run(cli, terminal);
     // A closed pipe (`iamlint check ... | head`) is not an error: stop writing quietly.
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(outcome.stdout.as_bytes());
@@ -35,7 +35,6 @@ fn main() -> ExitCode {
     let code = outcome.code;
     // The process ends here: freeing the inventory, the documents and the output one
     // allocation at a time would only delay the exit; the operating system reclaims it all.
-    std::mem::forget(leftovers);
     std::mem::forget(outcome);
     ExitCode::from(code)
 }

@@ -1,13 +1,14 @@
 //! What the fuzz targets share: run the whole pipeline on one input file, and check the
 //! span index's invariants on one text.
 //!
-//! Loaders are driven through the public `check_paths`, the same path `iamlint check`
+//! Loaders are driven through the public `pipeline::run`, the same path `iamlint check`
 //! takes (discovery, reading, format detection, loading, rules, both renderers), so the
 //! targets keep working whatever the loaders become inside.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use iamlint::pipeline::Request;
 use iamlint::report::{RunReport, human, json};
 use iamlint::rules::Settings;
 use iamlint::sources::span::{SpanIndex, line_column, offset_of};
@@ -46,7 +47,7 @@ pub fn check_file_with(data: &[u8], extension: &str, options: &LoadOptions) {
         now: "2026-11-01T00:00:00Z".parse().ok(),
         ..Settings::default()
     };
-    let Ok(checked) = iamlint::cli::check_paths(&[path], options, &settings) else {
+    let Ok(checked) = iamlint::pipeline::run(&Request::new(&[path], options, &settings)) else {
         return;
     };
     let report = RunReport::new(&checked.loaded, &checked.findings);

@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::{
-    ColorChoice, Outcome, Resolved, RuleChoice, Terminal, check_paths, exit, settings_for,
-    usage_error, write,
+    ColorChoice, Outcome, Resolved, RuleChoice, Terminal, exit, settings_for, usage_error, write,
 };
+use crate::pipeline::{self, Request, Triaging};
 use crate::report::{human, warnings};
 use crate::sources::LoadOptions;
-use crate::triage::{Baseline, Plan};
+use crate::triage::Baseline;
 
 #[derive(Debug, clap::Args)]
 pub struct BaselineArgs {
@@ -82,11 +82,7 @@ pub(super) fn run(args: &BaselineArgs, terminal: Terminal) -> Outcome {
 
 fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
     let style = human::Style {
-        color: match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => terminal.stdout_is_tty && !terminal.no_color,
-        },
+        color: args.color.resolve(terminal),
         width: terminal.width,
         verbose: args.verbose,
     };
@@ -110,7 +106,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
     // An existing file must be a baseline: writing over anything else (an export named by
     // mistake) would destroy it.
     let previous = if args.file.exists() {
-        match super::triage::read_baseline(&args.file) {
+        match pipeline::triage::read_baseline(&args.file) {
             Ok(previous) => Some(previous),
             Err(message) => {
                 return usage_error(&format!(
@@ -125,7 +121,15 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
         exclude: args.exclude.clone(),
         ..LoadOptions::default()
     };
-    let checked = match check_paths(&args.paths, &options, &settings) {
+    let request = Request {
+        triage: Some(Triaging {
+            config: &config,
+            waivers: !args.no_waivers,
+            baseline: None,
+        }),
+        ..Request::new(&args.paths, &options, &settings)
+    };
+    let checked = match pipeline::run(&request) {
         Ok(checked) => checked,
         Err(usage) => return usage_error(&usage),
     };
@@ -136,7 +140,8 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
     let loaded = &checked.loaded;
     // A baseline of inputs that did not all load would prune the findings of the broken
     // ones: write nothing.
-    if !loaded.errors.is_empty() {
+    let code = pipeline::exit_code(loaded, false);
+    if code == exit::ERROR {
         outcome
             .stderr
             .push_str(&human::render_load_errors(loaded, style));
@@ -148,7 +153,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
         outcome.code = exit::ERROR;
         return outcome;
     }
-    if loaded.files == loaded.skipped.len() {
+    if code == exit::NO_INPUT {
         outcome.stderr.push_str(&format!(
             "error: baseline {file} not written: {}\n",
             loaded.no_input_reason()
@@ -156,16 +161,10 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
         outcome.code = exit::NO_INPUT;
         return outcome;
     }
-    let plan = Plan {
-        config: &config,
-        waivers: !args.no_waivers,
-        baseline: None,
-        settings: &settings,
-    };
-    let (checked, triage) = super::triage::apply(checked, &plan);
+    let triage = &checked.triage;
     outcome
         .stderr
-        .push_str(&warnings::render(&triage, &checked.loaded.documents, style));
+        .push_str(&warnings::render(triage, &checked.loaded.documents, style));
     let (baseline, recorded) = Baseline::record(previous.as_ref(), &checked.findings, &settings);
     if let Err(error) = write::atomic(&args.file, &baseline.to_json()) {
         outcome.stderr.push_str(&format!("error: {error}\n"));

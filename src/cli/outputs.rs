@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    Checked, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, Resolved, RuleChoice,
-    Terminal, check_paths, exit, facts, settings_for, usage_error, write,
+    ColorChoice, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, Resolved,
+    RuleChoice, Terminal, exit, facts, settings_for, usage_error, write,
 };
+use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::compliance::{self, Facts};
 use crate::report::{
     RunReport, compliance_markdown, csv, github, html, human, junit, markdown, place::FileNames,
@@ -15,7 +16,6 @@ use crate::report::{
 };
 use crate::rules::Evaluated;
 use crate::sources::LoadOptions;
-use crate::triage::Plan;
 
 /// A rendered output: the main text and, for `github`, the job summary.
 pub(super) struct Rendered {
@@ -128,7 +128,7 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         ..LoadOptions::default()
     };
     let style = human::Style {
-        color: terminal.stdout_is_tty && !terminal.no_color,
+        color: ColorChoice::Auto.resolve(terminal),
         width: terminal.width,
         verbose: false,
     };
@@ -146,26 +146,29 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         Err(outcome) => return outcome,
     };
     let settings = super::clocked(settings);
-    let plan = Plan {
-        config: &config,
-        waivers: !args.no_waivers,
-        baseline: None,
-        settings: &settings,
+    let request = Request {
+        triage: Some(Triaging {
+            config: &config,
+            waivers: !args.no_waivers,
+            baseline: None,
+        }),
+        ..Request::new(&args.paths, &options, &settings)
     };
-    let checked = match check_paths(&args.paths, &options, &settings) {
+    let Checked {
+        loaded,
+        findings,
+        evaluated,
+        triage,
+        ..
+    } = match pipeline::run(&request) {
         Ok(checked) => checked,
         Err(usage) => return usage_error(&usage),
     };
-    let (
-        Checked {
-            loaded,
-            findings,
-            evaluated,
-        },
-        triage,
-    ) = super::triage::apply(checked, &plan);
-    let evaluated =
-        super::triage::evaluated_without(evaluated, super::triage::set_aside(&triage), &findings);
+    let evaluated = pipeline::triage::evaluated_without(
+        evaluated,
+        pipeline::triage::set_aside(&triage),
+        &findings,
+    );
     let report = RunReport::new(&loaded, &findings).with_triage(&triage);
     let facts = audit_facts(&report, &args.paths, FileNames::default());
     let compliance = compliance::build(&report, &evaluated, &facts);
@@ -173,17 +176,10 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         ReportFormat::Html => html::render(&compliance),
         ReportFormat::Markdown => compliance_markdown::render(&compliance),
     };
-    let recognised = loaded.files - loaded.skipped.len();
     let mut outcome = Outcome {
-        stdout: String::new(),
-        stderr: String::new(),
-        code: if !loaded.errors.is_empty() {
-            exit::ERROR
-        } else if recognised == 0 {
-            exit::NO_INPUT
-        } else {
-            exit::CLEAN
-        },
+        // Findings never fail a report.
+        code: pipeline::exit_code(&loaded, false),
+        ..Outcome::default()
     };
     if !loaded.errors.is_empty() {
         outcome.stderr.push_str(&format!(

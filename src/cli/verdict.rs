@@ -5,8 +5,9 @@
 use std::collections::BTreeSet;
 
 use super::exit;
+use crate::pipeline::fails;
 use crate::rules::{Finding, Severity};
-use crate::sources::Loaded;
+use crate::sources::{Loaded, NO_INPUT_FILES};
 
 /// What decided the exit code.
 pub(super) struct Verdict<'a> {
@@ -19,11 +20,6 @@ pub(super) struct Verdict<'a> {
     /// Every reported finding, shown or hidden by `--min-severity`.
     pub(super) findings: &'a [Finding],
     pub(super) loaded: &'a Loaded,
-}
-
-/// Whether a finding fails a run at `fail_on` (info never does).
-pub(super) fn fails(finding: &Finding, fail_on: Severity) -> bool {
-    finding.severity >= fail_on && finding.severity > Severity::Info
 }
 
 impl Verdict<'_> {
@@ -69,7 +65,7 @@ impl Verdict<'_> {
                 }
                 why
             }
-            exit::NO_INPUT => "no input files found".to_owned(),
+            exit::NO_INPUT => NO_INPUT_FILES.to_owned(),
             exit::FINDINGS => format!("{at_or_above}{hidden_note}"),
             _ if failing > 0 && self.no_exit_codes => {
                 format!("--no-exit-codes, with {at_or_above}{hidden_note}")

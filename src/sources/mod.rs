@@ -69,6 +69,9 @@ pub struct Loaded {
 /// What a skipped file is called when its shape is not one iamlint knows.
 pub const UNRECOGNISED_SHAPE: &str = "unrecognised shape";
 
+/// Why a run found nothing to check (exit 3), in its error and in its `exit 3:` line.
+pub const NO_INPUT_FILES: &str = "no input files found";
+
 impl Loaded {
     /// Why the skipped file `name` was skipped ("IAM Identity activity report: not used by
     /// any rule yet"; "not an IBM Cloud IAM export shape").
@@ -107,9 +110,10 @@ impl Loaded {
     pub fn no_input_reason(&self) -> String {
         self.all_skipped().map_or_else(
             || {
-                "no input files found: expected .json, .yml or .yaml IAM exports under the \
-                 given paths"
-                    .to_owned()
+                format!(
+                    "{NO_INPUT_FILES}: expected .json, .yml or .yaml IAM exports under the given \
+                     paths"
+                )
             },
             |all| format!("{all}; nothing to check (`--verbose` names each file)"),
         )

@@ -1,7 +1,7 @@
 //! The step between the rules and the renderers: which findings are waived (config and
 //! inline waivers), which are already in a baseline, which baseline entries are fixed, and
 //! the warnings about the waivers themselves. Pure: the clock comes in as
-//! `Settings::now`, the baseline as a parsed file; `cli` reads and writes the files.
+//! `Settings::now`, the baseline as a parsed file; `pipeline` reads it and `cli` writes it.
 //!
 //! The exit code is decided by what is left: waived and baselined findings never fail a
 //! run, but every output counts (and most list) them.
@@ -111,11 +111,6 @@ pub struct Exemptions<'a> {
     /// the time that decides expiry.
     pub settings: &'a Settings,
 }
-
-/// The former name, which read as a Terraform plan. Transitional: the CLI and the pipeline
-/// it is moving to (issue 13, other branches) still use it; the alias goes once they say
-/// `Exemptions`.
-pub type Plan<'a> = Exemptions<'a>;
 
 impl Exemptions<'_> {
     fn waivers(&self, loaded: &Loaded) -> Waivers {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use iamlint::cli::{Checked, check_paths};
+use iamlint::pipeline::{self, Checked, Request};
 use iamlint::rules::{Settings, Status};
 use iamlint::sources::LoadOptions;
 
@@ -155,7 +155,8 @@ fn two_generated_accounts_together_are_the_union_of_each_alone() {
         ..Settings::default()
     };
     let check = |paths: &[PathBuf]| {
-        check_paths(paths, &LoadOptions::default(), &settings).expect("valid options")
+        pipeline::run(&Request::new(paths, &LoadOptions::default(), &settings))
+            .expect("valid options")
     };
     let first = check(&[root.join("first")]);
     let second = check(&[root.join("second")]);

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use iamlint::cli::{Checked, check_paths};
+use iamlint::pipeline::{self, Checked, Request};
 use iamlint::report::{RunReport, human, json};
 use iamlint::rules::Settings;
 use iamlint::sources::LoadOptions;
@@ -22,7 +22,7 @@ pub(crate) fn check(paths: &[&str], settings: &Settings) -> Checked {
         now: settings.now.or_else(|| NOW.parse().ok()),
         ..settings.clone()
     };
-    check_paths(&paths, &LoadOptions::default(), &settings).expect("valid options")
+    pipeline::run(&Request::new(&paths, &LoadOptions::default(), &settings)).expect("valid options")
 }
 
 /// The human rendering, as a user would see it without colour at 100 columns.

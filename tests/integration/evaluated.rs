@@ -2,7 +2,7 @@
 //! "something on the good example": no pass where the data to judge is missing, and passes
 //! named with the same identity the rule's findings use.
 
-use iamlint::cli::Checked;
+use iamlint::pipeline::Checked;
 use iamlint::rules::Settings;
 
 use crate::common;

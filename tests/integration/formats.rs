@@ -10,16 +10,16 @@ use iamlint::rules::Settings;
 
 use crate::common;
 
-fn demo() -> iamlint::cli::Checked {
+fn demo() -> iamlint::pipeline::Checked {
     common::check(&["fixtures/demo"], &Settings::default())
 }
 
-fn report(checked: &iamlint::cli::Checked) -> RunReport<'_> {
+fn report(checked: &iamlint::pipeline::Checked) -> RunReport<'_> {
     RunReport::new(&checked.loaded, &checked.findings)
 }
 
 /// The facts `cli` would gather, fixed for snapshots.
-pub(crate) fn fixed_facts(checked: &iamlint::cli::Checked) -> Facts {
+pub(crate) fn fixed_facts(checked: &iamlint::pipeline::Checked) -> Facts {
     Facts {
         generated: Some("2026-01-02T03:04:05Z".to_owned()),
         modified: checked

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use iamlint::pipeline::Request;
 use iamlint::report::{RunReport, human, json};
 use iamlint::rules::Settings;
 use iamlint::sources::span::{SpanIndex, line_column, offset_of};
@@ -28,9 +29,12 @@ fn check_and_render(path: &Path) {
         now: "2026-11-01T00:00:00Z".parse().ok(),
         ..Settings::default()
     };
-    let checked =
-        iamlint::cli::check_paths(&[path.to_path_buf()], &LoadOptions::default(), &settings)
-            .expect("valid options");
+    let checked = iamlint::pipeline::run(&Request::new(
+        &[path.to_path_buf()],
+        &LoadOptions::default(),
+        &settings,
+    ))
+    .expect("valid options");
     let report = RunReport::new(&checked.loaded, &checked.findings);
     let rendered = json::render(&report);
     serde_json::from_str::<serde_json::Value>(&rendered).expect("the JSON output is JSON");

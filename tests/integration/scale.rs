@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use iamlint::pipeline::Request;
 use iamlint::rules::{Settings, Status};
 use iamlint::sources::LoadOptions;
 
@@ -25,9 +26,12 @@ fn finds_exactly_the_planted_violations_at_scale_1() {
         now: expected["now"].as_str().and_then(|now| now.parse().ok()),
         ..Settings::default()
     };
-    let checked =
-        iamlint::cli::check_paths(&[PathBuf::from(&dir.0)], &LoadOptions::default(), &settings)
-            .unwrap();
+    let checked = iamlint::pipeline::run(&Request::new(
+        &[PathBuf::from(&dir.0)],
+        &LoadOptions::default(),
+        &settings,
+    ))
+    .unwrap();
     assert!(
         checked.loaded.errors.is_empty(),
         "{:?}",

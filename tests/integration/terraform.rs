@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use iamlint::cli::check_new_only;
+use iamlint::pipeline::check_new_only;
 use iamlint::rules::{Settings, Status};
 use iamlint::sources::{LoadOptions, TerraformView};
 
@@ -11,7 +11,7 @@ use crate::common;
 
 /// Every finding on a Terraform fixture names a Terraform address: its resource's, or that
 /// of a related resource in the plan (a policy granting a service ID declared elsewhere).
-fn assert_addresses(checked: &iamlint::cli::Checked, file: &str) {
+fn assert_addresses(checked: &iamlint::pipeline::Checked, file: &str) {
     for finding in &checked.findings {
         let named = finding.subject.address.is_some()
             || finding
@@ -155,23 +155,21 @@ fn format_version_2_is_a_load_error() {
     assert_eq!(output["errors"][0]["line"], 2);
 }
 
-fn new_only(paths: &[&str]) -> iamlint::cli::Checked {
+fn new_only(paths: &[&str]) -> iamlint::pipeline::Checked {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    check_new_only(&paths, &LoadOptions::default(), &Settings::default())
-        .expect("valid options")
-        .0
+    check_new_only(&paths, &LoadOptions::default(), &Settings::default()).expect("valid options")
 }
 
 #[test]
 fn new_only_reports_nothing_for_a_plan_that_fixes_a_violation() {
-    let before = iamlint::cli::check_paths(
+    let before = iamlint::pipeline::run(&iamlint::pipeline::Request::new(
         &[PathBuf::from("fixtures/terraform/plan-fixes-prior.json")],
         &LoadOptions {
             terraform: TerraformView::Prior,
             ..LoadOptions::default()
         },
         &Settings::default(),
-    )
+    ))
     .unwrap();
     assert!(
         before
@@ -304,7 +302,7 @@ fn fingerprints_do_not_depend_on_layout() {
     std::fs::create_dir_all(&dir).unwrap();
     let pretty = dir.join("plan.json");
     std::fs::write(&pretty, serde_json::to_string_pretty(&value).unwrap()).unwrap();
-    let fingerprints = |checked: &iamlint::cli::Checked| {
+    let fingerprints = |checked: &iamlint::pipeline::Checked| {
         let mut all: Vec<String> = checked.findings.iter().map(|f| f.fingerprint()).collect();
         all.sort();
         all

@@ -10,7 +10,7 @@ use super::live_env;
 use crate::common;
 
 /// What a finding says, without where it is (the files differ).
-fn verdicts(checked: &iamlint::cli::Checked) -> Vec<String> {
+fn verdicts(checked: &iamlint::pipeline::Checked) -> Vec<String> {
     let mut verdicts: Vec<String> = checked
         .findings
         .iter()

@@ -1,6 +1,6 @@
-//! The waivers and baseline step of `check`, `report` and `baseline write`: reading the
-//! baseline file, running the pure `triage` step over a check, and keeping the subjects of
-//! set-aside findings out of the pass lists.
+//! The waivers and baseline step of the pipeline (`check`, `report` and `baseline write`):
+//! reading the baseline file, running the pure `triage` step over a check, and keeping the
+//! subjects of set-aside findings out of the pass lists.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -8,10 +8,10 @@ use std::path::Path;
 use super::Checked;
 use crate::model::EntityKind;
 use crate::rules::{Evaluated, Finding};
-use crate::triage::{self, Baseline, Plan, Triage};
+use crate::triage::{self, Baseline, Exemptions, Triage};
 
 /// Reads a baseline file; `Err` is the message for a usage error (exit 2).
-pub(super) fn read_baseline(path: &Path) -> Result<Baseline, String> {
+pub fn read_baseline(path: &Path) -> Result<Baseline, String> {
     let text = std::fs::read_to_string(path).map_err(|error| {
         format!(
             "cannot read baseline {}: {error}\n  help: write one with `iamlint baseline write {} PATH...`",
@@ -23,27 +23,19 @@ pub(super) fn read_baseline(path: &Path) -> Result<Baseline, String> {
 }
 
 /// Applies the waivers and the baseline to a check: the findings left are the ones to
-/// report.
-pub(super) fn apply(checked: Checked, plan: &Plan<'_>) -> (Checked, Triage) {
-    let Checked {
-        loaded,
+/// report, and `Checked::triage` says what was set apart.
+pub(super) fn apply(checked: Checked, exemptions: &Exemptions<'_>) -> Checked {
+    let (findings, triage) = triage::apply(checked.findings, &checked.loaded, exemptions);
+    Checked {
         findings,
-        evaluated,
-    } = checked;
-    let (findings, triage) = triage::apply(findings, &loaded, plan);
-    (
-        Checked {
-            loaded,
-            findings,
-            evaluated,
-        },
         triage,
-    )
+        ..checked
+    }
 }
 
 /// `evaluated` without the subjects whose findings were all set aside (hidden by
 /// `--min-severity`, waived, baselined): such a subject is neither a failure nor a pass.
-pub(super) fn evaluated_without<'a>(
+pub fn evaluated_without<'a>(
     evaluated: Vec<Evaluated>,
     set_aside: impl Iterator<Item = &'a Finding>,
     shown: &[Finding],
@@ -74,7 +66,7 @@ fn key(finding: &Finding) -> Key {
 }
 
 /// Everything `triage` set aside, for [`evaluated_without`].
-pub(super) fn set_aside(triage: &Triage) -> impl Iterator<Item = &Finding> {
+pub fn set_aside(triage: &Triage) -> impl Iterator<Item = &Finding> {
     triage.waived.iter().map(|waived| &waived.finding).chain(
         triage
             .baseline

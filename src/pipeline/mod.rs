@@ -1,0 +1,157 @@
+//! The library's entry point: inputs in, findings out. [`run`] loads the inputs, runs the
+//! rules, resolves the places the findings point at, orders them and sets the waived and
+//! baselined ones apart; [`exit_code`] says how a run of them ends. Every command of the
+//! CLI, the tests, the fuzz targets and the benchmarks go through here; nothing here renders
+//! or prints.
+
+pub mod compare;
+pub mod triage;
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::report::{self, Comparison};
+use crate::rules::{self, Finding, Settings, Severity};
+use crate::sources::{self, LoadOptions, Loaded};
+use crate::triage::{Baseline, Exemptions, Triage};
+
+pub use compare::{check_new_only, diff};
+
+/// Exit codes. A CI gate can rely on them.
+pub mod exit {
+    /// No finding at or above `--fail-on`.
+    pub const CLEAN: u8 = 0;
+    /// Findings at or above `--fail-on`.
+    pub const FINDINGS: u8 = 1;
+    /// A usage error, or an input that could not be loaded.
+    pub const ERROR: u8 = 2;
+    /// No input files were found.
+    pub const NO_INPUT: u8 = 3;
+}
+
+/// What to check, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// Files or directories.
+    pub paths: &'a [PathBuf],
+    pub options: &'a LoadOptions,
+    pub settings: &'a Settings,
+    /// The waivers and the baseline that set findings apart; `None`: every finding is
+    /// reported and nothing is waived.
+    pub triage: Option<Triaging<'a>>,
+    /// Report only the findings Terraform plans introduce (`check --new-only`).
+    pub new_only: bool,
+}
+
+impl<'a> Request<'a> {
+    /// Checks `paths`: no triage, every finding.
+    pub fn new(paths: &'a [PathBuf], options: &'a LoadOptions, settings: &'a Settings) -> Self {
+        Self {
+            paths,
+            options,
+            settings,
+            triage: None,
+            new_only: false,
+        }
+    }
+
+    /// What the triage step sets apart (waivers, baseline), at the request's settings.
+    fn exemptions(&self) -> Option<Exemptions<'a>> {
+        self.triage.map(|triaging| Exemptions {
+            config: triaging.config,
+            waivers: triaging.waivers,
+            baseline: triaging.baseline,
+            settings: self.settings,
+        })
+    }
+}
+
+/// The triage step of a request (see [`crate::triage::Exemptions`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Triaging<'a> {
+    /// The config file (its waivers).
+    pub config: &'a Config,
+    /// `false` for `--no-waivers`: neither config nor inline waivers apply.
+    pub waivers: bool,
+    /// The baseline file's name and content.
+    pub baseline: Option<(&'a str, &'a Baseline)>,
+}
+
+/// The result of checking inputs: what was loaded and what the rules found.
+#[derive(Debug)]
+pub struct Checked {
+    pub loaded: sources::Loaded,
+    /// The reported findings (neither waived nor baselined), ordered by file, line, column,
+    /// then rule.
+    pub findings: Vec<rules::Finding>,
+    /// What each rule evaluated (see `RuleContext::evaluated`).
+    pub evaluated: Vec<rules::Evaluated>,
+    /// What the triage step set apart (nothing without [`Request::triage`]).
+    pub triage: Triage,
+    /// For `--new-only` and `diff`: what the findings were compared with.
+    pub comparison: Option<Comparison>,
+}
+
+/// Runs the pipeline short of rendering: load, evaluate, resolve places, order, triage
+/// (and for `new_only`, the comparison with the plans' prior state). `Err` is a usage
+/// problem (an invalid option), never a finding or an input that did not load.
+pub fn run(request: &Request<'_>) -> Result<Checked, String> {
+    if request.new_only {
+        return compare::new_only(request);
+    }
+    let checked = evaluate(request.paths, request.options, request.settings)?;
+    Ok(match request.exemptions() {
+        Some(exemptions) => triage::apply(checked, &exemptions),
+        None => checked,
+    })
+}
+
+/// Loads the inputs and runs the rules: findings resolved and ordered, not triaged.
+fn evaluate(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    settings: &Settings,
+) -> Result<Checked, String> {
+    let mut loaded = sources::load(paths, options)?;
+    let rules::Evaluation {
+        mut findings,
+        evaluated,
+    } = rules::evaluate(&loaded.inventory, settings);
+    // Loading dropped the texts; read again only those with findings, one per core at a
+    // time, and keep just the places the outputs print.
+    loaded
+        .documents
+        .resolve(findings.iter().flat_map(|finding| {
+            std::iter::once(&finding.primary.origin)
+                .chain(finding.related.iter().map(|related| &related.label.origin))
+        }));
+    report::order(&mut findings, &loaded.documents);
+    Ok(Checked {
+        loaded,
+        findings,
+        evaluated,
+        triage: Triage::default(),
+        comparison: None,
+    })
+}
+
+/// Whether a finding fails a run at `fail_on` (info never does).
+pub fn fails(finding: &Finding, fail_on: Severity) -> bool {
+    finding.severity >= fail_on && finding.severity > Severity::Info
+}
+
+/// How a run over `loaded` exits: an input that did not load wins, then no input, then
+/// `failing` (whether a reported finding fails the gate; `false` under `--no-exit-codes`
+/// and for commands that never gate).
+pub fn exit_code(loaded: &Loaded, failing: bool) -> u8 {
+    let recognised = loaded.files - loaded.skipped.len();
+    if !loaded.errors.is_empty() {
+        exit::ERROR
+    } else if recognised == 0 {
+        exit::NO_INPUT
+    } else if failing {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
