@@ -122,11 +122,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
         ..LoadOptions::default()
     };
     let request = Request {
-        triage: Some(Triaging {
-            config: &config,
-            waivers: !args.no_waivers,
-            baseline: None,
-        }),
+        triage: Some(Triaging::waivers(&config, !args.no_waivers)),
         ..Request::new(&args.paths, &options, &settings)
     };
     let checked = match pipeline::run(&request) {

@@ -147,11 +147,7 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
     };
     let settings = super::clocked(settings);
     let request = Request {
-        triage: Some(Triaging {
-            config: &config,
-            waivers: !args.no_waivers,
-            baseline: None,
-        }),
+        triage: Some(Triaging::waivers(&config, !args.no_waivers)),
         ..Request::new(&args.paths, &options, &settings)
     };
     let Checked {

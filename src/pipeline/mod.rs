@@ -77,6 +77,17 @@ pub struct Triaging<'a> {
     pub baseline: Option<(&'a str, &'a Baseline)>,
 }
 
+impl<'a> Triaging<'a> {
+    /// Waivers only (`report`, `baseline write`): no baseline file is compared.
+    pub fn waivers(config: &'a Config, waivers: bool) -> Self {
+        Self {
+            config,
+            waivers,
+            baseline: None,
+        }
+    }
+}
+
 /// The result of checking inputs: what was loaded and what the rules found.
 #[derive(Debug)]
 pub struct Checked {
