@@ -16,7 +16,7 @@ fn exit_codes() {
     assert_eq!(
         common::run(&[
             "check",
-            "fixtures/rules/key-cannot-evaluate/bad-redacted.json"
+            "fixtures/rules/key-cannot-evaluate/unknown-redacted.json"
         ])
         .code,
         0,

@@ -587,7 +587,7 @@ fn severity_and_params_from_the_file_change_the_findings() {
     let settings = config.settings(&Selection::default()).unwrap();
     // key-cannot-evaluate is info by default; the file makes it high, so it now fails runs.
     let checked = common::check(
-        &["fixtures/rules/key-cannot-evaluate/bad-redacted.json"],
+        &["fixtures/rules/key-cannot-evaluate/unknown-redacted.json"],
         &settings,
     );
     let own: Vec<_> = checked
@@ -601,7 +601,7 @@ fn severity_and_params_from_the_file_change_the_findings() {
         "check",
         "--config",
         "fixtures/config/good-full.yaml",
-        "fixtures/rules/key-cannot-evaluate/bad-redacted.json",
+        "fixtures/rules/key-cannot-evaluate/unknown-redacted.json",
     ]);
     assert_eq!(run.code, 1, "a high finding fails the run: {}", run.stdout);
     // max_keys 25 and warn_at 22: 21 keys are fine now.

@@ -52,19 +52,19 @@ fn no_pass_when_an_export_is_missing() {
         ),
         (
             "apikey-rotation",
-            "fixtures/rules/apikey-rotation/bad-no-apikey-export.yaml",
+            "fixtures/rules/apikey-rotation/unknown-no-apikey-export.yaml",
         ),
         (
             "serviceid-limit",
-            "fixtures/rules/serviceid-limit/bad-not-exported.yaml",
+            "fixtures/rules/serviceid-limit/unknown-not-exported.yaml",
         ),
         (
             "policy-limit",
-            "fixtures/rules/policy-limit/bad-not-exported.yaml",
+            "fixtures/rules/policy-limit/unknown-not-exported.yaml",
         ),
         (
             "serviceid-orphaned",
-            "fixtures/rules/serviceid-orphaned/bad-keys-not-exported.yaml",
+            "fixtures/rules/serviceid-orphaned/unknown-keys-not-exported.yaml",
         ),
         // A plan alone creates a key on an instance it does not create: keys made outside
         // it are not in the inputs.

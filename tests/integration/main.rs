@@ -19,7 +19,6 @@ mod live;
 mod malformed;
 mod realworld;
 mod registry;
-mod rules;
 mod safe_text;
 mod sarif;
 mod scale;
