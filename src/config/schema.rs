@@ -5,11 +5,13 @@
 //! `rule` is one of the registered ids, its `reason` must hold a visible character and its
 //! `expires` must be a calendar date, as the loader requires.
 
+use std::collections::BTreeMap;
+
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
 use super::file::{ConfigFile, RuleConfig};
-use crate::rules::{REGISTRY, RuleMeta, metadata};
+use crate::rules::{self, ParamType, REGISTRY, RuleMeta, metadata};
 
 /// The schema of the whole config file.
 pub fn config_schema() -> Value {
@@ -66,6 +68,14 @@ fn params_schema(meta: &RuleMeta) -> Value {
                 Value::from(spec.description.trim()),
             );
             param.insert("default".to_owned(), spec.default.clone());
+            // The rule's typed parameters are the authority on what they accept: a list
+            // they refuse empty is `minItems: 1` here too.
+            if spec.value_type() == Some(ParamType::StringList) {
+                let empty = BTreeMap::from([(name.clone(), Value::Array(Vec::new()))]);
+                if rules::validate_params(&meta.id, &empty).is_err() {
+                    param.insert("minItems".to_owned(), Value::from(1));
+                }
+            }
         }
         properties.insert(name.clone(), param);
     }
