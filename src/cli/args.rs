@@ -179,8 +179,16 @@ pub struct OutputOptions {
 
     /// Repository root that file names in SARIF, GitHub, JUnit, Markdown and CSV output are
     /// relative to.
-    #[arg(long, value_name = "DIR", default_value = ".", help_heading = heading::OUTPUT)]
-    pub sarif_root: PathBuf,
+    // `--sarif-root` was its name when only SARIF used it; kept as an alias so existing CI
+    // configurations go on working.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".",
+        alias = "sarif-root",
+        help_heading = heading::OUTPUT
+    )]
+    pub repo_root: PathBuf,
 
     /// Markdown/GitHub summary: link locations to `<URL>/<file>#L<line>` (default: from the
     /// GitHub Actions or GitLab CI environment, when set).

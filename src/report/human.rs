@@ -138,31 +138,31 @@ impl Default for Style {
 }
 
 /// A diagnostic ready for miette: message, labels in one source, related diagnostics.
-struct Rendered {
+struct ReadyDiagnostic {
     message: String,
     code: Option<String>,
     severity: miette::Severity,
     source: Option<NamedSource<Snippet>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
-    related: Vec<Rendered>,
+    related: Vec<ReadyDiagnostic>,
 }
 
-impl fmt::Debug for Rendered {
+impl fmt::Debug for ReadyDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Rendered {
+impl fmt::Display for ReadyDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Rendered {}
+impl std::error::Error for ReadyDiagnostic {}
 
-impl Diagnostic for Rendered {
+impl Diagnostic for ReadyDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.code
             .as_ref()
@@ -250,7 +250,11 @@ fn snippet_of(
 }
 
 /// `account` is the finding's account, shown in a run over several accounts.
-fn finding_diagnostic(documents: &Documents, finding: &Finding, account: Option<&str>) -> Rendered {
+fn finding_diagnostic(
+    documents: &Documents,
+    finding: &Finding,
+    account: Option<&str>,
+) -> ReadyDiagnostic {
     let primary = &finding.primary.origin;
     let mut labels = vec![(primary, finding.primary.text.clone(), true)];
     let mut related = Vec::new();
@@ -274,7 +278,7 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding, account: Option<
                 continue;
             };
             let name = item.entity.name.as_deref().unwrap_or(&item.entity.id);
-            related.push(Rendered {
+            related.push(ReadyDiagnostic {
                 message: format!("related {} `{}`", item.entity.kind.label(), escape(name)),
                 code: None,
                 severity: miette::Severity::Advice,
@@ -304,7 +308,7 @@ fn finding_diagnostic(documents: &Documents, finding: &Finding, account: Option<
             finding.severity, finding.message
         ),
     };
-    Rendered {
+    ReadyDiagnostic {
         message: escape(&message).into_owned(),
         code: Some(finding.rule.to_owned()),
         severity: miette_severity(finding.severity),
@@ -334,7 +338,7 @@ fn finding_address(finding: &Finding) -> Option<&str> {
     })
 }
 
-fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
+fn error_diagnostic(documents: &Documents, error: &LoadError) -> ReadyDiagnostic {
     let document = error.document.and_then(|id| documents.get(id));
     let mut labels = Vec::new();
     let mut source = None;
@@ -368,7 +372,7 @@ fn error_diagnostic(documents: &Documents, error: &LoadError) -> Rendered {
         (Some(at), false) => format!("{}:{}:{}", error.file, at.line, at.column),
         _ => error.file.clone(),
     };
-    Rendered {
+    ReadyDiagnostic {
         message: escape_lines(&format!("cannot load {place}: {}", error.message)).into_owned(),
         code: Some("load-error".to_owned()),
         severity: miette::Severity::Error,
@@ -434,7 +438,11 @@ pub fn render_compared(
     out
 }
 
-fn render_diagnostic(handler: &GraphicalReportHandler, out: &mut String, diagnostic: &Rendered) {
+fn render_diagnostic(
+    handler: &GraphicalReportHandler,
+    out: &mut String,
+    diagnostic: &ReadyDiagnostic,
+) {
     if handler.render_report(out, diagnostic).is_err() {
         out.push_str(&diagnostic.message);
         out.push('\n');

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::cis::{self, Coverage};
-use super::outcome::{Check, Tally, Verdict, checks};
+use super::verdicts::{Check, Tally, Verdict, checks};
 use super::{
     CisRow, Compliance, Count, Facts, FixedItem, Input, Item, Link, PASSED_LISTED, Problem,
     Reference, Row, RuleSection, WaivedItem,
