@@ -8,6 +8,7 @@ mod discover;
 pub mod document;
 pub mod error;
 pub mod exports;
+mod family;
 mod guard;
 pub mod inline;
 pub mod items;
