@@ -84,7 +84,7 @@ impl ApiArgs {
 fn report_polling(wait: u64, interval_ms: u64) -> api::Polling {
     let interval = std::time::Duration::from_millis(interval_ms.max(1));
     let max_wait = std::time::Duration::from_secs(wait);
-    let checks = (max_wait.as_millis() / interval.as_millis()).saturating_add(1);
+    let checks = (max_wait.as_millis() / interval.as_millis()).max(1);
     api::Polling {
         interval,
         max_checks: u32::try_from(checks).unwrap_or(u32::MAX),

@@ -573,6 +573,29 @@ mod tests {
         let endpoints =
             Endpoints::parse(DEFAULT_IAM_ENDPOINT, DEFAULT_RESOURCE_CONTROLLER_ENDPOINT).unwrap();
         assert_eq!(endpoints.iam.as_str(), "https://iam.cloud.ibm.com/");
+        assert_eq!(
+            endpoints.atracker_in("eu-de").unwrap().as_str(),
+            "https://eu-de.atracker.cloud.ibm.com/"
+        );
+        assert!(endpoints.atracker_in("evil.example/x").is_err());
+        assert!(endpoints.atracker_in("").is_err());
+        let posture = |atracker: &str| {
+            Endpoints::parse(DEFAULT_IAM_ENDPOINT, DEFAULT_RESOURCE_CONTROLLER_ENDPOINT)
+                .unwrap()
+                .with_posture(
+                    DEFAULT_USER_MANAGEMENT_ENDPOINT,
+                    DEFAULT_ACCOUNT_MANAGEMENT_ENDPOINT,
+                    atracker,
+                )
+        };
+        let private = posture("https://private.{region}.atracker.cloud.ibm.com").unwrap();
+        assert_eq!(
+            private.atracker_in("us-east").unwrap().as_str(),
+            "https://private.us-east.atracker.cloud.ibm.com/"
+        );
+        let missing = posture("https://us-south.atracker.cloud.ibm.com").unwrap_err();
+        assert!(missing.contains("must hold {region}"), "{missing}");
+        assert!(posture("http://{region}.atracker.example.com").is_err());
         let prefixed = Endpoints::parse("https://proxy.example/iam", "https://rc.example").unwrap();
         assert_eq!(
             prefixed.iam.join("v1/policies").unwrap().as_str(),

@@ -393,3 +393,55 @@ fn report_polling_gives_up_within_its_bounds() {
         "2026-01-01T00:00:00Z"
     );
 }
+
+#[test]
+fn the_binary_sends_every_posture_request_to_its_endpoint_option() {
+    let emulator = Emulator::start(Account::demo());
+    let url = emulator.url();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let run = crate::common::run_with_env(
+        &[
+            "collect",
+            "--out",
+            out.to_str().unwrap(),
+            "--atracker-region",
+            "eu-gb,jp-tok",
+            "-q",
+        ],
+        &super::live_env(&url, super::emulator::API_KEY),
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("  mfa_report                  2  complete\n"),
+        "{}",
+        run.stdout
+    );
+    for file in [
+        "users.json",
+        "account.json",
+        "atracker_targets.json",
+        "mfa_report.json",
+    ] {
+        assert!(out.join(file).exists(), "{file}");
+    }
+    let atracker: Vec<String> = emulator
+        .log()
+        .iter()
+        .filter(|logged| logged.path.starts_with("/atracker/"))
+        .map(|logged| logged.path.clone())
+        .collect();
+    assert_eq!(
+        atracker,
+        [
+            "/atracker/eu-gb/api/v2/routes",
+            "/atracker/eu-gb/api/v2/targets"
+        ]
+    );
+    let snapshot = read(&out, "snapshot.json");
+    assert_eq!(
+        snapshot["endpoints"]["atracker"],
+        format!("{url}/atracker/{{region}}")
+    );
+}
