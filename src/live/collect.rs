@@ -345,20 +345,21 @@ impl Run<'_> {
 /// optional collection needs (`None` for the required ones).
 fn not_collected(error: &ApiError, need: Option<&str>) -> (CollectionStatus, String) {
     let message = error.message.clone();
-    match need {
-        _ if error.is_forbidden() => match need {
-            Some(need) => (
-                CollectionStatus::Forbidden,
-                format!("needs {need}: {message}"),
-            ),
-            None => (CollectionStatus::Forbidden, message),
-        },
-        Some(_) if error.status == Some(404) => (
-            CollectionStatus::Skipped,
-            format!("the endpoint is not available for this account or endpoint: {message}"),
-        ),
-        Some(_) if error.kind == ApiErrorKind::NotReady => (CollectionStatus::Skipped, message),
-        _ => (CollectionStatus::Failed, message),
+    let optional = need.is_some();
+    if error.is_forbidden() {
+        let reason = match need {
+            Some(need) => format!("needs {need}: {message}"),
+            None => message,
+        };
+        (CollectionStatus::Forbidden, reason)
+    } else if optional && error.status == Some(404) {
+        let reason =
+            format!("the endpoint is not available for this account or endpoint: {message}");
+        (CollectionStatus::Skipped, reason)
+    } else if optional && error.kind == ApiErrorKind::NotReady {
+        (CollectionStatus::Skipped, message)
+    } else {
+        (CollectionStatus::Failed, message)
     }
 }
 
