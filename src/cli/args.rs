@@ -346,6 +346,48 @@ pub struct ApiArgs {
     #[arg(long, value_name = "URL", env = "IAMLINT_RESOURCE_CONTROLLER_ENDPOINT", default_value = api::DEFAULT_RESOURCE_CONTROLLER_ENDPOINT)]
     pub resource_controller_endpoint: String,
 
+    /// User Management endpoint (the account's users).
+    #[arg(long, value_name = "URL", env = "IAMLINT_USER_MANAGEMENT_ENDPOINT", default_value = api::DEFAULT_USER_MANAGEMENT_ENDPOINT)]
+    pub user_management_endpoint: String,
+
+    /// Account Management endpoint (the account and its owner).
+    #[arg(long, value_name = "URL", env = "IAMLINT_ACCOUNT_ENDPOINT", default_value = api::DEFAULT_ACCOUNT_MANAGEMENT_ENDPOINT)]
+    pub account_endpoint: String,
+
+    /// Activity Tracker Event Routing endpoint, with {region} where the region goes.
+    #[arg(long, value_name = "URL", env = "IAMLINT_ATRACKER_ENDPOINT", default_value = api::DEFAULT_ATRACKER_ENDPOINT)]
+    pub atracker_endpoint: String,
+
+    /// Activity Tracker Event Routing region to read routes and targets from; repeatable or
+    /// comma-separated, tried in order (default: us-south, eu-de, us-east).
+    #[arg(
+        long,
+        value_name = "REGION",
+        env = "IAMLINT_ATRACKER_REGION",
+        value_delimiter = ','
+    )]
+    pub atracker_region: Vec<String>,
+
+    /// Seconds to wait for each identity report (activity, MFA) before taking the latest
+    /// earlier one, or going without.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "IAMLINT_REPORT_WAIT",
+        default_value_t = 180
+    )]
+    pub report_wait: u64,
+
+    /// Milliseconds between two checks of a report that is not ready.
+    #[arg(
+        long,
+        value_name = "MS",
+        env = "IAMLINT_REPORT_INTERVAL_MS",
+        default_value_t = 5000,
+        hide = true
+    )]
+    pub report_interval_ms: u64,
+
     /// Seconds allowed for one request, connecting and reading included.
     #[arg(long, value_name = "SECONDS", env = "IAMLINT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
