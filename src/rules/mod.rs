@@ -3,6 +3,9 @@
 //! A rule is two halves with one id: `rules/<id>.yaml` (contract and documentation) and
 //! `src/rules/<id_snake>.rs` (a pure function of the inventory and its parameters). Rules
 //! never do I/O and cannot fail.
+//!
+//! Over 400 lines because it holds both the rule list and the engine that runs it
+//! (`evaluate`, `RuleContext`, `FindingBuilder`), which every rule reads together.
 
 mod apikeys;
 mod auditing;

@@ -1,4 +1,8 @@
 //! Every input becomes a named text document; entities point into it with `Origin`s.
+//!
+//! Over 400 lines on purpose: a document, its lazily resolved places and its masked display
+//! text share one invariant (places are resolved once, against the unchanged file), which is
+//! easier to keep in one file than across several.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
