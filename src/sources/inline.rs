@@ -30,7 +30,8 @@ pub struct InlineWaiver {
 
 /// The `# iamlint:` comments of a YAML document (none for JSON, which has no comments).
 pub fn scan(document: &Document, id: DocId) -> Vec<InlineWaiver> {
-    if document.format != Format::Yaml {
+    // JSON has no comments; YAML and HCL write them with `#`.
+    if document.format == Format::Json {
         return Vec::new();
     }
     let text = document.raw_text();
