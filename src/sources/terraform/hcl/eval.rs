@@ -720,8 +720,8 @@ impl<'d, 'f> Tree<'d, 'f> {
                 _ => String::new(),
             };
             return Val::unknown(format!(
-                "`module.{name}{output}` comes from module source {}, which iamlint does not \
-                 fetch (only local `./` modules are read)",
+                "module source {} is not read: iamlint reads only local modules (./ and ../), \
+                 not the registry, git or URLs, so module.{name}{output} is unknown",
                 call.source
                     .as_deref()
                     .map_or_else(|| "(not a literal)".to_owned(), |source| format!("{source:?}"))

@@ -62,6 +62,18 @@ fn decl_pointer(decl: &ResourceDecl<'_>) -> Pointer {
     block_pointer(decl.block)
 }
 
+/// Whether argument `name` of a resource is a secret passed in from elsewhere (a variable,
+/// another resource): a plan would print its value, but the `.tf` file does not hold it,
+/// so it is left out of the plan's values. The value is reported where it is written (a
+/// `.tfvars` file, a variable's default), a literal secret where it is.
+fn passed_secret(def: &ModuleDef<'_>, decl: &ResourceDecl<'_>, name: &str) -> bool {
+    let secret = crate::sources::secrets::is_secret_name(name)
+        || super::super::secrets::provider::sensitive_depth(&decl.kind, &[name]).is_some();
+    secret
+        && attribute(&decl.block.body, name)
+            .is_some_and(|expr| !references(def, expr).is_empty())
+}
+
 /// The instances of a resource: (key, scope).
 fn instances(tree: &Tree<'_, '_>, inst: usize, body: &Body) -> Vec<(Option<Key>, Scope)> {
     match tree.expansion(inst, body) {
@@ -95,7 +107,10 @@ fn planned_module(
             let suffix = key.as_ref().map(Key::suffix).unwrap_or_default();
             let address = format!("{prefix}{}{suffix}", decl.local_address());
             let evaluated = tree.body_value(&scope, &decl.block.body);
-            let values = evaluated.planned().unwrap_or_else(|| json!({}));
+            let mut values = evaluated.planned().unwrap_or_else(|| json!({}));
+            if let (Some(def), Value::Object(members)) = (tree.def_of(inst), &mut values) {
+                members.retain(|name, _| !passed_secret(def, decl, name));
+            }
             let item_pointer = pointer.key("resources").index(resources.len());
             let place = decl_pointer(decl);
             routes.add(item_pointer.clone(), decl.file.id, place.clone());

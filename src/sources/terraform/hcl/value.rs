@@ -119,7 +119,8 @@ impl Val {
         if let Some(reason) = unknown.reason
             && refs.is_empty()
         {
-            refs.push(reason);
+            // Messages quote references in backticks: the reason is quoted whole.
+            refs.push(reason.replace('`', "'"));
         }
         refs
     }
