@@ -99,7 +99,7 @@ fn secrets_never_reach_any_output() {
             "--exclude",
             "*broken-key.json",
             "--exclude",
-            "syntax-error",
+            "invalid",
             baseline,
             inputs,
         ]);
