@@ -1,6 +1,7 @@
-//! Inline waivers: `# iamlint: ignore[rule-id] reason` comments in YAML inputs.
+//! Inline waivers: `# iamlint: ignore[rule-id] reason` comments in YAML inputs and in
+//! Terraform `.tf`/`.tfvars` files.
 //!
-//! Only the comments are read here, because the YAML text is here; whether a rule id
+//! Only the comments are read here, because the text is here; whether a rule id
 //! exists, whether a reason was given and which finding a comment waives are decided with
 //! the config file's waivers in `triage`, in one place.
 
