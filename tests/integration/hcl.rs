@@ -234,3 +234,39 @@ fn diff_between_two_checkouts_of_a_configuration() {
         run.stdout
     );
 }
+
+/// Configurations built to make an evaluator loop or blow up end quickly, without a panic:
+/// a local that refers to itself, resources that refer to each other, templates that
+/// double at every step, a huge `count`, deep nesting.
+#[test]
+fn hostile_configurations_end_quickly() {
+    let dir = common::TempDir::new("hcl-hostile");
+    let mut doubling = String::from("locals {\n  l0 = \"x\"\n");
+    for at in 1..60 {
+        doubling.push_str(&format!("  l{at} = \"${{local.l{}}}${{local.l{}}}\"\n", at - 1, at - 1));
+    }
+    doubling.push_str("}\nresource \"ibm_iam_service_id\" \"d\" {\n  name = local.l59\n}\n");
+    let mut chain = String::new();
+    for at in 0..60 {
+        chain.push_str(&format!(
+            "resource \"ibm_iam_service_id\" \"s{at}\" {{\n  name = \"${{ibm_iam_service_id.s{}.name}}${{ibm_iam_service_id.s{}.name}}\"\n}}\n",
+            (at + 1) % 60,
+            (at + 1) % 60
+        ));
+    }
+    let nested = format!("locals {{\n  deep = {}1{}\n}}\n", "[".repeat(500), "]".repeat(500));
+    let files = [
+        ("cycle.tf", "locals {\n  a = local.b\n  b = local.a\n}\nresource \"ibm_iam_service_id\" \"c\" {\n  name = local.a\n}\n".to_owned()),
+        ("doubling.tf", doubling),
+        ("chain.tf", chain),
+        ("count.tf", "resource \"ibm_iam_service_id\" \"many\" {\n  count = 1e12\n  name = \"x-${count.index}\"\n}\n".to_owned()),
+        ("nested.tf", nested),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.0.join(name), text).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let checked = common::check(&[dir.0.to_str().unwrap()], &Settings::default());
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert!(checked.loaded.inventory.service_ids.len() > 60);
+}

@@ -26,7 +26,7 @@ use super::value::{Unknown, Val};
 /// How deep references may nest (a resource's argument read through another's ...).
 const MAX_DEPTH: u32 = 48;
 /// Evaluation steps of one root module: far above any real configuration.
-const MAX_STEPS: u64 = 2_000_000;
+const MAX_STEPS: u64 = 300_000;
 /// The most instances one `count` or `for_each` makes.
 pub(crate) const MAX_INSTANCES: usize = 10_000;
 
@@ -177,6 +177,16 @@ impl<'d, 'f> Tree<'d, 'f> {
         if steps > MAX_STEPS {
             return Val::unknown("the configuration takes too many evaluation steps");
         }
+        let value = self.eval_expression(scope, expr);
+        match &value {
+            Val::Known(known) if too_large(known) => Val::unknown(
+                "a value larger than iamlint evaluates (a string of 1 MiB, 100,000 items)",
+            ),
+            _ => value,
+        }
+    }
+
+    fn eval_expression(&self, scope: &Scope, expr: &Expression) -> Val {
         match expr {
             Expression::Null(_) => Val::null(),
             Expression::Bool(flag) => Val::Known(Value::Bool(*flag.value())),
@@ -874,6 +884,43 @@ impl<'d, 'f> Tree<'d, 'f> {
     pub(crate) fn resources(&self, inst: usize) -> &'d [ResourceDecl<'f>] {
         self.def_of(inst).map_or(&[], |def| def.resources.as_slice())
     }
+}
+
+/// Whether a value is past the size iamlint evaluates: a template or a function that
+/// doubles its input at every step would otherwise take all the memory there is. Counts at
+/// most [`MAX_ITEMS`] nodes.
+fn too_large(value: &Value) -> bool {
+    const MAX_TEXT: usize = 1 << 20;
+    const MAX_ITEMS: usize = 100_000;
+    let mut budget = MAX_ITEMS;
+    let mut text = 0usize;
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        if budget == 0 {
+            return true;
+        }
+        budget -= 1;
+        match node {
+            Value::String(part) => {
+                text += part.len();
+                if text > MAX_TEXT {
+                    return true;
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(members) => {
+                for (name, item) in members {
+                    text += name.len();
+                    stack.push(item);
+                }
+                if text > MAX_TEXT {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn number_value(number: &hcl_edit::Number) -> Value {

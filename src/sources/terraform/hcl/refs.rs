@@ -168,9 +168,10 @@ fn traversal(
                 push(out, format!("local.{name}"));
                 return;
             };
-            if visiting.insert(name.clone()) {
+            // Each local once: its references are in `out` after the first visit (this also
+            // ends cycles, and chains of locals that refer to the previous one twice).
+            if visiting.insert(name) {
                 collect(def, &local.value, &[], visiting, out);
-                visiting.remove(&name);
             }
         }
         "path" | "terraform" | "self" => {}
