@@ -15,6 +15,7 @@ mod formats;
 mod fuzz_regressions;
 mod gating;
 mod hardening;
+mod hcl;
 mod live;
 mod malformed;
 mod realworld;

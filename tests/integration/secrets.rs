@@ -98,6 +98,8 @@ fn secrets_never_reach_any_output() {
             "--no-config",
             "--exclude",
             "*broken-key.json",
+            "--exclude",
+            "invalid",
             baseline,
             inputs,
         ]);

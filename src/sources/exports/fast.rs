@@ -186,6 +186,7 @@ fn ingest_items(
                 document,
                 errors: Vec::new(),
                 secret_pointers: Vec::new(),
+                route: None,
             };
             for (at, raw) in raws.iter().enumerate() {
                 let pointer = pointer.index(chunk * CHUNK + at);

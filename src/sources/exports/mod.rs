@@ -31,10 +31,16 @@ pub struct Sink<'a> {
     /// Values the loader found to be secrets beyond those the masking rules know by name
     /// (a Terraform variable marked sensitive, say): they are masked in snippets too.
     pub secret_pointers: Vec<Pointer>,
+    /// For a plan iamlint built from `.tf` files: where each part of it was written, so
+    /// that entities point into the configuration (`None` for every other input).
+    pub route: Option<&'a crate::sources::terraform::hcl::Routes>,
 }
 
 impl Sink<'_> {
     pub(crate) fn origin(&self, pointer: &Pointer) -> Origin {
+        if let Some(origin) = self.route.and_then(|route| route.origin(pointer)) {
+            return origin;
+        }
         Origin::new(self.document, pointer.clone())
     }
 }

@@ -12,6 +12,7 @@
 
 mod address;
 mod entities;
+pub mod hcl;
 mod identity;
 mod policy;
 mod references;
