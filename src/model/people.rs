@@ -83,6 +83,11 @@ pub struct MfaEnrollment {
     pub account: Option<String>,
     /// The user's item in the report.
     pub origin: Origin,
+    /// The member that says which MFA applies (`id_based_mfa/trait_effective`, or
+    /// `effective_mfa_type` for account-based MFA), and the one that says whether the user
+    /// complies, under `enrollments` in the older shape.
+    pub level_origin: Origin,
+    pub complies_origin: Origin,
 }
 
 impl MfaEnrollment {
@@ -180,8 +185,16 @@ impl People {
 
     /// The part of `self` that belongs to `account`.
     pub(super) fn of_account(&self, account: &Option<String>) -> People {
-        fn keep<T: Clone>(items: &[T], account: &Option<String>, of: fn(&T) -> &Option<String>) -> Vec<T> {
-            items.iter().filter(|item| of(item) == account).cloned().collect()
+        fn keep<T: Clone>(
+            items: &[T],
+            account: &Option<String>,
+            of: fn(&T) -> &Option<String>,
+        ) -> Vec<T> {
+            items
+                .iter()
+                .filter(|item| of(item) == account)
+                .cloned()
+                .collect()
         }
         People {
             users: keep(&self.users, account, |e| &e.account),

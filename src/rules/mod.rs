@@ -12,6 +12,7 @@ pub mod finding;
 mod grants;
 pub mod lookup;
 pub mod meta;
+mod people;
 mod policy_subject;
 mod policy_text;
 
@@ -39,6 +40,12 @@ mod key_manager_incomplete_grant;
 mod reference_dangling;
 mod serviceid_limit;
 mod serviceid_orphaned;
+
+mod account_owner_apikey;
+mod account_owner_mfa_missing;
+mod apikey_unused;
+mod user_inactive;
+mod user_mfa_missing;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -101,6 +108,12 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(serviceid_unlocked, "serviceid-unlocked"),
     rule!(key_api_created_duplicate, "key-api-created-duplicate"),
     rule!(credentials_exposed, "credentials-exposed"),
+    // CIS IBM Cloud Foundations: people and activity.
+    rule!(apikey_unused, "apikey-unused"),
+    rule!(account_owner_apikey, "account-owner-apikey"),
+    rule!(user_mfa_missing, "user-mfa-missing"),
+    rule!(account_owner_mfa_missing, "account-owner-mfa-missing"),
+    rule!(user_inactive, "user-inactive"),
 ];
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is

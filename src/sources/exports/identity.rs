@@ -46,7 +46,14 @@ pub(super) fn service_id_from(
         })?;
     if let Some(activity) = dto.activity {
         let name = present(dto.name.clone());
-        entity_activity(activity, AuthnSubject::ServiceId, &core, name, pointer, sink);
+        entity_activity(
+            activity,
+            AuthnSubject::ServiceId,
+            &core,
+            name,
+            pointer,
+            sink,
+        );
     }
     let origin = sink.origin(pointer);
     sink.builder.add_service_id(ServiceId {

@@ -120,6 +120,7 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
         Shape::Snapshot => snapshot::ingest(value, sink),
         Shape::IdentityLimits => limits::ingest(value, sink),
         Shape::People(kind) => people::ingest(kind, value, sink),
+        Shape::PeopleBundle => people::ingest_bundle(value, sink),
         Shape::Skipped(kind) => return Recognition::Skipped(kind),
         Shape::Unrecognised => return Recognition::Unrecognised,
     }

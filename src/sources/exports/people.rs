@@ -80,9 +80,7 @@ pub(super) fn detect(object: &Map<String, Value>) -> Option<DocumentKind> {
     }
     match object.get("resources").and_then(Value::as_array) {
         Some(items) => match items.first().and_then(Value::as_object) {
-            Some(first) if is_text(first, "owner_iam_id") => {
-                Some(DocumentKind::EnterpriseAccounts)
-            }
+            Some(first) if is_text(first, "owner_iam_id") => Some(DocumentKind::EnterpriseAccounts),
             Some(first)
                 if is_text(first, "iam_id")
                     && has_any(first, &["user_id", "realm", "state"])
@@ -99,8 +97,34 @@ pub(super) fn detect(object: &Map<String, Value>) -> Option<DocumentKind> {
     }
 }
 
+/// iamlint's convenience bundle of one account's people documents: an object of two or
+/// more members, each a whole document of [`detect`]'s kinds (`{"account": {...},
+/// "mfa_report": {...}}`), so that one file can hold what a rule needs.
+pub(super) fn is_bundle(object: &Map<String, Value>) -> bool {
+    object.len() >= 2
+        && object
+            .values()
+            .all(|member| member.as_object().and_then(detect).is_some())
+}
+
+/// Loads every document of a bundle, each at its member's pointer.
+pub(super) fn ingest_bundle(value: &Value, sink: &mut Sink<'_>) {
+    let Some(object) = value.as_object() else {
+        return;
+    };
+    for (name, member) in object {
+        if let Some(kind) = member.as_object().and_then(detect) {
+            ingest_at(kind, member, &Pointer::root().key(name), sink);
+        }
+    }
+}
+
 pub(super) fn ingest(kind: DocumentKind, value: &Value, sink: &mut Sink<'_>) {
-    let root = Pointer::root();
+    ingest_at(kind, value, &Pointer::root(), sink);
+}
+
+fn ingest_at(kind: DocumentKind, value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
+    let root = root.clone();
     match kind {
         DocumentKind::Users => users(value, &root, sink),
         DocumentKind::Account => account(value, &root, sink),
@@ -318,7 +342,10 @@ fn activity_report(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
                 } else {
                     "id"
                 };
-                (pointer.clone(), format!("expected an item with an `{wanted}`"))
+                (
+                    pointer.clone(),
+                    format!("expected an item with an `{wanted}`"),
+                )
             })?;
             let owner = dto
                 .user
@@ -393,9 +420,11 @@ fn mfa_report(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
                 "expected a user with an `iam_id`".to_owned(),
             )
         })?;
-        let enrollments = match dto.enrollments {
-            Some(nested) if dto.direct.effective_mfa_type.is_none() => nested,
-            _ => dto.direct,
+        let (enrollments, base) = match dto.enrollments {
+            Some(nested) if dto.direct.effective_mfa_type.is_none() => {
+                (nested, pointer.key("enrollments"))
+            }
+            _ => (dto.direct, pointer.clone()),
         };
         let effective = present(enrollments.effective_mfa_type);
         let account_based = effective.as_deref() == Some("account_based_mfa");
@@ -420,6 +449,17 @@ fn mfa_report(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
             })
             .unwrap_or_default();
         let origin: Origin = sink.origin(pointer);
+        let (level, complies_at) = if account_based {
+            (
+                base.key("effective_mfa_type"),
+                base.key("account_based_mfa").key("complies"),
+            )
+        } else {
+            let id_based = base.key("id_based_mfa");
+            (id_based.key("trait_effective"), id_based.key("complies"))
+        };
+        let level_origin = sink.origin(&level);
+        let complies_origin = sink.origin(&complies_at);
         sink.builder.people().mfa.push(MfaEnrollment {
             iam_id,
             username: present(dto.username),
@@ -430,6 +470,8 @@ fn mfa_report(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
             account_factors,
             account: account.clone(),
             origin,
+            level_origin,
+            complies_origin,
         });
         Ok(())
     });
@@ -503,5 +545,20 @@ mod tests {
         );
         // A user list of another shape stays unrecognised here.
         assert_eq!(kind(json!({"users": [{"iam_id": "IBMid-1"}]})), None);
+    }
+
+    #[test]
+    fn a_bundle_holds_only_people_documents() {
+        let account = json!({"id": "a", "owner_iamid": "IBMid-1"});
+        let mfa = json!({"reference": "r", "report_time": "t", "users": []});
+        let bundle = json!({"account": account, "mfa_report": mfa});
+        assert!(bundle.as_object().is_some_and(is_bundle));
+        let mixed = json!({"account": account, "other": {"x": 1}});
+        assert!(!mixed.as_object().is_some_and(is_bundle));
+        assert!(
+            !json!({"account": account})
+                .as_object()
+                .is_some_and(is_bundle)
+        );
     }
 }

@@ -123,6 +123,8 @@ pub enum Shape<'a> {
     /// A document about the account's people and activity (users, the account and its
     /// owner, the activity and MFA reports), read whole by `exports::people`.
     People(DocumentKind),
+    /// iamlint's bundle of such documents, one per member.
+    PeopleBundle,
     /// A kind of the catalogue that is recognised and not loaded.
     Skipped(DocumentKind),
     Unrecognised,
@@ -154,6 +156,9 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     }
     if let Some(kind) = super::people::detect(object) {
         return Shape::People(kind);
+    }
+    if super::people::is_bundle(object) {
+        return Shape::PeopleBundle;
     }
     // Documents with list members of the names iamlint loads (`apikeys`, `resources`) that
     // are not those lists: recognised first, by the members only they have.
