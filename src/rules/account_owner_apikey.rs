@@ -45,6 +45,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let owner_name = owner.name.as_deref().unwrap_or(&owner.iam_id);
+    let owner_ref = EntityRef {
+        account: owner.account.clone(),
+        kind: EntityKind::User,
+        id: owner.iam_id.clone(),
+        name: owner.name.clone(),
+        origin: owner.origin.clone(),
+        address: None,
+    };
     let mut flagged = HashSet::new();
     for api_key in &inventory.api_keys {
         if api_key.iam_id.as_deref() != Some(owner.iam_id.as_str()) {
@@ -58,11 +66,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 api_key.origin.key("iam_id"),
                 "the account owner's key",
             )
-            .related(
-                EntityRef::api_key(api_key),
-                owner.origin.clone(),
-                "the account owner",
-            )
+            .related(owner_ref.clone(), owner.origin.clone(), "the account owner")
             .message(format!(
                 "API key `{}` belongs to the account owner `{owner_name}` ({}): the owner's \
                  keys act with every permission of the account; use a service ID or another \
@@ -97,7 +101,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 record.origin.clone(),
                 "the account owner's key",
             )
-            .related(subject, owner.origin.clone(), "the account owner")
+            .related(owner_ref.clone(), owner.origin.clone(), "the account owner")
             .message(format!(
                 "API key `{}` belongs to the account owner `{owner_name}` ({}): the owner's \
                  keys act with every permission of the account; use a service ID or another \

@@ -270,7 +270,9 @@ fn an_activity_report_next_to_the_api_keys_leaves_their_failures_failing_in_both
         // The report is loaded (its usage feeds `apikey-unused`), never skipped.
         let verbose = common::run(&["check", "-v", &dir]);
         assert!(
-            !verbose.stdout.contains("activity_report.json: IAM Identity activity report"),
+            !verbose
+                .stdout
+                .contains("activity_report.json: IAM Identity activity report"),
             "{}",
             verbose.stdout
         );
