@@ -17,6 +17,7 @@ mod gating;
 mod hardening;
 mod live;
 mod malformed;
+mod people;
 mod realworld;
 mod registry;
 mod safe_text;
