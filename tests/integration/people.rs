@@ -31,9 +31,9 @@ fn account_b(dir: &TempDir) {
         }]
     });
     let b = dir.0.join("b");
-    std::fs::create_dir_all(&b).unwrap();
-    std::fs::write(b.join("account.json"), account.to_string()).unwrap();
-    std::fs::write(b.join("mfa_report.json"), mfa.to_string()).unwrap();
+    std::fs::create_dir_all(&b).expect("test setup");
+    std::fs::write(b.join("account.json"), account.to_string()).expect("test setup");
+    std::fs::write(b.join("mfa_report.json"), mfa.to_string()).expect("test setup");
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn each_account_is_judged_by_its_own_owner_and_report() {
     let checked = common::check(
         &[
             "fixtures/rules/account-owner-mfa-missing/bad-owner-no-mfa.json",
-            b.to_str().unwrap(),
+            b.to_str().expect("test setup"),
         ],
         &Settings::only(&["account-owner-mfa-missing"]),
     );
