@@ -62,6 +62,8 @@ pub struct AuthnRecord {
     /// For an API key: the IAM ID of the user or service ID that owns it, when the report
     /// says (`user.iam_id`, `serviceid.id`).
     pub owner: Option<String>,
+    /// The owner's name in the report (`user.username`, `serviceid.name`).
+    pub owner_name: Option<String>,
     /// `last_authn`: `None` when it never authenticated (as far as IAM recorded).
     pub last_authn: Option<String>,
     /// `authn_count`, from an entity's `activity`.

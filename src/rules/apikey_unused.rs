@@ -74,6 +74,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                     id: &record.id,
                     subject,
                     owner: record.owner.as_deref(),
+                    owner_name: record.owner_name.as_deref(),
                 },
             );
         }
@@ -87,6 +88,7 @@ enum Key<'a> {
         id: &'a str,
         subject: EntityRef,
         owner: Option<&'a str>,
+        owner_name: Option<&'a str>,
     },
 }
 
@@ -119,11 +121,25 @@ impl Key<'_> {
                 api_key.display_name(),
                 apikeys::owner_label(context.inventory, api_key)
             ),
-            Self::Reported { subject, owner, .. } => {
+            Self::Reported {
+                subject,
+                owner,
+                owner_name,
+                ..
+            } => {
                 let name = subject.name.as_deref().unwrap_or(&subject.id);
-                match owner {
-                    Some(owner) => format!("API key `{name}` of `{owner}`"),
-                    None => format!("API key `{name}`"),
+                let kind =
+                    if owner.is_some_and(|owner| crate::model::service_id_core(owner).is_some()) {
+                        "service ID"
+                    } else {
+                        "user"
+                    };
+                match (owner, owner_name) {
+                    (Some(owner), Some(owner_name)) => {
+                        format!("API key `{name}` of {kind} `{owner_name}` ({owner})")
+                    }
+                    (Some(owner), None) => format!("API key `{name}` of {kind} `{owner}`"),
+                    _ => format!("API key `{name}`"),
                 }
             }
         }

@@ -311,6 +311,8 @@ fn header(value: &Value, root: &Pointer, sink: &mut Sink<'_>, mfa: bool) -> Opti
 struct OwnerDto {
     id: Option<String>,
     iam_id: Option<String>,
+    name: Option<String>,
+    username: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -347,16 +349,21 @@ fn activity_report(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
                     format!("expected an item with an `{wanted}`"),
                 )
             })?;
-            let owner = dto
-                .user
-                .and_then(|user| present(user.iam_id))
-                .or_else(|| dto.serviceid.and_then(|service_id| present(service_id.id)));
+            let (owner, owner_name) = match (dto.user, dto.serviceid) {
+                (Some(user), _) => (
+                    present(user.iam_id),
+                    present(user.username).or(present(user.name)),
+                ),
+                (None, Some(service_id)) => (present(service_id.id), present(service_id.name)),
+                (None, None) => (None, None),
+            };
             let origin = sink.origin(pointer);
             sink.builder.people().authns.push(AuthnRecord {
                 subject,
                 id,
                 name: present(dto.name).or(present(dto.username)),
                 owner,
+                owner_name,
                 last_authn: present(dto.last_authn),
                 authn_count: None,
                 source: AuthnSource::Report,
@@ -499,6 +506,7 @@ pub(super) fn entity_activity(
         id: id.to_owned(),
         name,
         owner: None,
+        owner_name: None,
         last_authn: present(activity.last_authn),
         authn_count: activity.authn_count,
         source: AuthnSource::Entity,
