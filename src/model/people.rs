@@ -145,56 +145,6 @@ pub struct People {
     pub mfa: Vec<MfaEnrollment>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{DocId, Pointer};
-
-    fn entry(effective: &str, level: Option<&str>, factors: &[&str]) -> MfaEnrollment {
-        let origin = Origin::new(DocId(0), Pointer::root());
-        MfaEnrollment {
-            iam_id: "IBMid-1".to_owned(),
-            username: None,
-            email: None,
-            effective_mfa_type: Some(effective.to_owned()),
-            trait_effective: level.map(str::to_owned),
-            complies: Some(true),
-            account_factors: factors.iter().map(|f| (*f).to_owned()).collect(),
-            account: None,
-            origin: origin.clone(),
-            level_origin: origin.clone(),
-            complies_origin: origin,
-        }
-    }
-
-    #[test]
-    fn effective_mfa_none_by_type() {
-        assert_eq!(
-            entry("id_based_mfa", Some("NONE"), &[]).is_none(),
-            Some(true)
-        );
-        assert_eq!(
-            entry("id_based_mfa", Some("none_no_ropc"), &[]).is_none(),
-            Some(true)
-        );
-        assert_eq!(
-            entry("id_based_mfa", Some("LEVEL3"), &[]).is_none(),
-            Some(false)
-        );
-        // The older reports' type names (`TOTP`) read as identity-based.
-        assert_eq!(entry("TOTP", Some("TOTP"), &[]).is_none(), Some(false));
-        assert_eq!(entry("id_based_mfa", None, &[]).is_none(), None);
-        // Account-based MFA: none when no factor is enrolled, whatever the trait says.
-        assert_eq!(
-            entry("account_based_mfa", Some("TOTP"), &[]).is_none(),
-            Some(true)
-        );
-        let totp = entry("account_based_mfa", Some("NONE"), &["totp"]);
-        assert_eq!(totp.is_none(), Some(false));
-        assert_eq!(totp.describe(), "account-based: totp");
-    }
-}
-
 impl People {
     pub(super) fn extend(&mut self, other: People) {
         self.users.extend(other.users);
@@ -280,5 +230,55 @@ impl People {
     /// The MFA report's entry for a user.
     pub fn mfa_of(&self, iam_id: &str) -> Option<&MfaEnrollment> {
         self.mfa.iter().find(|entry| entry.iam_id == iam_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocId, Pointer};
+
+    fn entry(effective: &str, level: Option<&str>, factors: &[&str]) -> MfaEnrollment {
+        let origin = Origin::new(DocId(0), Pointer::root());
+        MfaEnrollment {
+            iam_id: "IBMid-1".to_owned(),
+            username: None,
+            email: None,
+            effective_mfa_type: Some(effective.to_owned()),
+            trait_effective: level.map(str::to_owned),
+            complies: Some(true),
+            account_factors: factors.iter().map(|f| (*f).to_owned()).collect(),
+            account: None,
+            origin: origin.clone(),
+            level_origin: origin.clone(),
+            complies_origin: origin,
+        }
+    }
+
+    #[test]
+    fn effective_mfa_none_by_type() {
+        assert_eq!(
+            entry("id_based_mfa", Some("NONE"), &[]).is_none(),
+            Some(true)
+        );
+        assert_eq!(
+            entry("id_based_mfa", Some("none_no_ropc"), &[]).is_none(),
+            Some(true)
+        );
+        assert_eq!(
+            entry("id_based_mfa", Some("LEVEL3"), &[]).is_none(),
+            Some(false)
+        );
+        // The older reports' type names (`TOTP`) read as identity-based.
+        assert_eq!(entry("TOTP", Some("TOTP"), &[]).is_none(), Some(false));
+        assert_eq!(entry("id_based_mfa", None, &[]).is_none(), None);
+        // Account-based MFA: none when no factor is enrolled, whatever the trait says.
+        assert_eq!(
+            entry("account_based_mfa", Some("TOTP"), &[]).is_none(),
+            Some(true)
+        );
+        let totp = entry("account_based_mfa", Some("NONE"), &["totp"]);
+        assert_eq!(totp.is_none(), Some(false));
+        assert_eq!(totp.describe(), "account-based: totp");
     }
 }
