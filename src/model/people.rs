@@ -207,11 +207,13 @@ impl People {
         }
     }
 
-    /// Whether the inputs held anything about people or activity.
+    /// Whether the inputs held anything about people or activity to judge. An account
+    /// document alone does not count: an enterprise's `GET /accounts` names the owner of
+    /// every account of the enterprise, and the accounts nothing else was exported of are
+    /// not being checked.
     pub fn any(&self) -> bool {
         !(self.users.is_empty()
             && self.user_lists.is_empty()
-            && self.owners.is_empty()
             && self.activity_reports.is_empty()
             && self.authns.is_empty()
             && self.mfa_reports.is_empty())

@@ -145,3 +145,30 @@ fn a_plan_alone_gets_no_people_unknowns() {
         );
     }
 }
+
+#[test]
+fn the_other_accounts_of_an_enterprise_list_are_not_judged() {
+    // The enterprise list names the owner of account 4f5e...; nothing else of it is given.
+    let checked = common::check(
+        &[
+            "fixtures/realworld/enterprise_accounts.json",
+            "fixtures/rules/account-owner-mfa-missing/bad-owner-no-mfa.json",
+        ],
+        &Settings::default(),
+    );
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    assert!(!checked.findings.is_empty());
+    for finding in &checked.findings {
+        assert_eq!(
+            finding.subject.account.as_deref(),
+            Some(ACCOUNT_A),
+            "{}: {}",
+            finding.rule,
+            finding.message
+        );
+    }
+}
