@@ -68,7 +68,7 @@ impl Needed {
                  or run `iamlint collect`"
             ),
             Self::MfaReport => format!(
-                "{CURL} -X POST 'https://iam.cloud.ibm.com/v1/mfa/accounts/{account}/report' \
+                "{CURL} -X POST 'https://iam.cloud.ibm.com/v1/mfa/accounts/{account}/report?type=mfa_status' \
                  (it answers a `reference`), then {CURL} \
                  'https://iam.cloud.ibm.com/v1/mfa/accounts/{account}/report/<REFERENCE>'; \
                  or run `iamlint collect`"
