@@ -119,6 +119,9 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for membership in &mut inventory.memberships {
         membership.account = present(&membership.account);
     }
+    for (account, _) in inventory.people.accounts_mut() {
+        *account = present(account);
+    }
 
     // 2. The accounts each document's entities name.
     let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
@@ -148,6 +151,9 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
     for item in &inventory.access_groups {
         name(item.origin.document, &item.account);
+    }
+    for (account, origin) in inventory.people.accounts_mut() {
+        name(origin.document, account);
     }
 
     // 3. The account of each document: its snapshot's, else the one its entities name,
@@ -254,6 +260,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for limits in inventory.all_limits_mut() {
         limits.account = present(&limits.account).or_else(|| of_document(limits.origin.document));
     }
+    for (account, origin) in inventory.people.accounts_mut() {
+        if account.is_none() {
+            *account = of_document(origin.document);
+        }
+    }
 
     // 5. A run that names one account is that account's, whatever names none.
     let mut known: BTreeSet<&String> = BTreeSet::new();
@@ -284,6 +295,12 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             .iter()
             .filter_map(|e| e.account.as_ref()),
     );
+    let people_accounts: Vec<String> = inventory
+        .people
+        .accounts_mut()
+        .filter_map(|(account, _)| account.clone())
+        .collect();
+    known.extend(people_accounts.iter());
     known.extend(document_accounts.values());
     let sole = (known.len() == 1)
         .then(|| known.first().map(|account| (*account).clone()))
@@ -322,6 +339,10 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         inventory
             .all_limits_mut()
             .for_each(|limits| fill(&mut limits.account));
+        inventory
+            .people
+            .accounts_mut()
+            .for_each(|(account, _)| fill(account));
     }
 
     // 6. What each account's exports held: a document's collections belong to the accounts
@@ -361,6 +382,9 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         .memberships
         .iter()
         .for_each(|e| hold(e.origin.document, &e.account));
+    for (account, origin) in inventory.people.accounts_mut() {
+        hold(origin.document, account);
+    }
     let mut collections: BTreeMap<Option<String>, Collections> = BTreeMap::new();
     for accounts in held.values() {
         for account in accounts {
@@ -471,6 +495,14 @@ impl Inventory {
         }
         for limits in self.identity_limits.iter().chain(&self.more_limits) {
             part(&mut parts, &limits.account).add_identity_limits(limits.clone());
+        }
+        let mut people = self.people.clone();
+        let people_accounts: BTreeSet<Option<String>> = people
+            .accounts_mut()
+            .map(|(account, _)| account.clone())
+            .collect();
+        for account in people_accounts {
+            *part(&mut parts, &account).people() = self.people.of_account(&account);
         }
         Some(
             parts

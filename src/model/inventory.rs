@@ -13,6 +13,7 @@ use super::declaration::{Declaration, ExposedSecret};
 use super::identity::{ApiKey, ServiceId};
 use super::limits::IdentityLimits;
 use super::merge::{leaders, merge_duplicates};
+use super::people::People;
 use super::policy::{Policy, PolicyPlaceholder, Subject};
 use super::resource::{ResourceInstance, ResourceKey};
 use super::snapshot::SnapshotInfo;
@@ -86,6 +87,8 @@ pub struct Inventory {
     pub accounts: Accounts,
     /// The `snapshot.json` of every live snapshot loaded, in load order.
     pub snapshots: Vec<SnapshotInfo>,
+    /// Users, account owners, activity and MFA reports (see `people`).
+    pub people: People,
     index: Index,
 }
 
@@ -317,6 +320,11 @@ impl InventoryBuilder {
         }
     }
 
+    /// The users, owners and reports of a document (see `People`).
+    pub fn people(&mut self) -> &mut People {
+        &mut self.inventory.people
+    }
+
     pub fn add_snapshot(&mut self, snapshot: SnapshotInfo) {
         self.inventory.snapshots.push(snapshot);
     }
@@ -356,6 +364,7 @@ impl InventoryBuilder {
             identity_limits,
             more_limits,
             snapshots,
+            people,
             accounts: _,
             index: _,
         } = inventory;
@@ -379,6 +388,7 @@ impl InventoryBuilder {
         }
         let into = &mut self.inventory;
         into.snapshots.extend(snapshots);
+        into.people.extend(people);
         for (document, facts) in documents {
             let mine = self.documents.entry(document).or_default();
             mine.collections.merge(facts.collections);

@@ -5,6 +5,7 @@
 
 mod access_group;
 mod accounts;
+mod activity;
 mod crn;
 mod declaration;
 mod identity;
@@ -12,6 +13,7 @@ mod inventory;
 mod limits;
 mod merge;
 mod origin;
+mod people;
 mod policy;
 mod resource;
 mod snapshot;
@@ -19,12 +21,14 @@ mod time;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use accounts::Accounts;
+pub use activity::{AuthnRecord, AuthnSource, AuthnSubject, Report};
 pub use crn::{Crn, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
 pub use inventory::{Collections, Inventory, InventoryBuilder};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
+pub use people::{AccountOwner, MfaEnrollment, People, User, UserList};
 pub use policy::{
     Activity, AttributeValue, Condition, Operator, Policy, PolicyPlaceholder, PolicyVersion,
     ResourceAttribute, ResourceTag, Role, RoleKind, Scope, Subject, Target, instant_words,
@@ -43,6 +47,9 @@ pub enum EntityKind {
     ApiKey,
     Policy,
     AccessGroup,
+    /// A user of the account (User Management, or a report's item). Not counted in
+    /// [`EntityKind::ALL`]: users are an optional export.
+    User,
     /// A value declared in infrastructure code that is not one of the entities above (a
     /// Terraform variable, output, provider argument or unmapped resource); findings about
     /// exposed secrets name it. Not counted in [`EntityKind::ALL`].
@@ -67,6 +74,7 @@ impl EntityKind {
             Self::ApiKey => "api_key",
             Self::Policy => "policy",
             Self::AccessGroup => "access_group",
+            Self::User => "user",
             Self::TerraformValue => "terraform_value",
         }
     }
@@ -80,6 +88,7 @@ impl EntityKind {
             Self::ApiKey => "API key",
             Self::Policy => "policy",
             Self::AccessGroup => "access group",
+            Self::User => "user",
             Self::TerraformValue => "Terraform value",
         }
     }
@@ -215,6 +224,7 @@ impl Inventory {
             EntityKind::ApiKey => self.api_keys.len(),
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
             EntityKind::AccessGroup => self.access_groups.len(),
+            EntityKind::User => self.people.users.len(),
             EntityKind::TerraformValue => 0,
         }
     }

@@ -16,6 +16,7 @@ mod grants;
 pub mod lookup;
 pub mod meta;
 pub mod params;
+mod people;
 mod policy_subject;
 mod policy_text;
 
@@ -121,6 +122,12 @@ rules! {
     serviceid_unlocked(Params) => "serviceid-unlocked",
     key_api_created_duplicate(Params) => "key-api-created-duplicate",
     credentials_exposed => "credentials-exposed",
+    // CIS IBM Cloud Foundations: people and activity.
+    apikey_unused(Params) => "apikey-unused",
+    account_owner_apikey => "account-owner-apikey",
+    user_mfa_missing => "user-mfa-missing",
+    account_owner_mfa_missing => "account-owner-mfa-missing",
+    user_inactive(Params) => "user-inactive",
 }
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is

@@ -609,10 +609,10 @@ fn one_line_files_past_column_65535_are_drawn_as_windows() {
             // Bounded: no copy of the line (an item from its middle is in no window).
             let output = format!("{}{}", run.stdout, run.stderr);
             assert!(!output.contains("svc-150\""), "{name} {format}");
-            // SARIF carries every rule's documentation (about 120 KB); a copy of the line
-            // would add more than 70 KB to it.
+            // SARIF carries every rule's documentation (about 160 KB with the people rules
+            // and their `unknown` findings); a copy of the line would add more than 70 KB.
             assert!(
-                output.len() < 150_000,
+                output.len() < 200_000,
                 "{name} {format}: {} bytes",
                 output.len()
             );

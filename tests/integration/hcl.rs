@@ -29,7 +29,11 @@ fn configuration_fixtures() {
     for name in CONFIGURATIONS {
         let dir = format!("fixtures/terraform/hcl/{name}");
         let checked = common::check(&[&dir], &Settings::default());
-        assert!(checked.loaded.errors.is_empty(), "{dir}: {:?}", checked.loaded.errors);
+        assert!(
+            checked.loaded.errors.is_empty(),
+            "{dir}: {:?}",
+            checked.loaded.errors
+        );
         for finding in &checked.findings {
             assert!(
                 finding.subject.address.is_some(),
@@ -80,7 +84,10 @@ fn findings_point_at_lines_of_the_configuration() {
         exposed,
         vec![
             ("fixtures/terraform/hcl/secret/main.tf".to_owned(), 4),
-            ("fixtures/terraform/hcl/secret/terraform.tfvars".to_owned(), 1),
+            (
+                "fixtures/terraform/hcl/secret/terraform.tfvars".to_owned(),
+                1
+            ),
         ]
     );
 }
@@ -99,8 +106,16 @@ fn broken_configurations_are_located_errors() {
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     insta::assert_snapshot!("hcl_invalid", run.stdout);
-    assert!(run.stdout.contains("invalid/syntax/main.tf:3:17"), "{}", run.stdout);
-    assert!(run.stdout.contains("key-restriction-missing"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("invalid/syntax/main.tf:3:17"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("key-restriction-missing"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// `--var-file` values win over `terraform.tfvars`; `TF_VAR_*` is read only when asked for.
@@ -110,7 +125,9 @@ fn variables_come_from_var_files_and_the_environment_only_when_asked() {
         checked
             .findings
             .iter()
-            .filter(|finding| finding.status == Status::Unknown && finding.rule == "key-cannot-evaluate")
+            .filter(|finding| {
+                finding.status == Status::Unknown && finding.rule == "key-cannot-evaluate"
+            })
             .count()
     };
     let dir = "fixtures/terraform/hcl/variables";
@@ -122,12 +139,17 @@ fn variables_come_from_var_files_and_the_environment_only_when_asked() {
         .find(|finding| finding.rule == "key-cannot-evaluate")
         .unwrap()
         .message;
-    assert!(message.contains("serviceid_crn") && message.contains("--var-file"), "{message}");
+    assert!(
+        message.contains("serviceid_crn") && message.contains("--var-file"),
+        "{message}"
+    );
     let with_file = check_with(
         &[dir],
         &LoadOptions {
             variables: VariableOptions {
-                var_files: vec![PathBuf::from("fixtures/terraform/hcl/variables/prod.tfvars")],
+                var_files: vec![PathBuf::from(
+                    "fixtures/terraform/hcl/variables/prod.tfvars",
+                )],
                 environment: false,
             },
             ..LoadOptions::default()
@@ -146,12 +168,27 @@ fn variables_come_from_var_files_and_the_environment_only_when_asked() {
         &["check", "--no-config", "--format", "concise", dir],
         &[("TF_VAR_serviceid_crn", crn)],
     );
-    assert!(!ignored.stdout.contains("ServiceId-0b1c2d3e"), "{}", ignored.stdout);
+    assert!(
+        !ignored.stdout.contains("ServiceId-0b1c2d3e"),
+        "{}",
+        ignored.stdout
+    );
     let read = common::run_with_env(
-        &["check", "--no-config", "--format", "concise", "--tf-var-env", dir],
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "--tf-var-env",
+            dir,
+        ],
         &[("TF_VAR_serviceid_crn", crn)],
     );
-    assert!(read.stdout.contains("ServiceId-0b1c2d3e"), "{}", read.stdout);
+    assert!(
+        read.stdout.contains("ServiceId-0b1c2d3e"),
+        "{}",
+        read.stdout
+    );
 }
 
 /// The configuration and a `terraform show -json` plan of it give the same findings.
@@ -193,7 +230,10 @@ fn inline_waivers_in_terraform_files() {
     ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("2 findings waived"), "{}", run.stdout);
-    insta::assert_snapshot!("hcl_waived", format!("{}\n--- stderr ---\n{}", run.stdout, run.stderr));
+    insta::assert_snapshot!(
+        "hcl_waived",
+        format!("{}\n--- stderr ---\n{}", run.stdout, run.stderr)
+    );
 }
 
 /// `diff` between two checkouts of a configuration lists what the head adds.
@@ -229,7 +269,9 @@ fn diff_between_two_checkouts_of_a_configuration() {
         .collect();
     assert!(!new_lines.is_empty(), "{}", run.stdout);
     assert!(
-        new_lines.iter().all(|line| line.contains("ibm_resource_key.reader")),
+        new_lines
+            .iter()
+            .all(|line| line.contains("ibm_resource_key.reader")),
         "{}",
         run.stdout
     );
@@ -243,7 +285,11 @@ fn hostile_configurations_end_quickly() {
     let dir = common::TempDir::new("hcl-hostile");
     let mut doubling = String::from("locals {\n  l0 = \"x\"\n");
     for at in 1..60 {
-        doubling.push_str(&format!("  l{at} = \"${{local.l{}}}${{local.l{}}}\"\n", at - 1, at - 1));
+        doubling.push_str(&format!(
+            "  l{at} = \"${{local.l{}}}${{local.l{}}}\"\n",
+            at - 1,
+            at - 1
+        ));
     }
     doubling.push_str("}\nresource \"ibm_iam_service_id\" \"d\" {\n  name = local.l59\n}\n");
     let mut chain = String::new();
@@ -254,7 +300,11 @@ fn hostile_configurations_end_quickly() {
             (at + 1) % 60
         ));
     }
-    let nested = format!("locals {{\n  deep = {}1{}\n}}\n", "[".repeat(500), "]".repeat(500));
+    let nested = format!(
+        "locals {{\n  deep = {}1{}\n}}\n",
+        "[".repeat(500),
+        "]".repeat(500)
+    );
     let files = [
         ("cycle.tf", "locals {\n  a = local.b\n  b = local.a\n}\nresource \"ibm_iam_service_id\" \"c\" {\n  name = local.a\n}\n".to_owned()),
         ("doubling.tf", doubling),

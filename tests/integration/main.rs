@@ -18,6 +18,7 @@ mod hardening;
 mod hcl;
 mod live;
 mod malformed;
+mod people;
 mod realworld;
 mod registry;
 mod safe_text;

@@ -68,8 +68,11 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("trusted_profile_links", Skipped(K::ProfileLinks)),
         ("trusted_profile_claim_rules", Skipped(K::ProfileClaimRules)),
         ("account_settings", Skipped(K::AccountSettings)),
-        ("activity_report", Skipped(K::ActivityReport)),
-        ("mfa_report", Skipped(K::MfaReport)),
+        ("activity_report", Loaded(NONE)),
+        ("mfa_report", Loaded(NONE)),
+        ("users", Loaded(NONE)),
+        ("account", Loaded(NONE)),
+        ("enterprise_accounts", Loaded(NONE)),
         ("report_reference", Skipped(K::ReportReference)),
         ("identity_limits", Loaded(NONE)),
         (
@@ -264,11 +267,12 @@ fn an_activity_report_next_to_the_api_keys_leaves_their_failures_failing_in_both
             );
         }
         outcomes.push(statuses);
+        // The report is loaded (its usage feeds `apikey-unused`), never skipped.
         let verbose = common::run(&["check", "-v", &dir]);
         assert!(
-            verbose.stdout.contains(
-                "activity_report.json: IAM Identity activity report: not used by any rule yet"
-            ),
+            !verbose
+                .stdout
+                .contains("activity_report.json: IAM Identity activity report"),
             "{}",
             verbose.stdout
         );
@@ -336,7 +340,7 @@ fn copies_of_one_entity_merge_whatever_the_file_order() {
 fn a_directory_whose_every_file_is_skipped_says_so() {
     let dir = common::TempDir::new("all-skipped");
     for (from, to) in [
-        ("fixtures/realworld/activity_report.json", "report.json"),
+        ("fixtures/realworld/report_reference.json", "report.json"),
         (
             "fixtures/realworld/terraform_tfstate.json",
             "terraform.tfstate.json",
@@ -350,7 +354,7 @@ fn a_directory_whose_every_file_is_skipped_says_so() {
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "error: 3 files found, all skipped: 1 IAM Identity activity report, 1 raw Terraform \
+            "error: 3 files found, all skipped: 1 IAM Identity report reference, 1 raw Terraform \
              state, 1 unrecognised shape; nothing to check"
         ),
         "{}",
@@ -398,7 +402,7 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
         "check",
         "-v",
         "fixtures/realworld/api_keys.json",
-        "fixtures/realworld/activity_report.json",
+        "fixtures/realworld/report_reference.json",
         "fixtures/realworld/resource_bindings.min.json",
         "fixtures/realworld/service_credentials.json",
     ]);
@@ -416,7 +420,7 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
         "--format",
         "json",
         "fixtures/realworld/api_keys.json",
-        "fixtures/realworld/activity_report.json",
+        "fixtures/realworld/resource_bindings.json",
         "fixtures/realworld/service_credentials.json",
     ]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -424,12 +428,12 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
     assert_eq!(json["summary"]["skipped"], 2);
     assert_eq!(
         skipped[0]["file"],
-        "fixtures/realworld/activity_report.json"
+        "fixtures/realworld/resource_bindings.json"
     );
-    assert_eq!(skipped[0]["kind"], "IAM Identity activity report");
+    assert_eq!(skipped[0]["kind"], "Resource Controller bindings");
     assert_eq!(
         skipped[0]["reason"],
-        "IAM Identity activity report: not used by any rule yet"
+        "Resource Controller bindings: not used by any rule yet"
     );
     assert_eq!(skipped[1]["kind"], "service credentials");
 }

@@ -24,6 +24,9 @@ pub enum DocumentKind {
     ActivityReport,
     MfaReport,
     ReportReference,
+    Users,
+    Account,
+    EnterpriseAccounts,
     IdentityLimits,
     Policies,
     PolicyTemplates,
@@ -158,16 +161,16 @@ pub const CATALOGUE: &[KindInfo] = &[
     KindInfo {
         kind: K::ActivityReport,
         name: "IAM Identity activity report",
-        source: "GET /v1/activity/accounts/{id}/report/{reference}",
+        source: "POST then GET /v1/activity/accounts/{id}/report/{reference} (IBM/platform-services-go-sdk iamidentityv1 `Report`: `UserActivity`, `ApikeyActivity`, `EntityActivity`)",
         recognised_by: "`reference` and `report_duration`, `report_start_time` or `report_end_time`; or `apikeys[]`, `serviceids[]`, `profiles[]` or `users[]` whose items have `last_authn` (they hold usage, not the entities)",
-        handling: Skipped(UNUSED),
+        handling: Loaded,
     },
     KindInfo {
         kind: K::MfaReport,
         name: "IAM Identity MFA enrollment report",
-        source: "GET /v1/mfa/accounts/{id}/report/{reference}",
-        recognised_by: "`reference` and `report_time`",
-        handling: Skipped(UNUSED),
+        source: "POST then GET /v1/mfa/accounts/{id}/report/{reference} (iamidentityv1 `ReportMfaEnrollmentStatus`, `UserReportMfaEnrollmentStatus`; before 2026 each user's MFA was under `enrollments`)",
+        recognised_by: "`reference` and `report_time`; or `users[]` whose items have `effective_mfa_type`, `id_based_mfa` or `enrollments`",
+        handling: Loaded,
     },
     KindInfo {
         kind: K::ReportReference,
@@ -175,6 +178,27 @@ pub const CATALOGUE: &[KindInfo] = &[
         source: "POST /v1/activity/accounts/{id}/report; POST /v1/mfa/accounts/{id}/report",
         recognised_by: "an object with `reference` only",
         handling: Skipped("the reference of a report being made, not the report"),
+    },
+    KindInfo {
+        kind: K::Users,
+        name: "User Management users",
+        source: "GET /v2/accounts/{account_id}/users (IBM/platform-services-go-sdk usermanagementv1 `UserList`, `UserProfile`)",
+        recognised_by: "`resources[]` whose items have `iam_id` and `user_id`, `realm` or `state` and no CRN; an empty `resources[]` with `total_results`",
+        handling: Loaded,
+    },
+    KindInfo {
+        kind: K::Account,
+        name: "Account Management account",
+        source: "GET /v4/accounts/{account_id} (accountmanagementv4 `AccountResponse`)",
+        recognised_by: "`owner_iamid` and `id`",
+        handling: Loaded,
+    },
+    KindInfo {
+        kind: K::EnterpriseAccounts,
+        name: "Enterprise Management accounts",
+        source: "GET /accounts/{account_id}; GET /accounts (enterprisemanagementv1 `Account`, `ListAccountsResponse`)",
+        recognised_by: "`owner_iam_id` and `id`; or `resources[]` whose items have `owner_iam_id`",
+        handling: Loaded,
     },
     KindInfo {
         kind: K::IdentityLimits,
@@ -301,7 +325,7 @@ impl DocumentKind {
         }
     }
 
-    /// "IAM Identity activity report: not used by any rule yet".
+    /// "Resource Controller bindings: not used by any rule yet".
     pub fn skip_message(self) -> String {
         match self.skip_reason() {
             Some(reason) => format!("{}: {reason}", self.name()),
@@ -324,8 +348,8 @@ mod tests {
         }
         assert_eq!(kinds.len(), DocumentKind::Snapshot as usize + 1);
         assert_eq!(
-            DocumentKind::ActivityReport.skip_message(),
-            "IAM Identity activity report: not used by any rule yet"
+            DocumentKind::ResourceBindings.skip_message(),
+            "Resource Controller bindings: not used by any rule yet"
         );
     }
 }

@@ -7,6 +7,7 @@ pub mod catalogue;
 mod fast;
 mod identity;
 mod limits;
+mod people;
 mod policy;
 mod resource_controller;
 pub mod shape;
@@ -124,6 +125,8 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
         Shape::Single(kind) => ingest_item(kind, value, &root, sink),
         Shape::Snapshot => snapshot::ingest(value, sink),
         Shape::IdentityLimits => limits::ingest(value, sink),
+        Shape::People(kind) => people::ingest(kind, value, sink),
+        Shape::PeopleBundle => people::ingest_bundle(value, sink),
         Shape::Skipped(kind) => return Recognition::Skipped(kind),
         Shape::Unrecognised => return Recognition::Unrecognised,
     }

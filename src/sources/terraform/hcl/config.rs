@@ -125,9 +125,10 @@ impl<'f> ModuleDef<'f> {
                 } else {
                     Mode::Managed
                 };
-                let duplicate = self.resources.iter().any(|other| {
-                    other.mode == mode && other.kind == *kind && other.name == *name
-                });
+                let duplicate = self
+                    .resources
+                    .iter()
+                    .any(|other| other.mode == mode && other.kind == *kind && other.name == *name);
                 if !duplicate {
                     self.resources.push(ResourceDecl {
                         mode,
@@ -189,7 +190,6 @@ impl<'f> ModuleDef<'f> {
             .iter()
             .find(|decl| decl.mode == mode && decl.kind == kind && decl.name == name)
     }
-
 }
 
 /// The expression of argument `name` of a body.

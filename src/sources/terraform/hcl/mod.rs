@@ -235,7 +235,10 @@ pub(crate) fn load(
         let mut by_dir: BTreeMap<PathBuf, Vec<&SourceFile>> = BTreeMap::new();
         for read in &read_files {
             if is_tf(&read.file) {
-                by_dir.entry(directory(&read.file.path)).or_default().push(&read.file);
+                by_dir
+                    .entry(directory(&read.file.path))
+                    .or_default()
+                    .push(&read.file);
             }
         }
         let mut wanted: Vec<PathBuf> = Vec::new();
@@ -273,7 +276,10 @@ pub(crate) fn load(
     }
     let walked_below = inputs.iter().map(|input| input.id.0 + 1).max().unwrap_or(0);
     let (roots, located) = evaluate(&read_files, &var_files, walked_below, options, view);
-    out.roots = roots.iter().map(|root| (root.document, InventoryBuilder::default())).collect();
+    out.roots = roots
+        .iter()
+        .map(|root| (root.document, InventoryBuilder::default()))
+        .collect();
     let mut secrets: HashMap<DocId, Vec<Pointer>> = HashMap::new();
     let mut located_by_doc: HashMap<DocId, Vec<Located>> = HashMap::new();
     for (at, root) in roots.into_iter().enumerate() {
@@ -285,7 +291,10 @@ pub(crate) fn load(
         }
     }
     for problem in located {
-        located_by_doc.entry(problem.document).or_default().push(problem);
+        located_by_doc
+            .entry(problem.document)
+            .or_default()
+            .push(problem);
     }
     for read in read_files {
         let parsed = read.file.body.is_some();
@@ -299,7 +308,8 @@ pub(crate) fn load(
         .read_from(read.stamp);
         document.mark_secrets(secrets.remove(&read.file.id).unwrap_or_default());
         if parsed {
-            out.inline_waivers.extend(inline::scan(&document, read.file.id));
+            out.inline_waivers
+                .extend(inline::scan(&document, read.file.id));
         }
         if let Some(error) = read.error {
             out.errors.push(error);
@@ -430,7 +440,10 @@ fn evaluate(
             // `terraform.tfvars` first, then `*.auto.tfvars` in name order.
             values.sort_by_key(|file| {
                 let name = file.path.file_name().map(|name| name.to_owned());
-                (name.as_deref() != Some(std::ffi::OsStr::new("terraform.tfvars")), name)
+                (
+                    name.as_deref() != Some(std::ffi::OsStr::new("terraform.tfvars")),
+                    name,
+                )
             });
             values.extend(var_files.iter().filter_map(|id| by_id.get(id).copied()));
             let (given, origins) =
