@@ -119,6 +119,18 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for membership in &mut inventory.memberships {
         membership.account = present(&membership.account);
     }
+    for settings in &mut inventory.identity_settings {
+        settings.account = present(&settings.account).or_else(|| present(&settings.account_id));
+    }
+    for settings in &mut inventory.access_group_settings {
+        settings.account = present(&settings.account).or_else(|| present(&settings.account_id));
+    }
+    for route in &mut inventory.routes {
+        route.account = present(&route.account).or_else(|| crn_account(route.crn.as_deref()));
+    }
+    for target in &mut inventory.routing_targets {
+        target.account = present(&target.account).or_else(|| crn_account(target.crn.as_deref()));
+    }
 
     // 2. The accounts each document's entities name.
     let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
@@ -148,6 +160,9 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
     for item in &inventory.access_groups {
         name(item.origin.document, &item.account);
+    }
+    for (document, account) in posture_accounts(inventory) {
+        name(document, account);
     }
 
     // 3. The account of each document: its snapshot's, else the one its entities name,
@@ -254,6 +269,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for limits in inventory.all_limits_mut() {
         limits.account = present(&limits.account).or_else(|| of_document(limits.origin.document));
     }
+    for_each_posture_account(inventory, |document, account| {
+        if account.is_none() {
+            *account = of_document(document);
+        }
+    });
 
     // 5. A run that names one account is that account's, whatever names none.
     let mut known: BTreeSet<&String> = BTreeSet::new();
@@ -284,6 +304,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             .iter()
             .filter_map(|e| e.account.as_ref()),
     );
+    known.extend(posture_accounts(inventory).filter_map(|(_, account)| account.as_ref()));
     known.extend(document_accounts.values());
     let sole = (known.len() == 1)
         .then(|| known.first().map(|account| (*account).clone()))
@@ -322,6 +343,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         inventory
             .all_limits_mut()
             .for_each(|limits| fill(&mut limits.account));
+        for_each_posture_account(inventory, |_, account| fill(account));
     }
 
     // 6. What each account's exports held: a document's collections belong to the accounts
@@ -361,6 +383,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         .memberships
         .iter()
         .for_each(|e| hold(e.origin.document, &e.account));
+    posture_accounts(inventory).for_each(|(document, account)| hold(document, account));
     let mut collections: BTreeMap<Option<String>, Collections> = BTreeMap::new();
     for accounts in held.values() {
         for account in accounts {
@@ -412,6 +435,46 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         collections,
         documents: documents_out,
     };
+}
+
+/// The document and account of every account-level settings document, route and target.
+fn posture_accounts(inventory: &Inventory) -> impl Iterator<Item = (DocId, &Option<String>)> {
+    let settings = inventory
+        .identity_settings
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let group_settings = inventory
+        .access_group_settings
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let routes = inventory
+        .routes
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let targets = inventory
+        .routing_targets
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    settings.chain(group_settings).chain(routes).chain(targets)
+}
+
+/// Calls `update` with the document and account of every settings document, route and target.
+fn for_each_posture_account(
+    inventory: &mut Inventory,
+    mut update: impl FnMut(DocId, &mut Option<String>),
+) {
+    for item in &mut inventory.identity_settings {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.access_group_settings {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.routes {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.routing_targets {
+        update(item.origin.document, &mut item.account);
+    }
 }
 
 impl Inventory {
@@ -471,6 +534,18 @@ impl Inventory {
         }
         for limits in self.identity_limits.iter().chain(&self.more_limits) {
             part(&mut parts, &limits.account).add_identity_limits(limits.clone());
+        }
+        for item in &self.identity_settings {
+            part(&mut parts, &item.account).add_identity_settings(item.clone());
+        }
+        for item in &self.access_group_settings {
+            part(&mut parts, &item.account).add_access_group_settings(item.clone());
+        }
+        for item in &self.routes {
+            part(&mut parts, &item.account).add_route(item.clone());
+        }
+        for item in &self.routing_targets {
+            part(&mut parts, &item.account).add_routing_target(item.clone());
         }
         Some(
             parts

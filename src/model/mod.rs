@@ -5,6 +5,7 @@
 
 mod access_group;
 mod accounts;
+mod audit_routing;
 mod crn;
 mod declaration;
 mod identity;
@@ -14,15 +15,17 @@ mod merge;
 mod origin;
 mod policy;
 mod resource;
+mod settings;
 mod snapshot;
 mod time;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use accounts::Accounts;
+pub use audit_routing::{ANY_LOCATION, GLOBAL_LOCATION, Route, RouteRule, RoutingTarget};
 pub use crn::{Crn, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
-pub use inventory::{Collections, Inventory, InventoryBuilder};
+pub use inventory::{Collections, Inventory, InventoryBuilder, PostureCollections};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
 pub use policy::{
@@ -31,6 +34,7 @@ pub use policy::{
     tag_words,
 };
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use settings::{AccessGroupSettings, IdentitySettings, Setting};
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
 
@@ -43,6 +47,9 @@ pub enum EntityKind {
     ApiKey,
     Policy,
     AccessGroup,
+    /// The account itself, for findings on its settings (its id is the account id). Not
+    /// counted in [`EntityKind::ALL`].
+    Account,
     /// A value declared in infrastructure code that is not one of the entities above (a
     /// Terraform variable, output, provider argument or unmapped resource); findings about
     /// exposed secrets name it. Not counted in [`EntityKind::ALL`].
@@ -67,6 +74,7 @@ impl EntityKind {
             Self::ApiKey => "api_key",
             Self::Policy => "policy",
             Self::AccessGroup => "access_group",
+            Self::Account => "account",
             Self::TerraformValue => "terraform_value",
         }
     }
@@ -80,6 +88,7 @@ impl EntityKind {
             Self::ApiKey => "API key",
             Self::Policy => "policy",
             Self::AccessGroup => "access group",
+            Self::Account => "account",
             Self::TerraformValue => "Terraform value",
         }
     }
@@ -215,7 +224,7 @@ impl Inventory {
             EntityKind::ApiKey => self.api_keys.len(),
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
             EntityKind::AccessGroup => self.access_groups.len(),
-            EntityKind::TerraformValue => 0,
+            EntityKind::Account | EntityKind::TerraformValue => 0,
         }
     }
 }

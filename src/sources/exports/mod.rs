@@ -8,6 +8,7 @@ mod fast;
 mod identity;
 mod limits;
 mod policy;
+mod posture;
 mod resource_controller;
 pub mod shape;
 pub mod snapshot;
@@ -118,6 +119,7 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
         Shape::Single(kind) => ingest_item(kind, value, &root, sink),
         Shape::Snapshot => snapshot::ingest(value, sink),
         Shape::IdentityLimits => limits::ingest(value, sink),
+        Shape::Posture(kind) => posture::ingest(kind, value, sink),
         Shape::Skipped(kind) => return Recognition::Skipped(kind),
         Shape::Unrecognised => return Recognition::Unrecognised,
     }

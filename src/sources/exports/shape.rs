@@ -120,6 +120,9 @@ pub enum Shape<'a> {
     Snapshot,
     /// IAM Identity `/v1/accounts/{id}/limits/identity`.
     IdentityLimits,
+    /// An account-level document: IAM Identity or Access Groups account settings, Activity
+    /// Tracker Event Routing routes or targets (see `posture`).
+    Posture(DocumentKind),
     /// A kind of the catalogue that is recognised and not loaded.
     Skipped(DocumentKind),
     Unrecognised,
@@ -215,6 +218,9 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     // In a bundle with lists, the limits are read too (see `exports::ingest`).
     if super::limits::detect(object) {
         return Shape::IdentityLimits;
+    }
+    if let Some(kind) = super::posture::detect(object) {
+        return Shape::Posture(kind);
     }
     if let Some(kind) = detect_skipped_list(object) {
         return Shape::Skipped(kind);
@@ -315,13 +321,6 @@ fn detect_skipped_list(object: &Map<String, Value>) -> Option<DocumentKind> {
         )
     {
         return Some(DocumentKind::ServiceCredentials);
-    }
-    if object.contains_key("account_id")
-        && object.contains_key("restrict_create_service_id")
-        && object.contains_key("restrict_create_platform_apikey")
-        && object.contains_key("mfa")
-    {
-        return Some(DocumentKind::AccountSettings);
     }
     if ["custom_roles", "service_roles", "system_roles"]
         .iter()
