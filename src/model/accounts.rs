@@ -547,6 +547,9 @@ impl Inventory {
         for item in &self.routing_targets {
             part(&mut parts, &item.account).add_routing_target(item.clone());
         }
+        for origin in &self.route_lists {
+            part(&mut parts, &of_document(origin.document)).add_route_list(origin.clone());
+        }
         Some(
             parts
                 .into_iter()

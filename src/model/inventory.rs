@@ -122,6 +122,9 @@ pub struct Inventory {
     /// Activity Tracker Event Routing routes and targets.
     pub routes: Vec<Route>,
     pub routing_targets: Vec<RoutingTarget>,
+    /// Where each route list loaded is (its `routes` member), so that an empty list, which
+    /// says the account routes nothing, has a line to point at.
+    pub route_lists: Vec<super::origin::Origin>,
     index: Index,
 }
 
@@ -377,6 +380,10 @@ impl InventoryBuilder {
         self.inventory.routing_targets.push(target);
     }
 
+    pub fn add_route_list(&mut self, origin: super::origin::Origin) {
+        self.inventory.route_lists.push(origin);
+    }
+
     /// Records that a plan destroys the entity of `kind` with this identity (instance GUID,
     /// key CRN, service ID core, API key id or policy id): no input's copy of it survives,
     /// so a plan merged over an export drops what it deletes.
@@ -412,6 +419,7 @@ impl InventoryBuilder {
             access_group_settings,
             routes,
             routing_targets,
+            route_lists,
             accounts: _,
             index: _,
         } = inventory;
@@ -439,6 +447,7 @@ impl InventoryBuilder {
         into.access_group_settings.extend(access_group_settings);
         into.routes.extend(routes);
         into.routing_targets.extend(routing_targets);
+        into.route_lists.extend(route_lists);
         for (document, facts) in documents {
             let mine = self.documents.entry(document).or_default();
             mine.collections.merge(facts.collections);

@@ -4,6 +4,7 @@
 //! `src/rules/<id_snake>.rs` (a pure function of the inventory and its parameters). Rules
 //! never do I/O and cannot fail.
 
+mod account_creation;
 mod apikeys;
 mod auditing;
 pub mod compare;
@@ -14,6 +15,7 @@ pub mod lookup;
 pub mod meta;
 mod policy_subject;
 mod policy_text;
+mod posture;
 
 mod at_key_limit;
 mod credentials_exposed;
@@ -39,6 +41,12 @@ mod key_manager_incomplete_grant;
 mod reference_dangling;
 mod serviceid_limit;
 mod serviceid_orphaned;
+
+mod access_public_enabled;
+mod account_apikey_creation_unrestricted;
+mod account_mfa_disabled;
+mod account_serviceid_creation_unrestricted;
+mod audit_global_events_unrouted;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -101,6 +109,18 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(serviceid_unlocked, "serviceid-unlocked"),
     rule!(key_api_created_duplicate, "key-api-created-duplicate"),
     rule!(credentials_exposed, "credentials-exposed"),
+    // Account posture: IAM settings and audit routing (CIS 1.4, 1.9, 1.16, 1.18).
+    rule!(
+        account_serviceid_creation_unrestricted,
+        "account-serviceid-creation-unrestricted"
+    ),
+    rule!(
+        account_apikey_creation_unrestricted,
+        "account-apikey-creation-unrestricted"
+    ),
+    rule!(account_mfa_disabled, "account-mfa-disabled"),
+    rule!(access_public_enabled, "access-public-enabled"),
+    rule!(audit_global_events_unrouted, "audit-global-events-unrouted"),
 ];
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is

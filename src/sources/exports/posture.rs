@@ -99,6 +99,8 @@ pub(super) fn ingest(kind: DocumentKind, value: &Value, sink: &mut Sink<'_>) {
             sink.builder.collections().posture.routes = true;
             match value.get("routes").and_then(Value::as_array) {
                 Some(items) => {
+                    let list = sink.origin(&root.key("routes"));
+                    sink.builder.add_route_list(list);
                     for (at, item) in items.iter().enumerate() {
                         route(item, &root.key("routes").index(at), sink);
                     }
