@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::{Value, json};
 
 /// Every rule on this branch. Each is planted; none is left out.
-pub(crate) const RULES: [&str; 20] = [
+pub(crate) const RULES: [&str; 25] = [
     "at-key-limit",
     "key-restriction-missing",
     "key-restriction-incomplete",
@@ -28,6 +28,11 @@ pub(crate) const RULES: [&str; 20] = [
     "key-role-excessive",
     "policy-limit",
     "serviceid-unlocked",
+    "account-serviceid-creation-unrestricted",
+    "account-apikey-creation-unrestricted",
+    "account-mfa-disabled",
+    "access-public-enabled",
+    "audit-global-events-unrouted",
 ];
 
 /// Rules that an API export cannot trigger, with the reason: iamlint must report none of
