@@ -84,7 +84,10 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                     "account `{account}` allows public access: a policy given to the Public \
                      Access group opens its resources to anyone, without authentication{}",
                     if inventory.collections.policies {
-                        format!(" (the group holds {} policies)", policies.len())
+                        match policies.len() {
+                            1 => " (the group holds 1 policy)".to_owned(),
+                            count => format!(" (the group holds {count} policies)"),
+                        }
                     } else {
                         String::new()
                     }

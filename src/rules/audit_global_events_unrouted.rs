@@ -72,10 +72,13 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 )
             } else {
                 format!(
-                    "account `{account}` routes no global events: none of its {} Activity \
-                     Tracker Event Routing routes has a rule whose `locations` name `global` \
-                     (or `*`), so IAM and account events are dropped",
-                    inventory.routes.len()
+                    "account `{account}` routes no global events: no rule of its Activity \
+                     Tracker Event Routing {} names `global` (or `*`) in its `locations`, so \
+                     IAM and account events are dropped",
+                    match inventory.routes.len() {
+                        1 => "route".to_owned(),
+                        count => format!("routes ({count})"),
+                    }
                 )
             })
             .remediation(context.meta.fix_with(&[("ACCOUNT_ID", &account)]))
