@@ -12,7 +12,7 @@ use crate::model::{EntityRef, Inventory, Origin, Route, RouteRule};
 const EXPORT_ROUTES: &str = "export the routes: curl -H \"Authorization: $(ibmcloud iam \
      oauth-tokens --output json | jq -r .iam_token)\" \
      https://us-south.atracker.cloud.ibm.com/api/v2/routes > atracker_routes.json (routes are \
-     global: any regional endpoint lists them all; or `iamlint collect`)";
+     global, so any regional endpoint lists them all), or `iamlint collect`";
 
 const EXPORT_TARGETS: &str = "export the targets too: curl -H \"Authorization: $(ibmcloud iam \
      oauth-tokens --output json | jq -r .iam_token)\" \

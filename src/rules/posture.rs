@@ -86,7 +86,7 @@ pub(super) fn not_loaded(
         .severity(Severity::Info)
         .unknown()
         .message(format!(
-            "no {what} document was loaded, so `{}` cannot be judged for account `{account}`",
+            "no {what} document was loaded, so `{}` cannot be judged",
             context.id
         ))
         .remediation(export.replace("<ACCOUNT_ID>", &account))
