@@ -57,3 +57,22 @@ pub struct RoutingTarget {
     pub declaration: Option<Declaration>,
     pub account: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocId, Pointer};
+
+    #[test]
+    fn global_and_any_location_take_global_events_a_region_does_not() {
+        let rule = |locations: &[&str]| RouteRule {
+            target_ids: Vec::new(),
+            locations: locations.iter().map(|l| (*l).to_owned()).collect(),
+            origin: Origin::new(DocId(0), Pointer::root()),
+        };
+        assert!(rule(&["us-south", "global"]).takes_global_events());
+        assert!(rule(&["*"]).takes_global_events());
+        assert!(!rule(&["us-south", "eu-de"]).takes_global_events());
+        assert!(!rule(&["Global "]).takes_global_events());
+    }
+}
