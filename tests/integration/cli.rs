@@ -71,7 +71,9 @@ fn json_output_is_versioned_and_complete() {
             .unwrap()
             .starts_with('/')
     );
-    assert_eq!(output["summary"]["files"], 14);
+    // 14 exports and plans, and the 5 account-level documents (settings, routes, targets,
+    // the Public Access group's policy).
+    assert_eq!(output["summary"]["files"], 19);
     assert_eq!(output["summary"]["resources"]["resource_key"], 29);
     assert_eq!(output["summary"]["resources"]["access_group"], 2);
     assert!(
@@ -117,7 +119,7 @@ fn exclude_leaves_paths_out_of_walks() {
     ]);
     let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(output["summary"]["resources"]["policy"], 0);
-    assert_eq!(output["summary"]["files"], 11);
+    assert_eq!(output["summary"]["files"], 15);
     assert_eq!(
         common::run(&["check", "--exclude", "[", "fixtures/demo"]).code,
         2
