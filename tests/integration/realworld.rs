@@ -70,6 +70,7 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         // Account-level documents load into the model's settings, routes and targets (their
         // counts are checked in `account_level_documents_load_with_their_members`).
         ("account_settings", Loaded(NONE)),
+        ("account_settings_effective", Loaded(NONE)),
         ("access_group_settings", Loaded(NONE)),
         ("atracker_routes", Loaded(NONE)),
         ("atracker_targets", Loaded(NONE)),

@@ -154,8 +154,8 @@ pub const CATALOGUE: &[KindInfo] = &[
     KindInfo {
         kind: K::AccountSettings,
         name: "IAM Identity account settings",
-        source: "GET /v1/accounts/{id}/settings/identity; ibmcloud iam account-settings --output json",
-        recognised_by: "`account_id`, `restrict_create_service_id`, `restrict_create_platform_apikey` and `mfa` (`AccountSettingsResponse` of IBM/platform-services-go-sdk `iamidentityv1`)",
+        source: "GET /v1/accounts/{id}/settings/identity; GET /v1/accounts/{id}/effective_settings/identity; ibmcloud iam account-settings --output json",
+        recognised_by: "`account_id`, `restrict_create_service_id`, `restrict_create_platform_apikey` and `mfa` (`AccountSettingsResponse` of IBM/platform-services-go-sdk `iamidentityv1`); or `account_id` with an `effective` section holding them (`EffectiveAccountSettingsResponse`: the section is read)",
         handling: Loaded,
     },
     KindInfo {

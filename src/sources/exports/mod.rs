@@ -100,6 +100,10 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             }
         }
         Shape::CliArray(items) => {
+            if let Some(kind) = posture::array_kind(items) {
+                posture::ingest_array(kind, items, sink);
+                return Recognition::Recognised;
+            }
             let kinds = || {
                 items
                     .iter()

@@ -34,6 +34,11 @@ pub(super) fn detect(object: &Map<String, Value>) -> Option<DocumentKind> {
     {
         return Some(DocumentKind::AccountSettings);
     }
+    // The effective settings (`EffectiveAccountSettingsResponse`): what the account's own
+    // settings and its enterprise templates enforce together, in `effective`.
+    if has("account_id") && effective(object).is_some() {
+        return Some(DocumentKind::AccountSettings);
+    }
     // Every member optional in the model: `public_access_enabled` is a boolean, and nothing
     // but the model's members is there.
     if object
@@ -69,6 +74,56 @@ pub(super) fn detect(object: &Map<String, Value>) -> Option<DocumentKind> {
     None
 }
 
+/// The `effective` section of an effective settings response, when it holds a setting.
+fn effective(object: &Map<String, Value>) -> Option<&Map<String, Value>> {
+    object
+        .get("effective")
+        .and_then(Value::as_object)
+        .filter(|section| {
+            [
+                "restrict_create_service_id",
+                "restrict_create_platform_apikey",
+                "mfa",
+            ]
+            .iter()
+            .any(|member| section.contains_key(*member))
+        })
+}
+
+/// The kind of a top-level array of routes or targets (what a CLI may print), judged by its
+/// first item.
+pub(super) fn array_kind(items: &[Value]) -> Option<DocumentKind> {
+    let first = items.first()?.as_object()?;
+    if is_route(first) {
+        Some(DocumentKind::AtrackerRoutes)
+    } else if is_target(first) {
+        Some(DocumentKind::AtrackerTargets)
+    } else {
+        None
+    }
+}
+
+/// Loads a top-level array of routes or targets.
+pub(super) fn ingest_array(kind: DocumentKind, items: &[Value], sink: &mut Sink<'_>) {
+    let root = Pointer::root();
+    for (at, item) in items.iter().enumerate() {
+        match kind {
+            DocumentKind::AtrackerRoutes => {
+                sink.builder.collections().posture.routes = true;
+                route(item, &root.index(at), sink);
+            }
+            _ => {
+                sink.builder.collections().posture.routing_targets = true;
+                target(item, &root.index(at), sink);
+            }
+        }
+    }
+    if kind == DocumentKind::AtrackerRoutes {
+        let list = sink.origin(&root);
+        sink.builder.add_route_list(list);
+    }
+}
+
 /// A route (`Route`): `id`, `name` and `rules` whose items name `target_ids` or `locations`.
 fn is_route(object: &Map<String, Value>) -> bool {
     object.contains_key("id")
@@ -93,7 +148,32 @@ fn is_target(object: &Map<String, Value>) -> bool {
 pub(super) fn ingest(kind: DocumentKind, value: &Value, sink: &mut Sink<'_>) {
     let root = Pointer::root();
     match kind {
-        DocumentKind::AccountSettings => identity_settings(value, &root, sink),
+        DocumentKind::AccountSettings => {
+            sink.builder.collections().posture.identity_settings = true;
+            let loaded = match value
+                .get("effective")
+                .filter(|_| value.as_object().and_then(effective).is_some())
+            {
+                // The account id is beside the section, not in it.
+                Some(section) => {
+                    identity_settings(section, &root.key("effective"), sink).map(|mut settings| {
+                        settings.account_id = settings.account_id.or_else(|| {
+                            present(
+                                value
+                                    .get("account_id")
+                                    .and_then(Value::as_str)
+                                    .map(str::to_owned),
+                            )
+                        });
+                        settings
+                    })
+                }
+                None => identity_settings(value, &root, sink),
+            };
+            if let Some(settings) = loaded {
+                sink.builder.add_identity_settings(settings);
+            }
+        }
         DocumentKind::AccessGroupSettings => group_settings(value, &root, sink),
         DocumentKind::AtrackerRoutes => {
             sink.builder.collections().posture.routes = true;
@@ -144,13 +224,19 @@ fn text_setting(
     })
 }
 
-fn identity_settings(value: &Value, pointer: &Pointer, sink: &mut Sink<'_>) {
-    sink.builder.collections().posture.identity_settings = true;
+fn identity_settings(
+    value: &Value,
+    pointer: &Pointer,
+    sink: &mut Sink<'_>,
+) -> Option<IdentitySettings> {
     let dto: IdentitySettingsDto = match typed(value, pointer) {
         Ok(dto) => dto,
-        Err(problem) => return sink.errors.push(problem),
+        Err(problem) => {
+            sink.errors.push(problem);
+            return None;
+        }
     };
-    let settings = IdentitySettings {
+    Some(IdentitySettings {
         account_id: present(dto.account_id),
         restrict_create_service_id: text_setting(
             dto.restrict_create_service_id,
@@ -168,8 +254,7 @@ fn identity_settings(value: &Value, pointer: &Pointer, sink: &mut Sink<'_>) {
         origin: sink.origin(pointer),
         declaration: None,
         account: None,
-    };
-    sink.builder.add_identity_settings(settings);
+    })
 }
 
 #[derive(Deserialize)]
@@ -303,5 +388,18 @@ mod tests {
         let targets = json!({"targets": [{"id": "t", "name": "n", "target_type": "cloud_logs"}]});
         assert_eq!(kind(targets), Some(DocumentKind::AtrackerTargets));
         assert_eq!(kind(json!({"targets": [{"id": "t"}]})), None);
+        let effective = json!({"account_id": "a", "effective": {"mfa": "NONE"}, "account": {}});
+        assert_eq!(kind(effective), Some(DocumentKind::AccountSettings));
+        assert_eq!(kind(json!({"account_id": "a", "effective": {}})), None);
+    }
+
+    #[test]
+    fn an_array_of_routes_or_targets_is_known_by_its_first_item() {
+        let route = json!({"id": "r", "name": "n", "rules": [{"locations": ["*"]}]});
+        assert_eq!(array_kind(&[route]), Some(DocumentKind::AtrackerRoutes));
+        let target = json!({"id": "t", "name": "n", "target_type": "cloud_logs"});
+        assert_eq!(array_kind(&[target]), Some(DocumentKind::AtrackerTargets));
+        assert_eq!(array_kind(&[json!({"id": "ServiceId-1"})]), None);
+        assert_eq!(array_kind(&[]), None);
     }
 }
