@@ -136,7 +136,7 @@ impl CheckArgs {
 }
 
 /// The settings of a run and the config file they came from.
-struct Resolved {
+struct RunSettings {
     settings: Settings,
     /// Its waivers apply after the rules run.
     config: Config,
@@ -146,7 +146,7 @@ struct Resolved {
 
 /// The engine settings for a check: the config file (named, found, or none), then
 /// `--select`/`--ignore` over it. `Err` is the outcome to exit with (code 2).
-fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<Resolved, Outcome> {
+fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<RunSettings, Outcome> {
     let usage_error = |stderr: String| Outcome {
         stderr,
         code: exit::ERROR,
@@ -176,7 +176,7 @@ fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<Resolved, 
                 note = format!("using config file {name}\n");
             }
             config::load(path, name)
-                .map_err(|errors| usage_error(report::config::render(&errors, style)))?
+                .map_err(|errors| usage_error(report::config_errors::render(&errors, style)))?
         }
         None => Config::default(),
     };
@@ -192,7 +192,7 @@ fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<Resolved, 
                 .collect(),
         )
     })?;
-    Ok(Resolved {
+    Ok(RunSettings {
         settings,
         config,
         note,

@@ -179,8 +179,16 @@ pub struct OutputOptions {
 
     /// Repository root that file names in SARIF, GitHub, JUnit, Markdown and CSV output are
     /// relative to.
-    #[arg(long, value_name = "DIR", default_value = ".", help_heading = heading::OUTPUT)]
-    pub sarif_root: PathBuf,
+    // `--sarif-root` was its name when only SARIF used it; kept as an alias so existing CI
+    // configurations go on working.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".",
+        alias = "sarif-root",
+        help_heading = heading::OUTPUT
+    )]
+    pub repo_root: PathBuf,
 
     /// Markdown/GitHub summary: link locations to `<URL>/<file>#L<line>` (default: from the
     /// GitHub Actions or GitLab CI environment, when set).
@@ -337,6 +345,48 @@ pub struct ApiArgs {
     /// Resource Controller endpoint.
     #[arg(long, value_name = "URL", env = "IAMLINT_RESOURCE_CONTROLLER_ENDPOINT", default_value = api::DEFAULT_RESOURCE_CONTROLLER_ENDPOINT)]
     pub resource_controller_endpoint: String,
+
+    /// User Management endpoint (the account's users).
+    #[arg(long, value_name = "URL", env = "IAMLINT_USER_MANAGEMENT_ENDPOINT", default_value = api::DEFAULT_USER_MANAGEMENT_ENDPOINT)]
+    pub user_management_endpoint: String,
+
+    /// Account Management endpoint (the account and its owner).
+    #[arg(long, value_name = "URL", env = "IAMLINT_ACCOUNT_ENDPOINT", default_value = api::DEFAULT_ACCOUNT_MANAGEMENT_ENDPOINT)]
+    pub account_endpoint: String,
+
+    /// Activity Tracker Event Routing endpoint, with {region} where the region goes.
+    #[arg(long, value_name = "URL", env = "IAMLINT_ATRACKER_ENDPOINT", default_value = api::DEFAULT_ATRACKER_ENDPOINT)]
+    pub atracker_endpoint: String,
+
+    /// Activity Tracker Event Routing region to read routes and targets from; repeatable or
+    /// comma-separated, tried in order (default: us-south, eu-de, us-east).
+    #[arg(
+        long,
+        value_name = "REGION",
+        env = "IAMLINT_ATRACKER_REGION",
+        value_delimiter = ','
+    )]
+    pub atracker_region: Vec<String>,
+
+    /// Seconds to wait for each identity report (activity, MFA) before taking the latest
+    /// earlier one, or going without.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "IAMLINT_REPORT_WAIT",
+        default_value_t = 180
+    )]
+    pub report_wait: u64,
+
+    /// Milliseconds between two checks of a report that is not ready.
+    #[arg(
+        long,
+        value_name = "MS",
+        env = "IAMLINT_REPORT_INTERVAL_MS",
+        default_value_t = 5000,
+        hide = true
+    )]
+    pub report_interval_ms: u64,
 
     /// Seconds allowed for one request, connecting and reading included.
     #[arg(long, value_name = "SECONDS", env = "IAMLINT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]

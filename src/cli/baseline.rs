@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::{
-    ColorChoice, Outcome, Resolved, RuleChoice, Terminal, exit, settings_for, usage_error, write,
+    ColorChoice, Outcome, RuleChoice, RunSettings, Terminal, exit, settings_for, usage_error, write,
 };
 use crate::pipeline::{self, Request, Triaging};
 use crate::report::{human, warnings};
@@ -93,7 +93,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
         ignore: &args.ignore,
         verbose: args.verbose,
     };
-    let Resolved {
+    let RunSettings {
         settings,
         config,
         note,

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use super::args::{CheckArgs, ColorChoice, OutputFormat, OutputOptions};
 use super::{
-    Outcome, Resolved, Terminal, clocked, exit, live, outputs, settings_for, usage_error, verdict,
+    Outcome, RunSettings, Terminal, clocked, exit, live, outputs, settings_for, usage_error,
+    verdict,
 };
 use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::{self, RunReport, human};
@@ -19,7 +20,7 @@ pub(super) fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         width: terminal.width,
         verbose: args.verbose,
     };
-    let Resolved {
+    let RunSettings {
         settings,
         config,
         note: config_note,
@@ -165,15 +166,15 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
                 stdout_is_tty: terminal.stdout_is_tty && options.output.is_none(),
                 ..terminal
             });
-            outputs::Rendered::text(
+            outputs::Output::text(
                 human::render_compared(&report, style(color), comparison) + &verdict,
             )
         }
-        OutputFormat::Concise => outputs::Rendered::text(
+        OutputFormat::Concise => outputs::Output::text(
             report::concise::render(&report, style(false), comparison) + &verdict,
         ),
         OutputFormat::Json => {
-            outputs::Rendered::text(report::json::render_compared(&report, comparison))
+            outputs::Output::text(report::json::render_compared(&report, comparison))
         }
         format => match outputs::render_check(format, output.paths, options, &report, &evaluated) {
             Ok(rendered) => rendered,

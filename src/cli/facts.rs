@@ -16,7 +16,7 @@ use crate::sources::Documents;
 pub(super) fn names_relative_to(documents: &Documents, root: &Path) -> Result<FileNames, String> {
     let root = root
         .canonicalize()
-        .map_err(|error| format!("--sarif-root {}: {error}", root.display()))?;
+        .map_err(|error| format!("--repo-root {}: {error}", root.display()))?;
     let mut names = HashMap::new();
     for (id, document) in documents.iter() {
         let Ok(path) = document.path.canonicalize() else {

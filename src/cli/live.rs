@@ -20,6 +20,8 @@ impl ApiArgs {
             Some("--apikey-file")
         } else if self.keep_secrets {
             Some("--keep-secrets")
+        } else if !self.atracker_region.is_empty() {
+            Some("--atracker-region")
         } else {
             None
         }
@@ -50,7 +52,12 @@ impl ApiArgs {
         Ok(CollectOptions {
             out,
             account: self.account.clone(),
-            endpoints: Endpoints::parse(&self.iam_endpoint, &self.resource_controller_endpoint)?,
+            endpoints: Endpoints::parse(&self.iam_endpoint, &self.resource_controller_endpoint)?
+                .with_posture(
+                    &self.user_management_endpoint,
+                    &self.account_endpoint,
+                    &self.atracker_endpoint,
+                )?,
             client: ClientOptions {
                 timeout: std::time::Duration::from_secs(self.timeout),
                 connect_timeout: defaults
@@ -62,7 +69,26 @@ impl ApiArgs {
             },
             keep_secrets: self.keep_secrets,
             now: None,
+            atracker_regions: self
+                .atracker_region
+                .iter()
+                .map(|region| region.trim().to_owned())
+                .filter(|region| !region.is_empty())
+                .collect(),
+            polling: report_polling(self.report_wait, self.report_interval_ms),
         })
+    }
+}
+
+/// Checks every `interval_ms` for up to `wait` seconds.
+fn report_polling(wait: u64, interval_ms: u64) -> api::Polling {
+    let interval = std::time::Duration::from_millis(interval_ms.max(1));
+    let max_wait = std::time::Duration::from_secs(wait);
+    let checks = (max_wait.as_millis() / interval.as_millis()).max(1);
+    api::Polling {
+        interval,
+        max_checks: u32::try_from(checks).unwrap_or(u32::MAX),
+        max_wait,
     }
 }
 

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    ColorChoice, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, Resolved,
-    RuleChoice, Terminal, exit, facts, settings_for, usage_error, write,
+    ColorChoice, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, RuleChoice,
+    RunSettings, Terminal, exit, facts, settings_for, usage_error, write,
 };
 use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::compliance::{self, Facts};
@@ -18,12 +18,12 @@ use crate::rules::Evaluated;
 use crate::sources::LoadOptions;
 
 /// A rendered output: the main text and, for `github`, the job summary.
-pub(super) struct Rendered {
+pub(super) struct Output {
     main: String,
     summary: Option<String>,
 }
 
-impl Rendered {
+impl Output {
     pub(super) fn text(main: String) -> Self {
         Self {
             main,
@@ -39,25 +39,25 @@ pub(super) fn render_check(
     options: &OutputOptions,
     report: &RunReport<'_>,
     evaluated: &[Evaluated],
-) -> Result<Rendered, String> {
-    let names = facts::names_relative_to(&report.loaded.documents, &options.sarif_root)?;
+) -> Result<Output, String> {
+    let names = facts::names_relative_to(&report.loaded.documents, &options.repo_root)?;
     let link_base = facts::link_base(options.link_base.as_deref());
     let rendered = match format {
         OutputFormat::Human | OutputFormat::Concise | OutputFormat::Json => {
             return Err("internal: human, concise and json are rendered by check".to_owned());
         }
-        OutputFormat::Sarif => Rendered::text(sarif::render(report, &sarif::Style { names })),
+        OutputFormat::Sarif => Output::text(sarif::render(report, &sarif::Style { names })),
         OutputFormat::Github => {
             let github::Rendered {
                 annotations,
                 summary,
             } = github::render(report, &github::Style { names, link_base });
-            Rendered {
+            Output {
                 main: annotations,
                 summary: Some(summary),
             }
         }
-        OutputFormat::Junit => Rendered::text(junit::render(
+        OutputFormat::Junit => Output::text(junit::render(
             report,
             evaluated,
             &junit::Style {
@@ -65,7 +65,7 @@ pub(super) fn render_check(
                 show_passed: options.show_passed,
             },
         )),
-        OutputFormat::Markdown => Rendered::text(markdown::render(
+        OutputFormat::Markdown => Output::text(markdown::render(
             report,
             &markdown::Style {
                 names,
@@ -73,10 +73,10 @@ pub(super) fn render_check(
                 limit: markdown::DEFAULT_LIMIT,
             },
         )),
-        OutputFormat::Csv => Rendered::text(csv::render(report, &csv::Style { names })),
+        OutputFormat::Csv => Output::text(csv::render(report, &csv::Style { names })),
         OutputFormat::Html => {
             let facts = audit_facts(report, paths, FileNames::default());
-            Rendered::text(html::render(&compliance::build(report, evaluated, &facts)))
+            Output::text(html::render(&compliance::build(report, evaluated, &facts)))
         }
     };
     Ok(rendered)
@@ -95,7 +95,7 @@ fn audit_facts(report: &RunReport<'_>, paths: &[std::path::PathBuf], names: File
 /// summary appended to its file. A file that cannot be written is an error (exit 2); a
 /// job summary that cannot be appended only warns, since the annotations went out.
 pub(super) fn deliver(
-    rendered: Rendered,
+    rendered: Output,
     output: Option<&Path>,
     summary_file: Option<&Path>,
     outcome: &mut Outcome,
@@ -139,7 +139,7 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         ignore: &[],
         verbose: false,
     };
-    let Resolved {
+    let RunSettings {
         settings, config, ..
     } = match settings_for(&choice, style) {
         Ok(resolved) => resolved,
@@ -193,7 +193,7 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         .stderr
         .push_str(&warnings::render(&triage, &loaded.documents, style));
     deliver(
-        Rendered::text(text),
+        Output::text(text),
         args.output.as_deref(),
         None,
         &mut outcome,

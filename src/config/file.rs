@@ -26,11 +26,16 @@ use crate::rules::Severity;
 pub struct ConfigFile {
     /// Settings per rule, keyed by rule id; rules not named here run with their defaults.
     #[serde(default)]
-    #[schemars(schema_with = "super::schema::rules_property")]
+    #[schemars(schema_with = "rules_schema")]
     pub rules: BTreeMap<String, RuleConfig>,
     /// Findings accepted on purpose: counted and listed in every output, never failing a run.
     #[serde(default)]
     pub waivers: Vec<WaiverConfig>,
+}
+
+/// The schema of `rules`, with the registry's rules (see `field_schema::rules_property`).
+fn rules_schema(generator: &mut SchemaGenerator) -> Schema {
+    super::field_schema::rules_property(&RuleConfig::json_schema(generator))
 }
 
 /// One waiver: the findings of `rule` on `resource` are accepted, for `reason`, until `expires`.
@@ -43,17 +48,17 @@ pub struct ConfigFile {
 )]
 pub struct WaiverConfig {
     /// The id of the rule whose findings are waived (`iamlint rules` lists them).
-    #[schemars(required, schema_with = "super::schema::rule_id")]
+    #[schemars(required, schema_with = "super::field_schema::rule_id")]
     pub rule: Option<String>,
     /// The finding's resource: its id or CRN, or its Terraform address, exactly or as a glob (`*`, `?`, `{a,b}`; brackets are literal).
-    #[schemars(required, schema_with = "super::schema::resource_pattern")]
+    #[schemars(required, schema_with = "super::field_schema::resource_pattern")]
     pub resource: Option<String>,
     /// Why the finding is accepted; shown wherever the waived finding is listed.
-    #[schemars(required, schema_with = "super::schema::reason")]
+    #[schemars(required, schema_with = "super::field_schema::reason")]
     pub reason: Option<String>,
     /// The date (YYYY-MM-DD, UTC) on which the waiver stops applying; without it, it never expires.
     #[serde(default)]
-    #[schemars(schema_with = "super::schema::date")]
+    #[schemars(schema_with = "super::field_schema::date")]
     pub expires: Option<String>,
 }
 

@@ -10,6 +10,7 @@
 //! it too, for the warnings about its waivers (expired, matched nothing).
 
 mod error;
+mod field_schema;
 mod file;
 pub mod schema;
 mod structural;

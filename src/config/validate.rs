@@ -1,6 +1,6 @@
 //! What serde cannot check in a config file: that each rule id exists, and that each
-//! parameter is one the rule declares, with a value of its type. Every mistake is
-//! collected (not only the first), each with the pointer of the offending key or value.
+//! parameter is one the rule declares, with a value its typed `Params` accept. Every mistake
+//! is collected (not only the first), each with the pointer of the offending key or value.
 
 use std::collections::BTreeMap;
 
@@ -41,6 +41,28 @@ pub(super) fn validate(file: &ConfigFile) -> (BTreeMap<String, RuleSettings>, Ve
             if let Some(value) = check_param(meta, name, value, param_pointer, &mut errors) {
                 params.insert(name.clone(), value);
             }
+        }
+        // What the value type cannot say (a list that must not be empty, say), the rule's
+        // typed parameters do; tried one parameter at a time, so each error has its place.
+        let refused: Vec<String> = params
+            .iter()
+            .filter_map(|(name, value)| {
+                let alone = BTreeMap::from([(name.clone(), value.clone())]);
+                let why = rules::validate_params(id, &alone).err()?;
+                errors.push(
+                    ConfigError::at_pointer(
+                        rule_pointer.key("params").key(name),
+                        Target::Value,
+                        format!("parameter `{name}` of rule `{id}`: {why}"),
+                        "not accepted by the rule",
+                    )
+                    .help(format!("see `iamlint explain {id}`")),
+                );
+                Some(name.clone())
+            })
+            .collect();
+        for name in refused {
+            params.remove(&name);
         }
         settings.insert(
             id.clone(),

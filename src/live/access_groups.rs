@@ -1,12 +1,31 @@
 //! IAM Access Groups v2: the account's access groups (`access_groups.json`, `{groups}`) and
 //! one `access_group_members_<AccessGroupId>.json` per group in the
 //! `GET /v2/groups/{id}/members` shape. The members file keeps `first.href`, which names the
-//! group: the loader reads the group id from it.
+//! group: the loader reads the group id from it. The account's access group settings
+//! (`GET /v2/groups/settings?account_id=...`: `AccountSettings`, `account_id`,
+//! `public_access_enabled`, `last_modified_at`, `last_modified_by_id`) go to
+//! `access_group_settings.json`.
 
 use serde_json::{Value, json};
 
+use super::error::ApiErrorKind;
 use super::page::{self, Paging};
-use super::{ApiError, Ctx, Gathered, strings_of};
+use super::{ApiError, Ctx, Gathered, safe_file, strings_of};
+
+/// `GET /v2/groups/settings?account_id=...`.
+pub(crate) fn settings(ctx: &mut Ctx<'_>) -> Result<Gathered<()>, ApiError> {
+    let account = ctx.account.to_owned();
+    let url = ctx.iam(&["v2", "groups", "settings"], &[("account_id", &account)])?;
+    let document = ctx.client.get_json(&url, ctx.observer)?;
+    if !document.is_object() {
+        return Err(ApiError::new(
+            ApiErrorKind::Decode,
+            format!("GET {url}: expected the access group settings object"),
+        ));
+    }
+    ctx.observer.items(1);
+    Ok(Gathered::file("access_group_settings.json", document, 1))
+}
 
 /// `GET /v2/groups?account_id=...`; the group ids for the members step.
 pub(crate) fn groups(ctx: &mut Ctx<'_>) -> Result<Gathered<Vec<String>>, ApiError> {
@@ -28,6 +47,8 @@ pub(crate) fn groups(ctx: &mut Ctx<'_>) -> Result<Gathered<Vec<String>>, ApiErro
         files: vec![("access_groups.json".to_owned(), document)],
         count,
         partial: None,
+        note: None,
+        public: false,
         extra: ids,
     })
 }
@@ -36,41 +57,15 @@ pub(crate) fn groups(ctx: &mut Ctx<'_>) -> Result<Gathered<Vec<String>>, ApiErro
 /// leaves the collection partial (the others are still written); when no group can be
 /// read, the first error is the collection's.
 pub(crate) fn members(ctx: &mut Ctx<'_>, group_ids: &[String]) -> Result<Gathered<()>, ApiError> {
-    let mut files = Vec::new();
-    let mut count = 0;
-    let mut problems = Vec::new();
-    let mut first_error = None;
-    for group in group_ids {
-        match group_members(ctx, group, count) {
-            Ok((document, members)) => {
-                count += members;
-                files.push((members_file(group), document));
-            }
-            Err(error) => {
-                problems.push(format!("group {group}: {}", error.message));
-                first_error.get_or_insert(error);
-            }
-        }
-    }
-    if files.is_empty()
-        && let Some(error) = first_error
-    {
-        return Err(error);
-    }
-    let partial = (!problems.is_empty()).then(|| {
-        format!(
-            "the members of {} of {} groups could not be read: {}",
-            problems.len(),
-            group_ids.len(),
-            problems.join("; ")
-        )
-    });
-    Ok(Gathered {
-        files,
-        count,
-        partial,
-        extra: (),
-    })
+    super::per_parent(
+        ctx,
+        group_ids,
+        ("the members", "group", "groups"),
+        |ctx, group, already| {
+            let (document, members) = group_members(ctx, group, already)?;
+            Ok((members_file(group), document, members))
+        },
+    )
 }
 
 fn group_members(
@@ -105,20 +100,9 @@ fn group_members(
     Ok((document, count))
 }
 
-/// The file of one group's members. The id comes from the server: anything but letters,
-/// digits, `-` and `_` becomes `_`, so no id can name a path outside the snapshot.
+/// The file of one group's members (the id made safe for a file name).
 pub(crate) fn members_file(group: &str) -> String {
-    let safe: String = group
-        .chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || ch == '-' || ch == '_' {
-                ch
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("access_group_members_{safe}.json")
+    safe_file("access_group_members", group)
 }
 
 #[cfg(test)]

@@ -2,6 +2,9 @@
 //! jitter, `Retry-After`, bearer tokens refreshed before they expire and once on a 401, and
 //! error bodies turned into clear messages. Every message is scrubbed of the API key and
 //! the tokens before it leaves this module.
+//!
+//! Over 400 lines on purpose: retries, token refresh and error scrubbing wrap the same request
+//! loop, and splitting them would spread the one place where the API key may appear.
 
 use std::time::{Duration, SystemTime};
 
@@ -20,22 +23,79 @@ use super::token::{self, Token};
 pub const DEFAULT_IAM_ENDPOINT: &str = "https://iam.cloud.ibm.com";
 /// The public IBM Cloud endpoint of the Resource Controller.
 pub const DEFAULT_RESOURCE_CONTROLLER_ENDPOINT: &str = "https://resource-controller.cloud.ibm.com";
+/// User Management (the account's users).
+pub const DEFAULT_USER_MANAGEMENT_ENDPOINT: &str = "https://user-management.cloud.ibm.com";
+/// Account Management (the account and its owner).
+pub const DEFAULT_ACCOUNT_MANAGEMENT_ENDPOINT: &str = "https://accounts.cloud.ibm.com";
+/// Activity Tracker Event Routing, one endpoint per region: `{region}` is replaced.
+pub const DEFAULT_ATRACKER_ENDPOINT: &str = "https://{region}.atracker.cloud.ibm.com";
+/// The placeholder of the region in the Activity Tracker Event Routing endpoint.
+const REGION_PLACEHOLDER: &str = "{region}";
 
 /// Where the APIs live (private endpoints and tests override them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
     pub iam: Url,
     pub resource_controller: Url,
+    pub user_management: Url,
+    pub account_management: Url,
+    /// A base URL with `{region}` in it (checked with a region put in).
+    pub atracker: String,
 }
 
 impl Endpoints {
-    /// Parses both base URLs. Plain `http` is accepted only for loopback hosts, so an API
-    /// key is never sent in clear text over a network.
+    /// Parses both base URLs; the posture services get their public endpoints (see
+    /// [`Endpoints::with_posture`]). Plain `http` is accepted only for loopback hosts, so an
+    /// API key is never sent in clear text over a network.
     pub fn parse(iam: &str, resource_controller: &str) -> Result<Self, String> {
         Ok(Self {
             iam: base_url(iam, "--iam-endpoint")?,
             resource_controller: base_url(resource_controller, "--resource-controller-endpoint")?,
+            user_management: base_url(DEFAULT_USER_MANAGEMENT_ENDPOINT, "user management")?,
+            account_management: base_url(DEFAULT_ACCOUNT_MANAGEMENT_ENDPOINT, "account")?,
+            atracker: DEFAULT_ATRACKER_ENDPOINT.to_owned(),
         })
+    }
+
+    /// The endpoints of User Management, Account Management and Activity Tracker Event
+    /// Routing (whose URL holds `{region}`).
+    pub fn with_posture(
+        mut self,
+        user_management: &str,
+        account_management: &str,
+        atracker: &str,
+    ) -> Result<Self, String> {
+        self.user_management = base_url(user_management, "--user-management-endpoint")?;
+        self.account_management = base_url(account_management, "--account-endpoint")?;
+        let atracker = atracker.trim();
+        if !atracker.contains(REGION_PLACEHOLDER) {
+            return Err(format!(
+                "invalid --atracker-endpoint URL `{atracker}`: it must hold {REGION_PLACEHOLDER}, \
+                 such as https://{{region}}.atracker.cloud.ibm.com"
+            ));
+        }
+        base_url(
+            &atracker.replace(REGION_PLACEHOLDER, "us-south"),
+            "--atracker-endpoint",
+        )?;
+        self.atracker = atracker.to_owned();
+        Ok(self)
+    }
+
+    /// The Activity Tracker Event Routing endpoint of `region` (letters, digits, `-` and
+    /// `.` only, so a region cannot change the host).
+    pub(crate) fn atracker_in(&self, region: &str) -> Result<Url, String> {
+        if region.is_empty()
+            || !region
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '.')
+        {
+            return Err(format!("invalid Activity Tracker region `{region}`"));
+        }
+        base_url(
+            &self.atracker.replace(REGION_PLACEHOLDER, region),
+            "--atracker-endpoint",
+        )
     }
 }
 
@@ -188,6 +248,21 @@ impl Client {
         self.execute(&label, true, observer, move |http| http.get(target.clone()))
     }
 
+    /// `POST url` without a body, with the bearer token; the parsed JSON body. Only for
+    /// requests that create nothing lasting (the identity reports), since a retry repeats it.
+    pub(crate) fn post_json(
+        &mut self,
+        url: &Url,
+        observer: &mut dyn Observer,
+    ) -> Result<Value, ApiError> {
+        let label = format!("POST {url}");
+        let target = url.clone();
+        self.execute(&label, true, observer, move |http| {
+            http.post(target.clone())
+                .header(reqwest::header::ACCEPT, "application/json")
+        })
+    }
+
     fn ensure_token(&mut self, observer: &mut dyn Observer) -> Result<(), ApiError> {
         if self
             .token
@@ -323,6 +398,10 @@ impl Client {
                 });
             }
         };
+        // 204 No Content: an identity report that is not ready yet.
+        if status == 204 {
+            return Ok(Value::Null);
+        }
         if (200..300).contains(&status) {
             return serde_json::from_str::<Value>(&body).map_err(|error| Failure {
                 // A body cut short without a length header ends in the middle of the JSON.
@@ -497,6 +576,29 @@ mod tests {
         let endpoints =
             Endpoints::parse(DEFAULT_IAM_ENDPOINT, DEFAULT_RESOURCE_CONTROLLER_ENDPOINT).unwrap();
         assert_eq!(endpoints.iam.as_str(), "https://iam.cloud.ibm.com/");
+        assert_eq!(
+            endpoints.atracker_in("eu-de").unwrap().as_str(),
+            "https://eu-de.atracker.cloud.ibm.com/"
+        );
+        assert!(endpoints.atracker_in("evil.example/x").is_err());
+        assert!(endpoints.atracker_in("").is_err());
+        let posture = |atracker: &str| {
+            Endpoints::parse(DEFAULT_IAM_ENDPOINT, DEFAULT_RESOURCE_CONTROLLER_ENDPOINT)
+                .unwrap()
+                .with_posture(
+                    DEFAULT_USER_MANAGEMENT_ENDPOINT,
+                    DEFAULT_ACCOUNT_MANAGEMENT_ENDPOINT,
+                    atracker,
+                )
+        };
+        let private = posture("https://private.{region}.atracker.cloud.ibm.com").unwrap();
+        assert_eq!(
+            private.atracker_in("us-east").unwrap().as_str(),
+            "https://private.us-east.atracker.cloud.ibm.com/"
+        );
+        let missing = posture("https://us-south.atracker.cloud.ibm.com").unwrap_err();
+        assert!(missing.contains("must hold {region}"), "{missing}");
+        assert!(posture("http://{region}.atracker.example.com").is_err());
         let prefixed = Endpoints::parse("https://proxy.example/iam", "https://rc.example").unwrap();
         assert_eq!(
             prefixed.iam.join("v1/policies").unwrap().as_str(),

@@ -4,6 +4,12 @@
 //! A collection the API key may not read (HTTP 403) is marked `forbidden` and the collect
 //! goes on; one that fails otherwise is marked `failed` and writes no file, so the rules
 //! see it as not exported (and say "cannot evaluate") rather than as empty.
+//!
+//! The posture collections (settings, profiles, users, the account, roles, event routing,
+//! the reports) and the identity limits are optional: a 403 names the role they need, and a
+//! 404 (an endpoint this account or a private endpoint lacks) or a report that is not ready
+//! in time marks them `skipped`. Either way the snapshot stays complete, and the rules that
+//! need them say "unknown".
 
 use std::hash::{BuildHasher, RandomState};
 use std::path::PathBuf;
@@ -12,13 +18,15 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use super::client::{Client, ClientOptions, Endpoints};
+use super::error::ApiErrorKind;
+use super::reports::{self, Polling};
 use super::snapshot::{
     self, FORMAT_VERSION, SNAPSHOT_FILE, SnapshotCollection, SnapshotDocument, SnapshotEndpoints,
     Tool,
 };
 use super::{
-    ApiError, Ctx, Gathered, Observer, Secret, access_groups, identity, limits, policy,
-    resource_controller,
+    ApiError, Ctx, Gathered, Observer, Secret, access_groups, account as account_api, atracker,
+    identity, identity_settings, limits, policy, profiles, resource_controller, roles, users,
 };
 use crate::model::CollectionStatus;
 use crate::sources::secrets::{self, REDACTED};
@@ -36,6 +44,10 @@ pub struct CollectOptions {
     pub keep_secrets: bool,
     /// The time written as `collected_at` (tests fix it; `None` is now).
     pub now: Option<SystemTime>,
+    /// The Activity Tracker Event Routing regions to ask, in order (empty: the defaults).
+    pub atracker_regions: Vec<String>,
+    /// How long to wait for the identity reports.
+    pub polling: Polling,
 }
 
 /// One collection's outcome.
@@ -129,9 +141,10 @@ pub fn collect(
             identities.push(owner);
         }
     }
-    run.step("identity_limits", |ctx| {
+    run.optional("identity_limits", IAM_IDENTITY_VIEWER, |ctx| {
         limits::identity_limits(ctx, &service_ids.group_ids, &identities)
     })?;
+    posture(&mut run)?;
     let collected = Collected {
         dir: options.out.clone(),
         account_id: account,
@@ -145,6 +158,65 @@ pub fn collect(
     })?;
     snapshot::write_atomic(&options.out, SNAPSHOT_FILE, &value).map_err(CollectError::Output)?;
     Ok(collected)
+}
+
+/// The roles each optional collection needs, named in its `forbidden` reason.
+const IAM_IDENTITY_VIEWER: &str = "the Viewer role on IAM Identity Service (iam-identity)";
+const IAM_IDENTITY_ADMINISTRATOR: &str = "the Administrator role on IAM Identity Service (iam-identity), which IBM requires for its reports";
+const USER_MANAGEMENT_VIEWER: &str = "the Viewer role on User Management (user-management)";
+const ACCOUNT_READER: &str =
+    "access to the account in Account Management (GET /v4/accounts/{account_id})";
+const ACCESS_GROUPS_VIEWER: &str = "the Viewer role on IAM Access Groups Service (iam-groups)";
+const ACCESS_MANAGEMENT_VIEWER: &str =
+    "the Viewer role on IAM Access Management (iam-access-management)";
+const ATRACKER_VIEWER: &str = "the Viewer role on Activity Tracker Event Routing (atracker)";
+
+/// The account's identity posture: every collection optional and independent (but the
+/// links and claim rules, which need the profiles' ids).
+fn posture(run: &mut Run<'_>) -> Result<(), CollectError> {
+    run.optional(
+        "account_settings",
+        IAM_IDENTITY_VIEWER,
+        identity_settings::account_settings,
+    )?;
+    match run.optional("trusted_profiles", IAM_IDENTITY_VIEWER, profiles::profiles)? {
+        Some(ids) => {
+            for (name, what) in [
+                ("profile_links", &profiles::LINKS),
+                ("profile_rules", &profiles::RULES),
+            ] {
+                run.optional(name, IAM_IDENTITY_VIEWER, |ctx| {
+                    profiles::per_profile(ctx, &ids, what)
+                })?;
+            }
+        }
+        None => {
+            for name in ["profile_links", "profile_rules"] {
+                run.skip(name, "the trusted profiles were not collected");
+            }
+        }
+    }
+    run.optional("users", USER_MANAGEMENT_VIEWER, users::users)?;
+    run.optional("account", ACCOUNT_READER, account_api::account)?;
+    run.optional(
+        "access_group_settings",
+        ACCESS_GROUPS_VIEWER,
+        access_groups::settings,
+    )?;
+    run.optional(
+        "custom_roles",
+        ACCESS_MANAGEMENT_VIEWER,
+        roles::custom_roles,
+    )?;
+    run.optional("atracker_routes", ATRACKER_VIEWER, atracker::routes)?;
+    run.optional("atracker_targets", ATRACKER_VIEWER, atracker::targets)?;
+    run.optional(
+        "activity_report",
+        IAM_IDENTITY_ADMINISTRATOR,
+        reports::activity,
+    )?;
+    run.optional("mfa_report", IAM_IDENTITY_ADMINISTRATOR, reports::mfa)?;
+    Ok(())
 }
 
 struct Run<'a> {
@@ -165,6 +237,26 @@ impl Run<'_> {
         name: &str,
         gather: impl FnOnce(&mut Ctx<'_>) -> Result<Gathered<T>, ApiError>,
     ) -> Result<Option<T>, CollectError> {
+        self.collection(name, None, gather)
+    }
+
+    /// An optional collection: a 403 names `need`, a 404 or a report not ready in time
+    /// skips it (see the module comment).
+    fn optional<T>(
+        &mut self,
+        name: &str,
+        need: &str,
+        gather: impl FnOnce(&mut Ctx<'_>) -> Result<Gathered<T>, ApiError>,
+    ) -> Result<Option<T>, CollectError> {
+        self.collection(name, Some(need), gather)
+    }
+
+    fn collection<T>(
+        &mut self,
+        name: &str,
+        need: Option<&str>,
+        gather: impl FnOnce(&mut Ctx<'_>) -> Result<Gathered<T>, ApiError>,
+    ) -> Result<Option<T>, CollectError> {
         self.observer.collection(name);
         let result = {
             let mut ctx = Ctx {
@@ -172,6 +264,7 @@ impl Run<'_> {
                 endpoints: &self.options.endpoints,
                 account: &self.account,
                 observer: &mut *self.observer,
+                options: self.options,
             };
             gather(&mut ctx)
         };
@@ -179,7 +272,9 @@ impl Run<'_> {
             Ok(gathered) => {
                 let mut files = Vec::new();
                 for (file, mut document) in gathered.files {
-                    self.redact(&mut document);
+                    if !gathered.public {
+                        self.redact(&mut document);
+                    }
                     snapshot::write_atomic(&self.options.out, &file, &document)
                         .map_err(CollectError::Output)?;
                     files.push(file);
@@ -194,22 +289,18 @@ impl Run<'_> {
                     status,
                     count: gathered.count,
                     files,
-                    reason: gathered.partial,
+                    reason: gathered.partial.or(gathered.note),
                 };
                 (report, Some(gathered.extra))
             }
             Err(error) => {
-                let status = if error.is_forbidden() {
-                    CollectionStatus::Forbidden
-                } else {
-                    CollectionStatus::Failed
-                };
+                let (status, reason) = not_collected(&error, need);
                 let report = CollectionReport {
                     name: name.to_owned(),
                     status,
                     count: 0,
                     files: Vec::new(),
-                    reason: Some(error.message),
+                    reason: Some(reason),
                 };
                 (report, None)
             }
@@ -250,6 +341,28 @@ impl Run<'_> {
     }
 }
 
+/// The status and reason of a collection that ended with `error`; `need` is the role an
+/// optional collection needs (`None` for the required ones).
+fn not_collected(error: &ApiError, need: Option<&str>) -> (CollectionStatus, String) {
+    let message = error.message.clone();
+    let optional = need.is_some();
+    if error.is_forbidden() {
+        let reason = match need {
+            Some(need) => format!("needs {need}: {message}"),
+            None => message,
+        };
+        (CollectionStatus::Forbidden, reason)
+    } else if optional && error.status == Some(404) {
+        let reason =
+            format!("the endpoint is not available for this account or endpoint: {message}");
+        (CollectionStatus::Skipped, reason)
+    } else if optional && error.kind == ApiErrorKind::NotReady {
+        (CollectionStatus::Skipped, message)
+    } else {
+        (CollectionStatus::Failed, message)
+    }
+}
+
 fn snapshot_document(collected: &Collected, endpoints: &Endpoints) -> SnapshotDocument {
     SnapshotDocument {
         iamlint_snapshot: FORMAT_VERSION,
@@ -264,6 +377,9 @@ fn snapshot_document(collected: &Collected, endpoints: &Endpoints) -> SnapshotDo
         endpoints: SnapshotEndpoints {
             iam: shown_endpoint(&endpoints.iam),
             resource_controller: shown_endpoint(&endpoints.resource_controller),
+            user_management: Some(shown_endpoint(&endpoints.user_management)),
+            account_management: Some(shown_endpoint(&endpoints.account_management)),
+            atracker: Some(endpoints.atracker.clone()),
         },
         collections: collected
             .collections

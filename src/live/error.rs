@@ -18,6 +18,8 @@ pub enum ApiErrorKind {
     Decode,
     /// A page token that repeats, or more pages than the bound.
     Pagination,
+    /// A requested report that was not ready within the polling bounds.
+    NotReady,
 }
 
 /// One failed API call (or chain of calls): a message naming the request and what the

@@ -83,6 +83,8 @@ pub(crate) fn service_ids(ctx: &mut Ctx<'_>) -> Result<Gathered<ServiceIds>, Api
         files: vec![("service_ids.json".to_owned(), json!({"serviceids": items}))],
         count,
         partial,
+        note: None,
+        public: false,
         extra,
     })
 }
@@ -113,6 +115,8 @@ pub(crate) fn api_keys(ctx: &mut Ctx<'_>) -> Result<Gathered<Vec<String>>, ApiEr
         files: vec![("api_keys.json".to_owned(), json!({"apikeys": listed.items}))],
         count,
         partial: None,
+        note: None,
+        public: false,
         extra: owners,
     })
 }

@@ -25,6 +25,8 @@ pub(crate) enum Paging {
     Start,
     /// IAM Access Groups: `next: {href}` carrying `offset`.
     Offset,
+    /// User Management: a `next_url` carrying `_start`, absent at the end.
+    UnderscoreStart,
 }
 
 /// Every item of every page, and the first page itself (its list emptied).
@@ -144,6 +146,14 @@ fn next_page(page: &Value, paging: Paging, current: &Url) -> Result<Option<(Stri
                 None => Err("the `next` link has no `start` token".to_owned()),
             }
         }
+        Paging::UnderscoreStart => {
+            let Some(next) = link(page.get("next_url")) else {
+                return Ok(None);
+            };
+            let start = query_value(current, &next, "_start")
+                .ok_or_else(|| "the `next_url` link has no `_start`".to_owned())?;
+            Ok(Some((start.clone(), with_query(current, "_start", &start))))
+        }
         Paging::Offset => {
             let Some(next) = link(page.get("next")) else {
                 return Ok(None);
@@ -254,6 +264,18 @@ mod tests {
             "/v2/resource_keys?next_docid=D https://iam.example/v2/resource_keys?next_docid=D"
         );
         assert_eq!(next(json!({"next_url": null}), Paging::NextUrl), None);
+        assert_eq!(
+            next(
+                json!({"next_url": "/v2/accounts/a/users?limit=100&_start=U2"}),
+                Paging::UnderscoreStart
+            )
+            .unwrap(),
+            "U2 https://iam.example/v1/serviceids/?account_id=a&pagesize=100&_start=U2"
+        );
+        assert_eq!(
+            next(json!({"resources": []}), Paging::UnderscoreStart),
+            None
+        );
         assert_eq!(
             next(
                 json!({"next": {"href": "https://x/v2/groups?offset=100&limit=100"}}),

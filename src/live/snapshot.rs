@@ -46,6 +46,13 @@ pub struct Tool {
 pub struct SnapshotEndpoints {
     pub iam: String,
     pub resource_controller: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_management: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_management: Option<String>,
+    /// With `{region}` in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub atracker: Option<String>,
 }
 
 /// One collection: its status, item count, files and, unless complete, why.
@@ -170,6 +177,9 @@ mod tests {
             endpoints: SnapshotEndpoints {
                 iam: "https://iam".into(),
                 resource_controller: "https://rc".into(),
+                user_management: None,
+                account_management: None,
+                atracker: None,
             },
             collections: vec![SnapshotCollection {
                 name: "policies_v1".into(),

@@ -11,7 +11,7 @@
 use askama::Template;
 
 use super::RunReport;
-use super::compliance::outcome::{Check, Verdict, checks};
+use super::compliance::verdicts::{Check, Verdict, checks};
 use super::place::{FileNames, file_of, place};
 use crate::rules::{Evaluated, Finding};
 

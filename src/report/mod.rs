@@ -4,7 +4,7 @@
 pub mod catalog;
 pub mod collect;
 pub mod concise;
-pub mod config;
+pub mod config_errors;
 pub mod explain;
 pub mod human;
 pub mod json;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::model::{DocId, Origin};
 use crate::sources::{Documents, LineColumn};
 
-/// Repository-relative names of input documents (`--sarif-root`), with `/` separators.
+/// Repository-relative names of input documents (`--repo-root`), with `/` separators.
 #[derive(Debug, Clone, Default)]
 pub struct FileNames {
     by_document: HashMap<DocId, String>,

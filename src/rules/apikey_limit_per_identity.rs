@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+
 use super::apikeys::{self, key_service_id, pair_resource_keys};
 use super::{Finding, RuleContext, Severity};
 use crate::model::{ApiKey, EntityRef, ResourceKey};
@@ -19,7 +21,15 @@ struct Tally<'a> {
     unlisted: Vec<&'a ResourceKey>,
 }
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+/// `rules/apikey-limit-per-identity.yaml` gives the defaults.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    max_keys: u64,
+    warn_at: u64,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     // The account's own limit (live mode's `identity_limits.json`) beats the documented
     // default; a limit the user configured beats both. A reported limit moves the default
@@ -28,10 +38,10 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let reported_limit = reported
         .and_then(|limits| limits.api_key_limit())
         .filter(|_| !context.param_is_set("max_keys"));
-    let max_keys = reported_limit.unwrap_or_else(|| context.param_u64("max_keys", 20));
+    let max_keys = reported_limit.unwrap_or(params.max_keys);
     let warn_at = match reported_limit {
         Some(limit) if !context.param_is_set("warn_at") => (limit * 9).div_ceil(10),
-        _ => context.param_u64("warn_at", 18),
+        _ => params.warn_at,
     };
     let pairs = pair_resource_keys(inventory);
     let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();

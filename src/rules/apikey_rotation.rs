@@ -5,17 +5,26 @@
 //! pure. A key whose age cannot be told (no or unparseable `created_at`, or no current time
 //! given) is reported as `unknown`, not passed.
 
+use serde::Deserialize;
+
 use super::apikeys::{self, pair_resource_keys};
 use super::{Finding, RuleContext, Severity};
 use crate::model::{EntityRef, parse_timestamp, utc_date, whole_days_between};
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+/// `rules/apikey-rotation.yaml` gives the default.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    max_age_days: u64,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     if let Some(missing) = apikeys::missing_export(context, "the ages of API keys") {
         missing.push(out);
         return;
     }
-    let max_age = i64::try_from(context.param_u64("max_age_days", 90)).unwrap_or(i64::MAX);
+    let max_age = i64::try_from(params.max_age_days).unwrap_or(i64::MAX);
     let pairs = pair_resource_keys(inventory);
     for api_key in &inventory.api_keys {
         // The owner's label and the `created_at` place are only for findings: most keys pass.

@@ -2,15 +2,28 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::auditing::{AuditingKey, auditing_keys, services};
+use serde::Deserialize;
+
+use super::auditing::{AuditingKey, auditing_keys};
 use super::{Finding, RuleContext, Severity};
 use crate::model::EntityRef;
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
-    let max_keys = context.param_u64("max_keys", 20);
-    let warn_at = context.param_u64("warn_at", 18);
+/// `rules/at-key-limit.yaml` gives the defaults.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    max_keys: u64,
+    warn_at: u64,
+    #[serde(deserialize_with = "super::params::non_empty")]
+    services: Vec<String>,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
+    let Params {
+        max_keys, warn_at, ..
+    } = *params;
     let mut by_instance: BTreeMap<&str, Vec<AuditingKey<'_>>> = BTreeMap::new();
-    for key in auditing_keys(context.inventory, &services(context)) {
+    for key in auditing_keys(context.inventory, &params.services) {
         by_instance.entry(key.instance_guid).or_default().push(key);
     }
     for keys in by_instance.into_values() {

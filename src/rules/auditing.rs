@@ -6,16 +6,15 @@ use crate::model::{
     ResourceInstance, ResourceKey, RoleKind, ServiceId, Subject, Target, Timestamp, instant_words,
 };
 
-use super::RuleContext;
+use serde::Deserialize;
 
-/// The auditing services of a rule's `services` parameter (`logdnaat` by default).
-pub(super) fn services(context: &RuleContext<'_>) -> Vec<String> {
-    let services = context.param_strings("services");
-    if services.is_empty() {
-        vec!["logdnaat".to_owned()]
-    } else {
-        services
-    }
+/// The parameters of a rule about auditing keys: the services whose instances are
+/// auditing instances (`logdnaat` by default, in each rule's YAML).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Audited {
+    #[serde(deserialize_with = "super::params::non_empty")]
+    pub services: Vec<String>,
 }
 
 /// A resource key on an auditing instance.

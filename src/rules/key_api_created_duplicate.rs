@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use super::auditing::{AuditingKey, auditing_keys, services};
+use super::auditing::{AuditingKey, auditing_keys};
+pub(super) use super::auditing::Audited as Params;
 use super::{Finding, RuleContext};
 use crate::model::{Declaration, EntityRef};
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let mut by_instance: BTreeMap<&str, Vec<AuditingKey<'_>>> = BTreeMap::new();
-    for key in auditing_keys(context.inventory, &services(context)) {
+    for key in auditing_keys(context.inventory, &params.services) {
         by_instance.entry(key.instance_guid).or_default().push(key);
     }
     for keys in by_instance.values() {

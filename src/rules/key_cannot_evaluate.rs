@@ -1,15 +1,14 @@
 //! `key-cannot-evaluate`: auditing keys and policies the inputs do not show well enough to
 //! judge. Never a pass and never a fail: `status: unknown`, with what to export.
 
-use super::auditing::{
-    KeyLink, auditing_keys, link, services, unclassified_keys, undetermined_policy,
-};
+use super::auditing::{KeyLink, auditing_keys, link, unclassified_keys, undetermined_policy};
+pub(super) use super::auditing::Audited as Params;
 use super::{Finding, RuleContext};
 use crate::model::EntityRef;
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    for auditing in auditing_keys(inventory, &services(context)) {
+    for auditing in auditing_keys(inventory, &params.services) {
         context.evaluated(EntityRef::key(auditing.key));
         let KeyLink::Unknown { missing, export } = link(inventory, auditing.key) else {
             continue;

@@ -6,18 +6,19 @@
 
 use std::collections::BTreeMap;
 
-use super::auditing::{AuditingKey, auditing_keys, services};
+use super::auditing::{AuditingKey, auditing_keys};
+pub(super) use super::auditing::Audited as Params;
 use super::{Finding, RuleContext};
 use crate::model::{EntityRef, SecretDigest};
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     // Per instance, per auditing key: the resource keys carrying it, in load order.
     let mut shared: BTreeMap<&str, BTreeMap<SecretDigest, Vec<AuditingKey<'_>>>> = BTreeMap::new();
     // Per instance, the subject a pass names: the instance, else its first key compared. Keys
     // that hide their auditing key are not compared (`key-cannot-evaluate` reports them).
     let mut subjects: BTreeMap<&str, EntityRef> = BTreeMap::new();
-    for auditing in auditing_keys(inventory, &services(context)) {
+    for auditing in auditing_keys(inventory, &params.services) {
         let Some(digest) = auditing
             .key
             .visible_credentials()

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::auditing::services;
+pub(super) use super::auditing::Audited as Params;
 use super::grants::{
     GrantScope, GroupPlatformGrants, PlatformCoverage, inactive_platform_grants,
     platform_coverage_with,
@@ -24,14 +24,14 @@ struct ManagerGrant<'a> {
     policies: Vec<&'a Policy>,
 }
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    let services = services(context);
+    let services = &params.services;
     if !inventory.collections.policies && inventory.collections.any() {
-        no_policies(context, &services, out);
+        no_policies(context, services, out);
         return;
     }
-    let grants = manager_grants(inventory, &services, context.now);
+    let grants = manager_grants(inventory, services, context.now);
     let group_grants = GroupPlatformGrants::new(inventory, context.now);
     // The grants of each subject, to compare scopes within a subject only.
     let mut by_subject: HashMap<&Subject, Vec<&ManagerGrant<'_>>> = HashMap::new();

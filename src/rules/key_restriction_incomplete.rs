@@ -1,14 +1,15 @@
 //! `key-restriction-incomplete`: an auditing key's service ID is scoped to the instance, but
 //! not with both Administrator and Manager.
 
-use super::auditing::{KeyLink, auditing_keys, link, scoped_policies, services};
+use super::auditing::{KeyLink, auditing_keys, link, scoped_policies};
+pub(super) use super::auditing::Audited as Params;
 use super::policy_subject::update_keeping_conditions;
 use super::{Finding, RuleContext};
 use crate::model::{EntityRef, RoleKind};
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    for auditing in auditing_keys(inventory, &services(context)) {
+    for auditing in auditing_keys(inventory, &params.services) {
         let KeyLink::Linked(service_id) = link(inventory, auditing.key) else {
             continue;
         };

@@ -1,16 +1,14 @@
 //! `key-restriction-missing`: an auditing key whose service ID has no policy scoped to the
 //! key's own instance.
 
-use super::auditing::{
-    KeyLink, auditing_keys, inactive_note, inactive_scoped_policies, link, scoped_policies,
-    services,
-};
+use super::auditing::{KeyLink, auditing_keys, inactive_note, inactive_scoped_policies, link, scoped_policies};
+pub(super) use super::auditing::Audited as Params;
 use super::{Finding, RuleContext};
 use crate::model::EntityRef;
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    for auditing in auditing_keys(inventory, &services(context)) {
+    for auditing in auditing_keys(inventory, &params.services) {
         let KeyLink::Linked(service_id) = link(inventory, auditing.key) else {
             continue;
         };

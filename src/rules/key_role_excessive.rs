@@ -5,15 +5,24 @@
 //! into applications and CI. By default only the auditing service (`logdnaat`) is allowed:
 //! its keys need Manager to work and are restricted to Administrator+Manager by policy.
 
+use serde::Deserialize;
+
 use super::{Finding, RuleContext, Severity};
 use crate::model::{Credentials, EntityRef, Role};
 
 /// Roles that let the holder manage the instance and its access, not only use it.
 const EXCESSIVE_ROLES: [&str; 2] = ["Manager", "Administrator"];
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
-    // The YAML default is `[logdnaat]`; an explicit empty list allows no service at all.
-    let allowed = context.param_strings("allowed_services");
+/// `rules/key-role-excessive.yaml` gives the default.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    /// An empty list allows no service at all.
+    allowed_services: Vec<String>,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
+    let allowed = &params.allowed_services;
     for key in &context.inventory.keys {
         let Some(service) = key.service_name() else {
             continue;

@@ -3,6 +3,9 @@
 //! A rule is two halves with one id: `rules/<id>.yaml` (contract and documentation) and
 //! `src/rules/<id_snake>.rs` (a pure function of the inventory and its parameters). Rules
 //! never do I/O and cannot fail.
+//!
+//! Over 400 lines because it holds both the rule list and the engine that runs it
+//! (`evaluate`, `RuleContext`, `FindingBuilder`), which every rule reads together.
 
 mod account_creation;
 mod apikeys;
@@ -13,40 +16,10 @@ pub mod finding;
 mod grants;
 pub mod lookup;
 pub mod meta;
+pub mod params;
 mod policy_subject;
 mod policy_text;
 mod posture;
-
-mod at_key_limit;
-mod credentials_exposed;
-mod key_api_created_duplicate;
-mod key_cannot_evaluate;
-mod key_restriction_incomplete;
-mod key_restriction_missing;
-mod serviceid_unrestricted;
-
-mod apikey_leak_action;
-mod apikey_limit_per_identity;
-mod apikey_no_expiry;
-mod apikey_rotation;
-mod key_role_excessive;
-mod policy_limit;
-mod serviceid_admin_count;
-mod serviceid_unlocked;
-mod user_policy_direct;
-
-mod at_service_deprecated;
-mod key_duplicate_service_key;
-mod key_manager_incomplete_grant;
-mod reference_dangling;
-mod serviceid_limit;
-mod serviceid_orphaned;
-
-mod access_public_enabled;
-mod account_apikey_creation_unrestricted;
-mod account_mfa_disabled;
-mod account_serviceid_creation_unrestricted;
-mod audit_global_events_unrouted;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -62,6 +35,9 @@ use crate::model::{EntityRef, Inventory, Origin, Timestamp};
 /// A rule's logic: reads the inventory, appends findings.
 type CheckFn = fn(&RuleContext<'_>, &mut Vec<Finding>);
 
+/// Checks parameter values against a rule's `Params` (see [`params`]).
+type ValidateFn = fn(&RuleMeta, &BTreeMap<String, serde_json::Value>) -> Result<(), String>;
+
 /// One registered rule.
 pub struct RuleEntry {
     pub id: &'static str,
@@ -70,58 +46,90 @@ pub struct RuleEntry {
     /// The Rust module that holds the logic (the snake-case id).
     pub module: &'static str,
     check: CheckFn,
+    validate: ValidateFn,
 }
 
-macro_rules! rule {
-    ($module:ident, $id:literal) => {
-        RuleEntry {
-            id: $id,
-            yaml: include_str!(concat!("../../rules/", $id, ".yaml")),
-            module: stringify!($module),
-            check: $module::check,
+impl RuleEntry {
+    /// Whether `overrides` (a config file's `params` of this rule, by name) fill the rule's
+    /// typed parameters; the error says why not.
+    pub fn validate(
+        &self,
+        meta: &RuleMeta,
+        overrides: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<(), String> {
+        (self.validate)(meta, overrides)
+    }
+}
+
+/// The rule list: each line declares the rule's module and registers it under its id, so
+/// the id is written once in Rust. `module(Params) => "id"` for a rule whose module
+/// declares a `Params` struct (its `check` then takes `&Params`); `module => "id"` for a rule
+/// without parameters.
+macro_rules! rules {
+    ($($module:ident $(($params:ident))? => $id:literal),* $(,)?) => {
+        $(mod $module;)*
+
+        /// Every rule, in the order `iamlint rules` lists them.
+        pub static REGISTRY: &[RuleEntry] = &[$(
+            RuleEntry {
+                id: $id,
+                yaml: include_str!(concat!("../../rules/", $id, ".yaml")),
+                module: stringify!($module),
+                check: rules!(@check $module $($params)?),
+                validate: rules!(@validate $module $($params)?),
+            },
+        )*];
+    };
+    (@check $module:ident) => {
+        $module::check
+    };
+    (@check $module:ident $params:ident) => {
+        |context, out| {
+            if let Some(params) = context.params::<$module::$params>() {
+                $module::check(context, &params, out);
+            }
         }
+    };
+    (@validate $module:ident) => {
+        |meta, overrides| params::fill::<params::NoParams>(meta, overrides).map(drop)
+    };
+    (@validate $module:ident $params:ident) => {
+        |meta, overrides| params::fill::<$module::$params>(meta, overrides).map(drop)
     };
 }
 
-/// Every rule, in the order `iamlint rules` lists them.
-pub static REGISTRY: &[RuleEntry] = &[
-    rule!(at_key_limit, "at-key-limit"),
-    rule!(key_restriction_missing, "key-restriction-missing"),
-    rule!(key_restriction_incomplete, "key-restriction-incomplete"),
-    rule!(serviceid_unrestricted, "serviceid-unrestricted"),
-    rule!(key_cannot_evaluate, "key-cannot-evaluate"),
+rules! {
+    at_key_limit(Params) => "at-key-limit",
+    key_restriction_missing(Params) => "key-restriction-missing",
+    key_restriction_incomplete(Params) => "key-restriction-incomplete",
+    serviceid_unrestricted => "serviceid-unrestricted",
+    key_cannot_evaluate(Params) => "key-cannot-evaluate",
     // Activity Tracker "Managing service keys".
-    rule!(key_manager_incomplete_grant, "key-manager-incomplete-grant"),
-    rule!(serviceid_limit, "serviceid-limit"),
-    rule!(serviceid_orphaned, "serviceid-orphaned"),
-    rule!(key_duplicate_service_key, "key-duplicate-service-key"),
-    rule!(reference_dangling, "reference-dangling"),
-    rule!(at_service_deprecated, "at-service-deprecated"),
+    key_manager_incomplete_grant(Params) => "key-manager-incomplete-grant",
+    serviceid_limit(Params) => "serviceid-limit",
+    serviceid_orphaned(Params) => "serviceid-orphaned",
+    key_duplicate_service_key(Params) => "key-duplicate-service-key",
+    reference_dangling => "reference-dangling",
+    at_service_deprecated => "at-service-deprecated",
     // IBM IAM best practices.
-    rule!(apikey_rotation, "apikey-rotation"),
-    rule!(apikey_limit_per_identity, "apikey-limit-per-identity"),
-    rule!(apikey_leak_action, "apikey-leak-action"),
-    rule!(apikey_no_expiry, "apikey-no-expiry"),
-    rule!(serviceid_admin_count, "serviceid-admin-count"),
-    rule!(user_policy_direct, "user-policy-direct"),
-    rule!(key_role_excessive, "key-role-excessive"),
-    rule!(policy_limit, "policy-limit"),
-    rule!(serviceid_unlocked, "serviceid-unlocked"),
-    rule!(key_api_created_duplicate, "key-api-created-duplicate"),
-    rule!(credentials_exposed, "credentials-exposed"),
+    apikey_rotation(Params) => "apikey-rotation",
+    apikey_limit_per_identity(Params) => "apikey-limit-per-identity",
+    apikey_leak_action => "apikey-leak-action",
+    apikey_no_expiry => "apikey-no-expiry",
+    serviceid_admin_count(Params) => "serviceid-admin-count",
+    user_policy_direct => "user-policy-direct",
+    key_role_excessive(Params) => "key-role-excessive",
+    policy_limit(Params) => "policy-limit",
+    serviceid_unlocked(Params) => "serviceid-unlocked",
+    key_api_created_duplicate(Params) => "key-api-created-duplicate",
+    credentials_exposed => "credentials-exposed",
     // Account posture: IAM settings and audit routing (CIS 1.4, 1.9, 1.16, 1.18).
-    rule!(
-        account_serviceid_creation_unrestricted,
-        "account-serviceid-creation-unrestricted"
-    ),
-    rule!(
-        account_apikey_creation_unrestricted,
-        "account-apikey-creation-unrestricted"
-    ),
-    rule!(account_mfa_disabled, "account-mfa-disabled"),
-    rule!(access_public_enabled, "access-public-enabled"),
-    rule!(audit_global_events_unrouted, "audit-global-events-unrouted"),
-];
+    account_serviceid_creation_unrestricted => "account-serviceid-creation-unrestricted",
+    account_apikey_creation_unrestricted => "account-apikey-creation-unrestricted",
+    account_mfa_disabled => "account-mfa-disabled",
+    access_public_enabled => "access-public-enabled",
+    audit_global_events_unrouted => "audit-global-events-unrouted",
+}
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is
 /// kept as an error (the registry test fails on it); it never panics.
@@ -142,6 +150,22 @@ pub fn meta(id: &str) -> Option<&'static RuleMeta> {
         .zip(metadata())
         .find(|(entry, _)| entry.id == id)
         .and_then(|(_, meta)| meta.as_ref().ok())
+}
+
+/// Whether `overrides` fill the typed parameters of rule `id` (with its YAML defaults for
+/// the rest); `Ok` for an id that is not registered, which the caller reports on its own.
+pub fn validate_params(
+    id: &str,
+    overrides: &BTreeMap<String, serde_json::Value>,
+) -> Result<(), String> {
+    match REGISTRY
+        .iter()
+        .zip(metadata())
+        .find(|(entry, _)| entry.id == id)
+    {
+        Some((entry, Ok(meta))) => entry.validate(meta, overrides),
+        _ => Ok(()),
+    }
 }
 
 /// Which rules run, and with which parameters.
@@ -356,30 +380,14 @@ impl RuleContext<'_> {
         self.params.contains_key(name)
     }
 
-    fn param(&self, name: &str) -> Option<&serde_json::Value> {
-        self.params
-            .get(name)
-            .or_else(|| self.meta.params.get(name).map(|spec| &spec.default))
-    }
-
-    /// An integer parameter (the override, else the YAML default, else `fallback`).
-    pub fn param_u64(&self, name: &str, fallback: u64) -> u64 {
-        self.param(name)
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(fallback)
-    }
-
-    /// A list-of-strings parameter.
-    pub fn param_strings(&self, name: &str) -> Vec<String> {
-        self.param(name)
-            .and_then(serde_json::Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|item| item.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// The rule's typed parameters: its YAML defaults overlaid with the user's values (see
+    /// [`params::fill`]). Values a config file gives were checked when it loaded; a library
+    /// caller's values the struct refuses give way to the defaults. `None` only when the
+    /// rule's own YAML does not fill its struct, which the registry test rules out.
+    fn params<P: serde::de::DeserializeOwned>(&self) -> Option<P> {
+        params::fill(self.meta, self.params)
+            .or_else(|_| params::fill(self.meta, &BTreeMap::new()))
+            .ok()
     }
 
     /// Records that the rule evaluated `subject` (a key, an instance, a service ID...),

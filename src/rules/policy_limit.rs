@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+
 use super::apikeys::account_id;
 use super::{Finding, RuleContext, Severity};
 use crate::model::{EntityKind, EntityRef, Origin, Policy, Subject};
@@ -36,7 +38,16 @@ fn subject_text(subject: &Subject) -> Option<(&'static str, &str)> {
     }
 }
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+/// `rules/policy-limit.yaml` gives the defaults.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    max_per_account: u64,
+    max_per_subject: u64,
+    warn_percent: u64,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     if !inventory.collections.policies {
         // A plan alone (no export) says nothing about the account's policy count.
@@ -45,9 +56,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
         return;
     }
-    let per_account = context.param_u64("max_per_account", 4020);
-    let per_subject = context.param_u64("max_per_subject", 1000);
-    let warn_percent = context.param_u64("warn_percent", 90);
+    let Params {
+        max_per_account: per_account,
+        max_per_subject: per_subject,
+        warn_percent,
+    } = *params;
     let counted: Vec<&Policy> = inventory
         .policies
         .iter()

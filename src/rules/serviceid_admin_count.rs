@@ -14,10 +14,19 @@
 
 use std::collections::HashSet;
 
+use serde::Deserialize;
+
 use super::{Finding, RuleContext};
 use crate::model::{Activity, EntityKind, EntityRef, Policy, RoleKind, Target};
 
-const DEFAULT_IAM_SERVICES: [&str; 3] = ["iam-identity", "iam-access-management", "iam-groups"];
+/// `rules/serviceid-admin-count.yaml` gives the defaults.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    max: u64,
+    #[serde(deserialize_with = "super::params::non_empty")]
+    iam_services: Vec<String>,
+}
 
 /// What an Administrator grant of `policy` covers, when it is account-wide or IAM-wide and
 /// nothing (a tag, a further attribute, a resource condition) narrows it.
@@ -39,13 +48,10 @@ fn admin_scope(policy: &Policy, iam_services: &[String]) -> Option<String> {
     }
 }
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    let max = context.param_u64("max", 3);
-    let mut iam_services = context.param_strings("iam_services");
-    if iam_services.is_empty() {
-        iam_services = DEFAULT_IAM_SERVICES.map(str::to_owned).to_vec();
-    }
+    let max = params.max;
+    let iam_services = &params.iam_services;
     // The first qualifying grant of each service ID, in load order.
     let mut seen = HashSet::new();
     let mut admins: Vec<(&str, &Policy, String)> = Vec::new();
@@ -60,7 +66,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let Some(scope) = admin_scope(policy, &iam_services) else {
+        let Some(scope) = admin_scope(policy, iam_services) else {
             continue;
         };
         if seen.insert(core) {

@@ -4,10 +4,20 @@
 //! accounts that create keys freely run into the limit; then no key, and no service ID, can
 //! be created anywhere in the account.
 
+use serde::Deserialize;
+
 use super::{Finding, RuleContext, Severity};
 use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin, PerEntityLimit, ServiceId};
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+/// `rules/serviceid-limit.yaml` gives the defaults.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    max_service_ids: u64,
+    warn_percent: u64,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     // The identity limits give a limit per service ID group, not per account: each group
     // is judged against it (unless the user configured an account-wide limit).
@@ -21,7 +31,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let groups = groups(inventory, per_group);
         if !groups.is_empty() {
             for group in groups {
-                judge_group(context, out, limit, group);
+                judge_group(context, out, (limit, params.warn_percent), group);
             }
             return;
         }
@@ -40,8 +50,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
         return;
     }
-    let max = reported_limit.unwrap_or_else(|| context.param_u64("max_service_ids", 2000));
-    let warn_percent = context.param_u64("warn_percent", 90);
+    let max = reported_limit.unwrap_or(params.max_service_ids);
+    let warn_percent = params.warn_percent;
     let count = reported_count
         .unwrap_or(0)
         .max(inventory.service_ids.len() as u64);
@@ -160,8 +170,12 @@ fn groups<'a>(inventory: &'a Inventory, per_group: &'a PerEntityLimit) -> Vec<Gr
 }
 
 /// Judges one service ID group against the per-group limit of the identity limits.
-fn judge_group(context: &RuleContext<'_>, out: &mut Vec<Finding>, max: u64, group: Group<'_>) {
-    let warn_percent = context.param_u64("warn_percent", 90);
+fn judge_group(
+    context: &RuleContext<'_>,
+    out: &mut Vec<Finding>,
+    (max, warn_percent): (u64, u64),
+    group: Group<'_>,
+) {
     let count = group.count;
     let name = match group.id {
         Some(id) => format!("service ID group `{id}`"),

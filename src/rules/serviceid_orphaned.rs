@@ -4,13 +4,22 @@
 
 use std::collections::HashSet;
 
+use serde::Deserialize;
+
 use super::{Finding, RuleContext, Severity};
 use crate::model::{EntityKind, EntityRef, Inventory, ResourceKey, ServiceId, service_id_core};
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+/// `rules/serviceid-orphaned.yaml` gives the default.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    markers: Vec<String>,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    let markers: Vec<String> = context
-        .param_strings("markers")
+    let markers: Vec<String> = params
+        .markers
         .iter()
         .map(|marker| marker.to_lowercase())
         .collect();

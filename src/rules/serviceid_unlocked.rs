@@ -3,13 +3,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::auditing::{auditing_keys, services};
+use super::auditing::{auditing_keys};
+pub(super) use super::auditing::Audited as Params;
 use super::{Finding, RuleContext, Severity};
 use crate::model::EntityRef;
 
-pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    let keys = auditing_keys(inventory, &services(context));
+    let keys = auditing_keys(inventory, &params.services);
     // How many auditing keys use each service ID, counted once.
     let mut users_of: HashMap<&str, usize> = HashMap::new();
     for auditing in &keys {

@@ -1,4 +1,8 @@
 //! Every input becomes a named text document; entities point into it with `Origin`s.
+//!
+//! Over 400 lines on purpose: a document, its lazily resolved places and its masked display
+//! text share one invariant (places are resolved once, against the unchanged file), which is
+//! easier to keep in one file than across several.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -30,7 +34,7 @@ pub struct Document {
     index: OnceLock<SpanIndex>,
     display: OnceLock<Display>,
     /// Places worked out by [`Document::resolve`] before the text was released.
-    resolved: HashMap<Pointer, Resolved>,
+    resolved: HashMap<Pointer, Place>,
     /// Where the items of its lists are, so that a released text need not be read again
     /// whole to resolve a place inside one item.
     items: Option<ItemTable>,
@@ -82,7 +86,7 @@ impl ItemReader {
 
 /// What the machine-readable outputs need of one pointer.
 #[derive(Debug, Clone)]
-struct Resolved {
+struct Place {
     at: Option<LineColumn>,
     label: Option<Range<usize>>,
     label_at: Option<(LineColumn, LineColumn)>,
@@ -193,7 +197,7 @@ impl Document {
                     let label_at = label
                         .as_ref()
                         .map(|range| (self.line_column(range.start), self.line_column(range.end)));
-                    Resolved {
+                    Place {
                         at: self.locate(pointer),
                         label,
                         label_at,
@@ -208,7 +212,7 @@ impl Document {
 
     /// The places of `pointer` from the one list item it lies in, read alone from the
     /// unchanged file, when the text is not at hand and the item table knows the item.
-    fn in_item(&self, pointer: &Pointer, reader: &mut ItemReader) -> Option<Resolved> {
+    fn in_item(&self, pointer: &Pointer, reader: &mut ItemReader) -> Option<Place> {
         if self.text.get().is_some() {
             return None;
         }
@@ -223,7 +227,7 @@ impl Document {
         let label_at = label
             .as_ref()
             .map(|range| (outer(range.start), outer(range.end)));
-        Some(Resolved {
+        Some(Place {
             at,
             label: label.map(|range| range.start + place.start..range.end + place.start),
             label_at,
@@ -500,7 +504,7 @@ mod tests {
         );
         document.release();
         assert_eq!(document.locate(&pointer), place);
-        // Resolved places survive the file; unresolved ones need it unchanged.
+        // Place places survive the file; unresolved ones need it unchanged.
         document.resolve([&pointer]);
         std::fs::write(&path, format!("\n\n{text}")).ok();
         assert_eq!(document.locate(&pointer), place);

@@ -69,6 +69,12 @@ const SCRUBBED: &[&str] = &[
     "IAMLINT_TIMEOUT",
     "IAMLINT_MAX_ATTEMPTS",
     "IAMLINT_RETRY_DELAY_MS",
+    "IAMLINT_USER_MANAGEMENT_ENDPOINT",
+    "IAMLINT_ACCOUNT_ENDPOINT",
+    "IAMLINT_ATRACKER_ENDPOINT",
+    "IAMLINT_ATRACKER_REGION",
+    "IAMLINT_REPORT_WAIT",
+    "IAMLINT_REPORT_INTERVAL_MS",
 ];
 
 /// Runs the built binary in `dir` (config discovery starts there), otherwise like [`run`].

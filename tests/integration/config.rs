@@ -38,7 +38,7 @@ fn config_fixtures() {
             );
             let errors = loaded.expect_err("a bad config is refused");
             assert!(!errors.errors.is_empty());
-            insta::assert_snapshot!(report::config::render(&errors, Style::default()));
+            insta::assert_snapshot!(report::config_errors::render(&errors, Style::default()));
         }
     });
 }

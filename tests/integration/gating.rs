@@ -178,30 +178,33 @@ fn github_format_appends_the_job_summary() {
 }
 
 #[test]
-fn sarif_root_makes_names_relative_to_it() {
-    let run = common::run(&[
-        "check",
-        "--format",
-        "csv",
-        "--sarif-root",
-        "fixtures",
-        "fixtures/demo",
-    ]);
-    assert!(
-        run.stdout.contains(",demo/service_keys_cli.json,25,"),
-        "{}",
-        run.stdout
-    );
+fn repo_root_makes_names_relative_to_it() {
+    // `--sarif-root` is the option's former name, kept as an alias.
+    for option in ["--repo-root", "--sarif-root"] {
+        let run = common::run(&[
+            "check",
+            "--format",
+            "csv",
+            option,
+            "fixtures",
+            "fixtures/demo",
+        ]);
+        assert!(
+            run.stdout.contains(",demo/service_keys_cli.json,25,"),
+            "{option}: {}",
+            run.stdout
+        );
+    }
     let missing = common::run(&[
         "check",
         "--format",
         "sarif",
-        "--sarif-root",
+        "--repo-root",
         "no/such",
         "fixtures/demo",
     ]);
     assert_eq!(missing.code, 2);
-    assert!(missing.stderr.contains("--sarif-root"));
+    assert!(missing.stderr.contains("--repo-root"));
 }
 
 #[test]

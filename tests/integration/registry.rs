@@ -49,6 +49,38 @@ fn yaml_and_rust_rules_match_one_to_one() {
 }
 
 #[test]
+fn every_rules_yaml_defaults_fill_its_typed_parameters() {
+    for entry in REGISTRY {
+        iamlint::rules::validate_params(entry.id, &Default::default()).unwrap_or_else(|error| {
+            panic!(
+                "rules/{}.yaml: its defaults do not fill the `Params` of src/rules/{}.rs: {error}",
+                entry.id, entry.module
+            )
+        });
+    }
+}
+
+#[test]
+fn the_readme_rule_table_lists_exactly_the_registry_in_order() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let table = readme
+        .split("\n## Rules\n")
+        .nth(1)
+        .expect("README has a `## Rules` section");
+    let listed: Vec<&str> = table
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .filter_map(|line| line.strip_prefix("| `")?.split('`').next())
+        .collect();
+    let registered: Vec<&str> = REGISTRY.iter().map(|entry| entry.id).collect();
+    assert_eq!(
+        listed, registered,
+        "README `## Rules` table and the registry differ"
+    );
+}
+
+#[test]
 fn every_rule_is_documented() {
     for meta in metadata() {
         let meta = meta.as_ref().unwrap();

@@ -5,6 +5,9 @@
 //! policy active on weekdays 09:00-17:00 is a standing grant that comes back every week,
 //! so it counts as active whatever the hour of the run. Resource conditions narrow the
 //! policy's scope (see `Scope`), they do not switch it off.
+//!
+//! About 420 lines before its tests: judging a condition and saying it in words walk the
+//! same tree of leaves, so they stay together.
 
 use super::AttributeValue;
 use crate::model::time::{Timestamp, parse_timestamp};

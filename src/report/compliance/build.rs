@@ -1,10 +1,13 @@
 //! Builds the compliance report's content ([`Compliance`]) from a run, one named step per
 //! part of the report.
+//!
+//! Just over 400 lines: one function per report part, each short; kept together so the
+//! order of the parts reads top to bottom.
 
 use std::collections::BTreeSet;
 
 use super::cis::{self, Coverage};
-use super::outcome::{Check, Tally, Verdict, checks};
+use super::verdicts::{Check, Tally, Verdict, checks};
 use super::{
     CisRow, Compliance, Count, Facts, FixedItem, Input, Item, Link, PASSED_LISTED, Problem,
     Reference, Row, RuleSection, WaivedItem,

@@ -1,7 +1,7 @@
 //! The compliance report's content (`iamlint report`), independent of its format: account
 //! summary, pass/fail/unknown per rule and per severity, one section per rule with every
 //! failing resource and its access chain, and the CIS coverage matrix. `build.rs` makes it
-//! from a run (`outcome.rs`: pass/fail/unknown per rule per subject; `cis.rs`: the CIS
+//! from a run (`verdicts.rs`: pass/fail/unknown per rule per subject; `cis.rs`: the CIS
 //! controls); `html` and `markdown` render it with templates.
 //!
 //! Everything here is plain data built from the run; the facts only `cli` can gather (file
@@ -11,12 +11,12 @@ mod build;
 pub mod cis;
 pub mod html;
 pub mod markdown;
-pub mod outcome;
+pub mod verdicts;
 
 pub use build::build;
 
 use super::place::FileNames;
-use outcome::Tally;
+use verdicts::Tally;
 
 /// How many passing resources a rule section names; the rest are counted. An account of
 /// thousands of keys would otherwise bury the failures.

@@ -2,7 +2,7 @@
 //!
 //! Hand-written DTOs with only the members iamlint fills (as zizmor and cargo-deny do):
 //! one run, the rule catalogue in `tool.driver.rules`, one result per finding with a
-//! physical location relative to `--sarif-root`, the access chain as `relatedLocations`,
+//! physical location relative to `--repo-root`, the access chain as `relatedLocations`,
 //! the stable [`Finding::fingerprint`](crate::rules::Finding::fingerprint) in `partialFingerprints`, and load errors as
 //! tool execution notifications.
 

@@ -94,7 +94,7 @@ fn ingest_object(
         }
     }
     let skeleton = Value::Object(skeleton);
-    if crate::sources::terraform::detect(&skeleton) {
+    if crate::sources::family::is_terraform_json(&skeleton) {
         return None;
     }
     let kinds = match shape::detect(&skeleton) {

@@ -37,24 +37,7 @@ pub enum TerraformView {
     Prior,
 }
 
-/// Whether a parsed document is `terraform show -json` output: `format_version` plus a plan's
-/// or a state's members. Checked before the export shapes (a state has `resources` too).
-pub fn detect(value: &Value) -> bool {
-    let Some(object) = value.as_object() else {
-        return false;
-    };
-    object.contains_key("format_version")
-        && [
-            "planned_values",
-            "resource_changes",
-            "prior_state",
-            "values",
-            "configuration",
-            "terraform_version",
-        ]
-        .iter()
-        .any(|member| object.contains_key(*member))
-}
+pub use super::family::is_terraform_json as detect;
 
 /// Whether `terraform show -json` output is a plan (else a state).
 pub fn is_plan(value: &Value) -> bool {
@@ -233,18 +216,5 @@ mod tests {
         assert!(version("0.1").is_ok());
         assert!(version("2.0").unwrap_err().contains("\"2.0\""));
         assert!(check_version(&serde_json::json!({ "format_version": 1 })).is_err());
-    }
-
-    #[test]
-    fn detects_plans_and_states_but_not_exports() {
-        assert!(detect(
-            &serde_json::json!({"format_version": "1.0", "values": {}})
-        ));
-        assert!(detect(
-            &serde_json::json!({"format_version": "1.2", "planned_values": {}})
-        ));
-        assert!(!detect(
-            &serde_json::json!({"rows_count": 1, "resources": []})
-        ));
     }
 }

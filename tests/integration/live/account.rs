@@ -27,6 +27,24 @@ pub(crate) struct Account {
     pub(crate) members: BTreeMap<String, Vec<Value>>,
     pub(crate) service_id_limit: u64,
     pub(crate) api_key_limit: u64,
+    /// The API answers of the account's posture (`fixtures/live/posture`), by file name.
+    pub(crate) posture: BTreeMap<String, Value>,
+}
+
+/// The emulated posture answers: each file is one API's answer, named as `collect` names
+/// the file it writes from it.
+pub(crate) const POSTURE_DIR: &str = "fixtures/live/posture";
+
+fn posture() -> BTreeMap<String, Value> {
+    std::fs::read_dir(POSTURE_DIR)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".json"))
+        .map(|name| {
+            let text = std::fs::read_to_string(format!("{POSTURE_DIR}/{name}")).unwrap();
+            (name, serde_json::from_str(&text).unwrap())
+        })
+        .collect()
 }
 
 fn list(path: &str, member: &str) -> Vec<Value> {
@@ -51,22 +69,12 @@ pub(crate) const DEMO_BULK: [&str; 4] = [
     "tfplan.json",
 ];
 
-/// The demo's account-level documents, which `collect` does not gather yet (its emulated
-/// account serves no settings or audit routes): left out of the exports compared with it.
-pub(crate) const DEMO_NOT_COLLECTED: [&str; 4] = [
-    "account_settings.json",
-    "access_group_settings.json",
-    "atracker_routes.json",
-    "atracker_targets.json",
-];
-
 /// The demo export files that hold the same account as [`Account::demo`].
 pub(crate) fn demo_exports() -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir("fixtures/demo")
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .filter(|name| !DEMO_BULK.contains(&name.as_str()))
-        .filter(|name| !DEMO_NOT_COLLECTED.contains(&name.as_str()))
         .map(|name| format!("fixtures/demo/{name}"))
         .collect();
     files.sort();
@@ -74,6 +82,14 @@ pub(crate) fn demo_exports() -> Vec<String> {
 }
 
 impl Account {
+    /// One posture answer, by the name of the file `collect` writes from it.
+    pub(crate) fn answer(&self, file: &str) -> Value {
+        self.posture
+            .get(file)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {POSTURE_DIR}/{file}"))
+    }
+
     /// The demo account of `fixtures/demo` as the APIs would serve it, less its two bulk
     /// files (in [`DEMO_BULK`]: 1,843 service IDs and 905 policies, which at the emulator's
     /// two items a page would cost thousands of requests per collect). A collected snapshot
@@ -128,6 +144,7 @@ impl Account {
             members,
             service_id_limit: 2000,
             api_key_limit: 20,
+            posture: posture(),
         }
     }
 

@@ -1,13 +1,19 @@
 //! An emulator of the IBM Cloud APIs iamlint collects from, on 127.0.0.1: the IAM token
 //! endpoint, Resource Controller, IAM Identity (service ID groups, service IDs, API keys,
 //! identity limits), IAM Policy Management and IAM Access Groups, in their real response
-//! shapes and pagination styles, with faults injected on request.
+//! shapes and pagination styles, with faults injected on request; and the posture APIs
+//! (`posture`).
 
+mod posture;
+
+pub(crate) use posture::{ACCOUNTS, ATRACKER, USER_MANAGEMENT, reference_of};
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use iamlint::live::{ClientOptions, CollectOptions, Endpoints};
+use iamlint::live::{ClientOptions, CollectOptions, Endpoints, Polling};
 use serde_json::{Value, json};
 
 use super::account::{ACCOUNT, Account, DEFAULT_GROUP};
@@ -100,6 +106,12 @@ pub(crate) struct State {
     pub(crate) tokens_issued: usize,
     pub(crate) log: Vec<Logged>,
     traces: usize,
+    /// How many checks of a new report answer 204 (not ready) before it is ready.
+    pub(crate) report_pending: usize,
+    /// Checks of the latest requested report, per kind (`activity`, `mfa`).
+    report_checks: BTreeMap<String, usize>,
+    /// The kinds with an earlier report (`reference` `latest` answers).
+    pub(crate) earlier_reports: BTreeSet<String>,
 }
 
 pub(crate) struct Emulator {
@@ -120,6 +132,9 @@ impl Emulator {
             tokens_issued: 0,
             log: Vec::new(),
             traces: 0,
+            report_pending: 1,
+            report_checks: BTreeMap::new(),
+            earlier_reports: BTreeSet::new(),
         }));
         let shared = Arc::clone(&state);
         let server = Server::start(move |request, base| {
@@ -172,8 +187,17 @@ impl Emulator {
         self.state.lock().unwrap().tokens_issued
     }
 
+    /// IAM and Resource Controller at the root; the other hosts under their prefixes.
     pub(crate) fn endpoints(&self) -> Endpoints {
-        Endpoints::parse(&self.url(), &self.url()).unwrap()
+        let url = self.url();
+        Endpoints::parse(&url, &url)
+            .unwrap()
+            .with_posture(
+                &format!("{url}/{}", posture::USER_MANAGEMENT),
+                &format!("{url}/{}", posture::ACCOUNTS),
+                &format!("{url}/{}/{{region}}", posture::ATRACKER),
+            )
+            .unwrap()
     }
 
     /// Options for a collect into `out` with tiny retry delays.
@@ -185,7 +209,18 @@ impl Emulator {
             client: fast_client(),
             keep_secrets: false,
             now: Some(std::time::UNIX_EPOCH + Duration::from_secs(1_767_225_600)),
+            atracker_regions: Vec::new(),
+            polling: fast_polling(),
         }
+    }
+}
+
+/// Reports checked every millisecond, 20 times at most, for 2 seconds at most.
+pub(crate) fn fast_polling() -> Polling {
+    Polling {
+        interval: Duration::from_millis(1),
+        max_checks: 20,
+        max_wait: Duration::from_secs(2),
     }
 }
 
@@ -359,6 +394,9 @@ impl State {
                 "access_denied",
                 "You are not authorized to access this account",
             );
+        }
+        if let Some(reply) = self.posture(request, base) {
+            return reply;
         }
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let account = self.account.clone();

@@ -8,6 +8,7 @@
 pub(crate) mod account;
 mod check;
 pub(crate) mod emulator;
+mod posture;
 mod server;
 
 use std::path::Path;
@@ -20,13 +21,27 @@ use serde_json::{Value, json};
 use account::{ACCOUNT, Account, DEFAULT_GROUP, OPS_GROUP, OPS_SERVICE_ID};
 use emulator::{API_KEY, Action, Emulator, RandomFaults};
 
-/// The environment of a binary run against the emulator at `url`.
+/// The environment of a binary run against the emulator at `url`: every endpoint on it, so
+/// that no request leaves the machine.
 pub(crate) fn live_env<'a>(url: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
+    // A few short strings per test run, leaked so that callers keep borrowing pairs.
+    let on =
+        |suffix: &str| -> &'static str { Box::leak(format!("{url}/{suffix}").into_boxed_str()) };
     vec![
         ("IBMCLOUD_API_KEY", key),
         ("IAMLINT_IAM_ENDPOINT", url),
         ("IAMLINT_RESOURCE_CONTROLLER_ENDPOINT", url),
+        (
+            "IAMLINT_USER_MANAGEMENT_ENDPOINT",
+            on(emulator::USER_MANAGEMENT),
+        ),
+        ("IAMLINT_ACCOUNT_ENDPOINT", on(emulator::ACCOUNTS)),
+        (
+            "IAMLINT_ATRACKER_ENDPOINT",
+            on(&format!("{}/{{region}}", emulator::ATRACKER)),
+        ),
         ("IAMLINT_RETRY_DELAY_MS", "1"),
+        ("IAMLINT_REPORT_INTERVAL_MS", "1"),
     ]
 }
 
@@ -82,7 +97,7 @@ fn files_of(dir: &Path) -> Vec<(String, Value)> {
     files
 }
 
-const ALL: [&str; 9] = [
+const ALL: [&str; 21] = [
     "resource_instances",
     "resource_keys",
     "service_ids",
@@ -92,6 +107,18 @@ const ALL: [&str; 9] = [
     "access_groups",
     "access_group_members",
     "identity_limits",
+    "account_settings",
+    "trusted_profiles",
+    "profile_links",
+    "profile_rules",
+    "users",
+    "account",
+    "access_group_settings",
+    "custom_roles",
+    "atracker_routes",
+    "atracker_targets",
+    "activity_report",
+    "mfa_report",
 ];
 
 #[test]
@@ -206,6 +233,21 @@ fn collects_every_collection_complete_and_identical_to_the_account() {
         ("access_group_members", members),
         // Two service ID groups, and the 12 identities that own or may own API keys.
         ("identity_limits", 2 + identities.len()),
+        // The posture (fixtures/live/posture): 3 profiles with 2 links and 1 claim rule,
+        // 3 users, 2 custom roles, 1 route, 1 target; the activity report lists 5
+        // identities, the MFA report 2 users.
+        ("account_settings", 1),
+        ("trusted_profiles", 3),
+        ("profile_links", 2),
+        ("profile_rules", 1),
+        ("users", 3),
+        ("account", 1),
+        ("access_group_settings", 1),
+        ("custom_roles", 2),
+        ("atracker_routes", 1),
+        ("atracker_targets", 1),
+        ("activity_report", 5),
+        ("mfa_report", 2),
     ]
     .iter()
     .map(|(name, count)| ((*name).to_owned(), *count as u64))
@@ -213,7 +255,7 @@ fn collects_every_collection_complete_and_identical_to_the_account() {
     assert_eq!(counts, expected);
     // Nothing but the snapshot's own files, and no temporary leftovers.
     let names: Vec<String> = files_of(out).into_iter().map(|(name, _)| name).collect();
-    assert_eq!(names.len(), 11, "{names:?}");
+    assert_eq!(names.len(), 11 + 16, "{names:?}");
     // Every list was paged (2 items per page).
     let key_pages = emulator
         .log()
