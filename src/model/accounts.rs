@@ -122,6 +122,18 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for (account, _) in inventory.people.accounts_mut() {
         *account = present(account);
     }
+    for settings in &mut inventory.identity_settings {
+        settings.account = present(&settings.account).or_else(|| present(&settings.account_id));
+    }
+    for settings in &mut inventory.access_group_settings {
+        settings.account = present(&settings.account).or_else(|| present(&settings.account_id));
+    }
+    for route in &mut inventory.routes {
+        route.account = present(&route.account).or_else(|| crn_account(route.crn.as_deref()));
+    }
+    for target in &mut inventory.routing_targets {
+        target.account = present(&target.account).or_else(|| crn_account(target.crn.as_deref()));
+    }
 
     // 2. The accounts each document's entities name.
     let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
@@ -154,6 +166,9 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
     for (account, origin) in inventory.people.accounts_mut() {
         name(origin.document, account);
+    }
+    for (document, account) in posture_accounts(inventory) {
+        name(document, account);
     }
 
     // 3. The account of each document: its snapshot's, else the one its entities name,
@@ -265,6 +280,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             *account = of_document(origin.document);
         }
     }
+    for_each_posture_account(inventory, |document, account| {
+        if account.is_none() {
+            *account = of_document(document);
+        }
+    });
 
     // 5. A run that names one account is that account's, whatever names none.
     let mut known: BTreeSet<&String> = BTreeSet::new();
@@ -301,6 +321,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         .filter_map(|(account, _)| account.clone())
         .collect();
     known.extend(people_accounts.iter());
+    known.extend(posture_accounts(inventory).filter_map(|(_, account)| account.as_ref()));
     known.extend(document_accounts.values());
     let sole = (known.len() == 1)
         .then(|| known.first().map(|account| (*account).clone()))
@@ -343,6 +364,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             .people
             .accounts_mut()
             .for_each(|(account, _)| fill(account));
+        for_each_posture_account(inventory, |_, account| fill(account));
     }
 
     // 6. What each account's exports held: a document's collections belong to the accounts
@@ -385,6 +407,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for (account, origin) in inventory.people.accounts_mut() {
         hold(origin.document, account);
     }
+    posture_accounts(inventory).for_each(|(document, account)| hold(document, account));
     let mut collections: BTreeMap<Option<String>, Collections> = BTreeMap::new();
     for accounts in held.values() {
         for account in accounts {
@@ -436,6 +459,46 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         collections,
         documents: documents_out,
     };
+}
+
+/// The document and account of every account-level settings document, route and target.
+fn posture_accounts(inventory: &Inventory) -> impl Iterator<Item = (DocId, &Option<String>)> {
+    let settings = inventory
+        .identity_settings
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let group_settings = inventory
+        .access_group_settings
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let routes = inventory
+        .routes
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let targets = inventory
+        .routing_targets
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    settings.chain(group_settings).chain(routes).chain(targets)
+}
+
+/// Calls `update` with the document and account of every settings document, route and target.
+fn for_each_posture_account(
+    inventory: &mut Inventory,
+    mut update: impl FnMut(DocId, &mut Option<String>),
+) {
+    for item in &mut inventory.identity_settings {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.access_group_settings {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.routes {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.routing_targets {
+        update(item.origin.document, &mut item.account);
+    }
 }
 
 impl Inventory {
@@ -503,6 +566,21 @@ impl Inventory {
             .collect();
         for account in people_accounts {
             *part(&mut parts, &account).people() = self.people.of_account(&account);
+        }
+        for item in &self.identity_settings {
+            part(&mut parts, &item.account).add_identity_settings(item.clone());
+        }
+        for item in &self.access_group_settings {
+            part(&mut parts, &item.account).add_access_group_settings(item.clone());
+        }
+        for item in &self.routes {
+            part(&mut parts, &item.account).add_route(item.clone());
+        }
+        for item in &self.routing_targets {
+            part(&mut parts, &item.account).add_routing_target(item.clone());
+        }
+        for origin in &self.route_lists {
+            part(&mut parts, &of_document(origin.document)).add_route_list(origin.clone());
         }
         Some(
             parts

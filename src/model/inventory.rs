@@ -8,6 +8,7 @@ use std::hash::Hash;
 use super::EntityKind;
 use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP, subject_key};
 use super::accounts::{Accounts, DocumentFacts};
+use super::audit_routing::{Route, RoutingTarget};
 use super::crn::{Crn, service_id_core};
 use super::declaration::{Declaration, ExposedSecret};
 use super::identity::{ApiKey, ServiceId};
@@ -16,6 +17,7 @@ use super::merge::{leaders, merge_duplicates};
 use super::people::People;
 use super::policy::{Policy, PolicyPlaceholder, Subject};
 use super::resource::{ResourceInstance, ResourceKey};
+use super::settings::{AccessGroupSettings, IdentitySettings};
 use super::snapshot::SnapshotInfo;
 
 /// Which collections the inputs held at all (even empty), so rules can tell
@@ -31,6 +33,32 @@ pub struct Collections {
     pub access_groups: bool,
     /// At least one access group member list (`GET /v2/groups/{id}/members`).
     pub access_group_members: bool,
+    /// Account-level settings and audit routing (see `settings`, `audit_routing`).
+    pub posture: PostureCollections,
+}
+
+/// Which account-level documents the inputs held: a missing one makes its rules `unknown`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PostureCollections {
+    pub identity_settings: bool,
+    pub access_group_settings: bool,
+    /// An Activity Tracker Event Routing route list (`GET /api/v2/routes`).
+    pub routes: bool,
+    /// An Activity Tracker Event Routing target list (`GET /api/v2/targets`).
+    pub routing_targets: bool,
+}
+
+impl PostureCollections {
+    fn any(&self) -> bool {
+        self.identity_settings || self.access_group_settings || self.routes || self.routing_targets
+    }
+
+    fn merge(&mut self, other: PostureCollections) {
+        self.identity_settings |= other.identity_settings;
+        self.access_group_settings |= other.access_group_settings;
+        self.routes |= other.routes;
+        self.routing_targets |= other.routing_targets;
+    }
 }
 
 impl Collections {
@@ -43,7 +71,7 @@ impl Collections {
 
     /// Whether any collection at all was loaded, access groups included.
     pub(super) fn any_list(&self) -> bool {
-        self.any() || self.access_groups || self.access_group_members
+        self.any() || self.access_groups || self.access_group_members || self.posture.any()
     }
 
     /// Adds the collections `other` holds.
@@ -55,6 +83,7 @@ impl Collections {
         self.policies |= other.policies;
         self.access_groups |= other.access_groups;
         self.access_group_members |= other.access_group_members;
+        self.posture.merge(other.posture);
     }
 }
 
@@ -89,6 +118,16 @@ pub struct Inventory {
     pub snapshots: Vec<SnapshotInfo>,
     /// Users, account owners, activity and MFA reports (see `people`).
     pub people: People,
+    /// IAM Identity account settings, one per account after `finish` (a plan's first).
+    pub identity_settings: Vec<IdentitySettings>,
+    /// IAM Access Groups account settings, one per account after `finish`.
+    pub access_group_settings: Vec<AccessGroupSettings>,
+    /// Activity Tracker Event Routing routes and targets.
+    pub routes: Vec<Route>,
+    pub routing_targets: Vec<RoutingTarget>,
+    /// Where each route list loaded is (its `routes` member), so that an empty list, which
+    /// says the account routes nothing, has a line to point at.
+    pub route_lists: Vec<super::origin::Origin>,
     index: Index,
 }
 
@@ -333,6 +372,26 @@ impl InventoryBuilder {
         self.inventory.exposed_secrets.push(secret);
     }
 
+    pub fn add_identity_settings(&mut self, settings: IdentitySettings) {
+        self.inventory.identity_settings.push(settings);
+    }
+
+    pub fn add_access_group_settings(&mut self, settings: AccessGroupSettings) {
+        self.inventory.access_group_settings.push(settings);
+    }
+
+    pub fn add_route(&mut self, route: Route) {
+        self.inventory.routes.push(route);
+    }
+
+    pub fn add_routing_target(&mut self, target: RoutingTarget) {
+        self.inventory.routing_targets.push(target);
+    }
+
+    pub fn add_route_list(&mut self, origin: super::origin::Origin) {
+        self.inventory.route_lists.push(origin);
+    }
+
     /// Records that a plan destroys the entity of `kind` with this identity (instance GUID,
     /// key CRN, service ID core, API key id or policy id): no input's copy of it survives,
     /// so a plan merged over an export drops what it deletes.
@@ -365,6 +424,11 @@ impl InventoryBuilder {
             more_limits,
             snapshots,
             people,
+            identity_settings,
+            access_group_settings,
+            routes,
+            routing_targets,
+            route_lists,
             accounts: _,
             index: _,
         } = inventory;
@@ -389,6 +453,11 @@ impl InventoryBuilder {
         let into = &mut self.inventory;
         into.snapshots.extend(snapshots);
         into.people.extend(people);
+        into.identity_settings.extend(identity_settings);
+        into.access_group_settings.extend(access_group_settings);
+        into.routes.extend(routes);
+        into.routing_targets.extend(routing_targets);
+        into.route_lists.extend(route_lists);
         for (document, facts) in documents {
             let mine = self.documents.entry(document).or_default();
             mine.collections.merge(facts.collections);
@@ -422,6 +491,7 @@ impl InventoryBuilder {
         prefer_declared(&mut inventory.service_ids, |item| item.declaration.as_ref());
         prefer_declared(&mut inventory.api_keys, |item| item.declaration.as_ref());
         prefer_declared(&mut inventory.policies, |item| item.declaration.as_ref());
+        super::settings::keep_one_per_account(&mut inventory);
         // Only plans remove entities; API exports skip this pass.
         if !self.removed.is_empty() {
             let removed: HashSet<(EntityKind, &str)> = self

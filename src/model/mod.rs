@@ -6,6 +6,7 @@
 mod access_group;
 mod accounts;
 mod activity;
+mod audit_routing;
 mod crn;
 mod declaration;
 mod identity;
@@ -16,16 +17,18 @@ mod origin;
 mod people;
 mod policy;
 mod resource;
+mod settings;
 mod snapshot;
 mod time;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use accounts::Accounts;
 pub use activity::{AuthnRecord, AuthnSource, AuthnSubject, Report};
+pub use audit_routing::{ANY_LOCATION, GLOBAL_LOCATION, Route, RouteRule, RoutingTarget};
 pub use crn::{Crn, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
-pub use inventory::{Collections, Inventory, InventoryBuilder};
+pub use inventory::{Collections, Inventory, InventoryBuilder, PostureCollections};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
 pub use people::{AccountOwner, MfaEnrollment, People, User, UserList};
@@ -35,6 +38,7 @@ pub use policy::{
     tag_words,
 };
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use settings::{AccessGroupSettings, IdentitySettings, Setting};
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
 
@@ -50,6 +54,9 @@ pub enum EntityKind {
     /// A user of the account (User Management, or a report's item). Not counted in
     /// [`EntityKind::ALL`]: users are an optional export.
     User,
+    /// The account itself, for findings on its settings (its id is the account id). Not
+    /// counted in [`EntityKind::ALL`].
+    Account,
     /// A value declared in infrastructure code that is not one of the entities above (a
     /// Terraform variable, output, provider argument or unmapped resource); findings about
     /// exposed secrets name it. Not counted in [`EntityKind::ALL`].
@@ -75,6 +82,7 @@ impl EntityKind {
             Self::Policy => "policy",
             Self::AccessGroup => "access_group",
             Self::User => "user",
+            Self::Account => "account",
             Self::TerraformValue => "terraform_value",
         }
     }
@@ -89,6 +97,7 @@ impl EntityKind {
             Self::Policy => "policy",
             Self::AccessGroup => "access group",
             Self::User => "user",
+            Self::Account => "account",
             Self::TerraformValue => "Terraform value",
         }
     }
@@ -225,7 +234,7 @@ impl Inventory {
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
             EntityKind::AccessGroup => self.access_groups.len(),
             EntityKind::User => self.people.users.len(),
-            EntityKind::TerraformValue => 0,
+            EntityKind::Account | EntityKind::TerraformValue => 0,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! Over 400 lines because it holds both the rule list and the engine that runs it
 //! (`evaluate`, `RuleContext`, `FindingBuilder`), which every rule reads together.
 
+mod account_creation;
 mod apikeys;
 mod auditing;
 pub mod compare;
@@ -19,6 +20,7 @@ pub mod params;
 mod people;
 mod policy_subject;
 mod policy_text;
+mod posture;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -128,6 +130,12 @@ rules! {
     user_mfa_missing => "user-mfa-missing",
     account_owner_mfa_missing => "account-owner-mfa-missing",
     user_inactive(Params) => "user-inactive",
+    // Account posture: IAM settings and audit routing (CIS 1.4, 1.9, 1.16, 1.18).
+    account_serviceid_creation_unrestricted => "account-serviceid-creation-unrestricted",
+    account_apikey_creation_unrestricted => "account-apikey-creation-unrestricted",
+    account_mfa_disabled => "account-mfa-disabled",
+    access_public_enabled => "access-public-enabled",
+    audit_global_events_unrouted => "audit-global-events-unrouted",
 }
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is

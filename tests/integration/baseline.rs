@@ -37,11 +37,12 @@ impl Account {
     fn new(name: &str) -> Self {
         let dir = TempDir::new(name);
         std::fs::create_dir_all(dir.0.join("exports")).expect("test setup");
-        std::fs::copy(
-            "fixtures/baseline/account.yaml",
-            dir.0.join("exports/account.yaml"),
-        )
-        .expect("test setup");
+        // `account.yaml`, and the account-level documents that make the posture rules pass.
+        for file in std::fs::read_dir("fixtures/baseline").expect("test setup") {
+            let file = file.expect("test setup").path();
+            let name = file.file_name().expect("test setup");
+            std::fs::copy(&file, dir.0.join("exports").join(name)).expect("test setup");
+        }
         Self { dir }
     }
 

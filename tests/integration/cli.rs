@@ -71,7 +71,9 @@ fn json_output_is_versioned_and_complete() {
             .unwrap()
             .starts_with('/')
     );
-    assert_eq!(output["summary"]["files"], 18);
+    // 18 exports, plans and people documents, and the 5 account-level documents (settings,
+    // routes, targets, the Public Access group's policy).
+    assert_eq!(output["summary"]["files"], 23);
     assert_eq!(output["summary"]["resources"]["resource_key"], 29);
     assert_eq!(output["summary"]["resources"]["access_group"], 2);
     assert!(

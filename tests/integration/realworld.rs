@@ -67,7 +67,13 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("trusted_profiles", Skipped(K::TrustedProfiles)),
         ("trusted_profile_links", Skipped(K::ProfileLinks)),
         ("trusted_profile_claim_rules", Skipped(K::ProfileClaimRules)),
-        ("account_settings", Skipped(K::AccountSettings)),
+        // Account-level documents load into the model's settings, routes and targets (their
+        // counts are checked in `account_level_documents_load_with_their_members`).
+        ("account_settings", Loaded(NONE)),
+        ("account_settings_effective", Loaded(NONE)),
+        ("access_group_settings", Loaded(NONE)),
+        ("atracker_routes", Loaded(NONE)),
+        ("atracker_targets", Loaded(NONE)),
         ("activity_report", Loaded(NONE)),
         ("mfa_report", Loaded(NONE)),
         ("users", Loaded(NONE)),
@@ -436,6 +442,64 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
         "Resource Controller bindings: not used by any rule yet"
     );
     assert_eq!(skipped[1]["kind"], "service credentials");
+}
+
+#[test]
+fn account_level_documents_load_with_their_members() {
+    for suffix in ["json", "min.json"] {
+        let file = |stem: &str| PathBuf::from(format!("fixtures/realworld/{stem}.{suffix}"));
+        let loaded = load(
+            &[
+                file("account_settings"),
+                file("access_group_settings"),
+                file("atracker_routes"),
+                file("atracker_targets"),
+            ],
+            &LoadOptions::default(),
+        )
+        .expect("valid options");
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let inventory = &loaded.inventory;
+        let settings = &inventory.identity_settings[0];
+        let value = |setting: &Option<iamlint::model::Setting<String>>| {
+            setting.as_ref().map(|setting| setting.value.clone())
+        };
+        assert_eq!(
+            value(&settings.restrict_create_service_id).as_deref(),
+            Some("RESTRICTED")
+        );
+        assert_eq!(
+            value(&settings.restrict_create_platform_apikey).as_deref(),
+            Some("NOT_SET")
+        );
+        assert_eq!(value(&settings.mfa).as_deref(), Some("TOTP"));
+        assert_eq!(
+            settings
+                .mfa
+                .as_ref()
+                .map(|mfa| mfa.origin.pointer.to_string())
+                .as_deref(),
+            Some("/mfa")
+        );
+        let groups = &inventory.access_group_settings[0];
+        assert_eq!(
+            groups.public_access_enabled.as_ref().map(|s| s.value),
+            Some(false)
+        );
+        let route = &inventory.routes[0];
+        assert_eq!(route.rules[0].locations, ["global", "us-south", "eu-de"]);
+        assert!(route.rules[0].takes_global_events());
+        assert_eq!(
+            inventory.routing_targets[0].id,
+            route.rules[0].target_ids[0]
+        );
+        assert_eq!(
+            inventory.routing_targets[0].write_status.as_deref(),
+            Some("success")
+        );
+        // All four are of the account their own data names.
+        assert_eq!(inventory.accounts.known(), 1);
+    }
 }
 
 #[test]

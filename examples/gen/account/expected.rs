@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::{Value, json};
 
 /// Every rule on this branch. Each is planted; none is left out.
-pub(crate) const RULES: [&str; 25] = [
+pub(crate) const RULES: [&str; 30] = [
     "at-key-limit",
     "key-restriction-missing",
     "key-restriction-incomplete",
@@ -33,6 +33,11 @@ pub(crate) const RULES: [&str; 25] = [
     "user-mfa-missing",
     "account-owner-mfa-missing",
     "user-inactive",
+    "account-serviceid-creation-unrestricted",
+    "account-apikey-creation-unrestricted",
+    "account-mfa-disabled",
+    "access-public-enabled",
+    "audit-global-events-unrouted",
 ];
 
 /// Rules that need documents the generator does not write (users, the account document,

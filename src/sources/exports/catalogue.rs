@@ -38,6 +38,9 @@ pub enum DocumentKind {
     AccessGroupRules,
     /// An empty `{"rules": []}`: access group rules and profile claim rules look alike.
     ClaimRules,
+    AccessGroupSettings,
+    AtrackerRoutes,
+    AtrackerTargets,
     TerraformShow,
     TerraformState,
     ServiceCredentials,
@@ -154,9 +157,9 @@ pub const CATALOGUE: &[KindInfo] = &[
     KindInfo {
         kind: K::AccountSettings,
         name: "IAM Identity account settings",
-        source: "GET /v1/accounts/{id}/settings/identity; ibmcloud iam account-settings --output json",
-        recognised_by: "`account_id`, `restrict_create_service_id`, `restrict_create_platform_apikey` and `mfa`",
-        handling: Skipped(UNUSED),
+        source: "GET /v1/accounts/{id}/settings/identity; GET /v1/accounts/{id}/effective_settings/identity; ibmcloud iam account-settings --output json",
+        recognised_by: "`account_id`, `restrict_create_service_id`, `restrict_create_platform_apikey` and `mfa` (`AccountSettingsResponse` of IBM/platform-services-go-sdk `iamidentityv1`); or `account_id` with an `effective` section holding them (`EffectiveAccountSettingsResponse`: the section is read)",
+        handling: Loaded,
     },
     KindInfo {
         kind: K::ActivityReport,
@@ -269,6 +272,27 @@ pub const CATALOGUE: &[KindInfo] = &[
         source: "GET /v2/groups/{id}/rules; GET /v1/profiles/{id}/rules",
         recognised_by: "an empty `rules[]`",
         handling: Skipped("no rules in it"),
+    },
+    KindInfo {
+        kind: K::AccessGroupSettings,
+        name: "IAM Access Groups account settings",
+        source: "GET /v2/groups/settings?account_id={id}",
+        recognised_by: "a boolean `public_access_enabled` beside only `account_id`, `last_modified_at`, `last_modified_by_id` (`AccountSettings` of IBM/platform-services-go-sdk `iamaccessgroupsv2`)",
+        handling: Loaded,
+    },
+    KindInfo {
+        kind: K::AtrackerRoutes,
+        name: "Activity Tracker Event Routing routes",
+        source: "GET /api/v2/routes; GET /api/v2/routes/{id} (any regional atracker endpoint)",
+        recognised_by: "`routes[]` (alone when empty) or an object, with `id`, `name` and `rules[]` of `target_ids`/`locations` (`RouteList`, `Route` of IBM/platform-services-go-sdk `atrackerv2`)",
+        handling: Loaded,
+    },
+    KindInfo {
+        kind: K::AtrackerTargets,
+        name: "Activity Tracker Event Routing targets",
+        source: "GET /api/v2/targets; GET /api/v2/targets/{id} (any regional atracker endpoint)",
+        recognised_by: "`targets[]` (alone when empty) or an object, with `id`, `name` and `target_type` (`TargetList`, `Target` of IBM/platform-services-go-sdk `atrackerv2`)",
+        handling: Loaded,
     },
     KindInfo {
         kind: K::TerraformShow,

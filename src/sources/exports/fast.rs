@@ -35,6 +35,13 @@ pub type ItemRanges = Vec<(Pointer, Vec<Range<usize>>)>;
 pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, ItemRanges)> {
     match serde_json::from_str::<Top<'_>>(text).ok()? {
         Top::Array(items) => {
+            // An array of routes or targets goes through the `Value` path (`posture`).
+            let first = items
+                .first()
+                .and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
+            if first.is_some_and(|first| super::posture::array_kind(&[first]).is_some()) {
+                return None;
+            }
             if let Some(kind) = shape::skipped_items(items.iter().map(|raw| probe(raw.get()))) {
                 return Some((Recognition::Skipped(kind), Vec::new()));
             }

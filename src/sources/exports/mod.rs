@@ -9,6 +9,7 @@ mod identity;
 mod limits;
 mod people;
 mod policy;
+mod posture;
 mod resource_controller;
 pub mod shape;
 pub mod snapshot;
@@ -106,6 +107,10 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             }
         }
         Shape::CliArray(items) => {
+            if let Some(kind) = posture::array_kind(items) {
+                posture::ingest_array(kind, items, sink);
+                return Recognition::Recognised;
+            }
             let kinds = || {
                 items
                     .iter()
@@ -127,6 +132,7 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
         Shape::IdentityLimits => limits::ingest(value, sink),
         Shape::People(kind) => people::ingest(kind, value, sink),
         Shape::PeopleBundle => people::ingest_bundle(value, sink),
+        Shape::Posture(kind) => posture::ingest(kind, value, sink),
         Shape::Skipped(kind) => return Recognition::Skipped(kind),
         Shape::Unrecognised => return Recognition::Unrecognised,
     }

@@ -125,6 +125,9 @@ pub enum Shape<'a> {
     People(DocumentKind),
     /// iamlint's bundle of such documents, one per member.
     PeopleBundle,
+    /// An account-level document: IAM Identity or Access Groups account settings, Activity
+    /// Tracker Event Routing routes or targets (see `posture`).
+    Posture(DocumentKind),
     /// A kind of the catalogue that is recognised and not loaded.
     Skipped(DocumentKind),
     Unrecognised,
@@ -227,6 +230,9 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     if super::limits::detect(object) {
         return Shape::IdentityLimits;
     }
+    if let Some(kind) = super::posture::detect(object) {
+        return Shape::Posture(kind);
+    }
     if let Some(kind) = detect_skipped_list(object) {
         return Shape::Skipped(kind);
     }
@@ -300,13 +306,6 @@ fn detect_skipped_list(object: &Map<String, Value>) -> Option<DocumentKind> {
         )
     {
         return Some(DocumentKind::ServiceCredentials);
-    }
-    if object.contains_key("account_id")
-        && object.contains_key("restrict_create_service_id")
-        && object.contains_key("restrict_create_platform_apikey")
-        && object.contains_key("mfa")
-    {
-        return Some(DocumentKind::AccountSettings);
     }
     if ["custom_roles", "service_roles", "system_roles"]
         .iter()

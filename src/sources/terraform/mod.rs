@@ -15,6 +15,7 @@ mod entities;
 pub mod hcl;
 mod identity;
 mod policy;
+mod posture;
 mod references;
 mod secrets;
 mod walk;
@@ -146,6 +147,12 @@ fn map_resources(linker: &Linker<'_, '_>, sink: &mut Sink<'_>) {
             | "ibm_iam_trusted_profile_policy" => {
                 policy::policy(linker, at, sink);
             }
+            "ibm_iam_account_settings" => posture::identity_settings(resource, sink),
+            "ibm_iam_access_group_account_settings" => {
+                posture::access_group_settings(resource, sink);
+            }
+            "ibm_atracker_target" => posture::target(resource, sink),
+            "ibm_atracker_route" => posture::route(resource, sink),
             // NOTE: `ibm_iam_access_group` and `ibm_iam_access_group_members` wait for the
             // access-group model; policies on access groups are mapped above.
             _ => {}

@@ -142,7 +142,13 @@ impl Account {
             serviceid_groups: vec![group(DEFAULT_GROUP, "default"), group(OPS_GROUP, "ops")],
             service_ids,
             api_keys: list("fixtures/demo/api_keys.json", "apikeys"),
-            policies_v1: list("fixtures/demo/policies_v1.json", "policies"),
+            policies_v1: list("fixtures/demo/policies_v1.json", "policies")
+                .into_iter()
+                .chain(list(
+                    "fixtures/demo/policies_public_access.json",
+                    "policies",
+                ))
+                .collect(),
             policies_v2,
             groups,
             members,
