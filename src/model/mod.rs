@@ -13,7 +13,9 @@ mod limits;
 mod merge;
 mod origin;
 mod policy;
+mod profile;
 mod resource;
+mod role;
 mod snapshot;
 mod time;
 
@@ -30,7 +32,9 @@ pub use policy::{
     ResourceAttribute, ResourceTag, Role, RoleKind, Scope, Subject, Target, instant_words,
     tag_words,
 };
+pub use profile::{ProfileClaimRule, ProfileLink, TrustedProfile, profile_core};
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use role::CustomRole;
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
 
@@ -43,6 +47,9 @@ pub enum EntityKind {
     ApiKey,
     Policy,
     AccessGroup,
+    /// A trusted profile. Not counted in [`EntityKind::ALL`], whose counts the outputs
+    /// list (their shape stays as it was).
+    TrustedProfile,
     /// A value declared in infrastructure code that is not one of the entities above (a
     /// Terraform variable, output, provider argument or unmapped resource); findings about
     /// exposed secrets name it. Not counted in [`EntityKind::ALL`].
@@ -67,6 +74,7 @@ impl EntityKind {
             Self::ApiKey => "api_key",
             Self::Policy => "policy",
             Self::AccessGroup => "access_group",
+            Self::TrustedProfile => "trusted_profile",
             Self::TerraformValue => "terraform_value",
         }
     }
@@ -80,6 +88,7 @@ impl EntityKind {
             Self::ApiKey => "API key",
             Self::Policy => "policy",
             Self::AccessGroup => "access group",
+            Self::TrustedProfile => "trusted profile",
             Self::TerraformValue => "Terraform value",
         }
     }
@@ -193,6 +202,17 @@ impl EntityRef {
         }
     }
 
+    pub fn profile(profile: &TrustedProfile) -> Self {
+        Self {
+            kind: EntityKind::TrustedProfile,
+            id: profile.id.clone(),
+            name: profile.name.clone(),
+            origin: profile.origin.clone(),
+            address: address_of(profile.declaration.as_ref()),
+            account: profile.account.clone(),
+        }
+    }
+
     pub fn placeholder(placeholder: &PolicyPlaceholder) -> Self {
         Self {
             kind: EntityKind::Policy,
@@ -215,6 +235,7 @@ impl Inventory {
             EntityKind::ApiKey => self.api_keys.len(),
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
             EntityKind::AccessGroup => self.access_groups.len(),
+            EntityKind::TrustedProfile => self.profiles.len(),
             EntityKind::TerraformValue => 0,
         }
     }

@@ -14,6 +14,8 @@ pub mod lookup;
 pub mod meta;
 mod policy_subject;
 mod policy_text;
+mod roles;
+mod unrestricted;
 
 mod at_key_limit;
 mod credentials_exposed;
@@ -39,6 +41,10 @@ mod key_manager_incomplete_grant;
 mod reference_dangling;
 mod serviceid_limit;
 mod serviceid_orphaned;
+
+mod profile_unrestricted;
+mod support_access_group_missing;
+mod user_admin_count;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -101,6 +107,10 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(serviceid_unlocked, "serviceid-unlocked"),
     rule!(key_api_created_duplicate, "key-api-created-duplicate"),
     rule!(credentials_exposed, "credentials-exposed"),
+    // CIS IBM Cloud Foundations: profiles, roles and groups.
+    rule!(support_access_group_missing, "support-access-group-missing"),
+    rule!(user_admin_count, "user-admin-count"),
+    rule!(profile_unrestricted, "profile-unrestricted"),
 ];
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is

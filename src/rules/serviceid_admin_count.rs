@@ -17,11 +17,11 @@ use std::collections::HashSet;
 use super::{Finding, RuleContext};
 use crate::model::{Activity, EntityKind, EntityRef, Policy, RoleKind, Target};
 
-const DEFAULT_IAM_SERVICES: [&str; 3] = ["iam-identity", "iam-access-management", "iam-groups"];
+pub(super) const DEFAULT_IAM_SERVICES: [&str; 3] = ["iam-identity", "iam-access-management", "iam-groups"];
 
 /// What an Administrator grant of `policy` covers, when it is account-wide or IAM-wide and
 /// nothing (a tag, a further attribute, a resource condition) narrows it.
-fn admin_scope(policy: &Policy, iam_services: &[String]) -> Option<String> {
+pub(super) fn admin_scope(policy: &Policy, iam_services: &[String]) -> Option<String> {
     let scope = policy.scope();
     if scope.is_narrowed() {
         return None;
