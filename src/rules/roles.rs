@@ -14,8 +14,6 @@ pub(super) enum Power {
     /// Changing things, not only reading them (Administrator, Manager, Editor, Writer):
     /// any action that is not a read.
     Write,
-    /// Creating or reading service keys (Operator, Editor, Administrator platform roles).
-    KeyAccess,
 }
 
 /// The actions that change access (`iam.policy.*` writes, delegation policies, role
@@ -29,12 +27,6 @@ const ACCESS_ACTIONS: [&str; 6] = [
     "iam.role.assign",
 ];
 
-/// The resource controller actions that create keys or show their credentials.
-const KEY_ACTIONS: [&str; 2] = [
-    "resource-controller.key.create",
-    "resource-controller.credential.retrieve_all",
-];
-
 /// The last segments of read-only action ids (`kms.secrets.list`, `iam.policy.read`).
 const READ_VERBS: [&str; 4] = ["read", "get", "list", "view"];
 
@@ -44,7 +36,6 @@ impl Power {
         match self {
             Self::Administrator => &["Administrator"],
             Self::Write => &["Administrator", "Manager", "Editor", "Writer"],
-            Self::KeyAccess => &["Operator", "Editor", "Administrator"],
         }
     }
 
@@ -53,7 +44,7 @@ impl Power {
         let named = self.system_roles().contains(&role.name.as_str());
         match self {
             Self::Write => named,
-            Self::Administrator | Self::KeyAccess => {
+            Self::Administrator => {
                 named && matches!(role.kind, RoleKind::Platform | RoleKind::Other)
             }
         }
@@ -63,7 +54,6 @@ impl Power {
     pub(super) fn action(self, action: &str) -> bool {
         match self {
             Self::Administrator => ACCESS_ACTIONS.contains(&action),
-            Self::KeyAccess => KEY_ACTIONS.contains(&action),
             Self::Write => action
                 .rsplit('.')
                 .next()
@@ -116,28 +106,6 @@ pub(super) fn policy_holds(inventory: &Inventory, policy: &Policy, power: Power)
     unknown.map_or(Holds::No, Holds::Unknown)
 }
 
-/// The custom roles of `policy` whose actions give `power`, as `` `Name` (actions a, b) ``,
-/// for messages.
-pub(super) fn custom_words(inventory: &Inventory, policy: &Policy, power: Power) -> Vec<String> {
-    policy
-        .roles
-        .iter()
-        .filter(|role| role.kind == RoleKind::Custom)
-        .filter_map(|role| {
-            let custom = inventory.custom_role(&role.name)?;
-            let actions: Vec<&str> = custom
-                .actions
-                .iter()
-                .map(String::as_str)
-                .filter(|action| power.action(action))
-                .collect();
-            (!actions.is_empty()).then(|| {
-                format!("custom role `{}` ({})", role.name, actions.join(", "))
-            })
-        })
-        .collect()
-}
-
 /// The run's account: the one account its entities name, else what
 /// `apikeys::account_id` finds, else `<ACCOUNT_ID>`.
 pub(super) fn account_of(inventory: &Inventory) -> String {
@@ -164,7 +132,6 @@ mod tests {
         assert!(Power::Write.action("kms.secrets.rotate"));
         assert!(Power::Administrator.action("iam.policy.create"));
         assert!(!Power::Administrator.action("iam-identity.serviceid.get"));
-        assert!(Power::KeyAccess.action("resource-controller.credential.retrieve_all"));
     }
 
     #[test]

@@ -57,10 +57,12 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         ))
     } else if !inventory.placeholders.is_empty() {
         Some(format!(
-            "no loaded policy gives an access group a Support Center role, but {} v2 policies \
-             are known only from their v1 placeholders; export them from GET \
-             /v2/policies?account_id={account}",
-            inventory.placeholders.len()
+            "no loaded policy gives an access group a Support Center role, but {} known \
+             only from v1 placeholders; export them from GET /v2/policies?account_id={account}",
+            match inventory.placeholders.len() {
+                1 => "1 v2 policy is".to_owned(),
+                count => format!("{count} v2 policies are"),
+            }
         ))
     } else {
         None
