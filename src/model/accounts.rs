@@ -266,15 +266,19 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         .filter_map(|profile| Some((profile.id.clone(), profile.account.clone()?)))
         .collect();
     let profile_account = |profile_id: &Option<String>| {
-        profile_id
-            .as_deref()
-            .and_then(|id| profile_accounts.get(super::profile::profile_core(id)).cloned())
+        profile_id.as_deref().and_then(|id| {
+            profile_accounts
+                .get(super::profile::profile_core(id))
+                .cloned()
+        })
     };
     for item in &mut inventory.profile_links {
-        item.account = profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
+        item.account =
+            profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
     }
     for item in &mut inventory.profile_claim_rules {
-        item.account = profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
+        item.account =
+            profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
     }
     let group_accounts: HashMap<&str, &String> = inventory
         .access_groups
@@ -326,7 +330,12 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             .filter_map(|e| e.account.as_ref()),
     );
     known.extend(inventory.profiles.iter().filter_map(|e| e.account.as_ref()));
-    known.extend(inventory.custom_roles.iter().filter_map(|e| e.account.as_ref()));
+    known.extend(
+        inventory
+            .custom_roles
+            .iter()
+            .filter_map(|e| e.account.as_ref()),
+    );
     known.extend(document_accounts.values());
     let sole = (known.len() == 1)
         .then(|| known.first().map(|account| (*account).clone()))
@@ -365,10 +374,22 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         inventory
             .all_limits_mut()
             .for_each(|limits| fill(&mut limits.account));
-        inventory.profiles.iter_mut().for_each(|e| fill(&mut e.account));
-        inventory.custom_roles.iter_mut().for_each(|e| fill(&mut e.account));
-        inventory.profile_links.iter_mut().for_each(|e| fill(&mut e.account));
-        inventory.profile_claim_rules.iter_mut().for_each(|e| fill(&mut e.account));
+        inventory
+            .profiles
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .custom_roles
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .profile_links
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .profile_claim_rules
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
     }
 
     // 6. What each account's exports held: a document's collections belong to the accounts

@@ -15,8 +15,8 @@ use super::limits::IdentityLimits;
 use super::merge::{leaders, merge_duplicates};
 use super::policy::{Policy, PolicyPlaceholder, Subject};
 use super::profile::{ProfileClaimRule, ProfileLink, TrustedProfile, profile_core};
-use super::role::CustomRole;
 use super::resource::{ResourceInstance, ResourceKey};
+use super::role::CustomRole;
 use super::snapshot::SnapshotInfo;
 
 /// Which collections the inputs held at all (even empty), so rules can tell
@@ -552,7 +552,9 @@ impl InventoryBuilder {
 /// occurrence of each wins (they are few, and no rule needs a field only a later copy has).
 fn dedup_profiles_and_roles(inventory: &mut Inventory) {
     prefer_declared(&mut inventory.profiles, |item| item.declaration.as_ref());
-    prefer_declared(&mut inventory.custom_roles, |item| item.declaration.as_ref());
+    prefer_declared(&mut inventory.custom_roles, |item| {
+        item.declaration.as_ref()
+    });
     let first = first_occurrences(&inventory.profiles, |profile| profile_core(&profile.id));
     keep_marked(&mut inventory.profiles, first);
     let first = first_occurrences(&inventory.custom_roles, |role| {
@@ -560,11 +562,19 @@ fn dedup_profiles_and_roles(inventory: &mut Inventory) {
     });
     keep_marked(&mut inventory.custom_roles, first);
     let first = first_occurrences(&inventory.profile_links, |link| {
-        (link.profile_id.as_deref(), link.id.as_deref(), link.crn.as_deref())
+        (
+            link.profile_id.as_deref(),
+            link.id.as_deref(),
+            link.crn.as_deref(),
+        )
     });
     keep_marked(&mut inventory.profile_links, first);
     let first = first_occurrences(&inventory.profile_claim_rules, |rule| {
-        (rule.profile_id.as_deref(), rule.id.as_deref(), rule.name.as_deref())
+        (
+            rule.profile_id.as_deref(),
+            rule.id.as_deref(),
+            rule.name.as_deref(),
+        )
     });
     keep_marked(&mut inventory.profile_claim_rules, first);
 }

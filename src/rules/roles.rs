@@ -138,9 +138,8 @@ mod tests {
     fn custom_roles_without_definitions_are_unknown() {
         let mut builder = crate::model::InventoryBuilder::default();
         let inventory = std::mem::take(&mut builder).finish();
-        let custom = Role::parse(
-            "crn:v1:bluemix:public:iam-access-management::a/acct::customRole:Ops",
-        );
+        let custom =
+            Role::parse("crn:v1:bluemix:public:iam-access-management::a/acct::customRole:Ops");
         assert_eq!(
             role_holds(&inventory, &custom, Power::Write),
             Holds::Unknown("Ops".to_owned())
@@ -149,9 +148,15 @@ mod tests {
         let inventory = builder.finish();
         assert_eq!(role_holds(&inventory, &custom, Power::Write), Holds::No);
         let admin = Role::from_display_name("Administrator");
-        assert_eq!(role_holds(&inventory, &admin, Power::Administrator), Holds::Yes);
+        assert_eq!(
+            role_holds(&inventory, &admin, Power::Administrator),
+            Holds::Yes
+        );
         let manager = Role::from_display_name("Manager");
-        assert_eq!(role_holds(&inventory, &manager, Power::Administrator), Holds::No);
+        assert_eq!(
+            role_holds(&inventory, &manager, Power::Administrator),
+            Holds::No
+        );
         assert_eq!(role_holds(&inventory, &manager, Power::Write), Holds::Yes);
     }
 }

@@ -17,7 +17,8 @@ use std::collections::HashSet;
 use super::{Finding, RuleContext};
 use crate::model::{Activity, EntityKind, EntityRef, Policy, RoleKind, Target};
 
-pub(super) const DEFAULT_IAM_SERVICES: [&str; 3] = ["iam-identity", "iam-access-management", "iam-groups"];
+pub(super) const DEFAULT_IAM_SERVICES: [&str; 3] =
+    ["iam-identity", "iam-access-management", "iam-groups"];
 
 /// What an Administrator grant of `policy` covers, when it is account-wide or IAM-wide and
 /// nothing (a tag, a further attribute, a resource condition) narrows it.

@@ -47,9 +47,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             name,
             command: "service",
             placeholder: "SERVICE_ID",
-            related: service_id.map(|service_id| {
-                (EntityRef::service_id(service_id), service_id.origin.clone())
-            }),
+            related: service_id
+                .map(|service_id| (EntityRef::service_id(service_id), service_id.origin.clone())),
         };
         report(context, policy, holder, out);
     }

@@ -98,6 +98,11 @@ fn anchor(inventory: &Inventory) -> Option<Origin> {
         .access_groups
         .first()
         .map(|group| group.origin.clone())
-        .or_else(|| inventory.policies.first().map(|policy| policy.origin.clone()))
+        .or_else(|| {
+            inventory
+                .policies
+                .first()
+                .map(|policy| policy.origin.clone())
+        })
         .or_else(|| inventory.service_ids.first().map(|s| s.origin.clone()))
 }

@@ -27,7 +27,12 @@ pub(super) struct Holder<'a> {
 }
 
 /// Reports `policy` when it is an active access policy over an unrestricted scope.
-pub(super) fn report(context: &RuleContext<'_>, policy: &Policy, holder: Holder<'_>, out: &mut Vec<Finding>) {
+pub(super) fn report(
+    context: &RuleContext<'_>,
+    policy: &Policy,
+    holder: Holder<'_>,
+    out: &mut Vec<Finding>,
+) {
     let inventory = context.inventory;
     if !policy.is_active_access() {
         return;

@@ -153,8 +153,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             .push(out);
         return;
     }
-    let undecided = !unknowns.groups.is_empty()
-        || count + unknowns.users.len() as u64 > max;
+    let undecided = !unknowns.groups.is_empty() || count + unknowns.users.len() as u64 > max;
     if undecided {
         unknown(context, Some(count), &unknowns, out);
         return;
@@ -225,8 +224,11 @@ fn unknown(
                 );
             }
             if !unknowns.roles.is_empty() {
-                let roles: Vec<String> =
-                    unknowns.roles.iter().map(|role| format!("`{role}`")).collect();
+                let roles: Vec<String> = unknowns
+                    .roles
+                    .iter()
+                    .map(|role| format!("`{role}`"))
+                    .collect();
                 missing.push(format!("the actions of custom roles {}", roles.join(", ")));
                 fixes.push(EXPORT_ROLES.replace("<ACCOUNT_ID>", &account));
             }

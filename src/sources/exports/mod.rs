@@ -133,9 +133,9 @@ pub(super) const BUNDLED: [&str; 2] = ["profiles", "custom_roles"];
 
 fn bundled_profiles_and_roles(value: &Value, sink: &mut Sink<'_>) {
     let of_kind = |member: &str, kind: ItemKind| match value.get(member) {
-        Some(Value::Array(items)) => items.first().is_none_or(|first| {
-            first.as_object().and_then(shape::classify) == Some(kind)
-        }),
+        Some(Value::Array(items)) => items
+            .first()
+            .is_none_or(|first| first.as_object().and_then(shape::classify) == Some(kind)),
         _ => false,
     };
     if of_kind("profiles", ItemKind::TrustedProfile) {

@@ -26,7 +26,11 @@ pub(super) fn profile(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> I
     let dto: ProfileDto = typed(item, pointer)?;
     let iam_id = present(dto.iam_id);
     let id = present(dto.id)
-        .or_else(|| iam_id.as_deref().map(|iam_id| profile_core(iam_id).to_owned()))
+        .or_else(|| {
+            iam_id
+                .as_deref()
+                .map(|iam_id| profile_core(iam_id).to_owned())
+        })
         .ok_or_else(|| {
             (
                 pointer.key("id"),
@@ -141,6 +145,9 @@ pub(super) fn items<'a>(value: &'a Value, member: &str) -> Vec<(Pointer, &'a Val
     }
 }
 
+/// Loads one item; the `Option<&str>` is the profile a claim rule list names.
+type ItemLoader = fn(&Value, &Pointer, Option<&str>, &mut Sink<'_>) -> ItemResult;
+
 /// Loads a document of profiles, links or claim rules.
 pub(super) fn ingest(
     kind: super::catalogue::DocumentKind,
@@ -148,15 +155,15 @@ pub(super) fn ingest(
     sink: &mut Sink<'_>,
 ) -> bool {
     use super::catalogue::DocumentKind as K;
-    let (member, load): (&str, fn(&Value, &Pointer, Option<&str>, &mut Sink<'_>) -> ItemResult) =
-        match kind {
-            K::TrustedProfiles => ("profiles", |item, at, _, sink| profile(item, at, sink)),
-            K::ProfileLinks => ("links", |item, at, _, sink| link(item, at, sink)),
-            K::ProfileClaimRules => ("rules", claim_rule),
-            _ => return false,
-        };
+    let (member, load): (&str, ItemLoader) = match kind {
+        K::TrustedProfiles => ("profiles", |item, at, _, sink| profile(item, at, sink)),
+        K::ProfileLinks => ("links", |item, at, _, sink| link(item, at, sink)),
+        K::ProfileClaimRules => ("rules", claim_rule),
+        _ => return false,
+    };
     // The list response or the CLI's array is the account's whole list.
-    if kind == K::TrustedProfiles && (value.get(member).is_some_and(Value::is_array) || value.is_array())
+    if kind == K::TrustedProfiles
+        && (value.get(member).is_some_and(Value::is_array) || value.is_array())
     {
         sink.builder.collections().profiles = true;
     }

@@ -135,10 +135,22 @@ pub(super) fn access_group_members(linker: &Linker<'_, '_>, at: usize, sink: &mu
         added.push((Subject::User(ibm_id.clone()), ibm_id, "user", "ibm_ids", at));
     }
     for (at, id) in texts("iam_service_ids") {
-        added.push((Subject::from_iam_id(&id), id, "service", "iam_service_ids", at));
+        added.push((
+            Subject::from_iam_id(&id),
+            id,
+            "service",
+            "iam_service_ids",
+            at,
+        ));
     }
     for (at, id) in texts("iam_profile_ids") {
-        added.push((Subject::Profile(id.clone()), id, "profile", "iam_profile_ids", at));
+        added.push((
+            Subject::Profile(id.clone()),
+            id,
+            "profile",
+            "iam_profile_ids",
+            at,
+        ));
     }
     for (member, iam_id, kind, argument, index) in added {
         let pointer = resource.value_pointer(&[argument, &index.to_string()]);
