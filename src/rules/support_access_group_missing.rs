@@ -46,13 +46,23 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         origin: origin.clone(),
         address: None,
     };
-    // Only a whole policy export shows that no group has one; v2 policies known only from
-    // their v1 placeholders may hold it.
-    let missing = if !inventory.collections.policies {
+    // Only the account's access groups and its whole policy export show that no group has
+    // one (a policy list alone may be one service ID's); v2 policies known only from their
+    // v1 placeholders may hold it.
+    let missing = if !inventory.collections.policies || !inventory.collections.access_groups {
+        let lacking = match (
+            inventory.collections.policies,
+            inventory.collections.access_groups,
+        ) {
+            (false, false) => "no policy list (`{\"policies\": [...]}`) and no access group list",
+            (false, true) => "no policy list (`{\"policies\": [...]}`)",
+            _ => "no access group list (`{\"groups\": [...]}`)",
+        };
         Some(format!(
-            "no policy list (`{{\"policies\": [...]}}`) was loaded, so whether an access group \
-             grants a Support Center role is unknown; export the policies: curl -H \
-             \"Authorization: $(ibmcloud iam oauth-tokens --output json | jq -r .iam_token)\" \
+            "{lacking} was loaded, so whether an access group grants a Support Center role is \
+             unknown; export the account's access groups and policies: ibmcloud iam \
+             access-groups --output json > groups.json; curl -H \"Authorization: $(ibmcloud iam \
+             oauth-tokens --output json | jq -r .iam_token)\" \
              'https://iam.cloud.ibm.com/v2/policies?account_id={account}&type=access' (every page)"
         ))
     } else if !inventory.placeholders.is_empty() {

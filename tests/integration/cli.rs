@@ -71,9 +71,9 @@ fn json_output_is_versioned_and_complete() {
             .unwrap()
             .starts_with('/')
     );
-    assert_eq!(output["summary"]["files"], 14);
+    assert_eq!(output["summary"]["files"], 21);
     assert_eq!(output["summary"]["resources"]["resource_key"], 29);
-    assert_eq!(output["summary"]["resources"]["access_group"], 2);
+    assert_eq!(output["summary"]["resources"]["access_group"], 3);
     assert!(
         output["summary"].get("comparison").is_none(),
         "only --new-only and diff compare"
@@ -117,7 +117,7 @@ fn exclude_leaves_paths_out_of_walks() {
     ]);
     let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(output["summary"]["resources"]["policy"], 0);
-    assert_eq!(output["summary"]["files"], 11);
+    assert_eq!(output["summary"]["files"], 17);
     assert_eq!(
         common::run(&["check", "--exclude", "[", "fixtures/demo"]).code,
         2

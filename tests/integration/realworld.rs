@@ -21,6 +21,10 @@ struct Counts {
     policies: usize,
     access_groups: usize,
     memberships: usize,
+    profiles: usize,
+    profile_links: usize,
+    profile_claim_rules: usize,
+    custom_roles: usize,
 }
 
 enum Expect {
@@ -37,6 +41,10 @@ const fn counts(instances: usize, keys: usize, service_ids: usize, api_keys: usi
         policies: 0,
         access_groups: 0,
         memberships: 0,
+        profiles: 0,
+        profile_links: 0,
+        profile_claim_rules: 0,
+        custom_roles: 0,
     }
 }
 
@@ -55,7 +63,7 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("cli_service_keys", Loaded(counts(0, 1, 0, 0))),
         ("cli_service_ids", Loaded(counts(0, 0, 1, 0))),
         ("cli_api_keys", Loaded(counts(0, 0, 0, 2))),
-        ("cli_trusted_profiles", Skipped(K::TrustedProfiles)),
+        ("cli_trusted_profiles", Loaded(Counts { profiles: 1, ..NONE })),
         ("cli_access_group_rules", Skipped(K::AccessGroupRules)),
         ("resource_bindings", Skipped(K::ResourceBindings)),
         ("cli_service_bindings", Skipped(K::ResourceBindings)),
@@ -64,9 +72,9 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("service_ids", Loaded(counts(0, 0, 1, 0))),
         ("api_keys", Loaded(counts(0, 0, 0, 2))),
         ("serviceid_groups", Skipped(K::ServiceIdGroups)),
-        ("trusted_profiles", Skipped(K::TrustedProfiles)),
-        ("trusted_profile_links", Skipped(K::ProfileLinks)),
-        ("trusted_profile_claim_rules", Skipped(K::ProfileClaimRules)),
+        ("trusted_profiles", Loaded(Counts { profiles: 1, ..NONE })),
+        ("trusted_profile_links", Loaded(Counts { profile_links: 1, ..NONE })),
+        ("trusted_profile_claim_rules", Loaded(Counts { profile_claim_rules: 1, ..NONE })),
         ("account_settings", Skipped(K::AccountSettings)),
         ("activity_report", Skipped(K::ActivityReport)),
         ("mfa_report", Skipped(K::MfaReport)),
@@ -88,9 +96,9 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ),
         ("policy_templates", Skipped(K::PolicyTemplates)),
         ("policy_assignments", Skipped(K::PolicyAssignments)),
-        ("roles", Skipped(K::Roles)),
-        ("custom_roles", Skipped(K::CustomRoles)),
-        ("custom_role", Skipped(K::CustomRoles)),
+        ("roles", Loaded(Counts { custom_roles: 1, ..NONE })),
+        ("custom_roles", Loaded(Counts { custom_roles: 1, ..NONE })),
+        ("custom_role", Loaded(Counts { custom_roles: 1, ..NONE })),
         (
             "access_groups",
             Loaded(Counts {
@@ -131,6 +139,10 @@ fn counts_of(loaded: &Loaded) -> Counts {
         policies: inventory.policies.len(),
         access_groups: inventory.access_groups.len(),
         memberships: inventory.memberships.len(),
+        profiles: inventory.profiles.len(),
+        profile_links: inventory.profile_links.len(),
+        profile_claim_rules: inventory.profile_claim_rules.len(),
+        custom_roles: inventory.custom_roles.len(),
     }
 }
 

@@ -16,8 +16,9 @@ struct CustomRoleDto {
     name: Option<String>,
     display_name: Option<String>,
     service_name: Option<String>,
+    /// Action ids; with `format=display` each is an object with its `id`.
     #[serde(default)]
-    actions: Vec<String>,
+    actions: Vec<Value>,
     crn: Option<String>,
     account_id: Option<String>,
 }
@@ -40,7 +41,15 @@ pub(super) fn custom_role(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) 
         name,
         display_name: present(dto.display_name),
         service_name: present(dto.service_name),
-        actions: dto.actions,
+        actions: dto
+            .actions
+            .iter()
+            .filter_map(|action| match action {
+                Value::String(id) => Some(id.clone()),
+                Value::Object(_) => action.get("id")?.as_str().map(str::to_owned),
+                _ => None,
+            })
+            .collect(),
         crn,
         account: present(dto.account_id),
         origin,
