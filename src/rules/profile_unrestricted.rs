@@ -9,12 +9,14 @@ use crate::model::{EntityKind, EntityRef, Subject, profile_core};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
-    if !inventory.collections.policies {
+    if inventory.collections.policies {
+        for profile in &inventory.profiles {
+            context.evaluated(EntityRef::profile(profile));
+        }
+    } else if inventory.collections.profiles {
+        // Exported profiles without a policy list: what they may do is unknown. (A plan's
+        // own policies are judged below all the same.)
         unknown_without_policies(context, out);
-        return;
-    }
-    for profile in &inventory.profiles {
-        context.evaluated(EntityRef::profile(profile));
     }
     for policy in &inventory.policies {
         let Subject::Profile(spelling) = &policy.subject else {
@@ -53,8 +55,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Profiles were loaded, or a Terraform plan declares some, but no policy list: what they
-/// may do is unknown. Said once, on the first profile.
+/// Profiles were exported but no policy list: what they may do is unknown. Said once, on
+/// the first profile.
 fn unknown_without_policies(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     let Some(first) = inventory.profiles.first() else {

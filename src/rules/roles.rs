@@ -75,6 +75,18 @@ pub(super) enum Holds {
 /// custom roles were exported and this one is not among them it does not exist, so it
 /// grants nothing.
 pub(super) fn role_holds(inventory: &Inventory, role: &Role, power: Power) -> Holds {
+    // Terraform names a custom role by its name or display name, which parse as "other".
+    if role.kind == RoleKind::Other
+        && let Some(custom) = inventory.custom_roles.iter().find(|custom| {
+            custom.name == role.name || custom.display_name.as_deref() == Some(&role.name)
+        })
+    {
+        return if custom.actions.iter().any(|action| power.action(action)) {
+            Holds::Yes
+        } else {
+            Holds::No
+        };
+    }
     if role.kind != RoleKind::Custom {
         return if power.system(role) {
             Holds::Yes
@@ -114,6 +126,18 @@ pub(super) fn account_of(inventory: &Inventory) -> String {
         (Some(account), None) => account.to_owned(),
         _ => super::apikeys::account_id(inventory),
     }
+}
+
+/// Whether any export of the account was loaded (a list, a snapshot): a Terraform plan or
+/// state alone declares only part of an account, so account-level verdicts, and the
+/// unknowns that ask for exports, are left to runs with exports.
+pub(super) fn exported(inventory: &Inventory) -> bool {
+    let collections = &inventory.collections;
+    collections.any()
+        || collections.access_groups
+        || collections.access_group_members
+        || collections.profiles
+        || collections.custom_roles
 }
 
 /// What to export for the custom roles' definitions.

@@ -35,6 +35,9 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         context.evaluated(subject);
         return;
     }
+    if !super::roles::exported(inventory) {
+        return;
+    }
     let Some(origin) = anchor(inventory) else {
         return;
     };

@@ -69,7 +69,11 @@ pub(crate) fn demo_exports() -> Vec<String> {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .filter(|name| !DEMO_BULK.contains(&name.as_str()))
-        .filter(|name| !DEMO_NOT_COLLECTED.iter().any(|prefix| name.starts_with(prefix)))
+        .filter(|name| {
+            !DEMO_NOT_COLLECTED
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+        })
         .map(|name| format!("fixtures/demo/{name}"))
         .collect();
     files.sort();
