@@ -14,6 +14,9 @@ pub(super) enum Power {
     /// Changing things, not only reading them (Administrator, Manager, Editor, Writer):
     /// any action that is not a read.
     Write,
+    /// Creating or reading service keys (the Operator, Editor and Administrator platform
+    /// roles): creating keys, or seeing every key's credentials.
+    KeyAccess,
 }
 
 /// The actions that change access (`iam.policy.*` writes, delegation policies, role
@@ -27,6 +30,13 @@ const ACCESS_ACTIONS: [&str; 6] = [
     "iam.role.assign",
 ];
 
+/// The resource controller actions that create keys (the Activity Tracker event of key
+/// creation) or show any key's credentials (IBM's "Viewing a credential" page).
+const KEY_ACTIONS: [&str; 2] = [
+    "resource-controller.key.create",
+    "resource-controller.credential.retrieve_all",
+];
+
 /// The last segments of read-only action ids (`kms.secrets.list`, `iam.policy.read`).
 const READ_VERBS: [&str; 4] = ["read", "get", "list", "view"];
 
@@ -36,6 +46,7 @@ impl Power {
         match self {
             Self::Administrator => &["Administrator"],
             Self::Write => &["Administrator", "Manager", "Editor", "Writer"],
+            Self::KeyAccess => &["Operator", "Editor", "Administrator"],
         }
     }
 
@@ -44,7 +55,7 @@ impl Power {
         let named = self.system_roles().contains(&role.name.as_str());
         match self {
             Self::Write => named,
-            Self::Administrator => {
+            Self::Administrator | Self::KeyAccess => {
                 named && matches!(role.kind, RoleKind::Platform | RoleKind::Other)
             }
         }
@@ -54,6 +65,7 @@ impl Power {
     pub(super) fn action(self, action: &str) -> bool {
         match self {
             Self::Administrator => ACCESS_ACTIONS.contains(&action),
+            Self::KeyAccess => KEY_ACTIONS.contains(&action),
             Self::Write => action
                 .rsplit('.')
                 .next()
