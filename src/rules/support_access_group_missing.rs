@@ -61,30 +61,35 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             (false, true) => "no policy list (`{\"policies\": [...]}`)",
             _ => "no access group list (`{\"groups\": [...]}`)",
         };
-        Some(format!(
-            "{lacking} was loaded, so whether an access group grants a Support Center role is \
-             unknown; export the account's access groups and policies: ibmcloud iam \
-             access-groups --output json > groups.json; curl -H \"Authorization: $(ibmcloud iam \
-             oauth-tokens --output json | jq -r .iam_token)\" \
-             'https://iam.cloud.ibm.com/v2/policies?account_id={account}&type=access' (every page)"
+        Some((
+            format!(
+                "{lacking} was loaded, so whether an access group grants a Support Center role \
+                 is unknown"
+            ),
+            format!(
+                "export the account's access groups and policies: ibmcloud iam access-groups \
+                 --output json > groups.json; curl -H \"Authorization: $(ibmcloud iam \
+                 oauth-tokens --output json | jq -r .iam_token)\" \
+                 'https://iam.cloud.ibm.com/v2/policies?account_id={account}&type=access' \
+                 (every page)"
+            ),
         ))
     } else if !inventory.placeholders.is_empty() {
-        Some(format!(
-            "no loaded policy gives an access group a Support Center role, but {} known \
-             only from v1 placeholders; export them from GET /v2/policies?account_id={account}",
-            match inventory.placeholders.len() {
-                1 => "1 v2 policy is".to_owned(),
-                count => format!("{count} v2 policies are"),
-            }
+        Some((
+            format!(
+                "no loaded policy gives an access group a Support Center role, but {} known \
+                 only from v1 placeholders",
+                match inventory.placeholders.len() {
+                    1 => "1 v2 policy is".to_owned(),
+                    count => format!("{count} v2 policies are"),
+                }
+            ),
+            format!("export them from GET /v2/policies?account_id={account}"),
         ))
     } else {
         None
     };
-    if let Some(message) = missing {
-        let (message, remediation) = match message.split_once("; export") {
-            Some((message, export)) => (message.to_owned(), format!("export{export}")),
-            None => (message.clone(), message),
-        };
+    if let Some((message, remediation)) = missing {
         context
             .finding(subject, origin, "Support Center access unknown")
             .severity(Severity::Info)
