@@ -5,7 +5,7 @@
 
 use super::unrestricted::{Holder, report, unrestricted_scope};
 use super::{Finding, RuleContext, Severity};
-use crate::model::{EntityKind, EntityRef, Subject, profile_core};
+use crate::model::{EntityKind, EntityRef, Inventory, Subject, profile_core};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
@@ -39,8 +39,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             },
         };
         let name = match profile.and_then(|profile| profile.name.as_deref()) {
-            Some(name) => format!("`{name}` ({id})"),
-            None => format!("`{id}`"),
+            Some(name) => format!("`{name}` ({id}{})", trusted_by(inventory, id)),
+            None => format!("`{id}`{}", trusted_by(inventory, id)),
         };
         let holder = Holder {
             subject,
@@ -52,6 +52,40 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             related: profile.map(|profile| (EntityRef::profile(profile), profile.origin.clone())),
         };
         report(context, policy, holder, out);
+    }
+}
+
+/// `; trusted by 1 compute resource link and 2 claim rules`: who can assume the profile,
+/// when its links or claim rules were loaded.
+fn trusted_by(inventory: &Inventory, id: &str) -> String {
+    let of_profile = |profile_id: &Option<String>| {
+        profile_id
+            .as_deref()
+            .is_some_and(|profile_id| profile_core(profile_id) == id)
+    };
+    let links = inventory
+        .profile_links
+        .iter()
+        .filter(|link| of_profile(&link.profile_id))
+        .count();
+    let rules = inventory
+        .profile_claim_rules
+        .iter()
+        .filter(|rule| of_profile(&rule.profile_id))
+        .count();
+    let plural = |count: usize, word: &str| match count {
+        1 => format!("1 {word}"),
+        count => format!("{count} {word}s"),
+    };
+    match (links, rules) {
+        (0, 0) => String::new(),
+        (links, 0) => format!("; trusted by {}", plural(links, "compute resource link")),
+        (0, rules) => format!("; trusted by {}", plural(rules, "claim rule")),
+        (links, rules) => format!(
+            "; trusted by {} and {}",
+            plural(links, "compute resource link"),
+            plural(rules, "claim rule")
+        ),
     }
 }
 
