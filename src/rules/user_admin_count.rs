@@ -66,6 +66,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     }
     let mut admins: BTreeMap<&str, Grant<'_>> = BTreeMap::new();
     let mut unknowns = Unknowns::default();
+    // An Administrator grant to the Public Access group: every user holds it.
+    let mut public: Option<&Policy> = None;
     for policy in &inventory.policies {
         // A time window that has closed or not opened grants nothing now: not counted.
         if !policy.is_active_access()
@@ -80,8 +82,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         }
         let mut users: Vec<(&str, Option<&str>, Option<&str>)> = Vec::new();
         match &policy.subject {
+            // Every identity of the account belongs to the Public Access group.
+            Subject::AccessGroup(group) if group == PUBLIC_ACCESS_GROUP => {
+                if holds == Holds::Yes {
+                    public.get_or_insert(policy);
+                }
+            }
             Subject::AccessGroup(group) => {
-                if group != PUBLIC_ACCESS_GROUP && !inventory.members_known(group) {
+                if !inventory.members_known(group) {
                     unknowns.groups.insert(group);
                 }
                 for membership in inventory.members_of(group).filter(|m| is_user(m)) {
@@ -120,6 +128,25 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     }
     let count = admins.len() as u64;
     let account = super::roles::account_of(inventory);
+    if let Some(policy) = public {
+        context
+            .finding(
+                subject(&account, policy),
+                policy.roles_origin_or_own(),
+                "Administrator for everyone",
+            )
+            .message(format!(
+                "the Public Access group holds Administrator on account-wide or IAM scopes \
+                 through policy {}: every user of the account does, far more than {max}",
+                policy.id
+            ))
+            .remediation(format!(
+                "ibmcloud iam access-group-policy-delete \"Public Access\" {}",
+                policy.id
+            ))
+            .push(out);
+        return;
+    }
     if count > max {
         let Some((_, first)) = admins.iter().next() else {
             return;
