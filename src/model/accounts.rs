@@ -134,6 +134,12 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for target in &mut inventory.routing_targets {
         target.account = present(&target.account).or_else(|| crn_account(target.crn.as_deref()));
     }
+    for profile in &mut inventory.profiles {
+        profile.account = present(&profile.account).or_else(|| crn_account(profile.crn.as_deref()));
+    }
+    for role in &mut inventory.custom_roles {
+        role.account = present(&role.account).or_else(|| crn_account(role.crn.as_deref()));
+    }
 
     // 2. The accounts each document's entities name.
     let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
@@ -169,6 +175,12 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
     for (document, account) in posture_accounts(inventory) {
         name(document, account);
+    }
+    for item in &inventory.profiles {
+        name(item.origin.document, &item.account);
+    }
+    for item in &inventory.custom_roles {
+        name(item.origin.document, &item.account);
     }
 
     // 3. The account of each document: its snapshot's, else the one its entities name,
@@ -256,6 +268,39 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             .take()
             .or_else(|| of_document(item.origin.document));
     }
+    for item in &mut inventory.profiles {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.custom_roles {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    // A link or claim rule belongs to its profile's account, else its document's.
+    let profile_accounts: HashMap<String, String> = inventory
+        .profiles
+        .iter()
+        .filter_map(|profile| Some((profile.id.clone(), profile.account.clone()?)))
+        .collect();
+    let profile_account = |profile_id: &Option<String>| {
+        profile_id.as_deref().and_then(|id| {
+            profile_accounts
+                .get(super::profile::profile_core(id))
+                .cloned()
+        })
+    };
+    for item in &mut inventory.profile_links {
+        item.account =
+            profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.profile_claim_rules {
+        item.account =
+            profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
+    }
     let group_accounts: HashMap<&str, &String> = inventory
         .access_groups
         .iter()
@@ -322,6 +367,13 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         .collect();
     known.extend(people_accounts.iter());
     known.extend(posture_accounts(inventory).filter_map(|(_, account)| account.as_ref()));
+    known.extend(inventory.profiles.iter().filter_map(|e| e.account.as_ref()));
+    known.extend(
+        inventory
+            .custom_roles
+            .iter()
+            .filter_map(|e| e.account.as_ref()),
+    );
     known.extend(document_accounts.values());
     let sole = (known.len() == 1)
         .then(|| known.first().map(|account| (*account).clone()))
@@ -365,6 +417,22 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             .accounts_mut()
             .for_each(|(account, _)| fill(account));
         for_each_posture_account(inventory, |_, account| fill(account));
+        inventory
+            .profiles
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .custom_roles
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .profile_links
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .profile_claim_rules
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
     }
 
     // 6. What each account's exports held: a document's collections belong to the accounts
@@ -408,6 +476,14 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         hold(origin.document, account);
     }
     posture_accounts(inventory).for_each(|(document, account)| hold(document, account));
+    inventory
+        .profiles
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    inventory
+        .custom_roles
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
     let mut collections: BTreeMap<Option<String>, Collections> = BTreeMap::new();
     for accounts in held.values() {
         for account in accounts {
@@ -544,6 +620,18 @@ impl Inventory {
         }
         for item in &self.memberships {
             part(&mut parts, &item.account).add_membership(item.clone());
+        }
+        for item in &self.profiles {
+            part(&mut parts, &item.account).add_profile(item.clone());
+        }
+        for item in &self.profile_links {
+            part(&mut parts, &item.account).add_profile_link(item.clone());
+        }
+        for item in &self.profile_claim_rules {
+            part(&mut parts, &item.account).add_profile_claim_rule(item.clone());
+        }
+        for item in &self.custom_roles {
+            part(&mut parts, &item.account).add_custom_role(item.clone());
         }
         let of_document = |document: DocId| self.accounts.of_document(document).map(str::to_owned);
         for item in &self.placeholders {

@@ -16,7 +16,9 @@ mod merge;
 mod origin;
 mod people;
 mod policy;
+mod profile;
 mod resource;
+mod role;
 mod settings;
 mod snapshot;
 mod time;
@@ -37,7 +39,9 @@ pub use policy::{
     ResourceAttribute, ResourceTag, Role, RoleKind, Scope, Subject, Target, instant_words,
     tag_words,
 };
+pub use profile::{ProfileClaimRule, ProfileLink, TrustedProfile, profile_core};
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use role::CustomRole;
 pub use settings::{AccessGroupSettings, IdentitySettings, Setting};
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
@@ -57,6 +61,9 @@ pub enum EntityKind {
     /// The account itself, for findings on its settings (its id is the account id). Not
     /// counted in [`EntityKind::ALL`].
     Account,
+    /// A trusted profile. Not counted in [`EntityKind::ALL`], whose counts the outputs
+    /// list (their shape stays as it was).
+    TrustedProfile,
     /// A value declared in infrastructure code that is not one of the entities above (a
     /// Terraform variable, output, provider argument or unmapped resource); findings about
     /// exposed secrets name it. Not counted in [`EntityKind::ALL`].
@@ -83,6 +90,7 @@ impl EntityKind {
             Self::AccessGroup => "access_group",
             Self::User => "user",
             Self::Account => "account",
+            Self::TrustedProfile => "trusted_profile",
             Self::TerraformValue => "terraform_value",
         }
     }
@@ -98,6 +106,7 @@ impl EntityKind {
             Self::AccessGroup => "access group",
             Self::User => "user",
             Self::Account => "account",
+            Self::TrustedProfile => "trusted profile",
             Self::TerraformValue => "Terraform value",
         }
     }
@@ -211,6 +220,17 @@ impl EntityRef {
         }
     }
 
+    pub fn profile(profile: &TrustedProfile) -> Self {
+        Self {
+            kind: EntityKind::TrustedProfile,
+            id: profile.id.clone(),
+            name: profile.name.clone(),
+            origin: profile.origin.clone(),
+            address: address_of(profile.declaration.as_ref()),
+            account: profile.account.clone(),
+        }
+    }
+
     pub fn placeholder(placeholder: &PolicyPlaceholder) -> Self {
         Self {
             kind: EntityKind::Policy,
@@ -234,6 +254,7 @@ impl Inventory {
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
             EntityKind::AccessGroup => self.access_groups.len(),
             EntityKind::User => self.people.users.len(),
+            EntityKind::TrustedProfile => self.profiles.len(),
             EntityKind::Account | EntityKind::TerraformValue => 0,
         }
     }

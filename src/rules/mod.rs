@@ -21,6 +21,8 @@ mod people;
 mod policy_subject;
 mod policy_text;
 mod posture;
+mod roles;
+mod unrestricted;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -136,6 +138,10 @@ rules! {
     account_mfa_disabled => "account-mfa-disabled",
     access_public_enabled => "access-public-enabled",
     audit_global_events_unrouted => "audit-global-events-unrouted",
+    // CIS IBM Cloud Foundations: profiles, roles and groups.
+    support_access_group_missing => "support-access-group-missing",
+    user_admin_count(Params) => "user-admin-count",
+    profile_unrestricted => "profile-unrestricted",
 }
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is

@@ -501,6 +501,11 @@ fn finish_document(
     secret_pointers: Vec<Pointer>,
 ) {
     document.mark_secrets(secret_pointers);
+    // A profile's link and claim rule lists do not name their profile: its id in the file's
+    // path (`profiles/Profile-<uuid>/links.json`) does.
+    if let Some(profile_id) = exports::profiles::profile_in_path(&input.name) {
+        file.builder.name_profile(profile_id);
+    }
     match recognition {
         // A file of another shape has no findings to waive.
         Recognition::Recognised => file.inline_waivers.extend(inline::scan(&document, id)),

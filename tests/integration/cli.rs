@@ -71,11 +71,11 @@ fn json_output_is_versioned_and_complete() {
             .unwrap()
             .starts_with('/')
     );
-    // 18 exports, plans and people documents, and the 5 account-level documents (settings,
-    // routes, targets, the Public Access group's policy).
-    assert_eq!(output["summary"]["files"], 23);
+    // 18 exports, plans and people documents, the 5 account-level documents (settings,
+    // routes, targets, the Public Access group's policy) and 7 of profiles, roles and groups.
+    assert_eq!(output["summary"]["files"], 30);
     assert_eq!(output["summary"]["resources"]["resource_key"], 29);
-    assert_eq!(output["summary"]["resources"]["access_group"], 2);
+    assert_eq!(output["summary"]["resources"]["access_group"], 3);
     assert!(
         output["summary"].get("comparison").is_none(),
         "only --new-only and diff compare"

@@ -21,6 +21,10 @@ struct Counts {
     policies: usize,
     access_groups: usize,
     memberships: usize,
+    profiles: usize,
+    profile_links: usize,
+    profile_claim_rules: usize,
+    custom_roles: usize,
 }
 
 enum Expect {
@@ -37,6 +41,10 @@ const fn counts(instances: usize, keys: usize, service_ids: usize, api_keys: usi
         policies: 0,
         access_groups: 0,
         memberships: 0,
+        profiles: 0,
+        profile_links: 0,
+        profile_claim_rules: 0,
+        custom_roles: 0,
     }
 }
 
@@ -55,7 +63,13 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("cli_service_keys", Loaded(counts(0, 1, 0, 0))),
         ("cli_service_ids", Loaded(counts(0, 0, 1, 0))),
         ("cli_api_keys", Loaded(counts(0, 0, 0, 2))),
-        ("cli_trusted_profiles", Skipped(K::TrustedProfiles)),
+        (
+            "cli_trusted_profiles",
+            Loaded(Counts {
+                profiles: 1,
+                ..NONE
+            }),
+        ),
         ("cli_access_group_rules", Skipped(K::AccessGroupRules)),
         ("resource_bindings", Skipped(K::ResourceBindings)),
         ("cli_service_bindings", Skipped(K::ResourceBindings)),
@@ -64,9 +78,27 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("service_ids", Loaded(counts(0, 0, 1, 0))),
         ("api_keys", Loaded(counts(0, 0, 0, 2))),
         ("serviceid_groups", Skipped(K::ServiceIdGroups)),
-        ("trusted_profiles", Skipped(K::TrustedProfiles)),
-        ("trusted_profile_links", Skipped(K::ProfileLinks)),
-        ("trusted_profile_claim_rules", Skipped(K::ProfileClaimRules)),
+        (
+            "trusted_profiles",
+            Loaded(Counts {
+                profiles: 1,
+                ..NONE
+            }),
+        ),
+        (
+            "trusted_profile_links",
+            Loaded(Counts {
+                profile_links: 1,
+                ..NONE
+            }),
+        ),
+        (
+            "trusted_profile_claim_rules",
+            Loaded(Counts {
+                profile_claim_rules: 1,
+                ..NONE
+            }),
+        ),
         // Account-level documents load into the model's settings, routes and targets (their
         // counts are checked in `account_level_documents_load_with_their_members`).
         ("account_settings", Loaded(NONE)),
@@ -97,9 +129,27 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ),
         ("policy_templates", Skipped(K::PolicyTemplates)),
         ("policy_assignments", Skipped(K::PolicyAssignments)),
-        ("roles", Skipped(K::Roles)),
-        ("custom_roles", Skipped(K::CustomRoles)),
-        ("custom_role", Skipped(K::CustomRoles)),
+        (
+            "roles",
+            Loaded(Counts {
+                custom_roles: 1,
+                ..NONE
+            }),
+        ),
+        (
+            "custom_roles",
+            Loaded(Counts {
+                custom_roles: 1,
+                ..NONE
+            }),
+        ),
+        (
+            "custom_role",
+            Loaded(Counts {
+                custom_roles: 1,
+                ..NONE
+            }),
+        ),
         (
             "access_groups",
             Loaded(Counts {
@@ -140,6 +190,10 @@ fn counts_of(loaded: &Loaded) -> Counts {
         policies: inventory.policies.len(),
         access_groups: inventory.access_groups.len(),
         memberships: inventory.memberships.len(),
+        profiles: inventory.profiles.len(),
+        profile_links: inventory.profile_links.len(),
+        profile_claim_rules: inventory.profile_claim_rules.len(),
+        custom_roles: inventory.custom_roles.len(),
     }
 }
 
@@ -520,4 +574,42 @@ fn the_readme_lists_every_kind_of_the_catalogue() {
             info.name
         );
     }
+}
+
+#[test]
+fn link_and_claim_rule_lists_take_their_profile_from_the_file_name() {
+    let loaded = load(
+        &[
+            PathBuf::from(
+                "fixtures/demo/profile_links_Profile-5d6e7f8a-9b0c-4d1e-8f2a-3b4c5d6e7f8a.json",
+            ),
+            PathBuf::from(
+                "fixtures/demo/profile_rules_Profile-7e8f9a0b-1c2d-4e3f-9a4b-5c6d7e8f9a0b.json",
+            ),
+            PathBuf::from("fixtures/demo/trusted_profiles.json"),
+        ],
+        &LoadOptions::default(),
+    )
+    .expect("valid options");
+    let inventory = &loaded.inventory;
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    assert_eq!(
+        inventory.profile_links[0].profile_id.as_deref(),
+        Some("Profile-5d6e7f8a-9b0c-4d1e-8f2a-3b4c5d6e7f8a")
+    );
+    assert_eq!(
+        inventory.profile_claim_rules[0].profile_id.as_deref(),
+        Some("Profile-7e8f9a0b-1c2d-4e3f-9a4b-5c6d7e8f9a0b")
+    );
+    assert!(inventory.collections.profiles);
+    // Each belongs to its profile's account.
+    assert_eq!(
+        inventory.profile_links[0].account.as_deref(),
+        Some("a1b2c3d4e5f60718293a4b5c6d7e8f90")
+    );
+    assert!(
+        inventory
+            .profile("iam-Profile-7e8f9a0b-1c2d-4e3f-9a4b-5c6d7e8f9a0b")
+            .is_some()
+    );
 }

@@ -43,6 +43,8 @@ pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, Item
                 return None;
             }
             if let Some(kind) = shape::skipped_items(items.iter().map(|raw| probe(raw.get()))) {
+                // A kind with a loader of its own is read by the `Value` path.
+                kind.skip_reason()?;
                 return Some((Recognition::Skipped(kind), Vec::new()));
             }
             let root = Pointer::root();
@@ -97,10 +99,19 @@ fn ingest_object(
     if crate::sources::family::is_terraform_json(&skeleton) {
         return None;
     }
+    // A bundle with profiles or custom roles beside its lists: read by the `Value` path.
+    if super::BUNDLED
+        .iter()
+        .any(|member| skeleton.get(*member).is_some_and(Value::is_array))
+    {
+        return None;
+    }
     let kinds = match shape::detect(&skeleton) {
         Shape::Lists(kinds) => kinds,
         // Detection reads no item past the first one of a list: the skeleton is enough.
-        Shape::Skipped(kind) => return Some((Recognition::Skipped(kind), Vec::new())),
+        Shape::Skipped(kind) if kind.skip_reason().is_some() => {
+            return Some((Recognition::Skipped(kind), Vec::new()));
+        }
         _ => return None,
     };
     let kinds: Vec<ListKind> = kinds.into_iter().map(|(kind, _)| kind).collect();

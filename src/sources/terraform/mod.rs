@@ -16,6 +16,7 @@ pub mod hcl;
 mod identity;
 mod policy;
 mod posture;
+mod profiles;
 mod references;
 mod secrets;
 mod walk;
@@ -153,8 +154,13 @@ fn map_resources(linker: &Linker<'_, '_>, sink: &mut Sink<'_>) {
             }
             "ibm_atracker_target" => posture::target(resource, sink),
             "ibm_atracker_route" => posture::route(resource, sink),
-            // NOTE: `ibm_iam_access_group` and `ibm_iam_access_group_members` wait for the
-            // access-group model; policies on access groups are mapped above.
+            "ibm_iam_trusted_profile" => profiles::profile(linker, at, sink),
+            "ibm_iam_trusted_profile_link" => profiles::link(linker, at, sink),
+            "ibm_iam_trusted_profile_claim_rule" => profiles::claim_rule(linker, at, sink),
+            "ibm_iam_custom_role" => profiles::custom_role(linker, at, sink),
+            "ibm_iam_access_group_members" => profiles::access_group_members(linker, at, sink),
+            // NOTE: `ibm_iam_access_group` waits for the access-group model; policies on
+            // access groups are mapped above.
             _ => {}
         }
     }

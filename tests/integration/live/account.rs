@@ -69,14 +69,45 @@ pub(crate) const DEMO_BULK: [&str; 4] = [
     "tfplan.json",
 ];
 
-/// The demo's people and activity documents (users, the account, the activity and MFA
-/// reports), which the emulated account does not serve yet: left out of both sides.
-pub(crate) const DEMO_PEOPLE: [&str; 4] = [
-    "account.json",
-    "users.json",
-    "activity_report.json",
-    "mfa_report.json",
-];
+/// The demo's posture answers: each file of [`POSTURE_DIR`] that the demo holds too
+/// (settings, routes, people, reports, profiles) is the demo's, the custom roles are the
+/// demo's `roles.json`, and each demo profile has its links and claim rules (empty where
+/// the demo has none), so that a collect of the demo holds what its exports hold.
+fn demo_posture() -> BTreeMap<String, Value> {
+    let read = |path: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let mut answers: BTreeMap<String, Value> = posture()
+        .into_keys()
+        .filter(|name| !name.starts_with("profile_"))
+        .map(|name| {
+            let demo = format!("fixtures/demo/{name}");
+            let value = if std::path::Path::new(&demo).exists() {
+                read(&demo)
+            } else if name == "custom_roles.json" {
+                read("fixtures/demo/roles.json")
+            } else {
+                panic!("the demo has no {name}")
+            };
+            (name, value)
+        })
+        .collect();
+    let profiles = answers["trusted_profiles.json"]["profiles"].clone();
+    for profile in profiles.as_array().unwrap() {
+        let id = profile["id"].as_str().unwrap();
+        for member in ["links", "rules"] {
+            let name = format!("profile_{member}_{id}.json");
+            let demo = format!("fixtures/demo/{name}");
+            let value = if std::path::Path::new(&demo).exists() {
+                read(&demo)
+            } else {
+                json!({ member: [] })
+            };
+            answers.insert(name, value);
+        }
+    }
+    answers
+}
 
 /// The demo export files that hold the same account as [`Account::demo`].
 pub(crate) fn demo_exports() -> Vec<String> {
@@ -84,7 +115,6 @@ pub(crate) fn demo_exports() -> Vec<String> {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .filter(|name| !DEMO_BULK.contains(&name.as_str()))
-        .filter(|name| !DEMO_PEOPLE.contains(&name.as_str()))
         .map(|name| format!("fixtures/demo/{name}"))
         .collect();
     files.sort();
@@ -127,7 +157,8 @@ impl Account {
                 "name": name, "created_at": "2025-08-01T10:00+0000", "created_by": "IBMid-270001AB2C"})
         };
         let policies_v2 = list("fixtures/demo/policies_v2.yaml", "policies");
-        let groups = list("fixtures/demo/access_groups.json", "groups");
+        let mut groups = list("fixtures/demo/access_groups.json", "groups");
+        groups.extend(list("fixtures/demo/access_groups_admins.json", "groups"));
         let mut members = BTreeMap::new();
         for group in &groups {
             let id = group["id"].as_str().unwrap().to_owned();
@@ -148,13 +179,17 @@ impl Account {
                     "fixtures/demo/policies_public_access.json",
                     "policies",
                 ))
+                .chain(list(
+                    "fixtures/demo/policies_profiles_admins.json",
+                    "policies",
+                ))
                 .collect(),
             policies_v2,
             groups,
             members,
             service_id_limit: 2000,
             api_key_limit: 20,
-            posture: posture(),
+            posture: demo_posture(),
         }
     }
 
