@@ -69,44 +69,24 @@ pub(crate) const DEMO_BULK: [&str; 4] = [
     "tfplan.json",
 ];
 
-/// The demo's posture answers: each file of [`POSTURE_DIR`] that the demo holds too
-/// (settings, routes, people, reports, profiles) is the demo's, the custom roles are the
-/// demo's `roles.json`, and each demo profile has its links and claim rules (empty where
-/// the demo has none), so that a collect of the demo holds what its exports hold.
-fn demo_posture() -> BTreeMap<String, Value> {
-    let read = |path: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    };
-    let mut answers: BTreeMap<String, Value> = posture()
-        .into_keys()
-        .filter(|name| !name.starts_with("profile_"))
-        .map(|name| {
-            let demo = format!("fixtures/demo/{name}");
-            let value = if std::path::Path::new(&demo).exists() {
-                read(&demo)
-            } else if name == "custom_roles.json" {
-                read("fixtures/demo/roles.json")
-            } else {
-                panic!("the demo has no {name}")
-            };
-            (name, value)
-        })
-        .collect();
-    let profiles = answers["trusted_profiles.json"]["profiles"].clone();
-    for profile in profiles.as_array().unwrap() {
-        let id = profile["id"].as_str().unwrap();
-        for member in ["links", "rules"] {
-            let name = format!("profile_{member}_{id}.json");
-            let demo = format!("fixtures/demo/{name}");
-            let value = if std::path::Path::new(&demo).exists() {
-                read(&demo)
-            } else {
-                json!({ member: [] })
-            };
-            answers.insert(name, value);
-        }
-    }
-    answers
+/// Demo files the emulated account does not serve from the demo: its posture documents
+/// (settings, routes, people, reports, profiles, roles: see [`is_posture_answer`]) and the
+/// `account-admins` group with its members and policies. Left out of the exports compared
+/// with a collect.
+pub(crate) const DEMO_NOT_COLLECTED: [&str; 6] = [
+    "profile_links_",
+    "profile_rules_",
+    "roles.json",
+    "access_groups_admins.json",
+    "access_group_members_AccessGroupId-2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a.json",
+    "policies_profiles_admins.json",
+];
+
+/// Whether a demo file is one of the posture documents the emulator serves from its own
+/// answers ([`POSTURE_DIR`]) rather than from the demo: the collected copies stand in for
+/// them on both sides of the comparison.
+pub(crate) fn is_posture_answer(name: &str) -> bool {
+    std::path::Path::new(POSTURE_DIR).join(name).exists()
 }
 
 /// The demo export files that hold the same account as [`Account::demo`].
@@ -115,6 +95,12 @@ pub(crate) fn demo_exports() -> Vec<String> {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .filter(|name| !DEMO_BULK.contains(&name.as_str()))
+        .filter(|name| !is_posture_answer(name))
+        .filter(|name| {
+            !DEMO_NOT_COLLECTED
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+        })
         .map(|name| format!("fixtures/demo/{name}"))
         .collect();
     files.sort();
@@ -157,8 +143,7 @@ impl Account {
                 "name": name, "created_at": "2025-08-01T10:00+0000", "created_by": "IBMid-270001AB2C"})
         };
         let policies_v2 = list("fixtures/demo/policies_v2.yaml", "policies");
-        let mut groups = list("fixtures/demo/access_groups.json", "groups");
-        groups.extend(list("fixtures/demo/access_groups_admins.json", "groups"));
+        let groups = list("fixtures/demo/access_groups.json", "groups");
         let mut members = BTreeMap::new();
         for group in &groups {
             let id = group["id"].as_str().unwrap().to_owned();
@@ -179,17 +164,13 @@ impl Account {
                     "fixtures/demo/policies_public_access.json",
                     "policies",
                 ))
-                .chain(list(
-                    "fixtures/demo/policies_profiles_admins.json",
-                    "policies",
-                ))
                 .collect(),
             policies_v2,
             groups,
             members,
             service_id_limit: 2000,
             api_key_limit: 20,
-            posture: demo_posture(),
+            posture: posture(),
         }
     }
 
