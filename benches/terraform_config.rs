@@ -78,7 +78,9 @@ fn check(c: &mut Criterion) {
     let options = LoadOptions::default();
     let settings = Settings::default();
     let mut group = c.benchmark_group("terraform_config");
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
     group.bench_function("check_1000_resources", |b| {
         b.iter(|| {
             let checked =

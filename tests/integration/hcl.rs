@@ -13,7 +13,14 @@ use iamlint::sources::terraform::hcl::VariableOptions;
 use crate::common;
 
 /// The configurations that load without errors, each a root module directory.
-const CONFIGURATIONS: &[&str] = &["modules", "registry", "root", "secret", "variables"];
+const CONFIGURATIONS: &[&str] = &[
+    "modules",
+    "registry",
+    "root",
+    "root-json",
+    "secret",
+    "variables",
+];
 
 fn check_with(paths: &[&str], options: &LoadOptions) -> Checked {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
@@ -29,7 +36,11 @@ fn configuration_fixtures() {
     for name in CONFIGURATIONS {
         let dir = format!("fixtures/terraform/hcl/{name}");
         let checked = common::check(&[&dir], &Settings::default());
-        assert!(checked.loaded.errors.is_empty(), "{dir}: {:?}", checked.loaded.errors);
+        assert!(
+            checked.loaded.errors.is_empty(),
+            "{dir}: {:?}",
+            checked.loaded.errors
+        );
         for finding in &checked.findings {
             assert!(
                 finding.subject.address.is_some(),
@@ -80,7 +91,10 @@ fn findings_point_at_lines_of_the_configuration() {
         exposed,
         vec![
             ("fixtures/terraform/hcl/secret/main.tf".to_owned(), 4),
-            ("fixtures/terraform/hcl/secret/terraform.tfvars".to_owned(), 1),
+            (
+                "fixtures/terraform/hcl/secret/terraform.tfvars".to_owned(),
+                1
+            ),
         ]
     );
 }
@@ -99,8 +113,16 @@ fn broken_configurations_are_located_errors() {
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     insta::assert_snapshot!("hcl_invalid", run.stdout);
-    assert!(run.stdout.contains("invalid/syntax/main.tf:3:17"), "{}", run.stdout);
-    assert!(run.stdout.contains("key-restriction-missing"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("invalid/syntax/main.tf:3:17"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("key-restriction-missing"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// `--var-file` values win over `terraform.tfvars`; `TF_VAR_*` is read only when asked for.
@@ -110,7 +132,9 @@ fn variables_come_from_var_files_and_the_environment_only_when_asked() {
         checked
             .findings
             .iter()
-            .filter(|finding| finding.status == Status::Unknown && finding.rule == "key-cannot-evaluate")
+            .filter(|finding| {
+                finding.status == Status::Unknown && finding.rule == "key-cannot-evaluate"
+            })
             .count()
     };
     let dir = "fixtures/terraform/hcl/variables";
@@ -122,12 +146,17 @@ fn variables_come_from_var_files_and_the_environment_only_when_asked() {
         .find(|finding| finding.rule == "key-cannot-evaluate")
         .unwrap()
         .message;
-    assert!(message.contains("serviceid_crn") && message.contains("--var-file"), "{message}");
+    assert!(
+        message.contains("serviceid_crn") && message.contains("--var-file"),
+        "{message}"
+    );
     let with_file = check_with(
         &[dir],
         &LoadOptions {
             variables: VariableOptions {
-                var_files: vec![PathBuf::from("fixtures/terraform/hcl/variables/prod.tfvars")],
+                var_files: vec![PathBuf::from(
+                    "fixtures/terraform/hcl/variables/prod.tfvars",
+                )],
                 environment: false,
             },
             ..LoadOptions::default()
@@ -146,21 +175,43 @@ fn variables_come_from_var_files_and_the_environment_only_when_asked() {
         &["check", "--no-config", "--format", "concise", dir],
         &[("TF_VAR_serviceid_crn", crn)],
     );
-    assert!(!ignored.stdout.contains("ServiceId-0b1c2d3e"), "{}", ignored.stdout);
+    assert!(
+        !ignored.stdout.contains("ServiceId-0b1c2d3e"),
+        "{}",
+        ignored.stdout
+    );
     let read = common::run_with_env(
-        &["check", "--no-config", "--format", "concise", "--tf-var-env", dir],
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "--tf-var-env",
+            dir,
+        ],
         &[("TF_VAR_serviceid_crn", crn)],
     );
-    assert!(read.stdout.contains("ServiceId-0b1c2d3e"), "{}", read.stdout);
+    assert!(
+        read.stdout.contains("ServiceId-0b1c2d3e"),
+        "{}",
+        read.stdout
+    );
 }
 
 /// The configuration and a `terraform show -json` plan of it give the same findings.
 #[test]
 fn a_configuration_and_its_plan_agree() {
-    for (config, plan) in [(
-        "fixtures/terraform/hcl/root",
-        "fixtures/terraform/hcl/agreement/root.plan.json",
-    )] {
+    for (config, plan) in [
+        (
+            "fixtures/terraform/hcl/root",
+            "fixtures/terraform/hcl/agreement/root.plan.json",
+        ),
+        // The same configuration in Terraform's JSON syntax.
+        (
+            "fixtures/terraform/hcl/root-json",
+            "fixtures/terraform/hcl/agreement/root.plan.json",
+        ),
+    ] {
         let findings = |path: &str| -> BTreeSet<(String, String, String)> {
             common::check(&[path], &Settings::default())
                 .findings
@@ -193,7 +244,10 @@ fn inline_waivers_in_terraform_files() {
     ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("2 findings waived"), "{}", run.stdout);
-    insta::assert_snapshot!("hcl_waived", format!("{}\n--- stderr ---\n{}", run.stdout, run.stderr));
+    insta::assert_snapshot!(
+        "hcl_waived",
+        format!("{}\n--- stderr ---\n{}", run.stdout, run.stderr)
+    );
 }
 
 /// `diff` between two checkouts of a configuration lists what the head adds.
@@ -229,7 +283,9 @@ fn diff_between_two_checkouts_of_a_configuration() {
         .collect();
     assert!(!new_lines.is_empty(), "{}", run.stdout);
     assert!(
-        new_lines.iter().all(|line| line.contains("ibm_resource_key.reader")),
+        new_lines
+            .iter()
+            .all(|line| line.contains("ibm_resource_key.reader")),
         "{}",
         run.stdout
     );
@@ -243,7 +299,11 @@ fn hostile_configurations_end_quickly() {
     let dir = common::TempDir::new("hcl-hostile");
     let mut doubling = String::from("locals {\n  l0 = \"x\"\n");
     for at in 1..60 {
-        doubling.push_str(&format!("  l{at} = \"${{local.l{}}}${{local.l{}}}\"\n", at - 1, at - 1));
+        doubling.push_str(&format!(
+            "  l{at} = \"${{local.l{}}}${{local.l{}}}\"\n",
+            at - 1,
+            at - 1
+        ));
     }
     doubling.push_str("}\nresource \"ibm_iam_service_id\" \"d\" {\n  name = local.l59\n}\n");
     let mut chain = String::new();
@@ -254,7 +314,11 @@ fn hostile_configurations_end_quickly() {
             (at + 1) % 60
         ));
     }
-    let nested = format!("locals {{\n  deep = {}1{}\n}}\n", "[".repeat(500), "]".repeat(500));
+    let nested = format!(
+        "locals {{\n  deep = {}1{}\n}}\n",
+        "[".repeat(500),
+        "]".repeat(500)
+    );
     let files = [
         ("cycle.tf", "locals {\n  a = local.b\n  b = local.a\n}\nresource \"ibm_iam_service_id\" \"c\" {\n  name = local.a\n}\n".to_owned()),
         ("doubling.tf", doubling),

@@ -125,9 +125,10 @@ impl<'f> ModuleDef<'f> {
                 } else {
                     Mode::Managed
                 };
-                let duplicate = self.resources.iter().any(|other| {
-                    other.mode == mode && other.kind == *kind && other.name == *name
-                });
+                let duplicate = self
+                    .resources
+                    .iter()
+                    .any(|other| other.mode == mode && other.kind == *kind && other.name == *name);
                 if !duplicate {
                     self.resources.push(ResourceDecl {
                         mode,
@@ -138,19 +139,17 @@ impl<'f> ModuleDef<'f> {
                     });
                 }
             }
-            ("module", [name]) => {
-                if !self.calls.iter().any(|call| call.name == *name) {
-                    let source = attribute(&block.body, "source").and_then(|expr| match expr {
-                        Expression::String(text) => Some(text.as_str().to_owned()),
-                        _ => None,
-                    });
-                    self.calls.push(CallDecl {
-                        name: (*name).to_owned(),
-                        source,
-                        file,
-                        block,
-                    });
-                }
+            ("module", [name]) if !self.calls.iter().any(|call| call.name == *name) => {
+                let source = attribute(&block.body, "source").and_then(|expr| match expr {
+                    Expression::String(text) => Some(text.as_str().to_owned()),
+                    _ => None,
+                });
+                self.calls.push(CallDecl {
+                    name: (*name).to_owned(),
+                    source,
+                    file,
+                    block,
+                });
             }
             ("variable", [name]) => {
                 self.variables
@@ -189,7 +188,6 @@ impl<'f> ModuleDef<'f> {
             .iter()
             .find(|decl| decl.mode == mode && decl.kind == kind && decl.name == name)
     }
-
 }
 
 /// The expression of argument `name` of a body.

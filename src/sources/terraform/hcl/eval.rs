@@ -74,12 +74,16 @@ pub(crate) enum Expansion {
     Unknown,
 }
 
+/// Where a module instance comes from: the calling instance, the call's index in its
+/// module, and the instance's `count`/`for_each` key with `count.index`/`each.value`.
+pub(crate) type Caller = (usize, usize, Option<(Key, Val)>);
+
 /// One instance of a module (the root, or a module call's instance).
 #[derive(Debug)]
 pub(crate) struct Instance {
     pub def: usize,
     /// The calling instance, the call's index in its module, and this instance's key.
-    pub parent: Option<(usize, usize, Option<(Key, Val)>)>,
+    pub parent: Option<Caller>,
     /// `module.a[0].module.b`, empty for the root.
     pub path: String,
     /// Child instances: (call index, key, instance).
@@ -92,7 +96,7 @@ pub(crate) struct Instance {
 }
 
 impl Instance {
-    pub(crate) fn new(def: usize, parent: Option<(usize, usize, Option<(Key, Val)>)>, path: String) -> Self {
+    pub(crate) fn new(def: usize, parent: Option<Caller>, path: String) -> Self {
         Self {
             def,
             parent,
@@ -247,14 +251,13 @@ impl<'d, 'f> Tree<'d, 'f> {
             Expression::UnaryOp(op) => {
                 let value = self.eval(scope, &op.expr);
                 match (op.operator.value(), value.known()) {
-                    (UnaryOperator::Not, Some(Value::Bool(flag))) => {
-                        Val::Known(Value::Bool(!flag))
+                    (UnaryOperator::Not, Some(Value::Bool(flag))) => Val::Known(Value::Bool(!flag)),
+                    (UnaryOperator::Neg, Some(Value::Number(number))) => {
+                        number.as_f64().map_or_else(
+                            || Val::unknown("a number out of range"),
+                            |n| Val::Known(json_number(-n)),
+                        )
                     }
-                    (UnaryOperator::Neg, Some(Value::Number(number))) => number
-                        .as_f64()
-                        .map_or_else(|| Val::unknown("a number out of range"), |n| {
-                            Val::Known(json_number(-n))
-                        }),
                     _ => Val::unknown_from([&value]),
                 }
             }
@@ -268,6 +271,11 @@ impl<'d, 'f> Tree<'d, 'f> {
     }
 
     fn template<'t>(&self, scope: &Scope, elements: impl Iterator<Item = &'t Element>) -> Val {
+        let elements: Vec<&Element> = elements.collect();
+        // A template that is one interpolation is that value, not its text (`"${var.x}"`).
+        if let [Element::Interpolation(only)] = elements.as_slice() {
+            return self.eval(scope, &only.expr);
+        }
         let mut text = String::new();
         let mut unknown = Vec::new();
         for element in elements {
@@ -314,7 +322,9 @@ impl<'d, 'f> Tree<'d, 'f> {
         for (key, value) in entries {
             let mut inner = scope.clone();
             if let Some(name) = &for_expr.intro.key_var {
-                inner.bound.push((name.as_str().to_owned(), Val::Known(key)));
+                inner
+                    .bound
+                    .push((name.as_str().to_owned(), Val::Known(key)));
             }
             inner.bound.push((
                 for_expr.intro.value_var.as_str().to_owned(),
@@ -324,7 +334,12 @@ impl<'d, 'f> Tree<'d, 'f> {
                 match self.eval(&inner, &condition.expr).known() {
                     Some(Value::Bool(true)) => {}
                     Some(Value::Bool(false)) => continue,
-                    _ => return Val::unknown_from([&collection, &self.eval(&inner, &condition.expr)]),
+                    _ => {
+                        return Val::unknown_from([
+                            &collection,
+                            &self.eval(&inner, &condition.expr),
+                        ]);
+                    }
                 }
             }
             let item = self.eval(&inner, &for_expr.value_expr);
@@ -449,7 +464,11 @@ impl<'d, 'f> Tree<'d, 'f> {
                     ("count", Some("index")) => Val::Known(key.json()),
                     ("each", Some("key")) => Val::Known(key.json()),
                     ("each", Some("value")) => value.clone(),
-                    _ => return Val::unknown(format!("`{root}` without `.index`, `.key` or `.value`")),
+                    _ => {
+                        return Val::unknown(format!(
+                            "`{root}` without `.index`, `.key` or `.value`"
+                        ));
+                    }
                 };
                 self.apply(scope, picked, &operators[1..])
             }
@@ -530,11 +549,16 @@ impl<'d, 'f> Tree<'d, 'f> {
                 };
                 match attribute(&call.block.body, name) {
                     Some(expr) => {
-                        let Some(caller) = Scope::with_iter(*parent, key.clone()).deeper()
-                        else {
+                        let Some(caller) = Scope::with_iter(*parent, key.clone()).deeper() else {
                             return Val::unknown("references nest too deep");
                         };
-                        match self.eval(&Scope { depth: scope.depth + 1, ..caller }, expr) {
+                        match self.eval(
+                            &Scope {
+                                depth: scope.depth + 1,
+                                ..caller
+                            },
+                            expr,
+                        ) {
                             known @ Val::Known(_) => known,
                             // Relative to this module: the plan's loader follows `var.x`
                             // through the module call.
@@ -732,9 +756,10 @@ impl<'d, 'f> Tree<'d, 'f> {
             return Val::unknown(format!(
                 "module source {} is not read: iamlint reads only local modules (./ and ../), \
                  not the registry, git or URLs, so module.{name}{output} is unknown",
-                call.source
-                    .as_deref()
-                    .map_or_else(|| "(not a literal)".to_owned(), |source| format!("{source:?}"))
+                call.source.as_deref().map_or_else(
+                    || "(not a literal)".to_owned(),
+                    |source| format!("{source:?}")
+                )
             ));
         }
         let Some(instance) = self.instances.get(scope.inst) else {
@@ -759,10 +784,11 @@ impl<'d, 'f> Tree<'d, 'f> {
                     });
                 }
             };
-            let Some(found) = wanted
-                .known()
-                .and_then(|wanted| children.iter().find(|(_, key, _)| key.as_ref().is_some_and(|key| key.matches(wanted))))
-            else {
+            let Some(found) = wanted.known().and_then(|wanted| {
+                children
+                    .iter()
+                    .find(|(_, key, _)| key.as_ref().is_some_and(|key| key.matches(wanted)))
+            }) else {
                 return Val::unknown_from([&wanted]);
             };
             (found.2, found.1.clone(), &operators[1..])
@@ -882,7 +908,8 @@ impl<'d, 'f> Tree<'d, 'f> {
 
     /// The resource declarations of module instance `inst`.
     pub(crate) fn resources(&self, inst: usize) -> &'d [ResourceDecl<'f>] {
-        self.def_of(inst).map_or(&[], |def| def.resources.as_slice())
+        self.def_of(inst)
+            .map_or(&[], |def| def.resources.as_slice())
     }
 }
 
@@ -957,8 +984,14 @@ fn binary(operator: BinaryOperator, left: &Val, right: &Val) -> Val {
     let result = match operator {
         BinaryOperator::Eq => Some(Value::Bool(a == b)),
         BinaryOperator::NotEq => Some(Value::Bool(a != b)),
-        BinaryOperator::And => a.as_bool().zip(b.as_bool()).map(|(a, b)| Value::Bool(a && b)),
-        BinaryOperator::Or => a.as_bool().zip(b.as_bool()).map(|(a, b)| Value::Bool(a || b)),
+        BinaryOperator::And => a
+            .as_bool()
+            .zip(b.as_bool())
+            .map(|(a, b)| Value::Bool(a && b)),
+        BinaryOperator::Or => a
+            .as_bool()
+            .zip(b.as_bool())
+            .map(|(a, b)| Value::Bool(a || b)),
         BinaryOperator::Less => numbers.map(|(a, b)| Value::Bool(a < b)),
         BinaryOperator::LessEq => numbers.map(|(a, b)| Value::Bool(a <= b)),
         BinaryOperator::Greater => numbers.map(|(a, b)| Value::Bool(a > b)),
@@ -974,8 +1007,12 @@ fn binary(operator: BinaryOperator, left: &Val, right: &Val) -> Val {
             .map(|(a, b)| json_number(a % b)),
     };
     result.map_or_else(
-        || Val::unknown(format!("`{}` of values it does not apply to", operator.as_str())),
+        || {
+            Val::unknown(format!(
+                "`{}` of values it does not apply to",
+                operator.as_str()
+            ))
+        },
         Val::Known,
     )
 }
-

@@ -39,9 +39,13 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> Val {
         ("join", [Value::String(separator), rest @ ..]) => {
             let mut parts = Vec::new();
             for list in rest {
-                let Value::Array(items) = list else { return unknown(name) };
+                let Value::Array(items) = list else {
+                    return unknown(name);
+                };
                 for item in items {
-                    let Some(text) = text_of(item) else { return unknown(name) };
+                    let Some(text) = text_of(item) else {
+                        return unknown(name);
+                    };
                     parts.push(text);
                 }
             }
@@ -62,7 +66,9 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> Val {
         ("concat", lists) => {
             let mut out = Vec::new();
             for list in lists {
-                let Value::Array(items) = list else { return unknown(name) };
+                let Value::Array(items) = list else {
+                    return unknown(name);
+                };
                 out.extend(items.iter().cloned());
             }
             Some(Value::Array(out))
@@ -81,7 +87,10 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> Val {
             Some(Value::Object(out))
         }
         ("keys", [Value::Object(members)]) => Some(Value::Array(
-            members.keys().map(|key| Value::String(key.clone())).collect(),
+            members
+                .keys()
+                .map(|key| Value::String(key.clone()))
+                .collect(),
         )),
         ("values", [Value::Object(members)]) => {
             Some(Value::Array(members.values().cloned().collect()))
@@ -96,9 +105,10 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> Val {
             .as_u64()
             .and_then(|at| usize::try_from(at).ok())
             .and_then(|at| items.get(at % items.len()).cloned()),
-        ("lookup", [Value::Object(members), Value::String(key), rest @ ..]) => {
-            members.get(key).cloned().or_else(|| rest.first().map(|v| (*v).clone()))
-        }
+        ("lookup", [Value::Object(members), Value::String(key), rest @ ..]) => members
+            .get(key)
+            .cloned()
+            .or_else(|| rest.first().map(|v| (*v).clone())),
         ("contains", [Value::Array(items), value]) => Some(Value::Bool(items.contains(value))),
         ("distinct", [Value::Array(items)]) => {
             let mut out: Vec<Value> = Vec::new();
@@ -123,7 +133,9 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> Val {
 }
 
 fn unknown(name: &str) -> Val {
-    Val::unknown(format!("function `{name}(...)` is not evaluated by iamlint"))
+    Val::unknown(format!(
+        "function `{name}(...)` is not evaluated by iamlint"
+    ))
 }
 
 fn text_of(value: &Value) -> Option<String> {
@@ -172,7 +184,10 @@ mod tests {
     fn known_functions_evaluate_and_others_are_unknown_with_their_name() {
         let text = |text: &str| Val::text(text);
         assert_eq!(
-            call("format", vec![text("%s-%d"), text("ci"), Val::Known(Value::from(2))]),
+            call(
+                "format",
+                vec![text("%s-%d"), text("ci"), Val::Known(Value::from(2))]
+            ),
             text("ci-2")
         );
         assert_eq!(call("lower", vec![text("CI")]), text("ci"));

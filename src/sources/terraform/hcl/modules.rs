@@ -46,7 +46,9 @@ pub(crate) fn build<'d, 'f>(
     while next < tree.instances.len() {
         let inst = next;
         next += 1;
-        let Some(def) = tree.def_of(inst) else { continue };
+        let Some(def) = tree.def_of(inst) else {
+            continue;
+        };
         for (call_at, call) in def.calls.iter().enumerate() {
             if !call.is_local() {
                 continue;
@@ -73,7 +75,10 @@ pub(crate) fn build<'d, 'f>(
             let mut walk = Some(inst);
             while let Some(at) = walk {
                 ancestors.push(tree.instances[at].def);
-                walk = tree.instances[at].parent.as_ref().map(|(parent, _, _)| *parent);
+                walk = tree.instances[at]
+                    .parent
+                    .as_ref()
+                    .map(|(parent, _, _)| *parent);
             }
             if ancestors.contains(&child_def) {
                 errors.push(error(format!(
@@ -108,7 +113,9 @@ pub(crate) fn build<'d, 'f>(
                 let child = tree.instances.len();
                 tree.instances
                     .push(Instance::new(child_def, Some((inst, call_at, key)), path));
-                tree.instances[inst].children.push((call_at, key_only, child));
+                tree.instances[inst]
+                    .children
+                    .push((call_at, key_only, child));
             }
         }
     }

@@ -34,7 +34,10 @@ pub(crate) fn synthesize(tree: &Tree<'_, '_>, origins: &ValueOrigins) -> Synthes
     }
     let mut plan = Map::new();
     plan.insert("format_version".to_owned(), json!("1.2"));
-    plan.insert("variables".to_owned(), variables(tree, origins, &mut routes));
+    plan.insert(
+        "variables".to_owned(),
+        variables(tree, origins, &mut routes),
+    );
     let mut planned = Map::new();
     planned.insert("outputs".to_owned(), outputs(tree, &mut routes));
     planned.insert("root_module".to_owned(), root_module);
@@ -44,11 +47,20 @@ pub(crate) fn synthesize(tree: &Tree<'_, '_>, origins: &ValueOrigins) -> Synthes
     let mut configuration = Map::new();
     configuration.insert(
         "provider_config".to_owned(),
-        providers(tree, &configuration_pointer.key("provider_config"), &mut routes),
+        providers(
+            tree,
+            &configuration_pointer.key("provider_config"),
+            &mut routes,
+        ),
     );
     configuration.insert(
         "root_module".to_owned(),
-        config_module(tree, 0, &configuration_pointer.key("root_module"), &mut routes),
+        config_module(
+            tree,
+            0,
+            &configuration_pointer.key("root_module"),
+            &mut routes,
+        ),
     );
     plan.insert("configuration".to_owned(), Value::Object(configuration));
     Synthesized {
@@ -70,8 +82,7 @@ fn passed_secret(def: &ModuleDef<'_>, decl: &ResourceDecl<'_>, name: &str) -> bo
     let secret = crate::sources::secrets::is_secret_name(name)
         || super::super::secrets::provider::sensitive_depth(&decl.kind, &[name]).is_some();
     secret
-        && attribute(&decl.block.body, name)
-            .is_some_and(|expr| !references(def, expr).is_empty())
+        && attribute(&decl.block.body, name).is_some_and(|expr| !references(def, expr).is_empty())
 }
 
 /// The instances of a resource: (key, scope).
@@ -167,7 +178,11 @@ fn planned_module(
         module.insert("address".to_owned(), json!(instance.path));
     }
     module.insert("resources".to_owned(), Value::Array(resources));
-    let children: Vec<usize> = instance.children.iter().map(|(_, _, child)| *child).collect();
+    let children: Vec<usize> = instance
+        .children
+        .iter()
+        .map(|(_, _, child)| *child)
+        .collect();
     if !children.is_empty() {
         let mut out = Vec::new();
         for child in children {
@@ -211,7 +226,10 @@ fn expressions(tree: &Tree<'_, '_>, def: &ModuleDef<'_>, scope: &Scope, body: &B
         if META_ARGUMENTS.contains(&name) || name == "alias" {
             continue;
         }
-        out.insert(name.to_owned(), expression(tree, def, scope, &argument.value));
+        out.insert(
+            name.to_owned(),
+            expression(tree, def, scope, &argument.value),
+        );
     }
     for block in body.blocks() {
         let name = block.ident.as_str();
@@ -230,7 +248,12 @@ fn expressions(tree: &Tree<'_, '_>, def: &ModuleDef<'_>, scope: &Scope, body: &B
 }
 
 /// The configuration of the module of instance `inst` (one per module, whatever its count).
-fn config_module(tree: &Tree<'_, '_>, inst: usize, pointer: &Pointer, routes: &mut Routes) -> Value {
+fn config_module(
+    tree: &Tree<'_, '_>,
+    inst: usize,
+    pointer: &Pointer,
+    routes: &mut Routes,
+) -> Value {
     let Some(def) = tree.def_of(inst) else {
         return json!({});
     };
@@ -301,11 +324,7 @@ fn config_module(tree: &Tree<'_, '_>, inst: usize, pointer: &Pointer, routes: &m
     let mut variables = Map::new();
     for (name, declared) in &def.variables {
         let place = Pointer::root().key("variable").key(name);
-        routes.add(
-            pointer.key("variables").key(name),
-            declared.file.id,
-            place,
-        );
+        routes.add(pointer.key("variables").key(name), declared.file.id, place);
         let mut entry = Map::new();
         if let Some(default) = attribute(&declared.block.body, "default")
             && let Some(value) = tree.eval(&Scope::new(inst), default).known()
@@ -380,7 +399,9 @@ fn variables(tree: &Tree<'_, '_>, origins: &ValueOrigins, routes: &mut Routes) -
         let pointer = Pointer::root().key("variables").key(name);
         routes.add(pointer.clone(), declared.file.id, place.clone());
         match origins.get(name) {
-            Some((document, written)) => routes.add(pointer.key("value"), *document, written.clone()),
+            Some((document, written)) => {
+                routes.add(pointer.key("value"), *document, written.clone())
+            }
             None => routes.add(pointer.key("value"), declared.file.id, place.key("default")),
         }
         let value = tree.eval(&Scope::new(0), &variable_reference(name));
@@ -410,14 +431,20 @@ fn outputs(tree: &Tree<'_, '_>, routes: &mut Routes) -> Value {
             continue;
         };
         let place = Pointer::root().key("output").key(name).key("value");
-        let pointer = Pointer::root().key("planned_values").key("outputs").key(name);
+        let pointer = Pointer::root()
+            .key("planned_values")
+            .key("outputs")
+            .key(name);
         routes.add(pointer.key("value"), declared.file.id, place.clone());
         routes.add(pointer, declared.file.id, place);
         let sensitive = matches!(
             attribute(&declared.block.body, "sensitive"),
             Some(Expression::Bool(flag)) if *flag.value()
         );
-        out.insert(name.clone(), json!({ "sensitive": sensitive, "value": value }));
+        out.insert(
+            name.clone(),
+            json!({ "sensitive": sensitive, "value": value }),
+        );
     }
     Value::Object(out)
 }

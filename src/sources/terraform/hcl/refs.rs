@@ -109,7 +109,10 @@ fn collect(
                 collect(def, &condition.expr, &inner, visiting, out);
             }
         }
-        Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_) => {}
     }
 }
 

@@ -53,9 +53,15 @@ mod tests {
         let block = Pointer::parse("/resource/ibm_x/y").unwrap();
         routes.add(item.clone(), DocId(2), block.clone());
         routes.add(item.key("values"), DocId(2), block.clone());
-        let origin = routes.origin(&item.key("values").key("roles").index(1)).unwrap();
+        let origin = routes
+            .origin(&item.key("values").key("roles").index(1))
+            .unwrap();
         assert_eq!(origin.document, DocId(2));
         assert_eq!(origin.pointer.as_str(), "/resource/ibm_x/y/roles/1");
-        assert!(routes.origin(&Pointer::parse("/configuration").unwrap()).is_none());
+        assert!(
+            routes
+                .origin(&Pointer::parse("/configuration").unwrap())
+                .is_none()
+        );
     }
 }

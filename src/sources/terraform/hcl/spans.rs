@@ -29,12 +29,10 @@ pub(crate) fn index(text: &str) -> HashMap<Pointer, Spot> {
 /// The pointer of a top-level block: its kind, then its labels (`locals` and `terraform`
 /// have none).
 pub(crate) fn block_pointer(block: &Block) -> Pointer {
-    block
-        .labels
-        .iter()
-        .fold(Pointer::root().key(block.ident.as_str()), |pointer, label| {
-            pointer.key(label.as_str())
-        })
+    block.labels.iter().fold(
+        Pointer::root().key(block.ident.as_str()),
+        |pointer, label| pointer.key(label.as_str()),
+    )
 }
 
 fn top_level(body: &Body, spots: &mut HashMap<Pointer, Spot>) {
@@ -193,9 +191,8 @@ mod tests {
         let roles = &spots[&Pointer::parse("/resource/ibm_iam_service_policy/p/roles").unwrap()];
         assert_eq!(&text[roles.key.clone().unwrap()], "roles");
         assert!(roles.composite);
-        let service =
-            &spots[&Pointer::parse("/resource/ibm_iam_service_policy/p/resources/0/service")
-                .unwrap()];
+        let service = &spots
+            [&Pointer::parse("/resource/ibm_iam_service_policy/p/resources/0/service").unwrap()];
         assert_eq!(&text[service.value.clone()], "\"kms\"");
     }
 }

@@ -68,7 +68,10 @@ impl Val {
 
     /// An object, known whole when every member is.
     pub(crate) fn map(members: Vec<(String, Val)>) -> Self {
-        if members.iter().all(|(_, item)| matches!(item, Self::Known(_))) {
+        if members
+            .iter()
+            .all(|(_, item)| matches!(item, Self::Known(_)))
+        {
             let mut out = Map::new();
             for (name, item) in members {
                 if let Self::Known(value) = item {
@@ -191,7 +194,10 @@ impl Val {
         match (self, key) {
             (Self::Known(Value::Array(items)), key) => index_of(key)
                 .and_then(|at| items.get(at).cloned())
-                .map_or_else(|| Val::unknown("an index past the end of a list"), Val::Known),
+                .map_or_else(
+                    || Val::unknown("an index past the end of a list"),
+                    Val::Known,
+                ),
             (Self::List(items), key) => index_of(key)
                 .and_then(|at| items.get(at).cloned())
                 .unwrap_or_else(|| Val::unknown("an index past the end of a list")),
