@@ -115,6 +115,8 @@ fn secrets_never_reach_any_output() {
         "baseline",
         "write",
         "--no-config",
+        "--exclude",
+        "invalid",
         baseline,
         "fixtures/terraform",
     ]);
