@@ -89,9 +89,8 @@ pub(super) fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
-                entry.depth() == 0
-                    || (!is_excluded(exclude, entry.path(), root)
-                        && !(entry.file_type().is_dir() && entry.file_name() == ".terraform"))
+                let terraform_dir = entry.file_type().is_dir() && entry.file_name() == ".terraform";
+                entry.depth() == 0 || !(is_excluded(exclude, entry.path(), root) || terraform_dir)
             });
         for entry in walk {
             match entry {

@@ -13,7 +13,14 @@ use iamlint::sources::terraform::hcl::VariableOptions;
 use crate::common;
 
 /// The configurations that load without errors, each a root module directory.
-const CONFIGURATIONS: &[&str] = &["modules", "registry", "root", "secret", "variables"];
+const CONFIGURATIONS: &[&str] = &[
+    "modules",
+    "registry",
+    "root",
+    "root-json",
+    "secret",
+    "variables",
+];
 
 fn check_with(paths: &[&str], options: &LoadOptions) -> Checked {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
@@ -194,10 +201,17 @@ fn variables_come_from_var_files_and_the_environment_only_when_asked() {
 /// The configuration and a `terraform show -json` plan of it give the same findings.
 #[test]
 fn a_configuration_and_its_plan_agree() {
-    for (config, plan) in [(
-        "fixtures/terraform/hcl/root",
-        "fixtures/terraform/hcl/agreement/root.plan.json",
-    )] {
+    for (config, plan) in [
+        (
+            "fixtures/terraform/hcl/root",
+            "fixtures/terraform/hcl/agreement/root.plan.json",
+        ),
+        // The same configuration in Terraform's JSON syntax.
+        (
+            "fixtures/terraform/hcl/root-json",
+            "fixtures/terraform/hcl/agreement/root.plan.json",
+        ),
+    ] {
         let findings = |path: &str| -> BTreeSet<(String, String, String)> {
             common::check(&[path], &Settings::default())
                 .findings
@@ -319,4 +333,73 @@ fn hostile_configurations_end_quickly() {
     let checked = common::check(&[dir.0.to_str().unwrap()], &Settings::default());
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert!(checked.loaded.inventory.service_ids.len() > 60);
+}
+
+/// A repository with `.tf` modules and exported JSON in other folders is walked once: each
+/// module directory is one module (a called module is not checked again as a root), and
+/// `.terraform/` (downloaded modules) is never read.
+#[test]
+fn mixed_repositories_are_walked_once() {
+    let dir = common::TempDir::new("hcl-mixed");
+    let infra = dir.0.join("infra");
+    let downloaded = infra.join(".terraform").join("modules").join("x");
+    std::fs::create_dir_all(&downloaded).unwrap();
+    std::fs::write(
+        downloaded.join("main.tf"),
+        "resource \"ibm_iam_service_id\" \"downloaded\" {\n  name = \"not-read\"\n}\n",
+    )
+    .unwrap();
+    let copy = |from: &str, to: &std::path::Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    };
+    copy("fixtures/terraform/hcl/modules", &infra);
+    copy(
+        "fixtures/terraform/hcl/modules/modules/reader",
+        &infra.join("modules").join("reader"),
+    );
+    let exports = dir.0.join("exports");
+    std::fs::create_dir_all(&exports).unwrap();
+    std::fs::copy(
+        "fixtures/terraform/hcl/agreement/root.plan.json",
+        exports.join("tfplan.json"),
+    )
+    .unwrap();
+    let checked = common::check(&[dir.0.to_str().unwrap()], &Settings::default());
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let names: BTreeSet<String> = checked
+        .loaded
+        .inventory
+        .service_ids
+        .iter()
+        .filter_map(|service_id| service_id.name.clone())
+        .collect();
+    assert!(!names.contains("not-read"), "{names:?}");
+    // The module's three instances, once each (not again as a root module), and the plan's.
+    let declared: Vec<String> = checked
+        .loaded
+        .inventory
+        .service_ids
+        .iter()
+        .filter_map(|service_id| service_id.declaration.as_ref().map(|d| d.address.clone()))
+        .collect();
+    let module_ids = declared
+        .iter()
+        .filter(|address| address.ends_with("ibm_iam_service_id.reader"))
+        .count();
+    assert_eq!(module_ids, 3, "{declared:?}");
+    assert!(
+        declared
+            .iter()
+            .any(|address| address == "ibm_iam_service_id.exporter")
+    );
 }

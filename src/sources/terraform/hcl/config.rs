@@ -139,19 +139,17 @@ impl<'f> ModuleDef<'f> {
                     });
                 }
             }
-            ("module", [name]) => {
-                if !self.calls.iter().any(|call| call.name == *name) {
-                    let source = attribute(&block.body, "source").and_then(|expr| match expr {
-                        Expression::String(text) => Some(text.as_str().to_owned()),
-                        _ => None,
-                    });
-                    self.calls.push(CallDecl {
-                        name: (*name).to_owned(),
-                        source,
-                        file,
-                        block,
-                    });
-                }
+            ("module", [name]) if !self.calls.iter().any(|call| call.name == *name) => {
+                let source = attribute(&block.body, "source").and_then(|expr| match expr {
+                    Expression::String(text) => Some(text.as_str().to_owned()),
+                    _ => None,
+                });
+                self.calls.push(CallDecl {
+                    name: (*name).to_owned(),
+                    source,
+                    file,
+                    block,
+                });
             }
             ("variable", [name]) => {
                 self.variables

@@ -74,12 +74,16 @@ pub(crate) enum Expansion {
     Unknown,
 }
 
+/// Where a module instance comes from: the calling instance, the call's index in its
+/// module, and the instance's `count`/`for_each` key with `count.index`/`each.value`.
+pub(crate) type Caller = (usize, usize, Option<(Key, Val)>);
+
 /// One instance of a module (the root, or a module call's instance).
 #[derive(Debug)]
 pub(crate) struct Instance {
     pub def: usize,
     /// The calling instance, the call's index in its module, and this instance's key.
-    pub parent: Option<(usize, usize, Option<(Key, Val)>)>,
+    pub parent: Option<Caller>,
     /// `module.a[0].module.b`, empty for the root.
     pub path: String,
     /// Child instances: (call index, key, instance).
@@ -92,11 +96,7 @@ pub(crate) struct Instance {
 }
 
 impl Instance {
-    pub(crate) fn new(
-        def: usize,
-        parent: Option<(usize, usize, Option<(Key, Val)>)>,
-        path: String,
-    ) -> Self {
+    pub(crate) fn new(def: usize, parent: Option<Caller>, path: String) -> Self {
         Self {
             def,
             parent,
@@ -271,6 +271,11 @@ impl<'d, 'f> Tree<'d, 'f> {
     }
 
     fn template<'t>(&self, scope: &Scope, elements: impl Iterator<Item = &'t Element>) -> Val {
+        let elements: Vec<&Element> = elements.collect();
+        // A template that is one interpolation is that value, not its text (`"${var.x}"`).
+        if let [Element::Interpolation(only)] = elements.as_slice() {
+            return self.eval(scope, &only.expr);
+        }
         let mut text = String::new();
         let mut unknown = Vec::new();
         for element in elements {

@@ -1,4 +1,5 @@
-//! Terraform configuration (`.tf` files, and `.tfvars`) as an input, without a plan.
+//! Terraform configuration (`.tf` files, and `.tfvars`; `.tf.json` and `.tfvars.json` in
+//! Terraform's JSON syntax, through `json.rs`) as an input, without a plan.
 //!
 //! A directory of `.tf` files is one module. The modules that no other module calls are
 //! root modules; each root, with the local modules it calls, is evaluated (`eval`,
@@ -9,11 +10,13 @@
 //!
 //! Files: `config` (files and declarations), `spans` (the span index of HCL text), `value`
 //! and `eval` (evaluation, `functions`), `refs` (the references a plan lists), `modules`
-//! (the module tree), `vars` (root variable values), `plan` (the synthesized plan).
+//! (the module tree), `vars` (root variable values), `plan` (the synthesized plan), `json`
+//! (the JSON syntax written out as the native one).
 
 mod config;
 mod eval;
 mod functions;
+mod json;
 mod modules;
 mod plan;
 mod refs;
@@ -76,14 +79,27 @@ pub(crate) fn is_config_file(path: &Path) -> bool {
         .and_then(|name| name.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    name.ends_with(".tf") || name.ends_with(".tfvars")
+    [".tf", ".tfvars", ".tf.json", ".tfvars.json"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}
+
+/// Lower-case file name of a path.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// A configuration file (`.tf`, `.tf.json`), not a variables file.
+fn is_configuration(path: &Path) -> bool {
+    let name = file_name(path);
+    name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
 fn is_tf(file: &SourceFile) -> bool {
-    file.path
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("tf"))
+    is_configuration(&file.path)
 }
 
 /// A file read and parsed, with its problem if it has one.
@@ -91,54 +107,75 @@ struct Read {
     file: SourceFile,
     stamp: Option<FileStamp>,
     error: Option<LoadError>,
+    /// Written in Terraform's JSON syntax (`.tf.json`, `.tfvars.json`).
+    json: bool,
 }
 
-fn read(input: &ConfigInput) -> Result<Read, LoadError> {
+fn read(input: &ConfigInput) -> Result<Read, Box<LoadError>> {
     let stamp = std::fs::metadata(&input.path)
         .ok()
         .as_ref()
         .and_then(FileStamp::of);
     let bytes = std::fs::read(&input.path).map_err(|error| {
-        LoadError::new(
+        Box::new(LoadError::new(
             LoadErrorKind::Io,
             &input.name,
             format!("cannot read file: {error}"),
-        )
+        ))
     })?;
     let stamp = stamp.filter(|stamp| stamp.len == bytes.len() as u64);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text: Arc<str> = match std::str::from_utf8(bytes) {
         Ok(text) => Arc::from(text),
         Err(error) => {
-            return Err(LoadError::new(
-                LoadErrorKind::Encoding,
-                &input.name,
-                format!(
-                    "invalid UTF-8 at byte {}: expected a UTF-8 Terraform file",
-                    error.valid_up_to()
-                ),
-            )
-            .in_document(input.id));
+            return Err(Box::new(
+                LoadError::new(
+                    LoadErrorKind::Encoding,
+                    &input.name,
+                    format!(
+                        "invalid UTF-8 at byte {}: expected a UTF-8 Terraform file",
+                        error.valid_up_to()
+                    ),
+                )
+                .in_document(input.id),
+            ));
         }
     };
-    let (body, error) = match hcl_edit::parser::parse_body(&text) {
-        Ok(body) => (Some(body), None),
-        Err(error) => {
+    let name = file_name(&input.path);
+    let json = name.ends_with(".json");
+    let native = if json {
+        json::to_native(&text, name.ends_with(".tfvars.json"))
+    } else {
+        Ok(String::new())
+    };
+    let parsed = match &native {
+        Ok(native) if json => hcl_edit::parser::parse_body(native).map_err(|error| {
+            (
+                1,
+                1,
+                format!("cannot read the JSON configuration: {}", error.message()),
+            )
+        }),
+        Ok(_) => hcl_edit::parser::parse_body(&text).map_err(|error| {
             let location = error.location();
-            let message = error.message().replace('\n', " ");
+            (
+                location.line(),
+                location.column(),
+                format!("invalid HCL: {}", error.message()),
+            )
+        }),
+        Err(problem) => Err(problem.clone()),
+    };
+    let (body, error) = match parsed {
+        Ok(body) => (Some(body), None),
+        Err((line, column, message)) => {
+            let message = message.replace('\n', " ");
             (
                 None,
                 Some(
-                    LoadError::new(
-                        LoadErrorKind::Syntax,
-                        &input.name,
-                        format!("invalid HCL: {message}"),
-                    )
-                    .in_document(input.id)
-                    .at(LineColumn {
-                        line: location.line(),
-                        column: location.column(),
-                    }),
+                    LoadError::new(LoadErrorKind::Syntax, &input.name, message)
+                        .in_document(input.id)
+                        .at(LineColumn { line, column }),
                 ),
             )
         }
@@ -153,6 +190,7 @@ fn read(input: &ConfigInput) -> Result<Read, LoadError> {
         },
         stamp,
         error,
+        json,
     })
 }
 
@@ -175,13 +213,7 @@ fn tf_files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| {
-            path.is_file()
-                && path
-                    .extension()
-                    .and_then(|extension| extension.to_str())
-                    .is_some_and(|extension| extension.eq_ignore_ascii_case("tf"))
-        })
+        .filter(|path| path.is_file() && is_configuration(path))
         .collect();
     files.sort();
     files
@@ -211,7 +243,7 @@ pub(crate) fn load(
     for result in inputs.par_iter().map(read).collect::<Vec<_>>() {
         match result {
             Ok(file) => read_files.push(file),
-            Err(error) => out.errors.push(error),
+            Err(error) => out.errors.push(*error),
         }
     }
     let mut next_id = next_id;
@@ -259,7 +291,7 @@ pub(crate) fn load(
             for path in tf_files_in(&dir) {
                 match read(&extra(&path)) {
                     Ok(file) => read_files.push(file),
-                    Err(error) => out.errors.push(error),
+                    Err(error) => out.errors.push(*error),
                 }
             }
         }
@@ -271,7 +303,7 @@ pub(crate) fn load(
                 var_files.push(file.file.id);
                 read_files.push(file);
             }
-            Err(error) => out.errors.push(error),
+            Err(error) => out.errors.push(*error),
         }
     }
     let walked_below = inputs.iter().map(|input| input.id.0 + 1).max().unwrap_or(0);
@@ -301,7 +333,7 @@ pub(crate) fn load(
         let mut document = Document::new(
             read.file.name.clone(),
             read.file.path.clone(),
-            Format::Hcl,
+            if read.json { Format::Json } else { Format::Hcl },
             Arc::clone(&read.file.text),
             parsed,
         )
@@ -402,8 +434,8 @@ fn evaluate(
             stack.extend(edges[at].iter().copied());
         }
     }
-    for at in 0..defs.len() {
-        if !reached.contains(&at) && is_walked(&defs[at]) {
+    for (at, def) in defs.iter().enumerate() {
+        if !reached.contains(&at) && is_walked(def) {
             roots.push(at);
             let mut stack = vec![at];
             while let Some(next) = stack.pop() {
@@ -437,13 +469,14 @@ fn evaluate(
                         .collect()
                 })
                 .unwrap_or_default();
-            // `terraform.tfvars` first, then `*.auto.tfvars` in name order.
+            // `terraform.tfvars` (or its JSON form) first, then `*.auto.tfvars` in name order.
             values.sort_by_key(|file| {
                 let name = file.path.file_name().map(|name| name.to_owned());
-                (
-                    name.as_deref() != Some(std::ffi::OsStr::new("terraform.tfvars")),
-                    name,
-                )
+                let first = name
+                    .as_deref()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with("terraform.tfvars"));
+                (!first, name)
             });
             values.extend(var_files.iter().filter_map(|id| by_id.get(id).copied()));
             let (given, origins) =

@@ -1,6 +1,7 @@
 //! The values of a root module's variables, in Terraform's order of precedence (later
 //! wins): `TF_VAR_<name>` environment variables (only when asked for), `terraform.tfvars`,
-//! `*.auto.tfvars` in name order, then each `--var-file` in the order given.
+//! `*.auto.tfvars` in name order, then each `--var-file` in the order given (each also in
+//! its JSON form, `.tfvars.json`).
 
 use std::collections::HashMap;
 
@@ -53,5 +54,7 @@ fn environment_value(text: &str) -> Val {
 
 /// Whether a file name is one Terraform loads by itself for the root module.
 pub(crate) fn is_auto_loaded(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let name = name.strip_suffix(".json").unwrap_or(&name);
     name == "terraform.tfvars" || name.ends_with(".auto.tfvars")
 }
