@@ -1,13 +1,16 @@
 //! The account inventory: every entity from every input, deduplicated, with lookup
-//! indexes for each join key so that no rule needs a nested scan.
+//! indexes for each join key so that no rule needs a nested scan. `accounts.rs` (a child:
+//! it works on the inventory) resolves each entity's account and splits a run over several
+//! accounts into one inventory per account.
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
+mod accounts;
+
 use super::EntityKind;
 use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP, subject_key};
-use super::accounts::{Accounts, DocumentFacts};
 use super::audit_routing::{Route, RoutingTarget};
 use super::crn::{Crn, service_id_core};
 use super::declaration::{Declaration, ExposedSecret};
@@ -21,6 +24,8 @@ use super::resource::{ResourceInstance, ResourceKey};
 use super::role::CustomRole;
 use super::settings::{AccessGroupSettings, IdentitySettings};
 use super::snapshot::SnapshotInfo;
+pub use accounts::Accounts;
+use accounts::DocumentFacts;
 
 /// Which collections the inputs held at all (even empty), so rules can tell
 /// "nothing was exported" from "nothing exists".
@@ -554,7 +559,7 @@ impl InventoryBuilder {
 
     pub fn finish(self) -> Inventory {
         let mut inventory = self.inventory;
-        super::accounts::resolve(&mut inventory, &self.documents);
+        accounts::resolve(&mut inventory, &self.documents);
         // An entity declared in a plan or state describes the account after apply: it wins
         // over the exported copy of the same entity, whatever the order of the inputs.
         prefer_declared(&mut inventory.instances, |item| item.declaration.as_ref());

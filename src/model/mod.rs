@@ -4,7 +4,6 @@
 //! resource's address, what the plan does) and `EntityKind::TerraformValue`.
 
 mod access_group;
-mod accounts;
 mod activity;
 mod audit_routing;
 mod crn;
@@ -24,12 +23,12 @@ mod snapshot;
 mod time;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
-pub use accounts::Accounts;
 pub use activity::{AuthnRecord, AuthnSource, AuthnSubject, Report};
 pub use audit_routing::{ANY_LOCATION, GLOBAL_LOCATION, Route, RouteRule, RoutingTarget};
 pub use crn::{Crn, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
+pub use inventory::Accounts;
 pub use inventory::{Collections, Inventory, InventoryBuilder, PostureCollections};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};

@@ -13,6 +13,7 @@ mod posture;
 pub mod profiles;
 mod resource_controller;
 mod roles;
+pub mod route;
 pub mod shape;
 pub mod snapshot;
 
@@ -37,7 +38,7 @@ pub struct Sink<'a> {
     pub secret_pointers: Vec<Pointer>,
     /// For a plan iamlint built from `.tf` files: where each part of it was written, so
     /// that entities point into the configuration (`None` for every other input).
-    pub route: Option<&'a crate::sources::terraform::hcl::Routes>,
+    pub route: Option<&'a route::Routes>,
 }
 
 impl Sink<'_> {
@@ -282,4 +283,9 @@ fn typed<'de, T: Deserialize<'de>>(
 /// Treats `""` like a missing value, as IBM APIs use both for "absent".
 fn present(text: Option<String>) -> Option<String> {
     text.filter(|text| !text.trim().is_empty())
+}
+
+/// Whether `object` has at least one of `members` (the export shapes are told apart by them).
+fn has_any(object: &serde_json::Map<String, Value>, members: &[&str]) -> bool {
+    members.iter().any(|member| object.contains_key(*member))
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::catalogue::DocumentKind;
-use super::shape::has_any;
+use super::has_any;
 use super::{Sink, present, typed};
 use crate::model::{
     AccountOwner, AuthnRecord, AuthnSource, AuthnSubject, MfaEnrollment, Origin, Pointer, Report,

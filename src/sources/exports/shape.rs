@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::catalogue::DocumentKind;
+use super::has_any;
 use crate::model::Crn;
 
 /// The kind of one object: an item of a list, a CLI array element, or a whole document.
@@ -264,10 +265,6 @@ fn only_members(object: &Map<String, Value>, allowed: &[&str]) -> bool {
 
 fn is_array(object: &Map<String, Value>, member: &str) -> bool {
     object.get(member).is_some_and(Value::is_array)
-}
-
-pub(super) fn has_any(object: &Map<String, Value>, members: &[&str]) -> bool {
-    members.iter().any(|member| object.contains_key(*member))
 }
 
 /// Documents that hold members named like the lists iamlint loads, recognised by the

@@ -11,6 +11,7 @@
 //! thousands of findings in such a file pays for the items it points into, not for an AST
 //! of the whole file.
 
+pub(crate) mod hcl;
 mod json;
 mod yaml;
 
@@ -81,7 +82,7 @@ impl SpanIndex {
             Format::Json if text.len() >= LAZY_FROM => index.index_json_lazily(text, keep),
             Format::Json => index.index_json(text),
             Format::Yaml => index.index_yaml(text),
-            Format::Hcl => index.spots = crate::sources::terraform::hcl::spans::index(text),
+            Format::Hcl => index.spots = hcl::index(text),
         }
         index
     }

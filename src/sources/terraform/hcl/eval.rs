@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use super::config::{META_ARGUMENTS, Mode, ModuleDef, ResourceDecl, attribute};
 use super::functions;
-use super::value::{Unknown, Val};
+use super::value::{Unknown, Val, json_number};
 
 /// How deep references may nest (a resource's argument read through another's ...).
 const MAX_DEPTH: u32 = 48;
@@ -957,15 +957,6 @@ fn number_value(number: &hcl_edit::Number) -> Value {
         Value::from(integer)
     } else {
         json_number(number.as_f64().unwrap_or(0.0))
-    }
-}
-
-/// A JSON number, whole numbers without a fraction.
-pub(crate) fn json_number(number: f64) -> Value {
-    if number.fract() == 0.0 && number.abs() < 9.0e15 {
-        Value::from(number as i64)
-    } else {
-        serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
     }
 }
 

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::eval::json_number;
 use super::value::Val;
+use super::value::json_number;
 
 /// Calls function `name`; unknown arguments make an unknown result.
 pub(crate) fn call(name: &str, args: Vec<Val>) -> Val {

@@ -20,8 +20,6 @@ mod json;
 mod modules;
 mod plan;
 mod refs;
-mod route;
-pub(crate) mod spans;
 mod value;
 mod vars;
 
@@ -31,7 +29,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use route::Routes;
+pub use crate::sources::exports::route::Routes;
 
 use super::TerraformView;
 use crate::model::{DocId, InventoryBuilder, Pointer};

@@ -11,10 +11,10 @@ use serde_json::{Map, Value, json};
 use super::config::{META_ARGUMENTS, META_BLOCKS, Mode, ModuleDef, ResourceDecl, attribute};
 use super::eval::{Expansion, Key, Scope, Tree};
 use super::refs::references;
-use super::route::Routes;
-use super::spans::block_pointer;
 use super::vars::ValueOrigins;
 use crate::model::Pointer;
+use crate::sources::exports::route::Routes;
+use crate::sources::span::hcl::block_pointer;
 
 const PROVIDER: &str = "registry.terraform.io/ibm-cloud/ibm";
 

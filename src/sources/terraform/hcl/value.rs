@@ -226,6 +226,15 @@ fn index_of(key: &Value) -> Option<usize> {
     }
 }
 
+/// A JSON number, whole numbers without a fraction.
+pub(crate) fn json_number(number: f64) -> Value {
+    if number.fract() == 0.0 && number.abs() < 9.0e15 {
+        Value::from(number as i64)
+    } else {
+        serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

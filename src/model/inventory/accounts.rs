@@ -13,9 +13,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::crn::Crn;
-use super::inventory::{Collections, Inventory, InventoryBuilder};
-use super::origin::DocId;
+use super::{Collections, Inventory, InventoryBuilder};
+use crate::model::crn::Crn;
+use crate::model::origin::DocId;
 
 /// What the loader knows about one document besides its entities.
 #[derive(Debug, Clone, Copy, Default)]
@@ -289,7 +289,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     let profile_account = |profile_id: &Option<String>| {
         profile_id.as_deref().and_then(|id| {
             profile_accounts
-                .get(super::profile::profile_core(id))
+                .get(crate::model::profile::profile_core(id))
                 .cloned()
         })
     };

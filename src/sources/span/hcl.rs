@@ -14,8 +14,8 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::{Decorated, Ident, Span};
 
+use super::Spot;
 use crate::model::Pointer;
-use crate::sources::span::Spot;
 
 /// Every spot of a parsed text (empty when it does not parse).
 pub(crate) fn index(text: &str) -> HashMap<Pointer, Spot> {
