@@ -1,0 +1,278 @@
+//! Custom Rego rules (issue 16): the input document and its schema, rules from
+//! `examples/rules/` through every step of the pipeline, located errors for bad rules, and
+//! `iamlint test`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use iamlint::custom;
+use iamlint::rules::Settings;
+use iamlint::sources::{self, LoadOptions};
+
+use crate::common::{self, Run, run};
+
+const EXAMPLES: &str = "examples/rules";
+
+/// The built document of `paths`, as JSON.
+fn document_of(paths: &[&str]) -> serde_json::Value {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let loaded = sources::load(&paths, &LoadOptions::default()).expect("loads");
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    serde_json::to_value(custom::build(&loaded.inventory)).expect("serializes")
+}
+
+#[test]
+fn the_schema_and_built_documents_agree() {
+    let schema = custom::schema();
+    assert!(
+        jsonschema::meta::is_valid(&schema),
+        "not a valid JSON Schema"
+    );
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for paths in [
+        &["fixtures/demo"][..],
+        &["fixtures/terraform/plan-widens-access.json"],
+        &["fixtures/terraform/state-applied.json"],
+        &["fixtures/access_groups"],
+    ] {
+        let document = document_of(paths);
+        let errors: Vec<String> = validator
+            .iter_errors(&document)
+            .map(|error| format!("{} at {}", error, error.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{paths:?}: {errors:#?}");
+        assert_eq!(document["version"], custom::INPUT_VERSION);
+    }
+}
+
+#[test]
+fn the_schema_requires_every_member_so_rules_can_rely_on_them() {
+    let schema = custom::schema();
+    let required = schema["required"].as_array().expect("required");
+    for member in [
+        "version",
+        "service_ids",
+        "resource_keys",
+        "policies",
+        "access_groups",
+    ] {
+        assert!(required.iter().any(|name| name == member), "{member}");
+    }
+}
+
+#[test]
+fn the_document_carries_refs_joins_and_terraform_addresses() {
+    let demo = document_of(&["fixtures/demo"]);
+    let key = demo["resource_keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|key| key["service_id"].is_string() && key["instance"].is_string())
+        .expect("a key joined to its service ID and instance");
+    assert!(
+        key["ref"]
+            .as_str()
+            .expect("ref")
+            .starts_with("resource_key:"),
+        "{key:#}"
+    );
+    let service_id_ref = key["service_id"].as_str().expect("service ID ref");
+    let service_id = demo["service_ids"]
+        .as_array()
+        .expect("service IDs")
+        .iter()
+        .find(|service_id| service_id["ref"] == service_id_ref)
+        .expect("the key's service ID is listed");
+    assert!(
+        service_id["keys"]
+            .as_array()
+            .expect("keys")
+            .contains(&key["ref"])
+    );
+    let plan = document_of(&["fixtures/terraform/plan-widens-access.json"]);
+    let declared = plan["policies"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .chain(plan["service_ids"].as_array().expect("service IDs"))
+        .filter(|entity| entity["terraform"]["address"].is_string())
+        .count();
+    assert!(declared > 0, "plan entities carry their Terraform address");
+}
+
+fn check_examples(args: &[&str]) -> Run {
+    let mut all = vec!["check", "--no-config", "--rules", EXAMPLES];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+#[test]
+fn custom_findings_point_into_the_users_file_in_json() {
+    let out = check_examples(&[
+        "--select",
+        "org/serviceid-naming",
+        "--format",
+        "json",
+        "fixtures/demo/service_ids.json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    for finding in findings {
+        assert_eq!(finding["rule"], "org/serviceid-naming");
+        assert_eq!(
+            finding["location"]["file"],
+            "fixtures/demo/service_ids.json"
+        );
+        assert!(
+            finding["location"]["line"]
+                .as_u64()
+                .is_some_and(|line| line > 1)
+        );
+    }
+}
+
+#[test]
+fn custom_findings_in_human_and_sarif() {
+    let args = |format| {
+        check_examples(&[
+            "--select",
+            "org/prod-keys-terraform,org/serviceid-naming",
+            "--format",
+            format,
+            "fixtures/custom/prod-account.yaml",
+        ])
+    };
+    let human = args("human");
+    assert_eq!(human.code, 1, "{}", human.stderr);
+    insta::assert_snapshot!("custom_human", human.stdout);
+    let sarif = args("sarif");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
+    insta::assert_json_snapshot!("custom_sarif_results", sarif["runs"][0]["results"]);
+    let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
+    assert!(
+        rules
+            .as_array()
+            .expect("rules")
+            .iter()
+            .any(|rule| rule["id"] == "org/prod-keys-terraform"),
+        "{rules:#}"
+    );
+}
+
+#[test]
+fn waivers_baselines_and_fail_on_treat_custom_findings_like_built_in_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("iamlint.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "rules:\n  paths: [{}]\n  org/serviceid-naming:\n    severity: medium\n\
+             waivers:\n  - rule: org/prod-keys-terraform\n    resource: '*'\n    reason: legacy keys, migrating\n",
+            common::absolute(EXAMPLES)
+        ),
+    )
+    .expect("config written");
+    let config = config.display().to_string();
+    let input = "fixtures/custom/prod-account.yaml";
+    let out = run(&["check", "--config", &config, "--format", "json", input]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .all(|finding| finding["rule"] != "org/prod-keys-terraform")
+    );
+    assert!(
+        findings
+            .iter()
+            .filter(|finding| finding["rule"] == "org/serviceid-naming")
+            .all(|finding| finding["severity"] == "medium")
+    );
+    // The config severity is below --fail-on high for the custom findings.
+    let gated = run(&[
+        "check",
+        "--config",
+        &config,
+        "--select",
+        "org/serviceid-naming",
+        "--fail-on",
+        "high",
+        input,
+    ]);
+    assert_eq!(gated.code, 0, "{}{}", gated.stdout, gated.stderr);
+    let baseline = dir.path().join("baseline.json").display().to_string();
+    let wrote = run(&["baseline", "write", "--config", &config, &baseline, input]);
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    let after = run(&["check", "--config", &config, "--baseline", &baseline, input]);
+    assert_eq!(after.code, 0, "{}{}", after.stdout, after.stderr);
+}
+
+#[test]
+fn explain_shows_a_custom_rule() {
+    let out = run(&["explain", "--rules", EXAMPLES, "org/cos-writers"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("org/cos-writers: Service ID outside the platform team"),
+        "{}",
+        out.stdout
+    );
+    // Without the directory, the id is unknown.
+    assert_eq!(run(&["explain", "org/cos-writers"]).code, 2);
+}
+
+#[test]
+fn in_process_runs_see_custom_rules_through_settings() {
+    let settings = Settings {
+        custom: Some(Arc::new(custom::load(&[PathBuf::from(EXAMPLES)]))),
+        ..Settings::only(&["org/cos-writers"])
+    };
+    let checked = common::check(&["fixtures/demo"], &settings);
+    assert!(checked.loaded.errors.is_empty());
+    assert!(!checked.findings.is_empty());
+    assert!(
+        checked
+            .findings
+            .iter()
+            .all(|finding| finding.rule == "org/cos-writers")
+    );
+}
+
+#[test]
+fn iamlint_test_passes_on_the_examples() {
+    let out = run(&["test", EXAMPLES]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with(" passed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("  ok    case "), "{}", out.stdout);
+}
+
+#[test]
+fn iamlint_test_fails_with_a_diff() {
+    let out = run(&["test", "fixtures/custom/failing"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    insta::assert_snapshot!("custom_test_failing", out.stdout);
+}
+
+#[test]
+fn bad_rules_are_located_errors_and_built_in_findings_still_report() {
+    let out = run(&[
+        "check",
+        "--no-config",
+        "--rules",
+        "fixtures/custom/broken",
+        "--format",
+        "concise",
+        "fixtures/demo",
+    ]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    insta::assert_snapshot!(
+        "custom_broken",
+        format!("{}\n---\n{}", out.stdout, out.stderr)
+    );
+}
