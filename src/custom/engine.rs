@@ -68,16 +68,16 @@ pub(super) fn regorus_error(
     RuleError::new(Some(id), file.to_owned(), words.to_owned()).at(line, column)
 }
 
-/// Checks that the rule parses, declares the package its id gives, and evaluates its
-/// `deny` over an empty account without an error (what regorus reports only when it
-/// evaluates: an unknown function, a type mismatch in a built-in call).
+/// Checks that the rule parses and declares the package its id gives. What regorus
+/// reports only when it evaluates (an unknown function, a type mismatch in a built-in
+/// call) is reported by the evaluation, located the same way.
 pub(super) fn check_policy(
     id: &str,
     file: &str,
     rego: &str,
     package: &str,
 ) -> Result<(), RuleError> {
-    let mut engine = engine(id, file, rego, TIME_LIMIT)?;
+    let engine = engine(id, file, rego, TIME_LIMIT)?;
     let declared = engine.get_packages().unwrap_or_default();
     if !declared
         .iter()
@@ -94,9 +94,7 @@ pub(super) fn check_policy(
         )
         .line(line_of_rule(rego, "package")));
     }
-    let empty = super::document::build(&crate::model::Inventory::default());
-    let input = super::document::to_value(&empty);
-    deny(&mut engine, id, file, rego, package, input).map(|_| ())
+    Ok(())
 }
 
 /// Evaluates `data.<package>.deny` over `input`: the set (or partial object) of what the

@@ -2,6 +2,8 @@
 //! enabled rule evaluates its `deny` in its own engine, and each denial becomes a `Finding`
 //! located at its entity's origin (so every output format points into the user's file).
 
+use std::time::Duration;
+
 use regorus::Value;
 
 use super::document;
@@ -32,12 +34,29 @@ pub fn evaluate(
     let mut findings = Vec::new();
     let mut errors = Vec::new();
     for rule in enabled {
-        match run_rule(rule, input.clone(), &refs, settings) {
+        match run_rule(rule, input.clone(), &refs, settings, TIME_LIMIT) {
             Ok(found) => findings.extend(found),
             Err(error) => errors.push(error),
         }
     }
     (findings, errors)
+}
+
+/// One rule's findings over `inventory`, evaluated under `limit` instead of
+/// [`TIME_LIMIT`] (for tests of the limit).
+pub fn evaluate_one(
+    rule: &CustomRule,
+    inventory: &Inventory,
+    limit: Duration,
+) -> Result<Vec<Finding>, RuleError> {
+    let input = document::to_value(&document::build(inventory));
+    run_rule(
+        rule,
+        input,
+        &Refs::of(inventory),
+        &Settings::default(),
+        limit,
+    )
 }
 
 /// One rule's findings over `input`.
@@ -46,9 +65,10 @@ pub(super) fn run_rule(
     input: Value,
     refs: &Refs,
     settings: &Settings,
+    limit: Duration,
 ) -> Result<Vec<Finding>, RuleError> {
     let file = rule.rego_path.display().to_string();
-    let mut engine = engine::engine(rule.id, &file, &rule.rego, TIME_LIMIT)?;
+    let mut engine = engine::engine(rule.id, &file, &rule.rego, limit)?;
     let denials = engine::deny(
         &mut engine,
         rule.id,

@@ -20,6 +20,6 @@ pub mod testing;
 pub use document::{INPUT_VERSION, InputDocument, build, schema};
 pub use engine::TIME_LIMIT;
 pub use errors::RuleError;
-pub use eval::evaluate;
+pub use eval::{evaluate, evaluate_one};
 pub use load::{CustomRule, CustomRules, load, package_of};
 pub use refs::{Refs, entity_ref};

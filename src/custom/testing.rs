@@ -278,7 +278,7 @@ fn run_case(rule: &CustomRule, case: &Path) -> Outcome {
     }
     let input = document::to_value(&document::build(&loaded.inventory));
     let refs = Refs::of(&loaded.inventory);
-    let found = match run_rule(rule, input, &refs, &Settings::default()) {
+    let found = match run_rule(rule, input, &refs, &Settings::default(), engine::TIME_LIMIT) {
         Ok(found) => found,
         Err(error) => return Outcome::Fail(vec![error.to_load_error().message]),
     };

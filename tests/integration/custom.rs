@@ -276,3 +276,60 @@ fn bad_rules_are_located_errors_and_built_in_findings_still_report() {
         format!("{}\n---\n{}", out.stdout, out.stderr)
     );
 }
+
+#[test]
+fn the_config_file_names_rule_paths_and_custom_rules() {
+    let text = "rules:\n  paths: [rules, more]\n  org/x:\n    enabled: false\n  key-role-excessive:\n    severity: low\n";
+    let config = iamlint::config::parse_text(
+        "dir/iamlint.yaml",
+        std::path::Path::new("dir/iamlint.yaml"),
+        text,
+    )
+    .expect("valid");
+    assert_eq!(
+        config.rule_paths,
+        [PathBuf::from("dir/rules"), PathBuf::from("dir/more")]
+    );
+    assert_eq!(config.rules["org/x"].enabled, Some(false));
+    let schema = iamlint::config::schema::config_schema();
+    let validator = jsonschema::validator_for(&schema).expect("compiles");
+    let value = serde_json::json!({"rules": {"paths": ["rules"], "org/x": {"enabled": false}}});
+    assert!(validator.is_valid(&value));
+    let wrong = iamlint::config::parse_text(
+        "iamlint.yaml",
+        std::path::Path::new("iamlint.yaml"),
+        "rules:\n  paths: rules\n",
+    );
+    assert!(wrong.is_err());
+}
+
+#[test]
+fn a_rule_running_past_its_limit_is_a_located_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ns = dir.path().join("acme");
+    std::fs::create_dir_all(&ns).expect("dir");
+    // Rows of 1 000 x 1 000 x 1 000 comparisons: far past a 1 ms limit.
+    std::fs::write(
+        ns.join("slow.rego"),
+        "package iamlint.rules.acme.slow\n\nimport rego.v1\n\nn := numbers.range(1, 1000)\n\n\
+         deny contains {\"ref\": \"x\", \"message\": \"m\"} if {\n\tsome a in n\n\tsome b in n\n\tsome c in n\n\ta + b + c < 0\n}\n",
+    )
+    .expect("rego");
+    std::fs::write(
+        ns.join("slow.yaml"),
+        "id: acme/slow\ntitle: Slow\nseverity: low\ncategory: test\nsummary: s\nrationale: r\n\
+         remediation: r\nfix: none\nreferences: []\n",
+    )
+    .expect("yaml");
+    let loaded = custom::load(&[dir.path().to_path_buf()]);
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let error = custom::evaluate_one(
+        &loaded.rules[0],
+        &iamlint::model::Inventory::default(),
+        std::time::Duration::from_millis(1),
+    )
+    .expect_err("stopped");
+    assert_eq!(error.rule.as_deref(), Some("acme/slow"));
+    assert!(error.at.is_some());
+    assert!(error.message.contains("limit"), "{}", error.message);
+}
