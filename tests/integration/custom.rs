@@ -333,3 +333,27 @@ fn a_rule_running_past_its_limit_is_a_located_error() {
     assert!(error.at.is_some());
     assert!(error.message.contains("limit"), "{}", error.message);
 }
+
+#[test]
+fn the_compliance_report_lists_custom_rules_under_their_cis_controls() {
+    let out = run(&[
+        "report",
+        "--format",
+        "markdown",
+        "--no-config",
+        "--rules",
+        "fixtures/custom/cis",
+        "fixtures/demo",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let row = out
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("| 1.15 |"))
+        .expect("the 1.15 row");
+    assert!(row.contains("`acme/admin-serviceids`"), "{row}");
+    assert!(
+        out.stdout.contains("### acme/admin-serviceids"),
+        "a section of its own"
+    );
+}
