@@ -130,15 +130,15 @@ fn finding(rule: &CustomRule, denial: &Value, refs: &Refs) -> Result<Finding, St
             .map_err(|why| format!("the denial about `{reference}`: {why}"))?,
         None => rule.meta.severity,
     };
-    let mut origin = subject.origin.clone();
-    if let Some(pointer) = text(denial, "pointer")? {
-        let relative = Pointer::parse(&pointer).ok_or_else(|| {
-            format!("`pointer` `{pointer}` is not a JSON pointer (`/name`, `/credentials/iam_serviceid_crn`)")
-        })?;
-        for token in relative.tokens() {
-            origin = origin.key(&token);
+    let origin = match text(denial, "pointer")? {
+        Some(pointer) => {
+            let relative = Pointer::parse(&pointer).ok_or_else(|| {
+                format!("`pointer` `{pointer}` is not a JSON pointer (`/name`, `/roles`)")
+            })?;
+            refs.place(&reference, &subject.origin, &relative)
         }
-    }
+        None => subject.origin.clone(),
+    };
     Ok(Finding {
         rule: rule.id,
         severity,

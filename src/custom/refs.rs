@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{EntityRef, Inventory};
+use crate::model::{EntityRef, Inventory, Origin};
 
 /// `service_id:ServiceId-...`, `resource_key:crn:v1:...`: the entity's kind (as the JSON
 /// output names kinds) and its id (CRN where it has one). Stable across runs of the same
@@ -13,10 +13,50 @@ pub fn entity_ref(entity: &EntityRef) -> String {
     format!("{}:{}", entity.kind.as_str(), entity.id)
 }
 
-/// Every entity of the document by its `ref`.
+/// Every entity of the document by its `ref`, with the places of its parts that the model
+/// knows whatever the input's shape (a policy's roles are `roles` in a v1 export,
+/// `control.grant.roles` in v2, `roles` of a Terraform resource's values).
 #[derive(Debug, Default)]
 pub struct Refs {
     by_ref: HashMap<String, EntityRef>,
+    parts: HashMap<String, Vec<(&'static str, Origin)>>,
+}
+
+/// The parts of an entity a denial's `pointer` can name by the document's member name.
+fn parts(inventory: &Inventory) -> HashMap<String, Vec<(&'static str, Origin)>> {
+    let mut parts: HashMap<String, Vec<(&'static str, Origin)>> = HashMap::new();
+    for policy in &inventory.policies {
+        let known = [
+            ("/subject", &policy.subject_origin),
+            ("/roles", &policy.roles_origin),
+            ("/resource", &policy.resource_origin),
+        ];
+        parts
+            .entry(entity_ref(&EntityRef::policy(policy)))
+            .or_insert_with(|| {
+                known
+                    .into_iter()
+                    .filter_map(|(name, origin)| Some((name, origin.clone()?)))
+                    .collect()
+            });
+    }
+    for key in &inventory.keys {
+        let known = [
+            ("/credentials", &key.credentials_origin),
+            ("/service_id", &key.serviceid_origin),
+            ("/instance", &key.source_origin),
+            ("/instance_crn", &key.source_origin),
+        ];
+        parts
+            .entry(entity_ref(&EntityRef::key(key)))
+            .or_insert_with(|| {
+                known
+                    .into_iter()
+                    .filter_map(|(name, origin)| Some((name, origin.clone()?)))
+                    .collect()
+            });
+    }
+    parts
 }
 
 impl Refs {
@@ -36,11 +76,36 @@ impl Refs {
             // The first copy wins, as in the inventory's own indexes.
             by_ref.entry(entity_ref(&entity)).or_insert(entity);
         }
-        Self { by_ref }
+        Self {
+            by_ref,
+            parts: parts(inventory),
+        }
     }
 
     pub fn resolve(&self, reference: &str) -> Option<&EntityRef> {
         self.by_ref.get(reference)
+    }
+
+    /// Where `pointer` is for the entity `reference`: the model's place of that part when
+    /// the pointer names one (`/roles` of a policy, `/service_id` of a key), else the
+    /// pointer below the entity's own place (which falls back to the entity where the
+    /// user's file has no such member).
+    pub fn place(
+        &self,
+        reference: &str,
+        entity: &Origin,
+        pointer: &crate::model::Pointer,
+    ) -> Origin {
+        if let Some((_, origin)) = self
+            .parts
+            .get(reference)
+            .and_then(|parts| parts.iter().find(|(name, _)| *name == pointer.as_str()))
+        {
+            return origin.clone();
+        }
+        pointer
+            .tokens()
+            .fold(entity.clone(), |origin, token| origin.key(&token))
     }
 
     pub fn len(&self) -> usize {

@@ -357,3 +357,23 @@ fn the_compliance_report_lists_custom_rules_under_their_cis_controls() {
         "a section of its own"
     );
 }
+
+#[test]
+fn a_pointer_names_a_part_of_the_entity_whatever_the_inputs_shape() {
+    // `cos-writers` points at `/roles`: `control.grant.roles` in a v2 export.
+    let out = check_examples(&[
+        "--select",
+        "org/cos-writers",
+        "--format",
+        "json",
+        "fixtures/demo/policies_tenant_buckets.json",
+        "fixtures/demo/service_ids_ci_builds.json",
+        "fixtures/demo/service_ids.json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let text = std::fs::read_to_string("fixtures/demo/policies_tenant_buckets.json").expect("text");
+    let lines: Vec<&str> = text.lines().collect();
+    let first = &json["findings"][0]["location"];
+    let line = first["line"].as_u64().expect("a line") as usize;
+    assert!(lines[line - 1].contains("\"roles\""), "{}", lines[line - 1]);
+}
