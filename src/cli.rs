@@ -111,7 +111,19 @@ fn test_rules(args: &TestArgs) -> Outcome {
     } else {
         args.dirs.clone()
     };
-    let run = crate::custom::testing::run(&crate::custom::load(&dirs));
+    let mut rules = crate::custom::load(&dirs);
+    if rules.is_empty() {
+        // Nothing to test is a mistake (a wrong directory), not a pass.
+        rules.errors.push(crate::custom::RuleError::new(
+            None,
+            dirs.iter()
+                .map(|dir| dir.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            "no custom rule found (`<namespace>/<name>.rego` with its `.yaml`)".to_owned(),
+        ));
+    }
+    let run = crate::custom::testing::run(&rules);
     let code = if !run.errors.is_empty() {
         exit::ERROR
     } else if run.failed() > 0 {

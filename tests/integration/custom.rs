@@ -377,3 +377,14 @@ fn a_pointer_names_a_part_of_the_entity_whatever_the_inputs_shape() {
     let line = first["line"].as_u64().expect("a line") as usize;
     assert!(lines[line - 1].contains("\"roles\""), "{}", lines[line - 1]);
 }
+
+#[test]
+fn iamlint_test_without_rules_is_an_error() {
+    let out = run(&["test", "fixtures/demo"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("no custom rule found"),
+        "{}",
+        out.stdout
+    );
+}
