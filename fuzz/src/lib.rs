@@ -79,6 +79,7 @@ fn fast_loader_agrees(data: &[u8]) {
             document: DocId(0),
             errors: Vec::new(),
             secret_pointers: Vec::new(),
+            route: None,
         };
         let recognised = if fast {
             exports::ingest_text(text, &mut sink).map(|(recognition, _)| recognition)

@@ -83,13 +83,23 @@ The last line of the human and concise output says which one applies, and why.";
 #[derive(Debug, clap::Args)]
 #[command(after_help = CHECK_AFTER_HELP)]
 pub struct CheckArgs {
-    /// Files or directories to check. Directories are walked for .json, .yml and .yaml files.
+    /// Files or directories to check. Directories are walked for .json, .yml and .yaml files,
+    /// and Terraform's .tf and .tfvars (a directory of .tf files is one module).
     #[arg(required_unless_present = "live", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Leave paths matching this glob out of directory walks (repeatable).
     #[arg(long, value_name = "GLOB", help_heading = heading::INPUTS)]
     pub exclude: Vec<String>,
+
+    /// Values of Terraform root variables for `.tf` inputs, like `terraform plan -var-file`
+    /// (repeatable; after `terraform.tfvars` and `*.auto.tfvars`, later files win).
+    #[arg(long, value_name = "FILE", help_heading = heading::INPUTS)]
+    pub var_file: Vec<PathBuf>,
+
+    /// Read Terraform root variables from `TF_VAR_<name>` environment variables too.
+    #[arg(long, help_heading = heading::INPUTS)]
+    pub tf_var_env: bool,
 
     /// Read this config file instead of the nearest iamlint.yaml in the current directory
     /// or above.
@@ -272,6 +282,15 @@ pub struct DiffArgs {
     /// Leave paths matching this glob out of directory walks (repeatable).
     #[arg(long, value_name = "GLOB", help_heading = heading::INPUTS)]
     pub exclude: Vec<String>,
+
+    /// Values of Terraform root variables for `.tf` inputs, like `terraform plan -var-file`
+    /// (repeatable; after `terraform.tfvars` and `*.auto.tfvars`, later files win).
+    #[arg(long, value_name = "FILE", help_heading = heading::INPUTS)]
+    pub var_file: Vec<PathBuf>,
+
+    /// Read Terraform root variables from `TF_VAR_<name>` environment variables too.
+    #[arg(long, help_heading = heading::INPUTS)]
+    pub tf_var_env: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human, help_heading = heading::OUTPUT)]

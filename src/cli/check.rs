@@ -49,6 +49,10 @@ pub(super) fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     };
     let options = LoadOptions {
         exclude: args.exclude.clone(),
+        variables: crate::sources::terraform::hcl::VariableOptions {
+            var_files: args.var_file.clone(),
+            environment: args.tf_var_env,
+        },
         ..LoadOptions::default()
     };
     let mut paths = args.paths.clone();

@@ -11,6 +11,10 @@ use crate::sources::LoadOptions;
 pub(super) fn diff(args: &DiffArgs, terminal: Terminal) -> Outcome {
     let options = LoadOptions {
         exclude: args.exclude.clone(),
+        variables: crate::sources::terraform::hcl::VariableOptions {
+            var_files: args.var_file.clone(),
+            environment: args.tf_var_env,
+        },
         ..LoadOptions::default()
     };
     let settings = super::clocked(Settings::default());

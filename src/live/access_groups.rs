@@ -57,43 +57,15 @@ pub(crate) fn groups(ctx: &mut Ctx<'_>) -> Result<Gathered<Vec<String>>, ApiErro
 /// leaves the collection partial (the others are still written); when no group can be
 /// read, the first error is the collection's.
 pub(crate) fn members(ctx: &mut Ctx<'_>, group_ids: &[String]) -> Result<Gathered<()>, ApiError> {
-    let mut files = Vec::new();
-    let mut count = 0;
-    let mut problems = Vec::new();
-    let mut first_error = None;
-    for group in group_ids {
-        match group_members(ctx, group, count) {
-            Ok((document, members)) => {
-                count += members;
-                files.push((members_file(group), document));
-            }
-            Err(error) => {
-                problems.push(format!("group {group}: {}", error.message));
-                first_error.get_or_insert(error);
-            }
-        }
-    }
-    if files.is_empty()
-        && let Some(error) = first_error
-    {
-        return Err(error);
-    }
-    let partial = (!problems.is_empty()).then(|| {
-        format!(
-            "the members of {} of {} groups could not be read: {}",
-            problems.len(),
-            group_ids.len(),
-            problems.join("; ")
-        )
-    });
-    Ok(Gathered {
-        files,
-        count,
-        partial,
-        note: None,
-        public: false,
-        extra: (),
-    })
+    super::per_parent(
+        ctx,
+        group_ids,
+        ("the members", "group", "groups"),
+        |ctx, group, already| {
+            let (document, members) = group_members(ctx, group, already)?;
+            Ok((members_file(group), document, members))
+        },
+    )
 }
 
 fn group_members(

@@ -70,14 +70,7 @@ fn list(ctx: &mut Ctx<'_>, member: &str, file: &str) -> Result<Gathered<()>, Api
 
 fn in_region(ctx: &mut Ctx<'_>, region: &str, member: &str) -> Result<(Value, usize), ApiError> {
     let url = ctx.atracker(region, &["api", "v2", member])?;
-    let document = ctx.client.get_json(&url, ctx.observer)?;
-    let Some(items) = document.get(member).and_then(Value::as_array) else {
-        return Err(ApiError::new(
-            ApiErrorKind::Decode,
-            format!("GET {url}: expected a `{member}` array in the response"),
-        ));
-    };
-    let count = items.len();
+    let (document, count) = ctx.get_list(&url, member)?;
     ctx.observer.items(count);
     Ok((document, count))
 }

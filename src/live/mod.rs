@@ -149,6 +149,20 @@ impl Ctx<'_> {
         build_url(&self.endpoints.account_management, segments, &[])
     }
 
+    /// `GET url`, a document that must hold a `member` array (not paginated): the document
+    /// as the API wrote it, and how many items the array holds.
+    pub(crate) fn get_list(&mut self, url: &Url, member: &str) -> Result<(Value, usize), ApiError> {
+        let document = self.client.get_json(url, self.observer)?;
+        let Some(items) = document.get(member).and_then(Value::as_array) else {
+            return Err(ApiError::new(
+                Kind::Decode,
+                format!("GET {url}: expected a `{member}` array in the response"),
+            ));
+        };
+        let count = items.len();
+        Ok((document, count))
+    }
+
     /// An Activity Tracker Event Routing URL in `region`.
     pub(crate) fn atracker(&self, region: &str, segments: &[&str]) -> Result<Url, ApiError> {
         let base = self
@@ -214,4 +228,56 @@ pub(crate) fn strings_of(items: &[Value], field: &str) -> Vec<String> {
         .filter(|text| !text.is_empty() && seen.insert(text.to_string()))
         .map(str::to_owned)
         .collect()
+}
+
+/// One document per parent (the members of each access group, the links of each trusted
+/// profile), read by `read(ctx, parent id, items so far)` into `(file name, document, items)`.
+/// A parent whose document cannot be read leaves the collection partial (the others are
+/// still written); when none can be read, the first error is the collection's (so a 403
+/// makes it forbidden). `what` names the documents and `parents` the parents, for the
+/// partial message ("the members of 2 of 5 groups could not be read: ...").
+pub(crate) fn per_parent(
+    ctx: &mut Ctx<'_>,
+    ids: &[String],
+    (what, parent, parents): (&str, &str, &str),
+    mut read: impl FnMut(&mut Ctx<'_>, &str, usize) -> Result<(String, Value, usize), ApiError>,
+) -> Result<Gathered<()>, ApiError> {
+    let mut files = Vec::new();
+    let mut count = 0;
+    let mut problems = Vec::new();
+    let mut first_error = None;
+    for id in ids {
+        match read(ctx, id, count) {
+            Ok((name, document, items)) => {
+                count += items;
+                ctx.observer.items(count);
+                files.push((name, document));
+            }
+            Err(error) => {
+                problems.push(format!("{parent} {id}: {}", error.message));
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    if files.is_empty()
+        && let Some(error) = first_error
+    {
+        return Err(error);
+    }
+    let partial = (!problems.is_empty()).then(|| {
+        format!(
+            "{what} of {} of {} {parents} could not be read: {}",
+            problems.len(),
+            ids.len(),
+            problems.join("; ")
+        )
+    });
+    Ok(Gathered {
+        files,
+        count,
+        partial,
+        note: None,
+        public: false,
+        extra: (),
+    })
 }

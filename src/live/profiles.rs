@@ -5,9 +5,8 @@
 //! `{rules}`), one `profile_links_<ProfileId>.json` and `profile_rules_<ProfileId>.json` per
 //! profile. Neither answer names its profile, so the file name does.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::error::ApiErrorKind;
 use super::page::{self, Paging};
 use super::{ApiError, Ctx, Gathered, safe_file, strings_of};
 
@@ -66,56 +65,15 @@ pub(crate) fn per_profile(
     ids: &[String],
     what: &PerProfile,
 ) -> Result<Gathered<()>, ApiError> {
-    let mut files = Vec::new();
-    let mut count = 0;
-    let mut problems = Vec::new();
-    let mut first_error = None;
-    for id in ids {
-        match one_profile(ctx, id, what.member) {
-            Ok((document, items)) => {
-                count += items;
-                ctx.observer.items(count);
-                files.push((safe_file(what.prefix, id), document));
-            }
-            Err(error) => {
-                problems.push(format!("profile {id}: {}", error.message));
-                first_error.get_or_insert(error);
-            }
-        }
-    }
-    if files.is_empty()
-        && let Some(error) = first_error
-    {
-        return Err(error);
-    }
-    let partial = (!problems.is_empty()).then(|| {
-        format!(
-            "the {} of {} of {} profiles could not be read: {}",
-            what.member,
-            problems.len(),
-            ids.len(),
-            problems.join("; ")
-        )
-    });
-    Ok(Gathered {
-        files,
-        count,
-        partial,
-        note: None,
-        public: false,
-        extra: (),
-    })
-}
-
-fn one_profile(ctx: &mut Ctx<'_>, id: &str, member: &str) -> Result<(Value, usize), ApiError> {
-    let url = ctx.iam(&["v1", "profiles", id, member], &[])?;
-    let document = ctx.client.get_json(&url, ctx.observer)?;
-    let Some(items) = document.get(member).and_then(Value::as_array) else {
-        return Err(ApiError::new(
-            ApiErrorKind::Decode,
-            format!("GET {url}: expected a `{member}` array in the response"),
-        ));
-    };
-    let count = items.len();
-    Ok((document, count))
+    let documents = format!("the {}", what.member);
+    super::per_parent(
+        ctx,
+        ids,
+        (&documents, "profile", "profiles"),
+        |ctx, id, _| {
+            let url = ctx.iam(&["v1", "profiles", id, what.member], &[])?;
+            let (document, items) = ctx.get_list(&url, what.member)?;
+            Ok((safe_file(what.prefix, id), document, items))
+        },
+    )
 }

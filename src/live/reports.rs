@@ -5,9 +5,8 @@
 //! `report_end_time`, `users[]`, `apikeys[]`, `serviceids[]`, `profiles[]`, each item with
 //! its `last_authn`) and the MFA enrollment report (`POST /v1/mfa/accounts/{account_id}/report
 //! ?type=mfa_status`, then `GET .../report/{reference}`: `ReportMfaEnrollmentStatus`,
-//! `created_by`, `reference`, `report_time`, `account_id`, `users[]` (`iam_id`, `username`,
-//! ... and `enrollments`: `effective_mfa_type`, `id_based_mfa` and `account_based_mfa`, each
-//! with `complies`)).
+//! `created_by`, `reference`, `report_time`, `account_id`, `users[]` with
+//! `effective_mfa_type`, `id_based_mfa` and `account_based_mfa`, each with `complies`).
 //!
 //! Polling is bounded by a number of checks and a total time. When the new report is not
 //! ready within them, the latest earlier report (`reference` `latest`) is taken, and said;

@@ -119,6 +119,27 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for membership in &mut inventory.memberships {
         membership.account = present(&membership.account);
     }
+    for (account, _) in inventory.people.accounts_mut() {
+        *account = present(account);
+    }
+    for settings in &mut inventory.identity_settings {
+        settings.account = present(&settings.account).or_else(|| present(&settings.account_id));
+    }
+    for settings in &mut inventory.access_group_settings {
+        settings.account = present(&settings.account).or_else(|| present(&settings.account_id));
+    }
+    for route in &mut inventory.routes {
+        route.account = present(&route.account).or_else(|| crn_account(route.crn.as_deref()));
+    }
+    for target in &mut inventory.routing_targets {
+        target.account = present(&target.account).or_else(|| crn_account(target.crn.as_deref()));
+    }
+    for profile in &mut inventory.profiles {
+        profile.account = present(&profile.account).or_else(|| crn_account(profile.crn.as_deref()));
+    }
+    for role in &mut inventory.custom_roles {
+        role.account = present(&role.account).or_else(|| crn_account(role.crn.as_deref()));
+    }
 
     // 2. The accounts each document's entities name.
     let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
@@ -147,6 +168,18 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         name(item.origin.document, &item.account);
     }
     for item in &inventory.access_groups {
+        name(item.origin.document, &item.account);
+    }
+    for (account, origin) in inventory.people.accounts_mut() {
+        name(origin.document, account);
+    }
+    for (document, account) in posture_accounts(inventory) {
+        name(document, account);
+    }
+    for item in &inventory.profiles {
+        name(item.origin.document, &item.account);
+    }
+    for item in &inventory.custom_roles {
         name(item.origin.document, &item.account);
     }
 
@@ -235,6 +268,39 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             .take()
             .or_else(|| of_document(item.origin.document));
     }
+    for item in &mut inventory.profiles {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.custom_roles {
+        item.account = item
+            .account
+            .take()
+            .or_else(|| of_document(item.origin.document));
+    }
+    // A link or claim rule belongs to its profile's account, else its document's.
+    let profile_accounts: HashMap<String, String> = inventory
+        .profiles
+        .iter()
+        .filter_map(|profile| Some((profile.id.clone(), profile.account.clone()?)))
+        .collect();
+    let profile_account = |profile_id: &Option<String>| {
+        profile_id.as_deref().and_then(|id| {
+            profile_accounts
+                .get(super::profile::profile_core(id))
+                .cloned()
+        })
+    };
+    for item in &mut inventory.profile_links {
+        item.account =
+            profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
+    }
+    for item in &mut inventory.profile_claim_rules {
+        item.account =
+            profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
+    }
     let group_accounts: HashMap<&str, &String> = inventory
         .access_groups
         .iter()
@@ -254,6 +320,16 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for limits in inventory.all_limits_mut() {
         limits.account = present(&limits.account).or_else(|| of_document(limits.origin.document));
     }
+    for (account, origin) in inventory.people.accounts_mut() {
+        if account.is_none() {
+            *account = of_document(origin.document);
+        }
+    }
+    for_each_posture_account(inventory, |document, account| {
+        if account.is_none() {
+            *account = of_document(document);
+        }
+    });
 
     // 5. A run that names one account is that account's, whatever names none.
     let mut known: BTreeSet<&String> = BTreeSet::new();
@@ -281,6 +357,20 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     known.extend(
         inventory
             .memberships
+            .iter()
+            .filter_map(|e| e.account.as_ref()),
+    );
+    let people_accounts: Vec<String> = inventory
+        .people
+        .accounts_mut()
+        .filter_map(|(account, _)| account.clone())
+        .collect();
+    known.extend(people_accounts.iter());
+    known.extend(posture_accounts(inventory).filter_map(|(_, account)| account.as_ref()));
+    known.extend(inventory.profiles.iter().filter_map(|e| e.account.as_ref()));
+    known.extend(
+        inventory
+            .custom_roles
             .iter()
             .filter_map(|e| e.account.as_ref()),
     );
@@ -322,6 +412,27 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         inventory
             .all_limits_mut()
             .for_each(|limits| fill(&mut limits.account));
+        inventory
+            .people
+            .accounts_mut()
+            .for_each(|(account, _)| fill(account));
+        for_each_posture_account(inventory, |_, account| fill(account));
+        inventory
+            .profiles
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .custom_roles
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .profile_links
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
+        inventory
+            .profile_claim_rules
+            .iter_mut()
+            .for_each(|e| fill(&mut e.account));
     }
 
     // 6. What each account's exports held: a document's collections belong to the accounts
@@ -359,6 +470,18 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         .for_each(|e| hold(e.origin.document, &e.account));
     inventory
         .memberships
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    for (account, origin) in inventory.people.accounts_mut() {
+        hold(origin.document, account);
+    }
+    posture_accounts(inventory).for_each(|(document, account)| hold(document, account));
+    inventory
+        .profiles
+        .iter()
+        .for_each(|e| hold(e.origin.document, &e.account));
+    inventory
+        .custom_roles
         .iter()
         .for_each(|e| hold(e.origin.document, &e.account));
     let mut collections: BTreeMap<Option<String>, Collections> = BTreeMap::new();
@@ -414,6 +537,46 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     };
 }
 
+/// The document and account of every account-level settings document, route and target.
+fn posture_accounts(inventory: &Inventory) -> impl Iterator<Item = (DocId, &Option<String>)> {
+    let settings = inventory
+        .identity_settings
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let group_settings = inventory
+        .access_group_settings
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let routes = inventory
+        .routes
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    let targets = inventory
+        .routing_targets
+        .iter()
+        .map(|item| (item.origin.document, &item.account));
+    settings.chain(group_settings).chain(routes).chain(targets)
+}
+
+/// Calls `update` with the document and account of every settings document, route and target.
+fn for_each_posture_account(
+    inventory: &mut Inventory,
+    mut update: impl FnMut(DocId, &mut Option<String>),
+) {
+    for item in &mut inventory.identity_settings {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.access_group_settings {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.routes {
+        update(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.routing_targets {
+        update(item.origin.document, &mut item.account);
+    }
+}
+
 impl Inventory {
     /// One inventory per account, each as if its account's inputs had been loaded alone;
     /// `None` when the run holds one account (or none), to be judged whole.
@@ -458,6 +621,18 @@ impl Inventory {
         for item in &self.memberships {
             part(&mut parts, &item.account).add_membership(item.clone());
         }
+        for item in &self.profiles {
+            part(&mut parts, &item.account).add_profile(item.clone());
+        }
+        for item in &self.profile_links {
+            part(&mut parts, &item.account).add_profile_link(item.clone());
+        }
+        for item in &self.profile_claim_rules {
+            part(&mut parts, &item.account).add_profile_claim_rule(item.clone());
+        }
+        for item in &self.custom_roles {
+            part(&mut parts, &item.account).add_custom_role(item.clone());
+        }
         let of_document = |document: DocId| self.accounts.of_document(document).map(str::to_owned);
         for item in &self.placeholders {
             part(&mut parts, &of_document(item.origin.document)).add_placeholder(item.clone());
@@ -471,6 +646,29 @@ impl Inventory {
         }
         for limits in self.identity_limits.iter().chain(&self.more_limits) {
             part(&mut parts, &limits.account).add_identity_limits(limits.clone());
+        }
+        let mut people = self.people.clone();
+        let people_accounts: BTreeSet<Option<String>> = people
+            .accounts_mut()
+            .map(|(account, _)| account.clone())
+            .collect();
+        for account in people_accounts {
+            *part(&mut parts, &account).people() = self.people.of_account(&account);
+        }
+        for item in &self.identity_settings {
+            part(&mut parts, &item.account).add_identity_settings(item.clone());
+        }
+        for item in &self.access_group_settings {
+            part(&mut parts, &item.account).add_access_group_settings(item.clone());
+        }
+        for item in &self.routes {
+            part(&mut parts, &item.account).add_route(item.clone());
+        }
+        for item in &self.routing_targets {
+            part(&mut parts, &item.account).add_routing_target(item.clone());
+        }
+        for origin in &self.route_lists {
+            part(&mut parts, &of_document(origin.document)).add_route_list(origin.clone());
         }
         Some(
             parts

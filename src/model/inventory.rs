@@ -8,13 +8,18 @@ use std::hash::Hash;
 use super::EntityKind;
 use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP, subject_key};
 use super::accounts::{Accounts, DocumentFacts};
+use super::audit_routing::{Route, RoutingTarget};
 use super::crn::{Crn, service_id_core};
 use super::declaration::{Declaration, ExposedSecret};
 use super::identity::{ApiKey, ServiceId};
 use super::limits::IdentityLimits;
 use super::merge::{leaders, merge_duplicates};
+use super::people::People;
 use super::policy::{Policy, PolicyPlaceholder, Subject};
+use super::profile::{ProfileClaimRule, ProfileLink, TrustedProfile, profile_core};
 use super::resource::{ResourceInstance, ResourceKey};
+use super::role::CustomRole;
+use super::settings::{AccessGroupSettings, IdentitySettings};
 use super::snapshot::SnapshotInfo;
 
 /// Which collections the inputs held at all (even empty), so rules can tell
@@ -30,6 +35,36 @@ pub struct Collections {
     pub access_groups: bool,
     /// At least one access group member list (`GET /v2/groups/{id}/members`).
     pub access_group_members: bool,
+    /// A trusted profile list (`GET /v1/profiles`).
+    pub profiles: bool,
+    /// The account's custom roles (`GET /v2/roles?account_id=`, `custom_roles[]`).
+    pub custom_roles: bool,
+    /// Account-level settings and audit routing (see `settings`, `audit_routing`).
+    pub posture: PostureCollections,
+}
+
+/// Which account-level documents the inputs held: a missing one makes its rules `unknown`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PostureCollections {
+    pub identity_settings: bool,
+    pub access_group_settings: bool,
+    /// An Activity Tracker Event Routing route list (`GET /api/v2/routes`).
+    pub routes: bool,
+    /// An Activity Tracker Event Routing target list (`GET /api/v2/targets`).
+    pub routing_targets: bool,
+}
+
+impl PostureCollections {
+    fn any(&self) -> bool {
+        self.identity_settings || self.access_group_settings || self.routes || self.routing_targets
+    }
+
+    fn merge(&mut self, other: PostureCollections) {
+        self.identity_settings |= other.identity_settings;
+        self.access_group_settings |= other.access_group_settings;
+        self.routes |= other.routes;
+        self.routing_targets |= other.routing_targets;
+    }
 }
 
 impl Collections {
@@ -42,7 +77,12 @@ impl Collections {
 
     /// Whether any collection at all was loaded, access groups included.
     pub(super) fn any_list(&self) -> bool {
-        self.any() || self.access_groups || self.access_group_members
+        self.any()
+            || self.access_groups
+            || self.access_group_members
+            || self.profiles
+            || self.custom_roles
+            || self.posture.any()
     }
 
     /// Adds the collections `other` holds.
@@ -54,6 +94,9 @@ impl Collections {
         self.policies |= other.policies;
         self.access_groups |= other.access_groups;
         self.access_group_members |= other.access_group_members;
+        self.posture.merge(other.posture);
+        self.profiles |= other.profiles;
+        self.custom_roles |= other.custom_roles;
     }
 }
 
@@ -86,6 +129,24 @@ pub struct Inventory {
     pub accounts: Accounts,
     /// The `snapshot.json` of every live snapshot loaded, in load order.
     pub snapshots: Vec<SnapshotInfo>,
+    /// Users, account owners, activity and MFA reports (see `people`).
+    pub people: People,
+    /// IAM Identity account settings, one per account after `finish` (a plan's first).
+    pub identity_settings: Vec<IdentitySettings>,
+    /// IAM Access Groups account settings, one per account after `finish`.
+    pub access_group_settings: Vec<AccessGroupSettings>,
+    /// Activity Tracker Event Routing routes and targets.
+    pub routes: Vec<Route>,
+    pub routing_targets: Vec<RoutingTarget>,
+    /// Where each route list loaded is (its `routes` member), so that an empty list, which
+    /// says the account routes nothing, has a line to point at.
+    pub route_lists: Vec<super::origin::Origin>,
+    /// Trusted profiles, their links and claim rules (see `profile`).
+    pub profiles: Vec<TrustedProfile>,
+    pub profile_links: Vec<ProfileLink>,
+    pub profile_claim_rules: Vec<ProfileClaimRule>,
+    /// The account's custom roles (see `role`).
+    pub custom_roles: Vec<CustomRole>,
     index: Index,
 }
 
@@ -101,6 +162,8 @@ struct Index {
     policies_by_subject: HashMap<Subject, Vec<usize>>,
     /// Policies with a subject or attribute a Terraform plan leaves unresolved.
     unresolved_policies: Vec<usize>,
+    profile_by_core: HashMap<String, usize>,
+    custom_role_by_name: HashMap<String, usize>,
 }
 
 impl Inventory {
@@ -231,6 +294,22 @@ impl Inventory {
         (listed || self.members_known(group_id)).then_some(listed)
     }
 
+    /// A trusted profile by any of its spellings (`Profile-...`, `iam-Profile-...`).
+    pub fn profile(&self, spelling: &str) -> Option<&TrustedProfile> {
+        self.index
+            .profile_by_core
+            .get(profile_core(spelling))
+            .map(|&at| &self.profiles[at])
+    }
+
+    /// A custom role by the name its CRN ends with (`customRole:<Name>`).
+    pub fn custom_role(&self, name: &str) -> Option<&CustomRole> {
+        self.index
+            .custom_role_by_name
+            .get(name)
+            .map(|&at| &self.custom_roles[at])
+    }
+
     /// GUIDs of every instance that has keys or is in the inventory, sorted.
     pub fn instance_guids(&self) -> Vec<&str> {
         let mut guids: Vec<&str> = self
@@ -310,11 +389,42 @@ impl InventoryBuilder {
         };
     }
 
+    pub fn add_profile(&mut self, profile: TrustedProfile) {
+        self.inventory.profiles.push(profile);
+    }
+
+    pub fn add_profile_link(&mut self, link: ProfileLink) {
+        self.inventory.profile_links.push(link);
+    }
+
+    pub fn add_profile_claim_rule(&mut self, rule: ProfileClaimRule) {
+        self.inventory.profile_claim_rules.push(rule);
+    }
+
+    /// Gives the links and claim rules loaded without a profile this one (`Profile-<uuid>`).
+    pub fn name_profile(&mut self, profile_id: &str) {
+        for link in &mut self.inventory.profile_links {
+            link.profile_id.get_or_insert_with(|| profile_id.to_owned());
+        }
+        for rule in &mut self.inventory.profile_claim_rules {
+            rule.profile_id.get_or_insert_with(|| profile_id.to_owned());
+        }
+    }
+
+    pub fn add_custom_role(&mut self, role: CustomRole) {
+        self.inventory.custom_roles.push(role);
+    }
+
     pub fn add_identity_limits(&mut self, limits: IdentityLimits) {
         match self.inventory.identity_limits {
             None => self.inventory.identity_limits = Some(limits),
             Some(_) => self.inventory.more_limits.push(limits),
         }
+    }
+
+    /// The users, owners and reports of a document (see `People`).
+    pub fn people(&mut self) -> &mut People {
+        &mut self.inventory.people
     }
 
     pub fn add_snapshot(&mut self, snapshot: SnapshotInfo) {
@@ -323,6 +433,26 @@ impl InventoryBuilder {
 
     pub fn add_exposed_secret(&mut self, secret: ExposedSecret) {
         self.inventory.exposed_secrets.push(secret);
+    }
+
+    pub fn add_identity_settings(&mut self, settings: IdentitySettings) {
+        self.inventory.identity_settings.push(settings);
+    }
+
+    pub fn add_access_group_settings(&mut self, settings: AccessGroupSettings) {
+        self.inventory.access_group_settings.push(settings);
+    }
+
+    pub fn add_route(&mut self, route: Route) {
+        self.inventory.routes.push(route);
+    }
+
+    pub fn add_routing_target(&mut self, target: RoutingTarget) {
+        self.inventory.routing_targets.push(target);
+    }
+
+    pub fn add_route_list(&mut self, origin: super::origin::Origin) {
+        self.inventory.route_lists.push(origin);
     }
 
     /// Records that a plan destroys the entity of `kind` with this identity (instance GUID,
@@ -356,6 +486,16 @@ impl InventoryBuilder {
             identity_limits,
             more_limits,
             snapshots,
+            people,
+            identity_settings,
+            access_group_settings,
+            routes,
+            routing_targets,
+            route_lists,
+            profiles,
+            profile_links,
+            profile_claim_rules,
+            custom_roles,
             accounts: _,
             index: _,
         } = inventory;
@@ -379,6 +519,16 @@ impl InventoryBuilder {
         }
         let into = &mut self.inventory;
         into.snapshots.extend(snapshots);
+        into.people.extend(people);
+        into.identity_settings.extend(identity_settings);
+        into.access_group_settings.extend(access_group_settings);
+        into.routes.extend(routes);
+        into.routing_targets.extend(routing_targets);
+        into.route_lists.extend(route_lists);
+        into.profiles.extend(profiles);
+        into.profile_links.extend(profile_links);
+        into.profile_claim_rules.extend(profile_claim_rules);
+        into.custom_roles.extend(custom_roles);
         for (document, facts) in documents {
             let mine = self.documents.entry(document).or_default();
             mine.collections.merge(facts.collections);
@@ -412,6 +562,7 @@ impl InventoryBuilder {
         prefer_declared(&mut inventory.service_ids, |item| item.declaration.as_ref());
         prefer_declared(&mut inventory.api_keys, |item| item.declaration.as_ref());
         prefer_declared(&mut inventory.policies, |item| item.declaration.as_ref());
+        super::settings::keep_one_per_account(&mut inventory);
         // Only plans remove entities; API exports skip this pass.
         if !self.removed.is_empty() {
             let removed: HashSet<(EntityKind, &str)> = self
@@ -463,6 +614,7 @@ impl InventoryBuilder {
             )
         });
         keep_marked(&mut inventory.memberships, first);
+        dedup_profiles_and_roles(&mut inventory);
         // A loaded v2 policy replaces its v1 placeholder silently.
         if !inventory.placeholders.is_empty() {
             let loaded: HashSet<&str> = inventory.policies.iter().map(|p| p.id.as_str()).collect();
@@ -475,6 +627,37 @@ impl InventoryBuilder {
         inventory.index = build_index(&inventory);
         inventory
     }
+}
+
+/// Profiles, their links and rules, and custom roles: a declared copy first, then the first
+/// occurrence of each wins (they are few, and no rule needs a field only a later copy has).
+fn dedup_profiles_and_roles(inventory: &mut Inventory) {
+    prefer_declared(&mut inventory.profiles, |item| item.declaration.as_ref());
+    prefer_declared(&mut inventory.custom_roles, |item| {
+        item.declaration.as_ref()
+    });
+    let first = first_occurrences(&inventory.profiles, |profile| profile_core(&profile.id));
+    keep_marked(&mut inventory.profiles, first);
+    let first = first_occurrences(&inventory.custom_roles, |role| {
+        (role.account.as_deref(), role.name.as_str())
+    });
+    keep_marked(&mut inventory.custom_roles, first);
+    let first = first_occurrences(&inventory.profile_links, |link| {
+        (
+            link.profile_id.as_deref(),
+            link.id.as_deref(),
+            link.crn.as_deref(),
+        )
+    });
+    keep_marked(&mut inventory.profile_links, first);
+    let first = first_occurrences(&inventory.profile_claim_rules, |rule| {
+        (
+            rule.profile_id.as_deref(),
+            rule.id.as_deref(),
+            rule.name.as_deref(),
+        )
+    });
+    keep_marked(&mut inventory.profile_claim_rules, first);
 }
 
 /// Moves declared entities before the others, keeping the order within each group.
@@ -542,6 +725,18 @@ fn build_index(inventory: &Inventory) -> Index {
     }
     for (at, group) in inventory.access_groups.iter().enumerate() {
         index.access_group_by_id.insert(group.id.clone(), at);
+    }
+    for (at, profile) in inventory.profiles.iter().enumerate() {
+        index
+            .profile_by_core
+            .entry(profile_core(&profile.id).to_owned())
+            .or_insert(at);
+    }
+    for (at, role) in inventory.custom_roles.iter().enumerate() {
+        index
+            .custom_role_by_name
+            .entry(role.name.clone())
+            .or_insert(at);
     }
     for (at, membership) in inventory.memberships.iter().enumerate() {
         push_at(&mut index.memberships_by_member, &membership.member, at);

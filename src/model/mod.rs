@@ -5,6 +5,8 @@
 
 mod access_group;
 mod accounts;
+mod activity;
+mod audit_routing;
 mod crn;
 mod declaration;
 mod identity;
@@ -12,25 +14,35 @@ mod inventory;
 mod limits;
 mod merge;
 mod origin;
+mod people;
 mod policy;
+mod profile;
 mod resource;
+mod role;
+mod settings;
 mod snapshot;
 mod time;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use accounts::Accounts;
+pub use activity::{AuthnRecord, AuthnSource, AuthnSubject, Report};
+pub use audit_routing::{ANY_LOCATION, GLOBAL_LOCATION, Route, RouteRule, RoutingTarget};
 pub use crn::{Crn, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
-pub use inventory::{Collections, Inventory, InventoryBuilder};
+pub use inventory::{Collections, Inventory, InventoryBuilder, PostureCollections};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
+pub use people::{AccountOwner, MfaEnrollment, People, User, UserList};
 pub use policy::{
     Activity, AttributeValue, Condition, Operator, Policy, PolicyPlaceholder, PolicyVersion,
     ResourceAttribute, ResourceTag, Role, RoleKind, Scope, Subject, Target, instant_words,
     tag_words,
 };
+pub use profile::{ProfileClaimRule, ProfileLink, TrustedProfile, profile_core};
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use role::CustomRole;
+pub use settings::{AccessGroupSettings, IdentitySettings, Setting};
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
 
@@ -43,6 +55,15 @@ pub enum EntityKind {
     ApiKey,
     Policy,
     AccessGroup,
+    /// A user of the account (User Management, or a report's item). Not counted in
+    /// [`EntityKind::ALL`]: users are an optional export.
+    User,
+    /// The account itself, for findings on its settings (its id is the account id). Not
+    /// counted in [`EntityKind::ALL`].
+    Account,
+    /// A trusted profile. Not counted in [`EntityKind::ALL`], whose counts the outputs
+    /// list (their shape stays as it was).
+    TrustedProfile,
     /// A value declared in infrastructure code that is not one of the entities above (a
     /// Terraform variable, output, provider argument or unmapped resource); findings about
     /// exposed secrets name it. Not counted in [`EntityKind::ALL`].
@@ -67,6 +88,9 @@ impl EntityKind {
             Self::ApiKey => "api_key",
             Self::Policy => "policy",
             Self::AccessGroup => "access_group",
+            Self::User => "user",
+            Self::Account => "account",
+            Self::TrustedProfile => "trusted_profile",
             Self::TerraformValue => "terraform_value",
         }
     }
@@ -80,6 +104,9 @@ impl EntityKind {
             Self::ApiKey => "API key",
             Self::Policy => "policy",
             Self::AccessGroup => "access group",
+            Self::User => "user",
+            Self::Account => "account",
+            Self::TrustedProfile => "trusted profile",
             Self::TerraformValue => "Terraform value",
         }
     }
@@ -193,6 +220,17 @@ impl EntityRef {
         }
     }
 
+    pub fn profile(profile: &TrustedProfile) -> Self {
+        Self {
+            kind: EntityKind::TrustedProfile,
+            id: profile.id.clone(),
+            name: profile.name.clone(),
+            origin: profile.origin.clone(),
+            address: address_of(profile.declaration.as_ref()),
+            account: profile.account.clone(),
+        }
+    }
+
     pub fn placeholder(placeholder: &PolicyPlaceholder) -> Self {
         Self {
             kind: EntityKind::Policy,
@@ -215,7 +253,9 @@ impl Inventory {
             EntityKind::ApiKey => self.api_keys.len(),
             EntityKind::Policy => self.policies.len() + self.placeholders.len(),
             EntityKind::AccessGroup => self.access_groups.len(),
-            EntityKind::TerraformValue => 0,
+            EntityKind::User => self.people.users.len(),
+            EntityKind::TrustedProfile => self.profiles.len(),
+            EntityKind::Account | EntityKind::TerraformValue => 0,
         }
     }
 }

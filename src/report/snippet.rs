@@ -25,6 +25,7 @@ pub(crate) fn named(document: &Document, snippet: Snippet) -> NamedSource<Snippe
     let language = match document.format {
         crate::sources::Format::Json => "json",
         crate::sources::Format::Yaml => "yaml",
+        crate::sources::Format::Hcl => "hcl",
     };
     // Lines of an indented copy are not the file's: say so in the snippet header.
     let name = escape(&document.name);

@@ -4,13 +4,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::roles::{Holds, Power, policy_holds};
 use crate::model::{
     Activity, AttributeValue, Condition, Inventory, Operator, PUBLIC_ACCESS_GROUP, Policy,
-    ResourceAttribute, ResourceTag, RoleKind, Subject, Timestamp, tag_words,
+    ResourceAttribute, ResourceTag, Subject, Timestamp, tag_words,
 };
-
-/// The platform roles that let the holder create and read service keys.
-pub(super) const KEY_PLATFORM_ROLES: [&str; 3] = ["Operator", "Editor", "Administrator"];
 
 /// The resource a policy applies to: its attributes other than `accountId`, sorted, its
 /// access management tags, sorted, and the resource attributes its rule's conditions test,
@@ -126,21 +124,36 @@ impl<'a> GrantScope<'a> {
 /// Whether `policy` grants one of the key platform roles on all of `scope` (a scope that
 /// names a service): an account-wide policy, one on all IAM-enabled services, one whose
 /// constraints are a subset of the scope's, or one on the resource group of the scope's
-/// exported instance.
+/// exported instance. A custom role counts by its actions.
 pub(super) fn grants_platform_role_on(
     inventory: &Inventory,
     policy: &Policy,
     scope: &GrantScope<'_>,
     now: Option<Timestamp>,
 ) -> bool {
-    if !policy.is_active_access()
-        || policy.activity(now) != Activity::Active
-        || !KEY_PLATFORM_ROLES
-            .iter()
-            .any(|role| policy.grants(RoleKind::Platform, role))
-    {
-        return false;
+    platform_grant_on(inventory, policy, scope, now) == Holds::Yes
+}
+
+/// [`grants_platform_role_on`], unknown when the only role that could grant it is a custom
+/// role whose definition was not loaded.
+pub(super) fn platform_grant_on(
+    inventory: &Inventory,
+    policy: &Policy,
+    scope: &GrantScope<'_>,
+    now: Option<Timestamp>,
+) -> Holds {
+    if !policy.is_active_access() || policy.activity(now) != Activity::Active {
+        return Holds::No;
     }
+    let holds = policy_holds(inventory, policy, Power::KeyAccess);
+    if holds == Holds::No || !covers_scope(inventory, policy, scope) {
+        return Holds::No;
+    }
+    holds
+}
+
+/// Whether what `policy` covers includes all of `scope`.
+fn covers_scope(inventory: &Inventory, policy: &Policy, scope: &GrantScope<'_>) -> bool {
     let granted = GrantScope::of(policy);
     if granted.is_within(scope) {
         return true;
@@ -204,6 +217,8 @@ pub(super) enum PlatformCoverage<'a> {
     Granted,
     /// None that is known; these groups grant one, but their members were not exported.
     Unknown(Vec<&'a str>),
+    /// None that is known; this custom role, whose definition was not loaded, may grant one.
+    UnknownRole(String),
     Missing,
 }
 
@@ -220,9 +235,8 @@ impl<'a> GroupPlatformGrants<'a> {
     pub(super) fn new(inventory: &'a Inventory, now: Option<Timestamp>) -> Self {
         let mut by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>> = HashMap::new();
         for (at, policy) in inventory.policies.iter().enumerate() {
-            let grants_key_role = KEY_PLATFORM_ROLES
-                .iter()
-                .any(|role| policy.grants(RoleKind::Platform, role));
+            // A custom role without its definition may grant it: kept, to say unknown.
+            let grants_key_role = policy_holds(inventory, policy, Power::KeyAccess) != Holds::No;
             if !matches!(policy.subject, Subject::AccessGroup(_))
                 || !policy.is_active_access()
                 || !grants_key_role
@@ -276,14 +290,25 @@ pub(super) fn platform_coverage_with<'a>(
     subject: &Subject,
     scope: &GrantScope<'_>,
 ) -> PlatformCoverage<'a> {
-    let covers =
-        |policy: &&Policy| grants_platform_role_on(inventory, policy, scope, group_grants.now);
-    if inventory.policies_of(subject).any(|policy| covers(&policy)) {
-        return PlatformCoverage::Granted;
+    let grant = |policy: &Policy| platform_grant_on(inventory, policy, scope, group_grants.now);
+    // A custom role without its definition that would grant it: unknown, if nothing grants.
+    let mut unknown_role: Option<String> = None;
+    for policy in inventory.policies_of(subject) {
+        match grant(policy) {
+            Holds::Yes => return PlatformCoverage::Granted,
+            Holds::Unknown(role) => {
+                unknown_role.get_or_insert(role);
+            }
+            Holds::No => {}
+        }
     }
     let groups = groups_of(inventory, subject);
     let mut unknown: Vec<&str> = Vec::new();
-    for policy in group_grants.candidates(scope).into_iter().filter(covers) {
+    for policy in group_grants.candidates(scope) {
+        let holds = grant(policy);
+        if holds == Holds::No {
+            continue;
+        }
         let Subject::AccessGroup(group) = &policy.subject else {
             continue;
         };
@@ -291,16 +316,26 @@ pub(super) fn platform_coverage_with<'a>(
             continue;
         }
         if groups.contains(group) {
-            return PlatformCoverage::Granted;
+            match holds {
+                Holds::Yes => return PlatformCoverage::Granted,
+                Holds::Unknown(role) => {
+                    unknown_role.get_or_insert(role);
+                }
+                Holds::No => {}
+            }
+            continue;
         }
-        if inventory.is_member(subject, group).is_none() && !unknown.contains(&group.as_str()) {
+        if holds == Holds::Yes
+            && inventory.is_member(subject, group).is_none()
+            && !unknown.contains(&group.as_str())
+        {
             unknown.push(group);
         }
     }
-    if unknown.is_empty() {
-        PlatformCoverage::Missing
-    } else {
-        PlatformCoverage::Unknown(unknown)
+    match (unknown.is_empty(), unknown_role) {
+        (false, _) => PlatformCoverage::Unknown(unknown),
+        (true, Some(role)) => PlatformCoverage::UnknownRole(role),
+        (true, None) => PlatformCoverage::Missing,
     }
 }
 
@@ -392,7 +427,7 @@ mod tests {
         );
         match platform_coverage(&inventory, &user(), &GrantScope::of(&manager)) {
             PlatformCoverage::Granted => "granted",
-            PlatformCoverage::Unknown(_) => "unknown",
+            PlatformCoverage::Unknown(_) | PlatformCoverage::UnknownRole(_) => "unknown",
             PlatformCoverage::Missing => "missing",
         }
     }

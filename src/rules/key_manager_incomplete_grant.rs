@@ -65,6 +65,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
                 report(context, &group_grants, grant, Some(&groups), out);
             }
             PlatformCoverage::Missing => report(context, &group_grants, grant, None, out),
+            PlatformCoverage::UnknownRole(role) => unknown_role(context, grant, &role, out),
         }
     }
 }
@@ -263,6 +264,41 @@ fn members_note(
         " ({exposed} of its {} members {verb} none through another grant either)",
         members.len()
     )
+}
+
+/// The only grant that could give the platform role is a custom role whose definition was
+/// not loaded: unknown, naming the role to export.
+fn unknown_role(
+    context: &RuleContext<'_>,
+    grant: &ManagerGrant<'_>,
+    role: &str,
+    out: &mut Vec<Finding>,
+) {
+    let inventory = context.inventory;
+    let Some(first) = grant.policies.first() else {
+        return;
+    };
+    let subject = subject_label(inventory, grant.subject);
+    let scope = grant.scope.label(inventory, grant.service);
+    let (entity, _) = subject_entity(inventory, grant.subject, first);
+    context
+        .finding(
+            entity,
+            first.roles_origin_or_own(),
+            "grants Manager; custom role not defined",
+        )
+        .unknown()
+        .severity(Severity::Info)
+        .message(format!(
+            "{subject} holds service role Manager on {scope}; whether custom role `{role}`, \
+             whose actions were not exported, lets it create or read service keys there is \
+             unknown"
+        ))
+        .remediation(
+            super::roles::EXPORT_ROLES
+                .replace("<ACCOUNT_ID>", &super::roles::account_of(inventory)),
+        )
+        .push(out);
 }
 
 /// Without policies nobody's grants can be judged: say so for each auditing instance.

@@ -7,8 +7,9 @@
 
 use serde::Deserialize;
 
+use super::roles::{EXPORT_ROLES, Holds, Power, role_holds};
 use super::{Finding, RuleContext, Severity};
-use crate::model::{Credentials, EntityRef, Role};
+use crate::model::{Credentials, EntityRef, Role, RoleKind};
 
 /// Roles that let the holder manage the instance and its access, not only use it.
 const EXCESSIVE_ROLES: [&str; 2] = ["Manager", "Administrator"];
@@ -65,7 +66,37 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             continue;
         };
         let role = Role::parse(role_crn);
-        if !EXCESSIVE_ROLES.contains(&role.name.as_str()) {
+        if role.kind == RoleKind::Custom {
+            // A custom role is excessive when its actions change access, as Administrator's
+            // do; without its definition that is unknown.
+            match role_holds(context.inventory, &role, Power::Administrator) {
+                Holds::Yes => {}
+                Holds::No => continue,
+                Holds::Unknown(name) => {
+                    context
+                        .finding(
+                            EntityRef::key(key),
+                            key.credentials_origin_or_own(),
+                            "custom role not defined",
+                        )
+                        .severity(Severity::Info)
+                        .unknown()
+                        .message(format!(
+                            "resource key `{}` on `{service}` holds custom role `{name}`, whose \
+                             actions were not exported: whether it changes access is unknown",
+                            key.display_name()
+                        ))
+                        .remediation(
+                            EXPORT_ROLES.replace(
+                                "<ACCOUNT_ID>",
+                                &super::roles::account_of(context.inventory),
+                            ),
+                        )
+                        .push(out);
+                    continue;
+                }
+            }
+        } else if !EXCESSIVE_ROLES.contains(&role.name.as_str()) {
             continue;
         }
         let origin = key

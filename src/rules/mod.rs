@@ -7,6 +7,7 @@
 //! Over 400 lines because it holds both the rule list and the engine that runs it
 //! (`evaluate`, `RuleContext`, `FindingBuilder`), which every rule reads together.
 
+mod account_creation;
 mod apikeys;
 mod auditing;
 pub mod compare;
@@ -16,9 +17,13 @@ mod grants;
 pub mod lookup;
 pub mod meta;
 pub mod params;
+mod people;
 mod policy_subject;
 mod policy_text;
+mod posture;
 pub mod registered;
+mod roles;
+mod unrestricted;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -122,6 +127,22 @@ rules! {
     serviceid_unlocked(Params) => "serviceid-unlocked",
     key_api_created_duplicate(Params) => "key-api-created-duplicate",
     credentials_exposed => "credentials-exposed",
+    // CIS IBM Cloud Foundations: people and activity.
+    apikey_unused(Params) => "apikey-unused",
+    account_owner_apikey => "account-owner-apikey",
+    user_mfa_missing => "user-mfa-missing",
+    account_owner_mfa_missing => "account-owner-mfa-missing",
+    user_inactive(Params) => "user-inactive",
+    // Account posture: IAM settings and audit routing (CIS 1.4, 1.9, 1.16, 1.18).
+    account_serviceid_creation_unrestricted => "account-serviceid-creation-unrestricted",
+    account_apikey_creation_unrestricted => "account-apikey-creation-unrestricted",
+    account_mfa_disabled => "account-mfa-disabled",
+    access_public_enabled => "access-public-enabled",
+    audit_global_events_unrouted => "audit-global-events-unrouted",
+    // CIS IBM Cloud Foundations: profiles, roles and groups.
+    support_access_group_missing => "support-access-group-missing",
+    user_admin_count(Params) => "user-admin-count",
+    profile_unrestricted => "profile-unrestricted",
 }
 
 /// The parsed metadata of every rule, in registry order. A YAML that does not parse is

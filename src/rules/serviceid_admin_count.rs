@@ -12,25 +12,27 @@
 //! Administrator there lets a service ID grant itself, or anyone, any access. Grants through
 //! access groups are not counted here.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
-use super::{Finding, RuleContext};
-use crate::model::{Activity, EntityKind, EntityRef, Policy, RoleKind, Target};
+use super::roles::{EXPORT_ROLES, Holds, Power, account_of, policy_holds};
+use super::{Finding, RuleContext, Severity};
+use crate::model::{Activity, EntityKind, EntityRef, Policy, Target};
 
-/// `rules/serviceid-admin-count.yaml` gives the defaults.
+/// `rules/serviceid-admin-count.yaml` gives the defaults (`user-admin-count` takes the same
+/// parameters, with its own defaults in its YAML).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Params {
-    max: u64,
+    pub max: u64,
     #[serde(deserialize_with = "super::params::non_empty")]
-    iam_services: Vec<String>,
+    pub iam_services: Vec<String>,
 }
 
 /// What an Administrator grant of `policy` covers, when it is account-wide or IAM-wide and
 /// nothing (a tag, a further attribute, a resource condition) narrows it.
-fn admin_scope(policy: &Policy, iam_services: &[String]) -> Option<String> {
+pub(super) fn admin_scope(policy: &Policy, iam_services: &[String]) -> Option<String> {
     let scope = policy.scope();
     if scope.is_narrowed() {
         return None;
@@ -55,25 +57,38 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     // The first qualifying grant of each service ID, in load order.
     let mut seen = HashSet::new();
     let mut admins: Vec<(&str, &Policy, String)> = Vec::new();
+    // Service IDs whose only Administrator-like grant is a custom role without a definition.
+    let mut undecided: BTreeMap<&str, String> = BTreeMap::new();
     for policy in &inventory.policies {
         let Some(core) = policy.subject.service_id() else {
             continue;
         };
         // A time window that has closed or not opened grants nothing now: not counted.
-        if !policy.is_active_access()
-            || !policy.grants(RoleKind::Platform, "Administrator")
-            || policy.activity(context.now) != Activity::Active
-        {
+        if !policy.is_active_access() || policy.activity(context.now) != Activity::Active {
             continue;
         }
         let Some(scope) = admin_scope(policy, iam_services) else {
             continue;
         };
-        if seen.insert(core) {
-            admins.push((core, policy, scope));
+        // A custom role counts by its actions; without its definition it may or may not.
+        match policy_holds(inventory, policy, Power::Administrator) {
+            Holds::Yes => {
+                if seen.insert(core) {
+                    admins.push((core, policy, scope));
+                }
+            }
+            Holds::Unknown(role) => {
+                undecided.insert(core, role);
+            }
+            Holds::No => {}
         }
     }
+    undecided.retain(|core, _| !seen.contains(core));
     let count = admins.len() as u64;
+    if count <= max && count + undecided.len() as u64 > max {
+        unknown_roles(context, count, max, &undecided, out);
+        return;
+    }
     // Sorted by service ID, so the finding's subject (the first) does not depend on the
     // order the policies were exported in, and neither does its fingerprint.
     admins.sort_by(|a, b| a.0.cmp(b.0));
@@ -126,5 +141,50 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             names.join(", ")
         ))
         .remediation(context.meta.fix_with(&[]))
+        .push(out);
+}
+
+/// The count is at most `max` but the custom roles some service IDs hold could push it over:
+/// unknown once, naming the roles to export.
+fn unknown_roles(
+    context: &RuleContext<'_>,
+    count: u64,
+    max: u64,
+    undecided: &BTreeMap<&str, String>,
+    out: &mut Vec<Finding>,
+) {
+    let inventory = context.inventory;
+    let Some(first) = inventory.policies.first() else {
+        return;
+    };
+    let account = account_of(inventory);
+    let roles: std::collections::BTreeSet<&str> = undecided.values().map(String::as_str).collect();
+    let roles: Vec<String> = roles.iter().map(|role| format!("`{role}`")).collect();
+    context
+        .finding(
+            EntityRef {
+                account: None,
+                kind: EntityKind::ServiceId,
+                id: format!("Administrator service IDs of account {account}"),
+                name: None,
+                origin: first.origin.clone(),
+                address: None,
+            },
+            first.origin.clone(),
+            "Administrator service IDs unknown",
+        )
+        .severity(Severity::Info)
+        .unknown()
+        .message(format!(
+            "{count} service IDs are known to hold Administrator on account-wide or IAM scopes; \
+             {} custom roles {} there, whose actions were not exported, so whether more than \
+             {max} do is unknown",
+            match undecided.len() {
+                1 => "1 more holds".to_owned(),
+                more => format!("{more} more hold"),
+            },
+            roles.join(", ")
+        ))
+        .remediation(EXPORT_ROLES.replace("<ACCOUNT_ID>", &account))
         .push(out);
 }

@@ -1,5 +1,8 @@
 //! Input discovery: named files are read whatever their extension; directories are walked
-//! for `.json`, `.yml` and `.yaml` files, in sorted order so runs are deterministic.
+//! for `.json`, `.yml` and `.yaml` files and Terraform's `.tf` and `.tfvars`, in sorted order
+//! so runs are deterministic. A `.terraform/` directory (Terraform's downloaded modules and
+//! providers) is never walked. The `.tf` files of one directory are one module: they are
+//! listed one by one here and grouped by `terraform::hcl`.
 //!
 //! Every input passes `guard::check` before it is listed, so a named pipe, a device, a
 //! dangling link or a gigabyte of whitespace becomes a load error instead of a hang or an
@@ -51,7 +54,7 @@ fn has_input_extension(path: &Path) -> bool {
         .is_some_and(|extension| {
             matches!(
                 extension.to_ascii_lowercase().as_str(),
-                "json" | "yml" | "yaml"
+                "json" | "yml" | "yaml" | "tf" | "tfvars"
             )
         })
 }
@@ -85,7 +88,10 @@ pub(super) fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !is_excluded(exclude, entry.path(), root));
+            .filter_entry(|entry| {
+                let terraform_dir = entry.file_type().is_dir() && entry.file_name() == ".terraform";
+                entry.depth() == 0 || !(is_excluded(exclude, entry.path(), root) || terraform_dir)
+            });
         for entry in walk {
             match entry {
                 Ok(entry) => {

@@ -1,6 +1,7 @@
-//! Inline waivers: `# iamlint: ignore[rule-id] reason` comments in YAML inputs.
+//! Inline waivers: `# iamlint: ignore[rule-id] reason` comments in YAML inputs and in
+//! Terraform `.tf`/`.tfvars` files.
 //!
-//! Only the comments are read here, because the YAML text is here; whether a rule id
+//! Only the comments are read here, because the text is here; whether a rule id
 //! exists, whether a reason was given and which finding a comment waives are decided with
 //! the config file's waivers in `triage`, in one place.
 
@@ -30,7 +31,8 @@ pub struct InlineWaiver {
 
 /// The `# iamlint:` comments of a YAML document (none for JSON, which has no comments).
 pub fn scan(document: &Document, id: DocId) -> Vec<InlineWaiver> {
-    if document.format != Format::Yaml {
+    // JSON has no comments; YAML and HCL write them with `#`.
+    if document.format == Format::Json {
         return Vec::new();
     }
     let text = document.raw_text();

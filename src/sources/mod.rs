@@ -44,6 +44,8 @@ pub struct LoadOptions {
     pub exclude: Vec<String>,
     /// Which state a Terraform plan describes: after apply (default) or before it.
     pub terraform: TerraformView,
+    /// Values of Terraform root variables beyond `terraform.tfvars` and `*.auto.tfvars`.
+    pub variables: terraform::hcl::VariableOptions,
 }
 
 /// The result of loading every input.
@@ -152,14 +154,44 @@ impl Loaded {
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> {
     let exclude = discover::exclude_set(&options.exclude)?;
     let (inputs, errors) = discover::discover(paths, &exclude);
-    let files: Vec<FileLoad> = inputs
+    // Terraform configuration files are read by module, below; the others one by one.
+    let config: Vec<terraform::hcl::ConfigInput> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| terraform::hcl::is_config_file(&input.path))
+        .map(|(at, input)| terraform::hcl::ConfigInput {
+            id: DocId(u32::try_from(at).unwrap_or(u32::MAX)),
+            path: input.path.clone(),
+            name: input.name.clone(),
+        })
+        .collect();
+    let mut files: Vec<FileLoad> = inputs
         .par_iter()
         .enumerate()
         .map(|(at, input)| {
+            if terraform::hcl::is_config_file(&input.path) {
+                return FileLoad::default();
+            }
             let id = DocId(u32::try_from(at).unwrap_or(u32::MAX));
             load_file(input, id, options.terraform)
         })
         .collect();
+    let next_id = u32::try_from(inputs.len()).unwrap_or(u32::MAX);
+    let configuration = if config.is_empty() {
+        terraform::hcl::ConfigLoad::default()
+    } else {
+        terraform::hcl::load(&config, next_id, &options.variables, options.terraform)
+    };
+    let mut outside = Vec::new();
+    for (id, document) in configuration.documents {
+        match files.get_mut(id.0 as usize) {
+            Some(file) => {
+                file.document = Some(document);
+                file.read = true;
+            }
+            None => outside.push(document),
+        }
+    }
     let mut loaded = Loaded {
         errors,
         ..Loaded::default()
@@ -180,6 +212,18 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         loaded.inline_waivers.extend(file.inline_waivers);
         loaded.partial.extend(file.partial);
     }
+    for document in outside {
+        loaded.documents.push_slot(Some(document));
+        loaded.files += 1;
+    }
+    for (id, root) in configuration.roots {
+        builder.absorb_document(id, groups.get(id.0 as usize).copied(), root);
+        // A root module is checked as a plan of it would be (`--new-only` compares it with
+        // an empty prior state).
+        loaded.terraform_plans += 1;
+    }
+    loaded.errors.extend(configuration.errors);
+    loaded.inline_waivers.extend(configuration.inline_waivers);
     loaded.inventory = builder.finish();
     locate_errors(&mut loaded);
     Ok(loaded)
@@ -317,6 +361,7 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
             document: id,
             errors: Vec::new(),
             secret_pointers: Vec::new(),
+            route: None,
         };
         // Both passes read the text only: run them side by side.
         let (unique, recognition) = rayon::join(
@@ -401,6 +446,7 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         document: id,
         errors: Vec::new(),
         secret_pointers: Vec::new(),
+        route: None,
     };
     // A Terraform state has a `resources` member too: recognise it before the export shapes.
     let recognition = if terraform::detect(&value) {
@@ -455,6 +501,11 @@ fn finish_document(
     secret_pointers: Vec<Pointer>,
 ) {
     document.mark_secrets(secret_pointers);
+    // A profile's link and claim rule lists do not name their profile: its id in the file's
+    // path (`profiles/Profile-<uuid>/links.json`) does.
+    if let Some(profile_id) = exports::profiles::profile_in_path(&input.name) {
+        file.builder.name_profile(profile_id);
+    }
     match recognition {
         // A file of another shape has no findings to waive.
         Recognition::Recognised => file.inline_waivers.extend(inline::scan(&document, id)),

@@ -50,7 +50,8 @@ pub(crate) fn parse(text: &str, yaml_extension: bool) -> Result<(Value, Format),
                 })
             }
         },
-        Format::Yaml => parse_yaml(text).map(|value| (value, Format::Yaml)),
+        // `sniff` never says HCL: `.tf` files are read by `terraform::hcl`.
+        Format::Yaml | Format::Hcl => parse_yaml(text).map(|value| (value, Format::Yaml)),
     }
 }
 

@@ -35,9 +35,17 @@ pub fn is_public_credential_member(name: &str) -> bool {
     PUBLIC_CREDENTIAL_MEMBERS.contains(&name)
 }
 
+/// IAM Identity account settings whose names mention an API key or a token but whose values
+/// are settings (`RESTRICTED`, a number of seconds): shown, so that a finding on one shows it.
+const SETTING_MEMBERS: &[&str] = &[
+    "restrict_create_platform_apikey",
+    "system_access_token_expiration_in_seconds",
+    "system_refresh_token_expiration_in_seconds",
+];
+
 /// Whether a member name holds a secret wherever it appears.
 pub fn is_secret_name(name: &str) -> bool {
-    if PUBLIC_CREDENTIAL_MEMBERS.contains(&name) {
+    if PUBLIC_CREDENTIAL_MEMBERS.contains(&name) || SETTING_MEMBERS.contains(&name) {
         return false;
     }
     let name = name.to_ascii_lowercase();

@@ -7,6 +7,8 @@
 pub enum Format {
     Json,
     Yaml,
+    /// Terraform configuration (`.tf`, `.tfvars`), read by `terraform::hcl`.
+    Hcl,
 }
 
 /// A point in a document, as outputs print it.

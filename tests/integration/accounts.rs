@@ -244,3 +244,51 @@ fn a_plan_without_an_account_is_joined_only_with_a_single_account() {
     let expected: BTreeSet<Said> = union(&alpha, &beta).union(&said(&plan)).cloned().collect();
     assert_eq!(said(&all), expected);
 }
+
+/// Account-level settings are per account: each account's settings judge that account
+/// alone, and a run of both gives the union of the two runs.
+#[test]
+fn each_account_is_judged_by_its_own_settings() {
+    let dir = TempDir::new("accounts-settings");
+    let settings = |account: &str, mfa: &str| {
+        serde_json::json!({
+            "account_id": account, "entity_tag": "1-0a", "restrict_create_service_id": "RESTRICTED",
+            "restrict_create_platform_apikey": "RESTRICTED", "allowed_ip_addresses": "",
+            "mfa": mfa, "session_expiration_in_seconds": "86400",
+            "session_invalidation_in_seconds": "7200", "user_mfa": []
+        })
+        .to_string()
+    };
+    let alpha = dir.0.join("alpha_settings.json");
+    let beta = dir.0.join("beta_settings.json");
+    std::fs::write(&alpha, settings(ALPHA, "NONE")).expect("test setup");
+    std::fs::write(&beta, settings(BETA, "TOTP4ALL")).expect("test setup");
+    let only = Settings::only(&["account-mfa-disabled"]);
+    let run = |paths: &[&PathBuf]| {
+        let paths: Vec<&str> = paths.iter().map(|path| path.to_str().unwrap()).collect();
+        common::check(&paths, &only)
+    };
+    let both = run(&[&alpha, &beta]);
+    let failing: Vec<(Option<&str>, Status)> = both
+        .findings
+        .iter()
+        .map(|finding| (finding.subject.account.as_deref(), finding.status))
+        .collect();
+    assert_eq!(failing, [(Some(ALPHA), Status::Fail)]);
+    let passed: Vec<&str> = both
+        .evaluated
+        .iter()
+        .filter(|item| {
+            both.findings
+                .iter()
+                .all(|f| f.subject.account != item.subject.account)
+        })
+        .filter_map(|item| item.subject.account.as_deref())
+        .collect();
+    assert_eq!(passed, [BETA]);
+    let union: BTreeSet<Said> = said(&run(&[&alpha]))
+        .union(&said(&run(&[&beta])))
+        .cloned()
+        .collect();
+    assert_eq!(said(&both), union);
+}

@@ -37,11 +37,12 @@ impl Account {
     fn new(name: &str) -> Self {
         let dir = TempDir::new(name);
         std::fs::create_dir_all(dir.0.join("exports")).expect("test setup");
-        std::fs::copy(
-            "fixtures/baseline/account.yaml",
-            dir.0.join("exports/account.yaml"),
-        )
-        .expect("test setup");
+        // `account.yaml`, and the account-level documents that make the posture rules pass.
+        for file in std::fs::read_dir("fixtures/baseline").expect("test setup") {
+            let file = file.expect("test setup").path();
+            let name = file.file_name().expect("test setup");
+            std::fs::copy(&file, dir.0.join("exports").join(name)).expect("test setup");
+        }
         Self { dir }
     }
 
@@ -86,7 +87,7 @@ fn baseline_round_trip() {
     let account = Account::new("baseline-round-trip");
     let write = account.write("baseline.json");
     assert_eq!(write.code, 0, "{}", write.stderr);
-    assert_eq!(write.stdout, "wrote baseline baseline.json: 6 findings\n");
+    assert_eq!(write.stdout, "wrote baseline baseline.json: 12 findings\n");
     insta::assert_snapshot!("baseline_file", account.baseline());
 
     // Nothing changed: nothing new, nothing fixed, exit 0.
@@ -120,7 +121,7 @@ fn baseline_round_trip() {
     assert_eq!(findings[0]["resource"]["name"], "at-new-reader");
     assert_eq!(
         output["summary"]["baseline"],
-        serde_json::json!({"file": "baseline.json", "baselined": 6, "fixed": 0})
+        serde_json::json!({"file": "baseline.json", "baselined": 12, "fixed": 0})
     );
     insta::assert_snapshot!("baseline_one_new", check("human").stdout);
 
@@ -133,7 +134,7 @@ fn baseline_round_trip() {
     let run = check("json");
     let output = json(&run);
     assert_eq!(output["summary"]["baseline"]["fixed"], 1);
-    assert_eq!(output["summary"]["baseline"]["baselined"], 5);
+    assert_eq!(output["summary"]["baseline"]["baselined"], 11);
     let fixed = output["fixed"].as_array().unwrap();
     assert_eq!(fixed.len(), 1);
     assert_eq!(fixed[0]["rule"], "key-restriction-missing");
@@ -142,7 +143,7 @@ fn baseline_round_trip() {
     assert!(
         human
             .stdout
-            .contains("baseline baseline.json: 5 known findings not shown, 1 fixed"),
+            .contains("baseline baseline.json: 11 known findings not shown, 1 fixed"),
         "{}",
         human.stdout
     );
@@ -154,7 +155,7 @@ fn baseline_round_trip() {
     assert_eq!(write.code, 0, "{}", write.stderr);
     assert_eq!(
         write.stdout,
-        "wrote baseline baseline.json: 6 findings (5 kept, 1 added, 1 pruned: no longer occur)\n"
+        "wrote baseline baseline.json: 12 findings (11 kept, 1 added, 1 pruned: no longer occur)\n"
     );
     let rewritten = account.baseline();
     assert!(rewritten.contains("at-new-reader") && !rewritten.contains("2e7c9b14"));
@@ -166,7 +167,7 @@ fn baseline_round_trip() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("baseline baseline.json: 6 known findings not shown, 0 fixed"),
+            .contains("baseline baseline.json: 12 known findings not shown, 0 fixed"),
         "{}",
         run.stdout
     );
@@ -203,7 +204,7 @@ fn every_output_format_counts_baselined_findings() {
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 1);
     assert_eq!(results[0]["baselineState"], "new");
-    assert_eq!(run["properties"]["baseline"]["baselined"], 6);
+    assert_eq!(run["properties"]["baseline"]["baselined"], 12);
     assert_eq!(run["properties"]["baseline"]["fixed"], 1);
     assert_eq!(
         run["properties"]["baseline"]["fixedEntries"][0]["resource"]["name"],
@@ -212,13 +213,13 @@ fn every_output_format_counts_baselined_findings() {
 
     let markdown = check("markdown");
     assert!(
-        markdown.stdout.contains("· 6 in the baseline, 1 fixed"),
+        markdown.stdout.contains("· 12 in the baseline, 1 fixed"),
         "{}",
         markdown.stdout
     );
     let github = check("github");
     assert!(
-        github.stdout.contains("; 6 in the baseline, 1 fixed"),
+        github.stdout.contains("; 12 in the baseline, 1 fixed"),
         "{}",
         github.stdout
     );
@@ -232,7 +233,7 @@ fn every_output_format_counts_baselined_findings() {
                 .is_some_and(|message| message.starts_with("in the baseline baseline.json"))
         })
         .count();
-    assert_eq!(baselined, 6);
+    assert_eq!(baselined, 12);
     assert_eq!(
         document
             .descendants()
@@ -251,13 +252,13 @@ fn every_output_format_counts_baselined_findings() {
     );
     assert_eq!(
         states.iter().filter(|state| *state == "baselined").count(),
-        6
+        12
     );
     let html = check("html");
     assert!(html.stdout.contains("<h3 id=\"baseline\">Baseline</h3>"));
     assert!(
         html.stdout
-            .contains("<div class=\"n\">6</div><div class=\"l\">in the baseline</div>")
+            .contains("<div class=\"n\">12</div><div class=\"l\">in the baseline</div>")
     );
     assert!(
         html.stdout

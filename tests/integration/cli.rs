@@ -71,9 +71,11 @@ fn json_output_is_versioned_and_complete() {
             .unwrap()
             .starts_with('/')
     );
-    assert_eq!(output["summary"]["files"], 14);
+    // 18 exports, plans and people documents, the 5 account-level documents (settings,
+    // routes, targets, the Public Access group's policy) and 7 of profiles, roles and groups.
+    assert_eq!(output["summary"]["files"], 30);
     assert_eq!(output["summary"]["resources"]["resource_key"], 29);
-    assert_eq!(output["summary"]["resources"]["access_group"], 2);
+    assert_eq!(output["summary"]["resources"]["access_group"], 3);
     assert!(
         output["summary"].get("comparison").is_none(),
         "only --new-only and diff compare"
@@ -117,7 +119,8 @@ fn exclude_leaves_paths_out_of_walks() {
     ]);
     let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(output["summary"]["resources"]["policy"], 0);
-    assert_eq!(output["summary"]["files"], 11);
+    // The demo's 30 files less its 5 `policies_*` files.
+    assert_eq!(output["summary"]["files"], 25);
     assert_eq!(
         common::run(&["check", "--exclude", "[", "fixtures/demo"]).code,
         2

@@ -268,7 +268,7 @@ fn bad_rules_are_located_errors_and_built_in_findings_still_report() {
         "fixtures/custom/broken",
         "--format",
         "concise",
-        "fixtures/demo",
+        "fixtures/custom/prod-account.yaml",
     ]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     insta::assert_snapshot!(

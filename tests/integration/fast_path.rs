@@ -18,6 +18,7 @@ fn load(text: &str, fast: bool) -> Outcome {
         document: DocId(7),
         errors: Vec::new(),
         secret_pointers: Vec::new(),
+        route: None,
     };
     let recognition = if fast {
         exports::ingest_text(text, &mut sink).map(|(recognition, _)| recognition)
@@ -124,6 +125,7 @@ fn compare_places(path: &std::path::Path) -> usize {
         document: DocId(0),
         errors: Vec::new(),
         secret_pointers: Vec::new(),
+        route: None,
     };
     let Some((_, ranges)) = exports::ingest_text(&text, &mut sink) else {
         return 0;

@@ -181,3 +181,34 @@ fn csv_is_rfc4180() {
         assert_eq!(&row[12], finding.fingerprint());
     }
 }
+
+/// The CIS table gives each automated control its verdict and evidence: a setting that
+/// passes says how many subjects were checked; a missing document makes the control
+/// unknown, never a pass.
+#[test]
+fn cis_rows_show_pass_and_unknown_with_their_evidence() {
+    let run = common::run(&[
+        "report",
+        "--format",
+        "markdown",
+        "fixtures/rules/account-mfa-disabled/good-totp4all.yaml",
+        "fixtures/rules/account-mfa-disabled/unknown-no-settings.yaml",
+    ]);
+    let row = |control: &str| {
+        run.stdout
+            .lines()
+            .find(|line| line.starts_with(&format!("| {control} |")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        row("1.9").contains("| automated | pass: 1 subject checked, it passes |"),
+        "{}",
+        row("1.9")
+    );
+    assert!(
+        row("1.18").contains("| automated | unknown: no Activity Tracker Event Routing routes"),
+        "{}",
+        row("1.18")
+    );
+}

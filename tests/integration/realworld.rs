@@ -21,6 +21,10 @@ struct Counts {
     policies: usize,
     access_groups: usize,
     memberships: usize,
+    profiles: usize,
+    profile_links: usize,
+    profile_claim_rules: usize,
+    custom_roles: usize,
 }
 
 enum Expect {
@@ -37,6 +41,10 @@ const fn counts(instances: usize, keys: usize, service_ids: usize, api_keys: usi
         policies: 0,
         access_groups: 0,
         memberships: 0,
+        profiles: 0,
+        profile_links: 0,
+        profile_claim_rules: 0,
+        custom_roles: 0,
     }
 }
 
@@ -55,7 +63,13 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("cli_service_keys", Loaded(counts(0, 1, 0, 0))),
         ("cli_service_ids", Loaded(counts(0, 0, 1, 0))),
         ("cli_api_keys", Loaded(counts(0, 0, 0, 2))),
-        ("cli_trusted_profiles", Skipped(K::TrustedProfiles)),
+        (
+            "cli_trusted_profiles",
+            Loaded(Counts {
+                profiles: 1,
+                ..NONE
+            }),
+        ),
         ("cli_access_group_rules", Skipped(K::AccessGroupRules)),
         ("resource_bindings", Skipped(K::ResourceBindings)),
         ("cli_service_bindings", Skipped(K::ResourceBindings)),
@@ -64,12 +78,39 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("service_ids", Loaded(counts(0, 0, 1, 0))),
         ("api_keys", Loaded(counts(0, 0, 0, 2))),
         ("serviceid_groups", Skipped(K::ServiceIdGroups)),
-        ("trusted_profiles", Skipped(K::TrustedProfiles)),
-        ("trusted_profile_links", Skipped(K::ProfileLinks)),
-        ("trusted_profile_claim_rules", Skipped(K::ProfileClaimRules)),
-        ("account_settings", Skipped(K::AccountSettings)),
-        ("activity_report", Skipped(K::ActivityReport)),
-        ("mfa_report", Skipped(K::MfaReport)),
+        (
+            "trusted_profiles",
+            Loaded(Counts {
+                profiles: 1,
+                ..NONE
+            }),
+        ),
+        (
+            "trusted_profile_links",
+            Loaded(Counts {
+                profile_links: 1,
+                ..NONE
+            }),
+        ),
+        (
+            "trusted_profile_claim_rules",
+            Loaded(Counts {
+                profile_claim_rules: 1,
+                ..NONE
+            }),
+        ),
+        // Account-level documents load into the model's settings, routes and targets (their
+        // counts are checked in `account_level_documents_load_with_their_members`).
+        ("account_settings", Loaded(NONE)),
+        ("account_settings_effective", Loaded(NONE)),
+        ("access_group_settings", Loaded(NONE)),
+        ("atracker_routes", Loaded(NONE)),
+        ("atracker_targets", Loaded(NONE)),
+        ("activity_report", Loaded(NONE)),
+        ("mfa_report", Loaded(NONE)),
+        ("users", Loaded(NONE)),
+        ("account", Loaded(NONE)),
+        ("enterprise_accounts", Loaded(NONE)),
         ("report_reference", Skipped(K::ReportReference)),
         ("identity_limits", Loaded(NONE)),
         (
@@ -88,9 +129,27 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ),
         ("policy_templates", Skipped(K::PolicyTemplates)),
         ("policy_assignments", Skipped(K::PolicyAssignments)),
-        ("roles", Skipped(K::Roles)),
-        ("custom_roles", Skipped(K::CustomRoles)),
-        ("custom_role", Skipped(K::CustomRoles)),
+        (
+            "roles",
+            Loaded(Counts {
+                custom_roles: 1,
+                ..NONE
+            }),
+        ),
+        (
+            "custom_roles",
+            Loaded(Counts {
+                custom_roles: 1,
+                ..NONE
+            }),
+        ),
+        (
+            "custom_role",
+            Loaded(Counts {
+                custom_roles: 1,
+                ..NONE
+            }),
+        ),
         (
             "access_groups",
             Loaded(Counts {
@@ -131,6 +190,10 @@ fn counts_of(loaded: &Loaded) -> Counts {
         policies: inventory.policies.len(),
         access_groups: inventory.access_groups.len(),
         memberships: inventory.memberships.len(),
+        profiles: inventory.profiles.len(),
+        profile_links: inventory.profile_links.len(),
+        profile_claim_rules: inventory.profile_claim_rules.len(),
+        custom_roles: inventory.custom_roles.len(),
     }
 }
 
@@ -264,11 +327,12 @@ fn an_activity_report_next_to_the_api_keys_leaves_their_failures_failing_in_both
             );
         }
         outcomes.push(statuses);
+        // The report is loaded (its usage feeds `apikey-unused`), never skipped.
         let verbose = common::run(&["check", "-v", &dir]);
         assert!(
-            verbose.stdout.contains(
-                "activity_report.json: IAM Identity activity report: not used by any rule yet"
-            ),
+            !verbose
+                .stdout
+                .contains("activity_report.json: IAM Identity activity report"),
             "{}",
             verbose.stdout
         );
@@ -336,7 +400,7 @@ fn copies_of_one_entity_merge_whatever_the_file_order() {
 fn a_directory_whose_every_file_is_skipped_says_so() {
     let dir = common::TempDir::new("all-skipped");
     for (from, to) in [
-        ("fixtures/realworld/activity_report.json", "report.json"),
+        ("fixtures/realworld/report_reference.json", "report.json"),
         (
             "fixtures/realworld/terraform_tfstate.json",
             "terraform.tfstate.json",
@@ -350,7 +414,7 @@ fn a_directory_whose_every_file_is_skipped_says_so() {
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "error: 3 files found, all skipped: 1 IAM Identity activity report, 1 raw Terraform \
+            "error: 3 files found, all skipped: 1 IAM Identity report reference, 1 raw Terraform \
              state, 1 unrecognised shape; nothing to check"
         ),
         "{}",
@@ -398,7 +462,7 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
         "check",
         "-v",
         "fixtures/realworld/api_keys.json",
-        "fixtures/realworld/activity_report.json",
+        "fixtures/realworld/report_reference.json",
         "fixtures/realworld/resource_bindings.min.json",
         "fixtures/realworld/service_credentials.json",
     ]);
@@ -416,7 +480,7 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
         "--format",
         "json",
         "fixtures/realworld/api_keys.json",
-        "fixtures/realworld/activity_report.json",
+        "fixtures/realworld/resource_bindings.json",
         "fixtures/realworld/service_credentials.json",
     ]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -424,14 +488,72 @@ fn skipped_kinds_are_counted_by_reason_and_named_with_verbose() {
     assert_eq!(json["summary"]["skipped"], 2);
     assert_eq!(
         skipped[0]["file"],
-        "fixtures/realworld/activity_report.json"
+        "fixtures/realworld/resource_bindings.json"
     );
-    assert_eq!(skipped[0]["kind"], "IAM Identity activity report");
+    assert_eq!(skipped[0]["kind"], "Resource Controller bindings");
     assert_eq!(
         skipped[0]["reason"],
-        "IAM Identity activity report: not used by any rule yet"
+        "Resource Controller bindings: not used by any rule yet"
     );
     assert_eq!(skipped[1]["kind"], "service credentials");
+}
+
+#[test]
+fn account_level_documents_load_with_their_members() {
+    for suffix in ["json", "min.json"] {
+        let file = |stem: &str| PathBuf::from(format!("fixtures/realworld/{stem}.{suffix}"));
+        let loaded = load(
+            &[
+                file("account_settings"),
+                file("access_group_settings"),
+                file("atracker_routes"),
+                file("atracker_targets"),
+            ],
+            &LoadOptions::default(),
+        )
+        .expect("valid options");
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let inventory = &loaded.inventory;
+        let settings = &inventory.identity_settings[0];
+        let value = |setting: &Option<iamlint::model::Setting<String>>| {
+            setting.as_ref().map(|setting| setting.value.clone())
+        };
+        assert_eq!(
+            value(&settings.restrict_create_service_id).as_deref(),
+            Some("RESTRICTED")
+        );
+        assert_eq!(
+            value(&settings.restrict_create_platform_apikey).as_deref(),
+            Some("NOT_SET")
+        );
+        assert_eq!(value(&settings.mfa).as_deref(), Some("TOTP"));
+        assert_eq!(
+            settings
+                .mfa
+                .as_ref()
+                .map(|mfa| mfa.origin.pointer.to_string())
+                .as_deref(),
+            Some("/mfa")
+        );
+        let groups = &inventory.access_group_settings[0];
+        assert_eq!(
+            groups.public_access_enabled.as_ref().map(|s| s.value),
+            Some(false)
+        );
+        let route = &inventory.routes[0];
+        assert_eq!(route.rules[0].locations, ["global", "us-south", "eu-de"]);
+        assert!(route.rules[0].takes_global_events());
+        assert_eq!(
+            inventory.routing_targets[0].id,
+            route.rules[0].target_ids[0]
+        );
+        assert_eq!(
+            inventory.routing_targets[0].write_status.as_deref(),
+            Some("success")
+        );
+        // All four are of the account their own data names.
+        assert_eq!(inventory.accounts.known(), 1);
+    }
 }
 
 #[test]
@@ -452,4 +574,42 @@ fn the_readme_lists_every_kind_of_the_catalogue() {
             info.name
         );
     }
+}
+
+#[test]
+fn link_and_claim_rule_lists_take_their_profile_from_the_file_name() {
+    let loaded = load(
+        &[
+            PathBuf::from(
+                "fixtures/demo/profile_links_Profile-5d6e7f8a-9b0c-4d1e-8f2a-3b4c5d6e7f8a.json",
+            ),
+            PathBuf::from(
+                "fixtures/demo/profile_rules_Profile-7e8f9a0b-1c2d-4e3f-9a4b-5c6d7e8f9a0b.json",
+            ),
+            PathBuf::from("fixtures/demo/trusted_profiles.json"),
+        ],
+        &LoadOptions::default(),
+    )
+    .expect("valid options");
+    let inventory = &loaded.inventory;
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    assert_eq!(
+        inventory.profile_links[0].profile_id.as_deref(),
+        Some("Profile-5d6e7f8a-9b0c-4d1e-8f2a-3b4c5d6e7f8a")
+    );
+    assert_eq!(
+        inventory.profile_claim_rules[0].profile_id.as_deref(),
+        Some("Profile-7e8f9a0b-1c2d-4e3f-9a4b-5c6d7e8f9a0b")
+    );
+    assert!(inventory.collections.profiles);
+    // Each belongs to its profile's account.
+    assert_eq!(
+        inventory.profile_links[0].account.as_deref(),
+        Some("a1b2c3d4e5f60718293a4b5c6d7e8f90")
+    );
+    assert!(
+        inventory
+            .profile("iam-Profile-7e8f9a0b-1c2d-4e3f-9a4b-5c6d7e8f9a0b")
+            .is_some()
+    );
 }

@@ -98,6 +98,8 @@ fn secrets_never_reach_any_output() {
             "--no-config",
             "--exclude",
             "*broken-key.json",
+            "--exclude",
+            "invalid",
             baseline,
             inputs,
         ]);
@@ -113,6 +115,8 @@ fn secrets_never_reach_any_output() {
         "baseline",
         "write",
         "--no-config",
+        "--exclude",
+        "invalid",
         baseline,
         "fixtures/terraform",
     ]);

@@ -290,7 +290,9 @@ fn diff_reports_what_the_newer_snapshot_adds() {
     assert_eq!(output["findings"].as_array().unwrap().len(), 0);
     // The after snapshot fixed the restriction, and with it the Manager grant it lacked.
     assert_eq!(output["summary"]["comparison"]["fixed"], 2);
-    assert_eq!(output["summary"]["comparison"]["unchanged"], 7);
+    // 7 findings, and the `unknown` of the 5 people rules, of the 5 account-level rules and
+    // of support-access-group-missing (no people documents, settings, routes or group list).
+    assert_eq!(output["summary"]["comparison"]["unchanged"], 18);
 }
 
 #[test]
@@ -354,4 +356,35 @@ fn what_a_plan_leaves_unresolved_is_unknown_and_never_fails() {
         common::run(&["check", "fixtures/terraform/plan-unresolved.json"]).code,
         0
     );
+}
+
+#[test]
+fn profiles_custom_roles_and_group_members_are_read_from_a_state() {
+    let loaded = iamlint::sources::load(
+        &[PathBuf::from("fixtures/terraform/state-profiles.json")],
+        &LoadOptions::default(),
+    )
+    .expect("valid options");
+    let inventory = &loaded.inventory;
+    let profile = "Profile-5d6e7f8a-9b0c-4d1e-8f2a-3b4c5d6e7f8a";
+    assert_eq!(inventory.profiles.len(), 1);
+    assert_eq!(inventory.profiles[0].iam_id, format!("iam-{profile}"));
+    assert_eq!(inventory.profile_links.len(), 1);
+    assert_eq!(
+        inventory.profile_links[0].profile_id.as_deref(),
+        Some(profile)
+    );
+    assert_eq!(inventory.profile_links[0].cr_type.as_deref(), Some("VSI"));
+    assert_eq!(inventory.profile_claim_rules.len(), 1);
+    assert_eq!(inventory.profile_claim_rules[0].conditions, 1);
+    assert_eq!(inventory.custom_roles.len(), 1);
+    assert_eq!(inventory.custom_roles[0].actions.len(), 3);
+    let kinds: Vec<&str> = inventory
+        .memberships
+        .iter()
+        .map(|membership| membership.kind.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["user", "user", "service", "profile"]);
+    // A plan or state declares part of a group: its member list is not complete.
+    assert!(inventory.member_lists.is_empty());
 }

@@ -15,7 +15,7 @@ use super::{
 use crate::model::{Crn, Origin};
 use crate::report::place::{FileNames, file_of, place};
 use crate::report::{RunReport, one_line, subject_label};
-use crate::rules::{self, Evaluated, Finding, Severity};
+use crate::rules::{self, Evaluated, Finding, Severity, Status};
 use crate::triage::{Waived, WaiverSource};
 
 fn at(report: &RunReport<'_>, names: &FileNames, origin: &Origin) -> Option<String> {
@@ -192,9 +192,16 @@ fn cis_rows(all: &[Check<'_>]) -> (String, Vec<CisRow>) {
             } else {
                 Coverage::Automated
             };
+            let checks: Vec<&Check<'_>> = all
+                .iter()
+                .filter(|check| rules.contains(&check.rule))
+                .collect();
+            let evidence = (coverage == Coverage::Automated)
+                .then(|| cis_evidence(&checks))
+                .flatten();
             let verdict = (coverage == Coverage::Automated).then(|| {
                 let mut tally = Tally::default();
-                for check in all.iter().filter(|check| rules.contains(&check.rule)) {
+                for check in &checks {
                     tally.add(check.verdict);
                 }
                 if tally.fail > 0 {
@@ -210,6 +217,7 @@ fn cis_rows(all: &[Check<'_>]) -> (String, Vec<CisRow>) {
             let result = verdict.map(|(text, _)| text);
             let result_class = verdict.map_or("none", |(_, class)| class);
             CisRow {
+                evidence,
                 result_class,
                 id: control.id.clone(),
                 title: control.title.clone(),
@@ -232,6 +240,36 @@ fn cis_rows(all: &[Check<'_>]) -> (String, Vec<CisRow>) {
         ),
         rows,
     )
+}
+
+/// What a control's verdict rests on: the failing checks (else the unknown ones) counted,
+/// with the first one's message; else how many passed.
+fn cis_evidence(checks: &[&Check<'_>]) -> Option<String> {
+    for verdict in [Verdict::Fail, Verdict::Unknown] {
+        let matching: Vec<&&Check<'_>> = checks
+            .iter()
+            .filter(|check| check.verdict == verdict)
+            .collect();
+        let Some(first) = matching.first() else {
+            continue;
+        };
+        let message = first
+            .findings
+            .iter()
+            .find(|finding| (finding.status == Status::Fail) == (verdict == Verdict::Fail))
+            .map(|finding| one_line(&finding.message))
+            .unwrap_or_default();
+        let more = match matching.len() {
+            1 => String::new(),
+            count => format!(" ({} more)", count - 1),
+        };
+        return Some(format!("{message}{more}"));
+    }
+    match checks.len() {
+        0 => None,
+        1 => Some("1 subject checked, it passes".to_owned()),
+        count => Some(format!("{count} subjects checked, all pass")),
+    }
 }
 
 /// Builds the report from a run: `report.findings` are all findings not waived (a

@@ -159,6 +159,10 @@ pub struct CisRow {
     pub result: Option<&'static str>,
     /// `pass`, `fail`, `unknown` or `none`, for styling.
     pub result_class: &'static str,
+    /// For automated controls with checks: what the verdict rests on (how many subjects
+    /// failed or could not be judged, and the first such finding's message; or how many
+    /// passed).
+    pub evidence: Option<String>,
     pub note: String,
 }
 

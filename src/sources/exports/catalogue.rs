@@ -24,6 +24,9 @@ pub enum DocumentKind {
     ActivityReport,
     MfaReport,
     ReportReference,
+    Users,
+    Account,
+    EnterpriseAccounts,
     IdentityLimits,
     Policies,
     PolicyTemplates,
@@ -35,6 +38,9 @@ pub enum DocumentKind {
     AccessGroupRules,
     /// An empty `{"rules": []}`: access group rules and profile claim rules look alike.
     ClaimRules,
+    AccessGroupSettings,
+    AtrackerRoutes,
+    AtrackerTargets,
     TerraformShow,
     TerraformState,
     ServiceCredentials,
@@ -130,44 +136,44 @@ pub const CATALOGUE: &[KindInfo] = &[
     KindInfo {
         kind: K::TrustedProfiles,
         name: "IAM Identity trusted profiles",
-        source: "GET /v1/profiles; ibmcloud iam trusted-profiles --output json",
+        source: "GET /v1/profiles?account_id=; ibmcloud iam trusted-profiles --output json (platform-services-go-sdk iamidentityv1 `TrustedProfilesList`)",
         recognised_by: "`profiles[]` (not in a report) or items with an `iam_id` `iam-Profile-...`",
-        handling: Skipped(UNUSED),
+        handling: Loaded,
     },
     KindInfo {
         kind: K::ProfileLinks,
         name: "IAM Identity trusted profile links",
-        source: "GET /v1/profiles/{id}/links",
+        source: "GET /v1/profiles/{id}/links (iamidentityv1 `ProfileLinkList`; it does not name its profile: put `Profile-<id>` in the file's path)",
         recognised_by: "`links[]` or items with `cr_type` and `link`",
-        handling: Skipped(UNUSED),
+        handling: Loaded,
     },
     KindInfo {
         kind: K::ProfileClaimRules,
         name: "IAM Identity trusted profile claim rules",
-        source: "GET /v1/profiles/{id}/rules",
+        source: "GET /v1/profiles/{id}/rules (iamidentityv1 `ProfileClaimRuleList`; the profile from `context.url` or the file's path)",
         recognised_by: "`rules[]` or items with `type`, `expiration` and `conditions`",
-        handling: Skipped(UNUSED),
+        handling: Loaded,
     },
     KindInfo {
         kind: K::AccountSettings,
         name: "IAM Identity account settings",
-        source: "GET /v1/accounts/{id}/settings/identity; ibmcloud iam account-settings --output json",
-        recognised_by: "`account_id`, `restrict_create_service_id`, `restrict_create_platform_apikey` and `mfa`",
-        handling: Skipped(UNUSED),
+        source: "GET /v1/accounts/{id}/settings/identity; GET /v1/accounts/{id}/effective_settings/identity; ibmcloud iam account-settings --output json",
+        recognised_by: "`account_id`, `restrict_create_service_id`, `restrict_create_platform_apikey` and `mfa` (`AccountSettingsResponse` of IBM/platform-services-go-sdk `iamidentityv1`); or `account_id` with an `effective` section holding them (`EffectiveAccountSettingsResponse`: the section is read)",
+        handling: Loaded,
     },
     KindInfo {
         kind: K::ActivityReport,
         name: "IAM Identity activity report",
-        source: "GET /v1/activity/accounts/{id}/report/{reference}",
+        source: "POST then GET /v1/activity/accounts/{id}/report/{reference} (IBM/platform-services-go-sdk iamidentityv1 `Report`: `UserActivity`, `ApikeyActivity`, `EntityActivity`)",
         recognised_by: "`reference` and `report_duration`, `report_start_time` or `report_end_time`; or `apikeys[]`, `serviceids[]`, `profiles[]` or `users[]` whose items have `last_authn` (they hold usage, not the entities)",
-        handling: Skipped(UNUSED),
+        handling: Loaded,
     },
     KindInfo {
         kind: K::MfaReport,
         name: "IAM Identity MFA enrollment report",
-        source: "GET /v1/mfa/accounts/{id}/report/{reference}",
-        recognised_by: "`reference` and `report_time`",
-        handling: Skipped(UNUSED),
+        source: "POST then GET /v1/mfa/accounts/{id}/report/{reference} (iamidentityv1 `ReportMfaEnrollmentStatus`, `UserReportMfaEnrollmentStatus`; before 2026 each user's MFA was under `enrollments`)",
+        recognised_by: "`reference` and `report_time`; or `users[]` whose items have `effective_mfa_type`, `id_based_mfa` or `enrollments`",
+        handling: Loaded,
     },
     KindInfo {
         kind: K::ReportReference,
@@ -175,6 +181,27 @@ pub const CATALOGUE: &[KindInfo] = &[
         source: "POST /v1/activity/accounts/{id}/report; POST /v1/mfa/accounts/{id}/report",
         recognised_by: "an object with `reference` only",
         handling: Skipped("the reference of a report being made, not the report"),
+    },
+    KindInfo {
+        kind: K::Users,
+        name: "User Management users",
+        source: "GET /v2/accounts/{account_id}/users (IBM/platform-services-go-sdk usermanagementv1 `UserList`, `UserProfile`)",
+        recognised_by: "`resources[]` whose items have `iam_id` and `user_id`, `realm` or `state` and no CRN; an empty `resources[]` with `total_results`",
+        handling: Loaded,
+    },
+    KindInfo {
+        kind: K::Account,
+        name: "Account Management account",
+        source: "GET /v4/accounts/{account_id} (accountmanagementv4 `AccountResponse`)",
+        recognised_by: "`owner_iamid` and `id`",
+        handling: Loaded,
+    },
+    KindInfo {
+        kind: K::EnterpriseAccounts,
+        name: "Enterprise Management accounts",
+        source: "GET /accounts/{account_id}; GET /accounts (enterprisemanagementv1 `Account`, `ListAccountsResponse`)",
+        recognised_by: "`owner_iam_id` and `id`; or `resources[]` whose items have `owner_iam_id`",
+        handling: Loaded,
     },
     KindInfo {
         kind: K::IdentityLimits,
@@ -207,16 +234,16 @@ pub const CATALOGUE: &[KindInfo] = &[
     KindInfo {
         kind: K::Roles,
         name: "IAM Policy Management roles",
-        source: "GET /v2/roles",
+        source: "GET /v2/roles?account_id= (iampolicymanagementv1 `RoleCollection`; its `custom_roles` are kept)",
         recognised_by: "`custom_roles[]`, `service_roles[]` and `system_roles[]`",
-        handling: Skipped(UNUSED),
+        handling: Loaded,
     },
     KindInfo {
         kind: K::CustomRoles,
         name: "IAM Policy Management custom roles",
-        source: "GET /v2/roles/{id}; ibmcloud iam roles --output json",
+        source: "GET /v2/roles/{id}; ibmcloud iam roles --output json (iampolicymanagementv1 `CustomRole`)",
         recognised_by: "`custom_roles[]` alone, or items with `name`, `display_name`, `actions`, `service_name` and `account_id`",
-        handling: Skipped(UNUSED),
+        handling: Loaded,
     },
     KindInfo {
         kind: K::AccessGroups,
@@ -245,6 +272,27 @@ pub const CATALOGUE: &[KindInfo] = &[
         source: "GET /v2/groups/{id}/rules; GET /v1/profiles/{id}/rules",
         recognised_by: "an empty `rules[]`",
         handling: Skipped("no rules in it"),
+    },
+    KindInfo {
+        kind: K::AccessGroupSettings,
+        name: "IAM Access Groups account settings",
+        source: "GET /v2/groups/settings?account_id={id}",
+        recognised_by: "a boolean `public_access_enabled` beside only `account_id`, `last_modified_at`, `last_modified_by_id` (`AccountSettings` of IBM/platform-services-go-sdk `iamaccessgroupsv2`)",
+        handling: Loaded,
+    },
+    KindInfo {
+        kind: K::AtrackerRoutes,
+        name: "Activity Tracker Event Routing routes",
+        source: "GET /api/v2/routes; GET /api/v2/routes/{id} (any regional atracker endpoint)",
+        recognised_by: "`routes[]` (alone when empty) or an object, with `id`, `name` and `rules[]` of `target_ids`/`locations` (`RouteList`, `Route` of IBM/platform-services-go-sdk `atrackerv2`)",
+        handling: Loaded,
+    },
+    KindInfo {
+        kind: K::AtrackerTargets,
+        name: "Activity Tracker Event Routing targets",
+        source: "GET /api/v2/targets; GET /api/v2/targets/{id} (any regional atracker endpoint)",
+        recognised_by: "`targets[]` (alone when empty) or an object, with `id`, `name` and `target_type` (`TargetList`, `Target` of IBM/platform-services-go-sdk `atrackerv2`)",
+        handling: Loaded,
     },
     KindInfo {
         kind: K::TerraformShow,
@@ -301,7 +349,7 @@ impl DocumentKind {
         }
     }
 
-    /// "IAM Identity activity report: not used by any rule yet".
+    /// "Resource Controller bindings: not used by any rule yet".
     pub fn skip_message(self) -> String {
         match self.skip_reason() {
             Some(reason) => format!("{}: {reason}", self.name()),
@@ -324,8 +372,8 @@ mod tests {
         }
         assert_eq!(kinds.len(), DocumentKind::Snapshot as usize + 1);
         assert_eq!(
-            DocumentKind::ActivityReport.skip_message(),
-            "IAM Identity activity report: not used by any rule yet"
+            DocumentKind::ResourceBindings.skip_message(),
+            "Resource Controller bindings: not used by any rule yet"
         );
     }
 }

@@ -35,7 +35,16 @@ pub type ItemRanges = Vec<(Pointer, Vec<Range<usize>>)>;
 pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, ItemRanges)> {
     match serde_json::from_str::<Top<'_>>(text).ok()? {
         Top::Array(items) => {
+            // An array of routes or targets goes through the `Value` path (`posture`).
+            let first = items
+                .first()
+                .and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
+            if first.is_some_and(|first| super::posture::array_kind(&[first]).is_some()) {
+                return None;
+            }
             if let Some(kind) = shape::skipped_items(items.iter().map(|raw| probe(raw.get()))) {
+                // A kind with a loader of its own is read by the `Value` path.
+                kind.skip_reason()?;
                 return Some((Recognition::Skipped(kind), Vec::new()));
             }
             let root = Pointer::root();
@@ -90,10 +99,19 @@ fn ingest_object(
     if crate::sources::family::is_terraform_json(&skeleton) {
         return None;
     }
+    // A bundle with profiles or custom roles beside its lists: read by the `Value` path.
+    if super::BUNDLED
+        .iter()
+        .any(|member| skeleton.get(*member).is_some_and(Value::is_array))
+    {
+        return None;
+    }
     let kinds = match shape::detect(&skeleton) {
         Shape::Lists(kinds) => kinds,
         // Detection reads no item past the first one of a list: the skeleton is enough.
-        Shape::Skipped(kind) => return Some((Recognition::Skipped(kind), Vec::new())),
+        Shape::Skipped(kind) if kind.skip_reason().is_some() => {
+            return Some((Recognition::Skipped(kind), Vec::new()));
+        }
         _ => return None,
     };
     let kinds: Vec<ListKind> = kinds.into_iter().map(|(kind, _)| kind).collect();
@@ -186,6 +204,7 @@ fn ingest_items(
                 document,
                 errors: Vec::new(),
                 secret_pointers: Vec::new(),
+                route: None,
             };
             for (at, raw) in raws.iter().enumerate() {
                 let pointer = pointer.index(chunk * CHUNK + at);

@@ -3,8 +3,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::people::{EntityActivityDto, entity_activity};
 use super::{ItemResult, Sink, present, typed};
-use crate::model::{ApiKey, Pointer, ServiceId, service_id_core};
+use crate::model::{ApiKey, AuthnSubject, Pointer, ServiceId, service_id_core};
 
 #[derive(Deserialize)]
 pub(super) struct ServiceIdDto {
@@ -18,6 +19,8 @@ pub(super) struct ServiceIdDto {
     unique_instance_crns: Option<Vec<String>>,
     account_id: Option<String>,
     group_id: Option<String>,
+    /// Only with `include_activity=true`.
+    activity: Option<EntityActivityDto>,
 }
 
 pub(super) fn service_id(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
@@ -41,6 +44,17 @@ pub(super) fn service_id_from(
                 "expected a service ID `id` of the form `ServiceId-<uuid>`".to_owned(),
             )
         })?;
+    if let Some(activity) = dto.activity {
+        let name = present(dto.name.clone());
+        entity_activity(
+            activity,
+            AuthnSubject::ServiceId,
+            &core,
+            name,
+            pointer,
+            sink,
+        );
+    }
     let origin = sink.origin(pointer);
     sink.builder.add_service_id(ServiceId {
         iam_id: present(dto.iam_id).unwrap_or_else(|| format!("iam-{core}")),
@@ -72,6 +86,8 @@ pub(super) struct ApiKeyDto {
     locked: Option<bool>,
     disabled: Option<bool>,
     account_id: Option<String>,
+    /// Only with `include_activity=true`.
+    activity: Option<EntityActivityDto>,
 }
 
 pub(super) fn api_key(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> ItemResult {
@@ -85,6 +101,10 @@ pub(super) fn api_key_from(dto: ApiKeyDto, pointer: &Pointer, sink: &mut Sink<'_
             "expected an API key with an `id`".to_owned(),
         )
     })?;
+    if let Some(activity) = dto.activity {
+        let name = present(dto.name.clone());
+        entity_activity(activity, AuthnSubject::ApiKey, &id, name, pointer, sink);
+    }
     let origin = sink.origin(pointer);
     sink.builder.add_api_key(ApiKey {
         id,

@@ -7,8 +7,12 @@ pub mod catalogue;
 mod fast;
 mod identity;
 mod limits;
+mod people;
 mod policy;
+mod posture;
+pub mod profiles;
 mod resource_controller;
+mod roles;
 pub mod shape;
 pub mod snapshot;
 
@@ -31,10 +35,16 @@ pub struct Sink<'a> {
     /// Values the loader found to be secrets beyond those the masking rules know by name
     /// (a Terraform variable marked sensitive, say): they are masked in snippets too.
     pub secret_pointers: Vec<Pointer>,
+    /// For a plan iamlint built from `.tf` files: where each part of it was written, so
+    /// that entities point into the configuration (`None` for every other input).
+    pub route: Option<&'a crate::sources::terraform::hcl::Routes>,
 }
 
 impl Sink<'_> {
     pub(crate) fn origin(&self, pointer: &Pointer) -> Origin {
+        if let Some(origin) = self.route.and_then(|route| route.origin(pointer)) {
+            return origin;
+        }
         Origin::new(self.document, pointer.clone())
     }
 }
@@ -62,6 +72,7 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             if value.as_object().is_some_and(limits::detect) {
                 limits::ingest(value, sink);
             }
+            bundled_profiles_and_roles(value, sink);
             for (kind, items) in lists {
                 let pointer = root.key(kind.member());
                 match kind {
@@ -99,13 +110,17 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
             }
         }
         Shape::CliArray(items) => {
+            if let Some(kind) = posture::array_kind(items) {
+                posture::ingest_array(kind, items, sink);
+                return Recognition::Recognised;
+            }
             let kinds = || {
                 items
                     .iter()
                     .map(|item| item.as_object().and_then(shape::classify))
             };
             if let Some(kind) = shape::skipped_items(kinds()) {
-                return Recognition::Skipped(kind);
+                return loaded_kind(kind, value, sink);
             }
             for (at, item) in items.iter().enumerate() {
                 let pointer = root.index(at);
@@ -118,8 +133,47 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>) -> Recognition {
         Shape::Single(kind) => ingest_item(kind, value, &root, sink),
         Shape::Snapshot => snapshot::ingest(value, sink),
         Shape::IdentityLimits => limits::ingest(value, sink),
-        Shape::Skipped(kind) => return Recognition::Skipped(kind),
+        Shape::People(kind) => people::ingest(kind, value, sink),
+        Shape::PeopleBundle => people::ingest_bundle(value, sink),
+        Shape::Posture(kind) => posture::ingest(kind, value, sink),
+        Shape::Skipped(kind) => return loaded_kind(kind, value, sink),
         Shape::Unrecognised => return Recognition::Unrecognised,
+    }
+    Recognition::Recognised
+}
+
+/// Members a bundle of one account's exports may carry beside its lists: trusted profiles
+/// and custom roles (by their list names, with items of their kind).
+pub(super) const BUNDLED: [&str; 2] = ["profiles", "custom_roles"];
+
+fn bundled_profiles_and_roles(value: &Value, sink: &mut Sink<'_>) {
+    let of_kind = |member: &str, kind: ItemKind| match value.get(member) {
+        Some(Value::Array(items)) => items
+            .first()
+            .is_none_or(|first| first.as_object().and_then(shape::classify) == Some(kind)),
+        _ => false,
+    };
+    if of_kind("profiles", ItemKind::TrustedProfile) {
+        profiles::ingest(DocumentKind::TrustedProfiles, value, sink);
+    }
+    if of_kind("custom_roles", ItemKind::CustomRole) {
+        roles::ingest(value, sink);
+    }
+}
+
+/// A document of a kind the shape detector sets aside: loaded by its kind's loader when the
+/// catalogue says the kind is loaded (profiles, custom roles), else skipped.
+fn loaded_kind(kind: DocumentKind, value: &Value, sink: &mut Sink<'_>) -> Recognition {
+    if kind.skip_reason().is_some() {
+        return Recognition::Skipped(kind);
+    }
+    match kind {
+        DocumentKind::Roles | DocumentKind::CustomRoles => roles::ingest(value, sink),
+        _ => {
+            if !profiles::ingest(kind, value, sink) {
+                return Recognition::Skipped(kind);
+            }
+        }
     }
     Recognition::Recognised
 }
@@ -189,6 +243,10 @@ fn ingest_item(kind: ItemKind, item: &Value, pointer: &Pointer, sink: &mut Sink<
         ItemKind::PolicyV1 => policy::v1(item, pointer, sink),
         ItemKind::PolicyV2 => policy::v2(item, pointer, sink),
         ItemKind::AccessGroup => access_groups::group(item, pointer, sink),
+        ItemKind::TrustedProfile => profiles::profile(item, pointer, sink),
+        ItemKind::ProfileLink => profiles::link(item, pointer, sink),
+        ItemKind::ProfileClaimRule => profiles::claim_rule(item, pointer, None, sink),
+        ItemKind::CustomRole => roles::custom_role(item, pointer, sink),
         // An item of a skipped kind in a list or array of loaded ones: set aside.
         _ => Ok(()),
     };

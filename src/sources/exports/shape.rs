@@ -120,6 +120,14 @@ pub enum Shape<'a> {
     Snapshot,
     /// IAM Identity `/v1/accounts/{id}/limits/identity`.
     IdentityLimits,
+    /// A document about the account's people and activity (users, the account and its
+    /// owner, the activity and MFA reports), read whole by `exports::people`.
+    People(DocumentKind),
+    /// iamlint's bundle of such documents, one per member.
+    PeopleBundle,
+    /// An account-level document: IAM Identity or Access Groups account settings, Activity
+    /// Tracker Event Routing routes or targets (see `posture`).
+    Posture(DocumentKind),
     /// A kind of the catalogue that is recognised and not loaded.
     Skipped(DocumentKind),
     Unrecognised,
@@ -148,6 +156,12 @@ fn first_kind(items: &[Value]) -> Option<ItemKind> {
 fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     if super::snapshot::detect(object) {
         return Shape::Snapshot;
+    }
+    if let Some(kind) = super::people::detect(object) {
+        return Shape::People(kind);
+    }
+    if super::people::is_bundle(object) {
+        return Shape::PeopleBundle;
     }
     // Documents with list members of the names iamlint loads (`apikeys`, `resources`) that
     // are not those lists: recognised first, by the members only they have.
@@ -216,6 +230,9 @@ fn detect_object(object: &Map<String, Value>) -> Shape<'_> {
     if super::limits::detect(object) {
         return Shape::IdentityLimits;
     }
+    if let Some(kind) = super::posture::detect(object) {
+        return Shape::Posture(kind);
+    }
     if let Some(kind) = detect_skipped_list(object) {
         return Shape::Skipped(kind);
     }
@@ -249,40 +266,14 @@ fn is_array(object: &Map<String, Value>, member: &str) -> bool {
     object.get(member).is_some_and(Value::is_array)
 }
 
-fn has_any(object: &Map<String, Value>, members: &[&str]) -> bool {
+pub(super) fn has_any(object: &Map<String, Value>, members: &[&str]) -> bool {
     members.iter().any(|member| object.contains_key(*member))
 }
 
 /// Documents that hold members named like the lists iamlint loads, recognised by the
-/// members their SDK models require (IBM/platform-services-go-sdk `Report`,
-/// `ReportMfaEnrollmentStatus`; Terraform's state format).
+/// members their formats require (Terraform's state format; the reports, which hold
+/// `apikeys` and `serviceids` too, are `exports::people`'s and detected before).
 fn detect_lookalike(object: &Map<String, Value>) -> Option<DocumentKind> {
-    let reference = object.get("reference").is_some_and(Value::is_string);
-    if reference
-        && has_any(
-            object,
-            &["report_duration", "report_start_time", "report_end_time"],
-        )
-    {
-        return Some(DocumentKind::ActivityReport);
-    }
-    if reference && object.contains_key("report_time") {
-        return Some(DocumentKind::MfaReport);
-    }
-    // The lists of a report cut out of it: their items carry `last_authn` at the top (an
-    // entity record has it, if at all, under `activity`).
-    let activity_items = ["apikeys", "serviceids", "profiles", "users"]
-        .iter()
-        .any(|member| {
-            object
-                .get(*member)
-                .and_then(Value::as_array)
-                .and_then(|items| items.first())
-                .is_some_and(|first| first.get("last_authn").is_some())
-        });
-    if activity_items {
-        return Some(DocumentKind::ActivityReport);
-    }
     // A raw state (`terraform.tfstate`): its `resources` are Terraform's, not Resource
     // Controller's.
     if object.get("version").is_some_and(Value::is_number)
@@ -315,13 +306,6 @@ fn detect_skipped_list(object: &Map<String, Value>) -> Option<DocumentKind> {
         )
     {
         return Some(DocumentKind::ServiceCredentials);
-    }
-    if object.contains_key("account_id")
-        && object.contains_key("restrict_create_service_id")
-        && object.contains_key("restrict_create_platform_apikey")
-        && object.contains_key("mfa")
-    {
-        return Some(DocumentKind::AccountSettings);
     }
     if ["custom_roles", "service_roles", "system_roles"]
         .iter()
@@ -622,15 +606,15 @@ mod tests {
             "apikeys": [{"id": "ApiKey-1", "name": "k", "type": "user"}],
             "serviceids": [{"id": "ServiceId-1", "name": "s"}]
         });
-        assert_eq!(shape(&report), Shape::Skipped(DocumentKind::ActivityReport));
+        assert_eq!(shape(&report), Shape::People(DocumentKind::ActivityReport));
         let mfa = json!({"reference": "r", "report_time": "t", "users": []});
-        assert_eq!(shape(&mfa), Shape::Skipped(DocumentKind::MfaReport));
+        assert_eq!(shape(&mfa), Shape::People(DocumentKind::MfaReport));
         // Without the report's own members, `apikeys` is the API key list...
         let list = json!({"apikeys": [{"id": "ApiKey-1"}]});
         assert!(matches!(shape(&list), Shape::Lists(_)));
         // ...unless its items are a report's (cut out of it with `jq`, say).
         let cut = json!({"apikeys": [{"id": "ApiKey-1", "name": "k", "last_authn": "t"}]});
-        assert_eq!(shape(&cut), Shape::Skipped(DocumentKind::ActivityReport));
+        assert_eq!(shape(&cut), Shape::People(DocumentKind::ActivityReport));
     }
 
     #[test]

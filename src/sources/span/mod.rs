@@ -81,6 +81,7 @@ impl SpanIndex {
             Format::Json if text.len() >= LAZY_FROM => index.index_json_lazily(text, keep),
             Format::Json => index.index_json(text),
             Format::Yaml => index.index_yaml(text),
+            Format::Hcl => index.spots = crate::sources::terraform::hcl::spans::index(text),
         }
         index
     }

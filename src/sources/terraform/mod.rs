@@ -12,8 +12,11 @@
 
 mod address;
 mod entities;
+pub mod hcl;
 mod identity;
 mod policy;
+mod posture;
+mod profiles;
 mod references;
 mod secrets;
 mod walk;
@@ -145,8 +148,19 @@ fn map_resources(linker: &Linker<'_, '_>, sink: &mut Sink<'_>) {
             | "ibm_iam_trusted_profile_policy" => {
                 policy::policy(linker, at, sink);
             }
-            // NOTE: `ibm_iam_access_group` and `ibm_iam_access_group_members` wait for the
-            // access-group model; policies on access groups are mapped above.
+            "ibm_iam_account_settings" => posture::identity_settings(resource, sink),
+            "ibm_iam_access_group_account_settings" => {
+                posture::access_group_settings(resource, sink);
+            }
+            "ibm_atracker_target" => posture::target(resource, sink),
+            "ibm_atracker_route" => posture::route(resource, sink),
+            "ibm_iam_trusted_profile" => profiles::profile(linker, at, sink),
+            "ibm_iam_trusted_profile_link" => profiles::link(linker, at, sink),
+            "ibm_iam_trusted_profile_claim_rule" => profiles::claim_rule(linker, at, sink),
+            "ibm_iam_custom_role" => profiles::custom_role(linker, at, sink),
+            "ibm_iam_access_group_members" => profiles::access_group_members(linker, at, sink),
+            // NOTE: `ibm_iam_access_group` waits for the access-group model; policies on
+            // access groups are mapped above.
             _ => {}
         }
     }

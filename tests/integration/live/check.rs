@@ -85,7 +85,16 @@ fn check_of_a_collected_snapshot() {
 fn a_collected_snapshot_has_the_findings_of_the_same_account_exported() {
     let (_emulator, dir) = collected_demo();
     let live = common::check(&[dir.path().to_str().unwrap()], &Settings::default());
-    let files = super::account::demo_exports();
+    // The posture documents come from the emulator's own answers, not the demo: the
+    // collected copies stand in for them on the exported side too.
+    let mut files = super::account::demo_exports();
+    for entry in std::fs::read_dir(super::account::POSTURE_DIR).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let collected = dir.path().join(&name);
+        if collected.exists() {
+            files.push(collected.to_str().unwrap().to_owned());
+        }
+    }
     let files: Vec<&str> = files.iter().map(String::as_str).collect();
     let exported = common::check(&files, &Settings::default());
     assert!(!live.findings.is_empty());

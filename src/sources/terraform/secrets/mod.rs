@@ -24,7 +24,7 @@ mod values;
 use serde_json::Value;
 
 use super::TerraformView;
-use crate::model::{EntityKind, EntityRef, ExposedSecret, Origin, Pointer, SecretEvidence};
+use crate::model::{EntityKind, EntityRef, ExposedSecret, Pointer, SecretEvidence};
 use crate::sources::exports::Sink;
 use crate::sources::secrets::{
     REDACTED, is_public_credential_member, is_secret_name, is_secret_pointer,
@@ -110,12 +110,12 @@ pub(super) fn scan(document: &Value, plan: bool, view: TerraformView, sink: &mut
                 kind: owner.kind,
                 id: owner.id.unwrap_or_else(|| owner.address.clone()),
                 name: owner.name,
-                origin: Origin::new(sink.document, owner.pointer),
+                origin: sink.origin(&owner.pointer),
                 address: Some(owner.address),
             },
             member: secret.member,
             container: container.to_owned(),
-            origin: Origin::new(sink.document, secret.pointer),
+            origin: sink.origin(&secret.pointer),
             evidence,
         });
     }

@@ -1,0 +1,78 @@
+//! Activity Tracker Event Routing: the routes and targets of an account
+//! (`GET /api/v2/routes`, `GET /api/v2/targets` of `atrackerv2`; Terraform
+//! `ibm_atracker_route`, `ibm_atracker_target`). Routes are global to the account; a rule of
+//! a route sends the events of its `locations` (regions, `global` for account-wide events
+//! such as IAM's, `*` for every location) to its targets.
+
+use super::declaration::Declaration;
+use super::origin::Origin;
+
+/// The location of the events that belong to no region (IAM, account management).
+pub const GLOBAL_LOCATION: &str = "global";
+/// The location that matches every location, `global` included.
+pub const ANY_LOCATION: &str = "*";
+
+/// One rule of a route.
+#[derive(Debug, Clone)]
+pub struct RouteRule {
+    /// Target ids as written; a plan's computed id is a `<...>` placeholder.
+    pub target_ids: Vec<String>,
+    pub locations: Vec<String>,
+    pub origin: Origin,
+}
+
+impl RouteRule {
+    /// Whether the rule takes global events (`global` or `*`).
+    pub fn takes_global_events(&self) -> bool {
+        self.locations
+            .iter()
+            .any(|location| location == GLOBAL_LOCATION || location == ANY_LOCATION)
+    }
+}
+
+/// A route.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub id: String,
+    pub name: Option<String>,
+    pub crn: Option<String>,
+    pub rules: Vec<RouteRule>,
+    pub origin: Origin,
+    pub declaration: Option<Declaration>,
+    pub account: Option<String>,
+}
+
+/// A target: where routed events are written (Cloud Object Storage, Event Streams, Cloud
+/// Logs, ...).
+#[derive(Debug, Clone)]
+pub struct RoutingTarget {
+    /// The id routes name; a plan's computed id is a `<...>` placeholder.
+    pub id: String,
+    pub name: Option<String>,
+    pub crn: Option<String>,
+    pub target_type: Option<String>,
+    /// `write_status.status`: `success` or `failed` when the service last wrote to it.
+    pub write_status: Option<String>,
+    pub origin: Origin,
+    pub declaration: Option<Declaration>,
+    pub account: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocId, Pointer};
+
+    #[test]
+    fn global_and_any_location_take_global_events_a_region_does_not() {
+        let rule = |locations: &[&str]| RouteRule {
+            target_ids: Vec::new(),
+            locations: locations.iter().map(|l| (*l).to_owned()).collect(),
+            origin: Origin::new(DocId(0), Pointer::root()),
+        };
+        assert!(rule(&["us-south", "global"]).takes_global_events());
+        assert!(rule(&["*"]).takes_global_events());
+        assert!(!rule(&["us-south", "eu-de"]).takes_global_events());
+        assert!(!rule(&["Global "]).takes_global_events());
+    }
+}

@@ -1,0 +1,115 @@
+//! `account-owner-apikey`: an API key that belongs to the account owner (CIS IBM Cloud
+//! Foundations 1.5).
+//!
+//! The owner's IAM ID comes from the account document (Account Management `owner_iamid`,
+//! Enterprise Management `owner_iam_id`); the keys from the API key export (`iam_id`) or the
+//! activity report (`apikeys[].user.iam_id`).
+
+use std::collections::HashSet;
+
+use super::people::{self, Needed};
+use super::{Finding, RuleContext};
+use crate::model::{AuthnSubject, EntityKind, EntityRef};
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    if !inventory.collections.any() && !inventory.people.any() {
+        return;
+    }
+    let reported_keys = || {
+        inventory
+            .people
+            .authns
+            .iter()
+            .filter(|record| record.subject == AuthnSubject::ApiKey)
+    };
+    let owner = inventory.people.owner();
+    let keys_known = inventory.collections.api_keys || reported_keys().next().is_some();
+    let mut missing = Vec::new();
+    if owner.is_none() {
+        missing.push(Needed::Owner);
+    }
+    if !keys_known {
+        missing.push(Needed::ApiKeys);
+    }
+    let Some(owner) = owner.filter(|_| missing.is_empty()) else {
+        if let Some(unknown) = people::unknown_once(
+            context,
+            EntityKind::ApiKey,
+            "API keys of the owner",
+            &missing,
+            "whether the account owner has API keys",
+        ) {
+            unknown.push(out);
+        }
+        return;
+    };
+    let owner_name = owner.name.as_deref().unwrap_or(&owner.iam_id);
+    let owner_ref = EntityRef {
+        account: owner.account.clone(),
+        kind: EntityKind::User,
+        id: owner.iam_id.clone(),
+        name: owner.name.clone(),
+        origin: owner.origin.clone(),
+        address: None,
+    };
+    let mut flagged = HashSet::new();
+    for api_key in &inventory.api_keys {
+        if api_key.iam_id.as_deref() != Some(owner.iam_id.as_str()) {
+            context.evaluated(EntityRef::api_key(api_key));
+            continue;
+        }
+        flagged.insert(api_key.id.as_str());
+        context
+            .finding(
+                EntityRef::api_key(api_key),
+                api_key.origin.key("iam_id"),
+                "the account owner's key",
+            )
+            .related(owner_ref.clone(), owner.origin.clone(), "the account owner")
+            .message(format!(
+                "API key `{}` belongs to the account owner `{owner_name}` ({}): the owner's \
+                 keys act with every permission of the account; use a service ID or another \
+                 user's key instead",
+                api_key.display_name(),
+                owner.iam_id
+            ))
+            .remediation(context.meta.fix_with(&[("APIKEY_ID", &api_key.id)]))
+            .push(out);
+    }
+    // Keys only the activity report names.
+    let listed: HashSet<&str> = inventory.api_keys.iter().map(|k| k.id.as_str()).collect();
+    for record in reported_keys() {
+        if listed.contains(record.id.as_str()) || !flagged.insert(record.id.as_str()) {
+            continue;
+        }
+        let subject = EntityRef {
+            account: record.account.clone(),
+            kind: EntityKind::ApiKey,
+            id: record.id.clone(),
+            name: record.name.clone(),
+            origin: record.origin.clone(),
+            address: None,
+        };
+        if record.owner.as_deref() != Some(owner.iam_id.as_str()) {
+            context.evaluated(subject);
+            continue;
+        }
+        context
+            .finding(
+                subject.clone(),
+                record.origin.clone(),
+                "the account owner's key",
+            )
+            .related(owner_ref.clone(), owner.origin.clone(), "the account owner")
+            .message(format!(
+                "API key `{}` belongs to the account owner `{owner_name}` ({}): the owner's \
+                 keys act with every permission of the account; use a service ID or another \
+                 user's key instead",
+                record.name.as_deref().unwrap_or(&record.id),
+                owner.iam_id
+            ))
+            .remediation(context.meta.fix_with(&[("APIKEY_ID", &record.id)]))
+            .push(out);
+    }
+}

@@ -1,0 +1,269 @@
+//! Shared reasoning of the people and activity rules (`apikey-unused`,
+//! `account-owner-apikey`, `user-mfa-missing`, `account-owner-mfa-missing`,
+//! `user-inactive`): the subjects they name, what to export when a document is missing,
+//! and when an identity last authenticated.
+
+use super::apikeys::account_id;
+use super::{FindingBuilder, RuleContext, Severity};
+use crate::model::{
+    AuthnRecord, AuthnSource, AuthnSubject, EntityKind, EntityRef, Inventory, MfaEnrollment,
+    Origin, Timestamp, User, parse_timestamp,
+};
+
+/// `curl` with an IAM token, for the export commands below.
+const CURL: &str =
+    "curl -H \"Authorization: $(ibmcloud iam oauth-tokens --output json | jq -r .iam_token)\"";
+
+/// A document a rule needs, and how to get it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Needed {
+    Users,
+    Owner,
+    ApiKeys,
+    ActivityReport,
+    /// The activity report, or API keys read with `include_activity=true`.
+    KeyActivity,
+    MfaReport,
+}
+
+impl Needed {
+    /// What the document is, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Users => "no user list (User Management `GET /v2/accounts/{id}/users`)",
+            Self::Owner => {
+                "no account document naming the owner (Account Management \
+                 `GET /v4/accounts/{id}`, `owner_iamid`)"
+            }
+            Self::ApiKeys => "no API key export (`{\"apikeys\": [...]}`)",
+            Self::ActivityReport => {
+                "no activity report (IAM Identity `GET /v1/activity/accounts/{id}/report/{reference}`)"
+            }
+            Self::KeyActivity => {
+                "no activity report (IAM Identity `GET /v1/activity/accounts/{id}/report/{reference}`) \
+                 and no API key read with `include_activity=true`"
+            }
+            Self::MfaReport => {
+                "no MFA enrollment report (IAM Identity `GET /v1/mfa/accounts/{id}/report/{reference}`)"
+            }
+        }
+    }
+
+    /// How to export it.
+    fn export(self, account: &str) -> String {
+        match self {
+            Self::Users => format!(
+                "{CURL} 'https://user-management.cloud.ibm.com/v2/accounts/{account}/users' \
+                 (every page, following `next_url`)"
+            ),
+            Self::Owner => format!("{CURL} 'https://accounts.cloud.ibm.com/v4/accounts/{account}'"),
+            Self::ApiKeys => format!(
+                "{CURL} 'https://iam.cloud.ibm.com/v1/apikeys?account_id={account}&scope=account&pagesize=100' \
+                 (every page)"
+            ),
+            Self::ActivityReport | Self::KeyActivity => format!(
+                "{CURL} -X POST 'https://iam.cloud.ibm.com/v1/activity/accounts/{account}/report?type=inactive&duration=720' \
+                 (it answers a `reference`), then a few minutes later {CURL} \
+                 'https://iam.cloud.ibm.com/v1/activity/accounts/{account}/report/<REFERENCE>'; \
+                 or run `iamlint collect`"
+            ),
+            Self::MfaReport => format!(
+                "{CURL} -X POST 'https://iam.cloud.ibm.com/v1/mfa/accounts/{account}/report?type=mfa_status' \
+                 (it answers a `reference`), then {CURL} \
+                 'https://iam.cloud.ibm.com/v1/mfa/accounts/{account}/report/<REFERENCE>'; \
+                 or run `iamlint collect`"
+            ),
+        }
+    }
+}
+
+/// The account's id: from the owner's account document, the MFA report or the users, else
+/// any CRN (see `apikeys::account_id`).
+pub(super) fn account_of(inventory: &Inventory) -> String {
+    let people = &inventory.people;
+    people
+        .owners
+        .iter()
+        .filter_map(|owner| owner.account.clone())
+        .chain(people.mfa.iter().filter_map(|entry| entry.account.clone()))
+        .chain(people.users.iter().filter_map(|user| user.account.clone()))
+        .next()
+        .unwrap_or_else(|| account_id(inventory))
+}
+
+/// Whether the account has any input at all (an empty run has nothing to be unknown about).
+fn anything(inventory: &Inventory) -> Option<Origin> {
+    let people = &inventory.people;
+    people
+        .owners
+        .first()
+        .map(|owner| owner.origin.clone())
+        .or_else(|| people.users.first().map(|user| user.origin.clone()))
+        .or_else(|| people.user_lists.first().map(|list| list.origin.clone()))
+        .or_else(|| {
+            people
+                .mfa_reports
+                .first()
+                .map(|report| report.origin.clone())
+        })
+        .or_else(|| {
+            people
+                .activity_reports
+                .first()
+                .map(|report| report.origin.clone())
+        })
+        .or_else(|| people.authns.first().map(|record| record.origin.clone()))
+        .or_else(|| inventory.api_keys.first().map(|key| key.origin.clone()))
+        .or_else(|| inventory.service_ids.first().map(|id| id.origin.clone()))
+        .or_else(|| {
+            inventory
+                .policies
+                .first()
+                .map(|policy| policy.origin.clone())
+        })
+        .or_else(|| inventory.keys.first().map(|key| key.origin.clone()))
+        .or_else(|| inventory.instances.first().map(|i| i.origin.clone()))
+        .or_else(|| inventory.access_groups.first().map(|g| g.origin.clone()))
+}
+
+/// One `unknown` finding saying which documents are missing and how to export them, about
+/// the account (`kind` and `what` name the subject: "users of account X"), anchored on the
+/// first thing the account's inputs hold; `None` when they hold nothing.
+pub(super) fn unknown_once(
+    context: &RuleContext<'_>,
+    kind: EntityKind,
+    what: &str,
+    missing: &[Needed],
+    judged: &str,
+) -> Option<FindingBuilder> {
+    let inventory = context.inventory;
+    let origin = anything(inventory)?;
+    let account = account_of(inventory);
+    // Named by the account, so the fingerprint does not depend on which entity comes first.
+    let subject = EntityRef {
+        account: None,
+        kind,
+        id: format!("{what} of account {account}"),
+        name: None,
+        origin: origin.clone(),
+        address: None,
+    };
+    let names: Vec<&str> = missing.iter().map(|needed| needed.name()).collect();
+    let exports: Vec<String> = missing
+        .iter()
+        .map(|needed| needed.export(&account))
+        .collect();
+    let label = if missing.len() == 1 {
+        "document missing"
+    } else {
+        "documents missing"
+    };
+    Some(
+        context
+            .finding(subject, origin, label)
+            .severity(Severity::Info)
+            .unknown()
+            .message(format!(
+                "{} was loaded, so {judged} cannot be checked",
+                names.join(", and ")
+            ))
+            .remediation(exports.join("\n")),
+    )
+}
+
+/// A user as findings name it.
+pub(super) fn user_ref(user: &User) -> EntityRef {
+    EntityRef {
+        account: user.account.clone(),
+        kind: EntityKind::User,
+        id: user.iam_id.clone(),
+        name: user.user_id.clone().or_else(|| user.email.clone()),
+        origin: user.origin.clone(),
+        address: None,
+    }
+}
+
+/// A user known only from the MFA report.
+pub(super) fn mfa_user_ref(entry: &MfaEnrollment) -> EntityRef {
+    EntityRef {
+        account: entry.account.clone(),
+        kind: EntityKind::User,
+        id: entry.iam_id.clone(),
+        name: entry.username.clone().or_else(|| entry.email.clone()),
+        origin: entry.origin.clone(),
+        address: None,
+    }
+}
+
+/// When an identity last authenticated, as far as the inputs tell.
+#[derive(Debug, Clone)]
+pub(super) enum LastAuthn<'a> {
+    /// At this instant (`record` says where).
+    At(Timestamp, &'a AuthnRecord),
+    /// Never, as far as IAM recorded (`last_authn` absent, or `authn_count` 0).
+    Never(&'a AuthnRecord),
+    /// Not listed by an activity report that covers every authentication since `start`:
+    /// it authenticated after then.
+    Since(Timestamp),
+    /// The inputs do not say.
+    Unknown,
+}
+
+/// Whether the inputs hold activity evidence for identities of this kind at all.
+pub(super) fn has_activity(inventory: &Inventory, subject: AuthnSubject) -> bool {
+    !inventory.people.activity_reports.is_empty()
+        || inventory
+            .people
+            .authns
+            .iter()
+            .any(|record| record.subject == subject && record.source == AuthnSource::Entity)
+}
+
+/// The last authentication of identity `id` (`iam_id` of a user, `id` of an API key).
+/// An entity's own `activity` wins over a report's item; an identity that an activity
+/// report with a known start does not list authenticated after that start.
+pub(super) fn last_authn<'a>(
+    inventory: &'a Inventory,
+    subject: AuthnSubject,
+    id: &str,
+) -> LastAuthn<'a> {
+    let records = || {
+        inventory
+            .people
+            .authns
+            .iter()
+            .filter(move |record| record.subject == subject && record.id == id)
+    };
+    let best = records()
+        .find(|record| record.source == AuthnSource::Entity)
+        .or_else(|| records().next());
+    if let Some(record) = best {
+        if let Some(time) = record.last_authn_time() {
+            return LastAuthn::At(time, record);
+        }
+        // A `last_authn` that is not a timestamp says nothing.
+        if record.last_authn.is_some() {
+            return LastAuthn::Unknown;
+        }
+        if record.source == AuthnSource::Report || record.authn_count.is_none_or(|n| n == 0) {
+            return LastAuthn::Never(record);
+        }
+        return LastAuthn::Unknown;
+    }
+    // Not listed: active since the start of the latest report with a start.
+    let latest = inventory
+        .people
+        .activity_reports
+        .iter()
+        .filter_map(|report| Some((report.start_time()?, report)))
+        .max_by_key(|(start, _)| *start);
+    match latest {
+        Some((start, _)) => LastAuthn::Since(start),
+        None => LastAuthn::Unknown,
+    }
+}
+
+/// Parses an optional IBM timestamp.
+pub(super) fn instant(text: Option<&str>) -> Option<Timestamp> {
+    text.and_then(parse_timestamp)
+}

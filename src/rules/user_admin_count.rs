@@ -1,0 +1,304 @@
+//! `user-admin-count`: more than `max` users hold Administrator over the whole account or
+//! over IAM, directly or through the access groups they belong to (CIS IBM Cloud
+//! Foundations 1.14).
+//!
+//! The scopes are `serviceid-admin-count`'s (`admin_scope`). A user is a policy subject or
+//! group member named `IBMid-...` (or a member of type `user`); an Administrator grant is
+//! the Administrator platform role or a custom role with an access-changing action (see
+//! `roles`). Grants that cannot be decided (a group whose members were not exported, a
+//! custom role without its definition) make the count unknown when they could push it over.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::roles::{EXPORT_ROLES, Holds, Power, policy_holds};
+pub(super) use super::serviceid_admin_count::Params;
+use super::serviceid_admin_count::admin_scope;
+use super::{Finding, RuleContext, Severity};
+use crate::model::{
+    Activity, EntityKind, EntityRef, Inventory, Membership, PUBLIC_ACCESS_GROUP, Policy, Subject,
+};
+
+/// The user a subject names, if it is one.
+fn user_of(subject: &Subject) -> Option<&str> {
+    match subject {
+        Subject::User(id) => Some(id),
+        // Federated and other user ids carry no `IBMid-` prefix (`iam-...`).
+        Subject::Other(id) if id.starts_with("iam-") => Some(id),
+        _ => None,
+    }
+}
+
+fn is_user(membership: &Membership) -> bool {
+    user_of(&membership.member).is_some() || membership.kind.as_deref() == Some("user")
+}
+
+/// How one user comes to hold Administrator.
+struct Grant<'a> {
+    policy: &'a Policy,
+    group: Option<&'a str>,
+    /// A member's email, for the message.
+    email: Option<&'a str>,
+}
+
+/// What is undecided.
+#[derive(Default)]
+struct Unknowns<'a> {
+    /// Groups holding Administrator whose member lists were not (completely) exported.
+    groups: BTreeSet<&'a str>,
+    /// Users whose only Administrator-like grant is a custom role without a definition.
+    users: BTreeSet<&'a str>,
+    /// Those custom roles.
+    roles: BTreeSet<String>,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    let max = params.max;
+    let iam_services = &params.iam_services;
+    if !inventory.collections.policies {
+        // A plan alone declares part of the account: nothing to count, nothing to ask.
+        if super::roles::exported(inventory) {
+            unknown(context, (None, max), &Unknowns::default(), out);
+        }
+        return;
+    }
+    let mut admins: BTreeMap<&str, Grant<'_>> = BTreeMap::new();
+    let mut unknowns = Unknowns::default();
+    // An Administrator grant to the Public Access group: every user holds it.
+    let mut public: Option<&Policy> = None;
+    for policy in &inventory.policies {
+        // A time window that has closed or not opened grants nothing now: not counted.
+        if !policy.is_active_access()
+            || policy.activity(context.now) != Activity::Active
+            || admin_scope(policy, &iam_services).is_none()
+        {
+            continue;
+        }
+        let holds = policy_holds(inventory, policy, Power::Administrator);
+        if holds == Holds::No {
+            continue;
+        }
+        let mut users: Vec<(&str, Option<&str>, Option<&str>)> = Vec::new();
+        match &policy.subject {
+            // Every identity of the account belongs to the Public Access group.
+            Subject::AccessGroup(group) if group == PUBLIC_ACCESS_GROUP => {
+                if holds == Holds::Yes {
+                    public.get_or_insert(policy);
+                }
+            }
+            Subject::AccessGroup(group) => {
+                if !inventory.members_known(group) {
+                    unknowns.groups.insert(group);
+                }
+                for membership in inventory.members_of(group).filter(|m| is_user(m)) {
+                    users.push((
+                        &membership.iam_id,
+                        Some(group.as_str()),
+                        membership.email.as_deref(),
+                    ));
+                }
+            }
+            subject => {
+                if let Some(user) = user_of(subject) {
+                    users.push((user, None, None));
+                }
+            }
+        }
+        for (user, group, email) in users {
+            match &holds {
+                Holds::Yes => {
+                    unknowns.users.remove(user);
+                    admins.entry(user).or_insert(Grant {
+                        policy,
+                        group,
+                        email,
+                    });
+                }
+                Holds::Unknown(role) => {
+                    if !admins.contains_key(user) {
+                        unknowns.users.insert(user);
+                        unknowns.roles.insert(role.clone());
+                    }
+                }
+                Holds::No => {}
+            }
+        }
+    }
+    let count = admins.len() as u64;
+    let account = super::roles::account_of(inventory);
+    if let Some(policy) = public {
+        context
+            .finding(
+                subject(&account, policy),
+                policy.roles_origin_or_own(),
+                "Administrator for everyone",
+            )
+            .message(format!(
+                "the Public Access group holds Administrator on account-wide or IAM scopes \
+                 through policy {}: every user of the account does, far more than {max}",
+                policy.id
+            ))
+            .remediation(format!(
+                "ibmcloud iam access-group-policy-delete \"Public Access\" {}",
+                policy.id
+            ))
+            .push(out);
+        return;
+    }
+    if count > max {
+        let Some((_, first)) = admins.iter().next() else {
+            return;
+        };
+        let names: Vec<String> = admins
+            .iter()
+            .map(|(user, grant)| {
+                let who = match grant.email {
+                    Some(email) if email != *user => format!("`{user}` ({email})"),
+                    _ => format!("`{user}`"),
+                };
+                match grant.group {
+                    Some(group) => format!(
+                        "{who} through access group `{}` (policy {})",
+                        group_name(inventory, group),
+                        grant.policy.id
+                    ),
+                    None => format!("{who} (policy {})", grant.policy.id),
+                }
+            })
+            .collect();
+        context
+            .finding(
+                subject(&account, first.policy),
+                first.policy.roles_origin_or_own(),
+                format!("{count} users with Administrator"),
+            )
+            .message(format!(
+                "{count} users hold Administrator on account-wide or IAM scopes, more than \
+                 {max}: {}",
+                names.join(", ")
+            ))
+            .remediation(context.meta.fix_with(&[]))
+            .push(out);
+        return;
+    }
+    let undecided = !unknowns.groups.is_empty() || count + unknowns.users.len() as u64 > max;
+    if undecided {
+        unknown(context, (Some(count), max), &unknowns, out);
+        return;
+    }
+    // The count is the account's verdict, carried by its first policy.
+    if let Some(policy) = inventory.policies.first() {
+        context.evaluated(subject(&account, policy));
+    }
+}
+
+/// The account-level subject: the count is the account's, so its id names the account and
+/// not the first user (whose change would change the fingerprint).
+fn subject(account: &str, policy: &Policy) -> EntityRef {
+    EntityRef {
+        account: None,
+        kind: EntityKind::Policy,
+        id: format!("Administrator users of account {account}"),
+        name: None,
+        origin: policy.origin.clone(),
+        address: None,
+    }
+}
+
+fn group_name<'a>(inventory: &'a Inventory, id: &'a str) -> &'a str {
+    inventory
+        .access_group(id)
+        .map_or(id, |group| group.display_name())
+}
+
+/// The count cannot be decided: said once, naming what to export.
+fn unknown(
+    context: &RuleContext<'_>,
+    (count, max): (Option<u64>, u64),
+    unknowns: &Unknowns<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let inventory = context.inventory;
+    let account = super::roles::account_of(inventory);
+    let (message, remediation) = match count {
+        None => (
+            "no policy list (`{\"policies\": [...]}`) was loaded, so the number of users with \
+             Administrator is unknown"
+                .to_owned(),
+            format!(
+                "export the policies: curl -H \"Authorization: $(ibmcloud iam oauth-tokens \
+                 --output json | jq -r .iam_token)\" \
+                 'https://iam.cloud.ibm.com/v2/policies?account_id={account}' (every page), \
+                 and the members of every access group (GET /v2/groups/<ACCESS_GROUP_ID>/members)"
+            ),
+        ),
+        Some(count) => {
+            let mut missing = Vec::new();
+            let mut fixes = Vec::new();
+            if !unknowns.groups.is_empty() {
+                let groups: Vec<String> = unknowns
+                    .groups
+                    .iter()
+                    .map(|group| format!("`{}`", group_name(inventory, group)))
+                    .collect();
+                missing.push(format!(
+                    "the members of access groups {} that hold Administrator",
+                    groups.join(", ")
+                ));
+                fixes.push(
+                    "export each group's members: ibmcloud iam access-group-users <GROUP_NAME> \
+                     --output json, or GET /v2/groups/<ACCESS_GROUP_ID>/members (every page)"
+                        .to_owned(),
+                );
+            }
+            if !unknowns.roles.is_empty() {
+                let roles: Vec<String> = unknowns
+                    .roles
+                    .iter()
+                    .map(|role| format!("`{role}`"))
+                    .collect();
+                missing.push(format!("the actions of custom roles {}", roles.join(", ")));
+                fixes.push(EXPORT_ROLES.replace("<ACCOUNT_ID>", &account));
+            }
+            (
+                format!(
+                    "{} known to hold Administrator on account-wide or IAM scopes; whether \
+                     more than {} do is unknown without {}",
+                    match count {
+                        1 => "1 user is".to_owned(),
+                        count => format!("{count} users are"),
+                    },
+                    max,
+                    missing.join(" and ")
+                ),
+                fixes.join("; "),
+            )
+        }
+    };
+    // Anchored on the first policy, else the first loaded entity of the account.
+    let origin = inventory
+        .policies
+        .first()
+        .map(|policy| policy.origin.clone())
+        .or_else(|| inventory.service_ids.first().map(|s| s.origin.clone()))
+        .or_else(|| inventory.access_groups.first().map(|g| g.origin.clone()))
+        .or_else(|| inventory.profiles.first().map(|p| p.origin.clone()));
+    let Some(origin) = origin else {
+        return;
+    };
+    let subject = EntityRef {
+        account: None,
+        kind: EntityKind::Policy,
+        id: format!("Administrator users of account {account}"),
+        name: None,
+        origin: origin.clone(),
+        address: None,
+    };
+    context
+        .finding(subject, origin, "Administrator users unknown")
+        .severity(Severity::Info)
+        .unknown()
+        .message(message)
+        .remediation(remediation)
+        .push(out);
+}

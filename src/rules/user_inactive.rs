@@ -1,0 +1,150 @@
+//! `user-inactive`: an `ACTIVE` user who has not logged in for `days` (default 90), or never
+//! since being added that long ago (CIS IBM Cloud Foundations 1.17).
+//!
+//! The users and their state come from the User Management user list; when they last
+//! logged in from the IAM Identity activity report, which lists the users who did not log
+//! in within its window (a user it does not list logged in after the report's start).
+//! Ages are judged against `RuleContext::now`.
+
+use super::people::{self, LastAuthn, Needed};
+use super::{Finding, RuleContext, Severity};
+use crate::model::{AuthnSubject, EntityKind, utc_date, whole_days_between};
+
+/// `rules/user-inactive.yaml` gives the default.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    days: u64,
+}
+
+pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    if !inventory.collections.any() && !inventory.people.any() {
+        return;
+    }
+    let people_data = &inventory.people;
+    let mut missing = Vec::new();
+    if people_data.user_lists.is_empty() {
+        missing.push(Needed::Users);
+    }
+    if people_data.activity_reports.is_empty() {
+        missing.push(Needed::ActivityReport);
+    }
+    let now = context.now;
+    let judged = "when active users last logged in";
+    if !missing.is_empty() || now.is_none() {
+        let judged = if now.is_none() && missing.is_empty() {
+            "how long ago users last logged in (no current time was given)"
+        } else {
+            judged
+        };
+        if let Some(unknown) = people::unknown_once(
+            context,
+            EntityKind::User,
+            "logins of users",
+            &missing,
+            judged,
+        ) {
+            unknown.push(out);
+        }
+        return;
+    }
+    let Some(now) = now else { return };
+    let days = i64::try_from(params.days).unwrap_or(i64::MAX);
+    let account = people::account_of(inventory);
+    for user in people_data.users.iter().filter(|user| user.is_active()) {
+        let subject = people::user_ref(user);
+        let name = user.display_name();
+        let fix = || {
+            context
+                .meta
+                .fix_with(&[("USER_ID", name), ("ACCOUNT_ID", &account)])
+        };
+        let unknown = |why: String, out: &mut Vec<Finding>| {
+            context
+                .finding(subject.clone(), user.origin.clone(), "last login unknown")
+                .severity(Severity::Info)
+                .unknown()
+                .message(format!(
+                    "cannot tell when user `{name}` last logged in: {why}"
+                ))
+                .remediation(
+                    "make a new activity report (`iamlint collect`, or POST then GET \
+                     /v1/activity/accounts/{id}/report) and export the users with their \
+                     `added_on`",
+                )
+                .push(out);
+        };
+        match people::last_authn(inventory, AuthnSubject::User, &user.iam_id) {
+            LastAuthn::At(time, record) => {
+                let age = whole_days_between(time, now);
+                if age <= days {
+                    context.evaluated(subject);
+                    continue;
+                }
+                context
+                    .finding(
+                        subject.clone(),
+                        record.origin.key("last_authn"),
+                        format!("last login {} ({age} days ago)", utc_date(time)),
+                    )
+                    .related(subject, user.origin.clone(), "the active user")
+                    .message(format!(
+                        "user `{name}` ({}) is active and has not logged in for {age} days, \
+                         more than {days}: remove the user if the access is no longer needed",
+                        user.iam_id
+                    ))
+                    .remediation(fix())
+                    .push(out);
+            }
+            LastAuthn::Never(record) => match people::instant(user.added_on.as_deref()) {
+                Some(added) => {
+                    let age = whole_days_between(added, now);
+                    if age <= days {
+                        context.evaluated(subject);
+                        continue;
+                    }
+                    context
+                        .finding(
+                            subject.clone(),
+                            record.origin.clone(),
+                            format!(
+                                "never logged in; added {} ({age} days ago)",
+                                utc_date(added)
+                            ),
+                        )
+                        .related(subject, user.origin.clone(), "the active user")
+                        .message(format!(
+                            "user `{name}` ({}) is active and has never logged in since being \
+                             added {age} days ago, more than {days}: remove the user",
+                            user.iam_id
+                        ))
+                        .remediation(fix())
+                        .push(out);
+                }
+                None => unknown(
+                    "the activity report says never, and the user list has no `added_on`"
+                        .to_owned(),
+                    out,
+                ),
+            },
+            LastAuthn::Since(start) => {
+                if whole_days_between(start, now) <= days {
+                    context.evaluated(subject);
+                } else {
+                    unknown(
+                        format!(
+                            "the activity report starts {}, more than {days} days ago",
+                            utc_date(start)
+                        ),
+                        out,
+                    );
+                }
+            }
+            LastAuthn::Unknown => unknown(
+                "the activity report's `last_authn` is not a timestamp".to_owned(),
+                out,
+            ),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! `user-mfa-missing`: a user whose logins need no second factor, or whose MFA enrollment
+//! does not meet what the account requires (CIS IBM Cloud Foundations 1.7).
+//!
+//! The evidence is the IAM Identity MFA enrollment report: per user, the effective MFA type
+//! (identity-based or account-based), the trait that applies and whether the user
+//! complies. Users the user list shows as not `ACTIVE` cannot log in and are left out.
+
+use super::people::{self, Needed};
+use super::{Finding, RuleContext, Severity};
+use crate::model::EntityKind;
+
+pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
+    let inventory = context.inventory;
+    if !inventory.collections.any() && !inventory.people.any() {
+        return;
+    }
+    let people_data = &inventory.people;
+    if people_data.mfa_reports.is_empty() {
+        if let Some(unknown) = people::unknown_once(
+            context,
+            EntityKind::User,
+            "MFA of users",
+            &[Needed::MfaReport],
+            "whether users log in with MFA",
+        ) {
+            unknown.push(out);
+        }
+        return;
+    }
+    let account = people::account_of(inventory);
+    for entry in &people_data.mfa {
+        if people_data
+            .user(&entry.iam_id)
+            .is_some_and(|user| !user.is_active())
+        {
+            continue;
+        }
+        let subject = people::mfa_user_ref(entry);
+        let name = entry.display_name();
+        let fix = || context.meta.fix_with(&[("ACCOUNT_ID", &account)]);
+        match (entry.is_none(), entry.complies) {
+            (Some(true), _) => context
+                .finding(
+                    subject,
+                    entry.level_origin.clone(),
+                    format!("MFA: {}", entry.describe()),
+                )
+                .message(format!(
+                    "user `{name}` ({}) logs in without a second factor (effective MFA {})",
+                    entry.iam_id,
+                    entry.describe()
+                ))
+                .remediation(fix())
+                .push(out),
+            (_, Some(false)) => context
+                .finding(subject, entry.complies_origin.clone(), "does not comply")
+                .message(format!(
+                    "user `{name}` ({}) is not enrolled in the MFA the account requires \
+                     ({}): the report says the enrollment does not comply",
+                    entry.iam_id,
+                    entry.describe()
+                ))
+                .remediation(fix())
+                .push(out),
+            (Some(false), _) => context.evaluated(subject),
+            (None, _) => context
+                .finding(subject, entry.origin.clone(), "MFA not reported")
+                .severity(Severity::Info)
+                .unknown()
+                .message(format!(
+                    "the MFA report gives no effective MFA for user `{name}` ({})",
+                    entry.iam_id
+                ))
+                .remediation(
+                    "make a new MFA enrollment report: `iamlint collect`, or POST \
+                              then GET /v1/mfa/accounts/{id}/report",
+                )
+                .push(out),
+        }
+    }
+}
