@@ -6,7 +6,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::entities::{
-    self, AccessGroupEntity, ApiKeyEntity, InstanceEntity, KeyEntity, PolicyEntity, ServiceIdEntity,
+    self, AccessGroupEntity, ApiKeyEntity, InstanceEntity, KeyEntity, PolicyEntity, ProfileEntity,
+    ServiceIdEntity,
 };
 use super::joins::Joins;
 use crate::model::Inventory;
@@ -32,6 +33,8 @@ pub struct InputDocument {
     /// Access policies, v1 and v2 in one shape.
     pub policies: Vec<PolicyEntity>,
     pub access_groups: Vec<AccessGroupEntity>,
+    /// Trusted profiles.
+    pub trusted_profiles: Vec<ProfileEntity>,
 }
 
 /// Which collections the inputs held.
@@ -44,6 +47,7 @@ pub struct CollectionsDto {
     pub policies: bool,
     pub access_groups: bool,
     pub access_group_members: bool,
+    pub trusted_profiles: bool,
 }
 
 /// The document of `inventory`.
@@ -60,6 +64,7 @@ pub fn build(inventory: &Inventory) -> InputDocument {
             policies: collections.policies,
             access_groups: collections.access_groups,
             access_group_members: collections.access_group_members,
+            trusted_profiles: collections.profiles,
         },
         resource_instances: inventory
             .instances
@@ -90,6 +95,11 @@ pub fn build(inventory: &Inventory) -> InputDocument {
             .access_groups
             .iter()
             .map(|group| entities::access_group(group, &joins))
+            .collect(),
+        trusted_profiles: inventory
+            .profiles
+            .iter()
+            .map(|profile| entities::profile(profile, &joins))
             .collect(),
     }
 }

@@ -16,7 +16,7 @@ use super::refs::entity_ref;
 use crate::model::{
     AccessGroup, ApiKey, AttributeValue, Change, Credentials, Declaration, EntityRef, Operator,
     Policy, PolicyVersion, ResourceInstance, ResourceKey, Role, RoleKind, ServiceId, Subject,
-    Target,
+    Target, TrustedProfile,
 };
 
 // NOTE: the `///` docs of these types become the schema's descriptions.
@@ -214,6 +214,27 @@ pub struct ScopeDto {
     pub narrowed: bool,
     /// The scope in words, as built-in findings say it.
     pub words: String,
+}
+
+/// A trusted profile (IAM Identity): an identity that federated users and compute resources
+/// assume.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProfileEntity {
+    /// `trusted_profile:Profile-<uuid>`.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub id: String,
+    /// `iam-Profile-<uuid>`, as policies name it.
+    pub iam_id: String,
+    pub crn: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub account: Option<String>,
+    pub terraform: Option<TerraformDto>,
+    /// The `ref`s of the policies whose subject is this profile.
+    pub policies: Vec<String>,
+    /// The `ref`s of the access groups it is a listed member of.
+    pub access_groups: Vec<String>,
 }
 
 /// An access group, with its listed members.
@@ -480,5 +501,21 @@ pub(super) fn access_group(group: &AccessGroup, joins: &Joins) -> AccessGroupEnt
             })
             .collect(),
         policies: joins.policies_of(&Subject::AccessGroup(group.id.clone())),
+    }
+}
+
+pub(super) fn profile(profile: &TrustedProfile, joins: &Joins) -> ProfileEntity {
+    let subject = Subject::from_iam_id(&profile.iam_id);
+    ProfileEntity {
+        reference: entity_ref(&EntityRef::profile(profile)),
+        id: profile.id.clone(),
+        iam_id: profile.iam_id.clone(),
+        crn: profile.crn.clone(),
+        name: profile.name.clone(),
+        description: profile.description.clone(),
+        account: profile.account.clone(),
+        terraform: terraform(profile.declaration.as_ref()),
+        policies: joins.policies_of(&subject),
+        access_groups: joins.groups_of(&subject),
     }
 }

@@ -95,7 +95,8 @@ impl<'a> Joins<'a> {
             .collect()
     }
 
-    /// The `ref` of a subject that is a loaded entity (a service ID or an access group).
+    /// The `ref` of a subject that is a loaded entity (a service ID, an access group or a
+    /// trusted profile).
     pub(super) fn subject_ref(&self, subject: &Subject) -> Option<String> {
         match subject {
             Subject::ServiceId(core) => self.service_id_ref(core),
@@ -103,6 +104,12 @@ impl<'a> Joins<'a> {
                 .inventory
                 .access_group(id)
                 .map(|group| entity_ref(&EntityRef::access_group(group))),
+            Subject::Profile(id) => self
+                .inventory
+                .profiles
+                .iter()
+                .find(|profile| profile.iam_id == *id || profile.id == *id)
+                .map(|profile| entity_ref(&EntityRef::profile(profile))),
             _ => None,
         }
     }

@@ -70,7 +70,8 @@ impl Refs {
             .chain(inventory.service_ids.iter().map(EntityRef::service_id))
             .chain(inventory.api_keys.iter().map(EntityRef::api_key))
             .chain(inventory.policies.iter().map(EntityRef::policy))
-            .chain(inventory.access_groups.iter().map(EntityRef::access_group));
+            .chain(inventory.access_groups.iter().map(EntityRef::access_group))
+            .chain(inventory.profiles.iter().map(EntityRef::profile));
         let mut by_ref = HashMap::new();
         for entity in entities {
             // The first copy wins, as in the inventory's own indexes.

@@ -89,6 +89,13 @@ fn the_document_carries_refs_joins_and_terraform_addresses() {
             .expect("keys")
             .contains(&key["ref"])
     );
+    let profiles = demo["trusted_profiles"].as_array().expect("profiles");
+    assert!(
+        profiles
+            .iter()
+            .any(|profile| !profile["policies"].as_array().expect("policies").is_empty()),
+        "a trusted profile joined to its policies: {profiles:#?}"
+    );
     let plan = document_of(&["fixtures/terraform/plan-widens-access.json"]);
     let declared = plan["policies"]
         .as_array()
