@@ -70,7 +70,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         // A time window that has closed or not opened grants nothing now: not counted.
         if !policy.is_active_access()
             || policy.activity(context.now) != Activity::Active
-            || admin_scope(policy, &iam_services).is_none()
+            || admin_scope(policy, iam_services).is_none()
         {
             continue;
         }
