@@ -23,6 +23,7 @@ pub use crate::pipeline::exit;
 pub use args::{
     ApiArgs, CheckArgs, Cli, CollectArgs, ColorChoice, Command, DiffArgs, ExplainArgs, ListFormat,
     OutputFormat, OutputOptions, ReportArgs, ReportFormat, RulesArgs, SchemaArgs, SchemaKind,
+    TestArgs,
 };
 pub use baseline::{BaselineArgs, BaselineCommand, WriteArgs};
 pub use live::API_KEY_VARIABLE;
@@ -85,17 +86,63 @@ pub fn run(cli: Cli, terminal: Terminal) -> Outcome {
                 ),
                 ..Outcome::default()
             },
+            SchemaKind::Model => Outcome {
+                stdout: format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&crate::custom::schema()).unwrap_or_default()
+                ),
+                ..Outcome::default()
+            },
         },
         Command::Collect(args) => live::collect(&args),
         Command::Diff(args) => compare::diff(&args, terminal),
         Command::Report(args) => outputs::report(&args, terminal),
         Command::Baseline(args) => baseline::run(&args, terminal),
+        Command::Test(args) => test_rules(&args),
         Command::Completions(args) => extras::completions(&args),
         Command::Man(args) => extras::man(&args),
     }
 }
 
+/// `iamlint test`: exit 2 when a rule does not load, 1 when a test fails, else 0.
+fn test_rules(args: &TestArgs) -> Outcome {
+    let dirs = if args.dirs.is_empty() {
+        vec![std::path::PathBuf::from(".")]
+    } else {
+        args.dirs.clone()
+    };
+    let mut rules = crate::custom::load(&dirs);
+    if rules.is_empty() {
+        // Nothing to test is a mistake (a wrong directory), not a pass.
+        rules.errors.push(crate::custom::RuleError::new(
+            None,
+            dirs.iter()
+                .map(|dir| dir.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            "no custom rule found (`<namespace>/<name>.rego` with its `.yaml`)".to_owned(),
+        ));
+    }
+    let run = crate::custom::testing::run(&rules);
+    let code = if !run.errors.is_empty() {
+        exit::ERROR
+    } else if run.failed() > 0 {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    };
+    Outcome {
+        stdout: run.render(),
+        code,
+        ..Outcome::default()
+    }
+}
+
 fn explain(args: &ExplainArgs, terminal: Terminal) -> Outcome {
+    if !args.rules.is_empty() {
+        // Registers their metadata; mistakes in them are `check`'s to report.
+        let _ = crate::custom::load(&args.rules);
+    }
     match lookup::find(&args.id) {
         Ok(meta) => Outcome {
             stdout: report::explain::render(meta, terminal.width),
@@ -120,6 +167,8 @@ struct RuleChoice<'a> {
     no_config: bool,
     select: &'a [String],
     ignore: &'a [String],
+    /// `--rules DIR`: custom rule directories besides the config file's.
+    rules: &'a [std::path::PathBuf],
     verbose: bool,
 }
 
@@ -130,6 +179,7 @@ impl CheckArgs {
             no_config: self.no_config,
             select: &self.select,
             ignore: &self.ignore,
+            rules: &self.rules,
             verbose: self.verbose,
         }
     }
@@ -180,11 +230,19 @@ fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<RunSetting
         }
         None => Config::default(),
     };
+    // Custom rules load before the selection is checked: `--select org/rule` names one.
+    let dirs: Vec<std::path::PathBuf> = config
+        .rule_paths
+        .iter()
+        .chain(args.rules)
+        .cloned()
+        .collect();
+    let custom = (!dirs.is_empty()).then(|| std::sync::Arc::new(crate::custom::load(&dirs)));
     let selection = Selection {
         select: args.select.to_vec(),
         ignore: args.ignore.to_vec(),
     };
-    let settings = config.settings(&selection).map_err(|messages| {
+    let mut settings = config.settings(&selection).map_err(|messages| {
         usage_error(
             messages
                 .iter()
@@ -192,6 +250,7 @@ fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<RunSetting
                 .collect(),
         )
     })?;
+    settings.custom = custom;
     Ok(RunSettings {
         settings,
         config,

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod custom;
 pub mod live;
 pub mod model;
 pub mod pipeline;

@@ -29,7 +29,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation: rationale, fix, parameters and examples.
     Explain(ExplainArgs),
-    /// Print a JSON Schema (`config`: the schema of iamlint.yaml, for editors and CI).
+    /// Print a JSON Schema (`config`: the schema of iamlint.yaml, for editors and CI; `model`:
+    /// the input document of custom Rego rules).
     Schema(SchemaArgs),
     /// Collect a snapshot of an IBM Cloud account over its APIs into a directory, for
     /// `iamlint check DIR`.
@@ -41,6 +42,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Record the current findings in a baseline file, for `check --baseline`.
     Baseline(BaselineArgs),
+    /// Run the tests of custom Rego rules: their `test_` rules and their `tests/<case>/`
+    /// inputs against `expected.json`.
+    Test(TestArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
     Completions(CompletionsArgs),
     /// Print the man page, or write one per command into a directory.
@@ -105,6 +109,11 @@ pub struct CheckArgs {
     /// Read no config file: every rule runs with its defaults.
     #[arg(long, help_heading = heading::RULES)]
     pub no_config: bool,
+
+    /// Also run the custom Rego rules in this directory (repeatable; besides the config
+    /// file's `rules.paths`).
+    #[arg(long = "rules", value_name = "DIR", help_heading = heading::RULES)]
+    pub rules: Vec<PathBuf>,
 
     /// Run only this rule (repeatable or comma-separated); overrides the config file.
     #[arg(long, value_name = "RULE", value_delimiter = ',', help_heading = heading::RULES)]
@@ -244,6 +253,11 @@ pub struct ReportArgs {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Also run the custom Rego rules in this directory (repeatable; besides the config
+    /// file's `rules.paths`).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
     /// Apply no waiver: list every finding as failing, for audits.
     #[arg(long)]
     pub no_waivers: bool,
@@ -310,6 +324,17 @@ pub struct ExplainArgs {
     /// The rule id (`iamlint rules` lists them).
     #[arg(value_name = "RULE")]
     pub id: String,
+
+    /// Also know the custom Rego rules in this directory (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Custom rule directories (default: the current directory).
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -330,6 +355,8 @@ pub enum ListFormat {
 pub enum SchemaKind {
     /// The config file, iamlint.yaml.
     Config,
+    /// The input document of custom Rego rules (`input`).
+    Model,
 }
 
 #[derive(Debug, clap::Args)]

@@ -59,6 +59,11 @@ pub struct WriteArgs {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Also run the custom Rego rules in this directory (repeatable; besides the config
+    /// file's `rules.paths`).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
     /// Run only this rule (repeatable or comma-separated); overrides the config file.
     /// Entries of the other rules are kept.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
@@ -91,6 +96,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
         no_config: args.no_config,
         select: &args.select,
         ignore: &args.ignore,
+        rules: &args.rules,
         verbose: args.verbose,
     };
     let RunSettings {

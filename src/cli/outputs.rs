@@ -137,6 +137,7 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         no_config: args.no_config,
         select: &[],
         ignore: &[],
+        rules: &args.rules,
         verbose: false,
     };
     let RunSettings {

@@ -32,10 +32,24 @@ pub(super) fn rules_property(base: &Schema) -> Schema {
         }
         properties.insert(entry.id.to_owned(), rule.to_value());
     }
+    properties.insert(
+        "paths".to_owned(),
+        serde_json::json!({
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Directories of custom Rego rules (`<namespace>/<name>.rego` with its `.yaml`), relative to this file.",
+        }),
+    );
+    let mut custom = base.clone();
+    custom.insert(
+        "description".to_owned(),
+        Value::from("A custom rule (`<namespace>/<name>`, from `paths` or `--rules`); custom rules take no parameters."),
+    );
     json_schema!({
         "type": "object",
-        "description": "Settings per rule, keyed by rule id (`iamlint rules` lists them).",
+        "description": "Settings per rule, keyed by rule id (`iamlint rules` lists them), and `paths`, the directories of custom rules.",
         "properties": properties,
+        "patternProperties": {CUSTOM_ID_PATTERN: custom.to_value()},
         "additionalProperties": false,
     })
 }
@@ -79,12 +93,15 @@ fn params_schema(meta: &RuleMeta) -> Value {
     })
 }
 
-/// A waiver's `rule`: one of the registered rule ids.
+/// The spelling of a custom rule id: namespaced, lower-case parts (see `custom::load`).
+const CUSTOM_ID_PATTERN: &str = "^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)+$";
+
+/// A waiver's `rule`: one of the registered rule ids, or a custom rule's.
 pub(super) fn rule_id(_generator: &mut SchemaGenerator) -> Schema {
     let ids: Vec<&str> = REGISTRY.iter().map(|entry| entry.id).collect();
     json_schema!({
         "type": "string",
-        "enum": ids,
+        "anyOf": [{"enum": ids}, {"pattern": CUSTOM_ID_PATTERN}],
         "description": "The id of the rule whose findings are waived (`iamlint rules` lists them).",
     })
 }

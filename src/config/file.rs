@@ -31,6 +31,11 @@ pub struct ConfigFile {
     /// Findings accepted on purpose: counted and listed in every output, never failing a run.
     #[serde(default)]
     pub waivers: Vec<WaiverConfig>,
+    /// `rules.paths`: directories of custom Rego rules, relative to the config file (read by
+    /// `structural.rs`; the schema shows it under `rules`).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub rule_paths: Vec<String>,
 }
 
 /// The schema of `rules`, with the registry's rules (see `field_schema::rules_property`).

@@ -40,6 +40,9 @@ pub struct Config {
     pub waivers: Vec<Waiver>,
     /// The file the config was read from (none for the default config).
     pub source: Option<ConfigSource>,
+    /// `rules.paths`: directories of custom rules, resolved against the config file's
+    /// directory.
+    pub rule_paths: Vec<PathBuf>,
 }
 
 /// A config file as read, for diagnostics that point into it.
@@ -138,7 +141,13 @@ pub fn parse_text(name: &str, path: &Path, text: &str) -> Result<Config, ConfigE
     let (waivers, waiver_errors) = waivers::validate(&waivers);
     errors.extend(waiver_errors);
     if errors.is_empty() {
+        let base = path.parent().unwrap_or(Path::new(""));
         Ok(Config {
+            rule_paths: file
+                .rule_paths
+                .iter()
+                .map(|relative| base.join(relative))
+                .collect(),
             rules,
             waivers,
             source: Some(ConfigSource {

@@ -15,6 +15,8 @@ use crate::sources::error::sanitize_serde_message;
 /// The members of each mapping, as the types in `file.rs` declare them.
 const TOP_FIELDS: &[&str] = &["rules", "waivers"];
 const RULE_FIELDS: &[&str] = &["enabled", "severity", "params"];
+/// The key of `rules` that lists custom rule directories; no rule has this id.
+pub(super) const RULE_PATHS: &str = "paths";
 const WAIVER_FIELDS: &[&str] = &["rule", "resource", "reason", "expires"];
 
 /// What the structural pass read.
@@ -50,6 +52,10 @@ pub(super) fn read(value: &Value) -> Read {
             Some(rules) => {
                 for (id, settings) in rules {
                     let at = root.key("rules").key(id);
+                    if id == RULE_PATHS {
+                        read.file.rule_paths = rule_paths(settings, &at, &mut read.errors);
+                        continue;
+                    }
                     let config = entry::<RuleConfig>(settings, RULE_FIELDS, &at, &mut read.errors);
                     read.file
                         .rules
@@ -75,6 +81,17 @@ pub(super) fn read(value: &Value) -> Read {
         }
     }
     read
+}
+
+/// `rules.paths`: the directories of custom rules, a list of strings.
+fn rule_paths(value: &Value, at: &Pointer, errors: &mut Vec<ConfigError>) -> Vec<String> {
+    match serde_path_to_error::deserialize::<_, Vec<String>>(value) {
+        Ok(paths) => paths,
+        Err(error) => {
+            errors.push(structural_error(&error, at));
+            Vec::new()
+        }
+    }
 }
 
 /// A top-level member of the wrong type: serde's own error for it (`expected a map`).

@@ -19,6 +19,19 @@ pub(super) fn validate(file: &ConfigFile) -> (BTreeMap<String, RuleSettings>, Ve
     for (id, rule) in &file.rules {
         let rule_pointer = Pointer::root().key("rules").key(id);
         let Some(meta) = rules::meta(id) else {
+            // A custom rule (loaded after the config, from its `paths`): its settings are
+            // kept as written; it takes no parameters.
+            if lookup::is_custom_id(id) {
+                settings.insert(
+                    id.clone(),
+                    RuleSettings {
+                        enabled: rule.enabled,
+                        severity: rule.severity.map(|name| name.0),
+                        params: BTreeMap::new(),
+                    },
+                );
+                continue;
+            }
             if !lookup::exists(id) {
                 errors.push(
                     ConfigError::at_pointer(

@@ -118,7 +118,7 @@ pub(super) fn validate(entries: &[(usize, WaiverConfig)]) -> (Vec<Waiver>, Vec<C
                 ));
                 None
             }
-            Some(rule) if !lookup::exists(rule) => {
+            Some(rule) if !lookup::exists(rule) && !lookup::is_custom_id(rule) => {
                 errors.push(
                     ConfigError::at_pointer(
                         pointer.key("rule"),

@@ -128,6 +128,20 @@ fn evaluate(
         mut findings,
         evaluated,
     } = rules::evaluate(&loaded.inventory, settings);
+    // Custom rules see the whole run at once (every entity names its account); a rule that
+    // does not load or run is an input error of the run, beside the others' findings.
+    if let Some(custom) = &settings.custom {
+        let (custom_findings, failed) =
+            crate::custom::evaluate(custom, &loaded.inventory, settings);
+        findings.extend(custom_findings);
+        loaded.errors.extend(
+            custom
+                .errors
+                .iter()
+                .chain(&failed)
+                .map(crate::custom::RuleError::to_load_error),
+        );
+    }
     // Loading dropped the texts; read again only those with findings, one per core at a
     // time, and keep just the places the outputs print.
     loaded

@@ -1,14 +1,20 @@
 //! Finding rules by id, and "did you mean" suggestions for ids (and other names) that do
 //! not exist. Used by `explain`, `--select`/`--ignore` and the config file.
 
-use super::{REGISTRY, RuleMeta, meta};
+use super::{REGISTRY, RuleMeta, meta, registered};
 
 /// How alike two names must be (0 to 1) before one is suggested for the other.
 const SIMILAR_ENOUGH: f64 = 0.8;
 
 /// Whether `id` is a registered rule.
 pub fn exists(id: &str) -> bool {
-    REGISTRY.iter().any(|entry| entry.id == id)
+    REGISTRY.iter().any(|entry| entry.id == id) || registered::meta(id).is_some()
+}
+
+/// Whether `id` is spelled as a custom rule id (`<namespace>/<name>`: built-in ids have no
+/// `/`). A config file names custom rules before they are loaded, so it accepts these.
+pub fn is_custom_id(id: &str) -> bool {
+    id.contains('/')
 }
 
 /// The metadata of a registered rule, or the closest registered id to suggest instead.
@@ -18,7 +24,13 @@ pub fn find(id: &str) -> Result<&'static RuleMeta, Option<&'static str>> {
 
 /// The registered rule id most like `unknown`, if one is close enough.
 pub fn suggest_rule(unknown: &str) -> Option<&'static str> {
-    suggest(unknown, REGISTRY.iter().map(|entry| entry.id))
+    suggest(
+        unknown,
+        REGISTRY
+            .iter()
+            .map(|entry| entry.id)
+            .chain(registered::ids()),
+    )
 }
 
 /// The candidate most like `unknown`, if one is close enough. Jaro-Winkler catches typos

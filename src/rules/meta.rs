@@ -151,6 +151,10 @@ pub struct RuleMeta {
     pub params: BTreeMap<String, ParamSpec>,
     #[serde(default)]
     pub examples: Examples,
+    /// The CIS IBM Cloud Foundations Benchmark controls the rule checks (`"1.3"`). Custom
+    /// rules name them here; built-in rules are mapped in `rules/benchmarks/cis.yaml`.
+    #[serde(default)]
+    pub cis: Vec<String>,
 }
 
 fn severity<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Severity, D::Error> {

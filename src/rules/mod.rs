@@ -21,6 +21,7 @@ mod people;
 mod policy_subject;
 mod policy_text;
 mod posture;
+pub mod registered;
 mod roles;
 mod unrestricted;
 
@@ -156,13 +157,15 @@ pub fn metadata() -> &'static [Result<RuleMeta, String>] {
     })
 }
 
-/// The metadata of rule `id`, when it exists and parses.
+/// The metadata of rule `id`, when it exists and parses: a built-in rule, else a custom
+/// rule the run registered (`registered`).
 pub fn meta(id: &str) -> Option<&'static RuleMeta> {
     REGISTRY
         .iter()
         .zip(metadata())
         .find(|(entry, _)| entry.id == id)
         .and_then(|(_, meta)| meta.as_ref().ok())
+        .or_else(|| registered::meta(id))
 }
 
 /// Whether `overrides` fill the typed parameters of rule `id` (with its YAML defaults for
@@ -199,6 +202,9 @@ pub struct Settings {
     /// Leaves [`Evaluation::evaluated`] empty: outputs that show only findings do not need
     /// the passes, which in a large account are millions of subjects.
     pub skip_evaluated: bool,
+    /// The custom Rego rules of the run (`iamlint.yaml` `rules.paths`, `--rules`), when any
+    /// were asked for; `pipeline::run` evaluates them after the built-in rules.
+    pub custom: Option<std::sync::Arc<crate::custom::CustomRules>>,
 }
 
 impl Settings {

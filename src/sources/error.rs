@@ -18,6 +18,8 @@ pub enum LoadErrorKind {
     Shape,
     /// A recognised shape whose item has a wrong type or misses a required field.
     Item,
+    /// A custom rule that could not be loaded or run (`crate::custom`).
+    Rule,
 }
 
 /// One input problem. It names the file and, where known, the line, column and pointer.

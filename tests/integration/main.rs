@@ -7,6 +7,7 @@ mod catalog;
 mod cli;
 mod common;
 mod config;
+mod custom;
 mod demo;
 mod evaluated;
 mod fast_path;

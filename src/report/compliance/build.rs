@@ -137,9 +137,13 @@ fn rule_section(
                 .iter()
                 .filter(|control| control.rules.iter().any(|rule| rule == id))
                 .map(|control| control.id.clone())
-                .collect()
+                .collect::<Vec<_>>()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        // A custom rule names its controls in its own YAML.
+        .chain(meta.cis.iter().cloned())
+        .collect();
     RuleSection {
         id,
         title: one_line(&meta.title),
@@ -170,12 +174,24 @@ fn cis_rows(all: &[Check<'_>]) -> (String, Vec<CisRow>) {
     let Ok(benchmark) = cis::benchmark() else {
         return (String::new(), Vec::new());
     };
+    let custom = custom_rules(all);
     let rows = benchmark
         .controls
         .iter()
         .map(|control| {
-            let coverage = control.coverage();
-            let rules = control.registered_rules();
+            let mut rules = control.registered_rules();
+            // The run's custom rules that name the control in their YAML check it too.
+            rules.extend(
+                custom
+                    .iter()
+                    .filter(|(_, meta)| meta.cis.contains(&control.id))
+                    .map(|(id, _)| *id),
+            );
+            let coverage = if rules.is_empty() {
+                control.coverage()
+            } else {
+                Coverage::Automated
+            };
             let checks: Vec<&Check<'_>> = all
                 .iter()
                 .filter(|check| rules.contains(&check.rule))
@@ -318,14 +334,30 @@ fn rule_sections(
 ) -> (Vec<RuleSection>, Vec<Row>) {
     let mut rules_sections = Vec::new();
     let mut by_rule = Vec::new();
-    for (entry, meta) in rules::REGISTRY.iter().zip(rules::metadata()) {
-        let Ok(meta) = meta else { continue };
-        let own: Vec<&Check<'_>> = all.iter().filter(|check| check.rule == entry.id).collect();
-        let section = rule_section(report, names, entry.id, meta, &own);
-        by_rule.push(Row::new(entry.id, section.tally));
+    let built_in = rules::REGISTRY
+        .iter()
+        .zip(rules::metadata())
+        .filter_map(|(entry, meta)| Some((entry.id, meta.as_ref().ok()?)));
+    for (id, meta) in built_in.chain(custom_rules(all)) {
+        let own: Vec<&Check<'_>> = all.iter().filter(|check| check.rule == id).collect();
+        let section = rule_section(report, names, id, meta, &own);
+        by_rule.push(Row::new(id, section.tally));
         rules_sections.push(section);
     }
     (rules_sections, by_rule)
+}
+
+/// The custom rules (`rules::registered`) the run's checks name, by id: the registry is
+/// process-wide, the report is this run's.
+fn custom_rules(all: &[Check<'_>]) -> Vec<(&'static str, &'static rules::RuleMeta)> {
+    let ids: std::collections::BTreeSet<&'static str> = all
+        .iter()
+        .map(|check| check.rule)
+        .filter(|id| rules::lookup::is_custom_id(id))
+        .collect();
+    ids.into_iter()
+        .filter_map(|id| rules::registered::meta(id).map(|meta| (id, meta)))
+        .collect()
 }
 
 /// The by-severity chart, most severe first.

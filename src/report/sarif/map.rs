@@ -329,6 +329,20 @@ fn warning_notification(report: &RunReport<'_>, style: &Style, warning: &Warning
     }
 }
 
+/// The custom rules of the run's findings (reported and waived), each once, by id.
+fn custom_rules(report: &RunReport<'_>) -> Vec<(&'static str, &'static RuleMeta)> {
+    let ids: std::collections::BTreeSet<&'static str> = report
+        .findings
+        .iter()
+        .chain(report.triage.waived.iter().map(|waived| &waived.finding))
+        .map(|finding| finding.rule)
+        .filter(|id| rules::lookup::is_custom_id(id))
+        .collect();
+    ids.into_iter()
+        .filter_map(|id| rules::registered::meta(id).map(|meta| (id, meta)))
+        .collect()
+}
+
 /// Renders the run as one SARIF 2.1.0 log (pretty-printed, with a trailing newline).
 ///
 /// A waived finding stays a result, with `suppressions: [{"kind": "external" (config) or
@@ -341,6 +355,9 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
         .iter()
         .zip(rules::metadata())
         .filter_map(|(entry, meta)| meta.as_ref().ok().map(|meta| (entry.id, meta)))
+        // Then the custom rules (`rules::registered`) the findings name, in id order: the
+        // registry is process-wide, the log is this run's.
+        .chain(custom_rules(report))
         .collect();
     let index_of: BTreeMap<&str, usize> = catalogue
         .iter()

@@ -1,0 +1,156 @@
+//! Running custom rules over a run's inventory: the input document is built once, each
+//! enabled rule evaluates its `deny` in its own engine, and each denial becomes a `Finding`
+//! located at its entity's origin (so every output format points into the user's file).
+
+use std::time::Duration;
+
+use regorus::Value;
+
+use super::document;
+use super::engine::{self, TIME_LIMIT, one_line};
+use super::errors::{RuleError, line_of_rule};
+use super::load::{CustomRule, CustomRules};
+use super::refs::Refs;
+use crate::model::{Inventory, Pointer};
+use crate::rules::{Finding, Label, Settings, Severity, Status};
+
+/// The findings of the enabled custom rules over `inventory`, and the rules that failed
+/// (their findings are left out; the other rules' are kept).
+pub fn evaluate(
+    rules: &CustomRules,
+    inventory: &Inventory,
+    settings: &Settings,
+) -> (Vec<Finding>, Vec<RuleError>) {
+    let enabled: Vec<&CustomRule> = rules
+        .rules
+        .iter()
+        .filter(|rule| settings.enabled(rule.id))
+        .collect();
+    if enabled.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let input = document::to_value(&document::build(inventory));
+    let refs = Refs::of(inventory);
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for rule in enabled {
+        match run_rule(rule, input.clone(), &refs, settings, TIME_LIMIT) {
+            Ok(found) => findings.extend(found),
+            Err(error) => errors.push(error),
+        }
+    }
+    (findings, errors)
+}
+
+/// One rule's findings over `inventory`, evaluated under `limit` instead of
+/// [`TIME_LIMIT`] (for tests of the limit).
+pub fn evaluate_one(
+    rule: &CustomRule,
+    inventory: &Inventory,
+    limit: Duration,
+) -> Result<Vec<Finding>, RuleError> {
+    let input = document::to_value(&document::build(inventory));
+    run_rule(
+        rule,
+        input,
+        &Refs::of(inventory),
+        &Settings::default(),
+        limit,
+    )
+}
+
+/// One rule's findings over `input`.
+pub(super) fn run_rule(
+    rule: &CustomRule,
+    input: Value,
+    refs: &Refs,
+    settings: &Settings,
+    limit: Duration,
+) -> Result<Vec<Finding>, RuleError> {
+    let file = rule.rego_path.display().to_string();
+    let mut engine = engine::engine(rule.id, &file, &rule.rego, limit)?;
+    let denials = engine::deny(
+        &mut engine,
+        rule.id,
+        &file,
+        &rule.rego,
+        &rule.package,
+        input,
+    )?;
+    let mut findings = Vec::with_capacity(denials.len());
+    for denial in &denials {
+        let mut finding = finding(rule, denial, refs).map_err(|message| {
+            RuleError::new(Some(rule.id), file.clone(), message)
+                .line(line_of_rule(&rule.rego, "deny"))
+        })?;
+        if let Some(&severity) = settings.severity.get(rule.id) {
+            finding.severity = severity;
+        }
+        findings.push(finding);
+    }
+    Ok(findings)
+}
+
+/// A member of a denial that must be a string, if present.
+fn text(denial: &Value, name: &str) -> Result<Option<String>, String> {
+    match &denial[name] {
+        Value::Null | Value::Undefined => Ok(None),
+        Value::String(text) => Ok(Some(text.to_string())),
+        other => Err(format!(
+            "`{name}` must be a string, not `{}`",
+            one_line(other)
+        )),
+    }
+}
+
+/// One denial as a finding; `Err` says what is wrong with it.
+fn finding(rule: &CustomRule, denial: &Value, refs: &Refs) -> Result<Finding, String> {
+    let Value::Object(_) = denial else {
+        return Err(format!(
+            "each denial must be an object `{{\"ref\": ..., \"message\": ...}}`, not `{}`",
+            one_line(denial)
+        ));
+    };
+    let reference = text(denial, "ref")?.ok_or_else(|| {
+        format!(
+            "a denial has no `ref` (the `ref` of the entity it is about, such as \
+             `input.service_ids[_].ref`): `{}`",
+            one_line(denial)
+        )
+    })?;
+    let subject = refs.resolve(&reference).cloned().ok_or_else(|| {
+        format!("a denial names `ref` `{reference}`, which is no entity of the input")
+    })?;
+    let message = text(denial, "message")?
+        .filter(|message| !message.trim().is_empty())
+        .ok_or_else(|| format!("the denial about `{reference}` has no `message`"))?;
+    let severity = match text(denial, "severity")? {
+        Some(name) => name
+            .parse::<Severity>()
+            .map_err(|why| format!("the denial about `{reference}`: {why}"))?,
+        None => rule.meta.severity,
+    };
+    let origin = match text(denial, "pointer")? {
+        Some(pointer) => {
+            let relative = Pointer::parse(&pointer).ok_or_else(|| {
+                format!("`pointer` `{pointer}` is not a JSON pointer (`/name`, `/roles`)")
+            })?;
+            refs.place(&reference, &subject.origin, &relative)
+        }
+        None => subject.origin.clone(),
+    };
+    Ok(Finding {
+        rule: rule.id,
+        severity,
+        status: Status::Fail,
+        message,
+        primary: Label {
+            origin,
+            text: rule.meta.title.trim().to_owned(),
+        },
+        subject,
+        related: Vec::new(),
+        remediation: text(denial, "remediation")?,
+        detail: None,
+    })
+}
