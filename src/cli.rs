@@ -192,6 +192,8 @@ struct RunSettings {
     config: Config,
     /// `using config file ...` with `--verbose`.
     note: String,
+    /// The custom Rego rules the config and `--rules` name.
+    custom: Option<std::sync::Arc<crate::custom::CustomRules>>,
 }
 
 /// The engine settings for a check: the config file (named, found, or none), then
@@ -242,7 +244,7 @@ fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<RunSetting
         select: args.select.to_vec(),
         ignore: args.ignore.to_vec(),
     };
-    let mut settings = config.settings(&selection).map_err(|messages| {
+    let settings = config.settings(&selection).map_err(|messages| {
         usage_error(
             messages
                 .iter()
@@ -250,11 +252,11 @@ fn settings_for(args: &RuleChoice<'_>, style: human::Style) -> Result<RunSetting
                 .collect(),
         )
     })?;
-    settings.custom = custom;
     Ok(RunSettings {
         settings,
         config,
         note,
+        custom,
     })
 }
 

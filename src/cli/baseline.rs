@@ -103,6 +103,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
         settings,
         config,
         note,
+        custom,
     } = match settings_for(&choice, style) {
         Ok(resolved) => resolved,
         Err(outcome) => return outcome,
@@ -129,6 +130,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
     };
     let request = Request {
         triage: Some(Triaging::waivers(&config, !args.no_waivers)),
+        custom: custom.as_deref(),
         ..Request::new(&args.paths, &options, &settings)
     };
     let checked = match pipeline::run(&request) {

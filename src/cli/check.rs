@@ -24,6 +24,7 @@ pub(super) fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         settings,
         config,
         note: config_note,
+        custom,
     } = match settings_for(&args.rule_choice(), style) {
         Ok(resolved) => resolved,
         Err(outcome) => return outcome,
@@ -75,6 +76,7 @@ pub(super) fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     let checked = pipeline::run(&Request {
         triage: Some(triaging),
         new_only: args.new_only,
+        custom: custom.as_deref(),
         ..Request::new(&paths, &options, &settings)
     });
     let checked = match checked {

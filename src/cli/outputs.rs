@@ -141,7 +141,10 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         verbose: false,
     };
     let RunSettings {
-        settings, config, ..
+        settings,
+        config,
+        custom,
+        ..
     } = match settings_for(&choice, style) {
         Ok(resolved) => resolved,
         Err(outcome) => return outcome,
@@ -149,6 +152,7 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
     let settings = super::clocked(settings);
     let request = Request {
         triage: Some(Triaging::waivers(&config, !args.no_waivers)),
+        custom: custom.as_deref(),
         ..Request::new(&args.paths, &options, &settings)
     };
     let Checked {

@@ -26,15 +26,15 @@ pub fn check_new_only(
 /// finding is neither new nor fixed; the warnings about them come from the after-apply side.
 /// (`--baseline` and `--new-only` do not combine.)
 pub(super) fn new_only(request: &Request<'_>) -> Result<Checked, String> {
-    let after = evaluate(request.paths, request.options, request.settings)?;
-    let before = evaluate(
-        request.paths,
-        &LoadOptions {
-            terraform: TerraformView::Prior,
-            ..request.options.clone()
-        },
-        request.settings,
-    )?;
+    let after = evaluate(request)?;
+    let prior = LoadOptions {
+        terraform: TerraformView::Prior,
+        ..request.options.clone()
+    };
+    let before = evaluate(&Request {
+        options: &prior,
+        ..*request
+    })?;
     let (after, before_findings) = match request.exemptions() {
         Some(exemptions) => (
             super::triage::apply(after, &exemptions),

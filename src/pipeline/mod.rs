@@ -10,6 +10,7 @@ pub mod triage;
 use std::path::PathBuf;
 
 use crate::config::Config;
+use crate::custom::CustomRules;
 use crate::report::{self, Comparison};
 use crate::rules::{self, Finding, Settings, Severity};
 use crate::sources::{self, LoadOptions, Loaded};
@@ -41,6 +42,10 @@ pub struct Request<'a> {
     pub triage: Option<Triaging<'a>>,
     /// Report only the findings Terraform plans introduce (`check --new-only`).
     pub new_only: bool,
+    /// The custom Rego rules of the run (`iamlint.yaml` `rules.paths`, `--rules`), when any
+    /// were asked for; evaluated after the built-in rules. Here rather than in the rules'
+    /// `Settings`, which sit below `custom` (it builds on them).
+    pub custom: Option<&'a CustomRules>,
 }
 
 impl<'a> Request<'a> {
@@ -52,6 +57,7 @@ impl<'a> Request<'a> {
             settings,
             triage: None,
             new_only: false,
+            custom: None,
         }
     }
 
@@ -110,7 +116,7 @@ pub fn run(request: &Request<'_>) -> Result<Checked, String> {
     if request.new_only {
         return compare::new_only(request);
     }
-    let checked = evaluate(request.paths, request.options, request.settings)?;
+    let checked = evaluate(request)?;
     Ok(match request.exemptions() {
         Some(exemptions) => triage::apply(checked, &exemptions),
         None => checked,
@@ -118,19 +124,16 @@ pub fn run(request: &Request<'_>) -> Result<Checked, String> {
 }
 
 /// Loads the inputs and runs the rules: findings resolved and ordered, not triaged.
-fn evaluate(
-    paths: &[PathBuf],
-    options: &LoadOptions,
-    settings: &Settings,
-) -> Result<Checked, String> {
-    let mut loaded = sources::load(paths, options)?;
+fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
+    let settings = request.settings;
+    let mut loaded = sources::load(request.paths, request.options)?;
     let rules::Evaluation {
         mut findings,
         evaluated,
     } = rules::evaluate(&loaded.inventory, settings);
     // Custom rules see the whole run at once (every entity names its account); a rule that
     // does not load or run is an input error of the run, beside the others' findings.
-    if let Some(custom) = &settings.custom {
+    if let Some(custom) = request.custom {
         let (custom_findings, failed) =
             crate::custom::evaluate(custom, &loaded.inventory, settings);
         findings.extend(custom_findings);

@@ -202,9 +202,6 @@ pub struct Settings {
     /// Leaves [`Evaluation::evaluated`] empty: outputs that show only findings do not need
     /// the passes, which in a large account are millions of subjects.
     pub skip_evaluated: bool,
-    /// The custom Rego rules of the run (`iamlint.yaml` `rules.paths`, `--rules`), when any
-    /// were asked for; `pipeline::run` evaluates them after the built-in rules.
-    pub custom: Option<std::sync::Arc<crate::custom::CustomRules>>,
 }
 
 impl Settings {

@@ -3,9 +3,9 @@
 //! `iamlint test`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use iamlint::custom;
+use iamlint::pipeline::{self, Request};
 use iamlint::rules::Settings;
 use iamlint::sources::{self, LoadOptions};
 
@@ -231,12 +231,19 @@ fn explain_shows_a_custom_rule() {
 }
 
 #[test]
-fn in_process_runs_see_custom_rules_through_settings() {
+fn in_process_runs_see_custom_rules_through_the_request() {
+    let rules = custom::load(&[PathBuf::from(EXAMPLES)]);
     let settings = Settings {
-        custom: Some(Arc::new(custom::load(&[PathBuf::from(EXAMPLES)]))),
+        now: common::NOW.parse().ok(),
         ..Settings::only(&["org/cos-writers"])
     };
-    let checked = common::check(&["fixtures/demo"], &settings);
+    let paths = [PathBuf::from("fixtures/demo")];
+    let options = LoadOptions::default();
+    let checked = pipeline::run(&Request {
+        custom: Some(&rules),
+        ..Request::new(&paths, &options, &settings)
+    })
+    .expect("valid options");
     assert!(checked.loaded.errors.is_empty());
     assert!(!checked.findings.is_empty());
     assert!(
