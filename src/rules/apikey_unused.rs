@@ -16,11 +16,7 @@ use crate::model::{
 };
 
 /// `rules/apikey-unused.yaml` gives the default.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Params {
-    days: u64,
-}
+pub(super) use super::params::Days as Params;
 
 pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;

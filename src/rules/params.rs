@@ -16,6 +16,14 @@ use serde_json::{Map, Value};
 
 use super::RuleMeta;
 
+/// The parameters of a rule that takes only an age in days (`apikey-unused`,
+/// `user-inactive`; each YAML gives its own default).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Days {
+    pub days: u64,
+}
+
 /// The parameters of a rule that takes none.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

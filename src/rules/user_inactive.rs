@@ -11,11 +11,7 @@ use super::{Finding, RuleContext, Severity};
 use crate::model::{AuthnSubject, EntityKind, utc_date, whole_days_between};
 
 /// `rules/user-inactive.yaml` gives the default.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Params {
-    days: u64,
-}
+pub(super) use super::params::Days as Params;
 
 pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;

@@ -305,17 +305,8 @@ impl<'d, 'f> Tree<'d, 'f> {
 
     fn for_expr(&self, scope: &Scope, for_expr: &ForExpr) -> Val {
         let collection = self.eval(scope, &for_expr.intro.collection_expr);
-        let entries: Vec<(Value, Value)> = match collection.known() {
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(at, item)| (Value::from(at), item.clone()))
-                .collect(),
-            Some(Value::Object(members)) => members
-                .iter()
-                .map(|(name, item)| (Value::String(name.clone()), item.clone()))
-                .collect(),
-            _ => return Val::unknown_from([&collection]),
+        let Some(entries) = collection.known().and_then(entries_of) else {
+            return Val::unknown_from([&collection]);
         };
         let mut list = Vec::new();
         let mut object: Vec<(String, Val)> = Vec::new();
@@ -878,17 +869,8 @@ impl<'d, 'f> Tree<'d, 'f> {
         };
         let collection = attribute(&block.body, "for_each")
             .map_or_else(Val::null, |expr| self.eval(scope, expr));
-        let entries: Vec<(Value, Value)> = match collection.known() {
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(at, item)| (Value::from(at), item.clone()))
-                .collect(),
-            Some(Value::Object(members)) => members
-                .iter()
-                .map(|(key, item)| (Value::String(key.clone()), item.clone()))
-                .collect(),
-            _ => return vec![Val::unknown_from([&collection])],
+        let Some(entries) = collection.known().and_then(entries_of) else {
+            return vec![Val::unknown_from([&collection])];
         };
         entries
             .into_iter()
@@ -1006,4 +988,24 @@ fn binary(operator: BinaryOperator, left: &Val, right: &Val) -> Val {
         },
         Val::Known,
     )
+}
+/// The `(key, value)` entries a `for` expression or `for_each` walks: a list's indexes or an
+/// object's keys; `None` for anything else.
+fn entries_of(collection: &Value) -> Option<Vec<(Value, Value)>> {
+    match collection {
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(at, item)| (Value::from(at), item.clone()))
+                .collect(),
+        ),
+        Value::Object(members) => Some(
+            members
+                .iter()
+                .map(|(key, item)| (Value::String(key.clone()), item.clone()))
+                .collect(),
+        ),
+        _ => None,
+    }
 }
