@@ -219,11 +219,22 @@ fn report_writes_a_self_contained_page() {
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("generated 2026-01-01T00:00:00Z"));
-    // Self-contained: no scripts, no external stylesheets, images or fonts.
-    for forbidden in ["<script", "<link", "<img", "@import", "url(", "src="] {
+    // Self-contained: one inline script (the table's filters), no external scripts,
+    // stylesheets, images or fonts, nothing fetched.
+    for forbidden in [
+        "<link",
+        "<img",
+        "@import",
+        "url(",
+        "src=",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
         assert!(!html.contains(forbidden), "the page has {forbidden}");
     }
-    assert!(html.contains("<svg"), "charts are inline SVG");
+    assert_eq!(html.matches("<script>").count(), 1);
+    // Failures are counts, not slivers of proportional bars.
+    assert!(!html.contains("<svg"), "no proportional bars");
     for control in 1..=19 {
         assert!(
             html.contains(&format!("<strong>1.{control}</strong>")),
@@ -240,6 +251,11 @@ fn report_writes_a_self_contained_page() {
     let broken = common::run(&["report", "fixtures/demo", "fixtures/invalid/truncated.json"]);
     assert_eq!(broken.code, 2);
     assert!(broken.stdout.contains("Input problems"));
+    assert!(
+        broken
+            .stdout
+            .contains("<strong>This report is incomplete:</strong> 1 file could not be read")
+    );
 }
 
 #[test]

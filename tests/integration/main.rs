@@ -22,6 +22,7 @@ mod malformed;
 mod people;
 mod realworld;
 mod registry;
+mod report;
 mod safe_text;
 mod sarif;
 mod scale;

@@ -361,7 +361,7 @@ fn every_output_format_counts_and_lists_waived_findings() {
     insta::assert_snapshot!("waivers_html_section", section);
     assert!(
         html.stdout
-            .contains("<div class=\"n\">3</div><div class=\"l\">waived</div>")
+            .contains("; 3 waived (<a href=\"#waived\">listed</a>, not counted)")
     );
 
     let report = common::run(&[

@@ -7,15 +7,16 @@
 use std::collections::BTreeSet;
 
 use super::cis::{self, Coverage};
+use super::overview::{self, Anchors, NOT_LOADED};
 use super::verdicts::{Check, Tally, Verdict, checks};
 use super::{
     CisRow, Compliance, Count, Facts, FixedItem, Input, Item, Link, PASSED_LISTED, Problem,
-    Reference, Row, RuleSection, WaivedItem,
+    Reference, RuleCounts, RuleSection, TOP_RISKS, WaivedItem,
 };
-use crate::model::{Crn, Origin};
+use crate::model::{Crn, EntityKind, Origin};
 use crate::report::place::{FileNames, file_of, place};
 use crate::report::{RunReport, one_line, subject_label};
-use crate::rules::{self, Evaluated, Finding, Severity, Status};
+use crate::rules::{self, Evaluated, Finding, Status};
 use crate::triage::{Waived, WaiverSource};
 
 fn at(report: &RunReport<'_>, names: &FileNames, origin: &Origin) -> Option<String> {
@@ -28,7 +29,7 @@ fn at(report: &RunReport<'_>, names: &FileNames, origin: &Origin) -> Option<Stri
     }
 }
 
-fn item(report: &RunReport<'_>, names: &FileNames, finding: &Finding) -> Item {
+fn item(report: &RunReport<'_>, names: &FileNames, finding: &Finding, anchor: String) -> Item {
     let link = |role: &str, entity: &crate::model::EntityRef, origin: &Origin| Link {
         role: role.to_owned(),
         entity: subject_label(entity),
@@ -56,6 +57,7 @@ fn item(report: &RunReport<'_>, names: &FileNames, finding: &Finding) -> Item {
             .map(|related| link(&related.label.text, &related.entity, &related.label.origin)),
     );
     Item {
+        anchor,
         subject: subject_label(subject),
         id: subject.id.clone(),
         severity: finding.severity.as_str().to_owned(),
@@ -98,9 +100,35 @@ fn accounts(report: &RunReport<'_>) -> Vec<String> {
     accounts.into_iter().collect()
 }
 
+/// What a rule's counts count: its subjects per kind (`1854 service IDs`, `3 policies and
+/// 1 account`), so that a pass count is read next to what passed.
+fn checked(checks: &[&Check<'_>]) -> String {
+    let mut kinds: Vec<(EntityKind, usize)> = Vec::new();
+    for check in checks {
+        match kinds
+            .iter_mut()
+            .find(|(kind, _)| *kind == check.subject.kind)
+        {
+            Some((_, count)) => *count += 1,
+            None => kinds.push((check.subject.kind, 1)),
+        }
+    }
+    kinds.sort();
+    let parts: Vec<String> = kinds
+        .into_iter()
+        .map(|(kind, count)| kind.count(count))
+        .collect();
+    match parts.as_slice() {
+        [] => "nothing".to_owned(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+    }
+}
+
 fn rule_section(
     report: &RunReport<'_>,
     names: &FileNames,
+    anchors: &Anchors,
     id: &'static str,
     meta: &rules::RuleMeta,
     checks: &[&Check<'_>],
@@ -109,6 +137,13 @@ fn rule_section(
     let mut failures = Vec::new();
     let mut unknowns = Vec::new();
     let mut passed = Vec::new();
+    let detail = |finding: &&Finding| {
+        let anchor = anchors
+            .get(&std::ptr::from_ref(*finding))
+            .cloned()
+            .unwrap_or_default();
+        (finding.severity, item(report, names, finding, anchor))
+    };
     for check in checks {
         tally.add(check.verdict);
         match check.verdict {
@@ -116,20 +151,14 @@ fn rule_section(
                 passed.push(subject_label(check.subject));
             }
             Verdict::Pass => {}
-            Verdict::Fail => failures.extend(
-                check
-                    .findings
-                    .iter()
-                    .map(|finding| item(report, names, finding)),
-            ),
-            Verdict::Unknown => unknowns.extend(
-                check
-                    .findings
-                    .iter()
-                    .map(|finding| item(report, names, finding)),
-            ),
+            Verdict::Fail => failures.extend(check.findings.iter().map(detail)),
+            Verdict::Unknown => unknowns.extend(check.findings.iter().map(detail)),
         }
     }
+    // Most severe first; the sort is stable, so the order of the checks stays within one.
+    failures.sort_by_key(|(severity, _)| std::cmp::Reverse(*severity));
+    let failures = failures.into_iter().map(|(_, item)| item).collect();
+    let unknowns = unknowns.into_iter().map(|(_, item)| item).collect();
     let controls = cis::benchmark()
         .map(|benchmark| {
             benchmark
@@ -162,6 +191,7 @@ fn rule_section(
             })
             .collect(),
         tally,
+        checked: checked(checks),
         failures,
         unknowns,
         passed_more: tally.pass - passed.len(),
@@ -200,10 +230,7 @@ fn cis_rows(all: &[Check<'_>]) -> (String, Vec<CisRow>) {
                 .then(|| cis_evidence(&checks))
                 .flatten();
             let verdict = (coverage == Coverage::Automated).then(|| {
-                let mut tally = Tally::default();
-                for check in &checks {
-                    tally.add(check.verdict);
-                }
+                let tally = tally(checks.iter().copied());
                 if tally.fail > 0 {
                     ("fail", "fail")
                 } else if tally.unknown > 0 {
@@ -279,9 +306,14 @@ fn cis_evidence(checks: &[&Check<'_>]) -> Option<String> {
 pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> Compliance {
     let names = &facts.names;
     let all = checks(evaluated, report.findings);
-    let (rules_sections, by_rule) = rule_sections(report, names, &all);
-    let (cis_benchmark, cis_rows) = cis_rows(&all);
-    let cis_counts = cis_counts(&cis_rows);
+    let (table, anchors) = overview::table(report, |finding, anchor| {
+        item(report, names, finding, anchor)
+    });
+    let rules_sections = rule_sections(report, names, &anchors, &all);
+    let (cis_benchmark, controls) = cis_rows(&all);
+    let cis_counts = cis_counts(&controls);
+    let inputs = inputs(report, facts);
+    let (failing, unknown) = overview::failing(&table);
     let triage = report.triage;
     Compliance {
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -289,14 +321,21 @@ pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> 
         accounts: accounts(report),
         snapshot: facts.snapshot.clone(),
         resources: resources(report),
-        inputs: inputs(report, facts),
-        totals: tally(&all),
+        inputs_line: overview::inputs_line(&inputs),
+        incomplete: overview::incomplete(report, &inputs),
+        inputs,
         findings: report.findings.len(),
-        by_rule,
-        by_severity: by_severity(&all),
+        failing,
+        unknown,
+        rule_counts: rule_counts(&rules_sections),
+        top_risks: overview::top_risks(&table, TOP_RISKS),
+        filters: overview::filters(&table),
+        account_sections: overview::accounts(report, &table, &all, |checks| cis_rows(checks).1),
+        table,
         rules: rules_sections,
+        cis_totals: overview::cis_totals(&controls),
         cis_benchmark,
-        cis_rows,
+        cis_rows: controls,
         cis_counts,
         problems: problems(report),
         waived: triage
@@ -326,25 +365,41 @@ fn tally<'a, 'b: 'a>(checks: impl IntoIterator<Item = &'a Check<'b>>) -> Tally {
     tally
 }
 
-/// One section per registered rule (in registry order), and its bar of the by-rule chart.
+/// Rules by outcome: any failure; else any unknown; else any pass; else nothing checked.
+fn rule_counts(sections: &[RuleSection]) -> RuleCounts {
+    let mut counts = RuleCounts::default();
+    for section in sections {
+        let tally = section.tally;
+        if tally.fail > 0 {
+            counts.failing += 1;
+        } else if tally.unknown > 0 {
+            counts.unknown += 1;
+        } else if tally.pass > 0 {
+            counts.passing += 1;
+        } else {
+            counts.nothing += 1;
+        }
+    }
+    counts
+}
+
+/// One section per registered rule (in registry order), then the run's custom rules.
 fn rule_sections(
     report: &RunReport<'_>,
     names: &FileNames,
+    anchors: &Anchors,
     all: &[Check<'_>],
-) -> (Vec<RuleSection>, Vec<Row>) {
+) -> Vec<RuleSection> {
     let mut rules_sections = Vec::new();
-    let mut by_rule = Vec::new();
     let built_in = rules::REGISTRY
         .iter()
         .zip(rules::metadata())
         .filter_map(|(entry, meta)| Some((entry.id, meta.as_ref().ok()?)));
     for (id, meta) in built_in.chain(custom_rules(all)) {
         let own: Vec<&Check<'_>> = all.iter().filter(|check| check.rule == id).collect();
-        let section = rule_section(report, names, id, meta, &own);
-        by_rule.push(Row::new(id, section.tally));
-        rules_sections.push(section);
+        rules_sections.push(rule_section(report, names, anchors, id, meta, &own));
     }
-    (rules_sections, by_rule)
+    rules_sections
 }
 
 /// The custom rules (`rules::registered`) the run's checks name, by id: the registry is
@@ -357,17 +412,6 @@ fn custom_rules(all: &[Check<'_>]) -> Vec<(&'static str, &'static rules::RuleMet
         .collect();
     ids.into_iter()
         .filter_map(|id| rules::registered::meta(id).map(|meta| (id, meta)))
-        .collect()
-}
-
-/// The by-severity chart, most severe first.
-fn by_severity(all: &[Check<'_>]) -> Vec<Row> {
-    Severity::DESCENDING
-        .iter()
-        .map(|&severity| {
-            let tally = tally(all.iter().filter(|check| check.severity == severity));
-            Row::new(severity.as_str(), tally)
-        })
         .collect()
 }
 
@@ -385,8 +429,14 @@ fn inputs(report: &RunReport<'_>, facts: &Facts) -> Vec<Input> {
         .documents
         .iter()
         .map(|(id, document)| {
-            let status = if broken.contains(document.name.as_str()) {
-                "not loaded"
+            let partial = loaded
+                .partial
+                .iter()
+                .any(|partial| partial.file == document.name);
+            let status = if partial {
+                "loaded in part"
+            } else if broken.contains(document.name.as_str()) {
+                NOT_LOADED
             } else if let Some(kind) = loaded.skipped_kind(&document.name) {
                 kind.skip_reason()
                     .map_or("skipped", |_| "skipped: recognised, not read")
@@ -415,7 +465,7 @@ fn inputs(report: &RunReport<'_>, facts: &Facts) -> Vec<Input> {
         {
             inputs.push(Input {
                 name: (*file).to_owned(),
-                status: "not loaded",
+                status: NOT_LOADED,
                 modified: None,
             });
         }
@@ -502,7 +552,7 @@ fn waived_item(report: &RunReport<'_>, names: &FileNames, waived: &Waived) -> Wa
     };
     WaivedItem {
         rule: waived.finding.rule,
-        item: item(report, names, &waived.finding),
+        item: item(report, names, &waived.finding, String::new()),
         reason: waiver.reason.clone(),
         expires: waiver.expires.map(|date| date.to_string()),
         source,

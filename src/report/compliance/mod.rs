@@ -1,8 +1,11 @@
-//! The compliance report's content (`iamlint report`), independent of its format: account
-//! summary, pass/fail/unknown per rule and per severity, one section per rule with every
-//! failing resource and its access chain, and the CIS coverage matrix. `build.rs` makes it
-//! from a run (`verdicts.rs`: pass/fail/unknown per rule per subject; `cis.rs`: the CIS
-//! controls); `html` and `markdown` render it with templates.
+//! The compliance report's content (`iamlint report`), independent of its format. It leads
+//! with triage: whether the inputs are complete, failing findings counted by severity, the
+//! CIS automated controls' verdicts, the top risks, and one table of every finding sorted by
+//! severity then rule; then one section per rule (every failing resource with its access
+//! chain), per CIS control and, for several accounts, per account. `build.rs` makes it from
+//! a run (`overview.rs`: the first screen, the findings table and the accounts;
+//! `verdicts.rs`: pass/fail/unknown per rule per subject; `cis.rs`: the CIS controls);
+//! `html` and `markdown` render it with templates.
 //!
 //! Everything here is plain data built from the run; the facts only `cli` can gather (file
 //! times, the clock, a live-mode snapshot) come in as [`Facts`].
@@ -11,6 +14,7 @@ mod build;
 pub mod cis;
 pub mod html;
 pub mod markdown;
+mod overview;
 pub mod verdicts;
 
 pub use build::build;
@@ -42,54 +46,6 @@ pub struct Snapshot {
     pub account: Option<String>,
 }
 
-/// A stacked pass/fail/unknown bar, in percent of its width.
-#[derive(Debug, Clone, Default)]
-pub struct Bar {
-    pub pass: String,
-    pub fail: String,
-    pub fail_x: String,
-    pub unknown: String,
-    pub unknown_x: String,
-}
-
-impl Bar {
-    pub(super) fn of(tally: Tally) -> Self {
-        let total = tally.total().max(1) as f64;
-        let percent = |count: usize| 100.0 * count as f64 / total;
-        let (pass, fail, unknown) = (
-            percent(tally.pass),
-            percent(tally.fail),
-            percent(tally.unknown),
-        );
-        let text = |value: f64| format!("{value:.2}");
-        Self {
-            pass: text(pass),
-            fail: text(fail),
-            fail_x: text(pass),
-            unknown: text(unknown),
-            unknown_x: text(pass + fail),
-        }
-    }
-}
-
-/// One bar of a chart.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub label: String,
-    pub tally: Tally,
-    pub bar: Bar,
-}
-
-impl Row {
-    pub(super) fn new(label: impl Into<String>, tally: Tally) -> Self {
-        Self {
-            label: label.into(),
-            tally,
-            bar: Bar::of(tally),
-        }
-    }
-}
-
 /// A link in an access chain.
 #[derive(Debug, Clone)]
 pub struct Link {
@@ -104,6 +60,9 @@ pub struct Link {
 /// One failing (or unknown) resource of a rule.
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// The HTML id of its detail (`f12`), which its row in the findings table links to;
+    /// empty for a waived finding (not in the table).
+    pub anchor: String,
     pub subject: String,
     pub id: String,
     pub severity: String,
@@ -136,6 +95,9 @@ pub struct RuleSection {
     pub fix: String,
     pub references: Vec<Reference>,
     pub tally: Tally,
+    /// What the pass/fail/unknown counts count: `1854 service IDs`, `1 account`.
+    pub checked: String,
+    /// Most severe first.
     pub failures: Vec<Item>,
     pub unknowns: Vec<Item>,
     /// Labels of the first [`PASSED_LISTED`] resources that passed.
@@ -186,6 +148,87 @@ pub struct Problem {
     pub message: String,
 }
 
+/// How many of the reported findings the top risks list at most.
+pub const TOP_RISKS: usize = 5;
+
+/// Failing findings of one severity.
+#[derive(Debug, Clone)]
+pub struct SeverityCount {
+    pub severity: &'static str,
+    pub count: usize,
+}
+
+/// Rules by outcome.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleCounts {
+    pub failing: usize,
+    pub unknown: usize,
+    pub passing: usize,
+    pub nothing: usize,
+}
+
+/// The verdicts of the automated CIS controls (those an iamlint rule checks).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CisTotals {
+    pub pass: usize,
+    pub fail: usize,
+    pub unknown: usize,
+    /// Automated controls with nothing in the inputs to check.
+    pub nothing: usize,
+}
+
+impl CisTotals {
+    pub fn automated(&self) -> usize {
+        self.pass + self.fail + self.unknown + self.nothing
+    }
+}
+
+/// One row of the findings table (also a top risk).
+#[derive(Debug, Clone)]
+pub struct FindingRow {
+    /// The id of the finding's detail in its rule's section.
+    pub anchor: String,
+    pub severity: &'static str,
+    /// 4 for critical down to 0 for info: the table's sort key, for the page's script.
+    pub rank: u8,
+    /// `fail` or `unknown`.
+    pub status: &'static str,
+    pub rule: &'static str,
+    /// The resource's kind (`service ID`).
+    pub kind: &'static str,
+    pub subject: String,
+    pub account: Option<String>,
+    pub location: Option<String>,
+    pub message: String,
+    /// The access chain on one line: `resource key `a` → service ID `b` → policy `c``.
+    pub chain: String,
+}
+
+/// The distinct values of the findings table's columns, in table order, for its filters.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub severities: Vec<&'static str>,
+    pub rules: Vec<&'static str>,
+    pub accounts: Vec<String>,
+    pub kinds: Vec<&'static str>,
+    pub statuses: Vec<&'static str>,
+}
+
+/// One account of a run over several.
+#[derive(Debug, Clone)]
+pub struct AccountSection {
+    /// The account id, or `no account named` for entities of no known account.
+    pub id: String,
+    pub anchor: String,
+    pub findings: usize,
+    pub failing: Vec<SeverityCount>,
+    pub unknown: usize,
+    pub cis_totals: CisTotals,
+    /// Its rules with failures, most failures first.
+    pub failing_rules: Vec<(&'static str, usize)>,
+    pub top_risks: Vec<FindingRow>,
+}
+
 /// A finding a waiver accepted.
 #[derive(Debug, Clone)]
 pub struct WaivedItem {
@@ -218,14 +261,33 @@ pub struct Compliance {
     pub snapshot: Option<Snapshot>,
     pub resources: Vec<Count>,
     pub inputs: Vec<Input>,
-    pub totals: Tally,
+    /// How the inputs fared, in one line (`31 inputs: 29 loaded, 1 skipped, 1 not loaded`).
+    pub inputs_line: String,
+    /// Why the report does not cover everything the inputs meant to hold; empty when
+    /// every input loaded whole.
+    pub incomplete: Vec<String>,
     pub findings: usize,
-    pub by_rule: Vec<Row>,
-    pub by_severity: Vec<Row>,
+    /// Failing findings (not unknown ones) per severity, most severe first.
+    pub failing: Vec<SeverityCount>,
+    /// Findings that could not be evaluated (status `unknown`).
+    pub unknown: usize,
+    /// How many rules have failures, only unknowns, only passes, or nothing to check.
+    pub rule_counts: RuleCounts,
+    /// The most severe failing findings (at most [`TOP_RISKS`]), in table order.
+    pub top_risks: Vec<FindingRow>,
+    /// Every reported finding, sorted by severity (most severe first), then rule, status,
+    /// account, resource and location.
+    pub table: Vec<FindingRow>,
+    /// The table's distinct values, for its filters.
+    pub filters: Filters,
+    /// One section per account, when the run holds several (else empty).
+    pub account_sections: Vec<AccountSection>,
     pub rules: Vec<RuleSection>,
     pub cis_benchmark: String,
     pub cis_rows: Vec<CisRow>,
     pub cis_counts: Vec<(&'static str, usize)>,
+    /// The verdicts of the automated CIS controls.
+    pub cis_totals: CisTotals,
     pub problems: Vec<Problem>,
     pub waived: Vec<WaivedItem>,
     /// `--no-waivers`: waivers were not applied.
