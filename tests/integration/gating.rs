@@ -252,9 +252,9 @@ fn report_writes_a_self_contained_page() {
     assert_eq!(broken.code, 2);
     assert!(broken.stdout.contains("Input problems"));
     assert!(
-        broken
-            .stdout
-            .contains("<strong>This report is incomplete:</strong> 1 file could not be read")
+        broken.stdout.contains(
+            "<strong>This report is incomplete:</strong> 1 file could not be read (<code>"
+        )
     );
 }
 

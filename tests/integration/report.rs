@@ -181,7 +181,10 @@ fn rule_sections_are_collapsed_ordered_and_say_what_they_counted() {
 #[test]
 fn a_broken_input_puts_the_incomplete_banner_first() {
     let (compliance, page) = build(&["fixtures/demo", "fixtures/invalid/truncated.json"]);
-    assert_eq!(compliance.incomplete, ["1 file could not be read"]);
+    assert_eq!(
+        compliance.incomplete,
+        ["1 file could not be read (`fixtures/invalid/truncated.json`)"]
+    );
     let banner = page
         .find("<div class=\"banner\" id=\"incomplete\" role=\"alert\">")
         .unwrap();
@@ -197,7 +200,7 @@ fn a_broken_input_puts_the_incomplete_banner_first() {
     let markdown = compliance_markdown::render(&compliance);
     let summary = markdown.find("## Summary").unwrap();
     let warning = markdown
-        .find("> **This report is incomplete:** 1 file could not be read")
+        .find("> **This report is incomplete:** 1 file could not be read (`fixtures/invalid/truncated.json`)")
         .unwrap();
     assert!(warning < summary);
 }

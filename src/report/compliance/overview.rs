@@ -196,19 +196,31 @@ pub(super) fn cis_totals(rows: &[CisRow]) -> CisTotals {
 /// collections that are not complete. Each reason is one sentence.
 pub(super) fn incomplete(report: &RunReport<'_>, inputs: &[Input]) -> Vec<String> {
     let mut reasons = Vec::new();
-    let unread = inputs
+    // The first few unread files by name; the input problems list them all.
+    const NAMED: usize = 3;
+    let unread: Vec<String> = inputs
         .iter()
         .filter(|input| input.status == NOT_LOADED)
-        .count();
-    match unread {
+        .map(|input| format!("`{}`", input.name.replace('`', "'")))
+        .collect();
+    let named = match unread.len() {
+        0 => String::new(),
+        count if count > NAMED => format!(
+            " ({} and {} more)",
+            unread[..NAMED].join(", "),
+            count - NAMED
+        ),
+        _ => format!(" ({})", unread.join(", ")),
+    };
+    match unread.len() {
         0 => {}
-        1 => reasons.push("1 file could not be read".to_owned()),
-        count => reasons.push(format!("{count} files could not be read")),
+        1 => reasons.push(format!("1 file could not be read{named}")),
+        count => reasons.push(format!("{count} files could not be read{named}")),
     }
     for partial in &report.loaded.partial {
         reasons.push(format!(
             "`{}` was read in part ({})",
-            partial.file,
+            partial.file.replace('`', "'"),
             partial.summary()
         ));
     }
