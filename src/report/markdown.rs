@@ -1,11 +1,14 @@
-//! `--format markdown`: a summary sized for a pull-request comment or a GitHub job summary:
-//! counts by severity, then one table row per finding (most severe first) with a link to
-//! the file and line. Past [`Style::limit`] characters the table is cut, with a note saying
-//! how many findings were left out.
+//! `--format markdown`: a summary sized for a pull-request comment or a GitHub job summary,
+//! leading as the compliance report does: a warning when an input could not be read (or
+//! was read in part), counts by severity, the top risks with their access chains, then one
+//! table row per finding (most severe first, then by rule) with a link to the file and
+//! line. Past [`Style::limit`] characters the table is cut, with a note saying how many
+//! findings were left out.
 
+use super::compliance::overview::{chain_line, incomplete, pick_top};
 use super::place::{FileNames, file_of, place};
 use super::{RunReport, subject_label};
-use crate::rules::{Finding, Status};
+use crate::rules::{Finding, Severity, Status};
 
 /// GitHub refuses comments over 65,536 characters; leave room for what wraps ours.
 pub const DEFAULT_LIMIT: usize = 60_000;
@@ -157,10 +160,52 @@ pub fn headline(report: &RunReport<'_>) -> String {
     text
 }
 
+/// How many findings the top risks name at most.
+const TOP_RISKS: usize = 5;
+
+/// The most severe failing findings (not info), the first of each rule first, each with
+/// its access chain; empty when there are none.
+fn top_risks(report: &RunReport<'_>, style: &Style, findings: &[&Finding]) -> String {
+    let risks: Vec<&Finding> = findings
+        .iter()
+        .copied()
+        .filter(|finding| finding.status == Status::Fail && finding.severity > Severity::Info)
+        .collect();
+    let picked = pick_top(&risks, |finding| finding.rule, TOP_RISKS);
+    if picked.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("**Top risks**\n\n");
+    for (number, at) in picked.into_iter().enumerate() {
+        let finding = risks[at];
+        out.push_str(&format!(
+            "{}. **{}** `{}` {}: {}\n",
+            number + 1,
+            finding.severity,
+            finding.rule,
+            location(report, style, finding),
+            cell(&finding.message)
+        ));
+        if let Some(chain) = chain_line(finding) {
+            out.push_str(&format!("   access: {}\n", cell(&chain)));
+        }
+    }
+    out.push('\n');
+    out
+}
+
 /// Renders the summary.
 pub fn render(report: &RunReport<'_>, style: &Style) -> String {
     let loaded = report.loaded;
     let mut out = String::from("### iamlint\n\n");
+    let missing = incomplete(report);
+    if !missing.is_empty() {
+        // Before the counts: they cover only what was read.
+        out.push_str(&format!(
+            "> **Incomplete:** {}. The findings cover only what was read.\n\n",
+            cell(&missing.join("; "))
+        ));
+    }
     out.push_str(&headline(report));
     out.push_str("\n\n");
     let resources: Vec<String> = report
@@ -225,8 +270,14 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
         return out;
     }
     let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    // Most severe first; the sort is stable, so file order is kept within a severity.
-    findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
+    // Most severe first, then by rule; the sort is stable, so file order is kept within
+    // one rule of one severity.
+    findings.sort_by_key(|finding| (std::cmp::Reverse(finding.severity), finding.rule));
+    // The top risks only when they leave at least half of the limit to the table.
+    let risks = top_risks(report, style, &findings);
+    if out.len() + risks.len() + tail.len() + 200 <= style.limit / 2 {
+        out.push_str(&risks);
+    }
     out.push_str("| Severity | Rule | Resource | Location | Finding |\n");
     out.push_str("|---|---|---|---|---|\n");
     // Room for the truncation note and the tail.

@@ -279,3 +279,45 @@ fn several_accounts_get_a_section_each_and_a_roll_up() {
         markdown.contains("| Severity | Status | Rule | Resource | Account | Finding | Location |")
     );
 }
+
+/// The Markdown summary (pull-request comments) and the GitHub job summary lead the same
+/// way: the incomplete-input warning first, the counts, the top risks, then the table
+/// sorted by severity then rule.
+#[test]
+fn markdown_and_job_summaries_lead_with_the_warning_risks_and_a_sorted_table() {
+    use iamlint::report::{github, markdown};
+    let checked = common::check(
+        &["fixtures/demo", "fixtures/invalid/truncated.json"],
+        &Settings::default(),
+    );
+    let report = RunReport::new(&checked.loaded, &checked.findings);
+    let text = markdown::render(&report, &markdown::Style::default());
+    let summary = github::render(&report, &github::Style::default()).summary;
+    for text in [&text, &summary] {
+        assert!(
+            text.starts_with(
+                "### iamlint\n\n> **Incomplete:** 1 file could not be read \
+                 (`fixtures/invalid/truncated.json`). The findings cover only what was read.\n\n**"
+            ),
+            "{text}"
+        );
+        let risks = text.find("**Top risks**").unwrap();
+        assert!(text.find("findings:**").unwrap() < risks);
+        assert!(risks < text.find("| Severity | Rule |").unwrap());
+        assert_eq!(text.matches("\n1. **high**").count(), 1);
+        // The table: severity descending, then rule.
+        let order = ["critical", "high", "medium", "low", "info"];
+        let rows: Vec<(usize, &str)> = text
+            .lines()
+            .filter(|line| line.starts_with("| ") && !line.starts_with("| Severity"))
+            .map(|line| {
+                let cells: Vec<&str> = line.split(" | ").collect();
+                let severity = cells[0].trim_start_matches("| ").split(' ').next().unwrap();
+                let rank = order.iter().position(|known| *known == severity).unwrap();
+                (rank, cells[1])
+            })
+            .collect();
+        assert_eq!(rows.len(), checked.findings.len());
+        assert!(rows.windows(2).all(|pair| pair[0] <= pair[1]), "{rows:?}");
+    }
+}

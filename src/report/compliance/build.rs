@@ -322,7 +322,7 @@ pub fn build(report: &RunReport<'_>, evaluated: &[Evaluated], facts: &Facts) -> 
         snapshot: facts.snapshot.clone(),
         resources: resources(report),
         inputs_line: overview::inputs_line(&inputs),
-        incomplete: overview::incomplete(report, &inputs),
+        incomplete: overview::incomplete(report),
         inputs,
         findings: report.findings.len(),
         failing,

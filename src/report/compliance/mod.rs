@@ -14,7 +14,7 @@ mod build;
 pub mod cis;
 pub mod html;
 pub mod markdown;
-mod overview;
+pub(crate) mod overview;
 pub mod verdicts;
 
 pub use build::build;

@@ -96,8 +96,7 @@ fn row(finding: &Finding, item: &Item) -> FindingRow {
 }
 
 /// The most severe failing findings (info-level ones are not risks), at most `limit`, in
-/// table order: the first of each rule, then, if rules run out, the next ones, so that five
-/// findings of one rule do not hide a second rule of the same severity.
+/// table order: see [`pick_top`].
 pub(super) fn top_risks<'a>(
     rows: impl IntoIterator<Item = &'a FindingRow>,
     limit: usize,
@@ -106,20 +105,50 @@ pub(super) fn top_risks<'a>(
         .into_iter()
         .filter(|row| row.status == Status::Fail.as_str() && row.rank > 0)
         .collect();
+    pick_top(&risks, |row| row.rule, limit)
+        .into_iter()
+        .map(|at| risks[at].clone())
+        .collect()
+}
+
+/// The positions of at most `limit` of `items` (sorted most severe first): the first item
+/// of each rule, then, if rules run out, the next ones, so that five findings of one rule
+/// do not hide a second rule of the same severity. In the items' order.
+pub(crate) fn pick_top<T>(items: &[T], rule: impl Fn(&T) -> &str, limit: usize) -> Vec<usize> {
     let mut chosen: Vec<usize> = Vec::new();
-    for (at, row) in risks.iter().enumerate() {
-        if chosen.len() < limit && !chosen.iter().any(|&taken| risks[taken].rule == row.rule) {
+    for (at, item) in items.iter().enumerate() {
+        if chosen.len() < limit
+            && !chosen
+                .iter()
+                .any(|&taken| rule(&items[taken]) == rule(item))
+        {
             chosen.push(at);
         }
     }
-    for at in 0..risks.len() {
+    for at in 0..items.len() {
         if chosen.len() < limit && !chosen.contains(&at) {
             chosen.push(at);
         }
     }
-    // Table order: most severe first, whichever pass chose them.
     chosen.sort_unstable();
-    chosen.into_iter().map(|at| risks[at].clone()).collect()
+    chosen
+}
+
+/// A finding's access chain on one line (`resource key `a` → service ID `b` → policy
+/// `c``), or `None` when the chain is the resource alone.
+pub(crate) fn chain_line(finding: &Finding) -> Option<String> {
+    let subject = &finding.subject;
+    let mut links = vec![crate::report::subject_label(subject)];
+    links.extend(
+        finding
+            .related
+            .iter()
+            .filter(|related| {
+                !(related.entity.kind == subject.kind && related.entity.id == subject.id)
+            })
+            .map(|related| crate::report::subject_label(&related.entity)),
+    );
+    (links.len() > 1).then(|| links.join(" → "))
 }
 
 /// Failing findings per severity, most severe first, and how many are unknown.
@@ -192,16 +221,23 @@ pub(super) fn cis_totals(rows: &[CisRow]) -> CisTotals {
     totals
 }
 
-/// What the report lacks: inputs not read, inputs read in part, and live-snapshot
-/// collections that are not complete. Each reason is one sentence.
-pub(super) fn incomplete(report: &RunReport<'_>, inputs: &[Input]) -> Vec<String> {
+/// What a run's outputs lack: inputs not read, inputs read in part, and live-snapshot
+/// collections that are not complete. Each reason is one sentence, file names in code
+/// spans. The compliance report, the Markdown summary and the job summary lead with it.
+pub(crate) fn incomplete(report: &RunReport<'_>) -> Vec<String> {
+    let loaded = report.loaded;
     let mut reasons = Vec::new();
     // The first few unread files by name; the input problems list them all.
     const NAMED: usize = 3;
-    let unread: Vec<String> = inputs
+    let partial = |file: &str| loaded.partial.iter().any(|partial| partial.file == file);
+    let unread: Vec<String> = loaded
+        .errors
         .iter()
-        .filter(|input| input.status == NOT_LOADED)
-        .map(|input| format!("`{}`", input.name.replace('`', "'")))
+        .map(|error| error.file.as_str())
+        .filter(|file| !partial(file))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|file| format!("`{}`", file.replace('`', "'")))
         .collect();
     let named = match unread.len() {
         0 => String::new(),
@@ -217,14 +253,14 @@ pub(super) fn incomplete(report: &RunReport<'_>, inputs: &[Input]) -> Vec<String
         1 => reasons.push(format!("1 file could not be read{named}")),
         count => reasons.push(format!("{count} files could not be read{named}")),
     }
-    for partial in &report.loaded.partial {
+    for partial in &loaded.partial {
         reasons.push(format!(
             "`{}` was read in part ({})",
             partial.file.replace('`', "'"),
             partial.summary()
         ));
     }
-    for snapshot in &report.loaded.inventory.snapshots {
+    for snapshot in &loaded.inventory.snapshots {
         for collection in &snapshot.collections {
             if collection.status == CollectionStatus::Complete {
                 continue;
