@@ -478,6 +478,8 @@ pub enum OutputFormat {
     Sarif,
     // GitHub Actions annotations, plus the job summary.
     Github,
+    // GitLab Code Quality JSON (merge request widget).
+    Gitlab,
     // JUnit XML for GitLab and Jenkins.
     Junit,
     // A pull-request comment.

@@ -11,8 +11,8 @@ use super::{
 use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::compliance::{self, Facts};
 use crate::report::{
-    RunReport, compliance_markdown, csv, github, html, human, junit, markdown, place::FileNames,
-    sarif, warnings,
+    RunReport, compliance_markdown, csv, github, gitlab, html, human, junit, markdown,
+    place::FileNames, sarif, warnings,
 };
 use crate::rules::Evaluated;
 use crate::sources::LoadOptions;
@@ -57,6 +57,7 @@ pub(super) fn render_check(
                 summary: Some(summary),
             }
         }
+        OutputFormat::Gitlab => Output::text(gitlab::render(report, &gitlab::Style { names })),
         OutputFormat::Junit => Output::text(junit::render(
             report,
             evaluated,

@@ -14,6 +14,7 @@ pub mod progress;
 pub mod compliance;
 pub mod csv;
 pub mod github;
+pub mod gitlab;
 pub mod junit;
 pub mod markdown;
 pub mod place;

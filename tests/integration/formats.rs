@@ -4,7 +4,8 @@
 
 use iamlint::report::compliance::{self, Facts};
 use iamlint::report::{
-    RunReport, compliance_markdown, concise, csv, github, html, human, junit, markdown, sarif,
+    RunReport, compliance_markdown, concise, csv, github, gitlab, html, human, junit, markdown,
+    sarif,
 };
 use iamlint::rules::Settings;
 
@@ -55,6 +56,12 @@ fn demo_github() {
     let rendered = github::render(&report(&checked), &github::Style::default());
     insta::assert_snapshot!("demo_github_annotations", rendered.annotations);
     insta::assert_snapshot!("demo_github_summary", rendered.summary);
+}
+
+#[test]
+fn demo_gitlab() {
+    let checked = demo();
+    insta::assert_snapshot!(gitlab::render(&report(&checked), &gitlab::Style::default()));
 }
 
 #[test]

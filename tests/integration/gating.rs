@@ -102,7 +102,7 @@ fn no_exit_codes_turns_findings_into_success_but_not_errors() {
 #[test]
 fn every_format_renders_the_demo() {
     for format in [
-        "human", "concise", "json", "sarif", "github", "junit", "markdown", "csv", "html",
+        "human", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "csv", "html",
     ] {
         let run = common::run(&["check", "--format", format, "fixtures/demo"]);
         assert_eq!(run.code, 1, "{format}: {}", run.stderr);

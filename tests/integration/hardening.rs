@@ -20,8 +20,8 @@ const CANARY: &str = "CANARY";
 const MEMORY_LIMIT_KIB: u64 = 512 * 1024;
 /// Every output format: JSON first (its errors are checked in detail), then the others for
 /// the exit code and the canary.
-const FORMATS: [&str; 9] = [
-    "json", "human", "concise", "sarif", "github", "junit", "markdown", "csv", "html",
+const FORMATS: [&str; 10] = [
+    "json", "human", "concise", "sarif", "github", "gitlab", "junit", "markdown", "csv", "html",
 ];
 
 /// How a case is made.

@@ -321,3 +321,55 @@ fn markdown_and_job_summaries_lead_with_the_warning_risks_and_a_sorted_table() {
         assert!(rows.windows(2).all(|pair| pair[0] <= pair[1]), "{rows:?}");
     }
 }
+
+/// `--format gitlab`: a Code Quality report GitLab accepts (the fields it reads, its
+/// severity words, one fingerprint per issue), most severe first, with the broken input as
+/// an issue of its own.
+#[test]
+fn gitlab_code_quality_issues_are_complete_sorted_and_unique() {
+    let run = common::run(&[
+        "check",
+        "--format",
+        "gitlab",
+        "fixtures/demo",
+        "fixtures/invalid/truncated.json",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let order = ["blocker", "critical", "major", "minor", "info"];
+    let mut fingerprints = std::collections::BTreeSet::new();
+    let mut last = (0, String::new());
+    for issue in &issues {
+        for field in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(issue[field].is_string(), "{field} in {issue}");
+        }
+        assert!(issue["location"]["path"].is_string(), "{issue}");
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_owned()));
+        let check = issue["check_name"].as_str().unwrap().to_owned();
+        if check == "iamlint/load-error" {
+            continue;
+        }
+        let rank = order
+            .iter()
+            .position(|known| issue["severity"] == *known)
+            .unwrap();
+        assert!(
+            (rank, check.clone()) >= last,
+            "{last:?} then {rank} {check}"
+        );
+        last = (rank, check);
+    }
+    assert!(
+        issues
+            .iter()
+            .any(|issue| issue["check_name"] == "iamlint/load-error"
+                && issue["location"]["path"] == "fixtures/invalid/truncated.json")
+    );
+    assert!(issues.iter().any(|issue| {
+        issue["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("could not be evaluated: ")
+    }));
+}

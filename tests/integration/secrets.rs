@@ -12,8 +12,8 @@ use crate::live::live_env;
 
 const CANARY: &str = "CANARY";
 
-const FORMATS: [&str; 9] = [
-    "human", "concise", "json", "sarif", "github", "junit", "markdown", "csv", "html",
+const FORMATS: [&str; 10] = [
+    "human", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "csv", "html",
 ];
 
 #[test]
