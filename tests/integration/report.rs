@@ -373,3 +373,43 @@ fn gitlab_code_quality_issues_are_complete_sorted_and_unique() {
             .starts_with("could not be evaluated: ")
     }));
 }
+
+/// A live snapshot whose collections failed or were forbidden: the banner names the
+/// collections (not `snapshot.json` as a file that could not be read), and the snapshot
+/// itself is listed as loaded.
+#[test]
+fn incomplete_live_collections_are_named_in_the_banner() {
+    let dir = common::TempDir::new("incomplete-snapshot");
+    std::fs::copy(
+        "fixtures/demo/service_keys_cli.json",
+        dir.0.join("service_keys_cli.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.0.join("snapshot.json"),
+        r#"{"iamlint_snapshot": 1, "account_id": "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+            "collected_at": "2026-03-04T05:06:07Z",
+            "collections": [
+              {"name": "resource_keys", "status": "complete", "count": 3},
+              {"name": "policies_v2", "status": "failed", "reason": "GET /v2/policies: HTTP 500"},
+              {"name": "access_groups", "status": "forbidden", "reason": "GET /v2/groups: HTTP 403"}
+            ]}"#,
+    )
+    .unwrap();
+    let root = dir.0.to_string_lossy().into_owned();
+    let (compliance, page) = build(&[&root]);
+    assert_eq!(
+        compliance.incomplete,
+        [
+            "the live collection `policies_v2` is failed: GET /v2/policies: HTTP 500",
+            "the live collection `access_groups` is forbidden: GET /v2/groups: HTTP 403",
+        ]
+    );
+    assert!(page.contains("id=\"incomplete\""));
+    let snapshot = compliance
+        .inputs
+        .iter()
+        .find(|input| input.name.ends_with("snapshot.json"))
+        .unwrap();
+    assert_eq!(snapshot.status, "loaded");
+}

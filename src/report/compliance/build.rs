@@ -425,6 +425,7 @@ fn inputs(report: &RunReport<'_>, facts: &Facts) -> Vec<Input> {
         .iter()
         .map(|error| error.file.as_str())
         .collect();
+    let snapshots = overview::snapshot_documents(report);
     let mut inputs: Vec<Input> = loaded
         .documents
         .iter()
@@ -435,6 +436,9 @@ fn inputs(report: &RunReport<'_>, facts: &Facts) -> Vec<Input> {
                 .any(|partial| partial.file == document.name);
             let status = if partial {
                 "loaded in part"
+            } else if snapshots.contains(&id) {
+                // Its errors are about the collections it records, not about itself.
+                "loaded"
             } else if broken.contains(document.name.as_str()) {
                 NOT_LOADED
             } else if let Some(kind) = loaded.skipped_kind(&document.name) {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::verdicts::Check;
 use super::{AccountSection, CisRow, CisTotals, Filters, FindingRow, Input, Item, SeverityCount};
-use crate::model::CollectionStatus;
+use crate::model::{CollectionStatus, DocId};
 use crate::report::RunReport;
 use crate::rules::{Finding, Severity, Status};
 
@@ -230,9 +230,12 @@ pub(crate) fn incomplete(report: &RunReport<'_>) -> Vec<String> {
     // The first few unread files by name; the input problems list them all.
     const NAMED: usize = 3;
     let partial = |file: &str| loaded.partial.iter().any(|partial| partial.file == file);
+    // A snapshot.json was read: its errors are its incomplete collections, said below.
+    let snapshots = snapshot_documents(report);
     let unread: Vec<String> = loaded
         .errors
         .iter()
+        .filter(|error| !error.document.is_some_and(|id| snapshots.contains(&id)))
         .map(|error| error.file.as_str())
         .filter(|file| !partial(file))
         .collect::<BTreeSet<_>>()
@@ -278,6 +281,17 @@ pub(crate) fn incomplete(report: &RunReport<'_>) -> Vec<String> {
         }
     }
     reasons
+}
+
+/// The documents that are live snapshots' `snapshot.json`.
+pub(super) fn snapshot_documents(report: &RunReport<'_>) -> Vec<DocId> {
+    report
+        .loaded
+        .inventory
+        .snapshots
+        .iter()
+        .map(|snapshot| snapshot.origin.document)
+        .collect()
 }
 
 /// The status of an input that failed to load.
