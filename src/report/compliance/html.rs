@@ -1,5 +1,6 @@
 //! `iamlint report --format html`: the compliance report as one self-contained HTML page
-//! (inline CSS and SVG, no scripts, no external assets), readable offline and printable.
+//! (inline CSS and one small inline script that filters the findings table, which reads the
+//! same without it; no external assets), readable offline and printable.
 //!
 //! The page is an askama template, `templates/report.html`: askama checks the template
 //! against [`Compliance`] when iamlint is compiled and escapes every value for HTML, so a
