@@ -17,6 +17,12 @@ struct Page<'a> {
 }
 
 impl Page<'_> {
+    /// The verdict class of a count: its colour when there is something to count, muted
+    /// at zero (a red "0 failed" reads as a failure).
+    fn tone(&self, count: impl std::borrow::Borrow<usize>, class: &'static str) -> &'static str {
+        if *count.borrow() > 0 { class } else { "zero" }
+    }
+
     /// Prose from rules and findings, escaped for HTML, with its `code` spans (Markdown
     /// backticks) as `<code>`. The template marks the result `|safe`.
     fn rich(&self, text: impl std::fmt::Display) -> String {
