@@ -70,10 +70,16 @@ fn item(report: &RunReport<'_>, names: &FileNames, finding: &Finding, anchor: St
     }
 }
 
-/// The account ids the inventory names (instances' `account_id`, CRN scopes).
+/// The account ids the inventory names (the accounts its entities were assigned to,
+/// instances' `account_id`, CRN scopes).
 fn accounts(report: &RunReport<'_>) -> Vec<String> {
     let inventory = &report.loaded.inventory;
-    let mut accounts = BTreeSet::new();
+    let mut accounts: BTreeSet<String> = inventory
+        .accounts
+        .ids()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
     for instance in &inventory.instances {
         if let Some(account) = &instance.account_id {
             accounts.insert(account.clone());
