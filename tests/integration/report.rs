@@ -275,6 +275,10 @@ fn several_accounts_get_a_section_each_and_a_roll_up() {
 
     let markdown = compliance_markdown::render(&compliance);
     assert!(markdown.contains("### By account"));
+    assert!(markdown.contains("## Accounts\n"));
+    for id in &ids {
+        assert!(markdown.contains(&format!("### Account `{id}`")), "{id}");
+    }
     assert!(
         markdown.contains("| Severity | Status | Rule | Resource | Account | Finding | Location |")
     );
