@@ -17,6 +17,7 @@ mod fuzz_regressions;
 mod gating;
 mod hardening;
 mod hcl;
+mod integrations;
 mod live;
 mod malformed;
 mod people;
