@@ -6,8 +6,8 @@
 use serde_yaml::Value;
 
 fn load(path: &str) -> Value {
-    let text = std::fs::read_to_string(path).unwrap();
-    serde_yaml::from_str(&text).unwrap()
+    let text = std::fs::read_to_string(path).expect("the file is in the repository");
+    serde_yaml::from_str(&text).expect("well-formed YAML")
 }
 
 #[test]
