@@ -1,5 +1,8 @@
 //! The command line: clap's arguments of every command, their help headings and help
 //! texts. Parsed here, run in `cli`.
+//!
+//! Over 400 lines: clap's derive attributes and help texts of every command, kept in one file
+//! so that the command line reads as a whole and shared groups are declared once.
 
 use std::path::PathBuf;
 
