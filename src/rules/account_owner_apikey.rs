@@ -33,26 +33,18 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         missing.push(Needed::ApiKeys);
     }
     let Some(owner) = owner.filter(|_| missing.is_empty()) else {
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::ApiKey,
             "API keys of the owner",
             &missing,
             "whether the account owner has API keys",
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     };
     let owner_name = owner.name.as_deref().unwrap_or(&owner.iam_id);
-    let owner_ref = EntityRef {
-        account: owner.account.clone(),
-        kind: EntityKind::User,
-        id: owner.iam_id.clone(),
-        name: owner.name.clone(),
-        origin: owner.origin.clone(),
-        address: None,
-    };
+    let owner_ref = people::owner_ref(owner);
     let mut flagged = HashSet::new();
     for api_key in &inventory.api_keys {
         if api_key.iam_id.as_deref() != Some(owner.iam_id.as_str()) {
@@ -83,14 +75,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         if listed.contains(record.id.as_str()) || !flagged.insert(record.id.as_str()) {
             continue;
         }
-        let subject = EntityRef {
-            account: record.account.clone(),
-            kind: EntityKind::ApiKey,
-            id: record.id.clone(),
-            name: record.name.clone(),
-            origin: record.origin.clone(),
-            address: None,
-        };
+        let subject = people::reported_key_ref(record);
         if record.owner.as_deref() != Some(owner.iam_id.as_str()) {
             context.evaluated(subject);
             continue;

@@ -25,27 +25,25 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         return;
     }
     if !people::has_activity(inventory, AuthnSubject::ApiKey) {
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::ApiKey,
             "API key activity",
             &[Needed::KeyActivity],
             "when API keys last authenticated",
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     }
     let Some(now) = context.now else {
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::ApiKey,
             "API key activity",
             &[],
             "how long ago API keys last authenticated (no current time was given)",
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     };
     let days = i64::try_from(params.days).unwrap_or(i64::MAX);
@@ -60,14 +58,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             && !listed.contains(record.id.as_str())
             && seen.insert(record.id.as_str())
         {
-            let subject = EntityRef {
-                account: record.account.clone(),
-                kind: EntityKind::ApiKey,
-                id: record.id.clone(),
-                name: record.name.clone(),
-                origin: record.origin.clone(),
-                address: None,
-            };
+            let subject = people::reported_key_ref(record);
             judge(
                 context,
                 out,

@@ -34,15 +34,14 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         } else {
             judged
         };
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::User,
             "logins of users",
             &missing,
             judged,
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     }
     let Some(now) = now else { return };
