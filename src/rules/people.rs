@@ -5,6 +5,7 @@
 
 use super::apikeys::account_id;
 use super::{Finding, RuleContext, Severity};
+use crate::model::whole_days_between;
 use crate::model::{
     AccountOwner, AuthnRecord, AuthnSource, AuthnSubject, EntityKind, EntityRef, Inventory,
     MfaEnrollment, Origin, Timestamp, User, parse_timestamp,
@@ -233,6 +234,61 @@ pub(super) enum LastAuthn<'a> {
     Since(Timestamp),
     /// The inputs do not say.
     Unknown,
+}
+
+/// An identity's use against a limit of `days`, from its [`LastAuthn`] and its creation
+/// (`user-inactive` and `apikey-unused` judge the same way and word it their own way).
+#[derive(Debug)]
+pub(super) enum Idle<'a> {
+    /// Authenticated (or, never having authenticated, created) within the limit.
+    No,
+    /// Last authenticated `age` days ago, more than the limit.
+    Since {
+        time: Timestamp,
+        age: i64,
+        record: &'a AuthnRecord,
+    },
+    /// Never authenticated, and created `age` days ago, more than the limit.
+    NeverSince {
+        created: Timestamp,
+        age: i64,
+        record: &'a AuthnRecord,
+    },
+    /// Never authenticated, and its creation date is not known.
+    NeverUndated,
+    /// Not listed by an activity report that starts more than the limit ago.
+    ReportTooOld(Timestamp),
+    /// The inputs do not say.
+    Unknown,
+}
+
+/// Judges `last` (and `created`, for an identity that never authenticated) at `now`.
+pub(super) fn idle<'a>(
+    last: LastAuthn<'a>,
+    created: Option<Timestamp>,
+    now: Timestamp,
+    days: i64,
+) -> Idle<'a> {
+    match last {
+        LastAuthn::At(time, record) => match whole_days_between(time, now) {
+            age if age <= days => Idle::No,
+            age => Idle::Since { time, age, record },
+        },
+        LastAuthn::Never(record) => match created {
+            Some(created) => match whole_days_between(created, now) {
+                age if age <= days => Idle::No,
+                age => Idle::NeverSince {
+                    created,
+                    age,
+                    record,
+                },
+            },
+            None => Idle::NeverUndated,
+        },
+        LastAuthn::Since(start) if whole_days_between(start, now) <= days => Idle::No,
+        LastAuthn::Since(start) => Idle::ReportTooOld(start),
+        LastAuthn::Unknown => Idle::Unknown,
+    }
 }
 
 /// Whether the inputs hold activity evidence for identities of this kind at all.
