@@ -21,11 +21,10 @@ use std::path::Path;
 
 pub use crate::pipeline::exit;
 pub use args::{
-    ApiArgs, CheckArgs, Cli, CollectArgs, ColorChoice, Command, DiffArgs, ExplainArgs, ListFormat,
-    OutputFormat, OutputOptions, ReportArgs, ReportFormat, RulesArgs, SchemaArgs, SchemaKind,
-    TestArgs,
+    ApiArgs, BaselineArgs, BaselineCommand, CheckArgs, Cli, CollectArgs, ColorChoice, Command,
+    DiffArgs, ExplainArgs, ListFormat, OutputFormat, OutputOptions, ReportArgs, ReportFormat,
+    RulesArgs, SchemaArgs, SchemaKind, TestArgs, WriteArgs,
 };
-pub use baseline::{BaselineArgs, BaselineCommand, WriteArgs};
 pub use live::API_KEY_VARIABLE;
 
 use crate::config::{self, Config, Selection};

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use super::Terminal;
-use super::baseline::BaselineArgs;
 use super::extras::{CompletionsArgs, ManArgs};
 use crate::live as api;
 use crate::rules::Severity;
@@ -344,6 +343,53 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub output: OutputOptions,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    #[command(subcommand)]
+    pub command: BaselineCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Record the findings of PATHs in FILE (replaced atomically); on an existing baseline,
+    /// prune the entries that no longer occur (with --select or --ignore, the entries of
+    /// the rules that did not run are kept).
+    Write(WriteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WriteArgs {
+    /// The baseline file to write.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Files or directories to check, as for `iamlint check`.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub inputs: InputArgs,
+
+    /// Say which config file is used.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    #[command(flatten)]
+    pub color: ColorArg,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    // With --select or --ignore, the entries of the rules that did not run are kept.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// Record waived findings too (by default a waived finding is left out: its waiver
+    /// accepts it).
+    #[arg(long)]
+    pub no_waivers: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -3,62 +3,11 @@
 //! still occur as they were, adds the new findings and prunes the entries that no longer
 //! occur, and says how many of each.
 
-use std::path::PathBuf;
-
-use clap::Subcommand;
-
-use super::args::{ColorArg, ConfigArgs, InputArgs, SelectionArgs};
+use super::args::{BaselineArgs, BaselineCommand, WriteArgs};
 use super::{Outcome, RunSettings, Terminal, exit, settings_for, usage_error, write};
 use crate::pipeline::{self, Request, Triaging};
 use crate::report::{human, warnings};
 use crate::triage::Baseline;
-
-#[derive(Debug, clap::Args)]
-pub struct BaselineArgs {
-    #[command(subcommand)]
-    pub command: BaselineCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BaselineCommand {
-    /// Record the findings of PATHs in FILE (replaced atomically); on an existing baseline,
-    /// prune the entries that no longer occur (with --select or --ignore, the entries of
-    /// the rules that did not run are kept).
-    Write(WriteArgs),
-}
-
-#[derive(Debug, clap::Args)]
-pub struct WriteArgs {
-    /// The baseline file to write.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-
-    /// Files or directories to check, as for `iamlint check`.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-
-    #[command(flatten)]
-    pub inputs: InputArgs,
-
-    /// Say which config file is used.
-    #[arg(long, short)]
-    pub verbose: bool,
-
-    #[command(flatten)]
-    pub color: ColorArg,
-
-    #[command(flatten)]
-    pub config: ConfigArgs,
-
-    // With --select or --ignore, the entries of the rules that did not run are kept.
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-
-    /// Record waived findings too (by default a waived finding is left out: its waiver
-    /// accepts it).
-    #[arg(long)]
-    pub no_waivers: bool,
-}
 
 pub(super) fn run(args: &BaselineArgs, terminal: Terminal) -> Outcome {
     match &args.command {
