@@ -21,11 +21,10 @@ use std::path::Path;
 
 pub use crate::pipeline::exit;
 pub use args::{
-    ApiArgs, CheckArgs, Cli, CollectArgs, ColorChoice, Command, DiffArgs, ExplainArgs, ListFormat,
-    OutputFormat, OutputOptions, ReportArgs, ReportFormat, RulesArgs, SchemaArgs, SchemaKind,
-    TestArgs,
+    ApiArgs, BaselineArgs, BaselineCommand, CheckArgs, Cli, CollectArgs, ColorChoice, Command,
+    DiffArgs, ExplainArgs, ListFormat, OutputFormat, OutputOptions, ReportArgs, ReportFormat,
+    RulesArgs, SchemaArgs, SchemaKind, TestArgs, WriteArgs,
 };
-pub use baseline::{BaselineArgs, BaselineCommand, WriteArgs};
 pub use live::API_KEY_VARIABLE;
 
 use crate::config::{self, Config, Selection};
@@ -172,15 +171,21 @@ struct RuleChoice<'a> {
     verbose: bool,
 }
 
-impl CheckArgs {
-    fn rule_choice(&self) -> RuleChoice<'_> {
+impl args::ConfigArgs {
+    /// The rule choice of these options, with `--select`/`--ignore` where the command has
+    /// them.
+    fn rule_choice<'a>(
+        &'a self,
+        selection: Option<&'a args::SelectionArgs>,
+        verbose: bool,
+    ) -> RuleChoice<'a> {
         RuleChoice {
             config: self.config.as_deref(),
             no_config: self.no_config,
-            select: &self.select,
-            ignore: &self.ignore,
+            select: selection.map_or(&[], |selection| &selection.select),
+            ignore: selection.map_or(&[], |selection| &selection.ignore),
             rules: &self.rules,
-            verbose: self.verbose,
+            verbose,
         }
     }
 }

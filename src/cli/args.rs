@@ -1,15 +1,19 @@
 //! The command line: clap's arguments of every command, their help headings and help
 //! texts. Parsed here, run in `cli`.
+//!
+//! Over 400 lines: clap's derive attributes and help texts of every command, kept in one file
+//! so that the command line reads as a whole and shared groups are declared once.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use super::Terminal;
-use super::baseline::BaselineArgs;
 use super::extras::{CompletionsArgs, ManArgs};
 use crate::live as api;
 use crate::rules::Severity;
+use crate::sources::LoadOptions;
+use crate::sources::terraform::hcl::VariableOptions;
 
 /// Audit IBM Cloud IAM: service keys, the service IDs behind them, and their access policies.
 #[derive(Debug, Parser)]
@@ -51,7 +55,7 @@ pub enum Command {
     Man(ManArgs),
 }
 
-/// The help headings of `check` (and of the options `diff` shares with it). Every option
+/// The help headings of `check` (and of the options other commands share with it). Every option
 /// names its heading: a flattened group's `next_help_heading` would otherwise run on into
 /// the options declared after it.
 mod heading {
@@ -88,40 +92,14 @@ pub struct CheckArgs {
     #[arg(required_unless_present = "live", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Leave paths matching this glob out of directory walks (repeatable).
-    #[arg(long, value_name = "GLOB", help_heading = heading::INPUTS)]
-    pub exclude: Vec<String>,
+    #[command(flatten)]
+    pub inputs: InputArgs,
 
-    /// Values of Terraform root variables for `.tf` inputs, like `terraform plan -var-file`
-    /// (repeatable; after `terraform.tfvars` and `*.auto.tfvars`, later files win).
-    #[arg(long, value_name = "FILE", help_heading = heading::INPUTS)]
-    pub var_file: Vec<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
-    /// Read Terraform root variables from `TF_VAR_<name>` environment variables too.
-    #[arg(long, help_heading = heading::INPUTS)]
-    pub tf_var_env: bool,
-
-    /// Read this config file instead of the nearest iamlint.yaml in the current directory
-    /// or above.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config", help_heading = heading::RULES)]
-    pub config: Option<PathBuf>,
-
-    /// Read no config file: every rule runs with its defaults.
-    #[arg(long, help_heading = heading::RULES)]
-    pub no_config: bool,
-
-    /// Also run the custom Rego rules in this directory (repeatable; besides the config
-    /// file's `rules.paths`).
-    #[arg(long = "rules", value_name = "DIR", help_heading = heading::RULES)]
-    pub rules: Vec<PathBuf>,
-
-    /// Run only this rule (repeatable or comma-separated); overrides the config file.
-    #[arg(long, value_name = "RULE", value_delimiter = ',', help_heading = heading::RULES)]
-    pub select: Vec<String>,
-
-    /// Do not run this rule (repeatable or comma-separated); overrides the config file.
-    #[arg(long, value_name = "RULE", value_delimiter = ',', help_heading = heading::RULES)]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human, help_heading = heading::OUTPUT)]
@@ -132,9 +110,8 @@ pub struct CheckArgs {
     #[arg(long, short, help_heading = heading::OUTPUT)]
     pub verbose: bool,
 
-    /// When to use colours in human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = heading::OUTPUT)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub color: ColorArg,
 
     /// Exit with 1 when a finding has this severity or higher (info never fails).
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity, help_heading = heading::GATE)]
@@ -175,6 +152,85 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub api: ApiArgs,
+}
+
+/// What to read besides the paths: shared by every command that loads inputs (`check`,
+/// `diff`, `report`, `baseline write`).
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Leave paths matching this glob out of directory walks (repeatable).
+    #[arg(long, value_name = "GLOB", help_heading = heading::INPUTS)]
+    pub exclude: Vec<String>,
+
+    /// Values of Terraform root variables for `.tf` inputs, like `terraform plan -var-file`
+    /// (repeatable; after `terraform.tfvars` and `*.auto.tfvars`, later files win).
+    #[arg(long, value_name = "FILE", help_heading = heading::INPUTS)]
+    pub var_file: Vec<PathBuf>,
+
+    /// Read Terraform root variables from `TF_VAR_<name>` environment variables too.
+    #[arg(long, help_heading = heading::INPUTS)]
+    pub tf_var_env: bool,
+}
+
+impl InputArgs {
+    /// How the sources load these inputs.
+    pub(super) fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            exclude: self.exclude.clone(),
+            variables: VariableOptions {
+                var_files: self.var_file.clone(),
+                environment: self.tf_var_env,
+            },
+            ..LoadOptions::default()
+        }
+    }
+}
+
+/// Which config file, and which custom rules besides the built-in ones (`check`, `report`,
+/// `baseline write`).
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// Read this config file instead of the nearest iamlint.yaml in the current directory
+    /// or above (its rule settings and waivers apply).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config", help_heading = heading::RULES)]
+    pub config: Option<PathBuf>,
+
+    /// Read no config file: every rule runs with its defaults, and only inline waivers
+    /// apply.
+    #[arg(long, help_heading = heading::RULES)]
+    pub no_config: bool,
+
+    /// Also run the custom Rego rules in this directory (repeatable; besides the config
+    /// file's `rules.paths`).
+    #[arg(long = "rules", value_name = "DIR", help_heading = heading::RULES)]
+    pub rules: Vec<PathBuf>,
+}
+
+/// `--select` and `--ignore` (`check`, `baseline write`).
+#[derive(Debug, clap::Args)]
+pub struct SelectionArgs {
+    /// Run only this rule (repeatable or comma-separated); overrides the config file.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', help_heading = heading::RULES)]
+    pub select: Vec<String>,
+
+    /// Do not run this rule (repeatable or comma-separated); overrides the config file.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', help_heading = heading::RULES)]
+    pub ignore: Vec<String>,
+}
+
+/// `--color` (`check`, `diff`, `baseline write`).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ColorArg {
+    /// When to use colours in human output and diagnostics.
+    #[arg(long = "color", value_name = "COLOR", value_enum, default_value_t = ColorChoice::Auto, help_heading = heading::OUTPUT)]
+    pub choice: ColorChoice,
+}
+
+impl ColorArg {
+    /// Whether to colour: see [`ColorChoice::resolve`].
+    pub(super) fn resolve(self, terminal: Terminal) -> bool {
+        self.choice.resolve(terminal)
+    }
 }
 
 /// Where and how findings are written, beyond the format (`check` and `diff`).
@@ -227,8 +283,8 @@ pub struct OutputOptions {
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// Files or directories to report on. Directories are walked for .json, .yml and .yaml
-    /// files; a live-mode `snapshot.json` among them dates the report.
+    /// Files or directories to report on, as for `check`; a live-mode `snapshot.json` among
+    /// them dates the report.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -240,26 +296,14 @@ pub struct ReportArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Leave paths matching this glob out of directory walks (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
+    #[command(flatten)]
+    pub inputs: InputArgs,
 
-    /// Read this config file instead of the nearest iamlint.yaml in the current directory
-    /// or above (its rule settings and waivers apply).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-
-    /// Read no config file: every rule runs with its defaults, nothing is waived.
-    #[arg(long)]
-    pub no_config: bool,
-
-    /// Also run the custom Rego rules in this directory (repeatable; besides the config
-    /// file's `rules.paths`).
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     /// Apply no waiver: list every finding as failing, for audits.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::GATE)]
     pub no_waivers: bool,
 }
 
@@ -279,18 +323,8 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
 
-    /// Leave paths matching this glob out of directory walks (repeatable).
-    #[arg(long, value_name = "GLOB", help_heading = heading::INPUTS)]
-    pub exclude: Vec<String>,
-
-    /// Values of Terraform root variables for `.tf` inputs, like `terraform plan -var-file`
-    /// (repeatable; after `terraform.tfvars` and `*.auto.tfvars`, later files win).
-    #[arg(long, value_name = "FILE", help_heading = heading::INPUTS)]
-    pub var_file: Vec<PathBuf>,
-
-    /// Read Terraform root variables from `TF_VAR_<name>` environment variables too.
-    #[arg(long, help_heading = heading::INPUTS)]
-    pub tf_var_env: bool,
+    #[command(flatten)]
+    pub inputs: InputArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human, help_heading = heading::OUTPUT)]
@@ -304,12 +338,58 @@ pub struct DiffArgs {
     #[arg(long, short, help_heading = heading::OUTPUT)]
     pub verbose: bool,
 
-    /// When to use colours in human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = heading::OUTPUT)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub color: ColorArg,
 
     #[command(flatten)]
     pub output: OutputOptions,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    #[command(subcommand)]
+    pub command: BaselineCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Record the findings of PATHs in FILE (replaced atomically); on an existing baseline,
+    /// prune the entries that no longer occur (with --select or --ignore, the entries of
+    /// the rules that did not run are kept).
+    Write(WriteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WriteArgs {
+    /// The baseline file to write.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Files or directories to check, as for `iamlint check`.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub inputs: InputArgs,
+
+    /// Say which config file is used.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    #[command(flatten)]
+    pub color: ColorArg,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    // With --select or --ignore, the entries of the rules that did not run are kept.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// Record waived findings too (by default a waived finding is left out: its waiver
+    /// accepts it).
+    #[arg(long)]
+    pub no_waivers: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -3,81 +3,11 @@
 //! still occur as they were, adds the new findings and prunes the entries that no longer
 //! occur, and says how many of each.
 
-use std::path::PathBuf;
-
-use clap::Subcommand;
-
-use super::{
-    ColorChoice, Outcome, RuleChoice, RunSettings, Terminal, exit, settings_for, usage_error, write,
-};
+use super::args::{BaselineArgs, BaselineCommand, WriteArgs};
+use super::{Outcome, RunSettings, Terminal, exit, settings_for, usage_error, write};
 use crate::pipeline::{self, Request, Triaging};
 use crate::report::{human, warnings};
-use crate::sources::LoadOptions;
 use crate::triage::Baseline;
-
-#[derive(Debug, clap::Args)]
-pub struct BaselineArgs {
-    #[command(subcommand)]
-    pub command: BaselineCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BaselineCommand {
-    /// Record the findings of PATHs in FILE (replaced atomically); on an existing baseline,
-    /// prune the entries that no longer occur.
-    Write(WriteArgs),
-}
-
-#[derive(Debug, clap::Args)]
-pub struct WriteArgs {
-    /// The baseline file to write.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-
-    /// Files or directories to check, as for `iamlint check`.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-
-    /// Leave paths matching this glob out of directory walks (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-
-    /// Say which config file is used.
-    #[arg(long, short)]
-    pub verbose: bool,
-
-    /// When to use colours in diagnostics.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Read this config file instead of the nearest iamlint.yaml in the current directory
-    /// or above.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-
-    /// Read no config file: every rule runs with its defaults.
-    #[arg(long)]
-    pub no_config: bool,
-
-    /// Also run the custom Rego rules in this directory (repeatable; besides the config
-    /// file's `rules.paths`).
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
-
-    /// Run only this rule (repeatable or comma-separated); overrides the config file.
-    /// Entries of the other rules are kept.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub select: Vec<String>,
-
-    /// Do not run this rule (repeatable or comma-separated); its entries are kept.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub ignore: Vec<String>,
-
-    /// Record waived findings too (by default a waived finding is left out: its waiver
-    /// accepts it).
-    #[arg(long)]
-    pub no_waivers: bool,
-}
 
 pub(super) fn run(args: &BaselineArgs, terminal: Terminal) -> Outcome {
     match &args.command {
@@ -91,14 +21,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
         width: terminal.width,
         verbose: args.verbose,
     };
-    let choice = RuleChoice {
-        config: args.config.as_deref(),
-        no_config: args.no_config,
-        select: &args.select,
-        ignore: &args.ignore,
-        rules: &args.rules,
-        verbose: args.verbose,
-    };
+    let choice = args.config.rule_choice(Some(&args.selection), args.verbose);
     let RunSettings {
         settings,
         config,
@@ -124,10 +47,7 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
     } else {
         None
     };
-    let options = LoadOptions {
-        exclude: args.exclude.clone(),
-        ..LoadOptions::default()
-    };
+    let options = args.inputs.load_options();
     let request = Request {
         triage: Some(Triaging::waivers(&config, !args.no_waivers)),
         custom: custom.as_deref(),

@@ -11,7 +11,6 @@ use super::{
 use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::{self, RunReport, human};
 use crate::rules::{self, Settings, Severity};
-use crate::sources::LoadOptions;
 
 pub(super) fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
     let color = args.color.resolve(terminal);
@@ -25,7 +24,10 @@ pub(super) fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         config,
         note: config_note,
         custom,
-    } = match settings_for(&args.rule_choice(), style) {
+    } = match settings_for(
+        &args.config.rule_choice(Some(&args.selection), args.verbose),
+        style,
+    ) {
         Ok(resolved) => resolved,
         Err(outcome) => return outcome,
     };
@@ -48,14 +50,7 @@ pub(super) fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
             .as_ref()
             .map(|(file, baseline)| (file.as_str(), baseline)),
     };
-    let options = LoadOptions {
-        exclude: args.exclude.clone(),
-        variables: crate::sources::terraform::hcl::VariableOptions {
-            var_files: args.var_file.clone(),
-            environment: args.tf_var_env,
-        },
-        ..LoadOptions::default()
-    };
+    let options = args.inputs.load_options();
     let mut paths = args.paths.clone();
     let mut notes = String::new();
     if args.live {
@@ -89,7 +84,7 @@ pub(super) fn check(args: &CheckArgs, terminal: Terminal) -> Outcome {
         &Output {
             format: args.format,
             fail_on: args.fail_on,
-            color: args.color,
+            color: args.color.choice,
             verbose: args.verbose,
             paths: &paths,
             options: &args.output,

@@ -5,18 +5,10 @@ use super::check::{Output, finish};
 use super::{DiffArgs, Outcome, Terminal, exit};
 use crate::pipeline::{self, Request};
 use crate::rules::Settings;
-use crate::sources::LoadOptions;
 
 /// `iamlint diff OLD NEW`.
 pub(super) fn diff(args: &DiffArgs, terminal: Terminal) -> Outcome {
-    let options = LoadOptions {
-        exclude: args.exclude.clone(),
-        variables: crate::sources::terraform::hcl::VariableOptions {
-            var_files: args.var_file.clone(),
-            environment: args.tf_var_env,
-        },
-        ..LoadOptions::default()
-    };
+    let options = args.inputs.load_options();
     let settings = super::clocked(Settings::default());
     let checked = match pipeline::diff(
         &Request::new(std::slice::from_ref(&args.old), &options, &settings),
@@ -36,7 +28,7 @@ pub(super) fn diff(args: &DiffArgs, terminal: Terminal) -> Outcome {
         &Output {
             format: args.format,
             fail_on: args.fail_on,
-            color: args.color,
+            color: args.color.choice,
             verbose: args.verbose,
             paths: std::slice::from_ref(&args.new),
             options: &args.output,

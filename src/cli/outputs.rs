@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    ColorChoice, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, RuleChoice,
-    RunSettings, Terminal, exit, facts, settings_for, usage_error, write,
+    ColorChoice, Outcome, OutputFormat, OutputOptions, ReportArgs, ReportFormat, RunSettings,
+    Terminal, exit, facts, settings_for, usage_error, write,
 };
 use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::compliance::{self, Facts};
@@ -15,7 +15,6 @@ use crate::report::{
     place::FileNames, sarif, warnings,
 };
 use crate::rules::Evaluated;
-use crate::sources::LoadOptions;
 
 /// A rendered output: the main text and, for `github`, the job summary.
 pub(super) struct Output {
@@ -124,23 +123,13 @@ pub(super) fn deliver(
 /// applies as for `check`: its rule settings, and its waivers (listed in the report's
 /// "Waived findings" section), unless `--no-waivers`.
 pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
-    let options = LoadOptions {
-        exclude: args.exclude.clone(),
-        ..LoadOptions::default()
-    };
+    let options = args.inputs.load_options();
     let style = human::Style {
         color: ColorChoice::Auto.resolve(terminal),
         width: terminal.width,
         verbose: false,
     };
-    let choice = RuleChoice {
-        config: args.config.as_deref(),
-        no_config: args.no_config,
-        select: &[],
-        ignore: &[],
-        rules: &args.rules,
-        verbose: false,
-    };
+    let choice = args.config.rule_choice(None, false);
     let RunSettings {
         settings,
         config,

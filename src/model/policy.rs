@@ -161,6 +161,18 @@ pub struct ResourceAttribute {
     pub value: AttributeValue,
 }
 
+impl ResourceAttribute {
+    /// The value, when this is attribute `name` compared with `stringEquals` to a string.
+    pub fn string_equals(&self, name: &str) -> Option<&str> {
+        match (&self.operator, &self.value) {
+            (Operator::StringEquals, AttributeValue::String(value)) if self.name == name => {
+                Some(value.as_str())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// An access management tag on a policy's resource (v1 `resources[].tags[]` with `name`,
 /// v2 `resource.tags[]` with `key`): the policy covers only resources that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,14 +242,7 @@ impl Policy {
     pub fn resource_equals(&self, name: &str) -> Option<&str> {
         self.resource
             .iter()
-            .find_map(|attribute| match (&attribute.operator, &attribute.value) {
-                (Operator::StringEquals, AttributeValue::String(value))
-                    if attribute.name == name =>
-                {
-                    Some(value.as_str())
-                }
-                _ => None,
-            })
+            .find_map(|attribute| attribute.string_equals(name))
     }
 
     /// Whether any attribute named `name` is present, whatever its operator.

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use super::people::{self, Needed};
 use super::{Finding, RuleContext};
-use crate::model::{AuthnSubject, EntityKind, EntityRef};
+use crate::model::{AuthnSubject, EntityKind, EntityRef, Origin};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
@@ -33,25 +33,31 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         missing.push(Needed::ApiKeys);
     }
     let Some(owner) = owner.filter(|_| missing.is_empty()) else {
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::ApiKey,
             "API keys of the owner",
             &missing,
             "whether the account owner has API keys",
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     };
     let owner_name = owner.name.as_deref().unwrap_or(&owner.iam_id);
-    let owner_ref = EntityRef {
-        account: owner.account.clone(),
-        kind: EntityKind::User,
-        id: owner.iam_id.clone(),
-        name: owner.name.clone(),
-        origin: owner.origin.clone(),
-        address: None,
+    let owner_ref = people::owner_ref(owner);
+    // One finding per owner's key, whether the key list or only the activity report has it.
+    let mut flag = |subject: EntityRef, origin: Origin, name: &str, id: &str| {
+        context
+            .finding(subject, origin, "the account owner's key")
+            .related(owner_ref.clone(), owner.origin.clone(), "the account owner")
+            .message(format!(
+                "API key `{name}` belongs to the account owner `{owner_name}` ({}): the owner's \
+                 keys act with every permission of the account; use a service ID or another \
+                 user's key instead",
+                owner.iam_id
+            ))
+            .remediation(context.meta.fix_with(&[("APIKEY_ID", id)]))
+            .push(out);
     };
     let mut flagged = HashSet::new();
     for api_key in &inventory.api_keys {
@@ -60,22 +66,12 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         flagged.insert(api_key.id.as_str());
-        context
-            .finding(
-                EntityRef::api_key(api_key),
-                api_key.origin.key("iam_id"),
-                "the account owner's key",
-            )
-            .related(owner_ref.clone(), owner.origin.clone(), "the account owner")
-            .message(format!(
-                "API key `{}` belongs to the account owner `{owner_name}` ({}): the owner's \
-                 keys act with every permission of the account; use a service ID or another \
-                 user's key instead",
-                api_key.display_name(),
-                owner.iam_id
-            ))
-            .remediation(context.meta.fix_with(&[("APIKEY_ID", &api_key.id)]))
-            .push(out);
+        flag(
+            EntityRef::api_key(api_key),
+            api_key.origin.key("iam_id"),
+            api_key.display_name(),
+            &api_key.id,
+        );
     }
     // Keys only the activity report names.
     let listed: HashSet<&str> = inventory.api_keys.iter().map(|k| k.id.as_str()).collect();
@@ -83,33 +79,16 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         if listed.contains(record.id.as_str()) || !flagged.insert(record.id.as_str()) {
             continue;
         }
-        let subject = EntityRef {
-            account: record.account.clone(),
-            kind: EntityKind::ApiKey,
-            id: record.id.clone(),
-            name: record.name.clone(),
-            origin: record.origin.clone(),
-            address: None,
-        };
+        let subject = people::reported_key_ref(record);
         if record.owner.as_deref() != Some(owner.iam_id.as_str()) {
             context.evaluated(subject);
             continue;
         }
-        context
-            .finding(
-                subject.clone(),
-                record.origin.clone(),
-                "the account owner's key",
-            )
-            .related(owner_ref.clone(), owner.origin.clone(), "the account owner")
-            .message(format!(
-                "API key `{}` belongs to the account owner `{owner_name}` ({}): the owner's \
-                 keys act with every permission of the account; use a service ID or another \
-                 user's key instead",
-                record.name.as_deref().unwrap_or(&record.id),
-                owner.iam_id
-            ))
-            .remediation(context.meta.fix_with(&[("APIKEY_ID", &record.id)]))
-            .push(out);
+        flag(
+            subject,
+            record.origin.clone(),
+            record.name.as_deref().unwrap_or(&record.id),
+            &record.id,
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use super::people::{self, Needed};
 use super::{Finding, RuleContext, Severity};
-use crate::model::{EntityKind, EntityRef};
+use crate::model::EntityKind;
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
@@ -23,27 +23,19 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         missing.push(Needed::MfaReport);
     }
     let Some(owner) = owner.filter(|_| missing.is_empty()) else {
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::User,
             "MFA of the owner",
             &missing,
             "whether the account owner logs in with MFA",
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     };
     let account = people::account_of(inventory);
     let owner_name = owner.name.as_deref().unwrap_or(&owner.iam_id);
-    let subject = EntityRef {
-        account: owner.account.clone(),
-        kind: EntityKind::User,
-        id: owner.iam_id.clone(),
-        name: owner.name.clone(),
-        origin: owner.origin.clone(),
-        address: None,
-    };
+    let subject = people::owner_ref(owner);
     let Some(entry) = people_data.mfa_of(&owner.iam_id) else {
         context
             .finding(subject, owner.origin.clone(), "not in the MFA report")

@@ -9,10 +9,10 @@
 
 use std::collections::HashSet;
 
-use super::people::{self, LastAuthn, Needed};
+use super::people::{self, Idle, Needed};
 use super::{Finding, FindingBuilder, RuleContext, Severity, apikeys};
 use crate::model::{
-    ApiKey, AuthnSubject, EntityKind, EntityRef, Origin, Timestamp, utc_date, whole_days_between,
+    ApiKey, AuthnSubject, EntityKind, EntityRef, Origin, Timestamp, utc_date,
 };
 
 /// `rules/apikey-unused.yaml` gives the default.
@@ -25,27 +25,25 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         return;
     }
     if !people::has_activity(inventory, AuthnSubject::ApiKey) {
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::ApiKey,
             "API key activity",
             &[Needed::KeyActivity],
             "when API keys last authenticated",
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     }
     let Some(now) = context.now else {
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::ApiKey,
             "API key activity",
             &[],
             "how long ago API keys last authenticated (no current time was given)",
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     };
     let days = i64::try_from(params.days).unwrap_or(i64::MAX);
@@ -60,14 +58,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             && !listed.contains(record.id.as_str())
             && seen.insert(record.id.as_str())
         {
-            let subject = EntityRef {
-                account: record.account.clone(),
-                kind: EntityKind::ApiKey,
-                id: record.id.clone(),
-                name: record.name.clone(),
-                origin: record.origin.clone(),
-                address: None,
-            };
+            let subject = people::reported_key_ref(record);
             judge(
                 context,
                 out,
@@ -190,79 +181,63 @@ fn judge(
             .push(out);
     };
     let account = people::account_of(inventory);
-    match people::last_authn(inventory, AuthnSubject::ApiKey, key.id()) {
-        LastAuthn::At(time, record) => {
-            let age = whole_days_between(time, now);
-            if age <= days {
-                context.evaluated(key.subject());
-                return;
-            }
-            relate(
-                context.finding(
-                    key.subject(),
-                    record.origin.key("last_authn"),
-                    format!("last authenticated {} ({age} days ago)", utc_date(time)),
-                ),
-                key,
-            )
-            .message(format!(
-                "{} has not authenticated for {age} days, more than {days}: delete it if \
-                     nothing uses it",
-                key.label(context)
-            ))
-            .remediation(key.remediation(context))
-            .push(out);
-        }
-        LastAuthn::Never(record) => match key.created() {
-            Some(created) => {
-                let age = whole_days_between(created, now);
-                if age <= days {
-                    context.evaluated(key.subject());
-                    return;
-                }
-                relate(
-                    context.finding(
-                        key.subject(),
-                        record.origin.clone(),
-                        format!(
-                            "never authenticated; created {} ({age} days ago)",
-                            utc_date(created)
-                        ),
-                    ),
-                    key,
-                )
-                .message(format!(
-                    "{} has never authenticated since it was created {age} days ago, more \
-                         than {days}: delete it",
-                    key.label(context)
-                ))
-                .remediation(key.remediation(context))
-                .push(out);
-            }
-            None => unknown(
-                "it never authenticated, and its creation date is not known".to_owned(),
-                format!(
-                    "export the API keys with their `created_at`: {}",
-                    apikeys::EXPORT_API_KEYS.replace("<ACCOUNT_ID>", &account)
-                ),
-                out,
+    let last = people::last_authn(inventory, AuthnSubject::ApiKey, key.id());
+    match people::idle(last, key.created(), now, days) {
+        Idle::No => context.evaluated(key.subject()),
+        Idle::Since { time, age, record } => relate(
+            context.finding(
+                key.subject(),
+                record.origin.key("last_authn"),
+                format!("last authenticated {} ({age} days ago)", utc_date(time)),
             ),
-        },
-        LastAuthn::Since(start) => {
-            if whole_days_between(start, now) <= days {
-                context.evaluated(key.subject());
-            } else {
-                unknown(
-                    format!(
-                        "the activity report starts {}, more than {days} days ago",
-                        utc_date(start)
-                    ),
-                    "make a new activity report: ".to_owned() + &people_export(&account),
-                    out,
-                );
-            }
-        }
-        LastAuthn::Unknown => unknown(
+            key,
+        )
+        .message(format!(
+            "{} has not authenticated for {age} days, more than {days}: delete it if \
+             nothing uses it",
+            key.label(context)
+        ))
+        .remediation(key.remediation(context))
+        .push(out),
+        Idle::NeverSince {
+            created,
+            age,
+            record,
+        } => relate(
+            context.finding(
+                key.subject(),
+                record.origin.clone(),
+                format!(
+                    "never authenticated; created {} ({age} days ago)",
+                    utc_date(created)
+                ),
+            ),
+            key,
+        )
+        .message(format!(
+            "{} has never authenticated since it was created {age} days ago, more \
+             than {days}: delete it",
+            key.label(context)
+        ))
+        .remediation(key.remediation(context))
+        .push(out),
+        Idle::NeverUndated => unknown(
+            "it never authenticated, and its creation date is not known".to_owned(),
+            format!(
+                "export the API keys with their `created_at`: {}",
+                apikeys::EXPORT_API_KEYS.replace("<ACCOUNT_ID>", &account)
+            ),
+            out,
+        ),
+        Idle::ReportTooOld(start) => unknown(
+            format!(
+                "the activity report starts {}, more than {days} days ago",
+                utc_date(start)
+            ),
+            "make a new activity report: ".to_owned() + &people_export(&account),
+            out,
+        ),
+        Idle::Unknown => unknown(
             "the inputs hold no activity for it".to_owned(),
             people_export(&account),
             out,

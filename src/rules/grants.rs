@@ -59,14 +59,7 @@ impl<'a> GrantScope<'a> {
     pub(super) fn equals(&self, name: &str) -> Option<&'a str> {
         self.attributes
             .iter()
-            .find_map(|attribute| match (&attribute.operator, &attribute.value) {
-                (Operator::StringEquals, AttributeValue::String(value))
-                    if attribute.name == name =>
-                {
-                    Some(value.as_str())
-                }
-                _ => None,
-            })
+            .find_map(|attribute| attribute.string_equals(name))
     }
 
     /// `all logdnaat instances`, `logdnaat instance `audit-eu-de` (<guid>)`, plus any further

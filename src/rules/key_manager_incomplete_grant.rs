@@ -13,6 +13,7 @@ use super::policy_subject::{policy_command, subject_entity, subject_label};
 use super::policy_text;
 use super::{Finding, RuleContext, Severity};
 use crate::model::{
+    Origin,
     Activity, EntityRef, Inventory, Policy, RoleKind, Subject, Timestamp, instant_words,
 };
 
@@ -117,6 +118,31 @@ fn manager_grants<'a>(
     grants
 }
 
+/// A grant as its findings name it.
+struct Described<'a> {
+    /// The first policy of the grant (the others are related locations).
+    first: &'a Policy,
+    /// The subject, in words.
+    subject: String,
+    /// The scope, in words.
+    scope: String,
+    entity: EntityRef,
+    /// Where the subject is defined, when the inputs hold it.
+    entity_origin: Option<Origin>,
+}
+
+fn describe<'a>(inventory: &Inventory, grant: &ManagerGrant<'a>) -> Option<Described<'a>> {
+    let first = *grant.policies.first()?;
+    let (entity, entity_origin) = subject_entity(inventory, grant.subject, first);
+    Some(Described {
+        first,
+        subject: subject_label(inventory, grant.subject),
+        scope: grant.scope.label(inventory, grant.service),
+        entity,
+        entity_origin,
+    })
+}
+
 fn report(
     context: &RuleContext<'_>,
     group_grants: &GroupPlatformGrants<'_>,
@@ -125,13 +151,17 @@ fn report(
     out: &mut Vec<Finding>,
 ) {
     let inventory = context.inventory;
-    let Some(first) = grant.policies.first() else {
+    let Some(Described {
+        first,
+        subject,
+        scope,
+        entity,
+        entity_origin,
+    }) = describe(inventory, grant)
+    else {
         return;
     };
-    let subject = subject_label(inventory, grant.subject);
-    let scope = grant.scope.label(inventory, grant.service);
     let origin = first.roles_origin_or_own();
-    let (entity, entity_origin) = subject_entity(inventory, grant.subject, first);
     let mut finding = match unknown_groups {
         None => context
             .finding(
@@ -275,12 +305,16 @@ fn unknown_role(
     out: &mut Vec<Finding>,
 ) {
     let inventory = context.inventory;
-    let Some(first) = grant.policies.first() else {
+    let Some(Described {
+        first,
+        subject,
+        scope,
+        entity,
+        ..
+    }) = describe(inventory, grant)
+    else {
         return;
     };
-    let subject = subject_label(inventory, grant.subject);
-    let scope = grant.scope.label(inventory, grant.service);
-    let (entity, _) = subject_entity(inventory, grant.subject, first);
     context
         .finding(
             entity,

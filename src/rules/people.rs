@@ -4,10 +4,11 @@
 //! and when an identity last authenticated.
 
 use super::apikeys::account_id;
-use super::{FindingBuilder, RuleContext, Severity};
+use super::{Finding, RuleContext, Severity};
+use crate::model::whole_days_between;
 use crate::model::{
-    AuthnRecord, AuthnSource, AuthnSubject, EntityKind, EntityRef, Inventory, MfaEnrollment,
-    Origin, Timestamp, User, parse_timestamp,
+    AccountOwner, AuthnRecord, AuthnSource, AuthnSubject, EntityKind, EntityRef, Inventory,
+    MfaEnrollment, Origin, Timestamp, User, parse_timestamp,
 };
 
 /// `curl` with an IAM token, for the export commands below.
@@ -128,16 +129,19 @@ fn anything(inventory: &Inventory) -> Option<Origin> {
 
 /// One `unknown` finding saying which documents are missing and how to export them, about
 /// the account (`kind` and `what` name the subject: "users of account X"), anchored on the
-/// first thing the account's inputs hold; `None` when they hold nothing.
+/// first thing the account's inputs hold; nothing when they hold nothing.
 pub(super) fn unknown_once(
     context: &RuleContext<'_>,
+    out: &mut Vec<Finding>,
     kind: EntityKind,
     what: &str,
     missing: &[Needed],
     judged: &str,
-) -> Option<FindingBuilder> {
+) {
     let inventory = context.inventory;
-    let origin = anything(inventory)?;
+    let Some(origin) = anything(inventory) else {
+        return;
+    };
     let account = account_of(inventory);
     // Named by the account, so the fingerprint does not depend on which entity comes first.
     let subject = EntityRef {
@@ -158,17 +162,16 @@ pub(super) fn unknown_once(
     } else {
         "documents missing"
     };
-    Some(
-        context
-            .finding(subject, origin, label)
-            .severity(Severity::Info)
-            .unknown()
-            .message(format!(
-                "{} was loaded, so {judged} cannot be checked",
-                names.join(", and ")
-            ))
-            .remediation(exports.join("\n")),
-    )
+    context
+        .finding(subject, origin, label)
+        .severity(Severity::Info)
+        .unknown()
+        .message(format!(
+            "{} was loaded, so {judged} cannot be checked",
+            names.join(", and ")
+        ))
+        .remediation(exports.join("\n"))
+        .push(out);
 }
 
 /// A user as findings name it.
@@ -179,6 +182,30 @@ pub(super) fn user_ref(user: &User) -> EntityRef {
         id: user.iam_id.clone(),
         name: user.user_id.clone().or_else(|| user.email.clone()),
         origin: user.origin.clone(),
+        address: None,
+    }
+}
+
+/// The account owner as findings name it.
+pub(super) fn owner_ref(owner: &AccountOwner) -> EntityRef {
+    EntityRef {
+        account: owner.account.clone(),
+        kind: EntityKind::User,
+        id: owner.iam_id.clone(),
+        name: owner.name.clone(),
+        origin: owner.origin.clone(),
+        address: None,
+    }
+}
+
+/// An API key known only from the activity report.
+pub(super) fn reported_key_ref(record: &AuthnRecord) -> EntityRef {
+    EntityRef {
+        account: record.account.clone(),
+        kind: EntityKind::ApiKey,
+        id: record.id.clone(),
+        name: record.name.clone(),
+        origin: record.origin.clone(),
         address: None,
     }
 }
@@ -207,6 +234,61 @@ pub(super) enum LastAuthn<'a> {
     Since(Timestamp),
     /// The inputs do not say.
     Unknown,
+}
+
+/// An identity's use against a limit of `days`, from its [`LastAuthn`] and its creation
+/// (`user-inactive` and `apikey-unused` judge the same way and word it their own way).
+#[derive(Debug)]
+pub(super) enum Idle<'a> {
+    /// Authenticated (or, never having authenticated, created) within the limit.
+    No,
+    /// Last authenticated `age` days ago, more than the limit.
+    Since {
+        time: Timestamp,
+        age: i64,
+        record: &'a AuthnRecord,
+    },
+    /// Never authenticated, and created `age` days ago, more than the limit.
+    NeverSince {
+        created: Timestamp,
+        age: i64,
+        record: &'a AuthnRecord,
+    },
+    /// Never authenticated, and its creation date is not known.
+    NeverUndated,
+    /// Not listed by an activity report that starts more than the limit ago.
+    ReportTooOld(Timestamp),
+    /// The inputs do not say.
+    Unknown,
+}
+
+/// Judges `last` (and `created`, for an identity that never authenticated) at `now`.
+pub(super) fn idle<'a>(
+    last: LastAuthn<'a>,
+    created: Option<Timestamp>,
+    now: Timestamp,
+    days: i64,
+) -> Idle<'a> {
+    match last {
+        LastAuthn::At(time, record) => match whole_days_between(time, now) {
+            age if age <= days => Idle::No,
+            age => Idle::Since { time, age, record },
+        },
+        LastAuthn::Never(record) => match created {
+            Some(created) => match whole_days_between(created, now) {
+                age if age <= days => Idle::No,
+                age => Idle::NeverSince {
+                    created,
+                    age,
+                    record,
+                },
+            },
+            None => Idle::NeverUndated,
+        },
+        LastAuthn::Since(start) if whole_days_between(start, now) <= days => Idle::No,
+        LastAuthn::Since(start) => Idle::ReportTooOld(start),
+        LastAuthn::Unknown => Idle::Unknown,
+    }
 }
 
 /// Whether the inputs hold activity evidence for identities of this kind at all.

@@ -6,9 +6,9 @@
 //! in within its window (a user it does not list logged in after the report's start).
 //! Ages are judged against `RuleContext::now`.
 
-use super::people::{self, LastAuthn, Needed};
+use super::people::{self, Idle, Needed};
 use super::{Finding, RuleContext, Severity};
-use crate::model::{AuthnSubject, EntityKind, utc_date, whole_days_between};
+use crate::model::{AuthnSubject, EntityKind, utc_date};
 
 /// `rules/user-inactive.yaml` gives the default.
 pub(super) use super::params::Days as Params;
@@ -34,15 +34,14 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         } else {
             judged
         };
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::User,
             "logins of users",
             &missing,
             judged,
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     }
     let Some(now) = now else { return };
@@ -71,73 +70,57 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
                 )
                 .push(out);
         };
-        match people::last_authn(inventory, AuthnSubject::User, &user.iam_id) {
-            LastAuthn::At(time, record) => {
-                let age = whole_days_between(time, now);
-                if age <= days {
-                    context.evaluated(subject);
-                    continue;
-                }
-                context
-                    .finding(
-                        subject.clone(),
-                        record.origin.key("last_authn"),
-                        format!("last login {} ({age} days ago)", utc_date(time)),
-                    )
-                    .related(subject, user.origin.clone(), "the active user")
-                    .message(format!(
-                        "user `{name}` ({}) is active and has not logged in for {age} days, \
-                         more than {days}: remove the user if the access is no longer needed",
-                        user.iam_id
-                    ))
-                    .remediation(fix())
-                    .push(out);
-            }
-            LastAuthn::Never(record) => match people::instant(user.added_on.as_deref()) {
-                Some(added) => {
-                    let age = whole_days_between(added, now);
-                    if age <= days {
-                        context.evaluated(subject);
-                        continue;
-                    }
-                    context
-                        .finding(
-                            subject.clone(),
-                            record.origin.clone(),
-                            format!(
-                                "never logged in; added {} ({age} days ago)",
-                                utc_date(added)
-                            ),
-                        )
-                        .related(subject, user.origin.clone(), "the active user")
-                        .message(format!(
-                            "user `{name}` ({}) is active and has never logged in since being \
-                             added {age} days ago, more than {days}: remove the user",
-                            user.iam_id
-                        ))
-                        .remediation(fix())
-                        .push(out);
-                }
-                None => unknown(
-                    "the activity report says never, and the user list has no `added_on`"
-                        .to_owned(),
-                    out,
+        let last = people::last_authn(inventory, AuthnSubject::User, &user.iam_id);
+        let added = people::instant(user.added_on.as_deref());
+        match people::idle(last, added, now, days) {
+            Idle::No => context.evaluated(subject),
+            Idle::Since { time, age, record } => context
+                .finding(
+                    subject.clone(),
+                    record.origin.key("last_authn"),
+                    format!("last login {} ({age} days ago)", utc_date(time)),
+                )
+                .related(subject, user.origin.clone(), "the active user")
+                .message(format!(
+                    "user `{name}` ({}) is active and has not logged in for {age} days, \
+                     more than {days}: remove the user if the access is no longer needed",
+                    user.iam_id
+                ))
+                .remediation(fix())
+                .push(out),
+            Idle::NeverSince {
+                created,
+                age,
+                record,
+            } => context
+                .finding(
+                    subject.clone(),
+                    record.origin.clone(),
+                    format!(
+                        "never logged in; added {} ({age} days ago)",
+                        utc_date(created)
+                    ),
+                )
+                .related(subject, user.origin.clone(), "the active user")
+                .message(format!(
+                    "user `{name}` ({}) is active and has never logged in since being \
+                     added {age} days ago, more than {days}: remove the user",
+                    user.iam_id
+                ))
+                .remediation(fix())
+                .push(out),
+            Idle::NeverUndated => unknown(
+                "the activity report says never, and the user list has no `added_on`".to_owned(),
+                out,
+            ),
+            Idle::ReportTooOld(start) => unknown(
+                format!(
+                    "the activity report starts {}, more than {days} days ago",
+                    utc_date(start)
                 ),
-            },
-            LastAuthn::Since(start) => {
-                if whole_days_between(start, now) <= days {
-                    context.evaluated(subject);
-                } else {
-                    unknown(
-                        format!(
-                            "the activity report starts {}, more than {days} days ago",
-                            utc_date(start)
-                        ),
-                        out,
-                    );
-                }
-            }
-            LastAuthn::Unknown => unknown(
+                out,
+            ),
+            Idle::Unknown => unknown(
                 "the activity report's `last_authn` is not a timestamp".to_owned(),
                 out,
             ),

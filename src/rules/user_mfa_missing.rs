@@ -16,15 +16,14 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     }
     let people_data = &inventory.people;
     if people_data.mfa_reports.is_empty() {
-        if let Some(unknown) = people::unknown_once(
+        people::unknown_once(
             context,
+            out,
             EntityKind::User,
             "MFA of users",
             &[Needed::MfaReport],
             "whether users log in with MFA",
-        ) {
-            unknown.push(out);
-        }
+        );
         return;
     }
     let account = people::account_of(inventory);

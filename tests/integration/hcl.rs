@@ -403,3 +403,41 @@ fn mixed_repositories_are_walked_once() {
             .any(|address| address == "ibm_iam_service_id.exporter")
     );
 }
+
+/// `report` and `baseline write` read `.tf` inputs with the same Terraform variable options
+/// as `check` (one shared argument group).
+#[test]
+fn report_and_baseline_take_the_terraform_variable_options() {
+    let dir = "fixtures/terraform/hcl/variables";
+    let var_file = "fixtures/terraform/hcl/variables/prod.tfvars";
+    let without = common::run(&["report", "--no-config", "--format", "markdown", dir]);
+    assert!(!without.stdout.contains("ServiceId-7a9d2c4e"));
+    let report = common::run(&[
+        "report",
+        "--no-config",
+        "--format",
+        "markdown",
+        "--var-file",
+        var_file,
+        dir,
+    ]);
+    assert!(
+        report.stdout.contains("ServiceId-7a9d2c4e"),
+        "{}",
+        report.stdout
+    );
+    let scratch = tempfile::tempdir().unwrap();
+    let baseline = scratch.path().join("baseline.json");
+    let written = common::run(&[
+        "baseline",
+        "write",
+        "--no-config",
+        "--var-file",
+        var_file,
+        baseline.to_str().unwrap(),
+        dir,
+    ]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let text = std::fs::read_to_string(&baseline).unwrap();
+    assert!(text.contains("key-cannot-evaluate"), "{text}");
+}

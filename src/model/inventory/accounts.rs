@@ -10,6 +10,9 @@
 //!
 //! Rules judge each account on its own (see `Inventory::partition`), so a run over several
 //! accounts gives exactly the findings of one run per account.
+//!
+//! About 500 lines before its tests: resolving accounts is one six-step pass over every entity
+//! kind, and splitting a run by account must agree with it step for step, so they stay together.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -152,36 +155,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             }
         }
     };
-    for item in &inventory.instances {
-        name(item.origin.document, &item.account);
-    }
-    for item in &inventory.keys {
-        name(item.origin.document, &item.account);
-    }
-    for item in &inventory.service_ids {
-        name(item.origin.document, &item.account);
-    }
-    for item in &inventory.api_keys {
-        name(item.origin.document, &item.account);
-    }
-    for item in &inventory.policies {
-        name(item.origin.document, &item.account);
-    }
-    for item in &inventory.access_groups {
-        name(item.origin.document, &item.account);
-    }
-    for (account, origin) in inventory.people.accounts_mut() {
-        name(origin.document, account);
-    }
-    for (document, account) in posture_accounts(inventory) {
-        name(document, account);
-    }
-    for item in &inventory.profiles {
-        name(item.origin.document, &item.account);
-    }
-    for item in &inventory.custom_roles {
-        name(item.origin.document, &item.account);
-    }
+    for_each_named(inventory, |document, account| name(document, account));
 
     // 3. The account of each document: its snapshot's, else the one its entities name,
     // else the one its directory's entities name.
@@ -232,54 +206,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     // 4. Entities without an account of their own take their document's; a membership
     // takes its group's.
     let of_document = |document: DocId| document_accounts.get(&document).cloned();
-    for item in &mut inventory.instances {
-        item.account = item
-            .account
-            .take()
-            .or_else(|| of_document(item.origin.document));
-    }
-    for item in &mut inventory.keys {
-        item.account = item
-            .account
-            .take()
-            .or_else(|| of_document(item.origin.document));
-    }
-    for item in &mut inventory.service_ids {
-        item.account = item
-            .account
-            .take()
-            .or_else(|| of_document(item.origin.document));
-    }
-    for item in &mut inventory.api_keys {
-        item.account = item
-            .account
-            .take()
-            .or_else(|| of_document(item.origin.document));
-    }
-    for item in &mut inventory.policies {
-        item.account = item
-            .account
-            .take()
-            .or_else(|| of_document(item.origin.document));
-    }
-    for item in &mut inventory.access_groups {
-        item.account = item
-            .account
-            .take()
-            .or_else(|| of_document(item.origin.document));
-    }
-    for item in &mut inventory.profiles {
-        item.account = item
-            .account
-            .take()
-            .or_else(|| of_document(item.origin.document));
-    }
-    for item in &mut inventory.custom_roles {
-        item.account = item
-            .account
-            .take()
-            .or_else(|| of_document(item.origin.document));
-    }
+    for_each_named(inventory, |document, account| {
+        if account.is_none() {
+            *account = of_document(document);
+        }
+    });
     // A link or claim rule belongs to its profile's account, else its document's.
     let profile_accounts: HashMap<String, String> = inventory
         .profiles
@@ -320,91 +251,29 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for limits in inventory.all_limits_mut() {
         limits.account = present(&limits.account).or_else(|| of_document(limits.origin.document));
     }
-    for (account, origin) in inventory.people.accounts_mut() {
-        if account.is_none() {
-            *account = of_document(origin.document);
-        }
-    }
-    for_each_posture_account(inventory, |document, account| {
-        if account.is_none() {
-            *account = of_document(document);
-        }
-    });
 
     // 5. A run that names one account is that account's, whatever names none.
-    let mut known: BTreeSet<&String> = BTreeSet::new();
-    known.extend(
-        inventory
-            .instances
-            .iter()
-            .filter_map(|e| e.account.as_ref()),
-    );
-    known.extend(inventory.keys.iter().filter_map(|e| e.account.as_ref()));
-    known.extend(
-        inventory
-            .service_ids
-            .iter()
-            .filter_map(|e| e.account.as_ref()),
-    );
-    known.extend(inventory.api_keys.iter().filter_map(|e| e.account.as_ref()));
-    known.extend(inventory.policies.iter().filter_map(|e| e.account.as_ref()));
-    known.extend(
-        inventory
-            .access_groups
-            .iter()
-            .filter_map(|e| e.account.as_ref()),
-    );
-    known.extend(
-        inventory
-            .memberships
-            .iter()
-            .filter_map(|e| e.account.as_ref()),
-    );
-    let people_accounts: Vec<String> = inventory
-        .people
-        .accounts_mut()
-        .filter_map(|(account, _)| account.clone())
-        .collect();
-    known.extend(people_accounts.iter());
-    known.extend(posture_accounts(inventory).filter_map(|(_, account)| account.as_ref()));
-    known.extend(inventory.profiles.iter().filter_map(|e| e.account.as_ref()));
-    known.extend(
-        inventory
-            .custom_roles
-            .iter()
-            .filter_map(|e| e.account.as_ref()),
-    );
-    known.extend(document_accounts.values());
-    let sole = (known.len() == 1)
-        .then(|| known.first().map(|account| (*account).clone()))
-        .flatten();
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    let mut know = |account: &mut Option<String>| {
+        if let Some(account) = account
+            && !known.contains(account.as_str())
+        {
+            known.insert(account.clone());
+        }
+    };
+    for_each_named(inventory, |_, account| know(account));
+    for membership in &mut inventory.memberships {
+        know(&mut membership.account);
+    }
+    known.extend(document_accounts.values().cloned());
+    let sole = (known.len() == 1).then(|| known.first().cloned()).flatten();
     if let Some(sole) = &sole {
         let fill = |account: &mut Option<String>| {
             if account.is_none() {
                 *account = Some(sole.clone());
             }
         };
-        inventory
-            .instances
-            .iter_mut()
-            .for_each(|e| fill(&mut e.account));
-        inventory.keys.iter_mut().for_each(|e| fill(&mut e.account));
-        inventory
-            .service_ids
-            .iter_mut()
-            .for_each(|e| fill(&mut e.account));
-        inventory
-            .api_keys
-            .iter_mut()
-            .for_each(|e| fill(&mut e.account));
-        inventory
-            .policies
-            .iter_mut()
-            .for_each(|e| fill(&mut e.account));
-        inventory
-            .access_groups
-            .iter_mut()
-            .for_each(|e| fill(&mut e.account));
+        for_each_named(inventory, |_, account| fill(account));
         inventory
             .memberships
             .iter_mut()
@@ -412,19 +281,6 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         inventory
             .all_limits_mut()
             .for_each(|limits| fill(&mut limits.account));
-        inventory
-            .people
-            .accounts_mut()
-            .for_each(|(account, _)| fill(account));
-        for_each_posture_account(inventory, |_, account| fill(account));
-        inventory
-            .profiles
-            .iter_mut()
-            .for_each(|e| fill(&mut e.account));
-        inventory
-            .custom_roles
-            .iter_mut()
-            .for_each(|e| fill(&mut e.account));
         inventory
             .profile_links
             .iter_mut()
@@ -444,44 +300,9 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             accounts.insert(account.clone());
         }
     };
-    inventory
-        .instances
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
-    inventory
-        .keys
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
-    inventory
-        .service_ids
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
-    inventory
-        .api_keys
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
-    inventory
-        .policies
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
-    inventory
-        .access_groups
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
+    for_each_named(inventory, |document, account| hold(document, account));
     inventory
         .memberships
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
-    for (account, origin) in inventory.people.accounts_mut() {
-        hold(origin.document, account);
-    }
-    posture_accounts(inventory).for_each(|(document, account)| hold(document, account));
-    inventory
-        .profiles
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
-    inventory
-        .custom_roles
         .iter()
         .for_each(|e| hold(e.origin.document, &e.account));
     let mut collections: BTreeMap<Option<String>, Collections> = BTreeMap::new();
@@ -537,25 +358,38 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     };
 }
 
-/// The document and account of every account-level settings document, route and target.
-fn posture_accounts(inventory: &Inventory) -> impl Iterator<Item = (DocId, &Option<String>)> {
-    let settings = inventory
-        .identity_settings
-        .iter()
-        .map(|item| (item.origin.document, &item.account));
-    let group_settings = inventory
-        .access_group_settings
-        .iter()
-        .map(|item| (item.origin.document, &item.account));
-    let routes = inventory
-        .routes
-        .iter()
-        .map(|item| (item.origin.document, &item.account));
-    let targets = inventory
-        .routing_targets
-        .iter()
-        .map(|item| (item.origin.document, &item.account));
-    settings.chain(group_settings).chain(routes).chain(targets)
+/// Calls `visit` with the document and account of every entity that can name its own
+/// account or take its document's: all but memberships (their group's first), profile links
+/// and claim rules (their profile's) and identity limits (their document's only).
+fn for_each_named(inventory: &mut Inventory, mut visit: impl FnMut(DocId, &mut Option<String>)) {
+    for item in &mut inventory.instances {
+        visit(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.keys {
+        visit(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.service_ids {
+        visit(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.api_keys {
+        visit(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.policies {
+        visit(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.access_groups {
+        visit(item.origin.document, &mut item.account);
+    }
+    for (account, origin) in inventory.people.accounts_mut() {
+        visit(origin.document, account);
+    }
+    for_each_posture_account(inventory, &mut visit);
+    for item in &mut inventory.profiles {
+        visit(item.origin.document, &mut item.account);
+    }
+    for item in &mut inventory.custom_roles {
+        visit(item.origin.document, &mut item.account);
+    }
 }
 
 /// Calls `update` with the document and account of every settings document, route and target.

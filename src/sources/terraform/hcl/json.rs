@@ -46,7 +46,7 @@ pub(crate) fn to_native(text: &str, variables: bool) -> Result<String, (usize, u
     if variables {
         for (name, value) in &top {
             if is_identifier(name) {
-                let _ = writeln!(out, "{name} = {}", literal(value, 0));
+                let _ = writeln!(out, "{name} = {}", expression(value, Syntax::Literal, 0));
             }
         }
         return Ok(out);
@@ -147,46 +147,19 @@ fn block(out: &mut String, body: &Map<String, Value>, syntax: Syntax, depth: usi
     out.push_str("}\n");
 }
 
+/// A value in HCL's native syntax. With [`Syntax::Literal`] its strings are text (`${` and
+/// `%{` escaped so that they stay text); with [`Syntax::Template`] they are templates.
 fn expression(value: &Value, syntax: Syntax, depth: usize) -> String {
-    match syntax {
-        Syntax::Literal => literal(value, depth),
-        Syntax::Template => match value {
-            Value::String(text) => template(text),
-            Value::Array(items) if depth <= MAX_DEPTH => format!(
-                "[{}]",
-                items
-                    .iter()
-                    .map(|item| expression(item, syntax, depth + 1))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Value::Object(members) if depth <= MAX_DEPTH => format!(
-                "{{ {} }}",
-                members
-                    .iter()
-                    .map(|(key, item)| format!(
-                        "{} = {}",
-                        quoted(key),
-                        expression(item, syntax, depth + 1)
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Value::Array(_) | Value::Object(_) => "null".to_owned(),
-            other => other.to_string(),
-        },
-    }
-}
-
-/// A value whose strings are text: `${` and `%{` are escaped so that they stay text.
-fn literal(value: &Value, depth: usize) -> String {
     match value {
-        Value::String(text) => quoted(text),
+        Value::String(text) => match syntax {
+            Syntax::Literal => quoted(text),
+            Syntax::Template => template(text),
+        },
         Value::Array(items) if depth <= MAX_DEPTH => format!(
             "[{}]",
             items
                 .iter()
-                .map(|item| literal(item, depth + 1))
+                .map(|item| expression(item, syntax, depth + 1))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -194,7 +167,11 @@ fn literal(value: &Value, depth: usize) -> String {
             "{{ {} }}",
             members
                 .iter()
-                .map(|(key, item)| format!("{} = {}", quoted(key), literal(item, depth + 1)))
+                .map(|(key, item)| format!(
+                    "{} = {}",
+                    quoted(key),
+                    expression(item, syntax, depth + 1)
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

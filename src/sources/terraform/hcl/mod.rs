@@ -12,6 +12,9 @@
 //! and `eval` (evaluation, `functions`), `refs` (the references a plan lists), `modules`
 //! (the module tree), `vars` (root variable values), `plan` (the synthesized plan), `json`
 //! (the JSON syntax written out as the native one).
+//!
+//! Over 400 lines: the input's entry point (finding files and roots, loading, evaluating and
+//! routing each root) is one sequence; its steps live in the modules above.
 
 mod config;
 mod eval;

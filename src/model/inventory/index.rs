@@ -1,0 +1,109 @@
+//! The inventory's lookup indexes: one map per join key (an instance's GUID, a service ID's
+//! core, a policy's subject ...) so that no rule needs a nested scan.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use super::super::crn::Crn;
+use super::super::policy::Subject;
+use super::super::profile::profile_core;
+use super::Inventory;
+
+#[derive(Debug, Default)]
+pub(super) struct Index {
+    pub(super) instance_by_guid: HashMap<String, usize>,
+    pub(super) service_id_by_core: HashMap<String, usize>,
+    pub(super) policies_by_service_id: HashMap<String, Vec<usize>>,
+    pub(super) keys_by_instance_guid: HashMap<String, Vec<usize>>,
+    pub(super) access_group_by_id: HashMap<String, usize>,
+    pub(super) memberships_by_member: HashMap<Subject, Vec<usize>>,
+    pub(super) memberships_by_group: HashMap<String, Vec<usize>>,
+    pub(super) policies_by_subject: HashMap<Subject, Vec<usize>>,
+    /// Policies with a subject or attribute a Terraform plan leaves unresolved.
+    pub(super) unresolved_policies: Vec<usize>,
+    pub(super) profile_by_core: HashMap<String, usize>,
+    pub(super) custom_role_by_name: HashMap<String, usize>,
+}
+
+impl Index {
+    /// The indexes of a finished inventory.
+    pub(super) fn build(inventory: &Inventory) -> Self {
+        let mut index = Index {
+            instance_by_guid: HashMap::with_capacity(inventory.instances.len()),
+            service_id_by_core: HashMap::with_capacity(inventory.service_ids.len()),
+            keys_by_instance_guid: HashMap::with_capacity(inventory.instances.len()),
+            access_group_by_id: HashMap::with_capacity(inventory.access_groups.len()),
+            ..Index::default()
+        };
+        for (at, instance) in inventory.instances.iter().enumerate() {
+            index.instance_by_guid.insert(instance.guid.clone(), at);
+            // Also index the GUID written in the CRN, in case an export's `guid` differs.
+            if let Some(crn) = Crn::parse(&instance.crn)
+                && !index.instance_by_guid.contains_key(crn.service_instance)
+            {
+                index
+                    .instance_by_guid
+                    .insert(crn.service_instance.to_owned(), at);
+            }
+        }
+        for (at, service_id) in inventory.service_ids.iter().enumerate() {
+            index
+                .service_id_by_core
+                .insert(service_id.core().to_owned(), at);
+        }
+        for (at, policy) in inventory.policies.iter().enumerate() {
+            if let Some(core) = policy.subject.service_id() {
+                push_at(&mut index.policies_by_service_id, core, at);
+            }
+            push_at(&mut index.policies_by_subject, &policy.subject, at);
+            if policy.unresolved().is_some() {
+                index.unresolved_policies.push(at);
+            }
+        }
+        for (at, key) in inventory.keys.iter().enumerate() {
+            if let Some(guid) = key.instance_guid() {
+                push_at(&mut index.keys_by_instance_guid, guid, at);
+            }
+        }
+        for (at, group) in inventory.access_groups.iter().enumerate() {
+            index.access_group_by_id.insert(group.id.clone(), at);
+        }
+        for (at, profile) in inventory.profiles.iter().enumerate() {
+            index
+                .profile_by_core
+                .entry(profile_core(&profile.id).to_owned())
+                .or_insert(at);
+        }
+        for (at, role) in inventory.custom_roles.iter().enumerate() {
+            index
+                .custom_role_by_name
+                .entry(role.name.clone())
+                .or_insert(at);
+        }
+        for (at, membership) in inventory.memberships.iter().enumerate() {
+            push_at(&mut index.memberships_by_member, &membership.member, at);
+            push_at(
+                &mut index.memberships_by_group,
+                membership.group_id.as_str(),
+                at,
+            );
+        }
+        index
+    }
+}
+
+/// Appends `at` to the list of `key`, copying the key only the first time it is seen (most
+/// keys name several entities: a service ID's policies, an instance's keys).
+fn push_at<K, Q>(map: &mut HashMap<K, Vec<usize>>, key: &Q, at: usize)
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
+{
+    match map.get_mut(key) {
+        Some(list) => list.push(at),
+        None => {
+            map.insert(key.to_owned(), vec![at]);
+        }
+    }
+}
