@@ -62,9 +62,15 @@ impl ItemTable {
                 continue;
             };
             // A byte count vectorizes; a search per line break does not pay for short lines.
-            line += between.bytes().filter(|&byte| byte == b'\n').count();
+            // The last line break first: without one (a compact export) nothing is counted.
             column = match between.rfind('\n') {
-                Some(last) => char_count(&between[last + 1..]) + 1,
+                Some(last) => {
+                    line += between.as_bytes()[..=last]
+                        .iter()
+                        .filter(|&&byte| byte == b'\n')
+                        .count();
+                    char_count(&between[last + 1..]) + 1
+                }
                 None => column + char_count(between),
             };
             cursor = start;
