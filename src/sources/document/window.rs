@@ -272,11 +272,8 @@ impl CopyLines {
                         open.push(false);
                         opened = true;
                     }
-                    b']' | b'}' => {
-                        if open.pop() == Some(true) {
-                            breaks += 1;
-                        }
-                    }
+                    // A closing bracket gets a line of its own after a value.
+                    b']' | b'}' => breaks += usize::from(open.pop() == Some(true)),
                     b',' => breaks += 1,
                     _ => {}
                 }
