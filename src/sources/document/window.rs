@@ -116,7 +116,8 @@ impl Document {
                 if before > EDGE {
                     return None;
                 }
-                let prefix = place.read_bytes(&mut file, place.start - before..place.start)?;
+                let prefix =
+                    place.read_bytes(&mut file, place.start.checked_sub(before)?..place.start)?;
                 if prefix.len() != before
                     || !prefix.iter().all(|&byte| matches!(byte, b' ' | b'\t'))
                 {
@@ -126,7 +127,7 @@ impl Document {
                 let prefix = String::from_utf8(prefix).ok()?;
                 (
                     format!("{prefix}{masked}{suffix}"),
-                    place.at.line - 1,
+                    place.at.line.checked_sub(1)?,
                     prefix.len(),
                     masked,
                 )
@@ -140,7 +141,7 @@ impl Document {
                 let comma = if follows == Some(&b',') { "," } else { "" };
                 (
                     format!("{indent}{copy}{comma}"),
-                    line - 1,
+                    line.checked_sub(1)?,
                     indent.len(),
                     copy,
                 )
@@ -166,14 +167,16 @@ impl Document {
         })
     }
 
-    /// How the whole display lays the document out: line for line when an item starts
-    /// after the first line; else a read of the file tells one line (then shown from an
-    /// indented copy, whose lines are counted) from several.
+    /// How the whole display lays the document out: line for line when items start on
+    /// different lines; else a read of the file tells one line (then shown from an
+    /// indented copy, whose lines are counted) from several (blank lines before a one-line
+    /// text do not count, as the display trims them).
     fn layout_of(&self, file: &mut std::fs::File) -> Layout {
         let Some(items) = self.items.as_ref() else {
             return Layout::Unknown;
         };
-        if items.places().any(|place| place.at.line > 1) {
+        let first = items.places().next().map(|place| place.at.line);
+        if items.places().any(|place| Some(place.at.line) != first) {
             return Layout::Lines;
         }
         let skipped = items.places().next().map_or(0, ItemPlace::skipped);
@@ -294,7 +297,7 @@ mod tests {
 
     /// A list export of `count` items holding secrets, pretty (as `jq .` writes it) or on
     /// one line, and the byte range of each item.
-    fn export(count: usize, pretty: bool) -> (String, Vec<Range<usize>>) {
+    fn export(count: usize, pretty: bool, blank: &str) -> (String, Vec<Range<usize>>) {
         let (open, between, close) = match pretty {
             true => (
                 "{\n  \"apikeys\": [\n    ",
@@ -303,7 +306,7 @@ mod tests {
             ),
             false => ("{\"apikeys\":[", ",", "],\"next\":null}"),
         };
-        let mut text = String::from(open);
+        let mut text = format!("{blank}{open}");
         let mut ranges = Vec::new();
         for at in 0..count {
             let item = serde_json::json!({
@@ -350,9 +353,10 @@ mod tests {
     #[test]
     fn a_window_shows_the_lines_and_labels_of_the_whole_display() {
         let Ok(dir) = tempfile::tempdir() else { return };
-        for pretty in [true, false] {
-            let (text, ranges) = export(600, pretty);
-            let path = dir.path().join(format!("{pretty}.json"));
+        // Pretty, one line, and one line after blank lines (still shown as one line).
+        for (pretty, blank) in [(true, ""), (false, ""), (false, "\n\n")] {
+            let (text, ranges) = export(600, pretty, blank);
+            let path = dir.path().join(format!("{pretty}{}.json", blank.len()));
             assert!(std::fs::write(&path, &text).is_ok());
             let windowed = document(&path, &text, &ranges);
             let whole = document(&path, &text, &ranges);
