@@ -1,34 +1,45 @@
 #!/usr/bin/env bash
-# End-to-end time and peak memory of `iamlint check --format json` beside the parse floor
-# (every file into a serde_json::Value) and, with --rego, the foundation rules as Rego on
-# regorus, on the generated account of each scale, written pretty-printed (as `jq .` saves
-# it) and compact (one line per file, as `curl` saves it). Prints one Markdown table row per
-# run.
+# End-to-end time and peak memory of `iamlint check` in every output format (and the
+# compliance report) beside the parse floor (every file into a serde_json::Value) and, with
+# --rego, the foundation rules as Rego on regorus, on the generated account of each scale,
+# written pretty-printed (as `jq .` saves it) and compact (one line per file, as `curl` saves
+# it), side by side in one run. Prints one Markdown table row per program.
 #
-#   benches/run.sh [--rego] SCALE...        e.g. benches/run.sh --rego 1 10 100
+#   benches/run.sh [--rego] [--json-only] [--drop] SCALE...   e.g. benches/run.sh --rego 1 10 100
 #
-# Data goes to $BENCH_DATA (default /tmp), one directory per scale, generated once. Not part
-# of CI: scale 100 writes about 1 GB and needs several GB of memory.
+# --json-only measures `--format json` alone (as earlier rounds did); --drop deletes each
+# generated data set of scale 100 and more once measured (one on disk at a time).
+# Data goes to $BENCH_DATA (default /tmp), one directory per scale and layout, generated
+# once. Not part of CI: scale 100 writes about 1 GB and needs several GB of memory. Run it
+# with `nice -n 5` on a shared machine, and note the load average it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rego=false
-if [[ "${1:-}" == "--rego" ]]; then
-  rego=true
+formats=(json sarif human concise github junit markdown csv html report-html)
+drop=false
+while [[ "${1:-}" == --* ]]; do
+  case "$1" in
+    --rego) rego=true ;;
+    --json-only) formats=(json) ;;
+    --drop) drop=true ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
   shift
-fi
-[[ $# -gt 0 ]] || { echo "usage: benches/run.sh [--rego] SCALE..." >&2; exit 2; }
+done
+[[ $# -gt 0 ]] || { echo "usage: benches/run.sh [--rego] [--json-only] [--drop] SCALE..." >&2; exit 2; }
 
 cargo build --quiet --release --bin iamlint --example gen --example parse_floor
 if $rego; then
   cargo build --quiet --release --manifest-path benches/rego/Cargo.toml
 fi
 
-# measure NAME FLOOR_SECONDS FLOOR_KB COMMAND...: runs COMMAND under /usr/bin/time -v and
-# prints its row; sets LAST_SECONDS and LAST_KB.
+# measure NAME COMMAND...: runs COMMAND under /usr/bin/time -v and prints its row (ratios
+# to the floor, the input and `--format json` of the same data: wall time, and CPU time,
+# user + system, which a loaded machine distorts less); sets LAST_SECONDS, LAST_CPU, LAST_KB.
 measure() {
-  local name=$1 floor_seconds=$2 floor_kb=$3
-  shift 3
+  local name=$1
+  shift
   local report
   report=$(mktemp)
   /usr/bin/time -v "$@" >/dev/null 2>"$report" || true
@@ -41,17 +52,20 @@ measure() {
   # m:ss.cc or h:mm:ss -> seconds
   LAST_SECONDS=$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
   LAST_KB=$kb
-  local time_ratio="1.00" memory_ratio="1.00"
-  if [[ "$floor_seconds" != "-" ]]; then
-    time_ratio=$(awk -v a="$LAST_SECONDS" -v b="$floor_seconds" 'BEGIN { printf "%.2f", a / b }')
-    memory_ratio=$(awk -v a="$kb" -v b="$floor_kb" 'BEGIN { printf "%.2f", a / b }')
-  fi
-  printf '| %s | %s | %s | %.2f | %.2f | %.2f | %.0f | %s | %s |\n' \
-    "$scale" "$layout" "$name" "$LAST_SECONDS" "$user" "$sys" "$((kb / 1024))" "$time_ratio" "$memory_ratio"
+  LAST_CPU=$(awk -v a="$user" -v b="$sys" 'BEGIN { print a + b }')
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+  printf '| %s | %s | %s | %.2f | %.2f | %.2f | %.0f | %s | %s | %s | %s | %s | %s |\n' \
+    "$scale" "$layout" "$name" "$LAST_SECONDS" "$user" "$sys" "$((kb / 1024))" \
+    "$(ratio "$LAST_SECONDS" "${floor_seconds:-0}")" "$(ratio "$LAST_CPU" "${floor_cpu:-0}")" \
+    "$(ratio "$kb" "$input_kb")" \
+    "$(ratio "$LAST_SECONDS" "${json_seconds:-0}")" "$(ratio "$LAST_CPU" "${json_cpu:-0}")" \
+    "$(ratio "$kb" "${json_kb:-0}")"
 }
 
-echo "| scale | layout | program | wall s | user s | sys s | peak RSS MB | time / floor | RSS / floor |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| scale | layout | program | wall s | user s | sys s | peak RSS MB | wall / floor | cpu / floor | RSS / input | wall / json | cpu / json | RSS / json |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for scale in "$@"; do
   for layout in pretty compact; do
     dir="${BENCH_DATA:-/tmp}/iamlint-scale-$scale"
@@ -63,14 +77,36 @@ for scale in "$@"; do
     if [[ ! -f "$dir/expected.json" ]]; then
       target/release/examples/gen --scale "$scale" --out "$dir" "${flags[@]}" >&2
     fi
-    measure "parse floor" - - target/release/examples/parse_floor "$dir"
+    # The input: every file iamlint reads as an export (expected.json is skipped).
+    input_kb=$(find "$dir" -type f -name '*.json' ! -name expected.json -printf '%s\n' |
+      awk '{ s += $1 } END { printf "%d", s / 1024 }')
+    echo "| $scale | $layout | input | | | | $((input_kb / 1024)) | | | 1.00 | | | |"
+    floor_seconds="" floor_cpu="" json_seconds="" json_cpu="" json_kb=""
+    measure "parse floor" target/release/examples/parse_floor "$dir"
     floor_seconds=$LAST_SECONDS
-    floor_kb=$LAST_KB
-    measure "iamlint check --format json" "$floor_seconds" "$floor_kb" \
-      target/release/iamlint check --no-config --format json "$dir"
+    floor_cpu=$LAST_CPU
+    for format in "${formats[@]}"; do
+      case "$format" in
+        report-html)
+          measure "iamlint report --format html" \
+            target/release/iamlint report --no-config --format html "$dir" ;;
+        *)
+          measure "iamlint check --format $format" \
+            target/release/iamlint check --no-config --color never --format "$format" "$dir" ;;
+      esac
+      if [[ "$format" == json ]]; then
+        json_seconds=$LAST_SECONDS
+        json_cpu=$LAST_CPU
+        json_kb=$LAST_KB
+      fi
+    done
     if $rego; then
-      measure "regorus (3 rules)" "$floor_seconds" "$floor_kb" \
-        benches/rego/target/release/iamlint-rego-bench "$dir"
+      measure "regorus (3 rules)" benches/rego/target/release/iamlint-rego-bench "$dir"
+    fi
+    if $drop && [[ "$scale" -ge 100 ]]; then
+      rm -rf "$dir"
     fi
   done
 done
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

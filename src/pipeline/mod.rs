@@ -146,11 +146,14 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
         );
     }
     // Loading dropped the texts; read again only those with findings, one per core at a
-    // time, and keep just the places the outputs print.
+    // time, and keep just the places the outputs print (the subject's own too: the
+    // compliance report starts a finding's chain there, and an unresolved place reads its
+    // whole document again).
     loaded
         .documents
         .resolve(findings.iter().flat_map(|finding| {
-            std::iter::once(&finding.primary.origin)
+            [&finding.primary.origin, &finding.subject.origin]
+                .into_iter()
                 .chain(finding.related.iter().map(|related| &related.label.origin))
         }));
     report::order(&mut findings, &loaded.documents);

@@ -87,8 +87,10 @@ pub struct ExcerptContext {
 /// The excerpt of `origin`, with one line of context on each side.
 pub fn excerpt(documents: &Documents, origin: &Origin) -> Option<Excerpt> {
     let document = documents.get(origin.document)?;
-    let range = document.display_span(&origin.pointer)?;
-    let display = document.display();
+    // One list item's window when it shows the same lines (see `Document::shown`).
+    let shown = document.shown(&[&origin.pointer]);
+    let range = shown.span(&origin.pointer)?;
+    let display = shown.display();
     let masked: &str = &display.text;
     let label = masked.get(range.clone())?;
     let shown = super::snippet::window(label, Some(0..0));
@@ -109,6 +111,8 @@ pub fn excerpt(documents: &Documents, origin: &Origin) -> Option<Excerpt> {
     let (last, _) = table.line_column(masked, range.end.max(range.start));
     let context_start = first.saturating_sub(1).max(1);
     let context_end = (last + 1).min(table.starts().len()).max(context_start);
+    // A window's lines are numbered as in the whole display.
+    let shift = display.first_line;
     let mut lines = Vec::new();
     for line in context_start..=context_end {
         let Some(&start) = table.starts().get(line - 1) else {
@@ -141,8 +145,8 @@ pub fn excerpt(documents: &Documents, origin: &Origin) -> Option<Excerpt> {
     Some(Excerpt {
         text,
         context: Some(ExcerptContext {
-            start: context_start,
-            end: context_start + lines.len().saturating_sub(1),
+            start: context_start + shift,
+            end: context_start + shift + lines.len().saturating_sub(1),
             text: lines.join("\n"),
         }),
     })

@@ -20,8 +20,12 @@ use crate::sources::{Document, LineColumn};
 const LONG_LINE: usize = 200;
 
 /// The snippet under its document's name (escaped), marked as from an indented copy when
-/// the document is shown so.
-pub(crate) fn named(document: &Document, snippet: Snippet) -> NamedSource<Snippet> {
+/// the document is shown so (`pretty_printed`, of the display the snippet was cut from).
+pub(crate) fn named(
+    document: &Document,
+    pretty_printed: bool,
+    snippet: Snippet,
+) -> NamedSource<Snippet> {
     let language = match document.format {
         crate::sources::Format::Json => "json",
         crate::sources::Format::Yaml => "yaml",
@@ -29,7 +33,7 @@ pub(crate) fn named(document: &Document, snippet: Snippet) -> NamedSource<Snippe
     };
     // Lines of an indented copy are not the file's: say so in the snippet header.
     let name = escape(&document.name);
-    let name = if document.display().pretty_printed {
+    let name = if pretty_printed {
         format!("{name} (pretty-printed)")
     } else {
         name.into_owned()
@@ -42,9 +46,10 @@ pub(crate) fn of_range(
     document: &Document,
     range: Range<usize>,
 ) -> Option<(NamedSource<Snippet>, SourceSpan)> {
-    let (snippet, spans) = Snippet::new(document.display(), &[range]);
+    let display = document.display();
+    let (snippet, spans) = Snippet::new(display, &[range]);
     let span = *spans.first()?;
-    Some((named(document, snippet), span))
+    Some((named(document, display.pretty_printed, snippet), span))
 }
 
 /// Characters of a longer line shown around the labelled part.
@@ -182,6 +187,13 @@ impl Snippet {
             let (line, column) = table.line_column(text, range.start);
             snippet.places.push((start, LineColumn { line, column }));
             spans_out.push(SourceSpan::from(start..end.max(start)));
+        }
+        // Lines of a window (one list item) are numbered as in the whole display.
+        for shown in &mut snippet.lines {
+            shown.line += display.first_line;
+        }
+        for (_, at) in &mut snippet.places {
+            at.line += display.first_line;
         }
         (snippet, spans_out)
     }
@@ -378,7 +390,7 @@ mod tests {
             text: Arc::from(text),
             index: SpanIndex::default(),
             pretty_printed: false,
-            lines: Arc::from(Vec::new()),
+            first_line: 0,
         }
     }
 

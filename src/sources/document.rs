@@ -16,6 +16,9 @@ use super::span::{SpanIndex, line_column};
 use super::text::{Format, LineColumn};
 use crate::model::{DocId, Origin, Pointer};
 
+mod window;
+pub use window::Shown;
+
 /// One input document.
 #[derive(Debug)]
 pub struct Document {
@@ -38,6 +41,8 @@ pub struct Document {
     /// Where the items of its lists are, so that a released text need not be read again
     /// whole to resolve a place inside one item.
     items: Option<ItemTable>,
+    /// How the whole display lays the text out, for windows (see [`Document::shown`]).
+    layout: OnceLock<window::Layout>,
 }
 
 /// A regular file's size and modification time when it was read: the text is read again
@@ -101,8 +106,9 @@ pub struct Display {
     /// snippets come from an indented copy; lines and columns in other outputs stay those of
     /// the file.
     pub pretty_printed: bool,
-    /// Where the lines of `text` start, for snippets of a large text.
-    pub lines: Arc<[usize]>,
+    /// The 0-based line of the whole display where `text` starts: 0, except for the
+    /// window of one list item (see [`Document::shown`]).
+    pub first_line: usize,
 }
 
 impl Document {
@@ -131,6 +137,7 @@ impl Document {
             display: OnceLock::new(),
             resolved: HashMap::new(),
             items: None,
+            layout: OnceLock::new(),
         }
     }
 
@@ -290,10 +297,10 @@ impl Document {
                 SpanIndex::default()
             };
             Display {
-                lines: Arc::from(super::span::line_starts(&masked)),
                 text: masked,
                 index,
                 pretty_printed,
+                first_line: 0,
             }
         })
     }

@@ -62,9 +62,15 @@ impl ItemTable {
                 continue;
             };
             // A byte count vectorizes; a search per line break does not pay for short lines.
-            line += between.bytes().filter(|&byte| byte == b'\n').count();
+            // The last line break first: without one (a compact export) nothing is counted.
             column = match between.rfind('\n') {
-                Some(last) => char_count(&between[last + 1..]) + 1,
+                Some(last) => {
+                    line += between.as_bytes()[..=last]
+                        .iter()
+                        .filter(|&&byte| byte == b'\n')
+                        .count();
+                    char_count(&between[last + 1..]) + 1
+                }
                 None => column + char_count(between),
             };
             cursor = start;
@@ -76,6 +82,11 @@ impl ItemTable {
             }
         }
         Self { lists: places }
+    }
+
+    /// Every item, in no particular order.
+    pub fn places(&self) -> impl Iterator<Item = &ItemPlace> {
+        self.lists.iter().flat_map(|(_, items)| items.iter())
     }
 
     /// The item `pointer` lies in (the item itself or a value inside it), with the pointer
@@ -108,6 +119,23 @@ impl ItemPlace {
         let mut bytes = vec![0; self.end.checked_sub(self.start)?];
         file.read_exact(&mut bytes).ok()?;
         String::from_utf8(bytes).ok()
+    }
+
+    /// Bytes `range` of the document's text (not only of this item), read from its `file`.
+    pub fn read_bytes(&self, file: &mut std::fs::File, range: Range<usize>) -> Option<Vec<u8>> {
+        let start = range.start.checked_add(self.skipped)?;
+        file.seek(SeekFrom::Start(start as u64)).ok()?;
+        let mut bytes = Vec::with_capacity(range.len());
+        file.by_ref()
+            .take(range.len() as u64)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        Some(bytes)
+    }
+
+    /// Bytes of the file before the text (a byte-order mark).
+    pub fn skipped(&self) -> usize {
+        self.skipped
     }
 
     /// Turns a line and column in the item's text into one in the document.

@@ -6,7 +6,7 @@ use std::fmt;
 use miette::{Diagnostic, LabeledSpan, NamedSource};
 
 use super::help::help_text;
-use crate::model::Origin;
+use crate::model::{Origin, Pointer};
 use crate::report::safe::{escape, escape_lines};
 use crate::report::snippet::{Snippet, named};
 use crate::rules::{Finding, Severity, Status};
@@ -96,11 +96,18 @@ fn snippet_of(
     labels: Vec<(&Origin, String, bool)>,
 ) -> Option<(NamedSource<Snippet>, Vec<LabeledSpan>)> {
     let document = documents.get(labels.first()?.0.document)?;
-    let display = document.display();
+    // One list item's window when the labels lie in one (a large export is not masked
+    // whole for a few findings).
+    let pointers: Vec<&Pointer> = labels
+        .iter()
+        .map(|(origin, _, _)| &origin.pointer)
+        .collect();
+    let shown = document.shown(&pointers);
+    let display = shown.display();
     let mut ranges = Vec::new();
     let mut texts = Vec::new();
     for (origin, text, primary) in labels {
-        if let Some(range) = document.display_span(&origin.pointer) {
+        if let Some(range) = shown.span(&origin.pointer) {
             ranges.push(range);
             texts.push((text, primary));
         }
@@ -121,7 +128,7 @@ fn snippet_of(
             }
         })
         .collect();
-    Some((named(document, snippet), labels))
+    Some((named(document, display.pretty_printed, snippet), labels))
 }
 
 /// `account` is the finding's account, shown in a run over several accounts.
@@ -238,7 +245,7 @@ pub(super) fn error_diagnostic(documents: &Documents, error: &LoadError) -> Read
                     Some("here".to_owned()),
                     span,
                 ));
-                source = Some(named(document, snippet));
+                source = Some(named(document, display.pretty_printed, snippet));
             }
         }
     }

@@ -87,6 +87,32 @@ impl SpanIndex {
         index
     }
 
+    /// Indexes `text`, one list item of a larger JSON document cut out alone, as the
+    /// document's index would: pointers under `base` (the item's pointer), byte ranges
+    /// moved by `shift` (where `text` starts in the text the index is for).
+    pub fn build_item(text: &str, base: &Pointer, shift: usize) -> Self {
+        let mut inner = Self::default();
+        inner.index_json(text);
+        let spots = inner
+            .spots
+            .into_iter()
+            .map(|(pointer, spot)| {
+                let moved = |range: &Range<usize>| range.start + shift..range.end + shift;
+                let spot = Spot {
+                    key: spot.key.as_ref().map(moved),
+                    value: moved(&spot.value),
+                    composite: spot.composite,
+                };
+                let pointer = Pointer::parse(&format!("{base}{pointer}")).unwrap_or(pointer);
+                (pointer, spot)
+            })
+            .collect();
+        Self {
+            spots,
+            ..Self::default()
+        }
+    }
+
     /// The spot of `pointer`, or of its nearest indexed ancestor.
     pub fn find(&self, pointer: &Pointer) -> Option<&Spot> {
         let mut current = Some(pointer.clone());

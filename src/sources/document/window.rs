@@ -1,0 +1,406 @@
+//! The masked display of one list item of a large JSON document, for the excerpts and
+//! snippets of its findings: the item is read alone from the unchanged file, masked and
+//! indexed, and shown with the line numbers (and columns) the whole masked display would
+//! give it. Masking and indexing a whole 383 MB export for a few findings made SARIF and
+//! human output seven times slower than JSON and four times bigger.
+//!
+//! A window is used only when it shows exactly what the whole display shows: every label
+//! and its context line on each side lie within the item's own lines, and what shares the
+//! item's first and last line outside the item holds no value (indentation, commas,
+//! brackets). Anything else falls back to the whole display.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::{Display, Document, indent_json, label_range};
+use crate::model::Pointer;
+use crate::sources::items::ItemPlace;
+use crate::sources::secrets;
+use crate::sources::span::{LineTable, SpanIndex};
+use crate::sources::text::Format;
+
+/// Documents from this size on are shown by windows; a smaller one is masked whole.
+const WINDOW_FROM: u64 = 64 << 10;
+
+/// Bytes of an item's first line before it, or of its last line after it, read at most.
+const EDGE: usize = 1024;
+
+/// How the whole display lays out a document's text.
+#[derive(Debug)]
+pub(super) enum Layout {
+    /// Shown as it is, line for line.
+    Lines,
+    /// One line, shown from an indented copy: for each item start, the copy's 1-based line
+    /// of the item, and how many containers are open around it (its indentation).
+    OneLine(HashMap<usize, (usize, usize)>),
+    /// Not known (the file cannot be read as it was): no windows.
+    Unknown,
+}
+
+/// What a diagnostic or excerpt shows of a document: its whole display, or one item's.
+pub enum Shown<'a> {
+    Whole(&'a Document),
+    Window(Box<Display>),
+}
+
+impl Shown<'_> {
+    /// The display text and its index.
+    pub fn display(&self) -> &Display {
+        match self {
+            Self::Whole(document) => document.display(),
+            Self::Window(display) => display,
+        }
+    }
+
+    /// The byte range of the shown text to label for `pointer` (see
+    /// [`Document::display_span`]).
+    pub fn span(&self, pointer: &Pointer) -> Option<Range<usize>> {
+        match self {
+            Self::Whole(document) => document.display_span(pointer),
+            Self::Window(display) => label_range(&display.index, &display.text, pointer),
+        }
+    }
+}
+
+impl Document {
+    /// What to show for labels at `pointers`: one item's window when they all lie in the
+    /// same list item of a large export and the window shows what the whole display would,
+    /// else the whole display.
+    pub fn shown(&self, pointers: &[&Pointer]) -> Shown<'_> {
+        match self.window(pointers) {
+            Some(display) => Shown::Window(Box::new(display)),
+            None => Shown::Whole(self),
+        }
+    }
+
+    fn window(&self, pointers: &[&Pointer]) -> Option<Display> {
+        let source = self.source?;
+        let eligible = self.text.get().is_none()
+            && self.parsed
+            && self.format == Format::Json
+            && source.len >= WINDOW_FROM;
+        if !eligible || pointers.is_empty() {
+            return None;
+        }
+        let items = self.items.as_ref()?;
+        let mut place: Option<(ItemPlace, Pointer)> = None;
+        for pointer in pointers {
+            let (found, inner) = items.find(pointer)?;
+            let text = pointer.as_str();
+            let base = Pointer::parse(text.get(..text.len().checked_sub(inner.as_str().len())?)?)?;
+            match &place {
+                Some((known, _)) if known.start != found.start => return None,
+                Some(_) => {}
+                None => place = Some((found, base)),
+            }
+        }
+        let (place, base) = place?;
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        let stamp = file.metadata().ok().as_ref().and_then(super::FileStamp::of);
+        if stamp != Some(source) {
+            return None;
+        }
+        let layout = self.layout.get_or_init(|| self.layout_of(&mut file));
+        let item = place.read(&mut file)?;
+        if !item.starts_with(['{', '[']) {
+            return None;
+        }
+        let index = SpanIndex::build_item(&item, &base, 0);
+        let masked = secrets::mask_parsed_with(&item, &index, &self.secrets);
+        let (text, first_line, shift, shown) = match layout {
+            Layout::Unknown => return None,
+            Layout::Lines => {
+                let before = place.at.column.checked_sub(1)?;
+                if before > EDGE {
+                    return None;
+                }
+                let prefix =
+                    place.read_bytes(&mut file, place.start.checked_sub(before)?..place.start)?;
+                if prefix.len() != before
+                    || !prefix.iter().all(|&byte| matches!(byte, b' ' | b'\t'))
+                {
+                    return None;
+                }
+                let suffix = last_line_rest(&place, &mut file, source.len)?;
+                let prefix = String::from_utf8(prefix).ok()?;
+                (
+                    format!("{prefix}{masked}{suffix}"),
+                    place.at.line.checked_sub(1)?,
+                    prefix.len(),
+                    masked,
+                )
+            }
+            Layout::OneLine(copy_lines) => {
+                let &(line, depth) = copy_lines.get(&place.start)?;
+                let indent = " ".repeat(2 * depth);
+                let copy = indent_json(&masked)?.replace('\n', &format!("\n{indent}"));
+                let after = place.read_bytes(&mut file, place.end..place.end + EDGE)?;
+                let follows = after.iter().find(|byte| !byte.is_ascii_whitespace());
+                let comma = if follows == Some(&b',') { "," } else { "" };
+                (
+                    format!("{indent}{copy}{comma}"),
+                    line.checked_sub(1)?,
+                    indent.len(),
+                    copy,
+                )
+            }
+        };
+        let index = SpanIndex::build_item(&shown, &base, shift);
+        let table = LineTable::new(&text);
+        let lines = table.starts().len();
+        for pointer in pointers {
+            let range = label_range(&index, &text, pointer)?;
+            let first = table.line_of(range.start);
+            let last = table.line_of(range.end.saturating_sub(1).max(range.start));
+            // A context line beyond the item would be another item's, or the list's.
+            if first < 1 || last + 2 > lines {
+                return None;
+            }
+        }
+        Some(Display {
+            text: Arc::from(text),
+            index,
+            pretty_printed: matches!(layout, Layout::OneLine(_)),
+            first_line,
+        })
+    }
+
+    /// How the whole display lays the document out: line for line when items start on
+    /// different lines; else a read of the file tells one line (then shown from an
+    /// indented copy, whose lines are counted) from several (blank lines before a one-line
+    /// text do not count, as the display trims them).
+    fn layout_of(&self, file: &mut std::fs::File) -> Layout {
+        let Some(items) = self.items.as_ref() else {
+            return Layout::Unknown;
+        };
+        let first = items.places().next().map(|place| place.at.line);
+        if items.places().any(|place| Some(place.at.line) != first) {
+            return Layout::Lines;
+        }
+        let skipped = items.places().next().map_or(0, ItemPlace::skipped);
+        let mut starts: Vec<usize> = items.places().map(|place| place.start).collect();
+        starts.sort_unstable();
+        let Some(counted) = CopyLines::count(file, skipped, &starts) else {
+            return Layout::Unknown;
+        };
+        // As `is_one_line` judges the masked text: masking keeps every line break, and a
+        // document of this size stays longer than a line once masked.
+        if counted.one_line {
+            Layout::OneLine(counted.items)
+        } else {
+            Layout::Lines
+        }
+    }
+}
+
+/// The rest of the item's last line after it, when it holds no value (a comma, closing
+/// brackets); `None` when it holds more, or is longer than [`EDGE`].
+fn last_line_rest(place: &ItemPlace, file: &mut std::fs::File, len: u64) -> Option<String> {
+    let text_len = usize::try_from(len).ok()?.checked_sub(place.skipped())?;
+    let after = place.read_bytes(file, place.end..(place.end + EDGE).min(text_len))?;
+    let rest = match after.iter().position(|&byte| byte == b'\n') {
+        Some(end) => &after[..end],
+        None if place.end + EDGE >= text_len => &after[..],
+        None => return None,
+    };
+    rest.iter()
+        .all(|byte| matches!(byte, b' ' | b'\t' | b'\r' | b',' | b']' | b'}'))
+        .then(|| String::from_utf8_lossy(rest).into_owned())
+}
+
+/// The lines of the indented copy of a one-line JSON text (serde_json's pretty printer:
+/// a line break before every array value and object member, and before the closing
+/// bracket of a non-empty container), counted in one streaming pass.
+struct CopyLines {
+    one_line: bool,
+    items: HashMap<usize, (usize, usize)>,
+}
+
+impl CopyLines {
+    fn count(file: &mut std::fs::File, skipped: usize, starts: &[usize]) -> Option<Self> {
+        use std::io::{Seek, SeekFrom};
+        file.seek(SeekFrom::Start(skipped as u64)).ok()?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+        let mut buffer = vec![0u8; 1 << 20];
+        let mut items = HashMap::with_capacity(starts.len());
+        let mut next = starts.iter().copied().peekable();
+        // Whether each open container has a value yet.
+        let mut open: Vec<bool> = Vec::new();
+        let (mut in_string, mut escaped, mut opened) = (false, false, false);
+        let (mut breaks, mut offset) = (0usize, 0usize);
+        let (mut content, mut broken, mut one_line) = (false, false, true);
+        loop {
+            let read = reader.read(&mut buffer).ok()?;
+            if read == 0 {
+                break;
+            }
+            for &byte in &buffer[..read] {
+                let at = offset;
+                offset += 1;
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if byte == b'\\' {
+                        escaped = true;
+                    } else if byte == b'"' {
+                        in_string = false;
+                    }
+                    continue;
+                }
+                if byte.is_ascii_whitespace() {
+                    broken |= content && byte == b'\n';
+                    continue;
+                }
+                if broken {
+                    one_line = false;
+                }
+                content = true;
+                if opened {
+                    opened = false;
+                    if !matches!(byte, b']' | b'}') {
+                        breaks += 1;
+                        if let Some(top) = open.last_mut() {
+                            *top = true;
+                        }
+                    }
+                }
+                match byte {
+                    b'"' => in_string = true,
+                    b'[' | b'{' => {
+                        if next.peek() == Some(&at) {
+                            items.insert(at, (breaks + 1, open.len()));
+                        }
+                        open.push(false);
+                        opened = true;
+                    }
+                    // A closing bracket gets a line of its own after a value.
+                    b']' | b'}' => breaks += usize::from(open.pop() == Some(true)),
+                    b',' => breaks += 1,
+                    _ => {}
+                }
+                while next.peek().is_some_and(|&start| start <= at) {
+                    next.next();
+                }
+            }
+        }
+        Some(Self { one_line, items })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::document::FileStamp;
+    use crate::sources::items::ItemTable;
+
+    /// A list export of `count` items holding secrets, pretty (as `jq .` writes it) or on
+    /// one line, and the byte range of each item.
+    fn export(count: usize, pretty: bool, blank: &str) -> (String, Vec<Range<usize>>) {
+        let (open, between, close) = match pretty {
+            true => (
+                "{\n  \"apikeys\": [\n    ",
+                ",\n    ",
+                "\n  ],\n  \"next\": null\n}\n",
+            ),
+            false => ("{\"apikeys\":[", ",", "],\"next\":null}"),
+        };
+        let mut text = format!("{blank}{open}");
+        let mut ranges = Vec::new();
+        for at in 0..count {
+            let item = serde_json::json!({
+                "id": format!("ApiKey-{at:04}"),
+                "name": format!("key \u{e9}{at}"),
+                "apikey": format!("secret-{at}-0123456789abcdef"),
+                "nested": {"credentials": {"password": "hunter2", "iam_apikey_name": "n"}},
+                "list": [at, "x", {"token": "t"}],
+                "empty": {},
+            });
+            let item = match pretty {
+                true => serde_json::to_string_pretty(&item)
+                    .unwrap_or_default()
+                    .replace('\n', "\n    "),
+                false => item.to_string(),
+            };
+            if at > 0 {
+                text.push_str(between);
+            }
+            ranges.push(text.len()..text.len() + item.len());
+            text.push_str(&item);
+        }
+        text.push_str(close);
+        (text, ranges)
+    }
+
+    fn document(path: &std::path::Path, text: &str, ranges: &[Range<usize>]) -> Document {
+        let stamp = std::fs::metadata(path)
+            .ok()
+            .as_ref()
+            .and_then(FileStamp::of);
+        let stamp = stamp.unwrap_or(FileStamp {
+            len: 0,
+            modified: None,
+        });
+        let items = ItemTable::new(
+            0,
+            text,
+            vec![(Pointer::root().key("apikeys"), ranges.to_vec())],
+        );
+        Document::unread("a.json".into(), path.into(), Format::Json, stamp).with_items(items)
+    }
+
+    #[test]
+    fn a_window_shows_the_lines_and_labels_of_the_whole_display() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        // Pretty, one line, and one line after blank lines (still shown as one line).
+        for (pretty, blank) in [(true, ""), (false, ""), (false, "\n\n")] {
+            let (text, ranges) = export(600, pretty, blank);
+            let path = dir.path().join(format!("{pretty}{}.json", blank.len()));
+            assert!(std::fs::write(&path, &text).is_ok());
+            let windowed = document(&path, &text, &ranges);
+            let whole = document(&path, &text, &ranges);
+            let display = whole.display();
+            assert_eq!(display.pretty_printed, !pretty);
+            let whole_lines: Vec<&str> = display.text.split('\n').collect();
+            let mut windows = 0;
+            for at in [0, 1, 299, 599] {
+                let item = Pointer::root().key("apikeys").index(at);
+                for pointer in [
+                    item.clone(),
+                    item.key("name"),
+                    item.key("apikey"),
+                    item.key("nested").key("credentials").key("password"),
+                    item.key("nested").key("credentials"),
+                    item.key("list").index(2).key("token"),
+                    item.key("empty"),
+                    item.key("missing"),
+                ] {
+                    let Shown::Window(window) = windowed.shown(&[&pointer]) else {
+                        continue;
+                    };
+                    windows += 1;
+                    for (line, content) in window.text.split('\n').enumerate() {
+                        assert_eq!(Some(&content), whole_lines.get(window.first_line + line));
+                    }
+                    let shown = Shown::Window(window);
+                    let (Some(span), Some(expected)) =
+                        (shown.span(&pointer), whole.display_span(&pointer))
+                    else {
+                        panic!("no span for {pointer}");
+                    };
+                    let window = shown.display();
+                    assert_eq!(
+                        window.text.get(span.clone()),
+                        display.text.get(expected.clone())
+                    );
+                    let (line, column) = window.index.line_column(&window.text, span.start);
+                    let place = display.index.line_column(&display.text, expected.start);
+                    assert_eq!((line + window.first_line, column), place, "{pointer}");
+                }
+            }
+            assert!(windows >= 20, "{windows} windows");
+            assert!(!display.text.contains("hunter2") && !display.text.contains("secret-"));
+        }
+    }
+}
