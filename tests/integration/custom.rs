@@ -55,6 +55,13 @@ fn the_schema_requires_every_member_so_rules_can_rely_on_them() {
         "resource_keys",
         "policies",
         "access_groups",
+        "users",
+        "accounts",
+        "identity_settings",
+        "access_group_settings",
+        "custom_roles",
+        "activity_tracker_routes",
+        "activity_tracker_targets",
     ] {
         assert!(required.iter().any(|name| name == member), "{member}");
     }
@@ -401,4 +408,105 @@ fn iamlint_test_without_rules_is_an_error() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn the_document_carries_people_settings_roles_and_routing_with_their_joins() {
+    let demo = document_of(&["fixtures/demo"]);
+    let account = &demo["accounts"][0];
+    let owner_ref = account["owner"]
+        .as_str()
+        .expect("the owner is a listed user");
+    let owner = demo["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|user| user["ref"] == owner_ref)
+        .expect("the owner's user entity");
+    assert_eq!(owner["owner"], true);
+    assert_eq!(owner["mfa"]["none"], true, "{owner:#}");
+    assert_eq!(account["owner_api_keys"], owner["api_keys"]);
+    assert!(!owner["api_keys"].as_array().expect("keys").is_empty());
+    assert_eq!(
+        account["identity_settings"],
+        demo["identity_settings"][0]["ref"]
+    );
+    assert_eq!(demo["identity_settings"][0]["mfa"], "NONE");
+    assert_eq!(
+        demo["access_group_settings"][0]["public_access_enabled"],
+        true
+    );
+    let role = &demo["custom_roles"][0];
+    assert!(
+        !role["policies"].as_array().expect("policies").is_empty(),
+        "{role:#}"
+    );
+    let route = &demo["activity_tracker_routes"][0];
+    assert_eq!(
+        route["rules"][0]["targets"][0],
+        demo["activity_tracker_targets"][0]["ref"]
+    );
+    assert_eq!(
+        demo["activity_tracker_targets"][0]["routes"][0],
+        route["ref"]
+    );
+    assert!(
+        demo["api_keys"]
+            .as_array()
+            .expect("API keys")
+            .iter()
+            .any(|key| key["activity"]["source"] == "report"),
+        "API keys carry the activity report's items"
+    );
+    let profiles = demo["trusted_profiles"].as_array().expect("profiles");
+    assert!(profiles.iter().any(|p| p["links"][0]["cr_type"] == "VSI"));
+    assert!(
+        profiles
+            .iter()
+            .any(|p| p["claim_rules"][0]["type"] == "Profile-SAML")
+    );
+    for collection in [
+        "users",
+        "mfa_reports",
+        "identity_settings",
+        "activity_tracker_routes",
+    ] {
+        assert_eq!(demo["collections"][collection], true, "{collection}");
+    }
+}
+
+#[test]
+fn findings_on_settings_and_users_point_at_the_setting_and_the_report_entry() {
+    let run = run(&[
+        "check",
+        "--rules",
+        EXAMPLES,
+        "--select",
+        "org/mfa-for-all",
+        "--format",
+        "json",
+        "fixtures/demo",
+    ]);
+    let output: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let findings = output["findings"].as_array().expect("findings");
+    let at = |file: &str| {
+        findings
+            .iter()
+            .find(|finding| {
+                finding["location"]["file"]
+                    .as_str()
+                    .is_some_and(|path| path.ends_with(file))
+            })
+            .unwrap_or_else(|| panic!("a finding in {file}: {findings:#?}"))
+    };
+    let settings = at("account_settings.json");
+    assert_eq!(settings["resource"]["kind"], "account");
+    assert_eq!(
+        settings["location"]["line"], 7,
+        "the `mfa` line: {settings:#}"
+    );
+    let user = at("mfa_report.json");
+    assert_eq!(user["resource"]["kind"], "user");
+    assert_eq!(user["resource"]["id"], "IBMid-270001AB2C");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
 }
