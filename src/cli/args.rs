@@ -292,6 +292,20 @@ pub struct DiffArgs {
     #[arg(long, help_heading = heading::INPUTS)]
     pub tf_var_env: bool,
 
+    /// Read this config file instead of the nearest iamlint.yaml in the current directory
+    /// or above (its rule settings and custom rule paths apply to both sides).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config", help_heading = heading::RULES)]
+    pub config: Option<PathBuf>,
+
+    /// Read no config file: every rule runs with its defaults.
+    #[arg(long, help_heading = heading::RULES)]
+    pub no_config: bool,
+
+    /// Also run the custom Rego rules in this directory on both sides (repeatable; besides
+    /// the config file's `rules.paths`).
+    #[arg(long = "rules", value_name = "DIR", help_heading = heading::RULES)]
+    pub rules: Vec<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human, help_heading = heading::OUTPUT)]
     pub format: OutputFormat,

@@ -510,3 +510,101 @@ fn findings_on_settings_and_users_point_at_the_setting_and_the_report_entry() {
     assert_eq!(user["resource"]["id"], "IBMid-270001AB2C");
     assert_eq!(findings.len(), 2, "{findings:#?}");
 }
+
+/// OLD (strong MFA settings) and NEW (weak settings, an exempted user) for `org/mfa-for-all`,
+/// without the cases' `expected.json`.
+fn mfa_snapshots(dir: &std::path::Path) -> (String, String) {
+    let cases = "examples/rules/org/mfa-for-all/tests";
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    for (side, case, files) in [
+        (&old, "strong-settings", &["account_settings.yaml"][..]),
+        (
+            &new,
+            "weak-settings",
+            &["account_settings.json", "mfa_report.json"],
+        ),
+    ] {
+        std::fs::create_dir_all(side).expect("dir");
+        for file in files {
+            std::fs::copy(format!("{cases}/{case}/{file}"), side.join(file)).expect("copied");
+        }
+    }
+    (old.display().to_string(), new.display().to_string())
+}
+
+#[test]
+fn every_command_that_runs_rules_takes_rules_dirs_and_the_configs_rule_paths() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (old, new) = mfa_snapshots(dir.path());
+    let config = dir.path().join("iamlint.yaml");
+    std::fs::write(
+        &config,
+        format!("rules:\n  paths: [{}]\n", common::absolute(EXAMPLES)),
+    )
+    .expect("config written");
+    let config = config.display().to_string();
+    let by_flag: [&str; 3] = ["--no-config", "--rules", EXAMPLES];
+    let by_config: [&str; 2] = ["--config", &config];
+    for (how, rules) in [("--rules", &by_flag[..]), ("rules.paths", &by_config[..])] {
+        let with = |command: &[&str], tail: &[&str]| {
+            let mut args = command.to_vec();
+            args.extend_from_slice(rules);
+            args.extend_from_slice(tail);
+            run(&args)
+        };
+        let check = with(&["check"], &["--format", "json", &new]);
+        assert!(check.stdout.contains("\"org/mfa-for-all\""), "check, {how}");
+        let report = with(&["report"], &["--format", "markdown", &new]);
+        assert!(report.stdout.contains("org/mfa-for-all"), "report, {how}");
+        let baseline = dir.path().join("baseline.json");
+        let written = with(
+            &["baseline", "write"],
+            &[&baseline.display().to_string(), &new],
+        );
+        assert_eq!(written.code, 0, "baseline write, {how}: {}", written.stderr);
+        let recorded = std::fs::read_to_string(&baseline).expect("baseline");
+        assert!(recorded.contains("org/mfa-for-all"), "baseline, {how}");
+        let diff = with(&["diff"], &["--format", "json", &old, &new]);
+        assert_eq!(diff.code, 1, "diff, {how}: {}", diff.stderr);
+        let json: serde_json::Value = serde_json::from_str(&diff.stdout).expect("JSON");
+        let custom = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|finding| finding["rule"] == "org/mfa-for-all")
+            .count();
+        assert_eq!(
+            custom, 2,
+            "diff, {how}: the settings and the exempted user are new"
+        );
+    }
+}
+
+#[test]
+fn diff_reports_a_broken_custom_rule_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (old, new) = mfa_snapshots(dir.path());
+    let out = run(&[
+        "diff",
+        "--no-config",
+        "--rules",
+        "fixtures/custom/broken",
+        "--format",
+        "json",
+        &old,
+        &new,
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let errors: Vec<String> = json["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|error| format!("{}:{}", error["file"], error["message"]))
+        .collect();
+    let mut unique = errors.clone();
+    unique.sort();
+    unique.dedup();
+    assert!(!errors.is_empty());
+    assert_eq!(errors.len(), unique.len(), "{errors:#?}");
+}
