@@ -608,3 +608,52 @@ fn diff_reports_a_broken_custom_rule_once() {
     assert!(!errors.is_empty());
     assert_eq!(errors.len(), unique.len(), "{errors:#?}");
 }
+
+#[test]
+fn summaries_count_custom_rule_errors_apart_from_input_files() {
+    let broken = [
+        "--no-config",
+        "--rules",
+        "fixtures/custom/broken/acme",
+        "fixtures/invalid/empty.json",
+        "fixtures/custom/prod-account.yaml",
+    ];
+    let with = |command: &[&str], tail: &[&str]| {
+        let mut args = command.to_vec();
+        args.extend_from_slice(tail);
+        args.extend_from_slice(&broken);
+        run(&args)
+    };
+    for format in ["human", "concise"] {
+        let out = with(&["check", "--format", format, "--color", "never"], &[]);
+        assert_eq!(out.code, 2);
+        let lines: Vec<&str> = out.stdout.lines().rev().take(3).collect();
+        assert_eq!(
+            lines[0],
+            "exit 2: 1 file could not be loaded and 5 custom rules could not be loaded or run",
+            "{format}"
+        );
+        assert!(
+            lines[2].contains("(1 load error, 5 custom rule errors)"),
+            "{format}: {lines:#?}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let baseline = dir.path().join("baseline.json").display().to_string();
+    let out = with(&["baseline", "write", &baseline], &[]);
+    assert!(
+        out.stderr.ends_with(
+            "not written: 1 input could not be loaded and 5 custom rules could not be loaded or run\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = with(&["report", "--format", "markdown"], &[]);
+    assert!(
+        out.stderr.contains(
+            "error: 1 input could not be loaded and 5 custom rules could not be loaded or run; the report lists them\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
