@@ -6,7 +6,8 @@
 //! and its JSON Schema;
 //! `load` finds `<id>.rego` + `<id>.yaml` pairs and registers their metadata; `engine`
 //! wraps regorus; `eval` turns denials into findings; `errors` locates mistakes in rules;
-//! `testing` runs `iamlint test`.
+//! `testing` runs `iamlint test`; `to_rego` serializes the document straight into regorus'
+//! value.
 
 pub mod document;
 mod engine;
@@ -19,6 +20,7 @@ mod people;
 mod posture;
 pub mod refs;
 pub mod testing;
+mod to_rego;
 
 pub use document::{INPUT_VERSION, InputDocument, build, schema};
 pub use engine::TIME_LIMIT;

@@ -46,6 +46,24 @@ fn the_schema_and_built_documents_agree() {
 }
 
 #[test]
+fn the_document_goes_to_regorus_as_the_value_its_json_would_make() {
+    for path in [
+        "fixtures/demo",
+        "fixtures/terraform/plan-widens-access.json",
+    ] {
+        let loaded = sources::load(&[PathBuf::from(path)], &LoadOptions::default()).expect("loads");
+        let document = custom::build(&loaded.inventory);
+        let direct = custom::document::to_value(&document);
+        assert!(direct != regorus::Value::Undefined, "{path}");
+        assert_eq!(
+            direct,
+            custom::document::to_value_through_json(&document),
+            "{path}"
+        );
+    }
+}
+
+#[test]
 fn the_schema_requires_every_member_so_rules_can_rely_on_them() {
     let schema = custom::schema();
     let required = schema["required"].as_array().expect("required");
