@@ -13,11 +13,11 @@ use serde::Serialize;
 
 use super::joins::{AuthnKind, Joins};
 use super::people::{self, ActivityDto};
-use super::refs::entity_ref;
+use super::refs;
 use crate::model::{
-    AccessGroup, ApiKey, AttributeValue, Change, Credentials, Declaration, EntityRef, Operator,
-    Policy, PolicyVersion, ResourceInstance, ResourceKey, Role, RoleKind, ServiceId, Subject,
-    Target, TrustedProfile,
+    AccessGroup, ApiKey, AttributeValue, Change, Credentials, Declaration, Operator, Policy,
+    PolicyVersion, ResourceInstance, ResourceKey, Role, RoleKind, ServiceId, Subject, Target,
+    TrustedProfile,
 };
 
 // NOTE: the `///` docs of these types become the schema's descriptions.
@@ -363,7 +363,7 @@ fn operator(operator: &Operator) -> String {
 
 pub(super) fn instance(instance: &ResourceInstance, joins: &Joins) -> InstanceEntity {
     InstanceEntity {
-        reference: entity_ref(&EntityRef::instance(instance)),
+        reference: refs::of::instance(instance),
         crn: instance.crn.clone(),
         guid: instance.guid.clone(),
         name: instance.name.clone(),
@@ -379,7 +379,7 @@ pub(super) fn instance(instance: &ResourceInstance, joins: &Joins) -> InstanceEn
 pub(super) fn key(key: &ResourceKey, joins: &Joins) -> KeyEntity {
     let visible = key.visible_credentials();
     KeyEntity {
-        reference: entity_ref(&EntityRef::key(key)),
+        reference: refs::of::key(key),
         crn: key.crn.clone(),
         name: key.name.clone(),
         service: key.service_name().map(str::to_owned),
@@ -405,7 +405,7 @@ pub(super) fn key(key: &ResourceKey, joins: &Joins) -> KeyEntity {
 
 pub(super) fn service_id(service_id: &ServiceId, joins: &Joins) -> ServiceIdEntity {
     ServiceIdEntity {
-        reference: entity_ref(&EntityRef::service_id(service_id)),
+        reference: refs::of::service_id(service_id),
         id: service_id.id.clone(),
         iam_id: service_id.iam_id.clone(),
         crn: service_id.crn.clone(),
@@ -426,7 +426,7 @@ pub(super) fn service_id(service_id: &ServiceId, joins: &Joins) -> ServiceIdEnti
 
 pub(super) fn api_key(api_key: &ApiKey, joins: &Joins) -> ApiKeyEntity {
     ApiKeyEntity {
-        reference: entity_ref(&EntityRef::api_key(api_key)),
+        reference: refs::of::api_key(api_key),
         id: api_key.id.clone(),
         name: api_key.name.clone(),
         description: api_key.description.clone(),
@@ -465,7 +465,7 @@ pub(super) fn policy(policy: &Policy, joins: &Joins) -> PolicyEntity {
         Target::Unknown => ("unknown", None, None, None),
     };
     PolicyEntity {
-        reference: entity_ref(&EntityRef::policy(policy)),
+        reference: refs::of::policy(policy),
         id: policy.id.clone(),
         version: match policy.version {
             PolicyVersion::V1 => "v1",
@@ -532,7 +532,7 @@ fn subject(subject: &Subject, joins: &Joins) -> SubjectDto {
 
 pub(super) fn access_group(group: &AccessGroup, joins: &Joins) -> AccessGroupEntity {
     AccessGroupEntity {
-        reference: entity_ref(&EntityRef::access_group(group)),
+        reference: refs::of::access_group(group),
         id: group.id.clone(),
         name: group.name.clone(),
         description: group.description.clone(),
@@ -556,7 +556,7 @@ pub(super) fn access_group(group: &AccessGroup, joins: &Joins) -> AccessGroupEnt
 pub(super) fn profile(profile: &TrustedProfile, joins: &Joins) -> ProfileEntity {
     let subject = Subject::from_iam_id(&profile.iam_id);
     ProfileEntity {
-        reference: entity_ref(&EntityRef::profile(profile)),
+        reference: refs::of::profile(profile),
         id: profile.id.clone(),
         iam_id: profile.iam_id.clone(),
         crn: profile.crn.clone(),

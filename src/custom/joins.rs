@@ -6,10 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::refs::{self, entity_ref};
+use super::refs;
 use crate::model::{
-    AuthnRecord, AuthnSource, AuthnSubject, EntityRef, Inventory, MfaEnrollment, ResourceKey,
-    RoleKind, Subject,
+    AuthnRecord, AuthnSource, AuthnSubject, Inventory, MfaEnrollment, ResourceKey, RoleKind,
+    Subject,
 };
 
 pub(super) struct Joins<'a> {
@@ -59,7 +59,7 @@ impl<'a> Joins<'a> {
                 keys_by_service_id
                     .entry(service_id.core().to_owned())
                     .or_default()
-                    .push(entity_ref(&EntityRef::key(key)));
+                    .push(refs::of::key(key));
             }
         }
         let mut api_keys_by_service_id: HashMap<String, Vec<String>> = HashMap::new();
@@ -68,7 +68,7 @@ impl<'a> Joins<'a> {
                 api_keys_by_service_id
                     .entry(core.to_owned())
                     .or_default()
-                    .push(entity_ref(&EntityRef::api_key(api_key)));
+                    .push(refs::of::api_key(api_key));
             }
         }
         let mut api_keys_by_iam_id: HashMap<String, Vec<String>> = HashMap::new();
@@ -77,7 +77,7 @@ impl<'a> Joins<'a> {
                 api_keys_by_iam_id
                     .entry(iam_id.clone())
                     .or_default()
-                    .push(entity_ref(&EntityRef::api_key(api_key)));
+                    .push(refs::of::api_key(api_key));
             }
         }
         let mut policies_by_custom_role: HashMap<String, Vec<String>> = HashMap::new();
@@ -93,7 +93,7 @@ impl<'a> Joins<'a> {
                 policies_by_custom_role
                     .entry(name.to_owned())
                     .or_default()
-                    .push(entity_ref(&EntityRef::policy(policy)));
+                    .push(refs::of::policy(policy));
             }
         }
         let mut routes_by_target: HashMap<String, Vec<String>> = HashMap::new();
@@ -199,26 +199,26 @@ impl<'a> Joins<'a> {
     pub(super) fn keys_of_instance(&self, guid: &str) -> Vec<String> {
         self.inventory
             .keys_of_instance(guid)
-            .map(|key| entity_ref(&EntityRef::key(key)))
+            .map(refs::of::key)
             .collect()
     }
 
     pub(super) fn instance_of(&self, key: &ResourceKey) -> Option<String> {
         self.inventory
             .instance_of(key)
-            .map(|instance| entity_ref(&EntityRef::instance(instance)))
+            .map(refs::of::instance)
     }
 
     pub(super) fn service_id_of(&self, key: &ResourceKey) -> Option<String> {
         self.inventory
             .service_id_of(key)
-            .map(|service_id| entity_ref(&EntityRef::service_id(service_id)))
+            .map(refs::of::service_id)
     }
 
     pub(super) fn service_id_ref(&self, spelling: &str) -> Option<String> {
         self.inventory
             .service_id(spelling)
-            .map(|service_id| entity_ref(&EntityRef::service_id(service_id)))
+            .map(refs::of::service_id)
     }
 
     pub(super) fn keys_of_service_id(&self, core: &str) -> Vec<String> {
@@ -238,7 +238,7 @@ impl<'a> Joins<'a> {
     pub(super) fn policies_of(&self, subject: &Subject) -> Vec<String> {
         self.inventory
             .policies_of(subject)
-            .map(|policy| entity_ref(&EntityRef::policy(policy)))
+            .map(refs::of::policy)
             .collect()
     }
 
@@ -246,7 +246,7 @@ impl<'a> Joins<'a> {
         self.inventory
             .memberships_of(member)
             .filter_map(|membership| self.inventory.access_group(&membership.group_id))
-            .map(|group| entity_ref(&EntityRef::access_group(group)))
+            .map(refs::of::access_group)
             .collect()
     }
 
@@ -258,11 +258,11 @@ impl<'a> Joins<'a> {
             Subject::AccessGroup(id) => self
                 .inventory
                 .access_group(id)
-                .map(|group| entity_ref(&EntityRef::access_group(group))),
+                .map(refs::of::access_group),
             Subject::Profile(id) => self
                 .inventory
                 .profile(id)
-                .map(|profile| entity_ref(&EntityRef::profile(profile))),
+                .map(refs::of::profile),
             Subject::User(iam_id)
                 if self.is_listed_user(iam_id) || self.mfa.contains_key(iam_id.as_str()) =>
             {

@@ -16,6 +16,47 @@ pub fn entity_ref(entity: &EntityRef) -> String {
     format!("{}:{}", entity.kind.as_str(), entity.id)
 }
 
+/// The `ref` of each kind of model entity, as [`entity_ref`] of its `EntityRef` (which
+/// it equals; tested) without building the `EntityRef` (its origin and address clones):
+/// the document names every entity several times over.
+pub(super) mod of {
+    use crate::model::{
+        AccessGroup, ApiKey, EntityKind, Policy, ResourceInstance, ResourceKey, ServiceId,
+        TrustedProfile,
+    };
+
+    fn join(kind: EntityKind, id: &str) -> String {
+        let kind = kind.as_str();
+        let mut reference = String::with_capacity(kind.len() + 1 + id.len());
+        reference.push_str(kind);
+        reference.push(':');
+        reference.push_str(id);
+        reference
+    }
+
+    pub(in crate::custom) fn instance(instance: &ResourceInstance) -> String {
+        join(EntityKind::ResourceInstance, &instance.crn)
+    }
+    pub(in crate::custom) fn key(key: &ResourceKey) -> String {
+        join(EntityKind::ResourceKey, &key.crn)
+    }
+    pub(in crate::custom) fn service_id(service_id: &ServiceId) -> String {
+        join(EntityKind::ServiceId, &service_id.id)
+    }
+    pub(in crate::custom) fn api_key(api_key: &ApiKey) -> String {
+        join(EntityKind::ApiKey, &api_key.id)
+    }
+    pub(in crate::custom) fn policy(policy: &Policy) -> String {
+        join(EntityKind::Policy, &policy.id)
+    }
+    pub(in crate::custom) fn access_group(group: &AccessGroup) -> String {
+        join(EntityKind::AccessGroup, &group.id)
+    }
+    pub(in crate::custom) fn profile(profile: &TrustedProfile) -> String {
+        join(EntityKind::TrustedProfile, &profile.id)
+    }
+}
+
 /// `user:IBMid-...`.
 pub(super) fn user_ref(iam_id: &str) -> String {
     format!("{}:{iam_id}", EntityKind::User.as_str())
@@ -355,5 +396,69 @@ impl Refs {
 
     pub fn is_empty(&self) -> bool {
         self.by_ref.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::{self, LoadOptions};
+
+    #[test]
+    fn the_refs_of_each_kind_are_those_of_their_entity_refs() {
+        let loaded = sources::load(
+            &[std::path::PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/demo"
+            ))],
+            &LoadOptions::default(),
+        )
+        .expect("loads");
+        let inventory = &loaded.inventory;
+        let pairs: Vec<(String, String)> = inventory
+            .instances
+            .iter()
+            .map(|e| (of::instance(e), entity_ref(&EntityRef::instance(e))))
+            .chain(
+                inventory
+                    .keys
+                    .iter()
+                    .map(|e| (of::key(e), entity_ref(&EntityRef::key(e)))),
+            )
+            .chain(
+                inventory
+                    .service_ids
+                    .iter()
+                    .map(|e| (of::service_id(e), entity_ref(&EntityRef::service_id(e)))),
+            )
+            .chain(
+                inventory
+                    .api_keys
+                    .iter()
+                    .map(|e| (of::api_key(e), entity_ref(&EntityRef::api_key(e)))),
+            )
+            .chain(
+                inventory
+                    .policies
+                    .iter()
+                    .map(|e| (of::policy(e), entity_ref(&EntityRef::policy(e)))),
+            )
+            .chain(
+                inventory
+                    .access_groups
+                    .iter()
+                    .map(|e| (of::access_group(e), entity_ref(&EntityRef::access_group(e)))),
+            )
+            .chain(
+                inventory
+                    .profiles
+                    .iter()
+                    .map(|e| (of::profile(e), entity_ref(&EntityRef::profile(e)))),
+            )
+            .collect();
+        assert!(pairs.len() > 20);
+        for (direct, through) in pairs {
+            assert_eq!(direct, through);
+        }
     }
 }

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regorus::Value;
 use serde::Serialize;
@@ -29,8 +30,31 @@ impl ser::Error for Error {
     }
 }
 
-/// The member names met so far, each one `Value` shared by every object that has it.
-type Keys = RefCell<HashMap<&'static str, Value>>;
+/// The member names met so far, each one `Value` shared by every object that has it. Keyed
+/// by the name's address: serde hands every field its one `&'static str`, so the lookup
+/// hashes a pointer, not the text (a name met at two addresses is cached twice, harmlessly).
+type Keys = RefCell<HashMap<(usize, usize), Value, BuildHasherDefault<AddressHasher>>>;
+
+/// Hashes the (address, length) of a name: a multiply, no SipHash.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// `value` as a regorus value.
 pub(super) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
@@ -47,7 +71,7 @@ impl ValueSerializer<'_> {
     fn key(self, name: &'static str) -> Value {
         self.keys
             .borrow_mut()
-            .entry(name)
+            .entry((name.as_ptr() as usize, name.len()))
             .or_insert_with(|| Value::from(name))
             .clone()
     }
