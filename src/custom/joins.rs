@@ -204,15 +204,11 @@ impl<'a> Joins<'a> {
     }
 
     pub(super) fn instance_of(&self, key: &ResourceKey) -> Option<String> {
-        self.inventory
-            .instance_of(key)
-            .map(refs::of::instance)
+        self.inventory.instance_of(key).map(refs::of::instance)
     }
 
     pub(super) fn service_id_of(&self, key: &ResourceKey) -> Option<String> {
-        self.inventory
-            .service_id_of(key)
-            .map(refs::of::service_id)
+        self.inventory.service_id_of(key).map(refs::of::service_id)
     }
 
     pub(super) fn service_id_ref(&self, spelling: &str) -> Option<String> {
@@ -255,14 +251,8 @@ impl<'a> Joins<'a> {
     pub(super) fn subject_ref(&self, subject: &Subject) -> Option<String> {
         match subject {
             Subject::ServiceId(core) => self.service_id_ref(core),
-            Subject::AccessGroup(id) => self
-                .inventory
-                .access_group(id)
-                .map(refs::of::access_group),
-            Subject::Profile(id) => self
-                .inventory
-                .profile(id)
-                .map(refs::of::profile),
+            Subject::AccessGroup(id) => self.inventory.access_group(id).map(refs::of::access_group),
+            Subject::Profile(id) => self.inventory.profile(id).map(refs::of::profile),
             Subject::User(iam_id)
                 if self.is_listed_user(iam_id) || self.mfa.contains_key(iam_id.as_str()) =>
             {
