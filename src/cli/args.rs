@@ -191,12 +191,11 @@ impl InputArgs {
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
     /// Read this config file instead of the nearest iamlint.yaml in the current directory
-    /// or above (its rule settings and waivers apply).
+    /// or above.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config", help_heading = heading::RULES)]
     pub config: Option<PathBuf>,
 
-    /// Read no config file: every rule runs with its defaults, and only inline waivers
-    /// apply.
+    /// Read no config file: every rule runs with its defaults.
     #[arg(long, help_heading = heading::RULES)]
     pub no_config: bool,
 
@@ -325,6 +324,10 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub inputs: InputArgs,
+
+    // Both sides run the same rules: the config's settings and custom rules, and --rules.
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human, help_heading = heading::OUTPUT)]

@@ -70,9 +70,8 @@ fn write_baseline(args: &WriteArgs, terminal: Terminal) -> Outcome {
             .stderr
             .push_str(&human::render_load_errors(loaded, style));
         outcome.stderr.push_str(&format!(
-            "error: baseline {file} not written: {} input{} could not be loaded\n",
-            loaded.errors.len(),
-            if loaded.errors.len() == 1 { "" } else { "s" }
+            "error: baseline {file} not written: {}\n",
+            super::verdict::not_loaded(&loaded.errors, super::verdict::Counted::Inputs)
         ));
         outcome.code = exit::ERROR;
         return outcome;

@@ -1,18 +1,40 @@
 //! `iamlint diff OLD NEW`: the pipeline's comparison of two snapshots, rendered as `check`
-//! renders a run.
+//! renders a run. Both sides run the same rules: the config file's settings and custom
+//! rules, and `--rules` (waivers do not apply: a diff reports what is new).
 
 use super::check::{Output, finish};
-use super::{DiffArgs, Outcome, Terminal, exit};
+use super::{DiffArgs, Outcome, RunSettings, Terminal, exit, settings_for};
 use crate::pipeline::{self, Request};
-use crate::rules::Settings;
+use crate::report::human;
 
 /// `iamlint diff OLD NEW`.
 pub(super) fn diff(args: &DiffArgs, terminal: Terminal) -> Outcome {
+    let style = human::Style {
+        color: args.color.resolve(terminal),
+        width: terminal.width,
+        verbose: args.verbose,
+    };
+    let choice = args.config.rule_choice(None, args.verbose);
+    let RunSettings {
+        settings,
+        note,
+        custom,
+        ..
+    } = match settings_for(&choice, style) {
+        Ok(resolved) => resolved,
+        Err(outcome) => return outcome,
+    };
     let options = args.inputs.load_options();
-    let settings = super::clocked(Settings::default());
+    let settings = super::clocked(settings);
     let checked = match pipeline::diff(
-        &Request::new(std::slice::from_ref(&args.old), &options, &settings),
-        &Request::new(std::slice::from_ref(&args.new), &options, &settings),
+        &Request {
+            custom: custom.as_deref(),
+            ..Request::new(std::slice::from_ref(&args.old), &options, &settings)
+        },
+        &Request {
+            custom: custom.as_deref(),
+            ..Request::new(std::slice::from_ref(&args.new), &options, &settings)
+        },
     ) {
         Ok(checked) => checked,
         Err(usage) => {
@@ -23,7 +45,7 @@ pub(super) fn diff(args: &DiffArgs, terminal: Terminal) -> Outcome {
             };
         }
     };
-    finish(
+    let mut outcome = finish(
         checked,
         &Output {
             format: args.format,
@@ -34,5 +56,7 @@ pub(super) fn diff(args: &DiffArgs, terminal: Terminal) -> Outcome {
             options: &args.output,
         },
         terminal,
-    )
+    );
+    outcome.stderr.insert_str(0, &note);
+    outcome
 }

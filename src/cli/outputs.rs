@@ -174,9 +174,8 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
     };
     if !loaded.errors.is_empty() {
         outcome.stderr.push_str(&format!(
-            "error: {} input{} could not be loaded; the report lists them\n",
-            loaded.errors.len(),
-            if loaded.errors.len() == 1 { "" } else { "s" }
+            "error: {}; the report lists them\n",
+            super::verdict::not_loaded(&loaded.errors, super::verdict::Counted::Inputs)
         ));
     }
     if outcome.code == exit::NO_INPUT {

@@ -3,11 +3,12 @@
 //! what to fix to turn the gate green, even when `--min-severity` hides it.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use super::exit;
 use crate::pipeline::fails;
 use crate::rules::{Finding, Severity};
-use crate::sources::{Loaded, NO_INPUT_FILES};
+use crate::sources::{LoadError, LoadErrorKind, Loaded, NO_INPUT_FILES};
 
 /// What decided the exit code.
 pub(super) struct Verdict<'a> {
@@ -52,14 +53,7 @@ impl Verdict<'_> {
         };
         let why = match self.code {
             exit::ERROR => {
-                let files: BTreeSet<&str> = self
-                    .loaded
-                    .errors
-                    .iter()
-                    .map(|error| error.file.as_str())
-                    .collect();
-                // A partly loaded file counts too: the summary says how much of it loaded.
-                let mut why = format!("{} could not be loaded", plural(files.len(), "file"));
+                let mut why = not_loaded(&self.loaded.errors, Counted::Files);
                 if failing > 0 {
                     why.push_str(&format!("; also {at_or_above}{hidden_note}"));
                 }
@@ -87,6 +81,50 @@ impl Verdict<'_> {
         };
         format!("exit {}: {why}\n", self.code)
     }
+}
+
+/// How [`not_loaded`] counts the input errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Counted {
+    /// The files they are in (`1 file could not be loaded`, the exit line).
+    Files,
+    /// The errors (`3 inputs could not be loaded`, `report` and `baseline write`).
+    Inputs,
+}
+
+/// What the load errors are about: `1 file could not be loaded`, `2 custom rules could not
+/// be loaded or run`, or both joined by `and`. A partly loaded file counts too (the summary
+/// says how much of it loaded); a custom rule counts once whichever of its files is wrong.
+pub(super) fn not_loaded(errors: &[LoadError], counted: Counted) -> String {
+    let inputs = errors
+        .iter()
+        .filter(|error| error.kind != LoadErrorKind::Rule);
+    let (count, noun) = match counted {
+        Counted::Files => (
+            inputs
+                .map(|error| error.file.as_str())
+                .collect::<BTreeSet<_>>()
+                .len(),
+            "file",
+        ),
+        Counted::Inputs => (inputs.count(), "input"),
+    };
+    let rules: BTreeSet<PathBuf> = errors
+        .iter()
+        .filter(|error| error.kind == LoadErrorKind::Rule)
+        .map(|error| Path::new(&error.file).with_extension(""))
+        .collect();
+    let mut parts = Vec::new();
+    if count > 0 || rules.is_empty() {
+        parts.push(format!("{} could not be loaded", plural(count, noun)));
+    }
+    if !rules.is_empty() {
+        parts.push(format!(
+            "{} could not be loaded or run",
+            plural(rules.len(), "custom rule")
+        ));
+    }
+    parts.join(" and ")
 }
 
 fn plural(count: usize, noun: &str) -> String {

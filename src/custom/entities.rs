@@ -11,12 +11,13 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::joins::Joins;
-use super::refs::entity_ref;
+use super::joins::{AuthnKind, Joins};
+use super::people::{self, ActivityDto};
+use super::refs;
 use crate::model::{
-    AccessGroup, ApiKey, AttributeValue, Change, Credentials, Declaration, EntityRef, Operator,
-    Policy, PolicyVersion, ResourceInstance, ResourceKey, Role, RoleKind, ServiceId, Subject,
-    Target, TrustedProfile,
+    AccessGroup, ApiKey, AttributeValue, Change, Credentials, Declaration, Operator, Policy,
+    PolicyVersion, ResourceInstance, ResourceKey, Role, RoleKind, ServiceId, Subject, Target,
+    TrustedProfile,
 };
 
 // NOTE: the `///` docs of these types become the schema's descriptions.
@@ -105,6 +106,8 @@ pub struct ServiceIdEntity {
     pub api_keys: Vec<String>,
     /// The `ref`s of the access groups it is a listed member of.
     pub access_groups: Vec<String>,
+    /// Its last authentication (see `activity_reports`).
+    pub activity: Option<ActivityDto>,
 }
 
 /// An API key (IAM Identity); the secret is never in the model.
@@ -127,7 +130,11 @@ pub struct ApiKeyEntity {
     pub account: Option<String>,
     /// The `ref` of the owning service ID, when a loaded service ID owns it.
     pub service_id: Option<String>,
+    /// The `ref` of the owning user, when `users` lists them.
+    pub user: Option<String>,
     pub terraform: Option<TerraformDto>,
+    /// Its last authentication (see `activity_reports`).
+    pub activity: Option<ActivityDto>,
 }
 
 /// An access policy, v1 and v2 in one shape.
@@ -235,6 +242,41 @@ pub struct ProfileEntity {
     pub policies: Vec<String>,
     /// The `ref`s of the access groups it is a listed member of.
     pub access_groups: Vec<String>,
+    /// The compute resources linked to it (they may assume it); `pointer` `/links/<n>` points at the n-th.
+    pub links: Vec<ProfileLinkDto>,
+    /// Its claim rules (who may assume it by their claims); `pointer` `/claim_rules/<n>` points at the n-th.
+    pub claim_rules: Vec<ClaimRuleDto>,
+    /// Its last authentication (see `activity_reports`).
+    pub activity: Option<ActivityDto>,
+}
+
+/// A compute resource linked to a trusted profile.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProfileLinkDto {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// `VSI`, `PVS`, `BMS`, `IKS_SA`, `ROKS_SA` or `CE`.
+    pub cr_type: Option<String>,
+    /// The compute resource's CRN.
+    pub crn: Option<String>,
+    /// The Kubernetes namespace of a service account.
+    pub namespace: Option<String>,
+    pub terraform: Option<TerraformDto>,
+}
+
+/// A claim rule of a trusted profile.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ClaimRuleDto {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// `Profile-SAML` (federated users) or `Profile-CR` (compute resources).
+    #[serde(rename = "type")]
+    pub rule_type: Option<String>,
+    /// The identity provider's realm (`Profile-SAML`).
+    pub realm_name: Option<String>,
+    /// How many conditions (claim, operator, value) the rule tests.
+    pub conditions: usize,
+    pub terraform: Option<TerraformDto>,
 }
 
 /// An access group, with its listed members.
@@ -263,7 +305,7 @@ pub struct MemberDto {
     pub member_type: Option<String>,
     pub name: Option<String>,
     pub email: Option<String>,
-    /// The `ref` of the member entity when it was loaded (service IDs).
+    /// The `ref` of the member entity when it was loaded (service IDs, trusted profiles, users).
     #[serde(rename = "ref")]
     pub reference: Option<String>,
 }
@@ -277,7 +319,7 @@ pub struct TerraformDto {
     pub change: Option<String>,
 }
 
-fn terraform(declaration: Option<&Declaration>) -> Option<TerraformDto> {
+pub(super) fn terraform(declaration: Option<&Declaration>) -> Option<TerraformDto> {
     declaration.map(|declaration| TerraformDto {
         address: declaration.address.clone(),
         change: declaration.change.map(|change| {
@@ -321,7 +363,7 @@ fn operator(operator: &Operator) -> String {
 
 pub(super) fn instance(instance: &ResourceInstance, joins: &Joins) -> InstanceEntity {
     InstanceEntity {
-        reference: entity_ref(&EntityRef::instance(instance)),
+        reference: refs::of::instance(instance),
         crn: instance.crn.clone(),
         guid: instance.guid.clone(),
         name: instance.name.clone(),
@@ -337,7 +379,7 @@ pub(super) fn instance(instance: &ResourceInstance, joins: &Joins) -> InstanceEn
 pub(super) fn key(key: &ResourceKey, joins: &Joins) -> KeyEntity {
     let visible = key.visible_credentials();
     KeyEntity {
-        reference: entity_ref(&EntityRef::key(key)),
+        reference: refs::of::key(key),
         crn: key.crn.clone(),
         name: key.name.clone(),
         service: key.service_name().map(str::to_owned),
@@ -363,7 +405,7 @@ pub(super) fn key(key: &ResourceKey, joins: &Joins) -> KeyEntity {
 
 pub(super) fn service_id(service_id: &ServiceId, joins: &Joins) -> ServiceIdEntity {
     ServiceIdEntity {
-        reference: entity_ref(&EntityRef::service_id(service_id)),
+        reference: refs::of::service_id(service_id),
         id: service_id.id.clone(),
         iam_id: service_id.iam_id.clone(),
         crn: service_id.crn.clone(),
@@ -378,12 +420,13 @@ pub(super) fn service_id(service_id: &ServiceId, joins: &Joins) -> ServiceIdEnti
         keys: joins.keys_of_service_id(service_id.core()),
         api_keys: joins.api_keys_of_service_id(service_id.core()),
         access_groups: joins.groups_of(&Subject::ServiceId(service_id.core().to_owned())),
+        activity: people::activity(joins.activity_of(AuthnKind::ServiceId, service_id.core())),
     }
 }
 
 pub(super) fn api_key(api_key: &ApiKey, joins: &Joins) -> ApiKeyEntity {
     ApiKeyEntity {
-        reference: entity_ref(&EntityRef::api_key(api_key)),
+        reference: refs::of::api_key(api_key),
         id: api_key.id.clone(),
         name: api_key.name.clone(),
         description: api_key.description.clone(),
@@ -398,7 +441,13 @@ pub(super) fn api_key(api_key: &ApiKey, joins: &Joins) -> ApiKeyEntity {
         service_id: api_key
             .service_id()
             .and_then(|core| joins.service_id_ref(core)),
+        user: api_key
+            .iam_id
+            .as_deref()
+            .filter(|iam_id| iam_id.starts_with("IBMid-"))
+            .and_then(|iam_id| joins.subject_ref(&Subject::User(iam_id.to_owned()))),
         terraform: terraform(api_key.declaration.as_ref()),
+        activity: people::activity(joins.activity_of(AuthnKind::ApiKey, &api_key.id)),
     }
 }
 
@@ -416,7 +465,7 @@ pub(super) fn policy(policy: &Policy, joins: &Joins) -> PolicyEntity {
         Target::Unknown => ("unknown", None, None, None),
     };
     PolicyEntity {
-        reference: entity_ref(&EntityRef::policy(policy)),
+        reference: refs::of::policy(policy),
         id: policy.id.clone(),
         version: match policy.version {
             PolicyVersion::V1 => "v1",
@@ -483,7 +532,7 @@ fn subject(subject: &Subject, joins: &Joins) -> SubjectDto {
 
 pub(super) fn access_group(group: &AccessGroup, joins: &Joins) -> AccessGroupEntity {
     AccessGroupEntity {
-        reference: entity_ref(&EntityRef::access_group(group)),
+        reference: refs::of::access_group(group),
         id: group.id.clone(),
         name: group.name.clone(),
         description: group.description.clone(),
@@ -507,7 +556,7 @@ pub(super) fn access_group(group: &AccessGroup, joins: &Joins) -> AccessGroupEnt
 pub(super) fn profile(profile: &TrustedProfile, joins: &Joins) -> ProfileEntity {
     let subject = Subject::from_iam_id(&profile.iam_id);
     ProfileEntity {
-        reference: entity_ref(&EntityRef::profile(profile)),
+        reference: refs::of::profile(profile),
         id: profile.id.clone(),
         iam_id: profile.iam_id.clone(),
         crn: profile.crn.clone(),
@@ -517,5 +566,34 @@ pub(super) fn profile(profile: &TrustedProfile, joins: &Joins) -> ProfileEntity 
         terraform: terraform(profile.declaration.as_ref()),
         policies: joins.policies_of(&subject),
         access_groups: joins.groups_of(&subject),
+        links: joins
+            .inventory
+            .profile_links
+            .iter()
+            .filter(|link| people::belongs_to(link.profile_id.as_deref(), profile))
+            .map(|link| ProfileLinkDto {
+                id: link.id.clone(),
+                name: link.name.clone(),
+                cr_type: link.cr_type.clone(),
+                crn: link.crn.clone(),
+                namespace: link.namespace.clone(),
+                terraform: terraform(link.declaration.as_ref()),
+            })
+            .collect(),
+        claim_rules: joins
+            .inventory
+            .profile_claim_rules
+            .iter()
+            .filter(|rule| people::belongs_to(rule.profile_id.as_deref(), profile))
+            .map(|rule| ClaimRuleDto {
+                id: rule.id.clone(),
+                name: rule.name.clone(),
+                rule_type: rule.rule_type.clone(),
+                realm_name: rule.realm_name.clone(),
+                conditions: rule.conditions,
+                terraform: terraform(rule.declaration.as_ref()),
+            })
+            .collect(),
+        activity: people::activity(joins.activity_of(AuthnKind::Profile, &profile.id)),
     }
 }

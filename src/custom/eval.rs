@@ -151,6 +151,6 @@ fn finding(rule: &CustomRule, denial: &Value, refs: &Refs) -> Result<Finding, St
         subject,
         related: Vec::new(),
         remediation: text(denial, "remediation")?,
-        detail: None,
+        detail: refs.detail(&reference).map(str::to_owned),
     })
 }

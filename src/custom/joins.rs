@@ -1,17 +1,54 @@
 //! The joins the input document precomputes, so that a Rego rule follows a `ref` instead of
 //! scanning: a key's instance and service ID, an instance's keys, a service ID's policies,
 //! keys, API keys and groups, a group's policies. Built once per document; the indexes the
-//! inventory lacks (keys and API keys by service ID) are filled here in one pass each.
+//! inventory lacks (keys and API keys by service ID, API keys by owner, policies by custom
+//! role, routes by target, activity and MFA by identity) are filled here in one pass each.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::refs::entity_ref;
-use crate::model::{EntityRef, Inventory, ResourceKey, Subject};
+use super::refs;
+use crate::model::{
+    AuthnRecord, AuthnSource, AuthnSubject, Inventory, MfaEnrollment, ResourceKey, RoleKind,
+    Subject,
+};
 
 pub(super) struct Joins<'a> {
     pub(super) inventory: &'a Inventory,
     keys_by_service_id: HashMap<String, Vec<String>>,
     api_keys_by_service_id: HashMap<String, Vec<String>>,
+    /// API keys by their owner's IAM ID (users and the account owner).
+    api_keys_by_iam_id: HashMap<String, Vec<String>>,
+    /// Policies by the name of a custom role they grant.
+    policies_by_custom_role: HashMap<String, Vec<String>>,
+    /// Routes by the id of a target one of their rules sends events to.
+    routes_by_target: HashMap<String, Vec<String>>,
+    target_refs: HashMap<String, String>,
+    /// The best activity record of each identity: its own `activity` member before a
+    /// report's item (as the built-in rules read them).
+    activity: HashMap<(AuthnKind, String), &'a AuthnRecord>,
+    mfa: HashMap<&'a str, &'a MfaEnrollment>,
+    listed_users: HashSet<&'a str>,
+    owners: HashSet<&'a str>,
+}
+
+/// `AuthnSubject` as a map key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum AuthnKind {
+    User,
+    ApiKey,
+    ServiceId,
+    Profile,
+}
+
+impl From<AuthnSubject> for AuthnKind {
+    fn from(subject: AuthnSubject) -> Self {
+        match subject {
+            AuthnSubject::User => Self::User,
+            AuthnSubject::ApiKey => Self::ApiKey,
+            AuthnSubject::ServiceId => Self::ServiceId,
+            AuthnSubject::Profile => Self::Profile,
+        }
+    }
 }
 
 impl<'a> Joins<'a> {
@@ -22,7 +59,7 @@ impl<'a> Joins<'a> {
                 keys_by_service_id
                     .entry(service_id.core().to_owned())
                     .or_default()
-                    .push(entity_ref(&EntityRef::key(key)));
+                    .push(refs::of::key(key));
             }
         }
         let mut api_keys_by_service_id: HashMap<String, Vec<String>> = HashMap::new();
@@ -31,39 +68,153 @@ impl<'a> Joins<'a> {
                 api_keys_by_service_id
                     .entry(core.to_owned())
                     .or_default()
-                    .push(entity_ref(&EntityRef::api_key(api_key)));
+                    .push(refs::of::api_key(api_key));
             }
+        }
+        let mut api_keys_by_iam_id: HashMap<String, Vec<String>> = HashMap::new();
+        for api_key in &inventory.api_keys {
+            if let Some(iam_id) = &api_key.iam_id {
+                api_keys_by_iam_id
+                    .entry(iam_id.clone())
+                    .or_default()
+                    .push(refs::of::api_key(api_key));
+            }
+        }
+        let mut policies_by_custom_role: HashMap<String, Vec<String>> = HashMap::new();
+        for policy in &inventory.policies {
+            let mut names: Vec<&str> = policy
+                .roles
+                .iter()
+                .filter(|role| role.kind == RoleKind::Custom)
+                .map(|role| role.name.as_str())
+                .collect();
+            names.dedup();
+            for name in names {
+                policies_by_custom_role
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push(refs::of::policy(policy));
+            }
+        }
+        let mut routes_by_target: HashMap<String, Vec<String>> = HashMap::new();
+        for route in &inventory.routes {
+            let targets: HashSet<&String> = route
+                .rules
+                .iter()
+                .flat_map(|rule| &rule.target_ids)
+                .collect();
+            for target in targets {
+                routes_by_target
+                    .entry(target.clone())
+                    .or_default()
+                    .push(refs::route_ref(route));
+            }
+        }
+        let target_refs = inventory
+            .routing_targets
+            .iter()
+            .map(|target| (target.id.clone(), refs::target_ref(target)))
+            .collect();
+        let mut activity: HashMap<(AuthnKind, String), &AuthnRecord> = HashMap::new();
+        for record in &inventory.people.authns {
+            let slot = activity.entry((record.subject.into(), record.id.clone()));
+            let best = slot.or_insert(record);
+            if best.source != AuthnSource::Entity && record.source == AuthnSource::Entity {
+                *best = record;
+            }
+        }
+        let mut mfa = HashMap::new();
+        for entry in &inventory.people.mfa {
+            mfa.entry(entry.iam_id.as_str()).or_insert(entry);
         }
         Self {
             inventory,
             keys_by_service_id,
             api_keys_by_service_id,
+            api_keys_by_iam_id,
+            policies_by_custom_role,
+            routes_by_target,
+            target_refs,
+            activity,
+            mfa,
+            listed_users: inventory
+                .people
+                .users
+                .iter()
+                .map(|user| user.iam_id.as_str())
+                .collect(),
+            owners: inventory
+                .people
+                .owners
+                .iter()
+                .map(|owner| owner.iam_id.as_str())
+                .collect(),
         }
+    }
+
+    /// The API keys whose owner is `iam_id` (a user's `IBMid-...`).
+    pub(super) fn api_keys_of_iam_id(&self, iam_id: &str) -> Vec<String> {
+        self.api_keys_by_iam_id
+            .get(iam_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The policies that grant the custom role named `name` (`customRole:<name>`).
+    pub(super) fn policies_of_custom_role(&self, name: &str) -> Vec<String> {
+        self.policies_by_custom_role
+            .get(name)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub(super) fn routes_of_target(&self, id: &str) -> Vec<String> {
+        self.routes_by_target.get(id).cloned().unwrap_or_default()
+    }
+
+    /// The `ref` of the target a route names, when it was loaded.
+    pub(super) fn target_ref(&self, id: &str) -> Option<String> {
+        self.target_refs.get(id).cloned()
+    }
+
+    /// The last authentication of identity `id` (a user's IAM ID, else the entity's id).
+    pub(super) fn activity_of(&self, kind: AuthnKind, id: &str) -> Option<&'a AuthnRecord> {
+        self.activity.get(&(kind, id.to_owned())).copied()
+    }
+
+    pub(super) fn mfa_of(&self, iam_id: &str) -> Option<&'a MfaEnrollment> {
+        self.mfa.get(iam_id).copied()
+    }
+
+    /// Whether `iam_id` is listed in the users list.
+    pub(super) fn is_listed_user(&self, iam_id: &str) -> bool {
+        self.listed_users.contains(iam_id)
+    }
+
+    /// Whether `iam_id` owns an account of the inputs.
+    pub(super) fn is_owner(&self, iam_id: &str) -> bool {
+        self.owners.contains(iam_id)
     }
 
     pub(super) fn keys_of_instance(&self, guid: &str) -> Vec<String> {
         self.inventory
             .keys_of_instance(guid)
-            .map(|key| entity_ref(&EntityRef::key(key)))
+            .map(refs::of::key)
             .collect()
     }
 
     pub(super) fn instance_of(&self, key: &ResourceKey) -> Option<String> {
-        self.inventory
-            .instance_of(key)
-            .map(|instance| entity_ref(&EntityRef::instance(instance)))
+        self.inventory.instance_of(key).map(refs::of::instance)
     }
 
     pub(super) fn service_id_of(&self, key: &ResourceKey) -> Option<String> {
-        self.inventory
-            .service_id_of(key)
-            .map(|service_id| entity_ref(&EntityRef::service_id(service_id)))
+        self.inventory.service_id_of(key).map(refs::of::service_id)
     }
 
     pub(super) fn service_id_ref(&self, spelling: &str) -> Option<String> {
         self.inventory
             .service_id(spelling)
-            .map(|service_id| entity_ref(&EntityRef::service_id(service_id)))
+            .map(refs::of::service_id)
     }
 
     pub(super) fn keys_of_service_id(&self, core: &str) -> Vec<String> {
@@ -83,7 +234,7 @@ impl<'a> Joins<'a> {
     pub(super) fn policies_of(&self, subject: &Subject) -> Vec<String> {
         self.inventory
             .policies_of(subject)
-            .map(|policy| entity_ref(&EntityRef::policy(policy)))
+            .map(refs::of::policy)
             .collect()
     }
 
@@ -91,25 +242,22 @@ impl<'a> Joins<'a> {
         self.inventory
             .memberships_of(member)
             .filter_map(|membership| self.inventory.access_group(&membership.group_id))
-            .map(|group| entity_ref(&EntityRef::access_group(group)))
+            .map(refs::of::access_group)
             .collect()
     }
 
-    /// The `ref` of a subject that is a loaded entity (a service ID, an access group or a
-    /// trusted profile).
+    /// The `ref` of a subject that is a loaded entity (a service ID, an access group, a
+    /// trusted profile, or a user of the users list or the MFA report).
     pub(super) fn subject_ref(&self, subject: &Subject) -> Option<String> {
         match subject {
             Subject::ServiceId(core) => self.service_id_ref(core),
-            Subject::AccessGroup(id) => self
-                .inventory
-                .access_group(id)
-                .map(|group| entity_ref(&EntityRef::access_group(group))),
-            Subject::Profile(id) => self
-                .inventory
-                .profiles
-                .iter()
-                .find(|profile| profile.iam_id == *id || profile.id == *id)
-                .map(|profile| entity_ref(&EntityRef::profile(profile))),
+            Subject::AccessGroup(id) => self.inventory.access_group(id).map(refs::of::access_group),
+            Subject::Profile(id) => self.inventory.profile(id).map(refs::of::profile),
+            Subject::User(iam_id)
+                if self.is_listed_user(iam_id) || self.mfa.contains_key(iam_id.as_str()) =>
+            {
+                Some(refs::user_ref(iam_id))
+            }
             _ => None,
         }
     }

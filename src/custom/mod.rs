@@ -1,11 +1,13 @@
 //! Custom rules: an organisation's own rules in Rego, evaluated in-process by regorus over
 //! iamlint's model.
 //!
-//! `document` builds the input document (`entities`, one function per entity kind, with
-//! the `joins` precomputed and every entity named by its `refs` ref) and its JSON Schema;
+//! `document` builds the input document (`entities`, `people` and `posture`, one function
+//! per entity kind, with the `joins` precomputed and every entity named by its `refs` ref)
+//! and its JSON Schema;
 //! `load` finds `<id>.rego` + `<id>.yaml` pairs and registers their metadata; `engine`
 //! wraps regorus; `eval` turns denials into findings; `errors` locates mistakes in rules;
-//! `testing` runs `iamlint test`.
+//! `testing` runs `iamlint test`; `to_rego` serializes the document straight into regorus'
+//! value.
 
 pub mod document;
 mod engine;
@@ -14,8 +16,11 @@ pub mod errors;
 mod eval;
 mod joins;
 pub mod load;
+mod people;
+mod posture;
 pub mod refs;
 pub mod testing;
+mod to_rego;
 
 pub use document::{INPUT_VERSION, InputDocument, build, schema};
 pub use engine::TIME_LIMIT;

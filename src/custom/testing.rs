@@ -39,7 +39,12 @@ impl Expected {
     fn of(finding: &Finding) -> Self {
         Self {
             severity: finding.severity.as_str().to_owned(),
-            reference: super::refs::entity_ref(&finding.subject),
+            // A custom finding on an entity named by its account (settings, custom roles,
+            // routes) keeps the denial's `ref` as its detail.
+            reference: finding
+                .detail
+                .clone()
+                .unwrap_or_else(|| super::refs::entity_ref(&finding.subject)),
             message: finding.message.clone(),
         }
     }

@@ -63,10 +63,26 @@ pub fn diff(old: &Request<'_>, new: &Request<'_>) -> Result<Checked, String> {
     let (old_checked, new_checked) = (old_checked?, new_checked?);
     let compared = new_findings(&old_checked.findings, new_checked.findings);
     let mut loaded = new_checked.loaded;
+    // Both sides load the same custom rules: a rule error OLD shares with NEW is one error.
+    let shared = |error: &crate::sources::LoadError| {
+        error.kind == crate::sources::LoadErrorKind::Rule
+            && loaded.errors.iter().any(|new| {
+                new.kind == error.kind
+                    && new.file == error.file
+                    && new.at == error.at
+                    && new.message == error.message
+            })
+    };
+    let old_errors: Vec<_> = old_checked
+        .loaded
+        .errors
+        .into_iter()
+        .filter(|error| !shared(error))
+        .collect();
     // OLD's errors point into OLD's documents: keep their file, line and column only.
     loaded
         .errors
-        .extend(old_checked.loaded.errors.into_iter().map(|mut error| {
+        .extend(old_errors.into_iter().map(|mut error| {
             error.document = None;
             error.pointer = None;
             error

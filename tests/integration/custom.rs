@@ -46,6 +46,24 @@ fn the_schema_and_built_documents_agree() {
 }
 
 #[test]
+fn the_document_goes_to_regorus_as_the_value_its_json_would_make() {
+    for path in [
+        "fixtures/demo",
+        "fixtures/terraform/plan-widens-access.json",
+    ] {
+        let loaded = sources::load(&[PathBuf::from(path)], &LoadOptions::default()).expect("loads");
+        let document = custom::build(&loaded.inventory);
+        let direct = custom::document::to_value(&document);
+        assert!(direct != regorus::Value::Undefined, "{path}");
+        assert_eq!(
+            direct,
+            custom::document::to_value_through_json(&document),
+            "{path}"
+        );
+    }
+}
+
+#[test]
 fn the_schema_requires_every_member_so_rules_can_rely_on_them() {
     let schema = custom::schema();
     let required = schema["required"].as_array().expect("required");
@@ -55,6 +73,13 @@ fn the_schema_requires_every_member_so_rules_can_rely_on_them() {
         "resource_keys",
         "policies",
         "access_groups",
+        "users",
+        "accounts",
+        "identity_settings",
+        "access_group_settings",
+        "custom_roles",
+        "activity_tracker_routes",
+        "activity_tracker_targets",
     ] {
         assert!(required.iter().any(|name| name == member), "{member}");
     }
@@ -400,5 +425,253 @@ fn iamlint_test_without_rules_is_an_error() {
         out.stdout.contains("no custom rule found"),
         "{}",
         out.stdout
+    );
+}
+
+#[test]
+fn the_document_carries_people_settings_roles_and_routing_with_their_joins() {
+    let demo = document_of(&["fixtures/demo"]);
+    let account = &demo["accounts"][0];
+    let owner_ref = account["owner"]
+        .as_str()
+        .expect("the owner is a listed user");
+    let owner = demo["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|user| user["ref"] == owner_ref)
+        .expect("the owner's user entity");
+    assert_eq!(owner["owner"], true);
+    assert_eq!(owner["mfa"]["none"], true, "{owner:#}");
+    assert_eq!(account["owner_api_keys"], owner["api_keys"]);
+    assert!(!owner["api_keys"].as_array().expect("keys").is_empty());
+    assert_eq!(
+        account["identity_settings"],
+        demo["identity_settings"][0]["ref"]
+    );
+    assert_eq!(demo["identity_settings"][0]["mfa"], "NONE");
+    assert_eq!(
+        demo["access_group_settings"][0]["public_access_enabled"],
+        true
+    );
+    let role = &demo["custom_roles"][0];
+    assert!(
+        !role["policies"].as_array().expect("policies").is_empty(),
+        "{role:#}"
+    );
+    let route = &demo["activity_tracker_routes"][0];
+    assert_eq!(
+        route["rules"][0]["targets"][0],
+        demo["activity_tracker_targets"][0]["ref"]
+    );
+    assert_eq!(
+        demo["activity_tracker_targets"][0]["routes"][0],
+        route["ref"]
+    );
+    assert!(
+        demo["api_keys"]
+            .as_array()
+            .expect("API keys")
+            .iter()
+            .any(|key| key["activity"]["source"] == "report"),
+        "API keys carry the activity report's items"
+    );
+    let profiles = demo["trusted_profiles"].as_array().expect("profiles");
+    assert!(profiles.iter().any(|p| p["links"][0]["cr_type"] == "VSI"));
+    assert!(
+        profiles
+            .iter()
+            .any(|p| p["claim_rules"][0]["type"] == "Profile-SAML")
+    );
+    for collection in [
+        "users",
+        "mfa_reports",
+        "identity_settings",
+        "activity_tracker_routes",
+    ] {
+        assert_eq!(demo["collections"][collection], true, "{collection}");
+    }
+}
+
+#[test]
+fn findings_on_settings_and_users_point_at_the_setting_and_the_report_entry() {
+    let run = run(&[
+        "check",
+        "--rules",
+        EXAMPLES,
+        "--select",
+        "org/mfa-for-all",
+        "--format",
+        "json",
+        "fixtures/demo",
+    ]);
+    let output: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let findings = output["findings"].as_array().expect("findings");
+    let at = |file: &str| {
+        findings
+            .iter()
+            .find(|finding| {
+                finding["location"]["file"]
+                    .as_str()
+                    .is_some_and(|path| path.ends_with(file))
+            })
+            .unwrap_or_else(|| panic!("a finding in {file}: {findings:#?}"))
+    };
+    let settings = at("account_settings.json");
+    assert_eq!(settings["resource"]["kind"], "account");
+    assert_eq!(
+        settings["location"]["line"], 7,
+        "the `mfa` line: {settings:#}"
+    );
+    let user = at("mfa_report.json");
+    assert_eq!(user["resource"]["kind"], "user");
+    assert_eq!(user["resource"]["id"], "IBMid-270001AB2C");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+}
+
+/// OLD (strong MFA settings) and NEW (weak settings, an exempted user) for `org/mfa-for-all`,
+/// without the cases' `expected.json`.
+fn mfa_snapshots(dir: &std::path::Path) -> (String, String) {
+    let cases = "examples/rules/org/mfa-for-all/tests";
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    for (side, case, files) in [
+        (&old, "strong-settings", &["account_settings.yaml"][..]),
+        (
+            &new,
+            "weak-settings",
+            &["account_settings.json", "mfa_report.json"],
+        ),
+    ] {
+        std::fs::create_dir_all(side).expect("dir");
+        for file in files {
+            std::fs::copy(format!("{cases}/{case}/{file}"), side.join(file)).expect("copied");
+        }
+    }
+    (old.display().to_string(), new.display().to_string())
+}
+
+#[test]
+fn every_command_that_runs_rules_takes_rules_dirs_and_the_configs_rule_paths() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (old, new) = mfa_snapshots(dir.path());
+    let config = dir.path().join("iamlint.yaml");
+    std::fs::write(
+        &config,
+        format!("rules:\n  paths: [{}]\n", common::absolute(EXAMPLES)),
+    )
+    .expect("config written");
+    let config = config.display().to_string();
+    let by_flag: [&str; 3] = ["--no-config", "--rules", EXAMPLES];
+    let by_config: [&str; 2] = ["--config", &config];
+    for (how, rules) in [("--rules", &by_flag[..]), ("rules.paths", &by_config[..])] {
+        let with = |command: &[&str], tail: &[&str]| {
+            let mut args = command.to_vec();
+            args.extend_from_slice(rules);
+            args.extend_from_slice(tail);
+            run(&args)
+        };
+        let check = with(&["check"], &["--format", "json", &new]);
+        assert!(check.stdout.contains("\"org/mfa-for-all\""), "check, {how}");
+        let report = with(&["report"], &["--format", "markdown", &new]);
+        assert!(report.stdout.contains("org/mfa-for-all"), "report, {how}");
+        let baseline = dir.path().join("baseline.json");
+        let written = with(
+            &["baseline", "write"],
+            &[&baseline.display().to_string(), &new],
+        );
+        assert_eq!(written.code, 0, "baseline write, {how}: {}", written.stderr);
+        let recorded = std::fs::read_to_string(&baseline).expect("baseline");
+        assert!(recorded.contains("org/mfa-for-all"), "baseline, {how}");
+        let diff = with(&["diff"], &["--format", "json", &old, &new]);
+        assert_eq!(diff.code, 1, "diff, {how}: {}", diff.stderr);
+        let json: serde_json::Value = serde_json::from_str(&diff.stdout).expect("JSON");
+        let custom = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|finding| finding["rule"] == "org/mfa-for-all")
+            .count();
+        assert_eq!(
+            custom, 2,
+            "diff, {how}: the settings and the exempted user are new"
+        );
+    }
+}
+
+#[test]
+fn diff_reports_a_broken_custom_rule_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (old, new) = mfa_snapshots(dir.path());
+    let out = run(&[
+        "diff",
+        "--no-config",
+        "--rules",
+        "fixtures/custom/broken",
+        "--format",
+        "json",
+        &old,
+        &new,
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let errors: Vec<String> = json["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|error| format!("{}:{}", error["file"], error["message"]))
+        .collect();
+    let mut unique = errors.clone();
+    unique.sort();
+    unique.dedup();
+    assert!(!errors.is_empty());
+    assert_eq!(errors.len(), unique.len(), "{errors:#?}");
+}
+
+#[test]
+fn summaries_count_custom_rule_errors_apart_from_input_files() {
+    let broken = [
+        "--no-config",
+        "--rules",
+        "fixtures/custom/broken/acme",
+        "fixtures/invalid/empty.json",
+        "fixtures/custom/prod-account.yaml",
+    ];
+    let with = |command: &[&str], tail: &[&str]| {
+        let mut args = command.to_vec();
+        args.extend_from_slice(tail);
+        args.extend_from_slice(&broken);
+        run(&args)
+    };
+    for format in ["human", "concise"] {
+        let out = with(&["check", "--format", format, "--color", "never"], &[]);
+        assert_eq!(out.code, 2);
+        let lines: Vec<&str> = out.stdout.lines().rev().take(3).collect();
+        assert_eq!(
+            lines[0],
+            "exit 2: 1 file could not be loaded and 5 custom rules could not be loaded or run",
+            "{format}"
+        );
+        assert!(
+            lines[2].contains("(1 load error, 5 custom rule errors)"),
+            "{format}: {lines:#?}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let baseline = dir.path().join("baseline.json").display().to_string();
+    let out = with(&["baseline", "write", &baseline], &[]);
+    assert!(
+        out.stderr.ends_with(
+            "not written: 1 input could not be loaded and 5 custom rules could not be loaded or run\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = with(&["report", "--format", "markdown"], &[]);
+    assert!(
+        out.stderr.contains(
+            "error: 1 input could not be loaded and 5 custom rules could not be loaded or run; the report lists them\n"
+        ),
+        "{}",
+        out.stderr
     );
 }

@@ -103,8 +103,18 @@ fn summary(report: &RunReport<'_>, style: Style) -> String {
             reasons.join(", ")
         ));
     }
-    if !loaded.errors.is_empty() {
-        notes.push(plural(loaded.errors.len(), "load error"));
+    // Custom rule errors are counted apart: they are about the rules, not the inputs.
+    let rule_errors = loaded
+        .errors
+        .iter()
+        .filter(|error| error.kind == crate::sources::LoadErrorKind::Rule)
+        .count();
+    let input_errors = loaded.errors.len() - rule_errors;
+    if input_errors > 0 {
+        notes.push(plural(input_errors, "load error"));
+    }
+    if rule_errors > 0 {
+        notes.push(plural(rule_errors, "custom rule error"));
     }
     if !notes.is_empty() {
         files.push_str(&format!(" ({})", notes.join(", ")));
