@@ -146,7 +146,7 @@ pub fn build(inventory: &Inventory) -> InputDocument {
             .map(|profile| entities::profile(profile, &joins))
             .collect(),
         users: people::users(inventory, &joins),
-        accounts: people::accounts(inventory)
+        accounts: super::accounts::accounts(inventory)
             .iter()
             .map(|view| people::account(view, &joins))
             .collect(),

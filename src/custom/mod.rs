@@ -9,6 +9,7 @@
 //! `testing` runs `iamlint test`; `to_rego` serializes the document straight into regorus'
 //! value.
 
+mod accounts;
 pub mod document;
 mod engine;
 mod entities;

@@ -8,12 +8,10 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::accounts::AccountView;
 use super::joins::{AuthnKind, Joins};
-use super::refs::{self, account_id, user_ref};
-use crate::model::{
-    AccessGroupSettings, AccountOwner, AuthnRecord, AuthnSource, IdentitySettings, Inventory,
-    MfaEnrollment, Origin, Report, Subject, TrustedProfile, User, profile_core,
-};
+use super::refs::{self, user_ref};
+use crate::model::{AuthnRecord, AuthnSource, Inventory, MfaEnrollment, Report, Subject, User};
 
 /// A user of the account (User Management), or one only the MFA report names.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -106,59 +104,6 @@ pub struct AccountEntity {
     pub identity_settings: Option<String>,
     /// The `ref` of the account's access group settings, when loaded.
     pub access_group_settings: Option<String>,
-}
-
-/// One account as the document and the `ref` table see it.
-pub(super) struct AccountView<'a> {
-    pub(super) id: &'a str,
-    /// The owner member, else the settings.
-    pub(super) origin: &'a Origin,
-    pub(super) owner: Option<&'a AccountOwner>,
-    identity: Option<&'a IdentitySettings>,
-    groups: Option<&'a AccessGroupSettings>,
-}
-
-/// The accounts of the inputs, in the order they first appear.
-pub(super) fn accounts(inventory: &Inventory) -> Vec<AccountView<'_>> {
-    let mut views: Vec<AccountView<'_>> = Vec::new();
-    fn view<'a, 'b>(
-        views: &'b mut Vec<AccountView<'a>>,
-        id: &'a str,
-        origin: &'a Origin,
-    ) -> &'b mut AccountView<'a> {
-        let at = match views.iter().position(|view| view.id == id) {
-            Some(at) => at,
-            None => {
-                views.push(AccountView {
-                    id,
-                    origin,
-                    owner: None,
-                    identity: None,
-                    groups: None,
-                });
-                views.len() - 1
-            }
-        };
-        &mut views[at]
-    }
-    for owner in &inventory.people.owners {
-        let id = account_id(owner.account.as_deref().or(owner.account_id.as_deref()));
-        let view = view(&mut views, id, &owner.origin);
-        view.owner.get_or_insert(owner);
-    }
-    for settings in &inventory.identity_settings {
-        let id = account_id(settings.account.as_deref());
-        view(&mut views, id, &settings.origin)
-            .identity
-            .get_or_insert(settings);
-    }
-    for settings in &inventory.access_group_settings {
-        let id = account_id(settings.account.as_deref());
-        view(&mut views, id, &settings.origin)
-            .groups
-            .get_or_insert(settings);
-    }
-    views
 }
 
 pub(super) fn account(view: &AccountView<'_>, joins: &Joins) -> AccountEntity {
@@ -267,9 +212,4 @@ pub(super) fn activity_report(report: &Report) -> ActivityReportDto {
         end: report.end.clone(),
         account: report.account.clone(),
     }
-}
-
-/// Whether a link or claim rule naming `profile_id` (`Profile-...`) belongs to `profile`.
-pub(super) fn belongs_to(profile_id: Option<&str>, profile: &TrustedProfile) -> bool {
-    profile_id.is_some_and(|id| profile_core(id) == profile.id)
 }

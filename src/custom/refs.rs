@@ -1,12 +1,16 @@
 //! Stable entity references (`<kind>:<id>`, the `ref` of every entity in the input document
 //! and of every custom finding) and the table that resolves them back to the model's
 //! `EntityRef`, whose `Origin` locates the entity in the user's file.
+//!
+//! About 400 lines: the ref of every kind and the table that resolves each kind back must
+//! agree, so they are written side by side.
 
 use std::collections::HashMap;
 
+use super::accounts::account_id;
 use crate::model::{
     AccessGroupSettings, CustomRole, EntityKind, EntityRef, IdentitySettings, Inventory,
-    MfaEnrollment, Origin, Route, RoutingTarget, User,
+    MfaEnrollment, Origin, Route, RoutingTarget, TrustedProfile, User, profile_core,
 };
 
 /// `service_id:ServiceId-...`, `resource_key:crn:v1:...`: the entity's kind (as the JSON
@@ -60,12 +64,6 @@ pub(super) mod of {
 /// `user:IBMid-...`.
 pub(super) fn user_ref(iam_id: &str) -> String {
     format!("{}:{iam_id}", EntityKind::User.as_str())
-}
-
-/// The account id entities of an account are listed under (`account` when unknown, as
-/// findings on an account name it).
-pub(super) fn account_id(account: Option<&str>) -> &str {
-    account.unwrap_or("account")
 }
 
 /// `account:<account id>`.
@@ -202,11 +200,11 @@ fn core_entries(inventory: &Inventory) -> impl Iterator<Item = (String, Entry)> 
         let links = inventory
             .profile_links
             .iter()
-            .filter(|link| super::people::belongs_to(link.profile_id.as_deref(), profile));
+            .filter(|link| belongs_to(link.profile_id.as_deref(), profile));
         let rules = inventory
             .profile_claim_rules
             .iter()
-            .filter(|rule| super::people::belongs_to(rule.profile_id.as_deref(), profile));
+            .filter(|rule| belongs_to(rule.profile_id.as_deref(), profile));
         let mut entry = Entry::new(EntityRef::profile(profile));
         for (at, link) in links.enumerate() {
             entry = entry.part(format!("/links/{at}"), Some(&link.origin));
@@ -250,7 +248,7 @@ fn posture_entries(inventory: &Inventory) -> Vec<(String, Entry)> {
             mfa(Entry::new(mfa_user_entity(enrollment)), &enrollment.iam_id),
         ));
     }
-    for account in super::people::accounts(inventory) {
+    for account in super::accounts::accounts(inventory) {
         let entry = Entry::new(EntityRef::account(
             Some(account.id),
             "account",
@@ -397,6 +395,11 @@ impl Refs {
     pub fn is_empty(&self) -> bool {
         self.by_ref.is_empty()
     }
+}
+
+/// Whether a link or claim rule naming `profile_id` (`Profile-...`) belongs to `profile`.
+pub(super) fn belongs_to(profile_id: Option<&str>, profile: &TrustedProfile) -> bool {
+    profile_id.is_some_and(|id| profile_core(id) == profile.id)
 }
 
 #[cfg(test)]

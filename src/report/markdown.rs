@@ -34,49 +34,9 @@ impl Default for Style {
     }
 }
 
-/// Escapes text for one Markdown table cell. Code spans (`` `...` ``) keep their text;
-/// elsewhere Markdown and HTML specials are escaped. Pipes and line breaks would end the
-/// cell, so they are escaped everywhere.
-pub fn cell(text: &str) -> String {
-    // Controls and bidi characters from inputs first (see `super::safe`); line breaks
-    // become spaces below.
-    let text = super::safe::escape_lines(text);
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut in_code = false;
-    let mut chars = text.chars().peekable();
-    // The backtick run that opened the current code span; only the same run closes it.
-    let mut fence = 0;
-    while let Some(ch) = chars.next() {
-        match ch {
-            '`' => {
-                let mut run = 1;
-                while chars.peek() == Some(&'`') {
-                    chars.next();
-                    run += 1;
-                }
-                if !in_code {
-                    in_code = true;
-                    fence = run;
-                } else if run == fence {
-                    in_code = false;
-                }
-                out.push_str(&"`".repeat(run));
-            }
-            '|' => out.push_str("\\|"),
-            '\n' | '\r' => out.push(' '),
-            _ if in_code => out.push(ch),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '*' | '_' | '[' | ']' | '#' | '~' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            _ => out.push(ch),
-        }
-    }
-    out
-}
+/// Escapes text for one Markdown table cell (in `safe`, beside the other escapers, so
+/// that the compliance report's Markdown template uses it without depending on this module).
+pub use super::safe::markdown_cell as cell;
 
 /// `file:line` as a link (when a base is known) or as code.
 fn location(report: &RunReport<'_>, style: &Style, finding: &Finding) -> String {

@@ -126,6 +126,50 @@ pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Re
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// Escapes text for one Markdown table cell. Code spans (`` `...` ``) keep their text;
+/// elsewhere Markdown and HTML specials are escaped. Pipes and line breaks would end the
+/// cell, so they are escaped everywhere.
+pub fn markdown_cell(text: &str) -> String {
+    // Controls and bidi characters from inputs first (see `super::safe`); line breaks
+    // become spaces below.
+    let text = escape_lines(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_code = false;
+    let mut chars = text.chars().peekable();
+    // The backtick run that opened the current code span; only the same run closes it.
+    let mut fence = 0;
+    while let Some(ch) = chars.next() {
+        match ch {
+            '`' => {
+                let mut run = 1;
+                while chars.peek() == Some(&'`') {
+                    chars.next();
+                    run += 1;
+                }
+                if !in_code {
+                    in_code = true;
+                    fence = run;
+                } else if run == fence {
+                    in_code = false;
+                }
+                out.push_str(&"`".repeat(run));
+            }
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            _ if in_code => out.push(ch),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '*' | '_' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,13 +11,13 @@ use askama::Template;
 
 use super::Compliance;
 
-/// askama's escaper for Markdown templates: [`crate::report::markdown::cell`] on every value.
+/// askama's escaper for Markdown templates: [`crate::report::safe::markdown_cell`] on every value.
 #[derive(Debug, Clone, Copy)]
 pub struct Markdown;
 
 impl askama::filters::Escaper for Markdown {
     fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        dest.write_str(&crate::report::markdown::cell(string))
+        dest.write_str(&crate::report::safe::markdown_cell(string))
     }
 }
 
@@ -39,7 +39,7 @@ impl Page<'_> {
             .filter(|line| !line.is_empty())
             .collect();
         if lines.len() < 2 {
-            return crate::report::markdown::cell(&self.code(lines.concat()));
+            return crate::report::safe::markdown_cell(&self.code(lines.concat()));
         }
         let longest = text.split(|ch| ch != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat((longest + 1).max(3));
