@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::RunReport;
 use super::place::{FileNames, file_of, place};
+use crate::rules::finding::digest;
 use crate::rules::{Finding, Severity, Status};
 use crate::sources::LoadError;
 
@@ -100,27 +101,12 @@ fn load_issue(report: &RunReport<'_>, style: &Style, error: &LoadError) -> Issue
         description: format!("cannot load this input: {}", error.message),
         categories: ["Bug Risk"],
         severity: "major",
-        fingerprint: digest(&["load-error", &path, &error.message]),
+        fingerprint: digest(["load-error", path.as_str(), error.message.as_str()]),
         location: Location {
             path,
             lines: Lines { begin: line },
         },
     }
-}
-
-/// The hex SHA-256 of `parts` (each ended by a NUL), cut to 32 digits, as finding
-/// fingerprints are.
-fn digest(parts: &[&str]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
-    }
-    hasher.finalize()[..16]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 /// Renders the report: a JSON array, `[]` when there is nothing to say.

@@ -139,15 +139,22 @@ impl Finding {
     /// unrelated line, moving an entity to another export, rewording a message or a count
     /// that changes (`21 keys` -> `22 keys`) never turns a known finding into a new one.
     pub fn fingerprint(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let mut hasher = Sha256::new();
-        for part in self.fingerprint_parts() {
-            hasher.update(part.as_bytes());
-            hasher.update([0]);
-        }
-        hasher.finalize()[..16]
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        let parts = self.fingerprint_parts();
+        digest(parts.iter().map(String::as_str))
     }
+}
+
+/// The hex SHA-256 of `parts` (each ended by a NUL), cut to 32 digits: a finding's
+/// fingerprint, and any other stable id made the same way (GitLab's load-error issues).
+pub fn digest<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize()[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
