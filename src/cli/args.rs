@@ -251,8 +251,8 @@ pub struct OutputOptions {
     #[arg(long, help_heading = heading::OUTPUT)]
     pub show_passed: bool,
 
-    /// Repository root that file names in SARIF, GitHub, JUnit, Markdown and CSV output are
-    /// relative to.
+    /// Repository root that file names in SARIF, GitHub, GitLab, JUnit, Markdown and CSV
+    /// output are relative to.
     // `--sarif-root` was its name when only SARIF used it; kept as an alias so existing CI
     // configurations go on working.
     #[arg(
