@@ -10,6 +10,7 @@ use super::entities::{
     ServiceIdEntity,
 };
 use super::joins::Joins;
+use super::needs::Needs;
 use super::people::{self, AccountEntity, ActivityReportDto, UserEntity};
 use super::posture::{
     self, AccessGroupSettingsEntity, CustomRoleEntity, IdentitySettingsEntity, RouteEntity,
@@ -84,8 +85,15 @@ pub struct CollectionsDto {
     pub activity_tracker_targets: bool,
 }
 
-/// The document of `inventory`.
+/// The whole document of `inventory`.
 pub fn build(inventory: &Inventory) -> InputDocument {
+    build_for(inventory, &Needs::whole())
+}
+
+/// The document of `inventory` with only the entity members `needs` names built (the others
+/// empty: no rule of the run reads them; see `needs`). `version` and `collections` are
+/// always there.
+pub fn build_for(inventory: &Inventory, needs: &Needs) -> InputDocument {
     let joins = Joins::of(inventory);
     let collections = inventory.collections;
     let held = &inventory.people;
@@ -110,76 +118,103 @@ pub fn build(inventory: &Inventory) -> InputDocument {
             activity_tracker_routes: collections.posture.routes,
             activity_tracker_targets: collections.posture.routing_targets,
         },
-        resource_instances: inventory
-            .instances
-            .iter()
-            .map(|instance| entities::instance(instance, &joins))
-            .collect(),
-        resource_keys: inventory
-            .keys
-            .iter()
-            .map(|key| entities::key(key, &joins))
-            .collect(),
-        service_ids: inventory
-            .service_ids
-            .iter()
-            .map(|service_id| entities::service_id(service_id, &joins))
-            .collect(),
-        api_keys: inventory
-            .api_keys
-            .iter()
-            .map(|api_key| entities::api_key(api_key, &joins))
-            .collect(),
-        policies: inventory
-            .policies
-            .iter()
-            .map(|policy| entities::policy(policy, &joins))
-            .collect(),
-        access_groups: inventory
-            .access_groups
-            .iter()
-            .map(|group| entities::access_group(group, &joins))
-            .collect(),
-        trusted_profiles: inventory
-            .profiles
-            .iter()
-            .map(|profile| entities::profile(profile, &joins))
-            .collect(),
-        users: people::users(inventory, &joins),
-        accounts: super::accounts::accounts(inventory)
-            .iter()
-            .map(|view| people::account(view, &joins))
-            .collect(),
-        identity_settings: inventory
-            .identity_settings
-            .iter()
-            .map(posture::identity_settings)
-            .collect(),
-        access_group_settings: inventory
-            .access_group_settings
-            .iter()
-            .map(posture::access_group_settings)
-            .collect(),
-        custom_roles: inventory
-            .custom_roles
-            .iter()
-            .map(|role| posture::custom_role(role, &joins))
-            .collect(),
-        activity_tracker_routes: inventory
-            .routes
-            .iter()
-            .map(|route| posture::route(route, &joins))
-            .collect(),
-        activity_tracker_targets: inventory
-            .routing_targets
-            .iter()
-            .map(|target| posture::target(target, &joins))
-            .collect(),
-        activity_reports: held
-            .activity_reports
-            .iter()
-            .map(people::activity_report)
-            .collect(),
+        resource_instances: needs.build("resource_instances", || {
+            inventory
+                .instances
+                .iter()
+                .map(|instance| entities::instance(instance, &joins))
+                .collect()
+        }),
+        resource_keys: needs.build("resource_keys", || {
+            inventory
+                .keys
+                .iter()
+                .map(|key| entities::key(key, &joins))
+                .collect()
+        }),
+        service_ids: needs.build("service_ids", || {
+            inventory
+                .service_ids
+                .iter()
+                .map(|service_id| entities::service_id(service_id, &joins))
+                .collect()
+        }),
+        api_keys: needs.build("api_keys", || {
+            inventory
+                .api_keys
+                .iter()
+                .map(|api_key| entities::api_key(api_key, &joins))
+                .collect()
+        }),
+        policies: needs.build("policies", || {
+            inventory
+                .policies
+                .iter()
+                .map(|policy| entities::policy(policy, &joins))
+                .collect()
+        }),
+        access_groups: needs.build("access_groups", || {
+            inventory
+                .access_groups
+                .iter()
+                .map(|group| entities::access_group(group, &joins))
+                .collect()
+        }),
+        trusted_profiles: needs.build("trusted_profiles", || {
+            inventory
+                .profiles
+                .iter()
+                .map(|profile| entities::profile(profile, &joins))
+                .collect()
+        }),
+        users: needs.build("users", || people::users(inventory, &joins)),
+        accounts: needs.build("accounts", || {
+            super::accounts::accounts(inventory)
+                .iter()
+                .map(|view| people::account(view, &joins))
+                .collect()
+        }),
+        identity_settings: needs.build("identity_settings", || {
+            inventory
+                .identity_settings
+                .iter()
+                .map(posture::identity_settings)
+                .collect()
+        }),
+        access_group_settings: needs.build("access_group_settings", || {
+            inventory
+                .access_group_settings
+                .iter()
+                .map(posture::access_group_settings)
+                .collect()
+        }),
+        custom_roles: needs.build("custom_roles", || {
+            inventory
+                .custom_roles
+                .iter()
+                .map(|role| posture::custom_role(role, &joins))
+                .collect()
+        }),
+        activity_tracker_routes: needs.build("activity_tracker_routes", || {
+            inventory
+                .routes
+                .iter()
+                .map(|route| posture::route(route, &joins))
+                .collect()
+        }),
+        activity_tracker_targets: needs.build("activity_tracker_targets", || {
+            inventory
+                .routing_targets
+                .iter()
+                .map(|target| posture::target(target, &joins))
+                .collect()
+        }),
+        activity_reports: needs.build("activity_reports", || {
+            held.activity_reports
+                .iter()
+                .map(people::activity_report)
+                .collect()
+        }),
     }
 }
 

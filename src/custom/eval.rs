@@ -10,6 +10,7 @@ use super::document;
 use super::engine::{self, TIME_LIMIT, one_line};
 use super::errors::{RuleError, line_of_rule};
 use super::load::{CustomRule, CustomRules};
+use super::needs::Needs;
 use super::refs::Refs;
 use crate::model::{Inventory, Pointer};
 use crate::rules::{Finding, Label, Settings, Severity, Status};
@@ -29,7 +30,9 @@ pub fn evaluate(
     if enabled.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let input = document::to_value(&document::build(inventory));
+    // Only the members the enabled rules read are converted (see `needs`).
+    let needs = Needs::of_rules(enabled.iter().map(|rule| rule.rego.as_str()));
+    let input = document::to_value(&document::build_for(inventory, &needs));
     let refs = Refs::of(inventory);
     let mut findings = Vec::new();
     let mut errors = Vec::new();

@@ -17,13 +17,14 @@ pub mod errors;
 mod eval;
 mod joins;
 pub mod load;
+pub mod needs;
 mod people;
 mod posture;
 pub mod refs;
 pub mod testing;
 mod to_rego;
 
-pub use document::{INPUT_VERSION, InputDocument, build, schema};
+pub use document::{INPUT_VERSION, InputDocument, build, build_for, schema};
 pub use engine::TIME_LIMIT;
 pub use errors::RuleError;
 pub use eval::{evaluate, evaluate_one};

@@ -675,3 +675,37 @@ fn summaries_count_custom_rule_errors_apart_from_input_files() {
         out.stderr
     );
 }
+
+/// A run converts only the members its rules read: each member name `Needs` knows is the
+/// document's own key, and a document built for one member equals the whole one there.
+#[test]
+fn a_run_builds_only_the_members_its_rules_read() {
+    use iamlint::custom::needs::Needs;
+    let loaded = sources::load(&[PathBuf::from("fixtures/demo")], &LoadOptions::default()).unwrap();
+    let whole = serde_json::to_value(custom::build(&loaded.inventory)).unwrap();
+    let members = whole.as_object().unwrap();
+    for (member, value) in members {
+        let Some(items) = value.as_array() else {
+            continue;
+        };
+        let rule = format!("deny contains d if {{ some x in input.{member}; d := x }}");
+        let needs = Needs::of_rules([rule.as_str()]);
+        let part = serde_json::to_value(custom::build_for(&loaded.inventory, &needs)).unwrap();
+        assert_eq!(&part[member], value, "{member}");
+        assert_eq!(part["collections"], whole["collections"]);
+        for (other, other_value) in members {
+            if other != member && other_value.is_array() {
+                assert_eq!(
+                    part[other],
+                    serde_json::json!([]),
+                    "{member} builds {other}"
+                );
+            }
+        }
+        assert!(!items.is_empty() || member != "policies");
+    }
+    // A rule that reads `input` as a whole gets every member.
+    let needs = Needs::of_rules(["some k; input[k]"]);
+    let part = serde_json::to_value(custom::build_for(&loaded.inventory, &needs)).unwrap();
+    assert_eq!(part, whole);
+}
