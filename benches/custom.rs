@@ -32,20 +32,12 @@ use iamlint::sources::{self, LoadOptions};
 #[path = "../examples/gen/account/mod.rs"]
 #[allow(dead_code)]
 mod account;
+#[path = "generated.rs"]
+mod generated;
 #[path = "parse_floor.rs"]
 #[allow(dead_code)]
 mod parse_floor;
-
-/// The generated account of `scale`, made once and kept in the temp dir (shared with
-/// `benches/phases.rs`).
-fn account_dir(scale: usize) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("iamlint-bench-scale-{scale}"));
-    if !dir.join("expected.json").is_file() {
-        let options = account::Options { scale, seed: 1 };
-        account::generate(options, &dir).expect("the generator writes");
-    }
-    dir
-}
+use generated::account_dir;
 
 fn load(dir: &Path) -> sources::Loaded {
     sources::load(&[dir.to_path_buf()], &LoadOptions::default()).expect("valid options")

@@ -10,7 +10,7 @@
 //!
 //! `cargo bench --bench phases`; the data is generated once into the temp dir.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -22,19 +22,12 @@ use iamlint::sources::{self, LoadOptions};
 #[path = "../examples/gen/account/mod.rs"]
 #[allow(dead_code)]
 mod account;
+#[path = "generated.rs"]
+mod generated;
 #[path = "parse_floor.rs"]
 #[allow(dead_code)]
 mod parse_floor;
-
-/// The generated account of `scale`, made once and kept in the temp dir.
-fn account_dir(scale: usize) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("iamlint-bench-scale-{scale}"));
-    if !dir.join("expected.json").is_file() {
-        let options = account::Options { scale, seed: 1 };
-        account::generate(options, &dir).expect("the generator writes");
-    }
-    dir
-}
+use generated::account_dir;
 
 /// A builder holding the loaded entities again, to time `finish` on its own.
 fn builder_of(inventory: &Inventory) -> InventoryBuilder {
