@@ -363,13 +363,11 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
             secret_pointers: Vec::new(),
             route: None,
         };
-        // Both passes read the text only: run them side by side.
-        let (unique, recognition) = rayon::join(
-            || unique::check_json(&text),
-            || exports::ingest_text(&text, &mut sink),
-        );
+        // The fast path also checks the document for duplicate members (`None` if it has
+        // one: the `Value` path below reports it).
+        let recognition = exports::ingest_text(&text, &mut sink);
         let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
-        if let (Ok(()), Some((recognition, ranges))) = (unique, recognition) {
+        if let Some((recognition, ranges)) = recognition {
             let lists: Vec<(Pointer, usize)> = ranges
                 .iter()
                 .map(|(list, items)| (list.clone(), items.len()))

@@ -224,10 +224,14 @@ impl<'de> Visitor<'de> for TopVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Top<'de>, A::Error> {
-        let mut out = Vec::new();
+        let mut out: Vec<(Cow<'de, str>, Member<'de>)> = Vec::new();
         while let Some(Text(name)) = members.next_key()? {
             if name == TERRAFORM_MARK {
                 return Err(de::Error::custom("a Terraform document"));
+            }
+            // A member named twice: the `Value` path reports it (a document has a few).
+            if out.iter().any(|(other, _)| *other == name) {
+                return Err(de::Error::custom("a duplicate member"));
             }
             out.push((name, members.next_value::<Member<'de>>()?));
         }
@@ -291,7 +295,8 @@ impl<'de> Visitor<'de> for MemberVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, members: A) -> Result<Member<'de>, A::Error> {
-        Value::deserialize(de::value::MapAccessDeserializer::new(members)).map(Member::Value)
+        UniqueValue::deserialize(de::value::MapAccessDeserializer::new(members))
+            .map(|value| Member::Value(value.0))
     }
 
     fn visit_bool<E: de::Error>(self, value: bool) -> Result<Member<'de>, E> {

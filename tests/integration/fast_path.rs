@@ -166,3 +166,117 @@ fn compare_places(path: &std::path::Path) -> usize {
     }
     pointers.len()
 }
+
+/// The items of the list `member` of a fixture (or of its top-level array).
+fn fixture_items(path: &str, member: &str) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).expect("fixture");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON fixture");
+    let list = if member.is_empty() {
+        value
+    } else {
+        value[member].clone()
+    };
+    list.as_array().cloned().unwrap_or_default()
+}
+
+/// Lists and arrays that mix kinds (the loader guesses each item's kind from the item
+/// before it, and must notice every change of kind), long enough to be loaded in chunks,
+/// load as the `Value` loader loads them.
+#[test]
+fn lists_that_mix_kinds_load_as_the_value_loader_loads_them() {
+    let instances = fixture_items("fixtures/demo/instances.json", "resources");
+    let keys = fixture_items("fixtures/demo/resource_keys.json", "resources");
+    let bindings = fixture_items("fixtures/realworld/resource_bindings.json", "resources");
+    let v1 = fixture_items("fixtures/realworld/policies_v1.json", "policies");
+    let v2 = fixture_items("fixtures/realworld/policies_v2.json", "policies");
+    let service_ids = fixture_items("fixtures/demo/service_ids.json", "serviceids");
+    let profiles = fixture_items("fixtures/realworld/cli_trusted_profiles.json", "");
+    assert!(!instances.is_empty() && !keys.is_empty() && !bindings.is_empty());
+    assert!(!v1.is_empty() && !v2.is_empty() && !service_ids.is_empty());
+    // Every other item of another kind, then runs of one kind: 3,000 items in all.
+    let mixed = |kinds: &[&Vec<serde_json::Value>]| -> Vec<serde_json::Value> {
+        (0..3_000)
+            .map(|at| {
+                let kind = if at < 1_000 {
+                    kinds[at % kinds.len()]
+                } else {
+                    kinds[(at / 300) % kinds.len()]
+                };
+                kind[at % kind.len()].clone()
+            })
+            .collect()
+    };
+    let resources = mixed(&[&instances, &keys, &bindings]);
+    let policies = mixed(&[&v1, &v2]);
+    let mut any = mixed(&[&instances, &keys, &service_ids, &v1, &v2]);
+    any.extend(profiles.iter().cloned());
+    any.push(serde_json::json!("not an object"));
+    for text in [
+        serde_json::json!({"rows_count": 3000, "resources": resources}).to_string(),
+        serde_json::json!({"limit": 3000, "policies": policies}).to_string(),
+        serde_json::Value::Array(any).to_string(),
+    ] {
+        let fast = load(&text, true);
+        assert!(fast.0.is_some(), "the fast path reads it");
+        let value = load(&text, false);
+        let at = fast
+            .1
+            .bytes()
+            .zip(value.1.bytes())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        let around = |text: &str| {
+            text.get(at.saturating_sub(300)..(at + 200).min(text.len()))
+                .unwrap_or("")
+                .to_owned()
+        };
+        assert!(
+            fast.1 == value.1,
+            "entities differ:\nfast:  {}\nvalue: {}",
+            around(&fast.1),
+            around(&value.1)
+        );
+        assert_eq!((fast.0, fast.2), (value.0, value.2));
+    }
+}
+
+/// A member named twice anywhere (an item's own member, deep inside a member no loader
+/// reads, an item set aside, a list no loader reads, the top level, a skipped document)
+/// sends the document to the `Value` path, which reports it: the fast path takes none.
+#[test]
+fn a_duplicate_member_anywhere_leaves_the_document_to_the_value_path() {
+    let key = r#"{"id": "crn:v1:bluemix:public:cloud-object-storage:global:a/0ba4dba0a120b7e8a7f8b8f8e8d8c8b8:6a7b::resource-key:1a2b", "guid": "1a2b", "name": "k", "source_crn": "crn:v1:bluemix:public:cloud-object-storage:global:a/0ba4dba0a120b7e8a7f8b8f8e8d8c8b8:6a7b::", "state": "active"}"#;
+    let binding = r#"{"id": "crn:v1:bluemix:public:cloud-object-storage:global:a/0ba4dba0a120b7e8a7f8b8f8e8d8c8b8:6a7b::resource-binding:9f8e", "source_crn": "crn:v1:x", "target_crn": "crn:v1:y", "extra": {"a": 1, "a": 2}}"#;
+    let keys = |item: &str, count: usize| vec![item; count].join(", ");
+    let short = keys(key, 3);
+    let long = keys(key, 2_000);
+    for text in [
+        format!(
+            r#"{{"resources": [{short}, {}]}}"#,
+            key.replace(r#""name": "k""#, r#""name": "k", "name": "l""#)
+        ),
+        format!(
+            r#"{{"resources": [{long}, {}]}}"#,
+            key.replace(
+                r#""state""#,
+                r#""credentials": {"x": {"y": 1, "y": 2}}, "state""#
+            )
+        ),
+        format!(r#"{{"resources": [{short}, {binding}]}}"#),
+        format!(r#"{{"resources": [{short}], "extra": [{{"a": 1}}, {{"b": 1, "b": 2}}]}}"#),
+        format!(r#"{{"resources": [{short}], "next_url": {{"a": 1, "a": 2}}}}"#),
+        format!(r#"{{"rows_count": 1, "resources": [{short}], "rows_count": 2}}"#),
+        format!(r#"{{"resources": [{binding}]}}"#),
+        format!(
+            r#"[{short}, {}]"#,
+            key.replace(r#""guid""#, r#""e\u0041": 1, "eA": 2, "guid""#)
+        ),
+    ] {
+        assert!(
+            serde_json::from_str::<UniqueValue>(&text).is_err(),
+            "the test text has a duplicate: {text}"
+        );
+        let fast = load(&text, true);
+        assert!(fast.0.is_none(), "the fast path took a duplicate: {text}");
+    }
+}

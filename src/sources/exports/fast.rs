@@ -15,14 +15,18 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::catalogue::DocumentKind;
 use super::shape::{self, CLASSIFYING_MEMBERS, ItemKind, ListKind, Shape};
-use super::{Recognition, Sink, access_groups, identity, limits, policy, resource_controller};
+use super::{
+    Recognition, Sink, access_groups, checked, identity, limits, policy, resource_controller,
+};
 use crate::model::{InventoryBuilder, Pointer};
 use crate::sources::parse::{MaybeText, Member, Text, Top};
+use crate::sources::unique::{self, UniqueValue};
 
 /// Lists longer than this are loaded in parallel chunks of this many items.
 const CHUNK: usize = 1024;
@@ -38,17 +42,17 @@ pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, Item
             // An array of routes or targets goes through the `Value` path (`posture`).
             let first = items
                 .first()
-                .and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
-            if first.is_some_and(|first| super::posture::array_kind(&[first]).is_some()) {
+                .and_then(|raw| serde_json::from_str::<UniqueValue>(raw.get()).ok());
+            if first.is_some_and(|first| super::posture::array_kind(&[first.0]).is_some()) {
                 return None;
             }
             if let Some(kind) = shape::skipped_items(items.iter().map(|raw| probe(raw.get()))) {
                 // A kind with a loader of its own is read by the `Value` path.
                 kind.skip_reason()?;
-                return Some((Recognition::Skipped(kind), Vec::new()));
+                return skipped(text, kind);
             }
             let root = Pointer::root();
-            ingest_items(&items, &root, sink, probe);
+            ingest_items(&items, &root, sink, Kinds::Any).ok()?;
             let ranges = vec![(root, ranges_in(text, &items))];
             Some((Recognition::Recognised, ranges))
         }
@@ -84,7 +88,7 @@ fn ingest_object(
         match member {
             Member::List(items) => {
                 let first = match items.first() {
-                    Some(first) => vec![serde_json::from_str::<Value>(first.get()).ok()?],
+                    Some(first) => vec![serde_json::from_str::<UniqueValue>(first.get()).ok()?.0],
                     None => Vec::new(),
                 };
                 skeleton.insert(name.to_string(), Value::Array(first));
@@ -109,9 +113,7 @@ fn ingest_object(
     let kinds = match shape::detect(&skeleton) {
         Shape::Lists(kinds) => kinds,
         // Detection reads no item past the first one of a list: the skeleton is enough.
-        Shape::Skipped(kind) if kind.skip_reason().is_some() => {
-            return Some((Recognition::Skipped(kind), Vec::new()));
-        }
+        Shape::Skipped(kind) if kind.skip_reason().is_some() => return skipped(text, kind),
         _ => return None,
     };
     let kinds: Vec<ListKind> = kinds.into_iter().map(|(kind, _)| kind).collect();
@@ -124,77 +126,122 @@ fn ingest_object(
                 .map(|raw| Some(shape::resource_item(probe(raw.get())))),
         )
     {
-        return Some((Recognition::Skipped(kind), Vec::new()));
+        return skipped(text, kind);
     }
     if skeleton.as_object().is_some_and(limits::detect) {
         limits::ingest(&skeleton, sink);
     }
     let root = Pointer::root();
     let mut ranges = Vec::new();
-    for kind in kinds {
+    for &kind in &kinds {
         let Some((_, items)) = lists.iter().find(|(name, _)| *name == kind.member()) else {
             continue;
         };
         let pointer = root.key(kind.member());
         ranges.push((pointer.clone(), ranges_in(text, items)));
-        match kind {
-            ListKind::Resources => ingest_items(items, &pointer, sink, |raw| {
-                Some(shape::resource_item(probe(raw)))
-            }),
+        let loaded = match kind {
+            ListKind::Resources => ingest_items(items, &pointer, sink, Kinds::Resources),
             ListKind::ServiceIds => {
                 sink.builder.collections().service_ids = true;
-                ingest_items(items, &pointer, sink, |_| Some(ItemKind::ServiceId));
+                ingest_items(items, &pointer, sink, Kinds::Fixed(ItemKind::ServiceId))
             }
             ListKind::ApiKeys => {
                 sink.builder.collections().api_keys = true;
-                ingest_items(items, &pointer, sink, |_| Some(ItemKind::ApiKey));
+                ingest_items(items, &pointer, sink, Kinds::Fixed(ItemKind::ApiKey))
             }
             ListKind::Policies => {
                 sink.builder.collections().policies = true;
-                ingest_items(items, &pointer, sink, |raw| {
-                    Some(match probe(raw) {
-                        Some(ItemKind::PolicyV2) => ItemKind::PolicyV2,
-                        _ => ItemKind::PolicyV1,
-                    })
-                });
+                ingest_items(items, &pointer, sink, Kinds::Policies)
             }
             ListKind::AccessGroups => {
                 sink.builder.collections().access_groups = true;
-                ingest_items(items, &pointer, sink, |_| Some(ItemKind::AccessGroup));
+                ingest_items(items, &pointer, sink, Kinds::Fixed(ItemKind::AccessGroup))
             }
             ListKind::AccessGroupMembers => {
                 // Member lists are short and read as a whole with their links.
                 sink.builder.collections().access_group_members = true;
                 let values: Vec<Value> = items
                     .iter()
-                    .map(|raw| serde_json::from_str(raw.get()))
+                    .map(|raw| serde_json::from_str::<UniqueValue>(raw.get()).map(|value| value.0))
                     .collect::<Result<_, _>>()
                     .ok()?;
                 if let Some(document) = skeleton.as_object() {
                     access_groups::members(document, &values, &pointer, sink);
                 }
+                Ok(())
             }
+        };
+        loaded.ok()?;
+    }
+    // Lists no loader reads are still checked for duplicate members (the `Value` path
+    // rejects a document with one anywhere).
+    let read = |name: &str| kinds.iter().any(|kind| kind.member() == name);
+    for (_, items) in lists.iter().filter(|(name, _)| !read(name)) {
+        if items
+            .iter()
+            .any(|raw| unique::check_json(raw.get()).is_err())
+        {
+            return None;
         }
     }
     Some((Recognition::Recognised, ranges))
 }
 
-/// Loads the items of one list (or CLI array) at `pointer`; `kind_of` says what each item
-/// is, or `None` for an item of no known kind (a CLI array may mix kinds).
+/// A document of a kind iamlint recognises and skips, once checked for duplicate members.
+fn skipped(text: &str, kind: DocumentKind) -> Option<(Recognition, ItemRanges)> {
+    unique::check_json(text).ok()?;
+    Some((Recognition::Skipped(kind), Vec::new()))
+}
+
+/// How the kind of each item of a list is told.
+#[derive(Clone, Copy)]
+enum Kinds {
+    /// Every item is of this kind (a list of service IDs, say).
+    Fixed(ItemKind),
+    /// A Resource Controller `resources` list: instances, keys, or skipped kinds.
+    Resources,
+    /// A policy list: v1 or v2 policies.
+    Policies,
+    /// A CLI array, which may mix kinds; an item of none is an error.
+    Any,
+}
+
+impl Kinds {
+    /// The kind of an item that [`shape::classify_by`] says is `classified`.
+    fn of(self, classified: Option<ItemKind>) -> Option<ItemKind> {
+        match self {
+            Kinds::Fixed(kind) => Some(kind),
+            Kinds::Resources => Some(shape::resource_item(classified)),
+            Kinds::Policies => Some(match classified {
+                Some(ItemKind::PolicyV2) => ItemKind::PolicyV2,
+                _ => ItemKind::PolicyV1,
+            }),
+            Kinds::Any => classified,
+        }
+    }
+}
+
+/// Some object of the document names a member twice: the `Value` path reads it and says
+/// where.
+struct Duplicate;
+
+/// Loads the items of one list (or CLI array) at `pointer`.
 fn ingest_items(
     items: &[&RawValue],
     pointer: &Pointer,
     sink: &mut Sink<'_>,
-    kind_of: impl Fn(&str) -> Option<ItemKind> + Sync,
-) {
+    kinds: Kinds,
+) -> Result<(), Duplicate> {
     if items.len() <= CHUNK {
+        let mut guess = None;
         for (at, raw) in items.iter().enumerate() {
-            ingest_raw(raw.get(), &pointer.index(at), sink, &kind_of);
+            ingest_raw(raw.get(), &pointer.index(at), sink, kinds, &mut guess)?;
         }
-        return;
+        return Ok(());
     }
     let document = sink.document;
-    let chunks: Vec<(InventoryBuilder, Vec<(Pointer, String)>)> = items
+    type Chunk = Result<(InventoryBuilder, Vec<(Pointer, String)>), Duplicate>;
+    let chunks: Vec<Chunk> = items
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(chunk, raws)| {
@@ -206,51 +253,181 @@ fn ingest_items(
                 secret_pointers: Vec::new(),
                 route: None,
             };
+            let mut guess = None;
             for (at, raw) in raws.iter().enumerate() {
                 let pointer = pointer.index(chunk * CHUNK + at);
-                ingest_raw(raw.get(), &pointer, &mut part, &kind_of);
+                ingest_raw(raw.get(), &pointer, &mut part, kinds, &mut guess)?;
             }
             let errors = part.errors;
-            (builder, errors)
+            Ok((builder, errors))
         })
         .collect();
-    for (builder, errors) in chunks {
+    for chunk in chunks {
+        let (builder, errors) = chunk?;
         sink.builder.absorb(builder);
         sink.errors.extend(errors);
     }
+    Ok(())
 }
 
+/// An item deserialized into the DTO of its kind.
+enum Dto {
+    Instance(resource_controller::InstanceDto),
+    Key(resource_controller::KeyDto),
+    ServiceId(identity::ServiceIdDto),
+    ApiKey(identity::ApiKeyDto),
+    PolicyV1(policy::V1Dto),
+    PolicyV2(policy::V2Dto),
+    AccessGroup(access_groups::GroupDto),
+}
+
+/// Deserializes `raw` as an item of `kind` (`None`: a kind without a DTO, or the item does
+/// not fit), checking it for duplicate members and, with `classify`, recording its
+/// classifying members.
+fn decode<'de>(
+    kind: ItemKind,
+    raw: &'de str,
+    record: &mut checked::Record<'de>,
+    classify: bool,
+) -> Option<Dto> {
+    match kind {
+        ItemKind::Instance => checked::decode(raw, record, classify).map(Dto::Instance),
+        ItemKind::Key => checked::decode(raw, record, classify).map(Dto::Key),
+        ItemKind::ServiceId => checked::decode(raw, record, classify).map(Dto::ServiceId),
+        ItemKind::ApiKey => checked::decode(raw, record, classify).map(Dto::ApiKey),
+        ItemKind::PolicyV1 => checked::decode(raw, record, classify).map(Dto::PolicyV1),
+        ItemKind::PolicyV2 => checked::decode(raw, record, classify).map(Dto::PolicyV2),
+        ItemKind::AccessGroup => checked::decode(raw, record, classify).map(Dto::AccessGroup),
+        _ => None,
+    }
+}
+
+impl Dto {
+    fn kind(&self) -> ItemKind {
+        match self {
+            Dto::Instance(_) => ItemKind::Instance,
+            Dto::Key(_) => ItemKind::Key,
+            Dto::ServiceId(_) => ItemKind::ServiceId,
+            Dto::ApiKey(_) => ItemKind::ApiKey,
+            Dto::PolicyV1(_) => ItemKind::PolicyV1,
+            Dto::PolicyV2(_) => ItemKind::PolicyV2,
+            Dto::AccessGroup(_) => ItemKind::AccessGroup,
+        }
+    }
+
+    fn load(self, pointer: &Pointer, sink: &mut Sink<'_>) -> super::ItemResult {
+        match self {
+            Dto::Instance(dto) => resource_controller::instance_from(dto, pointer, sink),
+            Dto::Key(dto) => resource_controller::key_from(dto, pointer, sink),
+            Dto::ServiceId(dto) => identity::service_id_from(dto, pointer, sink),
+            Dto::ApiKey(dto) => identity::api_key_from(dto, pointer, sink),
+            Dto::PolicyV1(dto) => policy::v1_from(dto, pointer, sink),
+            Dto::PolicyV2(dto) => policy::v2_from(dto, pointer, sink),
+            Dto::AccessGroup(dto) => access_groups::group_from(dto, pointer, sink),
+        }
+    }
+}
+
+/// Whether items of `kind` are loaded by a DTO (the others are set aside).
+fn has_dto(kind: ItemKind) -> bool {
+    matches!(
+        kind,
+        ItemKind::Instance
+            | ItemKind::Key
+            | ItemKind::ServiceId
+            | ItemKind::ApiKey
+            | ItemKind::PolicyV1
+            | ItemKind::PolicyV2
+            | ItemKind::AccessGroup
+    )
+}
+
+/// Loads one item. Its text is read once in the usual case: deserialized into the DTO of
+/// the kind its list (or the item before it) says, which also checks it for duplicate
+/// members and records what classifies it; only an item of another kind than that guess is
+/// read again.
 fn ingest_raw(
     raw: &str,
     pointer: &Pointer,
     sink: &mut Sink<'_>,
-    kind_of: &impl Fn(&str) -> Option<ItemKind>,
-) {
-    let Some(kind) = kind_of(raw) else {
+    kinds: Kinds,
+    guess: &mut Option<ItemKind>,
+) -> Result<(), Duplicate> {
+    let classify = !matches!(kinds, Kinds::Fixed(_));
+    let guessed = match kinds {
+        Kinds::Fixed(kind) => Some(kind),
+        _ => *guess,
+    };
+    let mut record = checked::Record::default();
+    let first = guessed.and_then(|kind| decode(kind, raw, &mut record, classify));
+    if record.duplicate {
+        return Err(Duplicate);
+    }
+    // A decoded item was read whole: its record is complete. Otherwise the probe reads
+    // what classifies it.
+    let walked = first.is_some();
+    let kind = match kinds {
+        Kinds::Fixed(kind) => Some(kind),
+        _ if walked => kinds.of(shape::classify_by(
+            |name| record.has(name),
+            |name| record.text(name),
+        )),
+        _ => kinds.of(probe(raw)),
+    };
+    let unchecked = |raw: &str| match unique::check_json(raw) {
+        Ok(()) => Ok(()),
+        Err(_) => Err(Duplicate),
+    };
+    let Some(kind) = kind else {
+        if !walked {
+            unchecked(raw)?;
+        }
         sink.errors
             .push((pointer.clone(), super::UNKNOWN_ITEM.to_owned()));
-        return;
+        return Ok(());
     };
     super::mark_collection(kind, sink);
-    let loaded = match kind {
-        ItemKind::Instance => {
-            dto(raw).map(|dto| resource_controller::instance_from(dto, pointer, sink))
+    if !has_dto(kind) {
+        // A trusted profile, link, claim rule or custom role in a CLI array: read by the
+        // `Value` loader of its kind. Any other kind is set aside.
+        if matches!(
+            kind,
+            ItemKind::TrustedProfile
+                | ItemKind::ProfileLink
+                | ItemKind::ProfileClaimRule
+                | ItemKind::CustomRole
+        ) {
+            let Ok(UniqueValue(value)) = serde_json::from_str::<UniqueValue>(raw) else {
+                return Err(Duplicate);
+            };
+            super::ingest_item(kind, &value, pointer, sink);
+        } else if !walked {
+            unchecked(raw)?;
         }
-        ItemKind::Key => dto(raw).map(|dto| resource_controller::key_from(dto, pointer, sink)),
-        ItemKind::ServiceId => dto(raw).map(|dto| identity::service_id_from(dto, pointer, sink)),
-        ItemKind::ApiKey => dto(raw).map(|dto| identity::api_key_from(dto, pointer, sink)),
-        ItemKind::PolicyV1 => dto(raw).map(|dto| policy::v1_from(dto, pointer, sink)),
-        ItemKind::PolicyV2 => dto(raw).map(|dto| policy::v2_from(dto, pointer, sink)),
-        ItemKind::AccessGroup => dto(raw).map(|dto| access_groups::group_from(dto, pointer, sink)),
-        // An item of a skipped kind in a list or array of loaded ones: set aside.
-        _ => Some(Ok(())),
+        return Ok(());
+    }
+    *guess = Some(kind);
+    let dto = match first {
+        Some(dto) if dto.kind() == kind => Some(dto),
+        _ => {
+            let mut again = checked::Record::default();
+            let dto = decode(kind, raw, &mut again, false);
+            if again.duplicate {
+                return Err(Duplicate);
+            }
+            dto
+        }
     };
-    match loaded {
-        Some(Ok(())) => {}
-        Some(Err(problem)) => sink.errors.push(problem),
+    match dto {
+        Some(dto) => {
+            if let Err(problem) = dto.load(pointer, sink) {
+                sink.errors.push(problem);
+            }
+        }
         // The item does not fit its DTO: the `Value` path names the member and the reason.
-        None => match serde_json::from_str::<Value>(raw) {
-            Ok(value) => super::ingest_item(kind, &value, pointer, sink),
+        None => match serde_json::from_str::<UniqueValue>(raw) {
+            Ok(UniqueValue(value)) => super::ingest_item(kind, &value, pointer, sink),
+            Err(_) if unchecked(raw).is_err() => return Err(Duplicate),
             Err(error) => sink.errors.push((
                 pointer.clone(),
                 format!(
@@ -260,10 +437,7 @@ fn ingest_raw(
             )),
         },
     }
-}
-
-fn dto<T: DeserializeOwned>(raw: &str) -> Option<T> {
-    serde_json::from_str(raw).ok()
+    Ok(())
 }
 
 /// The kind of one raw item, from the members [`shape::classify`] looks at; `None` for an

@@ -4,6 +4,7 @@
 
 mod access_groups;
 pub mod catalogue;
+mod checked;
 mod fast;
 mod identity;
 mod limits;
