@@ -17,18 +17,36 @@ pub struct Crn<'a> {
 impl<'a> Crn<'a> {
     /// Parses `text` as a CRN; `None` when it is not one.
     pub fn parse(text: &'a str) -> Option<Self> {
-        let mut parts = text.splitn(10, ':');
-        if parts.next()? != "crn" || parts.next()? != "v1" {
+        // The rules parse the CRNs of every key and instance, several times a run: one
+        // pass over the bytes finds the colons (a `split` searches for each one anew).
+        let rest = text.strip_prefix("crn:v1:")?;
+        // cname, ctype, service name, location, scope, instance, resource type, resource
+        // (the last keeps any colons of its own).
+        let mut fields = [""; 8];
+        let mut count = 0;
+        let mut start = 0;
+        for (at, byte) in rest.bytes().enumerate() {
+            if byte == b':' && count < fields.len() - 1 {
+                fields[count] = rest.get(start..at)?;
+                count += 1;
+                start = at + 1;
+            }
+        }
+        fields[count] = rest.get(start..)?;
+        count += 1;
+        if count < 5 {
             return None;
         }
-        let _cname = parts.next()?;
-        let _ctype = parts.next()?;
-        let service_name = parts.next()?;
-        let location = parts.next()?;
-        let scope = parts.next()?;
-        let service_instance = parts.next().unwrap_or("");
-        let resource_type = parts.next().unwrap_or("");
-        let resource = parts.next().unwrap_or("");
+        let [
+            _cname,
+            _ctype,
+            service_name,
+            location,
+            scope,
+            service_instance,
+            resource_type,
+            resource,
+        ] = fields;
         Some(Self {
             service_name,
             location,
@@ -63,6 +81,45 @@ mod tests {
             Crn::parse("crn:v1:bluemix:public:cos:global:a/acct:inst:resource-key:k1").unwrap();
         assert_eq!((key.resource_type, key.resource), ("resource-key", "k1"));
         assert!(Crn::parse("ServiceId-1").is_none());
+    }
+
+    #[test]
+    fn parses_as_splitting_on_colons_does() {
+        // The grammar read with `splitn`, as the parser did before it scanned bytes.
+        fn split(text: &str) -> Option<Crn<'_>> {
+            let mut parts = text.splitn(10, ':');
+            if parts.next()? != "crn" || parts.next()? != "v1" {
+                return None;
+            }
+            let (_, _) = (parts.next()?, parts.next()?);
+            let (service_name, location, scope) = (parts.next()?, parts.next()?, parts.next()?);
+            Some(Crn {
+                service_name,
+                location,
+                account: scope.strip_prefix("a/"),
+                service_instance: parts.next().unwrap_or(""),
+                resource_type: parts.next().unwrap_or(""),
+                resource: parts.next().unwrap_or(""),
+            })
+        }
+        for text in [
+            "",
+            "crn",
+            "crn:v1",
+            "crn:v1:",
+            "crn:v1:a:b:c:d",
+            "crn:v1:a:b:c:d:e",
+            "crn:v2:a:b:c:d:e",
+            "crn:v1:bluemix:public:logdnaat:us-south:a/acct:5f1c::",
+            "crn:v1:bluemix:public:cos:global:a/acct:inst:resource-key:k1",
+            "crn:v1:bluemix:public:cos:global:a/acct:inst:bucket:b:with:colons",
+            "crn:v1:bluemix:public:iam-identity::a/acct::serviceid:ServiceId-1",
+            "crn:v1:é:ü:ñ:ø:a/ß:::",
+            "CRN:v1:a:b:c:d:e",
+            "crn:v1::::::::::::",
+        ] {
+            assert_eq!(Crn::parse(text), split(text), "{text:?}");
+        }
     }
 
     #[test]

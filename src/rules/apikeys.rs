@@ -6,7 +6,7 @@
 //! `GET /v1/apikeys` under that service ID. [`pair_resource_keys`] joins the two views so
 //! that one key is never counted twice.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{FindingBuilder, RuleContext, Severity};
 use crate::model::{ApiKey, Crn, EntityKind, EntityRef, Inventory, ResourceKey, service_id_core};
@@ -114,7 +114,7 @@ pub(super) fn key_service_id(key: &ResourceKey) -> Option<&str> {
 #[derive(Default)]
 pub(super) struct KeyPairs<'a> {
     /// API key id -> the resource key it was made for.
-    pub by_api_key: HashMap<&'a str, &'a ResourceKey>,
+    pub by_api_key: FxHashMap<&'a str, &'a ResourceKey>,
     /// Resource keys (with a visible service ID) whose API key the export does not list.
     pub unlisted: Vec<&'a ResourceKey>,
 }
@@ -124,7 +124,7 @@ pub(super) struct KeyPairs<'a> {
 /// `description`, or the description naming the key's GUID, as `Auto-generated for key
 /// <GUID>` does), then, for what is left, on the name (`iam_apikey_name` = `name`).
 pub(super) fn pair_resource_keys(inventory: &Inventory) -> KeyPairs<'_> {
-    let mut listed: HashMap<&str, Vec<&ApiKey>> = HashMap::new();
+    let mut listed: FxHashMap<&str, Vec<&ApiKey>> = FxHashMap::default();
     for api_key in &inventory.api_keys {
         if let Some(core) = api_key.service_id() {
             listed.entry(core).or_default().push(api_key);
@@ -136,8 +136,8 @@ pub(super) fn pair_resource_keys(inventory: &Inventory) -> KeyPairs<'_> {
         .filter_map(|key| Some((key, key_service_id(key)?)))
         .collect();
     let mut pairs = KeyPairs::default();
-    let mut claimed: HashSet<&str> = HashSet::new();
-    let mut paired: HashSet<usize> = HashSet::new();
+    let mut claimed: FxHashSet<&str> = FxHashSet::default();
+    let mut paired: FxHashSet<usize> = FxHashSet::default();
     let strong = |key: &ResourceKey, api_key: &ApiKey| {
         let Some(description) = api_key.description.as_deref() else {
             return false;

@@ -2,7 +2,9 @@
 //! policy names, whether one policy's scope covers another's, and which policies reach a
 //! subject directly or through the access groups it belongs to.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use super::roles::{Holds, Power, policy_holds};
 use crate::model::{
@@ -219,14 +221,15 @@ pub(super) enum PlatformCoverage<'a> {
 /// name (`None`: no `stringEquals` serviceName), so that a subject's coverage is looked up
 /// among the few that can apply instead of scanning every policy of the account.
 pub(super) struct GroupPlatformGrants<'a> {
-    by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>>,
+    by_service: FxHashMap<Option<&'a str>, Vec<(usize, &'a Policy)>>,
     /// The run's clock: a policy outside its time window grants nothing.
     now: Option<Timestamp>,
 }
 
 impl<'a> GroupPlatformGrants<'a> {
     pub(super) fn new(inventory: &'a Inventory, now: Option<Timestamp>) -> Self {
-        let mut by_service: HashMap<Option<&'a str>, Vec<(usize, &'a Policy)>> = HashMap::new();
+        let mut by_service: FxHashMap<Option<&'a str>, Vec<(usize, &'a Policy)>> =
+            FxHashMap::default();
         for (at, policy) in inventory.policies.iter().enumerate() {
             // A custom role without its definition may grant it: kept, to say unknown.
             let grants_key_role = policy_holds(inventory, policy, Power::KeyAccess) != Holds::No;

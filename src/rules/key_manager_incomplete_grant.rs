@@ -2,9 +2,10 @@
 //! service (all instances or one) but no platform role that lets it create or read keys
 //! there, directly or through the access groups it belongs to.
 
-use std::collections::{HashMap, HashSet};
 
 pub(super) use super::auditing::Audited as Params;
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::grants::{
     GrantScope, GroupPlatformGrants, PlatformCoverage, inactive_platform_grants,
     platform_coverage_with,
@@ -35,11 +36,11 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     let grants = manager_grants(inventory, services, context.now);
     let group_grants = GroupPlatformGrants::new(inventory, context.now);
     // The grants of each subject, to compare scopes within a subject only.
-    let mut by_subject: HashMap<&Subject, Vec<&ManagerGrant<'_>>> = HashMap::new();
+    let mut by_subject: FxHashMap<&Subject, Vec<&ManagerGrant<'_>>> = FxHashMap::default();
     for grant in &grants {
         by_subject.entry(grant.subject).or_default().push(grant);
     }
-    let mut passed = HashSet::new();
+    let mut passed = FxHashSet::default();
     for grant in &grants {
         // A Manager grant on a wider scope of the same subject decides for this one too:
         // report the widest scope only, once.
@@ -78,7 +79,7 @@ fn manager_grants<'a>(
 ) -> Vec<ManagerGrant<'a>> {
     let mut grants: Vec<ManagerGrant<'a>> = Vec::new();
     // (subject, scope) -> its grant, so that each policy joins its grant by lookup.
-    let mut index: HashMap<(&'a Subject, String), usize> = HashMap::new();
+    let mut index: FxHashMap<(&'a Subject, String), usize> = FxHashMap::default();
     for policy in &inventory.policies {
         // A Manager grant outside its time window gives nothing to complete.
         if !policy.is_active_access()

@@ -4,7 +4,9 @@
 //!
 //! A key whose service ID is missing is `key-cannot-evaluate`'s to report, not this rule's.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 
 use super::{Finding, RuleContext, Severity};
 use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin, Policy, PolicyVersion};
@@ -227,7 +229,7 @@ fn resolved(inventory: &Inventory) -> Vec<EntityRef> {
     }
     // Only asked "seen before?", never iterated: a hash set keeps the output order (that of
     // `named`) and avoids comparing long ids along a tree.
-    let mut seen = HashSet::with_capacity(named.len());
+    let mut seen = FxHashSet::with_capacity_and_hasher(named.len(), Default::default());
     named
         .into_iter()
         .filter(|(_, id)| !id.is_empty())

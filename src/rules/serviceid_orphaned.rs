@@ -2,7 +2,8 @@
 //! more. Deleting a key leaves its service ID behind, where it still counts toward the
 //! account's service ID limit and keeps its policies.
 
-use std::collections::HashSet;
+
+use rustc_hash::FxHashSet;
 
 use serde::Deserialize;
 
@@ -58,7 +59,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             .push(out);
         return;
     }
-    let used: HashSet<&str> = inventory
+    let used: FxHashSet<&str> = inventory
         .keys
         .iter()
         .filter_map(|key| key.visible_credentials()?.iam_serviceid_crn.as_deref())
@@ -66,7 +67,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         .collect();
     // Service IDs with API keys of their own (when API keys were exported): then something
     // other than a resource key uses them.
-    let with_api_keys: HashSet<&str> = inventory
+    let with_api_keys: FxHashSet<&str> = inventory
         .api_keys
         .iter()
         .filter_map(|api_key| api_key.iam_id.as_deref().and_then(service_id_core))

@@ -1,7 +1,8 @@
 //! `serviceid-unlocked`: a service ID behind an auditing key that is not locked, so anyone
 //! with access to it can rename, change or delete it (and with it the key's access).
 
-use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::auditing::{auditing_keys};
 pub(super) use super::auditing::Audited as Params;
@@ -12,13 +13,13 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     let inventory = context.inventory;
     let keys = auditing_keys(inventory, &params.services);
     // How many auditing keys use each service ID, counted once.
-    let mut users_of: HashMap<&str, usize> = HashMap::new();
+    let mut users_of: FxHashMap<&str, usize> = FxHashMap::default();
     for auditing in &keys {
         if let Some(service_id) = inventory.service_id_of(auditing.key) {
             *users_of.entry(service_id.core()).or_default() += 1;
         }
     }
-    let mut reported = HashSet::new();
+    let mut reported = FxHashSet::default();
     for auditing in &keys {
         // A key whose service ID cannot be followed is `key-cannot-evaluate`'s to report.
         let Some(service_id) = inventory.service_id_of(auditing.key) else {

@@ -14,7 +14,9 @@
 //! About 500 lines before its tests: resolving accounts is one six-step pass over every entity
 //! kind, and splitting a run by account must agree with it step for step, so they stay together.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use super::{Collections, Inventory, InventoryBuilder};
 use crate::model::crn::Crn;
@@ -35,7 +37,7 @@ pub struct Accounts {
     /// `None`: entities no input ties to an account, in a run that names several.
     collections: BTreeMap<Option<String>, Collections>,
     /// The account of each document that has one.
-    documents: HashMap<DocId, String>,
+    documents: FxHashMap<DocId, String>,
 }
 
 impl Accounts {
@@ -160,7 +162,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     // 3. The account of each document: its snapshot's, else the one its entities name,
     // else the one its directory's entities name.
     let group_of = |document: DocId| documents.get(&document).and_then(|facts| facts.group);
-    let mut snapshot_of_group: HashMap<u32, String> = HashMap::new();
+    let mut snapshot_of_group: FxHashMap<u32, String> = FxHashMap::default();
     for snapshot in &inventory.snapshots {
         if let (Some(group), Some(account)) = (
             group_of(snapshot.origin.document),
@@ -169,7 +171,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             snapshot_of_group.entry(group).or_insert(account);
         }
     }
-    let mut named_in_group: HashMap<u32, BTreeSet<&String>> = HashMap::new();
+    let mut named_in_group: FxHashMap<u32, BTreeSet<&String>> = FxHashMap::default();
     for (document, accounts) in &named {
         if let Some(group) = group_of(*document) {
             named_in_group.entry(group).or_default().extend(accounts);
@@ -180,7 +182,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             .filter(|accounts| accounts.len() == 1)
             .and_then(|accounts| accounts.first().cloned())
     };
-    let mut document_accounts: HashMap<DocId, String> = HashMap::new();
+    let mut document_accounts: FxHashMap<DocId, String> = FxHashMap::default();
     let all_documents: BTreeSet<DocId> = documents
         .keys()
         .copied()
@@ -212,7 +214,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         }
     });
     // A link or claim rule belongs to its profile's account, else its document's.
-    let profile_accounts: HashMap<String, String> = inventory
+    let profile_accounts: FxHashMap<String, String> = inventory
         .profiles
         .iter()
         .filter_map(|profile| Some((profile.id.clone(), profile.account.clone()?)))
@@ -232,7 +234,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         item.account =
             profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
     }
-    let group_accounts: HashMap<&str, &String> = inventory
+    let group_accounts: FxHashMap<&str, &String> = inventory
         .access_groups
         .iter()
         .filter_map(|group| Some((group.id.as_str(), group.account.as_ref()?)))

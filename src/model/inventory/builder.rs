@@ -1,8 +1,10 @@
 //! Collecting entities from every input into one [`Inventory`]: duplicates merged, plan
 //! removals applied, v2 placeholders resolved, the indexes built.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::hash::Hash;
+
+use rustc_hash::FxHashSet;
 
 use super::super::EntityKind;
 use super::super::access_group::{AccessGroup, Membership, subject_key};
@@ -29,7 +31,7 @@ use super::{Collections, Inventory};
 pub struct InventoryBuilder {
     inventory: Inventory,
     /// Identities (the dedup key of each kind) that a plan destroys.
-    removed: HashSet<(EntityKind, String)>,
+    removed: FxHashSet<(EntityKind, String)>,
     /// The collections and directory group of each document (see `accounts`).
     documents: BTreeMap<super::super::origin::DocId, DocumentFacts>,
 }
@@ -261,7 +263,7 @@ impl InventoryBuilder {
         super::super::settings::keep_one_per_account(&mut inventory);
         // Only plans remove entities; API exports skip this pass.
         if !self.removed.is_empty() {
-            let removed: HashSet<(EntityKind, &str)> = self
+            let removed: FxHashSet<(EntityKind, &str)> = self
                 .removed
                 .iter()
                 .map(|(kind, identity)| (*kind, identity.as_str()))
@@ -313,7 +315,8 @@ impl InventoryBuilder {
         dedup_profiles_and_roles(&mut inventory);
         // A loaded v2 policy replaces its v1 placeholder silently.
         if !inventory.placeholders.is_empty() {
-            let loaded: HashSet<&str> = inventory.policies.iter().map(|p| p.id.as_str()).collect();
+            let loaded: FxHashSet<&str> =
+                inventory.policies.iter().map(|p| p.id.as_str()).collect();
             let placeholders = std::mem::take(&mut inventory.placeholders);
             inventory.placeholders = placeholders
                 .into_iter()
@@ -367,7 +370,7 @@ fn prefer_declared<T>(items: &mut [T], declaration: impl Fn(&T) -> Option<&Decla
 /// For each item, whether it is the first with its key. The keys borrow from the items, so
 /// nothing is copied to tell duplicates apart.
 fn first_occurrences<'a, T, K: Hash + Eq>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<bool> {
-    let mut seen = HashSet::with_capacity(items.len());
+    let mut seen = FxHashSet::with_capacity_and_hasher(items.len(), Default::default());
     items.iter().map(|item| seen.insert(key(item))).collect()
 }
 

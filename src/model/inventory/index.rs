@@ -2,8 +2,9 @@
 //! core, a policy's subject ...) so that no rule needs a nested scan.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::hash::Hash;
+
+use rustc_hash::FxHashMap;
 
 use super::super::crn::Crn;
 use super::super::policy::Subject;
@@ -12,28 +13,40 @@ use super::Inventory;
 
 #[derive(Debug, Default)]
 pub(super) struct Index {
-    pub(super) instance_by_guid: HashMap<String, usize>,
-    pub(super) service_id_by_core: HashMap<String, usize>,
-    pub(super) policies_by_service_id: HashMap<String, Vec<usize>>,
-    pub(super) keys_by_instance_guid: HashMap<String, Vec<usize>>,
-    pub(super) access_group_by_id: HashMap<String, usize>,
-    pub(super) memberships_by_member: HashMap<Subject, Vec<usize>>,
-    pub(super) memberships_by_group: HashMap<String, Vec<usize>>,
-    pub(super) policies_by_subject: HashMap<Subject, Vec<usize>>,
+    pub(super) instance_by_guid: FxHashMap<String, usize>,
+    pub(super) service_id_by_core: FxHashMap<String, usize>,
+    pub(super) policies_by_service_id: FxHashMap<String, Vec<usize>>,
+    pub(super) keys_by_instance_guid: FxHashMap<String, Vec<usize>>,
+    pub(super) access_group_by_id: FxHashMap<String, usize>,
+    pub(super) memberships_by_member: FxHashMap<Subject, Vec<usize>>,
+    pub(super) memberships_by_group: FxHashMap<String, Vec<usize>>,
+    pub(super) policies_by_subject: FxHashMap<Subject, Vec<usize>>,
     /// Policies with a subject or attribute a Terraform plan leaves unresolved.
     pub(super) unresolved_policies: Vec<usize>,
-    pub(super) profile_by_core: HashMap<String, usize>,
-    pub(super) custom_role_by_name: HashMap<String, usize>,
+    pub(super) profile_by_core: FxHashMap<String, usize>,
+    pub(super) custom_role_by_name: FxHashMap<String, usize>,
 }
 
 impl Index {
     /// The indexes of a finished inventory.
     pub(super) fn build(inventory: &Inventory) -> Self {
         let mut index = Index {
-            instance_by_guid: HashMap::with_capacity(inventory.instances.len()),
-            service_id_by_core: HashMap::with_capacity(inventory.service_ids.len()),
-            keys_by_instance_guid: HashMap::with_capacity(inventory.instances.len()),
-            access_group_by_id: HashMap::with_capacity(inventory.access_groups.len()),
+            instance_by_guid: FxHashMap::with_capacity_and_hasher(
+                inventory.instances.len(),
+                Default::default(),
+            ),
+            service_id_by_core: FxHashMap::with_capacity_and_hasher(
+                inventory.service_ids.len(),
+                Default::default(),
+            ),
+            keys_by_instance_guid: FxHashMap::with_capacity_and_hasher(
+                inventory.instances.len(),
+                Default::default(),
+            ),
+            access_group_by_id: FxHashMap::with_capacity_and_hasher(
+                inventory.access_groups.len(),
+                Default::default(),
+            ),
             ..Index::default()
         };
         for (at, instance) in inventory.instances.iter().enumerate() {
@@ -95,7 +108,7 @@ impl Index {
 
 /// Appends `at` to the list of `key`, copying the key only the first time it is seen (most
 /// keys name several entities: a service ID's policies, an instance's keys).
-fn push_at<K, Q>(map: &mut HashMap<K, Vec<usize>>, key: &Q, at: usize)
+fn push_at<K, Q>(map: &mut FxHashMap<K, Vec<usize>>, key: &Q, at: usize)
 where
     K: Borrow<Q> + Hash + Eq,
     Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,

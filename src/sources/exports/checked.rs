@@ -343,8 +343,8 @@ struct Names<'de> {
 impl<'de> Names<'de> {
     /// Adds `name`; `false` when the object already has it.
     fn insert(&mut self, name: Cow<'de, str>) -> bool {
-        let seen = self.inline[..self.count].contains(&name.as_ref())
-            || self.spilled.contains(&name);
+        let seen =
+            self.inline[..self.count].contains(&name.as_ref()) || self.spilled.contains(&name);
         if seen {
             return false;
         }
