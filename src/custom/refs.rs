@@ -183,9 +183,9 @@ fn mfa_user_entity(entry: &MfaEnrollment) -> EntityRef {
 fn core_entries(inventory: &Inventory) -> impl Iterator<Item = (String, Entry)> + '_ {
     let policies = inventory.policies.iter().map(|policy| {
         let entry = Entry::new(EntityRef::policy(policy))
-            .part("/subject", policy.subject_origin.as_ref())
-            .part("/roles", policy.roles_origin.as_ref())
-            .part("/resource", policy.resource_origin.as_ref());
+            .part("/subject", policy.subject_origin().as_ref())
+            .part("/roles", policy.roles_origin().as_ref())
+            .part("/resource", policy.resource_origin().as_ref());
         (entity_ref(&entry.entity), entry)
     });
     let keys = inventory.keys.iter().map(|key| {

@@ -34,9 +34,9 @@ pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
 pub use origin::{DocId, Origin, Pointer};
 pub use people::{AccountOwner, MfaEnrollment, People, User, UserList};
 pub use policy::{
-    Activity, AttributeValue, Condition, Operator, Policy, PolicyPlaceholder, PolicyVersion,
-    ResourceAttribute, ResourceTag, Role, RoleKind, Scope, Subject, Target, instant_words,
-    tag_words,
+    Activity, AttributeValue, Condition, Operator, PartOrigins, Policy, PolicyPlaceholder,
+    PolicyVersion, ResourceAttribute, ResourceTag, Role, RoleKind, Scope, Subject, Target,
+    instant_words, tag_words,
 };
 pub use profile::{ProfileClaimRule, ProfileLink, TrustedProfile, profile_core};
 pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};

@@ -34,7 +34,7 @@ pub enum Subject {
     Missing,
     /// A plan computes the subject at apply time and its references could not be followed:
     /// it may be any identity.
-    Unresolved(Unresolved),
+    Unresolved(Box<Unresolved>),
 }
 
 impl Subject {
@@ -151,7 +151,7 @@ pub enum AttributeValue {
     Bool(bool),
     List(Vec<String>),
     /// A plan computes the value at apply time and its references could not be followed.
-    Unresolved(Unresolved),
+    Unresolved(Box<Unresolved>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +182,20 @@ pub struct ResourceTag {
     pub operator: Operator,
 }
 
+/// Where a policy writes its subject, roles and resource, when they have places of their
+/// own (a finding about a policy's roles points at its `roles`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartOrigins {
+    /// None known: a finding about a part points at the policy.
+    Own,
+    /// An API export: the members of the policy's version below the policy's place (v1
+    /// `subjects`, `roles`, `resources`; v2 `subject`, `control/grant/roles`, `resource`),
+    /// computed when asked for instead of stored with each of 250,000 policies.
+    Members,
+    /// Each part's place (subject, roles, resource), where known: a Terraform resource.
+    Placed(Box<[Option<Origin>; 3]>),
+}
+
 /// An access (or authorization) policy.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -195,15 +209,14 @@ pub struct Policy {
     /// Access management tags that narrow the resource.
     pub tags: Vec<ResourceTag>,
     /// The v2 `rule`: time-based conditions, or conditions on resource attributes.
-    pub rule: Option<Condition>,
+    pub rule: Option<Box<Condition>>,
     pub state: Option<String>,
     pub origin: Origin,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
     pub account: Option<String>,
-    pub subject_origin: Option<Origin>,
-    pub roles_origin: Option<Origin>,
-    pub resource_origin: Option<Origin>,
+    /// Where the policy writes its subject, roles and resource.
+    pub parts: PartOrigins,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
     pub declaration: Option<Declaration>,
 }
@@ -213,29 +226,65 @@ impl Policy {
     /// attributes), if any: what the policy grants, and to whom, is then partly unknown.
     pub fn unresolved(&self) -> Option<&Unresolved> {
         if let Subject::Unresolved(unresolved) = &self.subject {
-            return Some(unresolved);
+            return Some(&**unresolved);
         }
         self.resource
             .iter()
             .find_map(|attribute| match &attribute.value {
-                AttributeValue::Unresolved(unresolved) => Some(unresolved),
+                AttributeValue::Unresolved(unresolved) => Some(&**unresolved),
                 _ => None,
             })
     }
 
-    /// Where the policy names its subject (`subjects`, `subject`), else the policy.
+    /// Where the policy names its subject (`subjects`, `subject`), if known.
+    pub fn subject_origin(&self) -> Option<Origin> {
+        self.part(0, &["subjects"], &["subject"])
+    }
+
+    /// Where the policy lists its roles (`roles`, `control/grant/roles`), if known.
+    pub fn roles_origin(&self) -> Option<Origin> {
+        self.part(1, &["roles"], &["control", "grant", "roles"])
+    }
+
+    /// Where the policy names its resource (`resources`, `resource`), if known.
+    pub fn resource_origin(&self) -> Option<Origin> {
+        self.part(2, &["resources"], &["resource"])
+    }
+
+    /// Part `at` of [`PartOrigins::Placed`], or the member below the policy that holds it
+    /// in a v1 or v2 export.
+    fn part(&self, at: usize, v1: &[&str], v2: &[&str]) -> Option<Origin> {
+        match &self.parts {
+            PartOrigins::Own => None,
+            PartOrigins::Members => {
+                let members = match self.version {
+                    PolicyVersion::V1 => v1,
+                    PolicyVersion::V2 => v2,
+                };
+                Some(
+                    members
+                        .iter()
+                        .fold(self.origin.clone(), |origin, member| origin.key(member)),
+                )
+            }
+            PartOrigins::Placed(places) => places[at].clone(),
+        }
+    }
+
+    /// Where the policy names its subject, else the policy.
     pub fn subject_origin_or_own(&self) -> Origin {
-        Origin::part_or_entity(self.subject_origin.as_ref(), &self.origin)
+        self.subject_origin().unwrap_or_else(|| self.origin.clone())
     }
 
     /// Where the policy lists its roles, else the policy.
     pub fn roles_origin_or_own(&self) -> Origin {
-        Origin::part_or_entity(self.roles_origin.as_ref(), &self.origin)
+        self.roles_origin().unwrap_or_else(|| self.origin.clone())
     }
 
-    /// Where the policy names its resource (`resources`, `resource`), else the policy.
+    /// Where the policy names its resource, else the policy.
     pub fn resource_origin_or_own(&self) -> Origin {
-        Origin::part_or_entity(self.resource_origin.as_ref(), &self.origin)
+        self.resource_origin()
+            .unwrap_or_else(|| self.origin.clone())
     }
 
     /// The string value of resource attribute `name` compared with `stringEquals`.
@@ -275,7 +324,7 @@ impl Policy {
     /// When the policy grants, in words (`active only between ... and ...`), if its rule
     /// has time conditions.
     pub fn time_words(&self) -> Option<String> {
-        self.rule.as_ref().and_then(Condition::time_words)
+        self.rule.as_deref().and_then(Condition::time_words)
     }
 }
 

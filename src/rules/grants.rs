@@ -42,7 +42,7 @@ impl<'a> GrantScope<'a> {
             .map(|rule| rule.resource_keys())
             .unwrap_or_default();
         conditions.sort_unstable();
-        let rule = policy.rule.as_ref().filter(|_| !conditions.is_empty());
+        let rule = policy.rule.as_deref().filter(|_| !conditions.is_empty());
         Self {
             attributes,
             tags,
@@ -373,9 +373,7 @@ mod tests {
             rule: None,
             state: None,
             origin: origin(),
-            subject_origin: None,
-            roles_origin: None,
-            resource_origin: None,
+            parts: crate::model::PartOrigins::Own,
             declaration: None,
         }
     }

@@ -248,9 +248,7 @@ mod tests {
             tags: Vec::new(),
             rule: None,
             state: Some("active".to_owned()),
-            subject_origin: Some(origin.key("subject")),
-            roles_origin: None,
-            resource_origin: None,
+            parts: crate::model::PartOrigins::Placed(Box::new([Some(origin.key("subject")), None, None])),
             origin,
             declaration: None,
         }

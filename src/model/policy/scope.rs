@@ -233,9 +233,7 @@ mod tests {
             state: None,
             account: None,
             origin: Origin::new(DocId(0), Pointer::root()),
-            subject_origin: None,
-            roles_origin: None,
-            resource_origin: None,
+            parts: crate::model::PartOrigins::Own,
             declaration: None,
         }
     }

@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::{ItemResult, Sink, present, typed};
 use crate::model::{
-    AttributeValue, Condition, Operator, Pointer, Policy, PolicyPlaceholder, PolicyVersion,
-    ResourceAttribute, ResourceTag, Role, Subject,
+    AttributeValue, Condition, Operator, PartOrigins, Pointer, Policy, PolicyPlaceholder,
+    PolicyVersion, ResourceAttribute, ResourceTag, Role, Subject,
 };
 
 #[derive(Deserialize)]
@@ -149,9 +149,7 @@ pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         tags,
         rule: None,
         state: present(dto.state),
-        subject_origin: Some(origin.key("subjects")),
-        roles_origin: Some(origin.key("roles")),
-        resource_origin: Some(origin.key("resources")),
+        parts: PartOrigins::Members,
         origin,
         declaration: None,
     });
@@ -190,11 +188,9 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
             .rule
             .as_ref()
             .filter(|rule| !rule.is_null())
-            .map(condition_of),
+            .map(|rule| Box::new(condition_of(rule))),
         state: present(dto.state),
-        subject_origin: Some(origin.key("subject")),
-        roles_origin: Some(origin.key("control").key("grant").key("roles")),
-        resource_origin: Some(origin.key("resource")),
+        parts: PartOrigins::Members,
         origin,
         declaration: None,
     });

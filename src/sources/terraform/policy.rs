@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::entities::declaration;
 use super::identity::{Link, Linker, Want, placeholder};
 use crate::model::{
-    AttributeValue, Condition, Operator, Pointer, Policy, PolicyVersion, ResourceAttribute,
-    ResourceTag, Role, Subject,
+    AttributeValue, Condition, Operator, PartOrigins, Pointer, Policy, PolicyVersion,
+    ResourceAttribute, ResourceTag, Role, Subject,
 };
 use crate::sources::exports::Sink;
 
@@ -76,13 +76,15 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         roles,
         resource: attributes,
         tags,
-        rule,
+        rule: rule.map(Box::new),
         state: None,
-        subject_origin: subject_pointer.map(|pointer| sink.origin(&pointer)),
-        roles_origin: resource
-            .value(&["roles"])
-            .map(|_| sink.origin(&resource.value_pointer(&["roles"]))),
-        resource_origin: resource_pointer.map(|pointer| sink.origin(&pointer)),
+        parts: PartOrigins::Placed(Box::new([
+            subject_pointer.map(|pointer| sink.origin(&pointer)),
+            resource
+                .value(&["roles"])
+                .map(|_| sink.origin(&resource.value_pointer(&["roles"]))),
+            resource_pointer.map(|pointer| sink.origin(&pointer)),
+        ])),
         origin,
         declaration: declaration(resource),
     });
@@ -123,7 +125,7 @@ fn subject(linker: &Linker<'_, '_>, at: usize) -> (Subject, Option<Pointer>) {
         }
     }
     match unresolved {
-        Some(found) => (Subject::Unresolved(found), None),
+        Some(found) => (Subject::Unresolved(Box::new(found)), None),
         None => (Subject::Missing, None),
     }
 }
@@ -207,7 +209,10 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
                     attributes.push(attribute(name, AttributeValue::String(text)));
                 }
                 Link::Unresolved(unresolved) => {
-                    attributes.push(attribute(name, AttributeValue::Unresolved(unresolved)));
+                    attributes.push(attribute(
+                        name,
+                        AttributeValue::Unresolved(Box::new(unresolved)),
+                    ));
                 }
                 Link::Absent => {}
             }
@@ -236,7 +241,7 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
             let value = match linker.link(at, &["resource_attributes", &index, "value"], Want::Text)
             {
                 Link::Value { text, .. } => AttributeValue::String(text),
-                Link::Unresolved(unresolved) => AttributeValue::Unresolved(unresolved),
+                Link::Unresolved(unresolved) => AttributeValue::Unresolved(Box::new(unresolved)),
                 Link::Absent => continue,
             };
             attributes.push(ResourceAttribute {
