@@ -339,7 +339,7 @@ pub(super) fn terraform(declaration: Option<&Declaration>) -> Option<TerraformDt
 
 fn role(role: &Role) -> RoleDto {
     RoleDto {
-        crn: role.crn.clone(),
+        crn: role.crn.to_string(),
         kind: match role.kind {
             RoleKind::Platform => "platform",
             RoleKind::Service => "service",
@@ -347,8 +347,8 @@ fn role(role: &Role) -> RoleDto {
             RoleKind::Other => "other",
         }
         .to_owned(),
-        name: role.name.clone(),
-        service: role.service.clone(),
+        name: role.name.to_string(),
+        service: role.service.to_string(),
     }
 }
 
@@ -485,7 +485,7 @@ pub(super) fn policy(policy: &Policy, joins: &Joins) -> PolicyEntity {
             .resource
             .iter()
             .map(|attribute| AttributeDto {
-                name: attribute.name.clone(),
+                name: attribute.name.to_string(),
                 operator: operator(&attribute.operator),
                 value: match &attribute.value {
                     AttributeValue::String(text) => serde_json::Value::from(text.as_str()),

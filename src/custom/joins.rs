@@ -86,7 +86,7 @@ impl<'a> Joins<'a> {
                 .roles
                 .iter()
                 .filter(|role| role.kind == RoleKind::Custom)
-                .map(|role| role.name.as_str())
+                .map(|role| role.name.as_ref())
                 .collect();
             names.dedup();
             for name in names {

@@ -9,6 +9,7 @@ mod audit_routing;
 mod crn;
 mod declaration;
 mod identity;
+mod intern;
 mod inventory;
 mod limits;
 mod merge;
@@ -28,6 +29,7 @@ pub use audit_routing::{ANY_LOCATION, GLOBAL_LOCATION, Route, RouteRule, Routing
 pub use crn::{Crn, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
+pub use intern::intern;
 pub use inventory::Accounts;
 pub use inventory::{Collections, Inventory, InventoryBuilder, PostureCollections};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};

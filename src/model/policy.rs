@@ -1,7 +1,10 @@
 //! IAM access policies, v1 and v2 in one type.
 
+use std::sync::Arc;
+
 use super::crn::service_id_core;
 use super::declaration::{Declaration, Unresolved};
+use super::intern::intern;
 use super::origin::Origin;
 use super::time::Timestamp;
 
@@ -71,11 +74,11 @@ pub enum RoleKind {
 /// A role, parsed from its CRN (`crn:v1:bluemix:public:iam::::serviceRole:Manager`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Role {
-    pub crn: String,
+    pub crn: Arc<str>,
     pub kind: RoleKind,
     /// The CRN's service segment: `iam` for the shared roles, else the service's own name.
-    pub service: String,
-    pub name: String,
+    pub service: Arc<str>,
+    pub name: Arc<str>,
 }
 
 impl Role {
@@ -90,10 +93,10 @@ impl Role {
                 _ => RoleKind::Other,
             };
             return Self {
-                crn: text.to_owned(),
+                crn: intern(text),
                 kind,
-                service: parts[4].to_owned(),
-                name: parts[9..].join(":"),
+                service: intern(parts[4]),
+                name: intern(&parts[9..].join(":")),
             };
         }
         Self::from_display_name(text)
@@ -107,15 +110,15 @@ impl Role {
             _ => (RoleKind::Other, "role"),
         };
         Self {
-            crn: format!("crn:v1:bluemix:public:iam::::{segment}:{name}"),
+            crn: intern(&format!("crn:v1:bluemix:public:iam::::{segment}:{name}")),
             kind,
-            service: "iam".to_owned(),
-            name: name.to_owned(),
+            service: intern("iam"),
+            name: intern(name),
         }
     }
 
     pub fn is(&self, kind: RoleKind, name: &str) -> bool {
-        self.kind == kind && self.name == name
+        self.kind == kind && *self.name == *name
     }
 }
 
@@ -156,7 +159,7 @@ pub enum AttributeValue {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceAttribute {
-    pub name: String,
+    pub name: Arc<str>,
     pub operator: Operator,
     pub value: AttributeValue,
 }
@@ -165,7 +168,7 @@ impl ResourceAttribute {
     /// The value, when this is attribute `name` compared with `stringEquals` to a string.
     pub fn string_equals(&self, name: &str) -> Option<&str> {
         match (&self.operator, &self.value) {
-            (Operator::StringEquals, AttributeValue::String(value)) if self.name == name => {
+            (Operator::StringEquals, AttributeValue::String(value)) if *self.name == *name => {
                 Some(value.as_str())
             }
             _ => None,
@@ -296,7 +299,9 @@ impl Policy {
 
     /// Whether any attribute named `name` is present, whatever its operator.
     pub fn has_resource_attribute(&self, name: &str) -> bool {
-        self.resource.iter().any(|attribute| attribute.name == name)
+        self.resource
+            .iter()
+            .any(|attribute| *attribute.name == *name)
     }
 
     /// Deleted policies and authorization policies grant no access to the subject.
@@ -347,7 +352,7 @@ mod tests {
         let custom =
             Role::parse("crn:v1:ibmcloud:public:iam-access-management::a/acct::customRole:Ops");
         assert_eq!(
-            (custom.kind, custom.name.as_str()),
+            (custom.kind, custom.name.as_ref()),
             (RoleKind::Custom, "Ops")
         );
         assert!(Role::parse("Administrator").is(RoleKind::Platform, "Administrator"));

@@ -21,7 +21,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         .collect();
     let account = account_of(inventory);
     for policy in &policies {
-        let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_str()).collect();
+        let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_ref()).collect();
         context
             .finding(
                 EntityRef::policy(policy),

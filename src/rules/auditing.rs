@@ -220,7 +220,7 @@ fn may_scope(policy: &Policy, core: &str, service: &str, instance_guid: &str) ->
         let mut attributes = policy
             .resource
             .iter()
-            .filter(|attribute| attribute.name == name)
+            .filter(|attribute| *attribute.name == *name)
             .peekable();
         attributes.peek().is_some()
             && attributes.all(|attribute| match &attribute.value {

@@ -31,7 +31,7 @@ impl<'a> GrantScope<'a> {
         let mut attributes: Vec<&ResourceAttribute> = policy
             .resource
             .iter()
-            .filter(|attribute| attribute.name != "accountId")
+            .filter(|attribute| *attribute.name != *"accountId")
             .collect();
         attributes.sort_by(|a, b| a.name.cmp(&b.name));
         let mut tags: Vec<&ResourceTag> = policy.tags.iter().collect();
@@ -81,7 +81,7 @@ impl<'a> GrantScope<'a> {
             .attributes
             .iter()
             .filter(|attribute| {
-                !matches!(attribute.name.as_str(), "serviceName" | "serviceInstance")
+                !matches!(attribute.name.as_ref(), "serviceName" | "serviceInstance")
             })
             .map(|attribute| match self.equals(&attribute.name) {
                 Some(value) => format!("{}={value}", attribute.name),
@@ -164,7 +164,7 @@ fn covers_scope(inventory: &Inventory, policy: &Policy, scope: &GrantScope<'_>) 
         (Operator::StringEquals, AttributeValue::String(value)) => value.as_str(),
         _ => return false,
     };
-    match only.name.as_str() {
+    match only.name.as_ref() {
         "serviceType" => value == "service",
         "resourceGroupId" => {
             scope
@@ -364,7 +364,7 @@ mod tests {
             resource: std::iter::once(("accountId", "acct"))
                 .chain(attributes.iter().copied())
                 .map(|(name, value)| ResourceAttribute {
-                    name: name.to_owned(),
+                    name: (*name).into(),
                     operator: Operator::StringEquals,
                     value: AttributeValue::String(value.to_owned()),
                 })

@@ -46,7 +46,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         let key = auditing.key;
         let granted: Vec<&str> = policies
             .iter()
-            .flat_map(|policy| policy.roles.iter().map(|role| role.name.as_str()))
+            .flat_map(|policy| policy.roles.iter().map(|role| role.name.as_ref()))
             .collect();
         let granted = if granted.is_empty() {
             "no roles".to_owned()

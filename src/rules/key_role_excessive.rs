@@ -96,7 +96,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
                     continue;
                 }
             }
-        } else if !EXCESSIVE_ROLES.contains(&role.name.as_str()) {
+        } else if !EXCESSIVE_ROLES.contains(&role.name.as_ref()) {
             continue;
         }
         let origin = key

@@ -241,7 +241,7 @@ mod tests {
             subject: Subject::User(user.to_owned()),
             roles: vec![Role::from_display_name("Viewer")],
             resource: vec![ResourceAttribute {
-                name: "accountId".to_owned(),
+                name: "accountId".into(),
                 operator: Operator::StringEquals,
                 value: AttributeValue::String("acct".to_owned()),
             }],

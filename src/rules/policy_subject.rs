@@ -189,7 +189,7 @@ fn scope_flags(scope: &GrantScope<'_>) -> String {
     let attributes: Vec<String> = scope
         .attributes
         .iter()
-        .filter(|attribute| FLAGS.iter().all(|(name, _)| *name != attribute.name))
+        .filter(|attribute| FLAGS.iter().all(|(name, _)| *name != &*attribute.name))
         .filter_map(|attribute| {
             let value = scope.equals(&attribute.name)?;
             Some(format!("{}={value}", attribute.name))

@@ -10,7 +10,7 @@ pub(super) fn roles(policy: &Policy) -> String {
     policy
         .roles
         .iter()
-        .map(|role| role.name.as_str())
+        .map(|role| role.name.as_ref())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -27,7 +27,7 @@ pub(super) fn resource(policy: &Policy) -> String {
     let parts: Vec<String> = policy
         .resource
         .iter()
-        .filter(|attribute| attribute.name != "accountId")
+        .filter(|attribute| *attribute.name != *"accountId")
         .map(|attribute| {
             let value = match &attribute.value {
                 AttributeValue::String(text) => text.clone(),
@@ -57,7 +57,7 @@ pub(super) fn cli_scope_options(policy: &Policy) -> Option<String> {
         let AttributeValue::String(value) = &attribute.value else {
             return None;
         };
-        let flag = match (attribute.name.as_str(), value.as_str()) {
+        let flag = match (attribute.name.as_ref(), value.as_ref()) {
             ("accountId", _) => continue,
             // No option means all IAM-enabled services.
             ("serviceType", "service") => continue,

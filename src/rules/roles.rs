@@ -52,7 +52,7 @@ impl Power {
 
     /// Whether a system role holds the power: platform roles for the platform powers.
     fn system(self, role: &Role) -> bool {
-        let named = self.system_roles().contains(&role.name.as_str());
+        let named = self.system_roles().contains(&role.name.as_ref());
         match self {
             Self::Write => named,
             Self::Administrator | Self::KeyAccess => {
@@ -90,7 +90,7 @@ pub(super) fn role_holds(inventory: &Inventory, role: &Role, power: Power) -> Ho
     // Terraform names a custom role by its name or display name, which parse as "other".
     if role.kind == RoleKind::Other
         && let Some(custom) = inventory.custom_roles.iter().find(|custom| {
-            custom.name == role.name || custom.display_name.as_deref() == Some(&role.name)
+            *custom.name == *role.name || custom.display_name.as_deref() == Some(&*role.name)
         })
     {
         return if custom.actions.iter().any(|action| power.action(action)) {
@@ -110,7 +110,7 @@ pub(super) fn role_holds(inventory: &Inventory, role: &Role, power: Power) -> Ho
         Some(custom) if custom.actions.iter().any(|action| power.action(action)) => Holds::Yes,
         Some(_) => Holds::No,
         None if inventory.collections.custom_roles => Holds::No,
-        None => Holds::Unknown(role.name.clone()),
+        None => Holds::Unknown(role.name.to_string()),
     }
 }
 

@@ -68,7 +68,7 @@ fn unresolved_subject(
     let Some(scope) = unrestricted_scope(policy) else {
         return;
     };
-    let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_str()).collect();
+    let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_ref()).collect();
     context
         .finding(
             EntityRef::policy(policy),

@@ -40,7 +40,7 @@ pub(super) fn report(
     let Some(scope) = unrestricted_scope(policy) else {
         return;
     };
-    let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_str()).collect();
+    let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_ref()).collect();
     // A custom role is judged by its actions; without its definition it may write, so it
     // is taken as the worse case and the message says what is missing.
     let writes = policy_holds(inventory, policy, Power::Write);
@@ -143,7 +143,7 @@ pub(super) fn unrestricted_scope(policy: &Policy) -> Option<String> {
         scope.attributes.as_slice(),
         scope.tags,
         scope.conditions.as_slice(),
-    ) && attribute.name == "resourceGroupId"
+    ) && *attribute.name == *"resourceGroupId"
         && let Some(group) = policy.resource_equals("resourceGroupId")
     {
         return Some(format!(

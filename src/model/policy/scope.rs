@@ -63,9 +63,9 @@ impl<'a> Scope<'a> {
         let attributes = policy
             .resource
             .iter()
-            .filter(|attribute| attribute.name != "accountId")
+            .filter(|attribute| *attribute.name != *"accountId")
             .filter(|attribute| {
-                target == Target::Unknown || !consumed.contains(&attribute.name.as_str())
+                target == Target::Unknown || !consumed.contains(&attribute.name.as_ref())
             })
             .collect();
         Self {
@@ -190,7 +190,7 @@ fn attribute_words(attribute: &ResourceAttribute) -> String {
         AttributeValue::List(items) => format!("[{}]", items.join(", ")),
         AttributeValue::Unresolved(unresolved) => format!("<{}>", unresolved.refers_to),
     };
-    match (attribute.name.as_str(), &attribute.operator) {
+    match (attribute.name.as_ref(), &attribute.operator) {
         ("region", Operator::StringEquals) => format!("in region {value}"),
         ("resourceGroupId", Operator::StringEquals) => format!("in resource group `{value}`"),
         ("resourceType", Operator::StringEquals) => format!("of resource type {value}"),
@@ -216,7 +216,7 @@ mod tests {
             resource: std::iter::once(&("accountId", "acct"))
                 .chain(attributes)
                 .map(|(name, value)| ResourceAttribute {
-                    name: (*name).to_owned(),
+                    name: (*name).into(),
                     operator: Operator::StringEquals,
                     value: AttributeValue::String((*value).to_owned()),
                 })

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{ItemResult, Sink, present, typed};
 use crate::model::{
     AttributeValue, Condition, Operator, PartOrigins, Pointer, Policy, PolicyPlaceholder,
-    PolicyVersion, ResourceAttribute, ResourceTag, Role, Subject,
+    PolicyVersion, ResourceAttribute, ResourceTag, Role, Subject, intern,
 };
 
 #[derive(Deserialize)]
@@ -215,7 +215,7 @@ fn resource_of<A: Into<Attribute>>(
         .map(|attribute| {
             let attribute = attribute.into();
             ResourceAttribute {
-                name: attribute.name,
+                name: intern(&attribute.name),
                 operator: Operator::parse(attribute.operator.as_deref()),
                 value: attribute_value(attribute.value),
             }

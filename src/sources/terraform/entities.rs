@@ -156,7 +156,9 @@ fn predicted_credentials(resource: &TfResource<'_>, service: Option<&KeyServiceI
     };
     Credentials::Visible(VisibleCredentials {
         iam_serviceid_crn: Some(spelling),
-        iam_role_crn: resource.text(&["role"]).map(|role| Role::parse(&role).crn),
+        iam_role_crn: resource
+            .text(&["role"])
+            .map(|role| Role::parse(&role).crn.to_string()),
         ..VisibleCredentials::default()
     })
 }

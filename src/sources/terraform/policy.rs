@@ -12,7 +12,7 @@ use super::entities::declaration;
 use super::identity::{Link, Linker, Want, placeholder};
 use crate::model::{
     AttributeValue, Condition, Operator, PartOrigins, Pointer, Policy, PolicyVersion,
-    ResourceAttribute, ResourceTag, Role, Subject,
+    ResourceAttribute, ResourceTag, Role, Subject, intern,
 };
 use crate::sources::exports::Sink;
 
@@ -188,7 +188,7 @@ fn condition(block: &Value) -> Condition {
 
 fn attribute(name: &str, value: AttributeValue) -> ResourceAttribute {
     ResourceAttribute {
-        name: name.to_owned(),
+        name: intern(name),
         operator: Operator::StringEquals,
         value,
     }
@@ -245,7 +245,7 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
                 Link::Absent => continue,
             };
             attributes.push(ResourceAttribute {
-                name: name.to_owned(),
+                name: intern(name),
                 operator: Operator::parse(item.get("operator").and_then(Value::as_str)),
                 value,
             });
