@@ -71,18 +71,25 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             None
         };
         let service_id = inventory.service_id(identity);
-        let subject = match (service_id, tally.listed.first(), tally.unlisted.first()) {
-            (Some(service_id), _, _) => EntityRef::service_id(service_id),
-            (None, Some(api_key), _) => EntityRef::api_key(api_key),
-            (None, None, Some(key)) => EntityRef::key(key),
-            (None, None, None) => continue,
+        // Built only for a finding or a kept pass (most identities pass, unrecorded).
+        let subject = || match (service_id, tally.listed.first(), tally.unlisted.first()) {
+            (Some(service_id), _, _) => Some(EntityRef::service_id(service_id)),
+            (None, Some(api_key), _) => Some(EntityRef::api_key(api_key)),
+            (None, None, Some(key)) => Some(EntityRef::key(key)),
+            (None, None, None) => None,
         };
         let Some((severity, verdict)) = verdict else {
             // Below the warning point is a pass only when the count is complete: the API key
             // export lists every key, or the account reported this identity's count.
-            if inventory.collections.api_keys || reported_usage.is_some() {
+            if (inventory.collections.api_keys || reported_usage.is_some())
+                && context.records_passes()
+                && let Some(subject) = subject()
+            {
                 context.evaluated(subject);
             }
+            continue;
+        };
+        let Some(subject) = subject() else {
             continue;
         };
         // Only a finding needs its place and owner text (most identities pass).

@@ -112,7 +112,8 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             .subject
             .service_id()
             .and_then(|core| inventory.service_id(core));
-        let subject = match service_id {
+        // Built only for a finding or a kept pass (most subjects pass, unrecorded).
+        let subject = || match service_id {
             Some(service_id) => EntityRef::service_id(service_id),
             None => EntityRef {
                 account: None,
@@ -128,9 +129,10 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             },
         };
         let Some((severity, verdict)) = verdict(count, per_subject, warn_percent) else {
-            context.evaluated(subject);
+            context.evaluated_with(subject);
             continue;
         };
+        let subject = subject();
         // Only a finding needs the subject's name (most subjects pass).
         let name = match service_id.and_then(|service_id| service_id.name.as_deref()) {
             Some(name) => format!("`{name}` ({id})"),

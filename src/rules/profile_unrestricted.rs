@@ -11,7 +11,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     if inventory.collections.policies {
         for profile in &inventory.profiles {
-            context.evaluated(EntityRef::profile(profile));
+            context.evaluated_with(|| EntityRef::profile(profile));
         }
     } else if inventory.collections.profiles {
         // Exported profiles without a policy list: what they may do is unknown. (A plan's

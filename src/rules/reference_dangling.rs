@@ -70,8 +70,11 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         // A plan alone names what lives elsewhere in the account by design.
         return;
     }
-    for target in resolved(inventory) {
-        context.evaluated(target);
+    // The passes are every named target: worked out only when the run keeps them.
+    if context.records_passes() {
+        for target in resolved(inventory) {
+            context.evaluated(target);
+        }
     }
     let dangling = collect(inventory);
     // Per target kind: a collection that was not loaded is one unknown, said once.
