@@ -183,11 +183,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         .iter()
         .map(|input| std::fs::metadata(&input.path).map_or(0, |meta| meta.len()))
         .collect();
-    let total: u64 = sizes.iter().sum();
-    let mut large: Vec<usize> = (0..inputs.len())
-        .filter(|&at| sizes[at] > total / 4 && sizes[at] > LARGE_FILE)
-        .collect();
-    large.sort_by_key(|&at| std::cmp::Reverse(sizes[at]));
+    let large = loaded_alone(&sizes);
     let mut files: Vec<Option<FileLoad>> = (0..inputs.len()).map(|_| None).collect();
     for &at in &large {
         files[at] = Some(load_one(at, &inputs[at]));
@@ -253,6 +249,17 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
     loaded.inventory = builder.finish();
     locate_errors(&mut loaded);
     Ok(loaded)
+}
+
+/// The inputs (by position) to load alone and first, largest first: those of more than a
+/// quarter of the input's bytes, and more than [`LARGE_FILE`].
+fn loaded_alone(sizes: &[u64]) -> Vec<usize> {
+    let total: u64 = sizes.iter().sum();
+    let mut large: Vec<usize> = (0..sizes.len())
+        .filter(|&at| sizes[at] > total / 4 && sizes[at] > LARGE_FILE)
+        .collect();
+    large.sort_by_key(|&at| std::cmp::Reverse(sizes[at]));
+    large
 }
 
 /// For each input, a number its directory's inputs share: the files of one snapshot (or
@@ -570,4 +577,23 @@ fn finish_document(
     // the places of the errors. Drop it until a finding needs its place.
     document.release();
     file.document = Some(document);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_large_share_of_a_large_input_is_loaded_alone() {
+        const MB: u64 = 1 << 20;
+        // The policy export of a scale-100 account beside thousands of small pages.
+        let mut sizes = vec![200 * 1024; 4_000];
+        sizes.insert(1_500, 383 * MB);
+        assert_eq!(loaded_alone(&sizes), vec![1_500]);
+        // Two large files: the larger first.
+        assert_eq!(loaded_alone(&[150 * MB, 10, 300 * MB]), vec![2, 0]);
+        // A small run has none, however its bytes are shared.
+        assert!(loaded_alone(&[MB, 10, 20]).is_empty());
+        assert!(loaded_alone(&[]).is_empty());
+    }
 }
