@@ -1,6 +1,8 @@
 //! IAM access policies, v1 and v2 in one type.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use rustc_hash::FxHashMap;
 
 use super::crn::service_id_core;
 use super::declaration::{Declaration, Unresolved};
@@ -83,7 +85,22 @@ pub struct Role {
 
 impl Role {
     /// Parses a role CRN; a bare display name (`Manager`) is mapped to the shared role CRN.
+    /// An account names a few dozen roles in hundreds of thousands of policies: each text
+    /// is parsed once, and its role shared (see [`super::intern`]).
     pub fn parse(text: &str) -> Self {
+        static PARSED: OnceLock<Mutex<FxHashMap<Arc<str>, Role>>> = OnceLock::new();
+        let parsed = PARSED.get_or_init(Default::default);
+        // A panic elsewhere while the lock was held leaves the table as it was: still valid.
+        let mut parsed = parsed.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(role) = parsed.get(text) {
+            return role.clone();
+        }
+        let role = Self::parse_text(text);
+        parsed.insert(Arc::from(text), role.clone());
+        role
+    }
+
+    fn parse_text(text: &str) -> Self {
         let parts: Vec<&str> = text.split(':').collect();
         if parts.len() >= 10 && parts[0] == "crn" {
             let kind = match parts[8] {
@@ -356,6 +373,20 @@ mod tests {
             (RoleKind::Custom, "Ops")
         );
         assert!(Role::parse("Administrator").is(RoleKind::Platform, "Administrator"));
+    }
+
+    #[test]
+    fn a_parsed_role_is_the_role_its_text_parses_to_every_time() {
+        // A display name of no shared role maps to a CRN that, parsed itself, is a platform
+        // role: the cache must key by the text given, not by the CRN it builds.
+        let named = Role::parse("Weird");
+        assert_eq!(named.kind, RoleKind::Other);
+        let crn = Role::parse(&named.crn);
+        assert_eq!(crn.kind, RoleKind::Platform);
+        for _ in 0..2 {
+            assert_eq!(Role::parse("Weird"), Role::parse_text("Weird"));
+            assert_eq!(Role::parse(&named.crn), Role::parse_text(&named.crn));
+        }
     }
 
     #[test]

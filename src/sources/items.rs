@@ -65,10 +65,7 @@ impl ItemTable {
             // The last line break first: without one (a compact export) nothing is counted.
             column = match between.rfind('\n') {
                 Some(last) => {
-                    line += between.as_bytes()[..=last]
-                        .iter()
-                        .filter(|&&byte| byte == b'\n')
-                        .count();
+                    line += line_breaks(&between.as_bytes()[..=last]);
                     char_count(&between[last + 1..]) + 1
                 }
                 None => column + char_count(between),
@@ -100,6 +97,36 @@ impl ItemTable {
             Some((place, Pointer::parse(inner)?))
         })
     }
+}
+
+/// The line breaks in `bytes`. A byte-by-byte count compiled to a loop of four bytes a
+/// step (a twentieth of a check's time at scale 10): here each of 32 byte-wide counters
+/// takes one column of 32-byte rows, one vector compare and add per row, and the counters
+/// are emptied every 255 rows, before they can overflow.
+fn line_breaks(bytes: &[u8]) -> usize {
+    const LANES: usize = 32;
+    let mut total = 0;
+    let mut rows = bytes.chunks_exact(LANES);
+    loop {
+        let mut counters = [0u8; LANES];
+        let mut filled = 0;
+        for row in rows.by_ref().take(255) {
+            for (counter, &byte) in counters.iter_mut().zip(row) {
+                *counter += u8::from(byte == b'\n');
+            }
+            filled += 1;
+        }
+        total += counters.iter().map(|&counter| usize::from(counter)).sum::<usize>();
+        if filled < 255 {
+            break;
+        }
+    }
+    total
+        + rows
+            .remainder()
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count()
 }
 
 /// Characters in `text`; an ASCII text (most exports) is counted by its length.
@@ -157,6 +184,19 @@ impl ItemPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_line_breaks_as_a_plain_count_does() {
+        let text: Vec<u8> = (0..20_000u32)
+            .map(|at| if at % 7 == 0 || at % 255 == 3 { b'\n' } else { b'a' })
+            .collect();
+        for end in [0, 1, 31, 32, 8_159, 8_160, 8_161, 16_320, 20_000] {
+            let slice = &text[..end];
+            let plain = slice.iter().filter(|&&byte| byte == b'\n').count();
+            assert_eq!(line_breaks(slice), plain, "{end}");
+        }
+        assert_eq!(line_breaks(&[b'\n'; 9_000]), 9_000);
+    }
 
     /// The items of `text` found by a naive scan (every `{` right after `[` or `,`).
     fn naive_items(text: &str) -> Vec<Range<usize>> {
