@@ -124,7 +124,7 @@ impl EntityKind {
 }
 
 /// A reference to one entity, as findings name it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EntityRef {
     pub kind: EntityKind,
     /// CRN where the entity has one, else its id.
