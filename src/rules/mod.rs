@@ -26,6 +26,7 @@ mod roles;
 mod unrestricted;
 
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
@@ -242,13 +243,18 @@ pub struct Evaluated {
 /// most keys, service IDs or policies of the account as passes: an owned reference per
 /// pass took more memory than the model's own entities (1.6 times a JSON run's at scale
 /// 10, for JUnit and the compliance report); a pass is now a pointer to the shared copy.
+/// The set is split in shards by the subject's hash: the rule tasks on every core record
+/// passes all the time, and one lock made them wait for each other.
 #[derive(Default)]
-struct Subjects(Mutex<FxHashSet<Arc<EntityRef>>>);
+struct Subjects([Mutex<FxHashSet<Arc<EntityRef>>>; 32]);
 
 impl Subjects {
     fn share(&self, subject: EntityRef) -> Arc<EntityRef> {
+        let shard = rustc_hash::FxBuildHasher.hash_one(&subject) as usize % self.0.len();
         // A panic elsewhere while the lock was held leaves the set as it was: still valid.
-        let mut set = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut set = self.0[shard]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(shared) = set.get(&subject) {
             return Arc::clone(shared);
         }
