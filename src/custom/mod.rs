@@ -23,6 +23,7 @@ mod posture;
 pub mod refs;
 pub mod testing;
 mod to_rego;
+mod value_table;
 
 pub use document::{INPUT_VERSION, InputDocument, build, build_for, schema};
 pub use engine::TIME_LIMIT;
