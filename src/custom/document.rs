@@ -25,38 +25,38 @@ pub const INPUT_VERSION: u32 = 1;
 /// `input` of iamlint's custom Rego rules: the account as iamlint's model sees it.
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(title = "iamlint custom rule input (iamlint schema model)")]
-pub struct InputDocument {
+pub struct InputDocument<'a> {
     /// The version of this shape (see `INPUT_VERSION`).
     pub version: u32,
     /// Which collections the inputs held at all (an empty list counts), to tell "none exists" from "not exported".
     pub collections: CollectionsDto,
     /// Service instances (Resource Controller).
-    pub resource_instances: Vec<InstanceEntity>,
+    pub resource_instances: Vec<InstanceEntity<'a>>,
     /// Resource keys (service credentials).
-    pub resource_keys: Vec<KeyEntity>,
-    pub service_ids: Vec<ServiceIdEntity>,
-    pub api_keys: Vec<ApiKeyEntity>,
+    pub resource_keys: Vec<KeyEntity<'a>>,
+    pub service_ids: Vec<ServiceIdEntity<'a>>,
+    pub api_keys: Vec<ApiKeyEntity<'a>>,
     /// Access policies, v1 and v2 in one shape.
-    pub policies: Vec<PolicyEntity>,
-    pub access_groups: Vec<AccessGroupEntity>,
+    pub policies: Vec<PolicyEntity<'a>>,
+    pub access_groups: Vec<AccessGroupEntity<'a>>,
     /// Trusted profiles, with their links and claim rules.
-    pub trusted_profiles: Vec<ProfileEntity>,
+    pub trusted_profiles: Vec<ProfileEntity<'a>>,
     /// Users (User Management), and the users only the MFA report names.
-    pub users: Vec<UserEntity>,
+    pub users: Vec<UserEntity<'a>>,
     /// The accounts whose owner or settings the inputs hold.
-    pub accounts: Vec<AccountEntity>,
+    pub accounts: Vec<AccountEntity<'a>>,
     /// IAM Identity account settings, one per account.
-    pub identity_settings: Vec<IdentitySettingsEntity>,
+    pub identity_settings: Vec<IdentitySettingsEntity<'a>>,
     /// IAM Access Groups account settings, one per account.
-    pub access_group_settings: Vec<AccessGroupSettingsEntity>,
+    pub access_group_settings: Vec<AccessGroupSettingsEntity<'a>>,
     /// The accounts' custom roles.
-    pub custom_roles: Vec<CustomRoleEntity>,
+    pub custom_roles: Vec<CustomRoleEntity<'a>>,
     /// Activity Tracker Event Routing routes.
-    pub activity_tracker_routes: Vec<RouteEntity>,
+    pub activity_tracker_routes: Vec<RouteEntity<'a>>,
     /// Activity Tracker Event Routing targets.
-    pub activity_tracker_targets: Vec<TargetEntity>,
+    pub activity_tracker_targets: Vec<TargetEntity<'a>>,
     /// The activity reports loaded (the windows that users' and keys' `activity` covers).
-    pub activity_reports: Vec<ActivityReportDto>,
+    pub activity_reports: Vec<ActivityReportDto<'a>>,
 }
 
 /// Which collections the inputs held.
@@ -86,14 +86,14 @@ pub struct CollectionsDto {
 }
 
 /// The whole document of `inventory`.
-pub fn build(inventory: &Inventory) -> InputDocument {
+pub fn build(inventory: &Inventory) -> InputDocument<'_> {
     build_for(inventory, &Needs::whole())
 }
 
 /// The document of `inventory` with only the entity members `needs` names built (the others
 /// empty: no rule of the run reads them; see `needs`). `version` and `collections` are
 /// always there.
-pub fn build_for(inventory: &Inventory, needs: &Needs) -> InputDocument {
+pub fn build_for<'a>(inventory: &'a Inventory, needs: &Needs) -> InputDocument<'a> {
     let joins = Joins::of(inventory);
     let collections = inventory.collections;
     let held = &inventory.people;

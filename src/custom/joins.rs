@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::refs;
+use super::refs::{self, Ref};
 use crate::model::{
     AuthnRecord, AuthnSource, AuthnSubject, Inventory, MfaEnrollment, ResourceKey, RoleKind,
     Subject,
@@ -14,18 +14,18 @@ use crate::model::{
 
 pub(super) struct Joins<'a> {
     pub(super) inventory: &'a Inventory,
-    keys_by_service_id: HashMap<String, Vec<String>>,
-    api_keys_by_service_id: HashMap<String, Vec<String>>,
+    keys_by_service_id: HashMap<&'a str, Vec<Ref<'a>>>,
+    api_keys_by_service_id: HashMap<&'a str, Vec<Ref<'a>>>,
     /// API keys by their owner's IAM ID (users and the account owner).
-    api_keys_by_iam_id: HashMap<String, Vec<String>>,
+    api_keys_by_iam_id: HashMap<&'a str, Vec<Ref<'a>>>,
     /// Policies by the name of a custom role they grant.
-    policies_by_custom_role: HashMap<String, Vec<String>>,
+    policies_by_custom_role: HashMap<&'a str, Vec<Ref<'a>>>,
     /// Routes by the id of a target one of their rules sends events to.
-    routes_by_target: HashMap<String, Vec<String>>,
-    target_refs: HashMap<String, String>,
+    routes_by_target: HashMap<&'a str, Vec<Ref<'a>>>,
+    target_refs: HashMap<&'a str, Ref<'a>>,
     /// The best activity record of each identity: its own `activity` member before a
     /// report's item (as the built-in rules read them).
-    activity: HashMap<(AuthnKind, String), &'a AuthnRecord>,
+    activity: HashMap<(AuthnKind, &'a str), &'a AuthnRecord>,
     mfa: HashMap<&'a str, &'a MfaEnrollment>,
     listed_users: HashSet<&'a str>,
     owners: HashSet<&'a str>,
@@ -53,34 +53,34 @@ impl From<AuthnSubject> for AuthnKind {
 
 impl<'a> Joins<'a> {
     pub(super) fn of(inventory: &'a Inventory) -> Self {
-        let mut keys_by_service_id: HashMap<String, Vec<String>> = HashMap::new();
+        let mut keys_by_service_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
         for key in &inventory.keys {
             if let Some(service_id) = inventory.service_id_of(key) {
                 keys_by_service_id
-                    .entry(service_id.core().to_owned())
+                    .entry(service_id.core())
                     .or_default()
                     .push(refs::of::key(key));
             }
         }
-        let mut api_keys_by_service_id: HashMap<String, Vec<String>> = HashMap::new();
+        let mut api_keys_by_service_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
         for api_key in &inventory.api_keys {
             if let Some(core) = api_key.service_id() {
                 api_keys_by_service_id
-                    .entry(core.to_owned())
+                    .entry(core)
                     .or_default()
                     .push(refs::of::api_key(api_key));
             }
         }
-        let mut api_keys_by_iam_id: HashMap<String, Vec<String>> = HashMap::new();
+        let mut api_keys_by_iam_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
         for api_key in &inventory.api_keys {
             if let Some(iam_id) = &api_key.iam_id {
                 api_keys_by_iam_id
-                    .entry(iam_id.clone())
+                    .entry(iam_id.as_str())
                     .or_default()
                     .push(refs::of::api_key(api_key));
             }
         }
-        let mut policies_by_custom_role: HashMap<String, Vec<String>> = HashMap::new();
+        let mut policies_by_custom_role: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
         for policy in &inventory.policies {
             let mut names: Vec<&str> = policy
                 .roles
@@ -91,12 +91,12 @@ impl<'a> Joins<'a> {
             names.dedup();
             for name in names {
                 policies_by_custom_role
-                    .entry(name.to_owned())
+                    .entry(name)
                     .or_default()
                     .push(refs::of::policy(policy));
             }
         }
-        let mut routes_by_target: HashMap<String, Vec<String>> = HashMap::new();
+        let mut routes_by_target: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
         for route in &inventory.routes {
             let targets: HashSet<&String> = route
                 .rules
@@ -105,7 +105,7 @@ impl<'a> Joins<'a> {
                 .collect();
             for target in targets {
                 routes_by_target
-                    .entry(target.clone())
+                    .entry(target.as_str())
                     .or_default()
                     .push(refs::route_ref(route));
             }
@@ -113,11 +113,11 @@ impl<'a> Joins<'a> {
         let target_refs = inventory
             .routing_targets
             .iter()
-            .map(|target| (target.id.clone(), refs::target_ref(target)))
+            .map(|target| (target.id.as_str(), refs::target_ref(target)))
             .collect();
-        let mut activity: HashMap<(AuthnKind, String), &AuthnRecord> = HashMap::new();
+        let mut activity: HashMap<(AuthnKind, &str), &AuthnRecord> = HashMap::new();
         for record in &inventory.people.authns {
-            let slot = activity.entry((record.subject.into(), record.id.clone()));
+            let slot = activity.entry((record.subject.into(), record.id.as_str()));
             let best = slot.or_insert(record);
             if best.source != AuthnSource::Entity && record.source == AuthnSource::Entity {
                 *best = record;
@@ -153,7 +153,7 @@ impl<'a> Joins<'a> {
     }
 
     /// The API keys whose owner is `iam_id` (a user's `IBMid-...`).
-    pub(super) fn api_keys_of_iam_id(&self, iam_id: &str) -> Vec<String> {
+    pub(super) fn api_keys_of_iam_id(&self, iam_id: &str) -> Vec<Ref<'a>> {
         self.api_keys_by_iam_id
             .get(iam_id)
             .cloned()
@@ -161,25 +161,25 @@ impl<'a> Joins<'a> {
     }
 
     /// The policies that grant the custom role named `name` (`customRole:<name>`).
-    pub(super) fn policies_of_custom_role(&self, name: &str) -> Vec<String> {
+    pub(super) fn policies_of_custom_role(&self, name: &str) -> Vec<Ref<'a>> {
         self.policies_by_custom_role
             .get(name)
             .cloned()
             .unwrap_or_default()
     }
 
-    pub(super) fn routes_of_target(&self, id: &str) -> Vec<String> {
+    pub(super) fn routes_of_target(&self, id: &str) -> Vec<Ref<'a>> {
         self.routes_by_target.get(id).cloned().unwrap_or_default()
     }
 
     /// The `ref` of the target a route names, when it was loaded.
-    pub(super) fn target_ref(&self, id: &str) -> Option<String> {
-        self.target_refs.get(id).cloned()
+    pub(super) fn target_ref(&self, id: &str) -> Option<Ref<'a>> {
+        self.target_refs.get(id).copied()
     }
 
     /// The last authentication of identity `id` (a user's IAM ID, else the entity's id).
-    pub(super) fn activity_of(&self, kind: AuthnKind, id: &str) -> Option<&'a AuthnRecord> {
-        self.activity.get(&(kind, id.to_owned())).copied()
+    pub(super) fn activity_of(&self, kind: AuthnKind, id: &'a str) -> Option<&'a AuthnRecord> {
+        self.activity.get(&(kind, id)).copied()
     }
 
     pub(super) fn mfa_of(&self, iam_id: &str) -> Option<&'a MfaEnrollment> {
@@ -196,49 +196,49 @@ impl<'a> Joins<'a> {
         self.owners.contains(iam_id)
     }
 
-    pub(super) fn keys_of_instance(&self, guid: &str) -> Vec<String> {
+    pub(super) fn keys_of_instance(&self, guid: &str) -> Vec<Ref<'a>> {
         self.inventory
             .keys_of_instance(guid)
             .map(refs::of::key)
             .collect()
     }
 
-    pub(super) fn instance_of(&self, key: &ResourceKey) -> Option<String> {
+    pub(super) fn instance_of(&self, key: &ResourceKey) -> Option<Ref<'a>> {
         self.inventory.instance_of(key).map(refs::of::instance)
     }
 
-    pub(super) fn service_id_of(&self, key: &ResourceKey) -> Option<String> {
+    pub(super) fn service_id_of(&self, key: &ResourceKey) -> Option<Ref<'a>> {
         self.inventory.service_id_of(key).map(refs::of::service_id)
     }
 
-    pub(super) fn service_id_ref(&self, spelling: &str) -> Option<String> {
+    pub(super) fn service_id_ref(&self, spelling: &str) -> Option<Ref<'a>> {
         self.inventory
             .service_id(spelling)
             .map(refs::of::service_id)
     }
 
-    pub(super) fn keys_of_service_id(&self, core: &str) -> Vec<String> {
+    pub(super) fn keys_of_service_id(&self, core: &str) -> Vec<Ref<'a>> {
         self.keys_by_service_id
             .get(core)
             .cloned()
             .unwrap_or_default()
     }
 
-    pub(super) fn api_keys_of_service_id(&self, core: &str) -> Vec<String> {
+    pub(super) fn api_keys_of_service_id(&self, core: &str) -> Vec<Ref<'a>> {
         self.api_keys_by_service_id
             .get(core)
             .cloned()
             .unwrap_or_default()
     }
 
-    pub(super) fn policies_of(&self, subject: &Subject) -> Vec<String> {
+    pub(super) fn policies_of(&self, subject: &Subject) -> Vec<Ref<'a>> {
         self.inventory
             .policies_of(subject)
             .map(refs::of::policy)
             .collect()
     }
 
-    pub(super) fn groups_of(&self, member: &Subject) -> Vec<String> {
+    pub(super) fn groups_of(&self, member: &Subject) -> Vec<Ref<'a>> {
         self.inventory
             .memberships_of(member)
             .filter_map(|membership| self.inventory.access_group(&membership.group_id))
@@ -248,17 +248,19 @@ impl<'a> Joins<'a> {
 
     /// The `ref` of a subject that is a loaded entity (a service ID, an access group, a
     /// trusted profile, or a user of the users list or the MFA report).
-    pub(super) fn subject_ref(&self, subject: &Subject) -> Option<String> {
+    pub(super) fn subject_ref(&self, subject: &'a Subject) -> Option<Ref<'a>> {
         match subject {
             Subject::ServiceId(core) => self.service_id_ref(core),
             Subject::AccessGroup(id) => self.inventory.access_group(id).map(refs::of::access_group),
             Subject::Profile(id) => self.inventory.profile(id).map(refs::of::profile),
-            Subject::User(iam_id)
-                if self.is_listed_user(iam_id) || self.mfa.contains_key(iam_id.as_str()) =>
-            {
-                Some(refs::user_ref(iam_id))
-            }
+            Subject::User(iam_id) => self.user_ref(iam_id),
             _ => None,
         }
+    }
+
+    /// The `ref` of the user `iam_id` when the users list or the MFA report names them.
+    pub(super) fn user_ref(&self, iam_id: &'a str) -> Option<Ref<'a>> {
+        (self.is_listed_user(iam_id) || self.mfa.contains_key(iam_id))
+            .then(|| refs::user_ref(iam_id))
     }
 }

@@ -48,6 +48,8 @@ struct State {
     /// costs no allocation.
     items: Vec<Vec<Value>>,
     members: Vec<Vec<(Value, Value)>>,
+    /// The text of `collect_str` (a `ref`), formatted here rather than into a new string.
+    text: String,
 }
 
 type Shared = RefCell<State>;
@@ -169,6 +171,15 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
     }
     fn serialize_str(self, v: &str) -> Result<Value, Error> {
         Ok(self.string(v))
+    }
+    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<Value, Error> {
+        use std::fmt::Write as _;
+        let mut text = std::mem::take(&mut self.state.borrow_mut().text);
+        text.clear();
+        write!(text, "{value}").map_err(<Error as ser::Error>::custom)?;
+        let shared = self.string(&text);
+        self.state.borrow_mut().text = text;
+        Ok(shared)
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Value, Error> {
         let mut items = self.items(v.len());
