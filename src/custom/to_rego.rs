@@ -60,6 +60,19 @@ pub(super) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error>
     value.serialize(ValueSerializer { state: &state })
 }
 
+/// Each of `items` as a regorus value, sharing repeated values among them (an item that
+/// cannot be serialized is `Undefined`, as `document::to_value` makes a failed document).
+pub(super) fn to_values<T: Serialize>(items: &[T]) -> Vec<Value> {
+    let state = Shared::default();
+    items
+        .iter()
+        .map(|item| {
+            item.serialize(ValueSerializer { state: &state })
+                .unwrap_or(Value::Undefined)
+        })
+        .collect()
+}
+
 #[derive(Clone, Copy)]
 struct ValueSerializer<'k> {
     state: &'k Shared,
