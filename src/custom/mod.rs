@@ -21,6 +21,7 @@ pub mod needs;
 mod people;
 mod posture;
 pub mod refs;
+mod struct_shapes;
 pub mod testing;
 mod to_rego;
 mod value_table;

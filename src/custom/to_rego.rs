@@ -15,6 +15,7 @@ use regorus::Value;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
+use super::struct_shapes::StructShapes;
 use super::value_table::{Fast, ValueTable};
 
 /// Why a value could not be serialized (only a custom `Serialize` can fail).
@@ -50,6 +51,16 @@ struct State {
     members: Vec<Vec<(Value, Value)>>,
     /// The text of `collect_str` (a `ref`), formatted here rather than into a new string.
     text: String,
+    shapes: StructShapes,
+}
+
+impl State {
+    fn key(&mut self, name: &'static str) -> Value {
+        self.keys
+            .entry((name.as_ptr() as usize, name.len()))
+            .or_insert_with(|| self.values.string(name))
+            .clone()
+    }
 }
 
 type Shared = RefCell<State>;
@@ -80,12 +91,22 @@ struct ValueSerializer<'k> {
 
 impl ValueSerializer<'_> {
     fn key(self, name: &'static str) -> Value {
+        self.state.borrow_mut().key(name)
+    }
+
+    /// The key of field `at` of a struct of `shape`: the shape's, else looked up (and
+    /// learnt). `regular` turns false when the shape did not know it.
+    fn field_key(self, shape: usize, at: usize, name: &'static str, regular: &mut bool) -> Value {
         let state = &mut *self.state.borrow_mut();
-        state
-            .keys
-            .entry((name.as_ptr() as usize, name.len()))
-            .or_insert_with(|| state.values.string(name))
-            .clone()
+        if let Some(key) = state.shapes.key(shape, at, name) {
+            return key;
+        }
+        let key = state.key(name);
+        state.shapes.learn(shape, at, name, &key);
+        if state.shapes.key(shape, at, name).is_none() {
+            *regular = false;
+        }
+        key
     }
 
     fn string(self, text: &str) -> Value {
@@ -108,6 +129,37 @@ impl ValueSerializer<'_> {
 
     fn members(self) -> Vec<(Value, Value)> {
         self.state.borrow_mut().members.pop().unwrap_or_default()
+    }
+
+    /// The object of a struct of `shape` whose `members` came in the shape's order: put
+    /// in key order by the shape's order, without comparing keys.
+    fn struct_object(self, shape: usize, mut members: Vec<(Value, Value)>) -> Value {
+        let mut sorted = self.members();
+        let ordered = {
+            let state = &mut *self.state.borrow_mut();
+            match state.shapes.order(shape, members.len()) {
+                Some(order) => {
+                    for &at in order {
+                        sorted.push(std::mem::replace(
+                            &mut members[at],
+                            (Value::Null, Value::Null),
+                        ));
+                    }
+                    true
+                }
+                None => false,
+            }
+        };
+        if !ordered {
+            self.state.borrow_mut().members.push(sorted);
+            return self.object(members);
+        }
+        let state = &mut *self.state.borrow_mut();
+        members.clear();
+        state.members.push(members);
+        let object = state.values.object(&mut sorted);
+        state.members.push(sorted);
+        object
     }
 
     /// The object of `members` (in any order; of a key given twice, the last value, as
@@ -268,10 +320,16 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
             members: self.members(),
             key: None,
             variant: None,
+            shape: None,
+            regular: true,
         })
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Map<'k>, Error> {
-        self.serialize_map(None)
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Map<'k>, Error> {
+        let shape = self.state.borrow_mut().shapes.of(name);
+        Ok(Map {
+            shape: Some(shape),
+            ..self.serialize_map(None)?
+        })
     }
     fn serialize_struct_variant(
         self,
@@ -339,11 +397,18 @@ struct Map<'k> {
     /// The key of `serialize_key` waiting for its value.
     key: Option<Value>,
     variant: Option<&'static str>,
+    /// A struct's shape (`struct_shapes`), and whether its fields so far came as the
+    /// shape knows them.
+    shape: Option<usize>,
+    regular: bool,
 }
 
 impl Map<'_> {
     fn finish(self) -> Value {
-        let object = self.serializer.object(self.members);
+        let object = match self.shape {
+            Some(shape) if self.regular => self.serializer.struct_object(shape, self.members),
+            _ => self.serializer.object(self.members),
+        };
         match self.variant {
             Some(variant) => self.serializer.tagged(variant, object),
             None => object,
@@ -382,7 +447,13 @@ impl ser::SerializeStruct for Map<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        let key = self.serializer.key(name);
+        let key = match self.shape {
+            Some(shape) => {
+                self.serializer
+                    .field_key(shape, self.members.len(), name, &mut self.regular)
+            }
+            None => self.serializer.key(name),
+        };
         let value = value.serialize(self.serializer)?;
         self.members.push((key, value));
         Ok(())
@@ -626,5 +697,32 @@ mod tests {
         let through_json: Value =
             serde_json::from_value(serde_json::to_value(&roles).expect("JSON")).expect("value");
         assert_eq!(value, through_json);
+    }
+
+    /// A struct whose fields do not come the same way every time (a hand-written
+    /// `Serialize`) is still sorted right: its shape turns irregular.
+    #[test]
+    fn a_struct_whose_fields_vary_is_sorted_each_time() {
+        struct Varying(&'static [&'static str]);
+        impl Serialize for Varying {
+            fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct as _;
+                let mut fields = serializer.serialize_struct("Varying", self.0.len())?;
+                for name in self.0 {
+                    fields.serialize_field(name, name)?;
+                }
+                fields.end()
+            }
+        }
+        let values = [
+            Varying(&["b", "a"]),
+            Varying(&["b", "a"]),
+            Varying(&["a", "c", "b"]),
+            Varying(&["c", "b"]),
+            Varying(&["b", "a"]),
+        ];
+        let through_json: Value =
+            serde_json::from_value(serde_json::to_value(&values).expect("JSON")).expect("value");
+        assert_eq!(to_value(&values).expect("value"), through_json);
     }
 }
