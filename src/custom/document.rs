@@ -292,7 +292,7 @@ fn one<T: Serialize + ?Sized>(value: &T) -> regorus::Value {
 fn list<T: Serialize + Sync>(items: &[T]) -> regorus::Value {
     use rayon::prelude::*;
     if items.len() <= CHUNK {
-        return one(items);
+        return regorus::Value::from(super::to_rego::to_values(items));
     }
     let chunks: Vec<Vec<regorus::Value>> = items
         .par_chunks(CHUNK)

@@ -52,6 +52,11 @@ struct State {
     /// The text of `collect_str` (a `ref`), formatted here rather than into a new string.
     text: String,
     shapes: StructShapes,
+    /// Whether the objects at the top (`to_values`' items: the document's entities, each
+    /// named by its own `ref`) are built without a lookup: they are never repeated.
+    entities: bool,
+    /// How many objects are being built around the current value.
+    depth: usize,
 }
 
 impl State {
@@ -74,10 +79,14 @@ pub(super) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error>
 /// Each of `items` as a regorus value, sharing repeated values among them (an item that
 /// cannot be serialized is `Undefined`, as `document::to_value` makes a failed document).
 pub(super) fn to_values<T: Serialize>(items: &[T]) -> Vec<Value> {
-    let state = Shared::default();
+    let state = Shared::new(State {
+        entities: true,
+        ..State::default()
+    });
     items
         .iter()
         .map(|item| {
+            state.borrow_mut().depth = 0;
             item.serialize(ValueSerializer { state: &state })
                 .unwrap_or(Value::Undefined)
         })
@@ -133,7 +142,7 @@ impl ValueSerializer<'_> {
 
     /// The object of a struct of `shape` whose `members` came in the shape's order: put
     /// in key order by the shape's order, without comparing keys.
-    fn struct_object(self, shape: usize, mut members: Vec<(Value, Value)>) -> Value {
+    fn struct_object(self, shape: usize, mut members: Vec<(Value, Value)>, unique: bool) -> Value {
         let mut sorted = self.members();
         let ordered = {
             let state = &mut *self.state.borrow_mut();
@@ -157,7 +166,11 @@ impl ValueSerializer<'_> {
         let state = &mut *self.state.borrow_mut();
         members.clear();
         state.members.push(members);
-        let object = state.values.object(&mut sorted);
+        let object = if unique {
+            ValueTable::unshared_object(&mut sorted)
+        } else {
+            state.values.object(&mut sorted)
+        };
         state.members.push(sorted);
         object
     }
@@ -315,8 +328,14 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         })
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Map<'k>, Error> {
+        let depth = {
+            let mut state = self.state.borrow_mut();
+            state.depth += 1;
+            state.depth - 1
+        };
         Ok(Map {
             serializer: self,
+            depth,
             members: self.members(),
             key: None,
             variant: None,
@@ -401,12 +420,21 @@ struct Map<'k> {
     /// shape knows them.
     shape: Option<usize>,
     regular: bool,
+    /// How many objects are being built around this one.
+    depth: usize,
 }
 
 impl Map<'_> {
     fn finish(self) -> Value {
+        let unique = {
+            let mut state = self.serializer.state.borrow_mut();
+            state.depth = self.depth;
+            state.entities && self.depth == 0
+        };
         let object = match self.shape {
-            Some(shape) if self.regular => self.serializer.struct_object(shape, self.members),
+            Some(shape) if self.regular => {
+                self.serializer.struct_object(shape, self.members, unique)
+            }
             _ => self.serializer.object(self.members),
         };
         match self.variant {

@@ -192,13 +192,22 @@ impl ValueTable {
                 members.clear();
                 value
             }
-            found => {
-                let mut object = regorus::value::Object::new();
-                for (key, value) in members.drain(..) {
-                    object.insert(key, value);
-                }
-                keep(&mut self.objects, hash, found, Value::from(object))
-            }
+            found => keep(
+                &mut self.objects,
+                hash,
+                found,
+                Self::unshared_object(members),
+            ),
         }
+    }
+
+    /// The object of `members` (as for `object`), built without a lookup: for a value that
+    /// is never repeated (an entity, which its own `ref` names).
+    pub(super) fn unshared_object(members: &mut Vec<(Value, Value)>) -> Value {
+        let mut object = regorus::value::Object::new();
+        for (key, value) in members.drain(..) {
+            object.insert(key, value);
+        }
+        Value::from(object)
     }
 }
