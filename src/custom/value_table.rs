@@ -163,7 +163,10 @@ impl ValueTable {
                 value
             }
             found => {
-                let array = Value::from(items.drain(..).collect::<Vec<_>>());
+                // Its own exact-size vector: the buffer stays in the pool.
+                let mut exact = Vec::with_capacity(items.len());
+                exact.append(items);
+                let array = Value::from(exact);
                 keep(&mut self.arrays, hash, found, array)
             }
         }
