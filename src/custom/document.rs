@@ -25,38 +25,38 @@ pub const INPUT_VERSION: u32 = 1;
 /// `input` of iamlint's custom Rego rules: the account as iamlint's model sees it.
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(title = "iamlint custom rule input (iamlint schema model)")]
-pub struct InputDocument {
+pub struct InputDocument<'a> {
     /// The version of this shape (see `INPUT_VERSION`).
     pub version: u32,
     /// Which collections the inputs held at all (an empty list counts), to tell "none exists" from "not exported".
     pub collections: CollectionsDto,
     /// Service instances (Resource Controller).
-    pub resource_instances: Vec<InstanceEntity>,
+    pub resource_instances: Vec<InstanceEntity<'a>>,
     /// Resource keys (service credentials).
-    pub resource_keys: Vec<KeyEntity>,
-    pub service_ids: Vec<ServiceIdEntity>,
-    pub api_keys: Vec<ApiKeyEntity>,
+    pub resource_keys: Vec<KeyEntity<'a>>,
+    pub service_ids: Vec<ServiceIdEntity<'a>>,
+    pub api_keys: Vec<ApiKeyEntity<'a>>,
     /// Access policies, v1 and v2 in one shape.
-    pub policies: Vec<PolicyEntity>,
-    pub access_groups: Vec<AccessGroupEntity>,
+    pub policies: Vec<PolicyEntity<'a>>,
+    pub access_groups: Vec<AccessGroupEntity<'a>>,
     /// Trusted profiles, with their links and claim rules.
-    pub trusted_profiles: Vec<ProfileEntity>,
+    pub trusted_profiles: Vec<ProfileEntity<'a>>,
     /// Users (User Management), and the users only the MFA report names.
-    pub users: Vec<UserEntity>,
+    pub users: Vec<UserEntity<'a>>,
     /// The accounts whose owner or settings the inputs hold.
-    pub accounts: Vec<AccountEntity>,
+    pub accounts: Vec<AccountEntity<'a>>,
     /// IAM Identity account settings, one per account.
-    pub identity_settings: Vec<IdentitySettingsEntity>,
+    pub identity_settings: Vec<IdentitySettingsEntity<'a>>,
     /// IAM Access Groups account settings, one per account.
-    pub access_group_settings: Vec<AccessGroupSettingsEntity>,
+    pub access_group_settings: Vec<AccessGroupSettingsEntity<'a>>,
     /// The accounts' custom roles.
-    pub custom_roles: Vec<CustomRoleEntity>,
+    pub custom_roles: Vec<CustomRoleEntity<'a>>,
     /// Activity Tracker Event Routing routes.
-    pub activity_tracker_routes: Vec<RouteEntity>,
+    pub activity_tracker_routes: Vec<RouteEntity<'a>>,
     /// Activity Tracker Event Routing targets.
-    pub activity_tracker_targets: Vec<TargetEntity>,
+    pub activity_tracker_targets: Vec<TargetEntity<'a>>,
     /// The activity reports loaded (the windows that users' and keys' `activity` covers).
-    pub activity_reports: Vec<ActivityReportDto>,
+    pub activity_reports: Vec<ActivityReportDto<'a>>,
 }
 
 /// Which collections the inputs held.
@@ -86,14 +86,14 @@ pub struct CollectionsDto {
 }
 
 /// The whole document of `inventory`.
-pub fn build(inventory: &Inventory) -> InputDocument {
+pub fn build(inventory: &Inventory) -> InputDocument<'_> {
     build_for(inventory, &Needs::whole())
 }
 
 /// The document of `inventory` with only the entity members `needs` names built (the others
 /// empty: no rule of the run reads them; see `needs`). `version` and `collections` are
 /// always there.
-pub fn build_for(inventory: &Inventory, needs: &Needs) -> InputDocument {
+pub fn build_for<'a>(inventory: &'a Inventory, needs: &Needs) -> InputDocument<'a> {
     let joins = Joins::of(inventory);
     let collections = inventory.collections;
     let held = &inventory.people;
@@ -119,53 +119,37 @@ pub fn build_for(inventory: &Inventory, needs: &Needs) -> InputDocument {
             activity_tracker_targets: collections.posture.routing_targets,
         },
         resource_instances: needs.build("resource_instances", || {
-            inventory
-                .instances
-                .iter()
-                .map(|instance| entities::instance(instance, &joins))
-                .collect()
+            each(&inventory.instances, |instance| {
+                entities::instance(instance, &joins)
+            })
         }),
         resource_keys: needs.build("resource_keys", || {
-            inventory
-                .keys
-                .iter()
-                .map(|key| entities::key(key, &joins))
-                .collect()
+            each(&inventory.keys, |key| entities::key(key, &joins))
         }),
         service_ids: needs.build("service_ids", || {
-            inventory
-                .service_ids
-                .iter()
-                .map(|service_id| entities::service_id(service_id, &joins))
-                .collect()
+            each(&inventory.service_ids, |service_id| {
+                entities::service_id(service_id, &joins)
+            })
         }),
         api_keys: needs.build("api_keys", || {
-            inventory
-                .api_keys
-                .iter()
-                .map(|api_key| entities::api_key(api_key, &joins))
-                .collect()
+            each(&inventory.api_keys, |api_key| {
+                entities::api_key(api_key, &joins)
+            })
         }),
         policies: needs.build("policies", || {
-            inventory
-                .policies
-                .iter()
-                .map(|policy| entities::policy(policy, &joins))
-                .collect()
+            each(&inventory.policies, |policy| {
+                entities::policy(policy, &joins)
+            })
         }),
         access_groups: needs.build("access_groups", || {
-            inventory
-                .access_groups
-                .iter()
-                .map(|group| entities::access_group(group, &joins))
-                .collect()
+            each(&inventory.access_groups, |group| {
+                entities::access_group(group, &joins)
+            })
         }),
         trusted_profiles: needs.build("trusted_profiles", || {
-            inventory
-                .profiles
-                .iter()
-                .map(|profile| entities::profile(profile, &joins))
-                .collect()
+            each(&inventory.profiles, |profile| {
+                entities::profile(profile, &joins)
+            })
         }),
         users: needs.build("users", || people::users(inventory, &joins)),
         accounts: needs.build("accounts", || {
@@ -218,6 +202,19 @@ pub fn build_for(inventory: &Inventory, needs: &Needs) -> InputDocument {
     }
 }
 
+/// `build` of each of `items`, in order: on rayon's pool when they are many.
+fn each<'a, E: Sync, T: Send>(items: &'a [E], build: impl Fn(&'a E) -> T + Sync + Send) -> Vec<T> {
+    use rayon::prelude::*;
+    if items.len() <= CHUNK {
+        return items.iter().map(build).collect();
+    }
+    items
+        .par_iter()
+        .with_min_len(CHUNK / 4)
+        .map(build)
+        .collect()
+}
+
 /// The JSON Schema of the document (`iamlint schema model`).
 pub fn schema() -> serde_json::Value {
     let mut schema = schemars::schema_for!(InputDocument);
@@ -232,9 +229,76 @@ pub fn schema() -> serde_json::Value {
 }
 
 /// The document as regorus holds it: serialized straight into regorus' value (see
-/// `to_rego`), without JSON text and without a `serde_json::Value` in between.
-pub fn to_value(document: &InputDocument) -> regorus::Value {
-    super::to_rego::to_value(document).unwrap_or(regorus::Value::Undefined)
+/// `to_rego`), without JSON text and without a `serde_json::Value` in between. Long
+/// members are converted in parallel chunks (rayon; each chunk shares its own repeated
+/// values), the rest in one piece.
+pub fn to_value(document: &InputDocument<'_>) -> regorus::Value {
+    // Every field, by name: a member added to the document and not here fails to compile,
+    // and a name spelled otherwise than serde spells it fails the test that this value
+    // equals the one through JSON.
+    let InputDocument {
+        version,
+        collections,
+        resource_instances,
+        resource_keys,
+        service_ids,
+        api_keys,
+        policies,
+        access_groups,
+        trusted_profiles,
+        users,
+        accounts,
+        identity_settings,
+        access_group_settings,
+        custom_roles,
+        activity_tracker_routes,
+        activity_tracker_targets,
+        activity_reports,
+    } = document;
+    let members = [
+        ("version", one(version)),
+        ("collections", one(collections)),
+        ("resource_instances", list(resource_instances)),
+        ("resource_keys", list(resource_keys)),
+        ("service_ids", list(service_ids)),
+        ("api_keys", list(api_keys)),
+        ("policies", list(policies)),
+        ("access_groups", list(access_groups)),
+        ("trusted_profiles", list(trusted_profiles)),
+        ("users", list(users)),
+        ("accounts", list(accounts)),
+        ("identity_settings", list(identity_settings)),
+        ("access_group_settings", list(access_group_settings)),
+        ("custom_roles", list(custom_roles)),
+        ("activity_tracker_routes", list(activity_tracker_routes)),
+        ("activity_tracker_targets", list(activity_tracker_targets)),
+        ("activity_reports", list(activity_reports)),
+    ];
+    let mut object = regorus::value::Object::new();
+    for (name, value) in members {
+        object.insert(regorus::Value::from(name), value);
+    }
+    regorus::Value::from(object)
+}
+
+/// How many entities one task of a long member converts.
+const CHUNK: usize = 2_048;
+
+fn one<T: Serialize + ?Sized>(value: &T) -> regorus::Value {
+    super::to_rego::to_value(value).unwrap_or(regorus::Value::Undefined)
+}
+
+/// A member's array: in chunks on rayon's pool when it is long.
+fn list<T: Serialize + Sync>(items: &[T]) -> regorus::Value {
+    use rayon::prelude::*;
+    if items.len() <= CHUNK {
+        return regorus::Value::from(super::to_rego::to_values(items));
+    }
+    let chunks: Vec<Vec<regorus::Value>> = items
+        .par_chunks(CHUNK)
+        .map(|chunk| super::to_rego::to_values(chunk))
+        .collect();
+    regorus::Value::from(chunks.into_iter().flatten().collect::<Vec<_>>())
 }
 
 /// The same value through a `serde_json::Value` (the way before `to_rego`), for the
@@ -245,4 +309,30 @@ pub fn to_value_through_json(document: &InputDocument) -> regorus::Value {
         .ok()
         .and_then(|json| serde_json::from_value(json).ok())
         .unwrap_or(regorus::Value::Undefined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_member_converted_in_chunks_equals_one_converted_whole() {
+        let items: Vec<(String, u32)> = (0..CHUNK * 2 + 7)
+            .map(|at| {
+                (
+                    format!("item-{}", at % 13),
+                    u32::try_from(at % 5).unwrap_or(0),
+                )
+            })
+            .collect();
+        assert_eq!(list(&items), one(&items));
+        let built: Vec<String> = each(&items, |(name, _)| name.clone());
+        assert_eq!(built.len(), items.len());
+        assert!(
+            built
+                .iter()
+                .zip(&items)
+                .all(|(built, item)| *built == item.0)
+        );
+    }
 }

@@ -11,12 +11,14 @@
 //! Over 400 lines: every kind's DTO and builder stay side by side, so that adding a kind is
 //! one place and the schema of every entity reads in one file.
 
+use std::borrow::Cow;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::joins::{AuthnKind, Joins};
 use super::people::{self, ActivityDto};
-use super::refs;
+use super::refs::{self, Ref};
 use crate::model::{
     AccessGroup, ApiKey, AttributeValue, Change, Credentials, Declaration, Operator, Policy,
     PolicyVersion, ResourceInstance, ResourceKey, Role, RoleKind, ServiceId, Subject, Target,
@@ -27,48 +29,48 @@ use crate::model::{
 
 /// A service instance (Resource Controller).
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct InstanceEntity {
+pub struct InstanceEntity<'a> {
     /// `resource_instance:<CRN>`: what a finding's `ref` names.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub crn: String,
-    pub guid: String,
-    pub name: Option<String>,
+    pub reference: Ref<'a>,
+    pub crn: &'a str,
+    pub guid: &'a str,
+    pub name: Option<&'a str>,
     /// The catalog service name from the CRN (`cloud-object-storage`).
-    pub service: Option<String>,
-    pub account: Option<String>,
-    pub resource_group_id: Option<String>,
-    pub state: Option<String>,
-    pub terraform: Option<TerraformDto>,
+    pub service: Option<&'a str>,
+    pub account: Option<&'a str>,
+    pub resource_group_id: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub terraform: Option<TerraformDto<'a>>,
     /// The `ref`s of the instance's resource keys.
-    pub keys: Vec<String>,
+    pub keys: Vec<Ref<'a>>,
 }
 
 /// A resource key (service credential) of an instance.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct KeyEntity {
+pub struct KeyEntity<'a> {
     /// `resource_key:<CRN>`.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub crn: String,
-    pub name: Option<String>,
+    pub reference: Ref<'a>,
+    pub crn: &'a str,
+    pub name: Option<&'a str>,
     /// The catalog service of the key's instance.
-    pub service: Option<String>,
-    pub state: Option<String>,
-    pub created_at: Option<String>,
-    pub created_by: Option<String>,
-    pub account: Option<String>,
+    pub service: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub created_at: Option<&'a str>,
+    pub created_by: Option<&'a str>,
+    pub account: Option<&'a str>,
     /// What the input shows of the key's credentials (the secrets themselves never).
     pub credentials: CredentialsDto,
     /// The role the key's credentials carry (`crn:...:serviceRole:Writer`).
-    pub role: Option<RoleDto>,
+    pub role: Option<RoleDto<'a>>,
     /// The `ref` of the key's instance, when it was loaded.
-    pub instance: Option<String>,
+    pub instance: Option<Ref<'a>>,
     /// The instance CRN the key names (`source_crn`), loaded or not.
-    pub instance_crn: Option<String>,
+    pub instance_crn: Option<&'a str>,
     /// The `ref` of the service ID behind the key's credentials, when it was loaded.
-    pub service_id: Option<String>,
-    pub terraform: Option<TerraformDto>,
+    pub service_id: Option<Ref<'a>>,
+    pub terraform: Option<TerraformDto<'a>>,
 }
 
 /// What the input shows of a key's `credentials`.
@@ -86,140 +88,140 @@ pub enum CredentialsDto {
 
 /// A service ID (IAM Identity).
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ServiceIdEntity {
+pub struct ServiceIdEntity<'a> {
     /// `service_id:ServiceId-<uuid>`.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub id: String,
+    pub reference: Ref<'a>,
+    pub id: &'a str,
     /// `iam-ServiceId-<uuid>`, as policies name it.
-    pub iam_id: String,
-    pub crn: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub iam_id: &'a str,
+    pub crn: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
     pub locked: Option<bool>,
-    pub created_at: Option<String>,
-    pub group_id: Option<String>,
-    pub account: Option<String>,
-    pub terraform: Option<TerraformDto>,
+    pub created_at: Option<&'a str>,
+    pub group_id: Option<&'a str>,
+    pub account: Option<&'a str>,
+    pub terraform: Option<TerraformDto<'a>>,
     /// The `ref`s of the policies whose subject is this service ID.
-    pub policies: Vec<String>,
+    pub policies: Vec<Ref<'a>>,
     /// The `ref`s of the resource keys whose credentials are this service ID's.
-    pub keys: Vec<String>,
+    pub keys: Vec<Ref<'a>>,
     /// The `ref`s of the API keys this service ID owns.
-    pub api_keys: Vec<String>,
+    pub api_keys: Vec<Ref<'a>>,
     /// The `ref`s of the access groups it is a listed member of.
-    pub access_groups: Vec<String>,
+    pub access_groups: Vec<Ref<'a>>,
     /// Its last authentication (see `activity_reports`).
-    pub activity: Option<ActivityDto>,
+    pub activity: Option<ActivityDto<'a>>,
 }
 
 /// An API key (IAM Identity); the secret is never in the model.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ApiKeyEntity {
+pub struct ApiKeyEntity<'a> {
     /// `api_key:ApiKey-<uuid>`.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub id: String,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub reference: Ref<'a>,
+    pub id: &'a str,
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
     /// The owner's IAM id (`IBMid-...`, `iam-ServiceId-...`).
-    pub iam_id: Option<String>,
-    pub crn: Option<String>,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    pub action_when_leaked: Option<String>,
+    pub iam_id: Option<&'a str>,
+    pub crn: Option<&'a str>,
+    pub created_at: Option<&'a str>,
+    pub expires_at: Option<&'a str>,
+    pub action_when_leaked: Option<&'a str>,
     pub locked: Option<bool>,
     pub disabled: Option<bool>,
-    pub account: Option<String>,
+    pub account: Option<&'a str>,
     /// The `ref` of the owning service ID, when a loaded service ID owns it.
-    pub service_id: Option<String>,
+    pub service_id: Option<Ref<'a>>,
     /// The `ref` of the owning user, when `users` lists them.
-    pub user: Option<String>,
-    pub terraform: Option<TerraformDto>,
+    pub user: Option<Ref<'a>>,
+    pub terraform: Option<TerraformDto<'a>>,
     /// Its last authentication (see `activity_reports`).
-    pub activity: Option<ActivityDto>,
+    pub activity: Option<ActivityDto<'a>>,
 }
 
 /// An access policy, v1 and v2 in one shape.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct PolicyEntity {
+pub struct PolicyEntity<'a> {
     /// `policy:<id>`.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub id: String,
+    pub reference: Ref<'a>,
+    pub id: &'a str,
     /// `v1` or `v2`: which API the policy came from.
-    pub version: String,
+    pub version: &'a str,
     /// The policy type (`access`, `authorization`).
     #[serde(rename = "type")]
-    pub policy_type: Option<String>,
-    pub state: Option<String>,
+    pub policy_type: Option<&'a str>,
+    pub state: Option<&'a str>,
     /// Whether the policy grants access now: an access policy that is not deleted.
     pub active: bool,
-    pub account: Option<String>,
-    pub subject: SubjectDto,
-    pub roles: Vec<RoleDto>,
+    pub account: Option<&'a str>,
+    pub subject: SubjectDto<'a>,
+    pub roles: Vec<RoleDto<'a>>,
     /// The resource attributes as written.
-    pub resource: Vec<AttributeDto>,
+    pub resource: Vec<AttributeDto<'a>>,
     /// Access management tags: only resources carrying them are covered.
-    pub tags: Vec<TagDto>,
+    pub tags: Vec<TagDto<'a>>,
     /// What the policy covers, computed from its attributes, tags and conditions.
-    pub scope: ScopeDto,
-    pub terraform: Option<TerraformDto>,
+    pub scope: ScopeDto<'a>,
+    pub terraform: Option<TerraformDto<'a>>,
 }
 
 /// A policy's subject.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct SubjectDto {
+pub struct SubjectDto<'a> {
     /// `service_id`, `user`, `profile`, `access_group`, `other`, `missing` or `unresolved`.
-    pub kind: String,
+    pub kind: &'a str,
     /// The subject's id (service IDs as `ServiceId-<uuid>`), `null` when missing or unresolved.
-    pub id: Option<String>,
+    pub id: Option<&'a str>,
     /// The `ref` of the subject entity when it was loaded (service IDs and access groups).
     #[serde(rename = "ref")]
-    pub reference: Option<String>,
+    pub reference: Option<Ref<'a>>,
 }
 
 /// A role a policy or key grants.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct RoleDto {
-    pub crn: String,
+pub struct RoleDto<'a> {
+    pub crn: Cow<'a, str>,
     /// `platform`, `service`, `custom` or `other`.
-    pub kind: String,
+    pub kind: &'a str,
     /// The role's name (`Writer`, `Administrator`).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The service the role belongs to (`iam` for the common roles).
-    pub service: String,
+    pub service: Cow<'a, str>,
 }
 
 /// One resource attribute of a policy.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct AttributeDto {
-    pub name: String,
+pub struct AttributeDto<'a> {
+    pub name: &'a str,
     /// `stringEquals`, `stringMatch`, `stringExists`, `stringEqualsAnyOf`, `stringMatchAnyOf`, or as written.
-    pub operator: String,
+    pub operator: &'a str,
     /// A string, a boolean, a list of strings, or `null` when a plan computes it at apply time.
-    pub value: serde_json::Value,
+    pub value: AttributeValueDto<'a>,
 }
 
 /// One access management tag of a policy.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct TagDto {
-    pub name: String,
-    pub value: String,
-    pub operator: String,
+pub struct TagDto<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
+    pub operator: &'a str,
 }
 
 /// What a policy covers.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ScopeDto {
+pub struct ScopeDto<'a> {
     /// `account`, `all_services`, `account_management`, `service_type`, `service_group`, `resource_group`, `service`, `instance` or `unknown`.
-    pub target: String,
+    pub target: &'a str,
     /// The service, for `service` and `instance` targets.
-    pub service: Option<String>,
+    pub service: Option<&'a str>,
     /// The instance GUID or CRN, for an `instance` target.
-    pub instance: Option<String>,
+    pub instance: Option<&'a str>,
     /// The service type, service group or resource group id, for those targets.
-    pub value: Option<String>,
+    pub value: Option<&'a str>,
     /// Whether other attributes, tags or conditions narrow the target.
     pub narrowed: bool,
     /// The scope in words, as built-in findings say it.
@@ -229,130 +231,177 @@ pub struct ScopeDto {
 /// A trusted profile (IAM Identity): an identity that federated users and compute resources
 /// assume.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ProfileEntity {
+pub struct ProfileEntity<'a> {
     /// `trusted_profile:Profile-<uuid>`.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub id: String,
+    pub reference: Ref<'a>,
+    pub id: &'a str,
     /// `iam-Profile-<uuid>`, as policies name it.
-    pub iam_id: String,
-    pub crn: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub account: Option<String>,
-    pub terraform: Option<TerraformDto>,
+    pub iam_id: &'a str,
+    pub crn: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub account: Option<&'a str>,
+    pub terraform: Option<TerraformDto<'a>>,
     /// The `ref`s of the policies whose subject is this profile.
-    pub policies: Vec<String>,
+    pub policies: Vec<Ref<'a>>,
     /// The `ref`s of the access groups it is a listed member of.
-    pub access_groups: Vec<String>,
+    pub access_groups: Vec<Ref<'a>>,
     /// The compute resources linked to it (they may assume it); `pointer` `/links/<n>` points at the n-th.
-    pub links: Vec<ProfileLinkDto>,
+    pub links: Vec<ProfileLinkDto<'a>>,
     /// Its claim rules (who may assume it by their claims); `pointer` `/claim_rules/<n>` points at the n-th.
-    pub claim_rules: Vec<ClaimRuleDto>,
+    pub claim_rules: Vec<ClaimRuleDto<'a>>,
     /// Its last authentication (see `activity_reports`).
-    pub activity: Option<ActivityDto>,
+    pub activity: Option<ActivityDto<'a>>,
 }
 
 /// A compute resource linked to a trusted profile.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ProfileLinkDto {
-    pub id: Option<String>,
-    pub name: Option<String>,
+pub struct ProfileLinkDto<'a> {
+    pub id: Option<&'a str>,
+    pub name: Option<&'a str>,
     /// `VSI`, `PVS`, `BMS`, `IKS_SA`, `ROKS_SA` or `CE`.
-    pub cr_type: Option<String>,
+    pub cr_type: Option<&'a str>,
     /// The compute resource's CRN.
-    pub crn: Option<String>,
+    pub crn: Option<&'a str>,
     /// The Kubernetes namespace of a service account.
-    pub namespace: Option<String>,
-    pub terraform: Option<TerraformDto>,
+    pub namespace: Option<&'a str>,
+    pub terraform: Option<TerraformDto<'a>>,
 }
 
 /// A claim rule of a trusted profile.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ClaimRuleDto {
-    pub id: Option<String>,
-    pub name: Option<String>,
+pub struct ClaimRuleDto<'a> {
+    pub id: Option<&'a str>,
+    pub name: Option<&'a str>,
     /// `Profile-SAML` (federated users) or `Profile-CR` (compute resources).
     #[serde(rename = "type")]
-    pub rule_type: Option<String>,
+    pub rule_type: Option<&'a str>,
     /// The identity provider's realm (`Profile-SAML`).
-    pub realm_name: Option<String>,
+    pub realm_name: Option<&'a str>,
     /// How many conditions (claim, operator, value) the rule tests.
     pub conditions: usize,
-    pub terraform: Option<TerraformDto>,
+    pub terraform: Option<TerraformDto<'a>>,
 }
 
 /// An access group, with its listed members.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct AccessGroupEntity {
+pub struct AccessGroupEntity<'a> {
     /// `access_group:AccessGroupId-<uuid>`.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub id: String,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub account: Option<String>,
+    pub reference: Ref<'a>,
+    pub id: &'a str,
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub account: Option<&'a str>,
     /// Whether the group's member list was loaded (else `members` is not the whole truth).
     pub members_known: bool,
-    pub members: Vec<MemberDto>,
+    pub members: Vec<MemberDto<'a>>,
     /// The `ref`s of the policies whose subject is this group.
-    pub policies: Vec<String>,
+    pub policies: Vec<Ref<'a>>,
 }
 
 /// One listed member of an access group.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct MemberDto {
-    pub iam_id: String,
+pub struct MemberDto<'a> {
+    pub iam_id: &'a str,
     /// `user`, `service` or `profile`.
     #[serde(rename = "type")]
-    pub member_type: Option<String>,
-    pub name: Option<String>,
-    pub email: Option<String>,
+    pub member_type: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub email: Option<&'a str>,
     /// The `ref` of the member entity when it was loaded (service IDs, trusted profiles, users).
     #[serde(rename = "ref")]
-    pub reference: Option<String>,
+    pub reference: Option<Ref<'a>>,
 }
 
 /// The Terraform resource that declares an entity (plans and states).
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct TerraformDto {
+pub struct TerraformDto<'a> {
     /// The resource address (`module.app.ibm_resource_key.writer[0]`).
-    pub address: String,
+    pub address: &'a str,
     /// What the plan does: `create`, `update`, `replace`, `no-op`, or `null` in a state.
-    pub change: Option<String>,
+    pub change: Option<&'a str>,
 }
 
-pub(super) fn terraform(declaration: Option<&Declaration>) -> Option<TerraformDto> {
+/// A resource attribute's value, borrowed from the model: serialized as the JSON value it
+/// is (a string, a boolean, a list of strings, `null`).
+#[derive(Debug)]
+pub enum AttributeValueDto<'a> {
+    String(&'a str),
+    Bool(bool),
+    List(&'a [String]),
+    Null,
+}
+
+impl Serialize for AttributeValueDto<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(text) => serializer.serialize_str(text),
+            Self::Bool(flag) => serializer.serialize_bool(*flag),
+            Self::List(items) => items.serialize(serializer),
+            Self::Null => serializer.serialize_unit(),
+        }
+    }
+}
+
+/// Any JSON value in the schema, as `serde_json::Value` is.
+impl JsonSchema for AttributeValueDto<'_> {
+    fn inline_schema() -> bool {
+        serde_json::Value::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        serde_json::Value::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        serde_json::Value::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        serde_json::Value::json_schema(generator)
+    }
+}
+
+pub(super) fn terraform(declaration: Option<&Declaration>) -> Option<TerraformDto<'_>> {
     declaration.map(|declaration| TerraformDto {
-        address: declaration.address.clone(),
-        change: declaration.change.map(|change| {
-            match change {
-                Change::Create => "create",
-                Change::Update => "update",
-                Change::Replace => "replace",
-                Change::NoOp => "no-op",
-            }
-            .to_owned()
+        address: &declaration.address,
+        change: declaration.change.map(|change| match change {
+            Change::Create => "create",
+            Change::Update => "update",
+            Change::Replace => "replace",
+            Change::NoOp => "no-op",
         }),
     })
 }
 
-fn role(role: &Role) -> RoleDto {
-    RoleDto {
-        crn: role.crn.to_string(),
-        kind: match role.kind {
-            RoleKind::Platform => "platform",
-            RoleKind::Service => "service",
-            RoleKind::Custom => "custom",
-            RoleKind::Other => "other",
-        }
-        .to_owned(),
-        name: role.name.to_string(),
-        service: role.service.to_string(),
+fn role_kind(kind: RoleKind) -> &'static str {
+    match kind {
+        RoleKind::Platform => "platform",
+        RoleKind::Service => "service",
+        RoleKind::Custom => "custom",
+        RoleKind::Other => "other",
     }
 }
 
-fn operator(operator: &Operator) -> String {
+fn role(role: &Role) -> RoleDto<'_> {
+    RoleDto {
+        crn: Cow::Borrowed(&role.crn),
+        kind: role_kind(role.kind),
+        name: Cow::Borrowed(&role.name),
+        service: Cow::Borrowed(&role.service),
+    }
+}
+
+/// The role a key's credentials name, parsed from its CRN here (the model keeps the CRN).
+fn owned_role(role: Role) -> RoleDto<'static> {
+    RoleDto {
+        kind: role_kind(role.kind),
+        crn: Cow::Owned(role.crn.to_string()),
+        name: Cow::Owned(role.name.to_string()),
+        service: Cow::Owned(role.service.to_string()),
+    }
+}
+
+fn operator(operator: &Operator) -> &str {
     match operator {
         Operator::StringEquals => "stringEquals",
         Operator::StringMatch => "stringMatch",
@@ -361,35 +410,37 @@ fn operator(operator: &Operator) -> String {
         Operator::StringMatchAnyOf => "stringMatchAnyOf",
         Operator::Other(other) => other,
     }
-    .to_owned()
 }
 
-pub(super) fn instance(instance: &ResourceInstance, joins: &Joins) -> InstanceEntity {
+pub(super) fn instance<'a>(
+    instance: &'a ResourceInstance,
+    joins: &Joins<'a>,
+) -> InstanceEntity<'a> {
     InstanceEntity {
         reference: refs::of::instance(instance),
-        crn: instance.crn.clone(),
-        guid: instance.guid.clone(),
-        name: instance.name.clone(),
-        service: instance.service_name().map(str::to_owned),
-        account: instance.account.clone(),
-        resource_group_id: instance.resource_group_id.clone(),
-        state: instance.state.clone(),
+        crn: &instance.crn,
+        guid: &instance.guid,
+        name: instance.name.as_deref(),
+        service: instance.service_name(),
+        account: instance.account.as_deref(),
+        resource_group_id: instance.resource_group_id.as_deref(),
+        state: instance.state.as_deref(),
         terraform: terraform(instance.declaration.as_ref()),
         keys: joins.keys_of_instance(&instance.guid),
     }
 }
 
-pub(super) fn key(key: &ResourceKey, joins: &Joins) -> KeyEntity {
+pub(super) fn key<'a>(key: &'a ResourceKey, joins: &Joins<'a>) -> KeyEntity<'a> {
     let visible = key.visible_credentials();
     KeyEntity {
         reference: refs::of::key(key),
-        crn: key.crn.clone(),
-        name: key.name.clone(),
-        service: key.service_name().map(str::to_owned),
-        state: key.state.clone(),
-        created_at: key.created_at.clone(),
-        created_by: key.created_by.clone(),
-        account: key.account.clone(),
+        crn: &key.crn,
+        name: key.name.as_deref(),
+        service: key.service_name(),
+        state: key.state.as_deref(),
+        created_at: key.created_at.as_deref(),
+        created_by: key.created_by.as_deref(),
+        account: key.account.as_deref(),
         credentials: match key.credentials {
             Credentials::Absent => CredentialsDto::Absent,
             Credentials::Redacted => CredentialsDto::Redacted,
@@ -398,26 +449,26 @@ pub(super) fn key(key: &ResourceKey, joins: &Joins) -> KeyEntity {
         },
         role: visible
             .and_then(|visible| visible.iam_role_crn.as_deref())
-            .map(|crn| role(&Role::parse(crn))),
+            .map(|crn| owned_role(Role::parse(crn))),
         instance: joins.instance_of(key),
-        instance_crn: key.source_crn.clone(),
+        instance_crn: key.source_crn.as_deref(),
         service_id: joins.service_id_of(key),
         terraform: terraform(key.declaration.as_ref()),
     }
 }
 
-pub(super) fn service_id(service_id: &ServiceId, joins: &Joins) -> ServiceIdEntity {
+pub(super) fn service_id<'a>(service_id: &'a ServiceId, joins: &Joins<'a>) -> ServiceIdEntity<'a> {
     ServiceIdEntity {
         reference: refs::of::service_id(service_id),
-        id: service_id.id.clone(),
-        iam_id: service_id.iam_id.clone(),
-        crn: service_id.crn.clone(),
-        name: service_id.name.clone(),
-        description: service_id.description.clone(),
+        id: &service_id.id,
+        iam_id: &service_id.iam_id,
+        crn: service_id.crn.as_deref(),
+        name: service_id.name.as_deref(),
+        description: service_id.description.as_deref(),
         locked: service_id.locked,
-        created_at: service_id.created_at.clone(),
-        group_id: service_id.group_id.clone(),
-        account: service_id.account.clone(),
+        created_at: service_id.created_at.as_deref(),
+        group_id: service_id.group_id.as_deref(),
+        account: service_id.account.as_deref(),
         terraform: terraform(service_id.declaration.as_ref()),
         policies: joins.policies_of(&Subject::ServiceId(service_id.core().to_owned())),
         keys: joins.keys_of_service_id(service_id.core()),
@@ -427,20 +478,20 @@ pub(super) fn service_id(service_id: &ServiceId, joins: &Joins) -> ServiceIdEnti
     }
 }
 
-pub(super) fn api_key(api_key: &ApiKey, joins: &Joins) -> ApiKeyEntity {
+pub(super) fn api_key<'a>(api_key: &'a ApiKey, joins: &Joins<'a>) -> ApiKeyEntity<'a> {
     ApiKeyEntity {
         reference: refs::of::api_key(api_key),
-        id: api_key.id.clone(),
-        name: api_key.name.clone(),
-        description: api_key.description.clone(),
-        iam_id: api_key.iam_id.clone(),
-        crn: api_key.crn.clone(),
-        created_at: api_key.created_at.clone(),
-        expires_at: api_key.expires_at.clone(),
-        action_when_leaked: api_key.action_when_leaked.clone(),
+        id: &api_key.id,
+        name: api_key.name.as_deref(),
+        description: api_key.description.as_deref(),
+        iam_id: api_key.iam_id.as_deref(),
+        crn: api_key.crn.as_deref(),
+        created_at: api_key.created_at.as_deref(),
+        expires_at: api_key.expires_at.as_deref(),
+        action_when_leaked: api_key.action_when_leaked.as_deref(),
         locked: api_key.locked,
         disabled: api_key.disabled,
-        account: api_key.account.clone(),
+        account: api_key.account.as_deref(),
         service_id: api_key
             .service_id()
             .and_then(|core| joins.service_id_ref(core)),
@@ -448,13 +499,13 @@ pub(super) fn api_key(api_key: &ApiKey, joins: &Joins) -> ApiKeyEntity {
             .iam_id
             .as_deref()
             .filter(|iam_id| iam_id.starts_with("IBMid-"))
-            .and_then(|iam_id| joins.subject_ref(&Subject::User(iam_id.to_owned()))),
+            .and_then(|iam_id| joins.user_ref(iam_id)),
         terraform: terraform(api_key.declaration.as_ref()),
         activity: people::activity(joins.activity_of(AuthnKind::ApiKey, &api_key.id)),
     }
 }
 
-pub(super) fn policy(policy: &Policy, joins: &Joins) -> PolicyEntity {
+pub(super) fn policy<'a>(policy: &'a Policy, joins: &Joins<'a>) -> PolicyEntity<'a> {
     let scope = policy.scope();
     let (target, service, instance, value) = match scope.target {
         Target::Account => ("account", None, None, None),
@@ -469,29 +520,28 @@ pub(super) fn policy(policy: &Policy, joins: &Joins) -> PolicyEntity {
     };
     PolicyEntity {
         reference: refs::of::policy(policy),
-        id: policy.id.clone(),
+        id: &policy.id,
         version: match policy.version {
             PolicyVersion::V1 => "v1",
             PolicyVersion::V2 => "v2",
-        }
-        .to_owned(),
-        policy_type: policy.kind.clone(),
-        state: policy.state.clone(),
+        },
+        policy_type: policy.kind.as_deref(),
+        state: policy.state.as_deref(),
         active: policy.is_active_access(),
-        account: policy.account.clone(),
+        account: policy.account.as_deref(),
         subject: subject(&policy.subject, joins),
         roles: policy.roles.iter().map(role).collect(),
         resource: policy
             .resource
             .iter()
             .map(|attribute| AttributeDto {
-                name: attribute.name.to_string(),
+                name: &attribute.name,
                 operator: operator(&attribute.operator),
                 value: match &attribute.value {
-                    AttributeValue::String(text) => serde_json::Value::from(text.as_str()),
-                    AttributeValue::Bool(flag) => serde_json::Value::from(*flag),
-                    AttributeValue::List(items) => serde_json::Value::from(items.clone()),
-                    AttributeValue::Unresolved(_) => serde_json::Value::Null,
+                    AttributeValue::String(text) => AttributeValueDto::String(text),
+                    AttributeValue::Bool(flag) => AttributeValueDto::Bool(*flag),
+                    AttributeValue::List(items) => AttributeValueDto::List(items),
+                    AttributeValue::Unresolved(_) => AttributeValueDto::Null,
                 },
             })
             .collect(),
@@ -499,16 +549,16 @@ pub(super) fn policy(policy: &Policy, joins: &Joins) -> PolicyEntity {
             .tags
             .iter()
             .map(|tag| TagDto {
-                name: tag.name.clone(),
-                value: tag.value.clone(),
+                name: &tag.name,
+                value: &tag.value,
                 operator: operator(&tag.operator),
             })
             .collect(),
         scope: ScopeDto {
-            target: target.to_owned(),
-            service: service.map(str::to_owned),
-            instance: instance.map(str::to_owned),
-            value: value.map(str::to_owned),
+            target,
+            service,
+            instance,
+            value,
             narrowed: scope.is_narrowed(),
             words: scope.words(),
         },
@@ -516,7 +566,7 @@ pub(super) fn policy(policy: &Policy, joins: &Joins) -> PolicyEntity {
     }
 }
 
-fn subject(subject: &Subject, joins: &Joins) -> SubjectDto {
+fn subject<'a>(subject: &'a Subject, joins: &Joins<'a>) -> SubjectDto<'a> {
     let (kind, id) = match subject {
         Subject::ServiceId(id) => ("service_id", Some(id)),
         Subject::User(id) => ("user", Some(id)),
@@ -527,28 +577,28 @@ fn subject(subject: &Subject, joins: &Joins) -> SubjectDto {
         Subject::Unresolved(_) => ("unresolved", None),
     };
     SubjectDto {
-        kind: kind.to_owned(),
-        id: id.cloned(),
+        kind,
+        id: id.map(String::as_str),
         reference: joins.subject_ref(subject),
     }
 }
 
-pub(super) fn access_group(group: &AccessGroup, joins: &Joins) -> AccessGroupEntity {
+pub(super) fn access_group<'a>(group: &'a AccessGroup, joins: &Joins<'a>) -> AccessGroupEntity<'a> {
     AccessGroupEntity {
         reference: refs::of::access_group(group),
-        id: group.id.clone(),
-        name: group.name.clone(),
-        description: group.description.clone(),
-        account: group.account.clone(),
+        id: &group.id,
+        name: group.name.as_deref(),
+        description: group.description.as_deref(),
+        account: group.account.as_deref(),
         members_known: joins.inventory.members_known(&group.id),
         members: joins
             .inventory
             .members_of(&group.id)
             .map(|membership| MemberDto {
-                iam_id: membership.iam_id.clone(),
-                member_type: membership.kind.clone(),
-                name: membership.name.clone(),
-                email: membership.email.clone(),
+                iam_id: &membership.iam_id,
+                member_type: membership.kind.as_deref(),
+                name: membership.name.as_deref(),
+                email: membership.email.as_deref(),
                 reference: joins.subject_ref(&membership.member),
             })
             .collect(),
@@ -556,16 +606,16 @@ pub(super) fn access_group(group: &AccessGroup, joins: &Joins) -> AccessGroupEnt
     }
 }
 
-pub(super) fn profile(profile: &TrustedProfile, joins: &Joins) -> ProfileEntity {
+pub(super) fn profile<'a>(profile: &'a TrustedProfile, joins: &Joins<'a>) -> ProfileEntity<'a> {
     let subject = Subject::from_iam_id(&profile.iam_id);
     ProfileEntity {
         reference: refs::of::profile(profile),
-        id: profile.id.clone(),
-        iam_id: profile.iam_id.clone(),
-        crn: profile.crn.clone(),
-        name: profile.name.clone(),
-        description: profile.description.clone(),
-        account: profile.account.clone(),
+        id: &profile.id,
+        iam_id: &profile.iam_id,
+        crn: profile.crn.as_deref(),
+        name: profile.name.as_deref(),
+        description: profile.description.as_deref(),
+        account: profile.account.as_deref(),
         terraform: terraform(profile.declaration.as_ref()),
         policies: joins.policies_of(&subject),
         access_groups: joins.groups_of(&subject),
@@ -575,11 +625,11 @@ pub(super) fn profile(profile: &TrustedProfile, joins: &Joins) -> ProfileEntity 
             .iter()
             .filter(|link| refs::belongs_to(link.profile_id.as_deref(), profile))
             .map(|link| ProfileLinkDto {
-                id: link.id.clone(),
-                name: link.name.clone(),
-                cr_type: link.cr_type.clone(),
-                crn: link.crn.clone(),
-                namespace: link.namespace.clone(),
+                id: link.id.as_deref(),
+                name: link.name.as_deref(),
+                cr_type: link.cr_type.as_deref(),
+                crn: link.crn.as_deref(),
+                namespace: link.namespace.as_deref(),
                 terraform: terraform(link.declaration.as_ref()),
             })
             .collect(),
@@ -589,10 +639,10 @@ pub(super) fn profile(profile: &TrustedProfile, joins: &Joins) -> ProfileEntity 
             .iter()
             .filter(|rule| refs::belongs_to(rule.profile_id.as_deref(), profile))
             .map(|rule| ClaimRuleDto {
-                id: rule.id.clone(),
-                name: rule.name.clone(),
-                rule_type: rule.rule_type.clone(),
-                realm_name: rule.realm_name.clone(),
+                id: rule.id.as_deref(),
+                name: rule.name.as_deref(),
+                rule_type: rule.rule_type.as_deref(),
+                realm_name: rule.realm_name.as_deref(),
                 conditions: rule.conditions,
                 terraform: terraform(rule.declaration.as_ref()),
             })

@@ -121,9 +121,10 @@ fn finding(rule: &CustomRule, denial: &Value, refs: &Refs) -> Result<Finding, St
             one_line(denial)
         )
     })?;
-    let subject = refs.resolve(&reference).cloned().ok_or_else(|| {
+    let resolved = refs.resolve(&reference).ok_or_else(|| {
         format!("a denial names `ref` `{reference}`, which is no entity of the input")
     })?;
+    let subject = resolved.entity().clone();
     let message = text(denial, "message")?
         .filter(|message| !message.trim().is_empty())
         .ok_or_else(|| format!("the denial about `{reference}` has no `message`"))?;
@@ -138,7 +139,7 @@ fn finding(rule: &CustomRule, denial: &Value, refs: &Refs) -> Result<Finding, St
             let relative = Pointer::parse(&pointer).ok_or_else(|| {
                 format!("`pointer` `{pointer}` is not a JSON pointer (`/name`, `/roles`)")
             })?;
-            refs.place(&reference, &subject.origin, &relative)
+            resolved.place(&relative)
         }
         None => subject.origin.clone(),
     };
@@ -154,6 +155,6 @@ fn finding(rule: &CustomRule, denial: &Value, refs: &Refs) -> Result<Finding, St
         subject,
         related: Vec::new(),
         remediation: text(denial, "remediation")?,
-        detail: refs.detail(&reference).map(str::to_owned),
+        detail: resolved.detail().map(str::to_owned),
     })
 }

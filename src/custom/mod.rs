@@ -21,8 +21,10 @@ pub mod needs;
 mod people;
 mod posture;
 pub mod refs;
+mod struct_shapes;
 pub mod testing;
 mod to_rego;
+mod value_table;
 
 pub use document::{INPUT_VERSION, InputDocument, build, build_for, schema};
 pub use engine::TIME_LIMIT;

@@ -8,13 +8,15 @@
 //! JSON text or a `serde_json::Value`, the copy this module exists to avoid).
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use regorus::Value;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
+
+use super::struct_shapes::StructShapes;
+use super::value_table::{Fast, ValueTable};
 
 /// Why a value could not be serialized (only a custom `Serialize` can fail).
 #[derive(Debug)]
@@ -34,55 +36,167 @@ impl ser::Error for Error {
     }
 }
 
-/// The member names met so far, each one `Value` shared by every object that has it. Keyed
-/// by the name's address: serde hands every field its one `&'static str`, so the lookup
-/// hashes a pointer, not the text (a name met at two addresses is cached twice, harmlessly).
-type Keys = RefCell<HashMap<(usize, usize), Value, BuildHasherDefault<AddressHasher>>>;
-
-/// Hashes the (address, length) of a name: a multiply, no SipHash.
+/// What one serialization shares: the values built so far (`value_table`), the member
+/// names met so far and the buffers of the arrays and objects being built.
 #[derive(Default)]
-struct AddressHasher(u64);
+struct State {
+    values: ValueTable,
+    /// Each member name by its address: serde hands every field its one `&'static str`,
+    /// so the lookup hashes a pointer, not the text (a name met at two addresses is
+    /// looked up twice, and shared all the same).
+    keys: HashMap<(usize, usize), Value, Fast>,
+    /// Emptied buffers, reused: an array or object whose value is already shared then
+    /// costs no allocation.
+    items: Vec<Vec<Value>>,
+    members: Vec<Vec<(Value, Value)>>,
+    /// The text of `collect_str` (a `ref`), formatted here rather than into a new string.
+    text: String,
+    shapes: StructShapes,
+    /// Whether the objects at the top (`to_values`' items: the document's entities, each
+    /// named by its own `ref`) are built without a lookup: they are never repeated.
+    entities: bool,
+    /// How many objects are being built around the current value.
+    depth: usize,
+}
 
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.write_u64(u64::from(*byte));
-        }
-    }
-    fn write_usize(&mut self, value: usize) {
-        self.write_u64(value as u64);
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+impl State {
+    fn key(&mut self, name: &'static str) -> Value {
+        self.keys
+            .entry((name.as_ptr() as usize, name.len()))
+            .or_insert_with(|| self.values.string(name))
+            .clone()
     }
 }
 
+type Shared = RefCell<State>;
+
 /// `value` as a regorus value.
 pub(super) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
-    let keys = Keys::default();
-    value.serialize(ValueSerializer { keys: &keys })
+    let state = Shared::default();
+    value.serialize(ValueSerializer { state: &state })
+}
+
+/// Each of `items` as a regorus value, sharing repeated values among them (an item that
+/// cannot be serialized is `Undefined`, as `document::to_value` makes a failed document).
+pub(super) fn to_values<T: Serialize>(items: &[T]) -> Vec<Value> {
+    let state = Shared::new(State {
+        entities: true,
+        ..State::default()
+    });
+    items
+        .iter()
+        .map(|item| {
+            state.borrow_mut().depth = 0;
+            item.serialize(ValueSerializer { state: &state })
+                .unwrap_or(Value::Undefined)
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy)]
 struct ValueSerializer<'k> {
-    keys: &'k Keys,
+    state: &'k Shared,
 }
 
 impl ValueSerializer<'_> {
     fn key(self, name: &'static str) -> Value {
-        self.keys
-            .borrow_mut()
-            .entry((name.as_ptr() as usize, name.len()))
-            .or_insert_with(|| Value::from(name))
-            .clone()
+        self.state.borrow_mut().key(name)
+    }
+
+    /// The key of field `at` of a struct of `shape`: the shape's, else looked up (and
+    /// learnt). `regular` turns false when the shape did not know it.
+    fn field_key(self, shape: usize, at: usize, name: &'static str, regular: &mut bool) -> Value {
+        let state = &mut *self.state.borrow_mut();
+        if let Some(key) = state.shapes.key(shape, at, name) {
+            return key;
+        }
+        let key = state.key(name);
+        state.shapes.learn(shape, at, name, &key);
+        if state.shapes.key(shape, at, name).is_none() {
+            *regular = false;
+        }
+        key
+    }
+
+    fn string(self, text: &str) -> Value {
+        self.state.borrow_mut().values.string(text)
+    }
+
+    fn items(self, capacity: usize) -> Vec<Value> {
+        let mut items = self.state.borrow_mut().items.pop().unwrap_or_default();
+        items.reserve(capacity);
+        items
+    }
+
+    /// The array of `items`; the buffer goes back to the pool.
+    fn array(self, mut items: Vec<Value>) -> Value {
+        let state = &mut *self.state.borrow_mut();
+        let array = state.values.array(&mut items);
+        state.items.push(items);
+        array
+    }
+
+    fn members(self) -> Vec<(Value, Value)> {
+        self.state.borrow_mut().members.pop().unwrap_or_default()
+    }
+
+    /// The object of a struct of `shape` whose `members` came in the shape's order: put
+    /// in key order by the shape's order, without comparing keys.
+    fn struct_object(self, shape: usize, mut members: Vec<(Value, Value)>, unique: bool) -> Value {
+        let mut sorted = self.members();
+        let ordered = {
+            let state = &mut *self.state.borrow_mut();
+            match state.shapes.order(shape, members.len()) {
+                Some(order) => {
+                    for &at in order {
+                        sorted.push(std::mem::replace(
+                            &mut members[at],
+                            (Value::Null, Value::Null),
+                        ));
+                    }
+                    true
+                }
+                None => false,
+            }
+        };
+        if !ordered {
+            self.state.borrow_mut().members.push(sorted);
+            return self.object(members);
+        }
+        let state = &mut *self.state.borrow_mut();
+        members.clear();
+        state.members.push(members);
+        let object = if unique {
+            ValueTable::unshared_object(&mut sorted)
+        } else {
+            state.values.object(&mut sorted)
+        };
+        state.members.push(sorted);
+        object
+    }
+
+    /// The object of `members` (in any order; of a key given twice, the last value, as
+    /// a map's insert keeps it); the buffer goes back to the pool.
+    fn object(self, mut members: Vec<(Value, Value)>) -> Value {
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        if members.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+            // Stable: of equal keys the later stays later, and `dedup_by` keeps the first
+            // of each run, so turn the list around first.
+            members.reverse();
+            members.dedup_by(|later, earlier| later.0 == earlier.0);
+            members.reverse();
+        }
+        let state = &mut *self.state.borrow_mut();
+        let object = state.values.object(&mut members);
+        state.members.push(members);
+        object
     }
 
     /// `{variant: value}`, as serde_json writes an externally tagged enum.
     fn tagged(self, variant: &'static str, value: Value) -> Value {
-        Value::from(BTreeMap::from([(self.key(variant), value)]))
+        let mut members = self.members();
+        members.push((self.key(variant), value));
+        self.object(members)
     }
 }
 
@@ -131,17 +245,24 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         Ok(Value::from(v))
     }
     fn serialize_char(self, v: char) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.string(v.encode_utf8(&mut [0; 4])))
     }
     fn serialize_str(self, v: &str) -> Result<Value, Error> {
-        Ok(Value::from(v))
+        Ok(self.string(v))
+    }
+    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<Value, Error> {
+        use std::fmt::Write as _;
+        let mut text = std::mem::take(&mut self.state.borrow_mut().text);
+        text.clear();
+        write!(text, "{value}").map_err(<Error as ser::Error>::custom)?;
+        let shared = self.string(&text);
+        self.state.borrow_mut().text = text;
+        Ok(shared)
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Value, Error> {
-        Ok(Value::from(
-            v.iter()
-                .map(|byte| Value::from(u64::from(*byte)))
-                .collect::<Vec<_>>(),
-        ))
+        let mut items = self.items(v.len());
+        items.extend(v.iter().map(|byte| Value::from(u64::from(*byte))));
+        Ok(self.array(items))
     }
     fn serialize_none(self) -> Result<Value, Error> {
         Ok(Value::Null)
@@ -183,7 +304,7 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
     fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'k>, Error> {
         Ok(Seq {
             serializer: self,
-            items: Vec::with_capacity(len.unwrap_or(0)),
+            items: self.items(len.unwrap_or(0)),
             variant: None,
         })
     }
@@ -202,20 +323,32 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
     ) -> Result<Seq<'k>, Error> {
         Ok(Seq {
             serializer: self,
-            items: Vec::with_capacity(len),
+            items: self.items(len),
             variant: Some(variant),
         })
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Map<'k>, Error> {
+        let depth = {
+            let mut state = self.state.borrow_mut();
+            state.depth += 1;
+            state.depth - 1
+        };
         Ok(Map {
             serializer: self,
-            members: BTreeMap::new(),
+            depth,
+            members: self.members(),
             key: None,
             variant: None,
+            shape: None,
+            regular: true,
         })
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Map<'k>, Error> {
-        self.serialize_map(None)
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Map<'k>, Error> {
+        let shape = self.state.borrow_mut().shapes.of(name);
+        Ok(Map {
+            shape: Some(shape),
+            ..self.serialize_map(None)?
+        })
     }
     fn serialize_struct_variant(
         self,
@@ -245,7 +378,7 @@ impl Seq<'_> {
     }
 
     fn finish(self) -> Value {
-        let array = Value::from(self.items);
+        let array = self.serializer.array(self.items);
         match self.variant {
             Some(variant) => self.serializer.tagged(variant, array),
             None => array,
@@ -279,15 +412,31 @@ seq_impl!(
 /// An object (or a struct variant's object, tagged with the variant) being built.
 struct Map<'k> {
     serializer: ValueSerializer<'k>,
-    members: BTreeMap<Value, Value>,
+    members: Vec<(Value, Value)>,
     /// The key of `serialize_key` waiting for its value.
     key: Option<Value>,
     variant: Option<&'static str>,
+    /// A struct's shape (`struct_shapes`), and whether its fields so far came as the
+    /// shape knows them.
+    shape: Option<usize>,
+    regular: bool,
+    /// How many objects are being built around this one.
+    depth: usize,
 }
 
 impl Map<'_> {
     fn finish(self) -> Value {
-        let object = Value::from(self.members);
+        let unique = {
+            let mut state = self.serializer.state.borrow_mut();
+            state.depth = self.depth;
+            state.entities && self.depth == 0
+        };
+        let object = match self.shape {
+            Some(shape) if self.regular => {
+                self.serializer.struct_object(shape, self.members, unique)
+            }
+            _ => self.serializer.object(self.members),
+        };
         match self.variant {
             Some(variant) => self.serializer.tagged(variant, object),
             None => object,
@@ -309,7 +458,8 @@ impl ser::SerializeMap for Map<'_> {
             .key
             .take()
             .ok_or_else(|| <Error as ser::Error>::custom("a map value without its key"))?;
-        self.members.insert(key, value.serialize(self.serializer)?);
+        let value = value.serialize(self.serializer)?;
+        self.members.push((key, value));
         Ok(())
     }
     fn end(self) -> Result<Value, Error> {
@@ -325,8 +475,15 @@ impl ser::SerializeStruct for Map<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        let key = self.serializer.key(name);
-        self.members.insert(key, value.serialize(self.serializer)?);
+        let key = match self.shape {
+            Some(shape) => {
+                self.serializer
+                    .field_key(shape, self.members.len(), name, &mut self.regular)
+            }
+            None => self.serializer.key(name),
+        };
+        let value = value.serialize(self.serializer)?;
+        self.members.push((key, value));
         Ok(())
     }
     fn end(self) -> Result<Value, Error> {
@@ -366,43 +523,43 @@ impl ser::Serializer for KeySerializer<'_> {
     type SerializeStructVariant = Impossible<Value, Error>;
 
     fn serialize_bool(self, v: bool) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_i8(self, v: i8) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_i16(self, v: i16) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_i32(self, v: i32) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_i64(self, v: i64) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_u8(self, v: u8) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_u16(self, v: u16) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_u32(self, v: u32) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_u64(self, v: u64) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_f32(self, v: f32) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_f64(self, v: f64) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_char(self, v: char) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string()))
+        Ok(self.serializer.string(&v.to_string()))
     }
     fn serialize_str(self, v: &str) -> Result<Value, Error> {
-        Ok(Value::from(v))
+        Ok(self.serializer.string(v))
     }
     fn serialize_bytes(self, _v: &[u8]) -> Result<Value, Error> {
         Err(key_error())
@@ -492,6 +649,8 @@ fn key_error() -> Error {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[derive(Serialize)]
@@ -531,5 +690,67 @@ mod tests {
             to_value(&vec![entity]).expect("value")[0]["kinds"][0],
             Value::from("visible")
         );
+    }
+
+    #[test]
+    fn equal_values_are_built_once_and_shared() {
+        #[derive(Serialize)]
+        struct Role<'a> {
+            name: &'a str,
+            kind: &'a str,
+        }
+        let roles = vec![
+            vec![Role {
+                name: "Writer",
+                kind: "service",
+            }],
+            vec![Role {
+                name: "Writer",
+                kind: "service",
+            }],
+            vec![Role {
+                name: "Reader",
+                kind: "service",
+            }],
+        ];
+        let value = to_value(&roles).expect("value");
+        let same = |a: &Value, b: &Value| match (a, b) {
+            (Value::Array(a), Value::Array(b)) => std::sync::Arc::ptr_eq(a, b),
+            (Value::String(a), Value::String(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        assert!(same(&value[0], &value[1]));
+        assert!(!same(&value[0], &value[2]));
+        assert!(same(&value[0][0]["kind"], &value[2][0]["kind"]));
+        let through_json: Value =
+            serde_json::from_value(serde_json::to_value(&roles).expect("JSON")).expect("value");
+        assert_eq!(value, through_json);
+    }
+
+    /// A struct whose fields do not come the same way every time (a hand-written
+    /// `Serialize`) is still sorted right: its shape turns irregular.
+    #[test]
+    fn a_struct_whose_fields_vary_is_sorted_each_time() {
+        struct Varying(&'static [&'static str]);
+        impl Serialize for Varying {
+            fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct as _;
+                let mut fields = serializer.serialize_struct("Varying", self.0.len())?;
+                for name in self.0 {
+                    fields.serialize_field(name, name)?;
+                }
+                fields.end()
+            }
+        }
+        let values = [
+            Varying(&["b", "a"]),
+            Varying(&["b", "a"]),
+            Varying(&["a", "c", "b"]),
+            Varying(&["c", "b"]),
+            Varying(&["b", "a"]),
+        ];
+        let through_json: Value =
+            serde_json::from_value(serde_json::to_value(&values).expect("JSON")).expect("value");
+        assert_eq!(to_value(&values).expect("value"), through_json);
     }
 }

@@ -26,8 +26,8 @@ mod roles;
 mod unrestricted;
 
 use std::cell::RefCell;
-use std::hash::BuildHasher;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
@@ -252,9 +252,7 @@ impl Subjects {
     fn share(&self, subject: EntityRef) -> Arc<EntityRef> {
         let shard = rustc_hash::FxBuildHasher.hash_one(&subject) as usize % self.0.len();
         // A panic elsewhere while the lock was held leaves the set as it was: still valid.
-        let mut set = self.0[shard]
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut set = self.0[shard].lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(shared) = set.get(&subject) {
             return Arc::clone(shared);
         }
@@ -457,7 +455,9 @@ impl RuleContext<'_> {
     /// reference to each of 250,000 policies to drop it took a tenth of its rules' time).
     pub fn evaluated_with(&self, subject: impl FnOnce() -> EntityRef) {
         if self.record {
-            self.evaluated.borrow_mut().push(self.shared.share(subject()));
+            self.evaluated
+                .borrow_mut()
+                .push(self.shared.share(subject()));
         }
     }
 

@@ -116,7 +116,10 @@ fn line_breaks(bytes: &[u8]) -> usize {
             }
             filled += 1;
         }
-        total += counters.iter().map(|&counter| usize::from(counter)).sum::<usize>();
+        total += counters
+            .iter()
+            .map(|&counter| usize::from(counter))
+            .sum::<usize>();
         if filled < 255 {
             break;
         }
@@ -188,7 +191,13 @@ mod tests {
     #[test]
     fn counts_line_breaks_as_a_plain_count_does() {
         let text: Vec<u8> = (0..20_000u32)
-            .map(|at| if at % 7 == 0 || at % 255 == 3 { b'\n' } else { b'a' })
+            .map(|at| {
+                if at % 7 == 0 || at % 255 == 3 {
+                    b'\n'
+                } else {
+                    b'a'
+                }
+            })
             .collect();
         for end in [0, 1, 31, 32, 8_159, 8_160, 8_161, 16_320, 20_000] {
             let slice = &text[..end];

@@ -1,0 +1,216 @@
+//! The values `to_rego` has built so far, so that every distinct string, array and object
+//! of the input document is allocated once and shared (regorus' values are immutable and
+//! reference-counted, so sharing cannot be observed). The document repeats most of what it
+//! holds: 26,220 policies name a few dozen roles, services, subjects and scopes; each
+//! policy used to allocate its own copy of each, about 55 allocations, and freeing them
+//! took longer than building them.
+//!
+//! Strings are looked up by their text. Arrays and objects are built from values that are
+//! already shared, so they are looked up by the identity of their items (the address of a
+//! shared string, array or object; the value of a number or boolean): a hash and a
+//! comparison of pointers, not a walk of the tree. Two values whose hashes collide are
+//! compared in full; the second is then built on its own (correct, only not shared).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use regorus::Value;
+
+/// A multiply-rotate hasher (as rustc's FxHash) with a final mix: the tables hash short
+/// texts and pointers millions of times per run, where SipHash would dominate.
+#[derive(Default)]
+pub(super) struct FastHasher(u64);
+
+const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits depending on the low bits of the input only
+        // (pointers are aligned): fold the high half in.
+        let mixed = self.0 ^ (self.0 >> 29);
+        mixed.wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (mixed >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut tail = [0; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.add(value);
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+}
+
+pub(super) type Fast = BuildHasherDefault<FastHasher>;
+
+/// A table keyed by a hash already computed (`FastHasher`): the key is its own hash.
+#[derive(Default)]
+struct PassHasher(u64);
+
+impl Hasher for PassHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(*byte);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type ByHash = HashMap<u64, Value, BuildHasherDefault<PassHasher>>;
+
+/// Each distinct value built so far, by hash.
+#[derive(Default)]
+pub(super) struct ValueTable {
+    strings: ByHash,
+    arrays: ByHash,
+    objects: ByHash,
+}
+
+/// The identity of a shared value, for the hash of what holds it.
+fn identity(value: &Value, hasher: &mut FastHasher) {
+    match value {
+        Value::Null => hasher.add(1),
+        Value::Bool(flag) => hasher.add(2 + u64::from(*flag)),
+        Value::Number(_) => {
+            // Numbers of the document are integers (counts); another number only shares
+            // a hash with its kind, and the comparison tells them apart.
+            hasher.add(4);
+            hasher.add(value.as_i64().map_or(0, |n| n as u64));
+        }
+        Value::String(text) => hasher.add(text.as_ptr() as u64),
+        Value::Array(array) => hasher.add(std::sync::Arc::as_ptr(array) as *const u8 as u64),
+        Value::Set(set) => hasher.add(std::sync::Arc::as_ptr(set) as *const u8 as u64),
+        Value::Object(object) => hasher.add(std::sync::Arc::as_ptr(object) as *const u8 as u64),
+        Value::Undefined => hasher.add(5),
+    }
+}
+
+/// What `table` holds under `hash`: the value wanted (`same` says so), or whether a new
+/// one may take the slot.
+enum Found {
+    Shared(Value),
+    Free,
+    Taken,
+}
+
+fn find(table: &ByHash, hash: u64, same: impl FnOnce(&Value) -> bool) -> Found {
+    match table.get(&hash) {
+        Some(found) if same(found) => Found::Shared(found.clone()),
+        Some(_) => Found::Taken,
+        None => Found::Free,
+    }
+}
+
+/// `value`, kept in `table` under `hash` when the slot was free.
+fn keep(table: &mut ByHash, hash: u64, found: Found, value: Value) -> Value {
+    if let Found::Free = found {
+        table.insert(hash, value.clone());
+    }
+    value
+}
+
+impl ValueTable {
+    /// The string `text`.
+    pub(super) fn string(&mut self, text: &str) -> Value {
+        let mut hasher = FastHasher::default();
+        hasher.write(text.as_bytes());
+        let hash = hasher.finish();
+        match find(
+            &self.strings,
+            hash,
+            |found| matches!(found, Value::String(shared) if **shared == *text),
+        ) {
+            Found::Shared(value) => value,
+            found => keep(&mut self.strings, hash, found, Value::from(text)),
+        }
+    }
+
+    /// The array of `items` (shared values), which it empties.
+    pub(super) fn array(&mut self, items: &mut Vec<Value>) -> Value {
+        let mut hasher = FastHasher::default();
+        hasher.add(items.len() as u64);
+        for item in items.iter() {
+            identity(item, &mut hasher);
+        }
+        let hash = hasher.finish();
+        match find(&self.arrays, hash, |found| {
+            found
+                .as_array()
+                .is_ok_and(|array| array.len() == items.len() && array.iter().eq(items.iter()))
+        }) {
+            Found::Shared(value) => {
+                items.clear();
+                value
+            }
+            found => {
+                // Its own exact-size vector: the buffer stays in the pool.
+                let mut exact = Vec::with_capacity(items.len());
+                exact.append(items);
+                let array = Value::from(exact);
+                keep(&mut self.arrays, hash, found, array)
+            }
+        }
+    }
+
+    /// The object of `members` (shared keys and values, sorted by key, no key twice),
+    /// which it empties.
+    pub(super) fn object(&mut self, members: &mut Vec<(Value, Value)>) -> Value {
+        let mut hasher = FastHasher::default();
+        hasher.add(members.len() as u64);
+        for (key, value) in members.iter() {
+            identity(key, &mut hasher);
+            identity(value, &mut hasher);
+        }
+        let hash = hasher.finish();
+        match find(&self.objects, hash, |found| {
+            found.as_object().is_ok_and(|object| {
+                object.len() == members.len()
+                    && object
+                        .iter_sorted()
+                        .zip(members.iter())
+                        .all(|((key, value), (k, v))| key == k && value == v)
+            })
+        }) {
+            Found::Shared(value) => {
+                members.clear();
+                value
+            }
+            found => keep(
+                &mut self.objects,
+                hash,
+                found,
+                Self::unshared_object(members),
+            ),
+        }
+    }
+
+    /// The object of `members` (as for `object`), built without a lookup: for a value that
+    /// is never repeated (an entity, which its own `ref` names).
+    pub(super) fn unshared_object(members: &mut Vec<(Value, Value)>) -> Value {
+        let mut object = regorus::value::Object::new();
+        for (key, value) in members.drain(..) {
+            object.insert(key, value);
+        }
+        Value::from(object)
+    }
+}
