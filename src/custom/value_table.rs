@@ -14,51 +14,15 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use rustc_hash::FxHasher;
+
 use regorus::Value;
 
-/// A multiply-rotate hasher (as rustc's FxHash) with a final mix: the tables hash short
-/// texts and pointers millions of times per run, where SipHash would dominate.
-#[derive(Default)]
-pub(super) struct FastHasher(u64);
+/// FxHash (`rustc-hash`): the tables hash short texts and pointers millions of times per
+/// run, where SipHash would dominate.
+pub(super) type Fast = rustc_hash::FxBuildHasher;
 
-const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
-
-impl FastHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits depending on the low bits of the input only
-        // (pointers are aligned): fold the high half in.
-        let mixed = self.0 ^ (self.0 >> 29);
-        mixed.wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (mixed >> 32)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut tail = [0; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.add(value);
-    }
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
-    }
-}
-
-pub(super) type Fast = BuildHasherDefault<FastHasher>;
-
-/// A table keyed by a hash already computed (`FastHasher`): the key is its own hash.
+/// A table keyed by a hash already computed (`FxHasher`): the key is its own hash.
 #[derive(Default)]
 struct PassHasher(u64);
 
@@ -87,21 +51,23 @@ pub(super) struct ValueTable {
 }
 
 /// The identity of a shared value, for the hash of what holds it.
-fn identity(value: &Value, hasher: &mut FastHasher) {
+fn identity(value: &Value, hasher: &mut FxHasher) {
     match value {
-        Value::Null => hasher.add(1),
-        Value::Bool(flag) => hasher.add(2 + u64::from(*flag)),
+        Value::Null => hasher.write_u64(1),
+        Value::Bool(flag) => hasher.write_u64(2 + u64::from(*flag)),
         Value::Number(_) => {
             // Numbers of the document are integers (counts); another number only shares
             // a hash with its kind, and the comparison tells them apart.
-            hasher.add(4);
-            hasher.add(value.as_i64().map_or(0, |n| n as u64));
+            hasher.write_u64(4);
+            hasher.write_u64(value.as_i64().map_or(0, |n| n as u64));
         }
-        Value::String(text) => hasher.add(text.as_ptr() as u64),
-        Value::Array(array) => hasher.add(std::sync::Arc::as_ptr(array) as *const u8 as u64),
-        Value::Set(set) => hasher.add(std::sync::Arc::as_ptr(set) as *const u8 as u64),
-        Value::Object(object) => hasher.add(std::sync::Arc::as_ptr(object) as *const u8 as u64),
-        Value::Undefined => hasher.add(5),
+        Value::String(text) => hasher.write_u64(text.as_ptr() as u64),
+        Value::Array(array) => hasher.write_u64(std::sync::Arc::as_ptr(array) as *const u8 as u64),
+        Value::Set(set) => hasher.write_u64(std::sync::Arc::as_ptr(set) as *const u8 as u64),
+        Value::Object(object) => {
+            hasher.write_u64(std::sync::Arc::as_ptr(object) as *const u8 as u64)
+        }
+        Value::Undefined => hasher.write_u64(5),
     }
 }
 
@@ -132,7 +98,7 @@ fn keep(table: &mut ByHash, hash: u64, found: Found, value: Value) -> Value {
 impl ValueTable {
     /// The string `text`.
     pub(super) fn string(&mut self, text: &str) -> Value {
-        let mut hasher = FastHasher::default();
+        let mut hasher = FxHasher::default();
         hasher.write(text.as_bytes());
         let hash = hasher.finish();
         match find(
@@ -147,8 +113,8 @@ impl ValueTable {
 
     /// The array of `items` (shared values), which it empties.
     pub(super) fn array(&mut self, items: &mut Vec<Value>) -> Value {
-        let mut hasher = FastHasher::default();
-        hasher.add(items.len() as u64);
+        let mut hasher = FxHasher::default();
+        hasher.write_u64(items.len() as u64);
         for item in items.iter() {
             identity(item, &mut hasher);
         }
@@ -175,8 +141,8 @@ impl ValueTable {
     /// The object of `members` (shared keys and values, sorted by key, no key twice),
     /// which it empties.
     pub(super) fn object(&mut self, members: &mut Vec<(Value, Value)>) -> Value {
-        let mut hasher = FastHasher::default();
-        hasher.add(members.len() as u64);
+        let mut hasher = FxHasher::default();
+        hasher.write_u64(members.len() as u64);
         for (key, value) in members.iter() {
             identity(key, &mut hasher);
             identity(value, &mut hasher);

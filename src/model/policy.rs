@@ -96,7 +96,13 @@ impl Role {
             return role.clone();
         }
         let role = Self::parse_text(text);
-        parsed.insert(Arc::from(text), role.clone());
+        // A CRN keys by the role's own (interned) copy; a display name by itself.
+        let key = if *role.crn == *text {
+            Arc::clone(&role.crn)
+        } else {
+            Arc::from(text)
+        };
+        parsed.insert(key, role.clone());
         role
     }
 

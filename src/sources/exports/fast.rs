@@ -388,22 +388,13 @@ fn ingest_raw(
     };
     super::mark_collection(kind, sink);
     if !has_dto(kind) {
-        // A trusted profile, link, claim rule or custom role in a CLI array: read by the
-        // `Value` loader of its kind. Any other kind is set aside.
-        if matches!(
-            kind,
-            ItemKind::TrustedProfile
-                | ItemKind::ProfileLink
-                | ItemKind::ProfileClaimRule
-                | ItemKind::CustomRole
-        ) {
-            let Ok(UniqueValue(value)) = serde_json::from_str::<UniqueValue>(raw) else {
-                return Err(Duplicate);
-            };
-            super::ingest_item(kind, &value, pointer, sink);
-        } else if !walked {
-            unchecked(raw)?;
-        }
+        // A kind without a DTO (a trusted profile in a CLI array, a binding among keys: few)
+        // is the `Value` loader's, which loads it or sets it aside. The item passed the
+        // cut, so only a duplicate member fails the parse.
+        let Ok(UniqueValue(value)) = serde_json::from_str::<UniqueValue>(raw) else {
+            return Err(Duplicate);
+        };
+        super::ingest_item(kind, &value, pointer, sink);
         return Ok(());
     }
     *guess = Some(kind);
