@@ -6,7 +6,7 @@
 //! A copy declared by a plan or state (moved first by `prefer_declared`) describes the
 //! account after apply: it wins whole, as before, and takes nothing from exports.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::hash::Hash;
 
 use super::access_group::AccessGroup;
@@ -26,7 +26,8 @@ pub(super) trait Mergeable: Sized {
 /// For each item, the index of the first item with its key. The keys borrow from the
 /// items, so nothing is copied to tell duplicates apart.
 pub(super) fn leaders<'a, T, K: Hash + Eq>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<usize> {
-    let mut first: HashMap<K, usize> = HashMap::with_capacity(items.len());
+    let mut first: FxHashMap<K, usize> =
+        FxHashMap::with_capacity_and_hasher(items.len(), Default::default());
     items
         .iter()
         .enumerate()

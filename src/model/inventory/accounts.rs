@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{Collections, Inventory, InventoryBuilder};
@@ -84,40 +85,73 @@ fn crn_account(crn: Option<&str>) -> Option<String> {
 /// output and a placeholder (`<ACCOUNT_ID>`, which a Terraform plan writes for a value known
 /// only after apply) names no account.
 fn present(account: &Option<String>) -> Option<String> {
-    account.clone().filter(|account| {
+    account
+        .as_deref()
+        .filter(|account| is_account(Some(account)))
+        .map(str::to_owned)
+}
+
+/// Whether `account` is an account id as [`present`] takes one.
+fn is_account(account: Option<&str>) -> bool {
+    account.is_some_and(|account| {
         !account.is_empty()
             && account
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
     })
+}
+
+/// Keeps `account` when it is one, else takes what `fallback` finds.
+fn settle(account: &mut Option<String>, fallback: impl FnOnce() -> Option<String>) {
+    if !is_account(account.as_deref()) {
+        *account = fallback();
+    }
 }
 
 /// Gives every entity of `inventory` its account and works out what each account's
 /// exports held. Runs before duplicates are dropped, so every copy of an entity speaks for
 /// its document.
 pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, DocumentFacts>) {
-    // 1. What each entity's own data names.
-    for instance in &mut inventory.instances {
-        instance.account = present(&instance.account)
-            .or_else(|| present(&instance.account_id))
-            .or_else(|| crn_account(Some(&instance.crn)));
-    }
-    for key in &mut inventory.keys {
-        key.account = present(&key.account)
-            .or_else(|| crn_account(Some(&key.crn)))
-            .or_else(|| crn_account(key.source_crn.as_deref()));
-    }
-    for service_id in &mut inventory.service_ids {
-        service_id.account =
-            present(&service_id.account).or_else(|| crn_account(service_id.crn.as_deref()));
-    }
-    for api_key in &mut inventory.api_keys {
-        api_key.account = present(&api_key.account).or_else(|| crn_account(api_key.crn.as_deref()));
-    }
-    for policy in &mut inventory.policies {
-        policy.account = present(&policy.account)
-            .or_else(|| present(&policy.resource_equals("accountId").map(str::to_owned)));
-    }
+    // 1. What each entity's own data names. Each entity on its own: the long lists are
+    // settled on every core, and an account already valid is kept without a copy.
+    rayon::join(
+        || {
+            rayon::join(
+                || {
+                    inventory.instances.par_iter_mut().for_each(|instance| {
+                        settle(&mut instance.account, || {
+                            present(&instance.account_id)
+                                .or_else(|| crn_account(Some(&instance.crn)))
+                        });
+                    });
+                    inventory.keys.par_iter_mut().for_each(|key| {
+                        settle(&mut key.account, || {
+                            crn_account(Some(&key.crn))
+                                .or_else(|| crn_account(key.source_crn.as_deref()))
+                        });
+                    });
+                },
+                || {
+                    inventory.service_ids.par_iter_mut().for_each(|service_id| {
+                        settle(&mut service_id.account, || {
+                            crn_account(service_id.crn.as_deref())
+                        });
+                    });
+                    inventory.api_keys.par_iter_mut().for_each(|api_key| {
+                        settle(&mut api_key.account, || crn_account(api_key.crn.as_deref()));
+                    });
+                },
+            )
+        },
+        || {
+            inventory.policies.par_iter_mut().for_each(|policy| {
+                if !is_account(policy.account.as_deref()) {
+                    policy.account =
+                        present(&policy.resource_equals("accountId").map(str::to_owned));
+                }
+            });
+        },
+    );
     for group in &mut inventory.access_groups {
         group.account = present(&group.account);
     }
@@ -148,13 +182,22 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
 
     // 2. The accounts each document's entities name.
     let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
+    // The entities of a document come together and most share one account: the last pair
+    // recorded is skipped without a lookup, and an account is copied once per document.
+    let mut last: Option<(DocId, String)> = None;
     let mut name = |document: DocId, account: &Option<String>| {
         if let Some(account) = account {
+            if last
+                .as_ref()
+                .is_some_and(|(seen, named)| *seen == document && named == account)
+            {
+                return;
+            }
             let accounts = named.entry(document).or_default();
-            // Most entities of a document share one account: copy it once.
             if !accounts.contains(account) {
                 accounts.insert(account.clone());
             }
+            last = Some((document, account.clone()));
         }
     };
     for_each_named(inventory, |document, account| name(document, account));
@@ -256,11 +299,15 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
 
     // 5. A run that names one account is that account's, whatever names none.
     let mut known: BTreeSet<String> = BTreeSet::new();
+    let mut last_known: Option<String> = None;
     let mut know = |account: &mut Option<String>| {
         if let Some(account) = account
-            && !known.contains(account.as_str())
+            && last_known.as_ref() != Some(account)
         {
-            known.insert(account.clone());
+            if !known.contains(account.as_str()) {
+                known.insert(account.clone());
+            }
+            last_known = Some(account.clone());
         }
     };
     for_each_named(inventory, |_, account| know(account));
@@ -296,11 +343,19 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     // 6. What each account's exports held: a document's collections belong to the accounts
     // of its entities, else to the document's account.
     let mut held: BTreeMap<DocId, BTreeSet<Option<String>>> = BTreeMap::new();
+    let mut last_held: Option<(DocId, Option<String>)> = None;
     let mut hold = |document: DocId, account: &Option<String>| {
+        if last_held
+            .as_ref()
+            .is_some_and(|(seen, held)| *seen == document && held == account)
+        {
+            return;
+        }
         let accounts = held.entry(document).or_default();
         if !accounts.contains(account) {
             accounts.insert(account.clone());
         }
+        last_held = Some((document, account.clone()));
     };
     for_each_named(inventory, |document, account| hold(document, account));
     inventory

@@ -287,18 +287,39 @@ impl InventoryBuilder {
         }
         // The copies of one entity are merged: the fullest wins and every field it lacks is
         // taken from the others (see `merge`), so the order of the inputs does not matter.
-        let first = leaders(&inventory.instances, |instance| instance.guid.as_str());
-        merge_duplicates(&mut inventory.instances, &first);
-        let first = leaders(&inventory.keys, |key| key.crn.as_str());
-        merge_duplicates(&mut inventory.keys, &first);
-        let first = leaders(&inventory.service_ids, ServiceId::core);
-        merge_duplicates(&mut inventory.service_ids, &first);
-        let first = leaders(&inventory.api_keys, |api_key| api_key.id.as_str());
-        merge_duplicates(&mut inventory.api_keys, &first);
-        // Policies and memberships: the first occurrence wins; inputs arrive in a
-        // deterministic (sorted) order.
-        let first = first_occurrences(&inventory.policies, |policy| policy.id.as_str());
-        keep_marked(&mut inventory.policies, first);
+        // Each list on its own, the long ones on both cores.
+        let Inventory {
+            instances,
+            keys,
+            service_ids,
+            api_keys,
+            policies,
+            ..
+        } = &mut inventory;
+        rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        let first = leaders(instances, |instance| instance.guid.as_str());
+                        merge_duplicates(instances, &first);
+                        let first = leaders(keys, |key| key.crn.as_str());
+                        merge_duplicates(keys, &first);
+                    },
+                    || {
+                        let first = leaders(service_ids, ServiceId::core);
+                        merge_duplicates(service_ids, &first);
+                        let first = leaders(api_keys, |api_key| api_key.id.as_str());
+                        merge_duplicates(api_keys, &first);
+                    },
+                )
+            },
+            || {
+                // Policies and memberships: the first occurrence wins; inputs arrive in a
+                // deterministic (sorted) order.
+                let first = first_occurrences(policies, |policy| policy.id.as_str());
+                keep_marked(policies, first);
+            },
+        );
         let first = first_occurrences(&inventory.placeholders, |placeholder| {
             placeholder.id.as_str()
         });

@@ -30,55 +30,37 @@ pub(super) struct Index {
 impl Index {
     /// The indexes of a finished inventory.
     pub(super) fn build(inventory: &Inventory) -> Self {
+        // The three largest parts (instances and keys, service IDs, policies) are built on
+        // both cores: they read disjoint lists and fill disjoint maps.
+        let ((instance_by_guid, keys_by_instance_guid), (service_id_by_core, policies)) =
+            rayon::join(
+                || {
+                    rayon::join(
+                        || instances_by_guid(inventory),
+                        || keys_by_instance_guid(inventory),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || service_ids_by_core(inventory),
+                        || policy_indexes(inventory),
+                    )
+                },
+            );
+        let (policies_by_service_id, policies_by_subject, unresolved_policies) = policies;
         let mut index = Index {
-            instance_by_guid: FxHashMap::with_capacity_and_hasher(
-                inventory.instances.len(),
-                Default::default(),
-            ),
-            service_id_by_core: FxHashMap::with_capacity_and_hasher(
-                inventory.service_ids.len(),
-                Default::default(),
-            ),
-            keys_by_instance_guid: FxHashMap::with_capacity_and_hasher(
-                inventory.instances.len(),
-                Default::default(),
-            ),
+            instance_by_guid,
+            service_id_by_core,
+            policies_by_service_id,
+            keys_by_instance_guid,
+            policies_by_subject,
+            unresolved_policies,
             access_group_by_id: FxHashMap::with_capacity_and_hasher(
                 inventory.access_groups.len(),
                 Default::default(),
             ),
             ..Index::default()
         };
-        for (at, instance) in inventory.instances.iter().enumerate() {
-            index.instance_by_guid.insert(instance.guid.clone(), at);
-            // Also index the GUID written in the CRN, in case an export's `guid` differs.
-            if let Some(crn) = Crn::parse(&instance.crn)
-                && !index.instance_by_guid.contains_key(crn.service_instance)
-            {
-                index
-                    .instance_by_guid
-                    .insert(crn.service_instance.to_owned(), at);
-            }
-        }
-        for (at, service_id) in inventory.service_ids.iter().enumerate() {
-            index
-                .service_id_by_core
-                .insert(service_id.core().to_owned(), at);
-        }
-        for (at, policy) in inventory.policies.iter().enumerate() {
-            if let Some(core) = policy.subject.service_id() {
-                push_at(&mut index.policies_by_service_id, core, at);
-            }
-            push_at(&mut index.policies_by_subject, &policy.subject, at);
-            if policy.unresolved().is_some() {
-                index.unresolved_policies.push(at);
-            }
-        }
-        for (at, key) in inventory.keys.iter().enumerate() {
-            if let Some(guid) = key.instance_guid() {
-                push_at(&mut index.keys_by_instance_guid, guid, at);
-            }
-        }
         for (at, group) in inventory.access_groups.iter().enumerate() {
             index.access_group_by_id.insert(group.id.clone(), at);
         }
@@ -104,6 +86,63 @@ impl Index {
         }
         index
     }
+}
+
+fn instances_by_guid(inventory: &Inventory) -> FxHashMap<String, usize> {
+    let mut map =
+        FxHashMap::with_capacity_and_hasher(inventory.instances.len(), Default::default());
+    for (at, instance) in inventory.instances.iter().enumerate() {
+        map.insert(instance.guid.clone(), at);
+        // Also index the GUID written in the CRN, in case an export's `guid` differs.
+        if let Some(crn) = Crn::parse(&instance.crn)
+            && !map.contains_key(crn.service_instance)
+        {
+            map.insert(crn.service_instance.to_owned(), at);
+        }
+    }
+    map
+}
+
+fn keys_by_instance_guid(inventory: &Inventory) -> FxHashMap<String, Vec<usize>> {
+    let mut map =
+        FxHashMap::with_capacity_and_hasher(inventory.instances.len(), Default::default());
+    for (at, key) in inventory.keys.iter().enumerate() {
+        if let Some(guid) = key.instance_guid() {
+            push_at(&mut map, guid, at);
+        }
+    }
+    map
+}
+
+fn service_ids_by_core(inventory: &Inventory) -> FxHashMap<String, usize> {
+    let mut map =
+        FxHashMap::with_capacity_and_hasher(inventory.service_ids.len(), Default::default());
+    for (at, service_id) in inventory.service_ids.iter().enumerate() {
+        map.insert(service_id.core().to_owned(), at);
+    }
+    map
+}
+
+/// Policies by subject service ID and by subject, and the unresolved ones.
+type PolicyIndexes = (
+    FxHashMap<String, Vec<usize>>,
+    FxHashMap<Subject, Vec<usize>>,
+    Vec<usize>,
+);
+
+fn policy_indexes(inventory: &Inventory) -> PolicyIndexes {
+    let (mut by_service_id, mut by_subject, mut unresolved) =
+        (FxHashMap::default(), FxHashMap::default(), Vec::new());
+    for (at, policy) in inventory.policies.iter().enumerate() {
+        if let Some(core) = policy.subject.service_id() {
+            push_at(&mut by_service_id, core, at);
+        }
+        push_at(&mut by_subject, &policy.subject, at);
+        if policy.unresolved().is_some() {
+            unresolved.push(at);
+        }
+    }
+    (by_service_id, by_subject, unresolved)
 }
 
 /// Appends `at` to the list of `key`, copying the key only the first time it is seen (most
