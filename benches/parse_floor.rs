@@ -4,7 +4,8 @@
 //! same run on the same files.
 //!
 //! `cargo build --release --example parse_floor && target/release/examples/parse_floor DIR`
-//! (also compiled into the criterion benchmark as a module).
+//! (the program is `parse_floor_main.rs`; this file is also compiled into the criterion
+//! benchmarks as a module).
 
 use std::path::{Path, PathBuf};
 
@@ -51,7 +52,7 @@ pub(crate) fn parse_all(dir: &Path) -> (Vec<Value>, u64) {
 }
 
 #[allow(dead_code, clippy::print_stdout, clippy::print_stderr)]
-fn main() -> std::process::ExitCode {
+pub(crate) fn main() -> std::process::ExitCode {
     let Some(dir) = std::env::args_os().nth(1) else {
         eprintln!("usage: parse_floor DIR");
         return std::process::ExitCode::from(2);

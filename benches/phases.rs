@@ -29,6 +29,11 @@ mod generated;
 mod parse_floor;
 use generated::account_dir;
 
+/// The allocator of the `iamlint` binary, so that the phases are timed as it runs them.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// A builder holding the loaded entities again, to time `finish` on its own.
 fn builder_of(inventory: &Inventory) -> InventoryBuilder {
     let mut builder = InventoryBuilder::default();
