@@ -122,8 +122,9 @@ pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Re
     let formatter = JsonFormatter(serde_json::ser::PrettyFormatter::with_indent(b"  "));
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     value.serialize(&mut serializer)?;
-    // The serializer writes UTF-8 only.
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    // The serializer writes UTF-8 only (the lossy copy is never made).
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
 }
 
 /// Escapes text for one Markdown table cell. Code spans (`` `...` ``) keep their text;

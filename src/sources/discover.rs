@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::error::{LoadError, LoadErrorKind};
@@ -84,6 +85,7 @@ pub(super) fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec
             }
             continue;
         }
+        let mut walked = Vec::new();
         let walk = WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -101,40 +103,64 @@ pub(super) fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec
                     if entry.file_type().is_dir() || !has_input_extension(path) {
                         continue;
                     }
-                    let name = path.display().to_string();
-                    match guard::check(path, &name) {
-                        Ok(()) => inputs.push(Input {
-                            path: path.to_path_buf(),
-                            name,
-                            explicit: false,
-                        }),
-                        Err(error) => errors.push(*error),
-                    }
+                    walked.push(Walked::File(path.to_path_buf()));
                 }
                 Err(error) => {
                     let file = error
                         .path()
                         .map_or_else(|| name.clone(), |path| path.display().to_string());
                     if error.loop_ancestor().is_some() {
-                        errors.push(LoadError::new(
+                        walked.push(Walked::Error(LoadError::new(
                             LoadErrorKind::Io,
                             file,
                             "cannot read path: symbolic link loop: the link points at one of its \
                              own parent directories; expected a link to a file or to a directory \
                              outside the walk",
-                        ));
+                        )));
                     } else if let (Some(io), Some(path)) = (error.io_error(), error.path()) {
-                        errors.push(guard::io_error(path, &file, io));
+                        walked.push(Walked::Error(guard::io_error(path, &file, io)));
                     } else {
-                        errors.push(LoadError::new(
+                        walked.push(Walked::Error(LoadError::new(
                             LoadErrorKind::Io,
                             file,
                             format!("cannot read path: {error}: expected a readable directory"),
-                        ));
+                        )));
                     }
                 }
             }
         }
+        // Each file is checked before it is listed (a few syscalls and one small read
+        // each; thousands of pages of an export): on every core, then listed in walk order.
+        let checked: Vec<Result<Input, Box<LoadError>>> = walked
+            .into_par_iter()
+            .map(|walked| match walked {
+                Walked::File(path) => {
+                    let name = path.display().to_string();
+                    match guard::check(&path, &name) {
+                        Ok(()) => Ok(Input {
+                            path,
+                            name,
+                            explicit: false,
+                        }),
+                        Err(error) => Err(error),
+                    }
+                }
+                Walked::Error(error) => Err(Box::new(error)),
+            })
+            .collect();
+        for result in checked {
+            match result {
+                Ok(input) => inputs.push(input),
+                Err(error) => errors.push(*error),
+            }
+        }
     }
     (inputs, errors)
+}
+
+/// One entry of a directory walk, in walk order: a file to check, or why a path could not
+/// be walked.
+enum Walked {
+    File(PathBuf),
+    Error(LoadError),
 }

@@ -219,6 +219,12 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         ..Loaded::default()
     };
     let mut builder = InventoryBuilder::default();
+    builder.reserve_for(
+        files
+            .iter()
+            .map(|file| &file.builder)
+            .chain(configuration.roots.iter().map(|(_, root)| root)),
+    );
     let groups = directory_groups(&inputs);
     for (at, file) in files.into_iter().enumerate() {
         loaded.documents.push_slot(file.document);

@@ -160,6 +160,29 @@ impl InventoryBuilder {
         self.removed.insert((kind, identity));
     }
 
+    /// Makes room for the entities of `parts` before they are absorbed: the long lists then
+    /// grow once, to their size, instead of doubling (at benchmark scale 100 the doubled
+    /// lists of keys, service IDs, API keys and policies held about 100 MB unused, and each
+    /// doubling copied the list).
+    pub fn reserve_for<'a>(&mut self, parts: impl Iterator<Item = &'a InventoryBuilder>) {
+        let (mut instances, mut keys, mut service_ids, mut api_keys, mut policies) =
+            (0, 0, 0, 0, 0);
+        for part in parts {
+            let part = &part.inventory;
+            instances += part.instances.len();
+            keys += part.keys.len();
+            service_ids += part.service_ids.len();
+            api_keys += part.api_keys.len();
+            policies += part.policies.len();
+        }
+        let into = &mut self.inventory;
+        into.instances.reserve_exact(instances);
+        into.keys.reserve_exact(keys);
+        into.service_ids.reserve_exact(service_ids);
+        into.api_keys.reserve_exact(api_keys);
+        into.policies.reserve_exact(policies);
+    }
+
     /// Appends everything `other` collected after what this builder holds, as if its
     /// entities had been added here in their order: loaders fill one builder per file (or
     /// per chunk of a long list) on several threads, then merge them in input order.

@@ -262,8 +262,11 @@ fn ingest_items(
             Ok((builder, errors))
         })
         .collect();
-    for chunk in chunks {
-        let (builder, errors) = chunk?;
+    let chunks: Vec<(InventoryBuilder, Vec<(Pointer, String)>)> =
+        chunks.into_iter().collect::<Result<_, _>>()?;
+    sink.builder
+        .reserve_for(chunks.iter().map(|(builder, _)| builder));
+    for (builder, errors) in chunks {
         sink.builder.absorb(builder);
         sink.errors.extend(errors);
     }
