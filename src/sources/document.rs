@@ -19,6 +19,9 @@ use crate::model::{DocId, Origin, Pointer};
 mod window;
 pub use window::Shown;
 
+/// How many places one task of [`Document::resolve`] reads.
+const RESOLVED_TOGETHER: usize = 256;
+
 /// One input document.
 #[derive(Debug)]
 pub struct Document {
@@ -191,30 +194,48 @@ impl Document {
     /// Works out what the machine-readable outputs need of each pointer (its line and
     /// column, its label's range), then releases the text.
     pub fn resolve<'a>(&mut self, pointers: impl IntoIterator<Item = &'a Pointer>) {
-        let mut resolved = HashMap::new();
-        let mut reader = ItemReader::default();
+        use rayon::prelude::*;
+        let mut unique: Vec<&Pointer> = Vec::new();
+        let mut seen = HashSet::new();
         for pointer in pointers {
-            if resolved.contains_key(pointer) || self.resolved.contains_key(pointer) {
-                continue;
+            if !self.resolved.contains_key(pointer) && seen.insert(pointer) {
+                unique.push(pointer);
             }
-            let entry = match self.in_item(pointer, &mut reader) {
-                Some(entry) => entry,
-                None => {
-                    let label = self.source_span(pointer);
-                    let label_at = label
-                        .as_ref()
-                        .map(|range| (self.line_column(range.start), self.line_column(range.end)));
-                    Place {
-                        at: self.locate(pointer),
-                        label,
-                        label_at,
-                    }
-                }
-            };
-            resolved.insert(pointer.clone(), entry);
         }
+        // Each place is read from its own list item: the places of a document with many
+        // findings (the policy export) are read on every core, a reader per chunk.
+        let this = &*self;
+        let resolved: Vec<(Pointer, Place)> = unique
+            .par_chunks(RESOLVED_TOGETHER)
+            .flat_map_iter(|pointers| {
+                let mut reader = ItemReader::default();
+                pointers
+                    .iter()
+                    .map(|pointer| ((*pointer).clone(), this.place_of(pointer, &mut reader)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         self.resolved.extend(resolved);
         self.release();
+    }
+
+    /// The place of `pointer`: from its list item when the item table knows it, else from
+    /// the whole text.
+    fn place_of(&self, pointer: &Pointer, reader: &mut ItemReader) -> Place {
+        match self.in_item(pointer, reader) {
+            Some(entry) => entry,
+            None => {
+                let label = self.source_span(pointer);
+                let label_at = label
+                    .as_ref()
+                    .map(|range| (self.line_column(range.start), self.line_column(range.end)));
+                Place {
+                    at: self.locate(pointer),
+                    label,
+                    label_at,
+                }
+            }
+        }
     }
 
     /// The places of `pointer` from the one list item it lies in, read alone from the
