@@ -4,8 +4,8 @@
 //! same run on the same files.
 //!
 //! `cargo build --release --example parse_floor && target/release/examples/parse_floor DIR`
-//! (the program is `parse_floor_main.rs`; this file is also compiled into the criterion
-//! benchmarks as a module).
+//! (also compiled into the criterion benchmarks as a module, and into
+//! `parse_floor_jemalloc.rs`, the same floor with the `iamlint` binary's allocator).
 
 use std::path::{Path, PathBuf};
 

@@ -29,7 +29,8 @@ while [[ "${1:-}" == --* ]]; do
 done
 [[ $# -gt 0 ]] || { echo "usage: benches/run.sh [--rego] [--json-only] [--drop] SCALE..." >&2; exit 2; }
 
-cargo build --quiet --release --bin iamlint --example gen --example parse_floor
+cargo build --quiet --release --bin iamlint --example gen --example parse_floor \
+  --example parse_floor_jemalloc
 if $rego; then
   cargo build --quiet --release --manifest-path benches/rego/Cargo.toml
 fi
@@ -85,6 +86,9 @@ for scale in "$@"; do
     measure "parse floor" target/release/examples/parse_floor "$dir"
     floor_seconds=$LAST_SECONDS
     floor_cpu=$LAST_CPU
+    # The same floor with jemalloc, the allocator of the iamlint binary (its ratios are to
+    # the floor above, with the system allocator).
+    measure "parse floor (jemalloc)" target/release/examples/parse_floor_jemalloc "$dir"
     for format in "${formats[@]}"; do
       case "$format" in
         report-html)

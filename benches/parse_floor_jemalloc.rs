@@ -1,5 +1,6 @@
-//! The parse floor as a program (see `parse_floor.rs`), with the allocator the `iamlint`
-//! binary uses, so that the floor and iamlint are compared allocator for allocator.
+//! The parse floor (see `parse_floor.rs`) with the allocator the `iamlint` binary uses,
+//! so that the floor and iamlint can also be compared allocator for allocator.
+//! `benches/run.sh` measures both floors.
 
 #[path = "parse_floor.rs"]
 mod parse_floor;
