@@ -7,8 +7,8 @@
 //! name the placeholder hides. The inputs of one run are taken as one account, as exports
 //! are made per account.
 
-use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::apikeys::account_id;
@@ -94,15 +94,17 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             .push(out);
     }
 
-    let mut per_subject_policies: BTreeMap<(&'static str, &str), Vec<&Policy>> = BTreeMap::new();
+    // Grouped by hash, then the groups sorted once: the same order as a BTreeMap, without
+    // a string comparison per level for each of a quarter of a million policies.
+    let mut grouped: FxHashMap<(&'static str, &str), Vec<&Policy>> = FxHashMap::default();
     for policy in &counted {
         if let Some(subject) = subject_text(&policy.subject) {
-            per_subject_policies
-                .entry(subject)
-                .or_default()
-                .push(policy);
+            grouped.entry(subject).or_default().push(policy);
         }
     }
+    let mut per_subject_policies: Vec<((&'static str, &str), Vec<&Policy>)> =
+        grouped.into_iter().collect();
+    per_subject_policies.sort_unstable_by_key(|(subject, _)| *subject);
     for ((kind, id), policies) in per_subject_policies {
         let count = policies.len() as u64;
         let Some(first) = policies.first() else {
