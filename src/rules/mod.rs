@@ -31,7 +31,7 @@ use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 pub use finding::{Finding, Label, Related, Severity, Status};
 pub use meta::{ParamSpec, ParamType, RuleMeta};
@@ -244,20 +244,41 @@ pub struct Evaluated {
 /// pass took more memory than the model's own entities (1.6 times a JSON run's at scale
 /// 10, for JUnit and the compliance report); a pass is now a pointer to the shared copy.
 /// The set is split in shards by the subject's hash: the rule tasks on every core record
-/// passes all the time, and one lock made them wait for each other.
+/// passes all the time, and one lock made them wait for each other. Each shard is keyed by
+/// the subject's hash, computed once per pass (a set hashed the whole subject again to look
+/// it up and again to insert it); two different subjects with one 64-bit hash, which
+/// practically never happens, share the hash's entry through `others`.
 #[derive(Default)]
-struct Subjects([Mutex<FxHashSet<Arc<EntityRef>>>; 32]);
+struct Subjects([Mutex<Shard>; 32]);
+
+#[derive(Default)]
+struct Shard {
+    by_hash: FxHashMap<u64, Arc<EntityRef>>,
+    /// Subjects whose hash another subject already holds.
+    others: Vec<Arc<EntityRef>>,
+}
 
 impl Subjects {
     fn share(&self, subject: EntityRef) -> Arc<EntityRef> {
-        let shard = rustc_hash::FxBuildHasher.hash_one(&subject) as usize % self.0.len();
-        // A panic elsewhere while the lock was held leaves the set as it was: still valid.
-        let mut set = self.0[shard].lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(shared) = set.get(&subject) {
-            return Arc::clone(shared);
+        let hash = rustc_hash::FxBuildHasher.hash_one(&subject);
+        // The shard from the top bits: the map within it hashes the low ones.
+        let shard = (hash >> 59) as usize % self.0.len();
+        // A panic elsewhere while the lock was held leaves the shard as it was: still valid.
+        let mut shard = self.0[shard].lock().unwrap_or_else(PoisonError::into_inner);
+        match shard.by_hash.get(&hash) {
+            Some(shared) if **shared == subject => return Arc::clone(shared),
+            Some(_) => {
+                if let Some(shared) = shard.others.iter().find(|other| ***other == subject) {
+                    return Arc::clone(shared);
+                }
+                let shared = Arc::new(subject);
+                shard.others.push(Arc::clone(&shared));
+                return shared;
+            }
+            None => {}
         }
         let shared = Arc::new(subject);
-        set.insert(Arc::clone(&shared));
+        shard.by_hash.insert(hash, Arc::clone(&shared));
         shared
     }
 }
