@@ -91,6 +91,7 @@ pub(super) fn run_rule(
         &rule.rego,
         &rule.package,
         input,
+        limit,
     )?;
     let mut findings = Vec::with_capacity(denials.len());
     for denial in &denials {

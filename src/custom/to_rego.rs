@@ -227,7 +227,7 @@ impl ValueSerializer<'_> {
         members.clear();
         state.members.push(members);
         let object = if unique {
-            ValueTable::unshared_object(&mut sorted)
+            state.values.unshared_object(&mut sorted)
         } else {
             state.values.object(&mut sorted)
         };
