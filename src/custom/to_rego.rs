@@ -56,6 +56,9 @@ struct State {
     /// Whether the objects at the top (`to_values`' items: the document's entities, each
     /// named by its own `ref`) are built without a lookup: they are never repeated.
     entities: bool,
+    /// Whether the string being serialized is an entity's own identifier (`UNIQUE`),
+    /// which no other value of its member repeats: built without a lookup.
+    unique: bool,
     /// How many objects are being built around the current value.
     depth: usize,
     /// What the rules read of the entities (`needs`), and the node of it that applies to
@@ -63,6 +66,11 @@ struct State {
     projection: Projection,
     pending: Option<usize>,
 }
+
+/// The members that name an entity itself: every entity of a member has its own, so
+/// looking them up among the strings built so far (hashing, missing, inserting, growing
+/// the table) was wasted; sharing them could not be observed either way.
+const UNIQUE: [&str; 5] = ["ref", "id", "crn", "guid", "iam_id"];
 
 /// `Fields` flattened for the serializer: each node lists the members it keeps, each with
 /// the node of what is kept of it (`None`: all of it).
@@ -177,7 +185,11 @@ impl ValueSerializer<'_> {
     }
 
     fn string(self, text: &str) -> Value {
-        self.state.borrow_mut().values.string(text)
+        let state = &mut *self.state.borrow_mut();
+        if state.unique {
+            return Value::from(text);
+        }
+        state.values.string(text)
     }
 
     fn items(self, capacity: usize) -> Vec<Value> {
@@ -563,9 +575,17 @@ impl ser::SerializeStruct for Map<'_> {
             self.members.push((Value::Undefined, Value::Undefined));
             return Ok(());
         };
-        self.serializer.set_pending(child);
+        {
+            let mut state = self.serializer.state.borrow_mut();
+            state.pending = child;
+            state.unique = state.entities && self.depth == 0 && UNIQUE.contains(&name);
+        }
         let value = value.serialize(self.serializer);
-        self.serializer.set_pending(None);
+        {
+            let mut state = self.serializer.state.borrow_mut();
+            state.pending = None;
+            state.unique = false;
+        }
         self.members.push((key, value?));
         Ok(())
     }
