@@ -32,16 +32,27 @@ pub fn evaluate(
     }
     // Only the members the enabled rules read are converted (see `needs`).
     let needs = Needs::of_rules(enabled.iter().map(|rule| rule.rego.as_str()));
-    let input = document::to_value_for(&document::build_for(inventory, &needs), &needs);
-    let refs = Refs::of(inventory);
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
-    for rule in enabled {
-        match run_rule(rule, input.clone(), &refs, settings, TIME_LIMIT) {
-            Ok(found) => findings.extend(found),
-            Err(error) => errors.push(error),
+    let built = document::build_for(inventory, &needs);
+    let input = document::to_value_for(&built, &needs);
+    // The built entities (borrowing the inventory) are freed on a thread of their own
+    // while the rules run here: freeing them first was a fifth of the rule's time after
+    // the conversion. Should no thread start, `spawn_scoped` drops them here.
+    let (findings, errors) = std::thread::scope(|scope| {
+        let freeing = std::thread::Builder::new()
+            .name("iamlint-drop".to_owned())
+            .spawn_scoped(scope, move || drop(built));
+        drop(freeing);
+        let refs = Refs::of(inventory);
+        let mut findings = Vec::new();
+        let mut errors = Vec::new();
+        for rule in enabled {
+            match run_rule(rule, input.clone(), &refs, settings, TIME_LIMIT) {
+                Ok(found) => findings.extend(found),
+                Err(error) => errors.push(error),
+            }
         }
-    }
+        (findings, errors)
+    });
     drop_aside(input);
     (findings, errors)
 }
