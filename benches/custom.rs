@@ -6,8 +6,8 @@
 //! - `document`: the input document built from the inventory and handed to regorus as a
 //!   value (`custom::build` + `custom::document::to_value`), once per run;
 //!   `document-json`: the same through a `serde_json::Value` (the way before `to_rego`);
-//!   `document-rule`: what a run with the bench rule converts (only the members its Rego
-//!   reads, `custom::needs`);
+//!   `document-rule`: what a run with the bench rule converts (only the members and
+//!   fields its Rego reads, `custom::needs`);
 //! - `builtin`: the built-in `serviceid-unrestricted` alone;
 //! - `rego`: `benches/custom_rules/bench/serviceid-unrestricted.rego`, the same rule in
 //!   Rego, evaluated by regorus over the inventory (document, engine, denials to findings);
@@ -74,7 +74,9 @@ fn custom_rules(criterion: &mut Criterion, name: &str, dir: &Path, large: bool) 
     .expect("the bench rule is readable");
     let needs = custom::needs::Needs::of_rules([rule_text.as_str()]);
     group.bench_function("document-rule", |bench| {
-        bench.iter(|| custom::document::to_value(&custom::build_for(&loaded.inventory, &needs)));
+        bench.iter(|| {
+            custom::document::to_value_for(&custom::build_for(&loaded.inventory, &needs), &needs)
+        });
     });
     group.bench_function("document-json", |bench| {
         bench.iter(|| custom::document::to_value_through_json(&custom::build(&loaded.inventory)));

@@ -10,7 +10,7 @@ use super::entities::{
     ServiceIdEntity,
 };
 use super::joins::Joins;
-use super::needs::Needs;
+use super::needs::{Fields, Needs};
 use super::people::{self, AccountEntity, ActivityReportDto, UserEntity};
 use super::posture::{
     self, AccessGroupSettingsEntity, CustomRoleEntity, IdentitySettingsEntity, RouteEntity,
@@ -233,6 +233,12 @@ pub fn schema() -> serde_json::Value {
 /// members are converted in parallel chunks (rayon; each chunk shares its own repeated
 /// values), the rest in one piece.
 pub fn to_value(document: &InputDocument<'_>) -> regorus::Value {
+    to_value_for(document, &Needs::whole())
+}
+
+/// The document as regorus holds it (as `to_value`), each entity with only the fields
+/// `needs` says the rules read of it.
+pub fn to_value_for(document: &InputDocument<'_>, needs: &Needs) -> regorus::Value {
     // Every field, by name: a member added to the document and not here fails to compile,
     // and a name spelled otherwise than serde spells it fails the test that this value
     // equals the one through JSON.
@@ -258,21 +264,60 @@ pub fn to_value(document: &InputDocument<'_>) -> regorus::Value {
     let members = [
         ("version", one(version)),
         ("collections", one(collections)),
-        ("resource_instances", list(resource_instances)),
-        ("resource_keys", list(resource_keys)),
-        ("service_ids", list(service_ids)),
-        ("api_keys", list(api_keys)),
-        ("policies", list(policies)),
-        ("access_groups", list(access_groups)),
-        ("trusted_profiles", list(trusted_profiles)),
-        ("users", list(users)),
-        ("accounts", list(accounts)),
-        ("identity_settings", list(identity_settings)),
-        ("access_group_settings", list(access_group_settings)),
-        ("custom_roles", list(custom_roles)),
-        ("activity_tracker_routes", list(activity_tracker_routes)),
-        ("activity_tracker_targets", list(activity_tracker_targets)),
-        ("activity_reports", list(activity_reports)),
+        (
+            "resource_instances",
+            list(resource_instances, needs.fields("resource_instances")),
+        ),
+        (
+            "resource_keys",
+            list(resource_keys, needs.fields("resource_keys")),
+        ),
+        (
+            "service_ids",
+            list(service_ids, needs.fields("service_ids")),
+        ),
+        ("api_keys", list(api_keys, needs.fields("api_keys"))),
+        ("policies", list(policies, needs.fields("policies"))),
+        (
+            "access_groups",
+            list(access_groups, needs.fields("access_groups")),
+        ),
+        (
+            "trusted_profiles",
+            list(trusted_profiles, needs.fields("trusted_profiles")),
+        ),
+        ("users", list(users, needs.fields("users"))),
+        ("accounts", list(accounts, needs.fields("accounts"))),
+        (
+            "identity_settings",
+            list(identity_settings, needs.fields("identity_settings")),
+        ),
+        (
+            "access_group_settings",
+            list(access_group_settings, needs.fields("access_group_settings")),
+        ),
+        (
+            "custom_roles",
+            list(custom_roles, needs.fields("custom_roles")),
+        ),
+        (
+            "activity_tracker_routes",
+            list(
+                activity_tracker_routes,
+                needs.fields("activity_tracker_routes"),
+            ),
+        ),
+        (
+            "activity_tracker_targets",
+            list(
+                activity_tracker_targets,
+                needs.fields("activity_tracker_targets"),
+            ),
+        ),
+        (
+            "activity_reports",
+            list(activity_reports, needs.fields("activity_reports")),
+        ),
     ];
     let mut object = regorus::value::Object::new();
     for (name, value) in members {
@@ -289,14 +334,14 @@ fn one<T: Serialize + ?Sized>(value: &T) -> regorus::Value {
 }
 
 /// A member's array: in chunks on rayon's pool when it is long.
-fn list<T: Serialize + Sync>(items: &[T]) -> regorus::Value {
+fn list<T: Serialize + Sync>(items: &[T], fields: &Fields) -> regorus::Value {
     use rayon::prelude::*;
     if items.len() <= CHUNK {
-        return regorus::Value::from(super::to_rego::to_values(items));
+        return regorus::Value::from(super::to_rego::to_values(items, fields));
     }
     let chunks: Vec<Vec<regorus::Value>> = items
         .par_chunks(CHUNK)
-        .map(|chunk| super::to_rego::to_values(chunk))
+        .map(|chunk| super::to_rego::to_values(chunk, fields))
         .collect();
     regorus::Value::from(chunks.into_iter().flatten().collect::<Vec<_>>())
 }
@@ -313,6 +358,7 @@ pub fn to_value_through_json(document: &InputDocument) -> regorus::Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::needs::WHOLE;
     use super::*;
 
     #[test]
@@ -325,7 +371,7 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(list(&items), one(&items));
+        assert_eq!(list(&items, &WHOLE), one(&items));
         let built: Vec<String> = each(&items, |(name, _)| name.clone());
         assert_eq!(built.len(), items.len());
         assert!(

@@ -32,17 +32,40 @@ pub fn evaluate(
     }
     // Only the members the enabled rules read are converted (see `needs`).
     let needs = Needs::of_rules(enabled.iter().map(|rule| rule.rego.as_str()));
-    let input = document::to_value(&document::build_for(inventory, &needs));
-    let refs = Refs::of(inventory);
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
-    for rule in enabled {
-        match run_rule(rule, input.clone(), &refs, settings, TIME_LIMIT) {
-            Ok(found) => findings.extend(found),
-            Err(error) => errors.push(error),
+    let built = document::build_for(inventory, &needs);
+    let input = document::to_value_for(&built, &needs);
+    // The built entities (borrowing the inventory) are freed on a thread of their own
+    // while the rules run here: freeing them first was a fifth of the rule's time after
+    // the conversion. Should no thread start, `spawn_scoped` drops them here.
+    let (findings, errors) = std::thread::scope(|scope| {
+        let freeing = std::thread::Builder::new()
+            .name("iamlint-drop".to_owned())
+            .spawn_scoped(scope, move || drop(built));
+        drop(freeing);
+        let refs = Refs::of(inventory);
+        let mut findings = Vec::new();
+        let mut errors = Vec::new();
+        for rule in enabled {
+            match run_rule(rule, input.clone(), &refs, settings, TIME_LIMIT) {
+                Ok(found) => findings.extend(found),
+                Err(error) => errors.push(error),
+            }
         }
-    }
+        (findings, errors)
+    });
+    drop_aside(input);
     (findings, errors)
+}
+
+/// Drops the input document on a thread of its own: freeing its hundreds of thousands of
+/// values took a third as long as evaluating a rule over them, and nothing the run does
+/// next (places of findings, rendering) waits for it. Should no thread start, `spawn`
+/// drops the closure, and the value with it, here.
+fn drop_aside(input: Value) {
+    let detached = std::thread::Builder::new()
+        .name("iamlint-drop".to_owned())
+        .spawn(move || drop(input));
+    drop(detached);
 }
 
 /// One rule's findings over `inventory`, evaluated under `limit` instead of
@@ -79,6 +102,7 @@ pub(super) fn run_rule(
         &rule.rego,
         &rule.package,
         input,
+        limit,
     )?;
     let mut findings = Vec::with_capacity(denials.len());
     for denial in &denials {

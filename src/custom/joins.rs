@@ -5,8 +5,12 @@
 //! role, routes by target, activity and MFA by identity) are filled here in one pass each,
 //! the first time a member that reads them is built.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
+
+// FxHash: the joins index every key, API key and policy by short ids, where SipHash was
+// most of building them.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::refs::{self, Ref};
 use crate::model::{
@@ -54,7 +58,7 @@ impl From<AuthnSubject> for AuthnKind {
 }
 
 fn keys_by_service_id(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> {
-    let mut keys_by_service_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
+    let mut keys_by_service_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::default();
     for key in &inventory.keys {
         if let Some(service_id) = inventory.service_id_of(key) {
             keys_by_service_id
@@ -67,7 +71,7 @@ fn keys_by_service_id(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> {
 }
 
 fn api_keys_by_service_id(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> {
-    let mut api_keys_by_service_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
+    let mut api_keys_by_service_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::default();
     for api_key in &inventory.api_keys {
         if let Some(core) = api_key.service_id() {
             api_keys_by_service_id
@@ -80,7 +84,7 @@ fn api_keys_by_service_id(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> 
 }
 
 fn api_keys_by_iam_id(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> {
-    let mut api_keys_by_iam_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
+    let mut api_keys_by_iam_id: HashMap<&str, Vec<Ref<'_>>> = HashMap::default();
     for api_key in &inventory.api_keys {
         if let Some(iam_id) = &api_key.iam_id {
             api_keys_by_iam_id
@@ -93,7 +97,7 @@ fn api_keys_by_iam_id(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> {
 }
 
 fn policies_by_custom_role(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> {
-    let mut policies_by_custom_role: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
+    let mut policies_by_custom_role: HashMap<&str, Vec<Ref<'_>>> = HashMap::default();
     for policy in &inventory.policies {
         let mut names: Vec<&str> = policy
             .roles
@@ -113,7 +117,7 @@ fn policies_by_custom_role(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>>
 }
 
 fn routes_by_target(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> {
-    let mut routes_by_target: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
+    let mut routes_by_target: HashMap<&str, Vec<Ref<'_>>> = HashMap::default();
     for route in &inventory.routes {
         let targets: HashSet<&String> = route
             .rules
@@ -139,7 +143,7 @@ fn target_refs(inventory: &Inventory) -> HashMap<&str, Ref<'_>> {
 }
 
 fn activity(inventory: &Inventory) -> HashMap<(AuthnKind, &str), &AuthnRecord> {
-    let mut activity: HashMap<(AuthnKind, &str), &AuthnRecord> = HashMap::new();
+    let mut activity: HashMap<(AuthnKind, &str), &AuthnRecord> = HashMap::default();
     for record in &inventory.people.authns {
         let slot = activity.entry((record.subject.into(), record.id.as_str()));
         let best = slot.or_insert(record);
@@ -154,7 +158,7 @@ impl<'a> Joins<'a> {
     /// The joins of `inventory`; each index is built the first time a member that needs
     /// it is built (a run over `policies` alone builds none of them).
     pub(super) fn of(inventory: &'a Inventory) -> Self {
-        let mut mfa = HashMap::new();
+        let mut mfa = HashMap::default();
         for entry in &inventory.people.mfa {
             mfa.entry(entry.iam_id.as_str()).or_insert(entry);
         }

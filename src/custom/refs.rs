@@ -199,7 +199,9 @@ impl Entry {
 pub struct Refs<'a> {
     inventory: &'a Inventory,
     /// Per kind of `CORE_KINDS`: the position of the first entity with each id.
-    indexes: [OnceCell<HashMap<&'a str, usize>>; CORE_KINDS.len()],
+    /// FxHash: the first resolve of a kind indexes every id of it (26,220 policies at
+    /// scale 10), where SipHash and the table's regrowth took 10 ms.
+    indexes: [OnceCell<HashMap<&'a str, usize, rustc_hash::FxBuildHasher>>; CORE_KINDS.len()],
     posture: OnceCell<HashMap<String, Entry>>,
 }
 
@@ -446,8 +448,10 @@ impl<'a> Refs<'a> {
         let (kind, id) = reference.split_once(':')?;
         if let Some(slot) = CORE_KINDS.iter().position(|core| core.as_str() == kind) {
             let index = self.indexes[slot].get_or_init(|| {
-                let mut index = HashMap::new();
-                for (at, id) in core_ids(self.inventory, CORE_KINDS[slot]).enumerate() {
+                let ids = core_ids(self.inventory, CORE_KINDS[slot]);
+                let mut index =
+                    HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
+                for (at, id) in ids.enumerate() {
                     // The first copy wins, as in the inventory's own indexes.
                     index.entry(id).or_insert(at);
                 }

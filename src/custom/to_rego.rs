@@ -15,6 +15,7 @@ use regorus::Value;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
+use super::needs::Fields;
 use super::struct_shapes::StructShapes;
 use super::value_table::{Fast, ValueTable};
 
@@ -55,8 +56,56 @@ struct State {
     /// Whether the objects at the top (`to_values`' items: the document's entities, each
     /// named by its own `ref`) are built without a lookup: they are never repeated.
     entities: bool,
+    /// Whether the string being serialized is an entity's own identifier (`UNIQUE`),
+    /// which no other value of its member repeats: built without a lookup.
+    unique: bool,
     /// How many objects are being built around the current value.
     depth: usize,
+    /// What the rules read of the entities (`needs`), and the node of it that applies to
+    /// the struct serialized next (`None`: all of it).
+    projection: Projection,
+    pending: Option<usize>,
+}
+
+/// The members that name an entity itself: every entity of a member has its own, so
+/// looking them up among the strings built so far (hashing, missing, inserting, growing
+/// the table) was wasted; sharing them could not be observed either way.
+const UNIQUE: [&str; 5] = ["ref", "id", "crn", "guid", "iam_id"];
+
+/// `Fields` flattened for the serializer: each node lists the members it keeps, each with
+/// the node of what is kept of it (`None`: all of it).
+#[derive(Default)]
+struct Projection(Vec<Vec<(String, Option<usize>)>>);
+
+impl Projection {
+    /// The projection of `fields` and its root node (`None` when `fields` is whole).
+    fn of(fields: &Fields) -> (Self, Option<usize>) {
+        let mut projection = Self::default();
+        let root = projection.add(fields);
+        (projection, root)
+    }
+
+    fn add(&mut self, fields: &Fields) -> Option<usize> {
+        let members = fields.members()?;
+        let at = self.0.len();
+        self.0.push(Vec::new());
+        let node = members
+            .iter()
+            .map(|(name, fields)| (name.clone(), self.add(fields)))
+            .collect();
+        self.0[at] = node;
+        Some(at)
+    }
+
+    /// Member `name` under `node`: `None` when it is not kept, else the node of what is
+    /// kept of it.
+    fn member(&self, node: usize, name: &str) -> Option<Option<usize>> {
+        self.0
+            .get(node)?
+            .iter()
+            .find(|(kept, _)| kept == name)
+            .map(|(_, child)| *child)
+    }
 }
 
 impl State {
@@ -77,16 +126,23 @@ pub(super) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error>
 }
 
 /// Each of `items` as a regorus value, sharing repeated values among them (an item that
-/// cannot be serialized is `Undefined`, as `document::to_value` makes a failed document).
-pub(super) fn to_values<T: Serialize>(items: &[T]) -> Vec<Value> {
+/// cannot be serialized is `Undefined`, as `document::to_value` makes a failed document),
+/// with only the members `fields` names (`needs`: what the rules read of them).
+pub(super) fn to_values<T: Serialize>(items: &[T], fields: &Fields) -> Vec<Value> {
+    let (projection, root) = Projection::of(fields);
     let state = Shared::new(State {
         entities: true,
+        projection,
         ..State::default()
     });
     items
         .iter()
         .map(|item| {
-            state.borrow_mut().depth = 0;
+            {
+                let mut state = state.borrow_mut();
+                state.depth = 0;
+                state.pending = root;
+            }
             item.serialize(ValueSerializer { state: &state })
                 .unwrap_or(Value::Undefined)
         })
@@ -99,6 +155,16 @@ struct ValueSerializer<'k> {
 }
 
 impl ValueSerializer<'_> {
+    /// The projection node for the value being serialized, which only a struct uses:
+    /// any other value is built whole.
+    fn take_pending(self) -> Option<usize> {
+        self.state.borrow_mut().pending.take()
+    }
+
+    fn set_pending(self, node: Option<usize>) {
+        self.state.borrow_mut().pending = node;
+    }
+
     fn key(self, name: &'static str) -> Value {
         self.state.borrow_mut().key(name)
     }
@@ -119,7 +185,11 @@ impl ValueSerializer<'_> {
     }
 
     fn string(self, text: &str) -> Value {
-        self.state.borrow_mut().values.string(text)
+        let state = &mut *self.state.borrow_mut();
+        if state.unique {
+            return Value::from(text);
+        }
+        state.values.string(text)
     }
 
     fn items(self, capacity: usize) -> Vec<Value> {
@@ -149,10 +219,12 @@ impl ValueSerializer<'_> {
             match state.shapes.order(shape, members.len()) {
                 Some(order) => {
                     for &at in order {
-                        sorted.push(std::mem::replace(
-                            &mut members[at],
-                            (Value::Null, Value::Null),
-                        ));
+                        let member =
+                            std::mem::replace(&mut members[at], (Value::Null, Value::Null));
+                        // A member left out by the projection keeps its place as `Undefined`.
+                        if !matches!(member.0, Value::Undefined) {
+                            sorted.push(member);
+                        }
                     }
                     true
                 }
@@ -167,7 +239,7 @@ impl ValueSerializer<'_> {
         members.clear();
         state.members.push(members);
         let object = if unique {
-            ValueTable::unshared_object(&mut sorted)
+            state.values.unshared_object(&mut sorted)
         } else {
             state.values.object(&mut sorted)
         };
@@ -178,6 +250,7 @@ impl ValueSerializer<'_> {
     /// The object of `members` (in any order; of a key given twice, the last value, as
     /// a map's insert keeps it); the buffer goes back to the pool.
     fn object(self, mut members: Vec<(Value, Value)>) -> Value {
+        members.retain(|(key, _)| !matches!(key, Value::Undefined));
         members.sort_by(|a, b| a.0.cmp(&b.0));
         if members.windows(2).any(|pair| pair[0].0 == pair[1].0) {
             // Stable: of equal keys the later stays later, and `dedup_by` keeps the first
@@ -298,10 +371,12 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         variant: &'static str,
         value: &T,
     ) -> Result<Value, Error> {
+        self.take_pending();
         let inner = value.serialize(self)?;
         Ok(self.tagged(variant, inner))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'k>, Error> {
+        self.take_pending();
         Ok(Seq {
             serializer: self,
             items: self.items(len.unwrap_or(0)),
@@ -321,6 +396,7 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         variant: &'static str,
         len: usize,
     ) -> Result<Seq<'k>, Error> {
+        self.take_pending();
         Ok(Seq {
             serializer: self,
             items: self.items(len),
@@ -330,6 +406,7 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
     fn serialize_map(self, _len: Option<usize>) -> Result<Map<'k>, Error> {
         let depth = {
             let mut state = self.state.borrow_mut();
+            state.pending = None;
             state.depth += 1;
             state.depth - 1
         };
@@ -341,12 +418,15 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
             variant: None,
             shape: None,
             regular: true,
+            node: None,
         })
     }
     fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Map<'k>, Error> {
+        let node = self.take_pending();
         let shape = self.state.borrow_mut().shapes.of(name);
         Ok(Map {
             shape: Some(shape),
+            node,
             ..self.serialize_map(None)?
         })
     }
@@ -373,6 +453,7 @@ struct Seq<'k> {
 
 impl Seq<'_> {
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.serializer.set_pending(None);
         self.items.push(value.serialize(self.serializer)?);
         Ok(())
     }
@@ -422,6 +503,8 @@ struct Map<'k> {
     regular: bool,
     /// How many objects are being built around this one.
     depth: usize,
+    /// The projection node of a struct's fields (`None`: every field).
+    node: Option<usize>,
 }
 
 impl Map<'_> {
@@ -458,6 +541,7 @@ impl ser::SerializeMap for Map<'_> {
             .key
             .take()
             .ok_or_else(|| <Error as ser::Error>::custom("a map value without its key"))?;
+        self.serializer.set_pending(None);
         let value = value.serialize(self.serializer)?;
         self.members.push((key, value));
         Ok(())
@@ -482,8 +566,27 @@ impl ser::SerializeStruct for Map<'_> {
             }
             None => self.serializer.key(name),
         };
-        let value = value.serialize(self.serializer)?;
-        self.members.push((key, value));
+        let child = match self.node {
+            None => Some(None),
+            Some(node) => self.serializer.state.borrow().projection.member(node, name),
+        };
+        let Some(child) = child else {
+            // Not read by any rule: left out, its place kept for the shape's order.
+            self.members.push((Value::Undefined, Value::Undefined));
+            return Ok(());
+        };
+        {
+            let mut state = self.serializer.state.borrow_mut();
+            state.pending = child;
+            state.unique = state.entities && self.depth == 0 && UNIQUE.contains(&name);
+        }
+        let value = value.serialize(self.serializer);
+        {
+            let mut state = self.serializer.state.borrow_mut();
+            state.pending = None;
+            state.unique = false;
+        }
+        self.members.push((key, value?));
         Ok(())
     }
     fn end(self) -> Result<Value, Error> {
@@ -725,6 +828,60 @@ mod tests {
         let through_json: Value =
             serde_json::from_value(serde_json::to_value(&roles).expect("JSON")).expect("value");
         assert_eq!(value, through_json);
+    }
+
+    /// A projected entity keeps exactly the members read, each whole at the end of its
+    /// chain; a nested struct is projected, a map or array is kept whole.
+    #[test]
+    fn a_projected_entity_keeps_what_is_read() {
+        #[derive(Serialize)]
+        struct Inner {
+            a: u8,
+            b: u8,
+        }
+        #[derive(Serialize)]
+        struct Outer {
+            name: &'static str,
+            inner: Option<Inner>,
+            list: Vec<Inner>,
+            map: BTreeMap<&'static str, u8>,
+            skipped: Inner,
+        }
+        let items = [
+            Outer {
+                name: "one",
+                inner: Some(Inner { a: 1, b: 2 }),
+                list: vec![Inner { a: 3, b: 4 }],
+                map: BTreeMap::from([("a", 5), ("b", 6)]),
+                skipped: Inner { a: 7, b: 8 },
+            },
+            Outer {
+                name: "two",
+                inner: None,
+                list: Vec::new(),
+                map: BTreeMap::new(),
+                skipped: Inner { a: 9, b: 0 },
+            },
+        ];
+        let needs = crate::custom::needs::Needs::of_rules([
+            "some x in input.items\nx.name\nx.inner.b\nx.list.a\nx.map.a",
+        ]);
+        let values = to_values(&items, needs.fields("items"));
+        let expected: Vec<Value> = [
+            serde_json::json!({"name": "one", "inner": {"b": 2}, "list": [{"a": 3, "b": 4}], "map": {"a": 5, "b": 6}}),
+            serde_json::json!({"name": "two", "inner": null, "list": [], "map": {}}),
+        ]
+        .into_iter()
+        .map(|json| serde_json::from_value(json).expect("value"))
+        .collect();
+        assert_eq!(values, expected);
+        let whole: Vec<Value> = items
+            .iter()
+            .map(|item| {
+                serde_json::from_value(serde_json::to_value(item).expect("JSON")).expect("value")
+            })
+            .collect();
+        assert_eq!(to_values(&items, &crate::custom::needs::WHOLE), whole);
     }
 
     /// A struct whose fields do not come the same way every time (a hand-written

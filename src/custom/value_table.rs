@@ -48,6 +48,9 @@ pub(super) struct ValueTable {
     strings: ByHash,
     arrays: ByHash,
     objects: ByHash,
+    /// Per set of keys (by their identity): an object of those keys with `null` values,
+    /// which a new object of the same keys copies and fills (see `unshared_object`).
+    templates: HashMap<u64, regorus::value::Object, BuildHasherDefault<PassHasher>>,
 }
 
 /// The identity of a shared value, for the hash of what holds it.
@@ -161,18 +164,60 @@ impl ValueTable {
                 members.clear();
                 value
             }
-            found => keep(
-                &mut self.objects,
-                hash,
-                found,
-                Self::unshared_object(members),
-            ),
+            found => {
+                let object = self.unshared_object(members);
+                keep(&mut self.objects, hash, found, object)
+            }
         }
     }
 
     /// The object of `members` (as for `object`), built without a lookup: for a value that
     /// is never repeated (an entity, which its own `ref` names).
-    pub(super) fn unshared_object(members: &mut Vec<(Value, Value)>) -> Value {
+    ///
+    /// regorus builds an object only through a `BTreeMap` (inserted into, node by node,
+    /// then copied into a sorted slice), and its API has no constructor from members
+    /// already sorted; but a value put under a key an object already has keeps its compact
+    /// storage. So the first object of each set of keys leaves a template (its keys, `null`
+    /// values); the next ones copy it and put their values in place: one allocation and a
+    /// binary search per member instead of the tree.
+    pub(super) fn unshared_object(&mut self, members: &mut Vec<(Value, Value)>) -> Value {
+        let mut hasher = FxHasher::default();
+        hasher.write_u64(members.len() as u64);
+        for (key, _) in members.iter() {
+            identity(key, &mut hasher);
+        }
+        let hash = hasher.finish();
+        if let Some(template) = self.templates.get(&hash) {
+            // The same keys in the same order (shared keys compare by address first).
+            if template.len() == members.len()
+                && template
+                    .keys_sorted()
+                    .zip(members.iter())
+                    .all(|(key, (mine, _))| key == mine)
+            {
+                let mut object = template.clone();
+                for (key, value) in members.drain(..) {
+                    if let Some(slot) = object.get_mut(&key) {
+                        *slot = value;
+                    }
+                }
+                return Value::from(object);
+            }
+            return Self::tree_object(members);
+        }
+        let mut template = regorus::value::Object::new();
+        for (key, _) in members.iter() {
+            template.insert(key.clone(), Value::Null);
+        }
+        // Frozen (compact) by `Value::from`, copied out of the value once.
+        if let Ok(frozen) = Value::from(template).as_object() {
+            self.templates.insert(hash, frozen.clone());
+        }
+        Self::tree_object(members)
+    }
+
+    /// The object of `members` through regorus' `BTreeMap`.
+    fn tree_object(members: &mut Vec<(Value, Value)>) -> Value {
         let mut object = regorus::value::Object::new();
         for (key, value) in members.drain(..) {
             object.insert(key, value);
