@@ -236,19 +236,30 @@ impl CopyLines {
             if read == 0 {
                 break;
             }
-            for &byte in &buffer[..read] {
-                let at = offset;
-                offset += 1;
+            let chunk = &buffer[..read];
+            let mut position = 0;
+            while let Some(&byte) = chunk.get(position) {
                 if in_string {
+                    // Most of an export's bytes are inside strings: jump to the next quote
+                    // or backslash instead of looking at each byte.
                     if escaped {
                         escaped = false;
-                    } else if byte == b'\\' {
-                        escaped = true;
-                    } else if byte == b'"' {
-                        in_string = false;
+                        position += 1;
+                        continue;
+                    }
+                    let Some(found) = memchr::memchr2(b'"', b'\\', &chunk[position..]) else {
+                        position = chunk.len();
+                        continue;
+                    };
+                    position += found + 1;
+                    match chunk.get(position - 1) {
+                        Some(b'\\') => escaped = true,
+                        _ => in_string = false,
                     }
                     continue;
                 }
+                let at = offset + position;
+                position += 1;
                 if byte.is_ascii_whitespace() {
                     broken |= content && byte == b'\n';
                     continue;
@@ -284,6 +295,7 @@ impl CopyLines {
                     next.next();
                 }
             }
+            offset += read;
         }
         Some(Self { one_line, items })
     }
@@ -312,6 +324,8 @@ mod tests {
             let item = serde_json::json!({
                 "id": format!("ApiKey-{at:04}"),
                 "name": format!("key \u{e9}{at}"),
+                // Escaped quotes and backslashes: the copy's line count skips strings.
+                "quote": format!("say \"{at}\" \\ [{{,}}]"),
                 "apikey": format!("secret-{at}-0123456789abcdef"),
                 "nested": {"credentials": {"password": "hunter2", "iam_apikey_name": "n"}},
                 "list": [at, "x", {"token": "t"}],
