@@ -203,7 +203,11 @@ impl Document {
             }
         }
         // Each place is read from its own list item: the places of a document with many
-        // findings (the policy export) are read on every core, a reader per chunk.
+        // findings (the policy export) are read on every core, a reader per chunk. Sorted,
+        // the pointers into one item are side by side (`/policies/12/...` before
+        // `/policies/120`), so an item is read by one chunk (two at most), not by every
+        // chunk whose findings point into it, and the file is read front to back.
+        unique.sort_unstable();
         let this = &*self;
         let resolved: Vec<(Pointer, Place)> = unique
             .par_chunks(RESOLVED_TOGETHER)
