@@ -425,7 +425,7 @@ pub(super) fn instance<'a>(
         account: instance.account.as_deref(),
         resource_group_id: instance.resource_group_id.as_deref(),
         state: instance.state.as_deref(),
-        terraform: terraform(instance.declaration.as_ref()),
+        terraform: terraform(instance.declaration.as_deref()),
         keys: joins.keys_of_instance(&instance.guid),
     }
 }
@@ -453,7 +453,7 @@ pub(super) fn key<'a>(key: &'a ResourceKey, joins: &Joins<'a>) -> KeyEntity<'a> 
         instance: joins.instance_of(key),
         instance_crn: key.source_crn.as_deref(),
         service_id: joins.service_id_of(key),
-        terraform: terraform(key.declaration.as_ref()),
+        terraform: terraform(key.declaration.as_deref()),
     }
 }
 
@@ -469,7 +469,7 @@ pub(super) fn service_id<'a>(service_id: &'a ServiceId, joins: &Joins<'a>) -> Se
         created_at: service_id.created_at.as_deref(),
         group_id: service_id.group_id.as_deref(),
         account: service_id.account.as_deref(),
-        terraform: terraform(service_id.declaration.as_ref()),
+        terraform: terraform(service_id.declaration.as_deref()),
         policies: joins.policies_of(&Subject::ServiceId(service_id.core().to_owned())),
         keys: joins.keys_of_service_id(service_id.core()),
         api_keys: joins.api_keys_of_service_id(service_id.core()),
@@ -500,7 +500,7 @@ pub(super) fn api_key<'a>(api_key: &'a ApiKey, joins: &Joins<'a>) -> ApiKeyEntit
             .as_deref()
             .filter(|iam_id| iam_id.starts_with("IBMid-"))
             .and_then(|iam_id| joins.user_ref(iam_id)),
-        terraform: terraform(api_key.declaration.as_ref()),
+        terraform: terraform(api_key.declaration.as_deref()),
         activity: people::activity(joins.activity_of(AuthnKind::ApiKey, &api_key.id)),
     }
 }
@@ -562,7 +562,7 @@ pub(super) fn policy<'a>(policy: &'a Policy, joins: &Joins<'a>) -> PolicyEntity<
             narrowed: scope.is_narrowed(),
             words: scope.words(),
         },
-        terraform: terraform(policy.declaration.as_ref()),
+        terraform: terraform(policy.declaration.as_deref()),
     }
 }
 
@@ -616,7 +616,7 @@ pub(super) fn profile<'a>(profile: &'a TrustedProfile, joins: &Joins<'a>) -> Pro
         name: profile.name.as_deref(),
         description: profile.description.as_deref(),
         account: profile.account.as_deref(),
-        terraform: terraform(profile.declaration.as_ref()),
+        terraform: terraform(profile.declaration.as_deref()),
         policies: joins.policies_of(&subject),
         access_groups: joins.groups_of(&subject),
         links: joins
@@ -630,7 +630,7 @@ pub(super) fn profile<'a>(profile: &'a TrustedProfile, joins: &Joins<'a>) -> Pro
                 cr_type: link.cr_type.as_deref(),
                 crn: link.crn.as_deref(),
                 namespace: link.namespace.as_deref(),
-                terraform: terraform(link.declaration.as_ref()),
+                terraform: terraform(link.declaration.as_deref()),
             })
             .collect(),
         claim_rules: joins
@@ -644,7 +644,7 @@ pub(super) fn profile<'a>(profile: &'a TrustedProfile, joins: &Joins<'a>) -> Pro
                 rule_type: rule.rule_type.as_deref(),
                 realm_name: rule.realm_name.as_deref(),
                 conditions: rule.conditions,
-                terraform: terraform(rule.declaration.as_ref()),
+                terraform: terraform(rule.declaration.as_deref()),
             })
             .collect(),
         activity: people::activity(joins.activity_of(AuthnKind::Profile, &profile.id)),

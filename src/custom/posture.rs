@@ -123,7 +123,7 @@ pub(super) fn identity_settings(settings: &IdentitySettings) -> IdentitySettings
         restrict_create_platform_apikey: value(&settings.restrict_create_platform_apikey)
             .map(String::as_str),
         mfa: value(&settings.mfa).map(String::as_str),
-        terraform: terraform(settings.declaration.as_ref()),
+        terraform: terraform(settings.declaration.as_deref()),
     }
 }
 
@@ -134,7 +134,7 @@ pub(super) fn access_group_settings(
         reference: refs::access_group_settings_ref(settings),
         account: settings.account.as_deref(),
         public_access_enabled: value(&settings.public_access_enabled).copied(),
-        terraform: terraform(settings.declaration.as_ref()),
+        terraform: terraform(settings.declaration.as_deref()),
     }
 }
 
@@ -148,7 +148,7 @@ pub(super) fn custom_role<'a>(role: &'a CustomRole, joins: &Joins<'a>) -> Custom
         actions: &role.actions,
         crn: role.crn.as_deref(),
         account: role.account.as_deref(),
-        terraform: terraform(role.declaration.as_ref()),
+        terraform: terraform(role.declaration.as_deref()),
         policies: joins.policies_of_custom_role(&role.name),
     }
 }
@@ -176,7 +176,7 @@ pub(super) fn route<'a>(route: &'a Route, joins: &Joins<'a>) -> RouteEntity<'a> 
         account: route.account.as_deref(),
         global_events: rules.iter().any(|rule| rule.global_events),
         rules,
-        terraform: terraform(route.declaration.as_ref()),
+        terraform: terraform(route.declaration.as_deref()),
     }
 }
 
@@ -189,7 +189,7 @@ pub(super) fn target<'a>(target: &'a RoutingTarget, joins: &Joins<'a>) -> Target
         target_type: target.target_type.as_deref(),
         write_status: target.write_status.as_deref(),
         account: target.account.as_deref(),
-        terraform: terraform(target.declaration.as_ref()),
+        terraform: terraform(target.declaration.as_deref()),
         routes: joins.routes_of_target(&target.id),
     }
 }

@@ -354,7 +354,7 @@ fn posture_entries(inventory: &Inventory) -> Vec<(String, Entry)> {
             settings.account.as_deref(),
             "IAM identity settings".to_owned(),
             &settings.origin,
-            settings.declaration.as_ref(),
+            settings.declaration.as_deref(),
         )
         .part(
             "/restrict_create_service_id",
@@ -380,7 +380,7 @@ fn posture_entries(inventory: &Inventory) -> Vec<(String, Entry)> {
             settings.account.as_deref(),
             "access group settings".to_owned(),
             &settings.origin,
-            settings.declaration.as_ref(),
+            settings.declaration.as_deref(),
         )
         .part(
             "/public_access_enabled",
@@ -395,7 +395,7 @@ fn posture_entries(inventory: &Inventory) -> Vec<(String, Entry)> {
             role.account.as_deref(),
             format!("custom role `{}`", role.display_name()),
             &role.origin,
-            role.declaration.as_ref(),
+            role.declaration.as_deref(),
         );
         entries.push((reference, entry));
     }
@@ -409,7 +409,7 @@ fn posture_entries(inventory: &Inventory) -> Vec<(String, Entry)> {
                 route.name.as_deref().unwrap_or(&route.id)
             ),
             &route.origin,
-            route.declaration.as_ref(),
+            route.declaration.as_deref(),
         );
         for (at, rule) in route.rules.iter().enumerate() {
             entry = entry.part(format!("/rules/{at}"), Some(&rule.origin));
@@ -426,7 +426,7 @@ fn posture_entries(inventory: &Inventory) -> Vec<(String, Entry)> {
                 target.name.as_deref().unwrap_or(&target.id)
             ),
             &target.origin,
-            target.declaration.as_ref(),
+            target.declaration.as_deref(),
         );
         entries.push((reference, entry));
     }

@@ -23,7 +23,7 @@ pub struct AccessGroup {
     pub origin: Origin,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
 }
 
 impl AccessGroup {
@@ -48,7 +48,7 @@ pub struct Membership {
     pub email: Option<String>,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
 }
 

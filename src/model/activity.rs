@@ -21,7 +21,7 @@ pub struct Report {
     pub start: Option<String>,
     /// Activity report: `report_end_time`; MFA report: `report_time`.
     pub end: Option<String>,
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     /// The document (its root), or the list a cut-out report was.
     pub origin: Origin,
 }
@@ -69,7 +69,7 @@ pub struct AuthnRecord {
     /// `authn_count`, from an entity's `activity`.
     pub authn_count: Option<u64>,
     pub source: AuthnSource,
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     /// The record (the report's item, or the entity's `activity` member).
     pub origin: Origin,
 }

@@ -38,8 +38,8 @@ pub struct Route {
     pub crn: Option<String>,
     pub rules: Vec<RouteRule>,
     pub origin: Origin,
-    pub declaration: Option<Declaration>,
-    pub account: Option<String>,
+    pub declaration: Option<Box<Declaration>>,
+    pub account: Option<std::sync::Arc<str>>,
 }
 
 /// A target: where routed events are written (Cloud Object Storage, Event Streams, Cloud
@@ -54,8 +54,8 @@ pub struct RoutingTarget {
     /// `write_status.status`: `success` or `failed` when the service last wrote to it.
     pub write_status: Option<String>,
     pub origin: Origin,
-    pub declaration: Option<Declaration>,
-    pub account: Option<String>,
+    pub declaration: Option<Box<Declaration>>,
+    pub account: Option<std::sync::Arc<str>>,
 }
 
 #[cfg(test)]

@@ -21,10 +21,10 @@ pub struct ServiceId {
     pub group_id: Option<String>,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
 }
 
 impl ServiceId {
@@ -51,15 +51,15 @@ pub struct ApiKey {
     pub crn: Option<String>,
     pub created_at: Option<String>,
     pub expires_at: Option<String>,
-    pub action_when_leaked: Option<String>,
+    pub action_when_leaked: Option<std::sync::Arc<str>>,
     pub locked: Option<bool>,
     pub disabled: Option<bool>,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
 }
 
 impl ApiKey {

@@ -42,7 +42,7 @@ pub struct IdentityLimits {
     pub api_keys_per_identity: Option<PerEntityLimit>,
     pub origin: Origin,
     /// The account the limits are of: its snapshot's, or the run's only account.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
 }
 
 impl IdentityLimits {

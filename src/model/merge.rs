@@ -122,7 +122,7 @@ impl Mergeable for ApiKey {
     }
 
     fn declaration(&self) -> Option<&Declaration> {
-        self.declaration.as_ref()
+        self.declaration.as_deref()
     }
 }
 
@@ -155,7 +155,7 @@ impl Mergeable for ServiceId {
     }
 
     fn declaration(&self) -> Option<&Declaration> {
-        self.declaration.as_ref()
+        self.declaration.as_deref()
     }
 }
 
@@ -182,7 +182,7 @@ impl Mergeable for ResourceInstance {
     }
 
     fn declaration(&self) -> Option<&Declaration> {
-        self.declaration.as_ref()
+        self.declaration.as_deref()
     }
 }
 
@@ -226,7 +226,7 @@ impl Mergeable for ResourceKey {
     }
 
     fn declaration(&self) -> Option<&Declaration> {
-        self.declaration.as_ref()
+        self.declaration.as_deref()
     }
 }
 

@@ -29,7 +29,7 @@ pub use audit_routing::{ANY_LOCATION, GLOBAL_LOCATION, Route, RouteRule, Routing
 pub use crn::{Crn, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
-pub use intern::intern;
+pub use intern::{intern, intern_cached};
 pub use inventory::Accounts;
 pub use inventory::{Collections, Inventory, InventoryBuilder, PostureCollections};
 pub use limits::{EntityUsage, IdentityLimits, LimitCount, PerEntityLimit};
@@ -137,7 +137,7 @@ pub struct EntityRef {
     pub address: Option<String>,
     /// The account the entity belongs to, when known (see `Accounts`). Not part of
     /// [`EntityRef::identity`]: ids are unique across accounts.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
 }
 
 fn address_of(declaration: Option<&Declaration>) -> Option<String> {
@@ -161,7 +161,7 @@ impl EntityRef {
             id: instance.crn.clone(),
             name: instance.name.clone(),
             origin: instance.origin.clone(),
-            address: address_of(instance.declaration.as_ref()),
+            address: address_of(instance.declaration.as_deref()),
             account: instance.account.clone(),
         }
     }
@@ -172,7 +172,7 @@ impl EntityRef {
             id: key.crn.clone(),
             name: key.name.clone(),
             origin: key.origin.clone(),
-            address: address_of(key.declaration.as_ref()),
+            address: address_of(key.declaration.as_deref()),
             account: key.account.clone(),
         }
     }
@@ -183,7 +183,7 @@ impl EntityRef {
             id: service_id.id.clone(),
             name: service_id.name.clone(),
             origin: service_id.origin.clone(),
-            address: address_of(service_id.declaration.as_ref()),
+            address: address_of(service_id.declaration.as_deref()),
             account: service_id.account.clone(),
         }
     }
@@ -194,7 +194,7 @@ impl EntityRef {
             id: api_key.id.clone(),
             name: api_key.name.clone(),
             origin: api_key.origin.clone(),
-            address: address_of(api_key.declaration.as_ref()),
+            address: address_of(api_key.declaration.as_deref()),
             account: api_key.account.clone(),
         }
     }
@@ -205,7 +205,7 @@ impl EntityRef {
             id: policy.id.clone(),
             name: None,
             origin: policy.origin.clone(),
-            address: address_of(policy.declaration.as_ref()),
+            address: address_of(policy.declaration.as_deref()),
             account: policy.account.clone(),
         }
     }
@@ -227,7 +227,7 @@ impl EntityRef {
             id: profile.id.clone(),
             name: profile.name.clone(),
             origin: profile.origin.clone(),
-            address: address_of(profile.declaration.as_ref()),
+            address: address_of(profile.declaration.as_deref()),
             account: profile.account.clone(),
         }
     }

@@ -9,19 +9,21 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocId(pub u32);
 
-/// An RFC 6901 JSON pointer, stored escaped (`~0`, `~1`) as it is printed.
+/// An RFC 6901 JSON pointer, stored escaped (`~0`, `~1`) as it is printed. A boxed `str`
+/// rather than a `String`: every entity holds one, and the spare capacity word cost 8
+/// bytes apiece.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Pointer(String);
+pub struct Pointer(Box<str>);
 
 impl Pointer {
     /// The pointer to the whole document.
     pub fn root() -> Self {
-        Self(String::new())
+        Self(Box::default())
     }
 
     /// Parses an already escaped pointer (`/resources/0/name`).
     pub fn parse(text: &str) -> Option<Self> {
-        (text.is_empty() || text.starts_with('/')).then(|| Self(text.to_owned()))
+        (text.is_empty() || text.starts_with('/')).then(|| Self(text.into()))
     }
 
     /// A pointer to member `key` of the value this pointer names.
@@ -37,19 +39,24 @@ impl Pointer {
                 other => out.push(other),
             }
         }
-        Self(out)
+        Self(out.into_boxed_str())
     }
 
     /// A pointer to element `index` of the array this pointer names.
     #[must_use]
     pub fn index(&self, index: usize) -> Self {
-        Self(format!("{}/{index}", self.0))
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.0.len() + 21);
+        out.push_str(&self.0);
+        // Writing to a String cannot fail.
+        let _ = write!(out, "/{index}");
+        Self(out.into_boxed_str())
     }
 
     /// The parent pointer, or `None` for the root.
     pub fn parent(&self) -> Option<Self> {
         let cut = self.0.rfind('/')?;
-        Some(Self(self.0[..cut].to_owned()))
+        Some(Self(self.0[..cut].into()))
     }
 
     pub fn as_str(&self) -> &str {

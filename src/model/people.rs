@@ -20,7 +20,7 @@ pub struct User {
     pub state: Option<String>,
     /// When the user was added to the account (`added_on`).
     pub added_on: Option<String>,
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
 }
 
@@ -45,7 +45,7 @@ impl User {
 /// A loaded user list (one per page): the account's users are known.
 #[derive(Debug, Clone)]
 pub struct UserList {
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
 }
 
@@ -59,7 +59,7 @@ pub struct AccountOwner {
     pub iam_id: String,
     /// The owner's login name or email, when the document gives it.
     pub name: Option<String>,
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     /// The owner member (`/owner_iamid` or `/resources/3/owner_iam_id`).
     pub origin: Origin,
 }
@@ -80,7 +80,7 @@ pub struct MfaEnrollment {
     /// Account-based MFA factors the user is enrolled in (`security_questions`, `totp`,
     /// `verisign` with `enrolled: true`).
     pub account_factors: Vec<String>,
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     /// The user's item in the report.
     pub origin: Origin,
     /// The member that says which MFA applies (`id_based_mfa/trait_effective`, or
@@ -157,7 +157,9 @@ impl People {
     }
 
     /// Every entity's account slot with its document, for account resolution.
-    pub(super) fn accounts_mut(&mut self) -> impl Iterator<Item = (&mut Option<String>, &Origin)> {
+    pub(super) fn accounts_mut(
+        &mut self,
+    ) -> impl Iterator<Item = (&mut Option<std::sync::Arc<str>>, &Origin)> {
         let users = self.users.iter_mut().map(|e| (&mut e.account, &e.origin));
         let lists = self
             .user_lists
@@ -184,11 +186,11 @@ impl People {
     }
 
     /// The part of `self` that belongs to `account`.
-    pub(super) fn of_account(&self, account: &Option<String>) -> People {
+    pub(super) fn of_account(&self, account: &Option<std::sync::Arc<str>>) -> People {
         fn keep<T: Clone>(
             items: &[T],
-            account: &Option<String>,
-            of: fn(&T) -> &Option<String>,
+            account: &Option<std::sync::Arc<str>>,
+            of: fn(&T) -> &Option<std::sync::Arc<str>>,
         ) -> Vec<T> {
             items
                 .iter()

@@ -173,7 +173,9 @@ impl Operator {
 /// A v2 attribute value: a string, a boolean (with `stringExists`) or a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttributeValue {
-    String(String),
+    /// Shared: a quarter of a million policies name the same accounts, services, instances
+    /// and resource types (see [`crate::model::intern_cached`]).
+    String(Arc<str>),
     Bool(bool),
     List(Vec<String>),
     /// A plan computes the value at apply time and its references could not be followed.
@@ -192,7 +194,7 @@ impl ResourceAttribute {
     pub fn string_equals(&self, name: &str) -> Option<&str> {
         match (&self.operator, &self.value) {
             (Operator::StringEquals, AttributeValue::String(value)) if *self.name == *name => {
-                Some(value.as_str())
+                Some(&**value)
             }
             _ => None,
         }
@@ -228,7 +230,7 @@ pub struct Policy {
     pub id: String,
     pub version: PolicyVersion,
     /// `access` or `authorization`.
-    pub kind: Option<String>,
+    pub kind: Option<std::sync::Arc<str>>,
     pub subject: Subject,
     pub roles: Vec<Role>,
     pub resource: Vec<ResourceAttribute>,
@@ -236,15 +238,15 @@ pub struct Policy {
     pub tags: Vec<ResourceTag>,
     /// The v2 `rule`: time-based conditions, or conditions on resource attributes.
     pub rule: Option<Box<Condition>>,
-    pub state: Option<String>,
+    pub state: Option<std::sync::Arc<str>>,
     pub origin: Origin,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     /// Where the policy writes its subject, roles and resource.
     pub parts: PartOrigins,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
 }
 
 impl Policy {

@@ -20,10 +20,10 @@ pub struct TrustedProfile {
     pub description: Option<String>,
     /// The account the entity belongs to: `account_id`, else its CRN's scope, else its
     /// document's account; resolved by `InventoryBuilder::finish`.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
 }
 
 impl TrustedProfile {
@@ -51,9 +51,9 @@ pub struct ProfileLink {
     pub crn: Option<String>,
     /// `link.namespace` and `link.name` of a Kubernetes service account.
     pub namespace: Option<String>,
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
 }
 
 /// A claim rule of a profile (`ProfileClaimRule`): who may assume it by their claims.
@@ -69,7 +69,7 @@ pub struct ProfileClaimRule {
     pub realm_name: Option<String>,
     /// How many conditions (claim, operator, value) the rule tests.
     pub conditions: usize,
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
 }

@@ -14,12 +14,12 @@ pub struct ResourceInstance {
     pub account_id: Option<String>,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub resource_group_id: Option<String>,
-    pub state: Option<String>,
+    pub state: Option<std::sync::Arc<str>>,
     pub origin: Origin,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
 }
 
 impl ResourceInstance {
@@ -79,20 +79,20 @@ pub struct ResourceKey {
     pub name: Option<String>,
     /// The CRN of the instance the key belongs to.
     pub source_crn: Option<String>,
-    pub state: Option<String>,
+    pub state: Option<std::sync::Arc<str>>,
     pub created_at: Option<String>,
-    pub created_by: Option<String>,
+    pub created_by: Option<std::sync::Arc<str>>,
     pub credentials: Credentials,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
     /// Where `credentials.iam_serviceid_crn` (or `credentials` itself) sits.
     pub credentials_origin: Option<Origin>,
     pub serviceid_origin: Option<Origin>,
     pub source_origin: Option<Origin>,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
     /// The instance the key belongs to is computed at apply time and could not be worked
     /// out (then `source_crn` is `None`, and whether it is an auditing key is unknown).
     pub source_unresolved: Option<Unresolved>,

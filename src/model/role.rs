@@ -21,9 +21,9 @@ pub struct CustomRole {
     pub actions: Vec<String>,
     pub crn: Option<String>,
     /// `account_id`, else its CRN's scope, else its document's account.
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
 }
 
 impl CustomRole {

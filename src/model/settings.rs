@@ -28,10 +28,10 @@ pub struct IdentitySettings {
     pub mfa: Option<Setting<String>>,
     /// The settings object (or the Terraform resource).
     pub origin: Origin,
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<Box<Declaration>>,
     /// The account the settings are of: `account_id`, else the document's account, else the
     /// run's only account (see `accounts`).
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
 }
 
 /// The IAM Access Groups account settings of one account (`AccountSettings` of
@@ -43,8 +43,8 @@ pub struct AccessGroupSettings {
     /// anyone, authenticated or not.
     pub public_access_enabled: Option<Setting<bool>>,
     pub origin: Origin,
-    pub declaration: Option<Declaration>,
-    pub account: Option<String>,
+    pub declaration: Option<Box<Declaration>>,
+    pub account: Option<std::sync::Arc<str>>,
 }
 
 /// Keeps one copy of each account's settings, and of each route and target: a Terraform
@@ -96,7 +96,7 @@ impl super::EntityRef {
             name: Some(what.to_owned()),
             origin: origin.clone(),
             address: declaration.map(|declaration| declaration.address.clone()),
-            account: account.map(str::to_owned),
+            account: account.map(crate::model::intern_cached),
         }
     }
 }

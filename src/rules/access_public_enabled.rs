@@ -51,12 +51,15 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for settings in &inventory.access_group_settings {
-        let account = settings.account.clone().unwrap_or_else(|| account.clone());
+        let account = settings
+            .account
+            .as_deref()
+            .map_or_else(|| account.clone(), str::to_owned);
         let subject = EntityRef::account(
             Some(&account),
             "IAM Access Groups settings",
             &settings.origin,
-            settings.declaration.as_ref(),
+            settings.declaration.as_deref(),
         );
         match &settings.public_access_enabled {
             None => context

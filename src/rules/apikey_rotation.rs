@@ -138,7 +138,7 @@ mod tests {
             crn: None,
             created_at: Some(created_at.to_owned()),
             expires_at: None,
-            action_when_leaked: Some("disable".to_owned()),
+            action_when_leaked: Some("disable".into()),
             locked: None,
             disabled: None,
             origin: Origin::new(DocId(0), Pointer::root().key("apikeys").index(0)),

@@ -226,7 +226,7 @@ fn may_scope(policy: &Policy, core: &str, service: &str, instance_guid: &str) ->
             && attributes.all(|attribute| match &attribute.value {
                 AttributeValue::Unresolved(_) => true,
                 AttributeValue::String(value) => {
-                    attribute.operator == Operator::StringEquals && value == expected
+                    attribute.operator == Operator::StringEquals && **value == *expected
                 }
                 _ => false,
             })

@@ -161,7 +161,7 @@ fn covers_scope(inventory: &Inventory, policy: &Policy, scope: &GrantScope<'_>) 
         return false;
     };
     let value = match (&only.operator, &only.value) {
-        (Operator::StringEquals, AttributeValue::String(value)) => value.as_str(),
+        (Operator::StringEquals, AttributeValue::String(value)) => &**value,
         _ => return false,
     };
     match only.name.as_ref() {
@@ -355,7 +355,7 @@ mod tests {
             account: None,
             id: format!("{subject:?}{roles:?}{attributes:?}"),
             version: PolicyVersion::V1,
-            kind: Some("access".to_owned()),
+            kind: Some("access".into()),
             subject,
             roles: roles
                 .iter()
@@ -366,7 +366,7 @@ mod tests {
                 .map(|(name, value)| ResourceAttribute {
                     name: (*name).into(),
                     operator: Operator::StringEquals,
-                    value: AttributeValue::String(value.to_owned()),
+                    value: AttributeValue::String(value.into()),
                 })
                 .collect(),
             tags: Vec::new(),

@@ -15,7 +15,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     }
     for keys in by_instance.values() {
         let created = |auditing: &&AuditingKey<'_>| {
-            Declaration::is_created(auditing.key.declaration.as_ref())
+            Declaration::is_created(auditing.key.declaration.as_deref())
         };
         // The key that holds (or, once applied, gets) the instance's auditing key: one that
         // exists already, else the first the plan creates.
@@ -33,7 +33,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
                 // the inputs: the plan creates the instance too, or the keys were exported.
                 let instance_created = auditing
                     .instance
-                    .is_some_and(|instance| Declaration::is_created(instance.declaration.as_ref()));
+                    .is_some_and(|instance| Declaration::is_created(instance.declaration.as_deref()));
                 if instance_created || context.inventory.collections.keys {
                     context.evaluated_with(|| EntityRef::key(auditing.key));
                 }

@@ -334,12 +334,14 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
             if let Some(account) = account {
                 for finding in &mut evaluation.findings {
                     let subject = &mut finding.subject;
-                    subject.account.get_or_insert_with(|| account.to_owned());
+                    subject
+                        .account
+                        .get_or_insert_with(|| crate::model::intern_cached(account));
                 }
                 for seen in &mut evaluation.evaluated {
                     if seen.subject.account.is_none() {
                         let mut subject = (*seen.subject).clone();
-                        subject.account = Some(account.to_owned());
+                        subject.account = Some(crate::model::intern_cached(account));
                         seen.subject = subjects.share(subject);
                     }
                 }

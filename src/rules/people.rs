@@ -85,9 +85,20 @@ pub(super) fn account_of(inventory: &Inventory) -> String {
     people
         .owners
         .iter()
-        .filter_map(|owner| owner.account.clone())
-        .chain(people.mfa.iter().filter_map(|entry| entry.account.clone()))
-        .chain(people.users.iter().filter_map(|user| user.account.clone()))
+        .filter_map(|owner| owner.account.as_deref())
+        .chain(
+            people
+                .mfa
+                .iter()
+                .filter_map(|entry| entry.account.as_deref()),
+        )
+        .chain(
+            people
+                .users
+                .iter()
+                .filter_map(|user| user.account.as_deref()),
+        )
+        .map(str::to_owned)
         .next()
         .unwrap_or_else(|| account_id(inventory))
 }

@@ -241,17 +241,17 @@ mod tests {
             account: None,
             id: format!("policy-{at}"),
             version: PolicyVersion::V2,
-            kind: Some("access".to_owned()),
+            kind: Some("access".into()),
             subject: Subject::User(user.to_owned()),
             roles: vec![Role::from_display_name("Viewer")],
             resource: vec![ResourceAttribute {
                 name: "accountId".into(),
                 operator: Operator::StringEquals,
-                value: AttributeValue::String("acct".to_owned()),
+                value: AttributeValue::String("acct".into()),
             }],
             tags: Vec::new(),
             rule: None,
-            state: Some("active".to_owned()),
+            state: Some("active".into()),
             parts: crate::model::PartOrigins::Placed(Box::new([Some(origin.key("subject")), None, None])),
             origin,
             declaration: None,
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn deleted_policies_do_not_count() {
         let mut policies: Vec<Policy> = (0..3).map(|at| policy(at, "IBMid-1")).collect();
-        policies[2].state = Some("deleted".to_owned());
+        policies[2].state = Some("deleted".into());
         let findings = check_with(policies, &[("max_per_subject", 2), ("warn_percent", 100)]);
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].severity, Severity::Medium);

@@ -30,7 +30,7 @@ pub(super) fn resource(policy: &Policy) -> String {
         .filter(|attribute| *attribute.name != *"accountId")
         .map(|attribute| {
             let value = match &attribute.value {
-                AttributeValue::String(text) => text.clone(),
+                AttributeValue::String(text) => text.to_string(),
                 AttributeValue::Bool(flag) => flag.to_string(),
                 AttributeValue::List(items) => format!("[{}]", items.join(", ")),
                 AttributeValue::Unresolved(unresolved) => format!("<{}>", unresolved.refers_to),

@@ -36,7 +36,7 @@ pub(super) fn account_of(inventory: &Inventory) -> String {
                 .iter()
                 .map(|target| &target.account),
         )
-        .find_map(Clone::clone)
+        .find_map(|account| account.as_deref().map(str::to_owned))
         .or_else(|| inventory.accounts.ids().flatten().next().map(str::to_owned))
         .unwrap_or_else(|| account_id(inventory))
 }
@@ -128,13 +128,13 @@ pub(super) fn identity_settings<'a>(
     for settings in &inventory.identity_settings {
         let account = settings
             .account
-            .clone()
-            .unwrap_or_else(|| account_of(inventory));
+            .as_deref()
+            .map_or_else(|| account_of(inventory), str::to_owned);
         let subject = EntityRef::account(
             Some(&account),
             "IAM account settings",
             &settings.origin,
-            settings.declaration.as_ref(),
+            settings.declaration.as_deref(),
         );
         let Some(setting) = pick(settings) else {
             context

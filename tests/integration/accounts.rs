@@ -36,7 +36,7 @@ fn said(checked: &Checked) -> BTreeSet<Said> {
                 finding.status.as_str(),
                 finding.severity.as_str().to_owned(),
                 finding.message.clone(),
-                finding.subject.account.clone(),
+                finding.subject.account.as_deref().map(str::to_owned),
             )
         })
         .collect()

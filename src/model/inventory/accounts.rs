@@ -15,6 +15,7 @@
 //! kind, and splitting a run by account must agree with it step for step, so they stay together.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -36,9 +37,9 @@ pub(super) struct DocumentFacts {
 #[derive(Debug, Clone, Default)]
 pub struct Accounts {
     /// `None`: entities no input ties to an account, in a run that names several.
-    collections: BTreeMap<Option<String>, Collections>,
+    collections: BTreeMap<Option<Arc<str>>, Collections>,
     /// The account of each document that has one.
-    documents: FxHashMap<DocId, String>,
+    documents: FxHashMap<DocId, Arc<str>>,
 }
 
 impl Accounts {
@@ -64,31 +65,32 @@ impl Accounts {
     /// The collections the exports of `account` held.
     pub fn collections_of(&self, account: Option<&str>) -> Collections {
         self.collections
-            .get(&account.map(str::to_owned))
+            .get(&account.map(Arc::from))
             .copied()
             .unwrap_or_default()
     }
 
     /// The account of a document, when it has one.
     pub fn of_document(&self, document: DocId) -> Option<&str> {
-        self.documents.get(&document).map(String::as_str)
+        self.documents.get(&document).map(|account| &**account)
     }
 }
 
 /// The account scope of a CRN.
-fn crn_account(crn: Option<&str>) -> Option<String> {
-    present(&Crn::parse(crn?)?.account.map(str::to_owned))
+fn crn_account(crn: Option<&str>) -> Option<Arc<str>> {
+    present(&Crn::parse(crn?)?.account)
 }
 
 /// An account id as written, when it is one. IBM account ids are 32 hex digits; any run of
 /// ASCII letters, digits, `-` and `_` is taken, so that no control character reaches an
 /// output and a placeholder (`<ACCOUNT_ID>`, which a Terraform plan writes for a value known
 /// only after apply) names no account.
-fn present(account: &Option<String>) -> Option<String> {
+fn present<S: AsRef<str>>(account: &Option<S>) -> Option<Arc<str>> {
     account
-        .as_deref()
+        .as_ref()
+        .map(AsRef::as_ref)
         .filter(|account| is_account(Some(account)))
-        .map(str::to_owned)
+        .map(crate::model::intern_cached)
 }
 
 /// Whether `account` is an account id as [`present`] takes one.
@@ -102,7 +104,7 @@ fn is_account(account: Option<&str>) -> bool {
 }
 
 /// Keeps `account` when it is one, else takes what `fallback` finds.
-fn settle(account: &mut Option<String>, fallback: impl FnOnce() -> Option<String>) {
+fn settle(account: &mut Option<Arc<str>>, fallback: impl FnOnce() -> Option<Arc<str>>) {
     if !is_account(account.as_deref()) {
         *account = fallback();
     }
@@ -146,8 +148,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         || {
             inventory.policies.par_iter_mut().for_each(|policy| {
                 if !is_account(policy.account.as_deref()) {
-                    policy.account =
-                        present(&policy.resource_equals("accountId").map(str::to_owned));
+                    policy.account = present(&policy.resource_equals("accountId"));
                 }
             });
         },
@@ -181,11 +182,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
 
     // 2. The accounts each document's entities name.
-    let mut named: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
+    let mut named: BTreeMap<DocId, BTreeSet<Arc<str>>> = BTreeMap::new();
     // The entities of a document come together and most share one account: the last pair
     // recorded is skipped without a lookup, and an account is copied once per document.
-    let mut last: Option<(DocId, String)> = None;
-    let mut name = |document: DocId, account: &Option<String>| {
+    let mut last: Option<(DocId, Arc<str>)> = None;
+    let mut name = |document: DocId, account: &Option<Arc<str>>| {
         if let Some(account) = account {
             if last
                 .as_ref()
@@ -205,7 +206,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     // 3. The account of each document: its snapshot's, else the one its entities name,
     // else the one its directory's entities name.
     let group_of = |document: DocId| documents.get(&document).and_then(|facts| facts.group);
-    let mut snapshot_of_group: FxHashMap<u32, String> = FxHashMap::default();
+    let mut snapshot_of_group: FxHashMap<u32, Arc<str>> = FxHashMap::default();
     for snapshot in &inventory.snapshots {
         if let (Some(group), Some(account)) = (
             group_of(snapshot.origin.document),
@@ -214,18 +215,18 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
             snapshot_of_group.entry(group).or_insert(account);
         }
     }
-    let mut named_in_group: FxHashMap<u32, BTreeSet<&String>> = FxHashMap::default();
+    let mut named_in_group: FxHashMap<u32, BTreeSet<&Arc<str>>> = FxHashMap::default();
     for (document, accounts) in &named {
         if let Some(group) = group_of(*document) {
             named_in_group.entry(group).or_default().extend(accounts);
         }
     }
-    let only = |accounts: Option<&BTreeSet<String>>| {
+    let only = |accounts: Option<&BTreeSet<Arc<str>>>| {
         accounts
             .filter(|accounts| accounts.len() == 1)
             .and_then(|accounts| accounts.first().cloned())
     };
-    let mut document_accounts: FxHashMap<DocId, String> = FxHashMap::default();
+    let mut document_accounts: FxHashMap<DocId, Arc<str>> = FxHashMap::default();
     let all_documents: BTreeSet<DocId> = documents
         .keys()
         .copied()
@@ -257,7 +258,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         }
     });
     // A link or claim rule belongs to its profile's account, else its document's.
-    let profile_accounts: FxHashMap<String, String> = inventory
+    let profile_accounts: FxHashMap<String, Arc<str>> = inventory
         .profiles
         .iter()
         .filter_map(|profile| Some((profile.id.clone(), profile.account.clone()?)))
@@ -277,7 +278,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         item.account =
             profile_account(&item.profile_id).or_else(|| of_document(item.origin.document));
     }
-    let group_accounts: FxHashMap<&str, &String> = inventory
+    let group_accounts: FxHashMap<&str, &Arc<str>> = inventory
         .access_groups
         .iter()
         .filter_map(|group| Some((group.id.as_str(), group.account.as_ref()?)))
@@ -298,13 +299,13 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
 
     // 5. A run that names one account is that account's, whatever names none.
-    let mut known: BTreeSet<String> = BTreeSet::new();
-    let mut last_known: Option<String> = None;
-    let mut know = |account: &mut Option<String>| {
+    let mut known: BTreeSet<Arc<str>> = BTreeSet::new();
+    let mut last_known: Option<Arc<str>> = None;
+    let mut know = |account: &mut Option<Arc<str>>| {
         if let Some(account) = account
             && last_known.as_ref() != Some(account)
         {
-            if !known.contains(account.as_str()) {
+            if !known.contains(account) {
                 known.insert(account.clone());
             }
             last_known = Some(account.clone());
@@ -317,7 +318,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     known.extend(document_accounts.values().cloned());
     let sole = (known.len() == 1).then(|| known.first().cloned()).flatten();
     if let Some(sole) = &sole {
-        let fill = |account: &mut Option<String>| {
+        let fill = |account: &mut Option<Arc<str>>| {
             if account.is_none() {
                 *account = Some(sole.clone());
             }
@@ -342,9 +343,9 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
 
     // 6. What each account's exports held: a document's collections belong to the accounts
     // of its entities, else to the document's account.
-    let mut held: BTreeMap<DocId, BTreeSet<Option<String>>> = BTreeMap::new();
-    let mut last_held: Option<(DocId, Option<String>)> = None;
-    let mut hold = |document: DocId, account: &Option<String>| {
+    let mut held: BTreeMap<DocId, BTreeSet<Option<Arc<str>>>> = BTreeMap::new();
+    let mut last_held: Option<(DocId, Option<Arc<str>>)> = None;
+    let mut hold = |document: DocId, account: &Option<Arc<str>>| {
         if last_held
             .as_ref()
             .is_some_and(|(seen, held)| *seen == document && held == account)
@@ -362,7 +363,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         .memberships
         .iter()
         .for_each(|e| hold(e.origin.document, &e.account));
-    let mut collections: BTreeMap<Option<String>, Collections> = BTreeMap::new();
+    let mut collections: BTreeMap<Option<Arc<str>>, Collections> = BTreeMap::new();
     for accounts in held.values() {
         for account in accounts {
             collections.entry(account.clone()).or_default();
@@ -418,7 +419,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
 /// Calls `visit` with the document and account of every entity that can name its own
 /// account or take its document's: all but memberships (their group's first), profile links
 /// and claim rules (their profile's) and identity limits (their document's only).
-fn for_each_named(inventory: &mut Inventory, mut visit: impl FnMut(DocId, &mut Option<String>)) {
+fn for_each_named(inventory: &mut Inventory, mut visit: impl FnMut(DocId, &mut Option<Arc<str>>)) {
     for item in &mut inventory.instances {
         visit(item.origin.document, &mut item.account);
     }
@@ -452,7 +453,7 @@ fn for_each_named(inventory: &mut Inventory, mut visit: impl FnMut(DocId, &mut O
 /// Calls `update` with the document and account of every settings document, route and target.
 fn for_each_posture_account(
     inventory: &mut Inventory,
-    mut update: impl FnMut(DocId, &mut Option<String>),
+    mut update: impl FnMut(DocId, &mut Option<Arc<str>>),
 ) {
     for item in &mut inventory.identity_settings {
         update(item.origin.document, &mut item.account);
@@ -471,11 +472,11 @@ fn for_each_posture_account(
 impl Inventory {
     /// One inventory per account, each as if its account's inputs had been loaded alone;
     /// `None` when the run holds one account (or none), to be judged whole.
-    pub fn partition(&self) -> Option<Vec<(Option<String>, Inventory)>> {
+    pub fn partition(&self) -> Option<Vec<(Option<Arc<str>>, Inventory)>> {
         if !self.accounts.several() {
             return None;
         }
-        let mut parts: BTreeMap<Option<String>, InventoryBuilder> = self
+        let mut parts: BTreeMap<Option<Arc<str>>, InventoryBuilder> = self
             .accounts
             .collections
             .iter()
@@ -486,8 +487,8 @@ impl Inventory {
             })
             .collect();
         fn part<'a>(
-            parts: &'a mut BTreeMap<Option<String>, InventoryBuilder>,
-            account: &Option<String>,
+            parts: &'a mut BTreeMap<Option<Arc<str>>, InventoryBuilder>,
+            account: &Option<Arc<str>>,
         ) -> &'a mut InventoryBuilder {
             parts.entry(account.clone()).or_default()
         }
@@ -524,7 +525,11 @@ impl Inventory {
         for item in &self.custom_roles {
             part(&mut parts, &item.account).add_custom_role(item.clone());
         }
-        let of_document = |document: DocId| self.accounts.of_document(document).map(str::to_owned);
+        let of_document = |document: DocId| {
+            self.accounts
+                .of_document(document)
+                .map(crate::model::intern_cached)
+        };
         for item in &self.placeholders {
             part(&mut parts, &of_document(item.origin.document)).add_placeholder(item.clone());
         }
@@ -539,7 +544,7 @@ impl Inventory {
             part(&mut parts, &limits.account).add_identity_limits(limits.clone());
         }
         let mut people = self.people.clone();
-        let people_accounts: BTreeSet<Option<String>> = people
+        let people_accounts: BTreeSet<Option<Arc<str>>> = people
             .accounts_mut()
             .map(|(account, _)| account.clone())
             .collect();

@@ -278,11 +278,13 @@ impl InventoryBuilder {
         super::accounts::resolve(&mut inventory, &self.documents);
         // An entity declared in a plan or state describes the account after apply: it wins
         // over the exported copy of the same entity, whatever the order of the inputs.
-        prefer_declared(&mut inventory.instances, |item| item.declaration.as_ref());
-        prefer_declared(&mut inventory.keys, |item| item.declaration.as_ref());
-        prefer_declared(&mut inventory.service_ids, |item| item.declaration.as_ref());
-        prefer_declared(&mut inventory.api_keys, |item| item.declaration.as_ref());
-        prefer_declared(&mut inventory.policies, |item| item.declaration.as_ref());
+        prefer_declared(&mut inventory.instances, |item| item.declaration.as_deref());
+        prefer_declared(&mut inventory.keys, |item| item.declaration.as_deref());
+        prefer_declared(&mut inventory.service_ids, |item| {
+            item.declaration.as_deref()
+        });
+        prefer_declared(&mut inventory.api_keys, |item| item.declaration.as_deref());
+        prefer_declared(&mut inventory.policies, |item| item.declaration.as_deref());
         super::super::settings::keep_one_per_account(&mut inventory);
         // Only plans remove entities; API exports skip this pass.
         if !self.removed.is_empty() {
@@ -375,9 +377,9 @@ impl InventoryBuilder {
 /// Profiles, their links and rules, and custom roles: a declared copy first, then the first
 /// occurrence of each wins (they are few, and no rule needs a field only a later copy has).
 fn dedup_profiles_and_roles(inventory: &mut Inventory) {
-    prefer_declared(&mut inventory.profiles, |item| item.declaration.as_ref());
+    prefer_declared(&mut inventory.profiles, |item| item.declaration.as_deref());
     prefer_declared(&mut inventory.custom_roles, |item| {
-        item.declaration.as_ref()
+        item.declaration.as_deref()
     });
     let first = first_occurrences(&inventory.profiles, |profile| profile_core(&profile.id));
     keep_marked(&mut inventory.profiles, first);

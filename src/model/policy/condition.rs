@@ -82,7 +82,7 @@ impl Condition {
 
     fn leaf(key: &str, operator: &str, value: &AttributeValue) -> Leaf {
         let text = match value {
-            AttributeValue::String(text) => Some(text.as_str()),
+            AttributeValue::String(text) => Some(&**text),
             _ => None,
         };
         if key.starts_with(RESOURCE_KEY) {
@@ -101,7 +101,7 @@ impl Condition {
             "dayOfWeekAnyOf" | "dayOfWeekEquals" => {
                 let values: Vec<&str> = match value {
                     AttributeValue::List(items) => items.iter().map(String::as_str).collect(),
-                    AttributeValue::String(text) => vec![text.as_str()],
+                    AttributeValue::String(text) => vec![&**text],
                     _ => Vec::new(),
                 };
                 let mut offset = String::new();
@@ -435,7 +435,7 @@ mod tests {
         Condition::Attribute {
             key: format!("{{{{environment.attributes.{key}}}}}"),
             operator: operator.to_owned(),
-            value: AttributeValue::String(value.to_owned()),
+            value: AttributeValue::String(value.into()),
         }
     }
 

@@ -185,7 +185,7 @@ pub fn tag_words(tags: &[ResourceTag]) -> String {
 
 fn attribute_words(attribute: &ResourceAttribute) -> String {
     let value = match &attribute.value {
-        AttributeValue::String(text) => text.clone(),
+        AttributeValue::String(text) => text.to_string(),
         AttributeValue::Bool(flag) => flag.to_string(),
         AttributeValue::List(items) => format!("[{}]", items.join(", ")),
         AttributeValue::Unresolved(unresolved) => format!("<{}>", unresolved.refers_to),
@@ -210,7 +210,7 @@ mod tests {
         Policy {
             id: "p".to_owned(),
             version: PolicyVersion::V2,
-            kind: Some("access".to_owned()),
+            kind: Some("access".into()),
             subject: Subject::Missing,
             roles: Vec::new(),
             resource: std::iter::once(&("accountId", "acct"))
@@ -218,7 +218,7 @@ mod tests {
                 .map(|(name, value)| ResourceAttribute {
                     name: (*name).into(),
                     operator: Operator::StringEquals,
-                    value: AttributeValue::String((*value).to_owned()),
+                    value: AttributeValue::String((*value).into()),
                 })
                 .collect(),
             tags: tags

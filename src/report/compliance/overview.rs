@@ -80,7 +80,7 @@ fn row(finding: &Finding, item: &Item) -> FindingRow {
         rule: finding.rule,
         kind: finding.subject.kind.label(),
         subject: item.subject.clone(),
-        account: finding.subject.account.clone(),
+        account: finding.subject.account.as_deref().map(str::to_owned),
         location: item.location.clone(),
         message: item.message.clone(),
         // A chain of the resource alone says nothing the row does not.

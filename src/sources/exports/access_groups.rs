@@ -36,7 +36,9 @@ pub(super) fn group_from(dto: GroupDto, pointer: &Pointer, sink: &mut Sink<'_>) 
         name: present(dto.name),
         description: present(dto.description),
         origin,
-        account: present(dto.account_id),
+        account: present(dto.account_id)
+            .as_deref()
+            .map(crate::model::intern_cached),
     });
     Ok(())
 }

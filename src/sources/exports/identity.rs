@@ -66,7 +66,9 @@ pub(super) fn service_id_from(
         created_at: present(dto.created_at),
         unique_instance_crns: dto.unique_instance_crns.unwrap_or_default(),
         group_id: present(dto.group_id),
-        account: present(dto.account_id),
+        account: present(dto.account_id)
+            .as_deref()
+            .map(crate::model::intern_cached),
         origin,
         declaration: None,
     });
@@ -114,10 +116,14 @@ pub(super) fn api_key_from(dto: ApiKeyDto, pointer: &Pointer, sink: &mut Sink<'_
         crn: present(dto.crn),
         created_at: present(dto.created_at),
         expires_at: present(dto.expires_at),
-        action_when_leaked: present(dto.action_when_leaked),
+        action_when_leaked: present(dto.action_when_leaked)
+            .as_deref()
+            .map(crate::model::intern_cached),
         locked: dto.locked,
         disabled: dto.disabled,
-        account: present(dto.account_id),
+        account: present(dto.account_id)
+            .as_deref()
+            .map(crate::model::intern_cached),
         origin,
         declaration: None,
     });

@@ -188,7 +188,9 @@ fn users(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
             email: present(dto.email),
             state: present(dto.state),
             added_on: present(dto.added_on),
-            account: present(dto.account_id),
+            account: present(dto.account_id)
+                .as_deref()
+                .map(crate::model::intern_cached),
             origin,
         });
         Ok(())
@@ -258,7 +260,7 @@ fn push_owner(
     let account_id = present(account_id);
     let origin = sink.origin(&at);
     sink.builder.people().owners.push(AccountOwner {
-        account: account_id.clone(),
+        account: account_id.as_deref().map(crate::model::intern_cached),
         account_id,
         iam_id,
         name: present(name),
@@ -305,7 +307,9 @@ fn header(value: &Value, root: &Pointer, sink: &mut Sink<'_>, mfa: bool) -> Opti
         } else {
             present(dto.report_end_time)
         },
-        account: present(dto.account_id),
+        account: present(dto.account_id)
+            .as_deref()
+            .map(crate::model::intern_cached),
         origin: sink.origin(root),
     })
 }

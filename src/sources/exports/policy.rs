@@ -142,13 +142,17 @@ pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         account: None,
         id: dto.id,
         version: PolicyVersion::V1,
-        kind: present(dto.kind),
+        kind: present(dto.kind)
+            .as_deref()
+            .map(crate::model::intern_cached),
         subject: subject_of(subject_attributes),
         roles: roles_of(&roles),
         resource,
         tags,
         rule: None,
-        state: present(dto.state),
+        state: present(dto.state)
+            .as_deref()
+            .map(crate::model::intern_cached),
         parts: PartOrigins::Members,
         origin,
         declaration: None,
@@ -179,7 +183,9 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
         account: None,
         id: dto.id,
         version: PolicyVersion::V2,
-        kind: present(dto.kind),
+        kind: present(dto.kind)
+            .as_deref()
+            .map(crate::model::intern_cached),
         subject: subject_of(subject_attributes),
         roles: roles_of(&roles),
         resource,
@@ -189,7 +195,9 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
             .as_ref()
             .filter(|rule| !rule.is_null())
             .map(|rule| Box::new(condition_of(rule))),
-        state: present(dto.state),
+        state: present(dto.state)
+            .as_deref()
+            .map(crate::model::intern_cached),
         parts: PartOrigins::Members,
         origin,
         declaration: None,
@@ -276,7 +284,7 @@ pub(crate) fn condition_of(value: &Value) -> Condition {
 
 fn attribute_value(value: Value) -> AttributeValue {
     match value {
-        Value::String(text) => AttributeValue::String(text),
+        Value::String(text) => AttributeValue::String(crate::model::intern_cached(&text)),
         Value::Bool(flag) => AttributeValue::Bool(flag),
         Value::Array(items) => AttributeValue::List(
             items
@@ -287,8 +295,8 @@ fn attribute_value(value: Value) -> AttributeValue {
                 })
                 .collect(),
         ),
-        Value::Null => AttributeValue::String(String::new()),
-        other => AttributeValue::String(other.to_string()),
+        Value::Null => AttributeValue::String(crate::model::intern_cached("")),
+        other => AttributeValue::String(crate::model::intern_cached(&other.to_string())),
     }
 }
 

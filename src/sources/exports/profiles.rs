@@ -44,7 +44,9 @@ pub(super) fn profile(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         name: present(dto.name),
         crn: present(dto.crn),
         description: present(dto.description),
-        account: present(dto.account_id),
+        account: present(dto.account_id)
+            .as_deref()
+            .map(crate::model::intern_cached),
         origin,
         declaration: None,
     });

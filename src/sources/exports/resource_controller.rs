@@ -52,7 +52,9 @@ pub(super) fn instance_from(
         name: present(dto.name),
         account_id: present(dto.account_id),
         resource_group_id: present(dto.resource_group_id),
-        state: present(dto.state),
+        state: present(dto.state)
+            .as_deref()
+            .map(crate::model::intern_cached),
         account: None,
         origin,
         declaration: None,
@@ -138,13 +140,19 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         name: present(dto.name),
         source_origin: source_crn.is_some().then(|| origin.key("source_crn")),
         source_crn,
-        state: present(dto.state),
+        state: present(dto.state)
+            .as_deref()
+            .map(crate::model::intern_cached),
         created_at: present(dto.created_at),
-        created_by: present(dto.created_by),
+        created_by: present(dto.created_by)
+            .as_deref()
+            .map(crate::model::intern_cached),
         credentials_origin: dto.credentials.is_some().then(|| origin.key("credentials")),
         serviceid_origin: has_serviceid.then(|| origin.key("credentials").key("iam_serviceid_crn")),
         credentials,
-        account: present(dto.account_id),
+        account: present(dto.account_id)
+            .as_deref()
+            .map(crate::model::intern_cached),
         origin,
         declaration: None,
         source_unresolved: None,

@@ -51,7 +51,9 @@ pub(super) fn custom_role(item: &Value, pointer: &Pointer, sink: &mut Sink<'_>) 
             })
             .collect(),
         crn,
-        account: present(dto.account_id),
+        account: present(dto.account_id)
+            .as_deref()
+            .map(crate::model::intern_cached),
         origin,
         declaration: None,
     });

@@ -71,7 +71,7 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         } else {
             PolicyVersion::V1
         },
-        kind: Some("access".to_owned()),
+        kind: Some("access".into()),
         subject,
         roles,
         resource: attributes,
@@ -176,7 +176,9 @@ fn condition(block: &Value) -> Condition {
         _ => Vec::new(),
     };
     let value = match values.as_slice() {
-        [one] if !operator.ends_with("AnyOf") => AttributeValue::String(one.clone()),
+        [one] if !operator.ends_with("AnyOf") => {
+            AttributeValue::String(crate::model::intern_cached(one))
+        }
         _ => AttributeValue::List(values),
     };
     Condition::Attribute {
@@ -206,7 +208,10 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
         for (argument, name, want) in RESOURCES_BLOCK {
             match linker.link(at, &["resources", "0", argument], *want) {
                 Link::Value { text, .. } => {
-                    attributes.push(attribute(name, AttributeValue::String(text)));
+                    attributes.push(attribute(
+                        name,
+                        AttributeValue::String(crate::model::intern_cached(&text)),
+                    ));
                 }
                 Link::Unresolved(unresolved) => {
                     attributes.push(attribute(
@@ -220,7 +225,10 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
         if let Some(Value::Object(extra)) = block.get("attributes") {
             for (name, value) in extra {
                 if let Some(text) = value.as_str().filter(|text| !text.is_empty()) {
-                    attributes.push(attribute(name, AttributeValue::String(text.to_owned())));
+                    attributes.push(attribute(
+                        name,
+                        AttributeValue::String(crate::model::intern_cached(text)),
+                    ));
                 }
             }
         }
@@ -240,7 +248,9 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
             let index = index.to_string();
             let value = match linker.link(at, &["resource_attributes", &index, "value"], Want::Text)
             {
-                Link::Value { text, .. } => AttributeValue::String(text),
+                Link::Value { text, .. } => {
+                    AttributeValue::String(crate::model::intern_cached(&text))
+                }
                 Link::Unresolved(unresolved) => AttributeValue::Unresolved(Box::new(unresolved)),
                 Link::Absent => continue,
             };
@@ -259,7 +269,7 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
         return (
             vec![attribute(
                 "serviceType",
-                AttributeValue::String("platform_service".to_owned()),
+                AttributeValue::String("platform_service".into()),
             )],
             Some(resource.value_pointer(&["account_management"])),
         );
@@ -268,7 +278,7 @@ fn scope(linker: &Linker<'_, '_>, at: usize) -> (Vec<ResourceAttribute>, Option<
     (
         vec![attribute(
             "serviceType",
-            AttributeValue::String("service".to_owned()),
+            AttributeValue::String("service".into()),
         )],
         None,
     )

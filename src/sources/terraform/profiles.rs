@@ -27,7 +27,10 @@ pub(super) fn profile(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         name: resource.text(&["name"]),
         crn: resource.text(&["crn"]),
         description: resource.text(&["description"]),
-        account: resource.text(&["account_id"]),
+        account: resource
+            .text(&["account_id"])
+            .as_deref()
+            .map(crate::model::intern_cached),
         origin,
         declaration: declaration(resource),
     });
