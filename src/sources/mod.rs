@@ -149,6 +149,10 @@ impl Loaded {
 /// Files larger than this may be loaded alone (see [`load`]).
 const LARGE_FILE: u64 = 16 << 20;
 
+/// How many files are loaded (on every core) before they are merged into the inventory
+/// (see [`load`]).
+const MERGE_WINDOW: usize = 256;
+
 /// Loads every path; `Err` only for a usage problem (an invalid `--exclude` glob).
 ///
 /// Files are read, parsed and loaded on every core, each into a builder of its own; the
@@ -184,33 +188,22 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         .map(|input| std::fs::metadata(&input.path).map_or(0, |meta| meta.len()))
         .collect();
     let large = loaded_alone(&sizes);
-    let mut files: Vec<Option<FileLoad>> = (0..inputs.len()).map(|_| None).collect();
+    let mut early: Vec<Option<FileLoad>> = (0..inputs.len()).map(|_| None).collect();
     for &at in &large {
-        files[at] = Some(load_one(at, &inputs[at]));
+        early[at] = Some(load_one(at, &inputs[at]));
     }
-    let rest: Vec<(usize, FileLoad)> = inputs
-        .par_iter()
-        .enumerate()
-        .filter(|(at, _)| !large.contains(at))
-        .map(|(at, input)| (at, load_one(at, input)))
-        .collect();
-    for (at, file) in rest {
-        files[at] = Some(file);
-    }
-    let mut files: Vec<FileLoad> = files.into_iter().map(Option::unwrap_or_default).collect();
     let next_id = u32::try_from(inputs.len()).unwrap_or(u32::MAX);
     let configuration = if config.is_empty() {
         terraform::hcl::ConfigLoad::default()
     } else {
         terraform::hcl::load(&config, next_id, &options.variables, options.terraform)
     };
+    // A module's documents belong to the slots of its files; the others come after.
+    let mut config_documents: Vec<Option<Document>> = (0..inputs.len()).map(|_| None).collect();
     let mut outside = Vec::new();
     for (id, document) in configuration.documents {
-        match files.get_mut(id.0 as usize) {
-            Some(file) => {
-                file.document = Some(document);
-                file.read = true;
-            }
+        match config_documents.get_mut(id.0 as usize) {
+            Some(slot) => *slot = Some(document),
             None => outside.push(document),
         }
     }
@@ -219,31 +212,51 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         ..Loaded::default()
     };
     let mut builder = InventoryBuilder::default();
-    builder.reserve_for(
-        files
-            .iter()
-            .map(|file| &file.builder)
-            .chain(configuration.roots.iter().map(|(_, root)| root)),
-    );
     let groups = directory_groups(&inputs);
-    for (at, file) in files.into_iter().enumerate() {
-        loaded.documents.push_slot(file.document);
-        let id = DocId(u32::try_from(at).unwrap_or(u32::MAX));
-        builder.absorb_document(id, groups.get(at).copied(), file.builder);
-        loaded.errors.extend(file.errors);
-        loaded.files += usize::from(file.read);
-        loaded.terraform_plans += usize::from(file.terraform_plan);
-        if let (Some(name), Some(kind)) = (&file.skipped, file.skipped_kind) {
-            loaded.skipped_kinds.push((name.clone(), kind));
+    // The files are loaded a window at a time and each window is merged before the next is
+    // loaded: merging copies every entity into the inventory's lists, and the lists of a
+    // window's builders, freed as they are merged, are what the next window's builders are
+    // built in. Loading every file before merging any held all the builders' lists beside
+    // the inventory's (about 90 MB of the peak at scale 100).
+    for window in (0..inputs.len())
+        .collect::<Vec<usize>>()
+        .chunks(MERGE_WINDOW)
+    {
+        let mut files: Vec<Option<FileLoad>> = window
+            .par_iter()
+            .map(|&at| (!large.contains(&at)).then(|| load_one(at, &inputs[at])))
+            .collect();
+        for (&at, file) in window.iter().zip(&mut files) {
+            if file.is_none() {
+                *file = early.get_mut(at).and_then(Option::take);
+            }
         }
-        loaded.skipped.extend(file.skipped);
-        loaded.inline_waivers.extend(file.inline_waivers);
-        loaded.partial.extend(file.partial);
+        builder.reserve_more_for(files.iter().flatten().map(|file| &file.builder));
+        for (&at, file) in window.iter().zip(files) {
+            let mut file = file.unwrap_or_default();
+            if let Some(document) = config_documents.get_mut(at).and_then(Option::take) {
+                file.document = Some(document);
+                file.read = true;
+            }
+            loaded.documents.push_slot(file.document);
+            let id = DocId(u32::try_from(at).unwrap_or(u32::MAX));
+            builder.absorb_document(id, groups.get(at).copied(), file.builder);
+            loaded.errors.extend(file.errors);
+            loaded.files += usize::from(file.read);
+            loaded.terraform_plans += usize::from(file.terraform_plan);
+            if let (Some(name), Some(kind)) = (&file.skipped, file.skipped_kind) {
+                loaded.skipped_kinds.push((name.clone(), kind));
+            }
+            loaded.skipped.extend(file.skipped);
+            loaded.inline_waivers.extend(file.inline_waivers);
+            loaded.partial.extend(file.partial);
+        }
     }
     for document in outside {
         loaded.documents.push_slot(Some(document));
         loaded.files += 1;
     }
+    builder.reserve_more_for(configuration.roots.iter().map(|(_, root)| root));
     for (id, root) in configuration.roots {
         builder.absorb_document(id, groups.get(id.0 as usize).copied(), root);
         // A root module is checked as a plan of it would be (`--new-only` compares it with

@@ -183,6 +183,27 @@ impl InventoryBuilder {
         into.policies.reserve_exact(policies);
     }
 
+    /// Makes room for the long lists of `parts` beyond those already reserved, growing
+    /// geometrically: for parts merged a window at a time, whose total is not known ahead.
+    pub fn reserve_more_for<'a>(&mut self, parts: impl Iterator<Item = &'a InventoryBuilder>) {
+        let (mut instances, mut keys, mut service_ids, mut api_keys, mut policies) =
+            (0, 0, 0, 0, 0);
+        for part in parts {
+            let part = &part.inventory;
+            instances += part.instances.len();
+            keys += part.keys.len();
+            service_ids += part.service_ids.len();
+            api_keys += part.api_keys.len();
+            policies += part.policies.len();
+        }
+        let into = &mut self.inventory;
+        into.instances.reserve(instances);
+        into.keys.reserve(keys);
+        into.service_ids.reserve(service_ids);
+        into.api_keys.reserve(api_keys);
+        into.policies.reserve(policies);
+    }
+
     /// Appends everything `other` collected after what this builder holds, as if its
     /// entities had been added here in their order: loaders fill one builder per file (or
     /// per chunk of a long list) on several threads, then merge them in input order.
