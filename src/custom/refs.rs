@@ -255,10 +255,10 @@ fn policy_entry(policy: &Policy) -> Entry {
 
 fn key_entry(key: &ResourceKey) -> Entry {
     Entry::new(EntityRef::key(key))
-        .part("/credentials", key.credentials_origin.as_ref())
-        .part("/service_id", key.serviceid_origin.as_ref())
-        .part("/instance", key.source_origin.as_ref())
-        .part("/instance_crn", key.source_origin.as_ref())
+        .part("/credentials", key.credentials_origin().as_ref())
+        .part("/service_id", key.serviceid_origin().as_ref())
+        .part("/instance", key.source_origin().as_ref())
+        .part("/instance_crn", key.source_origin().as_ref())
 }
 
 fn profile_entry(inventory: &Inventory, profile: &TrustedProfile) -> Entry {

@@ -12,7 +12,7 @@ use std::hash::Hash;
 use super::access_group::AccessGroup;
 use super::declaration::Declaration;
 use super::identity::{ApiKey, ServiceId};
-use super::resource::{Credentials, ResourceInstance, ResourceKey};
+use super::resource::{Credentials, KeyParts, ResourceInstance, ResourceKey};
 
 /// An entity whose copies can be merged.
 pub(super) trait Mergeable: Sized {
@@ -211,15 +211,23 @@ impl Mergeable for ResourceKey {
     }
 
     fn fill_from(&mut self, other: Self) {
+        // The other copy's places are below its own origin: taken as places.
+        let (mut credentials, mut serviceid, mut source) = (
+            self.credentials_origin(),
+            self.serviceid_origin(),
+            self.source_origin(),
+        );
+        let other_source = other.source_origin();
         if credentials_rank(&other.credentials) > credentials_rank(&self.credentials) {
+            credentials = other.credentials_origin();
+            serviceid = other.serviceid_origin();
             self.credentials = other.credentials;
-            self.credentials_origin = other.credentials_origin;
-            self.serviceid_origin = other.serviceid_origin;
         }
         if self.source_crn.is_none() {
+            source = other_source;
             self.source_crn = other.source_crn;
-            self.source_origin = other.source_origin;
         }
+        self.parts = KeyParts::placed(credentials, serviceid, source);
         fill_options!(
             self, other, guid, name, state, created_at, created_by, account
         );
@@ -301,9 +309,7 @@ mod tests {
             credentials,
             account: None,
             origin: Origin::new(DocId(0), Pointer::root()),
-            credentials_origin: None,
-            serviceid_origin: None,
-            source_origin: None,
+            parts: KeyParts::default(),
             declaration: None,
             source_unresolved: None,
         };

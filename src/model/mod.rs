@@ -37,11 +37,13 @@ pub use origin::{DocId, Origin, Pointer};
 pub use people::{AccountOwner, MfaEnrollment, People, User, UserList};
 pub use policy::{
     Activity, AttributeValue, Condition, Operator, PartOrigins, Policy, PolicyPlaceholder,
-    PolicyVersion, ResourceAttribute, ResourceTag, Role, RoleKind, Scope, Subject, Target,
-    instant_words, tag_words,
+    PolicyVersion, ResourceAttribute, ResourceTag, Role, RoleData, RoleKind, Scope, Subject,
+    Target, instant_words, tag_words,
 };
 pub use profile::{ProfileClaimRule, ProfileLink, TrustedProfile, profile_core};
-pub use resource::{Credentials, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials};
+pub use resource::{
+    Credentials, KeyParts, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials,
+};
 pub use role::CustomRole;
 pub use settings::{AccessGroupSettings, IdentitySettings, Setting};
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};

@@ -1,5 +1,6 @@
 //! IAM access policies, v1 and v2 in one type.
 
+use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
@@ -73,9 +74,16 @@ pub enum RoleKind {
     Other,
 }
 
-/// A role, parsed from its CRN (`crn:v1:bluemix:public:iam::::serviceRole:Manager`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Role {
+/// A role, parsed from its CRN (`crn:v1:bluemix:public:iam::::serviceRole:Manager`): a
+/// shared handle on its [`RoleData`], which it dereferences to. An account names a few dozen
+/// roles in hundreds of thousands of policies; a handle is one pointer where the data was
+/// 56 bytes per role of each policy.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Role(Arc<RoleData>);
+
+/// What a role is: its CRN, kind, service and name.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RoleData {
     pub crn: Arc<str>,
     pub kind: RoleKind,
     /// The CRN's service segment: `iam` for the shared roles, else the service's own name.
@@ -83,11 +91,61 @@ pub struct Role {
     pub name: Arc<str>,
 }
 
+impl std::ops::Deref for Role {
+    type Target = RoleData;
+
+    fn deref(&self) -> &RoleData {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Role")
+            .field("crn", &self.crn)
+            .field("kind", &self.kind)
+            .field("service", &self.service)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
 impl Role {
+    pub fn new(crn: Arc<str>, kind: RoleKind, service: Arc<str>, name: Arc<str>) -> Self {
+        Self(Arc::new(RoleData {
+            crn,
+            kind,
+            service,
+            name,
+        }))
+    }
+
     /// Parses a role CRN; a bare display name (`Manager`) is mapped to the shared role CRN.
     /// An account names a few dozen roles in hundreds of thousands of policies: each text
     /// is parsed once, and its role shared (see [`super::intern`]).
     pub fn parse(text: &str) -> Self {
+        // Each thread keeps the roles it met, so that the cores do not wait on the lock
+        // of the process's table below for every role of every policy.
+        thread_local! {
+            static MET: std::cell::RefCell<FxHashMap<Arc<str>, Role>> =
+                std::cell::RefCell::new(FxHashMap::default());
+        }
+        if let Some(role) = MET.with(|met| met.borrow().get(text).cloned()) {
+            return role;
+        }
+        let role = Self::parse_shared(text);
+        MET.with(|met| {
+            let mut met = met.borrow_mut();
+            // A bound for inputs that name endless distinct roles.
+            if met.len() >= 4096 {
+                met.clear();
+            }
+            met.insert(Arc::from(text), role.clone());
+        });
+        role
+    }
+
+    fn parse_shared(text: &str) -> Self {
         static PARSED: OnceLock<Mutex<FxHashMap<Arc<str>, Role>>> = OnceLock::new();
         let parsed = PARSED.get_or_init(Default::default);
         // A panic elsewhere while the lock was held leaves the table as it was: still valid.
@@ -115,12 +173,12 @@ impl Role {
                 "customRole" => RoleKind::Custom,
                 _ => RoleKind::Other,
             };
-            return Self {
-                crn: intern(text),
+            return Self::new(
+                intern(text),
                 kind,
-                service: intern(parts[4]),
-                name: intern(&parts[9..].join(":")),
-            };
+                intern(parts[4]),
+                intern(&parts[9..].join(":")),
+            );
         }
         Self::from_display_name(text)
     }
@@ -132,12 +190,12 @@ impl Role {
             "Manager" | "Writer" | "Reader" => (RoleKind::Service, "serviceRole"),
             _ => (RoleKind::Other, "role"),
         };
-        Self {
-            crn: intern(&format!("crn:v1:bluemix:public:iam::::{segment}:{name}")),
+        Self::new(
+            intern(&format!("crn:v1:bluemix:public:iam::::{segment}:{name}")),
             kind,
-            service: intern("iam"),
-            name: intern(name),
-        }
+            intern("iam"),
+            intern(name),
+        )
     }
 
     pub fn is(&self, kind: RoleKind, name: &str) -> bool {

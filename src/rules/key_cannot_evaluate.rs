@@ -15,8 +15,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         };
         let key = auditing.key;
         let origin = key
-            .serviceid_origin
-            .clone()
+            .serviceid_origin()
             .unwrap_or_else(|| key.credentials_origin_or_own());
         // A policy a plan leaves partly unresolved: point at it, not at the key's link.
         let undetermined = undetermined_policy(inventory, key);

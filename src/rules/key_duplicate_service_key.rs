@@ -59,7 +59,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
                 .map(|auditing| format!("`{}`", auditing.key.display_name()))
                 .collect();
             let service_key_origin = |auditing: &AuditingKey<'_>| {
-                auditing.key.credentials_origin.as_ref().map_or_else(
+                auditing.key.credentials_origin().map_or_else(
                     || auditing.key.origin.clone(),
                     |origin| origin.key("service_key"),
                 )

@@ -100,8 +100,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             continue;
         }
         let origin = key
-            .credentials_origin
-            .clone()
+            .credentials_origin()
             .unwrap_or_else(|| key.origin.key("credentials"))
             .key("iam_role_crn");
         context

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{ItemResult, Sink, present, typed};
 use crate::model::{
-    Credentials, Pointer, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials,
+    Credentials, KeyParts, Pointer, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials,
 };
 
 #[derive(Deserialize)]
@@ -134,11 +134,15 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
     let has_serviceid = matches!(&credentials, Credentials::Visible(visible) if visible.iam_serviceid_crn.is_some());
     let source_crn = present(dto.source_crn);
     let origin = sink.origin(pointer);
+    let parts = KeyParts::Members {
+        credentials: dto.credentials.is_some(),
+        serviceid: has_serviceid,
+        source: source_crn.is_some(),
+    };
     sink.builder.add_key(ResourceKey {
         crn,
         guid: present(dto.guid),
         name: present(dto.name),
-        source_origin: source_crn.is_some().then(|| origin.key("source_crn")),
         source_crn,
         state: present(dto.state)
             .as_deref()
@@ -147,8 +151,7 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         created_by: present(dto.created_by)
             .as_deref()
             .map(crate::model::intern_cached),
-        credentials_origin: dto.credentials.is_some().then(|| origin.key("credentials")),
-        serviceid_origin: has_serviceid.then(|| origin.key("credentials").key("iam_serviceid_crn")),
+        parts,
         credentials,
         account: present(dto.account_id)
             .as_deref()

@@ -4,8 +4,8 @@
 use super::identity::{Identity, KeyServiceId, Link, Linker, Want, credentials, placeholder};
 use super::walk::TfResource;
 use crate::model::{
-    ApiKey, Credentials, Crn, Declaration, ResourceInstance, ResourceKey, Role, ServiceId,
-    Unresolved, VisibleCredentials, service_id_core,
+    ApiKey, Credentials, Crn, Declaration, KeyParts, ResourceInstance, ResourceKey, Role,
+    ServiceId, Unresolved, VisibleCredentials, service_id_core,
 };
 use crate::sources::exports::{Sink, credentials_of};
 
@@ -144,11 +144,9 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
             .map(crate::model::intern_cached),
         credentials,
         origin,
-        credentials_origin,
-        serviceid_origin,
-        source_origin,
+        parts: KeyParts::placed(credentials_origin, serviceid_origin, source_origin),
         declaration: declaration(resource),
-        source_unresolved,
+        source_unresolved: source_unresolved.map(Box::new),
     });
 }
 
