@@ -309,6 +309,10 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
             line: warning.line,
         })
         .collect();
+    // A finding takes one to two kilobytes of pretty JSON; see `to_json_pretty_within`.
+    let estimate = (report.findings.len() + triage.waived.len())
+        .saturating_mul(4096)
+        .saturating_add(1 << 16);
     let output = Output {
         version: VERSION,
         tool: Tool {
@@ -404,7 +408,7 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
         },
     };
     // Values stay exact; no control or bidi character is written raw (see `super::safe`).
-    let mut text = super::safe::to_json_pretty(&output).unwrap_or_else(|error| {
+    let mut text = super::safe::to_json_pretty_within(&output, estimate).unwrap_or_else(|error| {
         format!("{{\"version\": {VERSION}, \"internal_error\": \"{error}\"}}")
     });
     text.push('\n');

@@ -118,7 +118,18 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for JsonFormatter
 
 /// `value` as pretty-printed JSON (two-space indent) with no unsafe character raw.
 pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    let mut out = Vec::new();
+    to_json_pretty_within(value, 0)
+}
+
+/// [`to_json_pretty`] into a buffer of `capacity` bytes to start with. A report of tens of
+/// thousands of findings is tens of megabytes: grown by doubling, its last copy held the old
+/// half beside the new whole at the run's peak. Room reserved and not written is address
+/// space only, so a generous estimate costs no memory.
+pub fn to_json_pretty_within<T: serde::Serialize + ?Sized>(
+    value: &T,
+    capacity: usize,
+) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(capacity);
     let formatter = JsonFormatter(serde_json::ser::PrettyFormatter::with_indent(b"  "));
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     value.serialize(&mut serializer)?;

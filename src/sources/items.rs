@@ -13,7 +13,73 @@ use super::text::LineColumn;
 /// a CLI array).
 #[derive(Debug, Clone, Default)]
 pub struct ItemTable {
-    lists: Vec<(Pointer, Vec<ItemPlace>)>,
+    lists: Vec<(Pointer, Places)>,
+    /// Bytes of the file before the text (a byte-order mark).
+    skipped: usize,
+}
+
+/// The places of one list's items. A document of a large account has hundreds of thousands
+/// of items, kept for the whole run: each is stored in 24 bytes where every offset, length,
+/// line and column fits 32 bits (40 bytes as [`ItemPlace`]), and whole where one does not.
+#[derive(Debug, Clone)]
+enum Places {
+    Packed(Vec<Packed>),
+    Whole(Vec<ItemPlace>),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    start: u64,
+    len: u32,
+    line: u32,
+    column: u32,
+}
+
+impl Places {
+    fn of(items: Vec<ItemPlace>) -> Self {
+        let packed: Option<Vec<Packed>> = items
+            .iter()
+            .map(|place| {
+                Some(Packed {
+                    start: u64::try_from(place.start).ok()?,
+                    len: u32::try_from(place.end.checked_sub(place.start)?).ok()?,
+                    line: u32::try_from(place.at.line).ok()?,
+                    column: u32::try_from(place.at.column).ok()?,
+                })
+            })
+            .collect();
+        match packed {
+            Some(packed) => Self::Packed(packed),
+            None => Self::Whole(items),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Packed(items) => items.len(),
+            Self::Whole(items) => items.len(),
+        }
+    }
+
+    fn get(&self, at: usize, skipped: usize) -> Option<ItemPlace> {
+        match self {
+            Self::Packed(items) => {
+                let packed = items.get(at)?;
+                // Each was a `usize` when packed.
+                let start = usize::try_from(packed.start).ok()?;
+                Some(ItemPlace {
+                    start,
+                    end: start.checked_add(usize::try_from(packed.len).ok()?)?,
+                    at: LineColumn {
+                        line: usize::try_from(packed.line).ok()?,
+                        column: usize::try_from(packed.column).ok()?,
+                    },
+                    skipped,
+                })
+            }
+            Self::Whole(items) => items.get(at).copied(),
+        }
+    }
 }
 
 /// One item: its bytes in the text, and where it starts.
@@ -78,12 +144,20 @@ impl ItemTable {
                 place.at = LineColumn { line, column };
             }
         }
-        Self { lists: places }
+        Self {
+            lists: places
+                .into_iter()
+                .map(|(pointer, items)| (pointer, Places::of(items)))
+                .collect(),
+            skipped,
+        }
     }
 
     /// Every item, in no particular order.
-    pub fn places(&self) -> impl Iterator<Item = &ItemPlace> {
-        self.lists.iter().flat_map(|(_, items)| items.iter())
+    pub fn places(&self) -> impl Iterator<Item = ItemPlace> + '_ {
+        self.lists.iter().flat_map(move |(_, items)| {
+            (0..items.len()).filter_map(move |at| items.get(at, self.skipped))
+        })
     }
 
     /// The item `pointer` lies in (the item itself or a value inside it), with the pointer
@@ -93,7 +167,7 @@ impl ItemTable {
         self.lists.iter().find_map(|(list, items)| {
             let rest = text.strip_prefix(list.as_str())?.strip_prefix('/')?;
             let (index, inner) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            let place = *items.get(index.parse::<usize>().ok()?)?;
+            let place = items.get(index.parse::<usize>().ok()?, self.skipped)?;
             Some((place, Pointer::parse(inner)?))
         })
     }
@@ -187,6 +261,27 @@ impl ItemPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_are_packed_when_they_fit_and_kept_whole_when_not() {
+        let place = |start: usize, end: usize, column: usize| ItemPlace {
+            start,
+            end,
+            at: LineColumn { line: 1, column },
+            skipped: 3,
+        };
+        let small = vec![place(10, 20, 11), place(21, 40, 22)];
+        let packed = Places::of(small.clone());
+        assert!(matches!(packed, Places::Packed(_)));
+        assert_eq!(packed.get(1, 3), Some(small[1]));
+        assert_eq!(packed.get(2, 3), None);
+        if let Ok(far) = usize::try_from(u64::from(u32::MAX) + 7) {
+            let large = vec![place(10, 20, 11), place(far, far + 5, far)];
+            let whole = Places::of(large.clone());
+            assert!(matches!(whole, Places::Whole(_)));
+            assert_eq!(whole.get(1, 3), Some(large[1]));
+        }
+    }
 
     #[test]
     fn counts_line_breaks_as_a_plain_count_does() {

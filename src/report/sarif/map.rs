@@ -381,6 +381,10 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
             )
         }))
         .collect();
+    // A result takes two to four kilobytes of pretty JSON; see `to_json_pretty_within`.
+    let estimate = (report.findings.len() + triage.waived.len())
+        .saturating_mul(8192)
+        .saturating_add(1 << 20);
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -423,9 +427,10 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
             },
         }],
     };
-    let mut text = crate::report::safe::to_json_pretty(&log).unwrap_or_else(|error| {
-        format!("{{\"version\": \"2.1.0\", \"runs\": [], \"internal_error\": \"{error}\"}}")
-    });
+    let mut text =
+        crate::report::safe::to_json_pretty_within(&log, estimate).unwrap_or_else(|error| {
+            format!("{{\"version\": \"2.1.0\", \"runs\": [], \"internal_error\": \"{error}\"}}")
+        });
     text.push('\n');
     text
 }

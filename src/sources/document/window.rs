@@ -179,7 +179,7 @@ impl Document {
         if items.places().any(|place| Some(place.at.line) != first) {
             return Layout::Lines;
         }
-        let skipped = items.places().next().map_or(0, ItemPlace::skipped);
+        let skipped = items.places().next().map_or(0, |place| place.skipped());
         let mut starts: Vec<usize> = items.places().map(|place| place.start).collect();
         starts.sort_unstable();
         let Some(counted) = CopyLines::count(file, skipped, &starts) else {
