@@ -88,7 +88,7 @@ fn api_keys_by_iam_id(inventory: &Inventory) -> HashMap<&str, Vec<Ref<'_>>> {
     for api_key in &inventory.api_keys {
         if let Some(iam_id) = &api_key.iam_id {
             api_keys_by_iam_id
-                .entry(iam_id.as_str())
+                .entry(&**iam_id)
                 .or_default()
                 .push(refs::of::api_key(api_key));
         }

@@ -11,14 +11,14 @@ pub struct ServiceId {
     pub id: String,
     /// `iam-ServiceId-<uuid>`, the subject spelling used in policies.
     pub iam_id: String,
-    pub crn: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub crn: Option<Box<str>>,
+    pub name: Option<Box<str>>,
+    pub description: Option<Box<str>>,
     pub locked: Option<bool>,
-    pub created_at: Option<String>,
+    pub created_at: Option<Box<str>>,
     pub unique_instance_crns: Vec<String>,
     /// The service ID group it belongs to (`group_id`, listed with `show_group_id=true`).
-    pub group_id: Option<String>,
+    pub group_id: Option<Box<str>>,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
     pub account: Option<std::sync::Arc<str>>,
@@ -43,14 +43,14 @@ impl ServiceId {
 pub struct ApiKey {
     /// `ApiKey-<uuid>`.
     pub id: String,
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
     /// Resource keys' API keys say `Auto-generated for key <key GUID>` here.
-    pub description: Option<String>,
+    pub description: Option<Box<str>>,
     /// The identity that owns the key (`IBMid-...` or `iam-ServiceId-...`).
-    pub iam_id: Option<String>,
-    pub crn: Option<String>,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
+    pub iam_id: Option<Box<str>>,
+    pub crn: Option<Box<str>>,
+    pub created_at: Option<Box<str>>,
+    pub expires_at: Option<Box<str>>,
     pub action_when_leaked: Option<std::sync::Arc<str>>,
     pub locked: Option<bool>,
     pub disabled: Option<bool>,

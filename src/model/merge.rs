@@ -260,12 +260,12 @@ mod tests {
     fn key(document: u32, name: Option<&str>, expires_at: Option<&str>) -> ApiKey {
         ApiKey {
             id: "ApiKey-1".to_owned(),
-            name: name.map(str::to_owned),
+            name: name.map(Into::into),
             description: None,
-            iam_id: Some("iam-ServiceId-1".to_owned()).filter(|_| document == 0),
+            iam_id: Some("iam-ServiceId-1".into()).filter(|_| document == 0),
             crn: None,
-            created_at: Some("2023-01-01T00:00+0000".to_owned()).filter(|_| document == 0),
-            expires_at: expires_at.map(str::to_owned),
+            created_at: Some("2023-01-01T00:00+0000".into()).filter(|_| document == 0),
+            expires_at: expires_at.map(Into::into),
             action_when_leaked: None,
             locked: None,
             disabled: None,
@@ -301,7 +301,7 @@ mod tests {
         let resource_key = |credentials: Credentials| ResourceKey {
             crn: "crn:v1:bluemix:public:cos:global:a/1:i:resource-key:k".to_owned(),
             guid: None,
-            name: Some("k".to_owned()),
+            name: Some("k".into()),
             source_crn: None,
             state: None,
             created_at: None,

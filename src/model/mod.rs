@@ -161,7 +161,7 @@ impl EntityRef {
         Self {
             kind: EntityKind::ResourceInstance,
             id: instance.crn.clone(),
-            name: instance.name.clone(),
+            name: instance.name.as_deref().map(str::to_owned),
             origin: instance.origin.clone(),
             address: address_of(instance.declaration.as_deref()),
             account: instance.account.clone(),
@@ -172,7 +172,7 @@ impl EntityRef {
         Self {
             kind: EntityKind::ResourceKey,
             id: key.crn.clone(),
-            name: key.name.clone(),
+            name: key.name.as_deref().map(str::to_owned),
             origin: key.origin.clone(),
             address: address_of(key.declaration.as_deref()),
             account: key.account.clone(),
@@ -183,7 +183,7 @@ impl EntityRef {
         Self {
             kind: EntityKind::ServiceId,
             id: service_id.id.clone(),
-            name: service_id.name.clone(),
+            name: service_id.name.as_deref().map(str::to_owned),
             origin: service_id.origin.clone(),
             address: address_of(service_id.declaration.as_deref()),
             account: service_id.account.clone(),
@@ -194,7 +194,7 @@ impl EntityRef {
         Self {
             kind: EntityKind::ApiKey,
             id: api_key.id.clone(),
-            name: api_key.name.clone(),
+            name: api_key.name.as_deref().map(str::to_owned),
             origin: api_key.origin.clone(),
             address: address_of(api_key.declaration.as_deref()),
             account: api_key.account.clone(),

@@ -211,7 +211,7 @@ pub enum Operator {
     StringExists,
     StringEqualsAnyOf,
     StringMatchAnyOf,
-    Other(String),
+    Other(Box<str>),
 }
 
 impl Operator {
@@ -223,7 +223,7 @@ impl Operator {
             "stringExists" => Self::StringExists,
             "stringEqualsAnyOf" => Self::StringEqualsAnyOf,
             "stringMatchAnyOf" => Self::StringMatchAnyOf,
-            other => Self::Other(other.to_owned()),
+            other => Self::Other(other.into()),
         }
     }
 }
@@ -235,7 +235,7 @@ pub enum AttributeValue {
     /// and resource types (see [`crate::model::intern_cached`]).
     String(Arc<str>),
     Bool(bool),
-    List(Vec<String>),
+    List(Box<[String]>),
     /// A plan computes the value at apply time and its references could not be followed.
     Unresolved(Box<Unresolved>),
 }
@@ -290,10 +290,10 @@ pub struct Policy {
     /// `access` or `authorization`.
     pub kind: Option<std::sync::Arc<str>>,
     pub subject: Subject,
-    pub roles: Vec<Role>,
-    pub resource: Vec<ResourceAttribute>,
+    pub roles: Box<[Role]>,
+    pub resource: Box<[ResourceAttribute]>,
     /// Access management tags that narrow the resource.
-    pub tags: Vec<ResourceTag>,
+    pub tags: Box<[ResourceTag]>,
     /// The v2 `rule`: time-based conditions, or conditions on resource attributes.
     pub rule: Option<Box<Condition>>,
     pub state: Option<std::sync::Arc<str>>,

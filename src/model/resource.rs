@@ -10,7 +10,7 @@ pub struct ResourceInstance {
     /// The instance CRN (the API's `id` and `crn` are the same CRN).
     pub crn: String,
     pub guid: String,
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
     pub account_id: Option<String>,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`
     /// scope of its CRN), else its document's account; resolved by `InventoryBuilder::finish`.
@@ -116,12 +116,12 @@ pub struct VisibleCredentials {
 pub struct ResourceKey {
     /// The key CRN, or its `id`/`guid` when the export has no CRN.
     pub crn: String,
-    pub guid: Option<String>,
-    pub name: Option<String>,
+    pub guid: Option<Box<str>>,
+    pub name: Option<Box<str>>,
     /// The CRN of the instance the key belongs to.
-    pub source_crn: Option<String>,
+    pub source_crn: Option<Box<str>>,
     pub state: Option<std::sync::Arc<str>>,
-    pub created_at: Option<String>,
+    pub created_at: Option<Box<str>>,
     pub created_by: Option<std::sync::Arc<str>>,
     pub credentials: Credentials,
     /// The account the entity belongs to: what its own data names (`account_id`, the `a/<account>`

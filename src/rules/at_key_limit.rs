@@ -64,7 +64,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             format!("close to the limit of {max_keys}")
         };
         let instance_crn = first.instance.map_or_else(
-            || first.key.source_crn.clone().unwrap_or_default(),
+            || first.key.source_crn.as_deref().unwrap_or_default().to_owned(),
             |instance| instance.crn.clone(),
         );
         out.push(

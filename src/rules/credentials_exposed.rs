@@ -133,7 +133,7 @@ fn record_passes(context: &RuleContext<'_>) {
                 .map(|api_key| {
                     loader_identity(
                         EntityRef::api_key(api_key),
-                        &[api_key.crn.as_ref(), Some(&api_key.id)],
+                        &[api_key.crn.as_deref(), Some(&api_key.id)],
                     )
                 }),
         );
@@ -149,12 +149,12 @@ fn record_passes(context: &RuleContext<'_>) {
 
 /// `entity` with the id an exposure of it would carry (see `sources::terraform::secrets`):
 /// the first of `ids` (its `crn`, then its `id`) known before apply, else its address.
-fn loader_identity(entity: EntityRef, ids: &[Option<&String>]) -> EntityRef {
+fn loader_identity(entity: EntityRef, ids: &[Option<&str>]) -> EntityRef {
     let id = ids
         .iter()
         .flatten()
         .find(|id| !id.is_empty() && !id.contains('<'))
-        .map(|id| (*id).clone())
+        .map(|id| (*id).to_owned())
         .or_else(|| entity.address.clone())
         .unwrap_or_else(|| entity.id.clone());
     EntityRef { id, ..entity }

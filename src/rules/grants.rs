@@ -369,7 +369,7 @@ mod tests {
                     value: AttributeValue::String(value.into()),
                 })
                 .collect(),
-            tags: Vec::new(),
+            tags: Box::default(),
             rule: None,
             state: None,
             origin: origin(),

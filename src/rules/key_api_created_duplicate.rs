@@ -62,7 +62,7 @@ fn report(
         ("gets", "created first by the same plan")
     };
     let instance_crn = auditing.instance.map_or_else(
-        || key.source_crn.clone().unwrap_or_default(),
+        || key.source_crn.as_deref().unwrap_or_default().to_owned(),
         |instance| instance.crn.clone(),
     );
     let mut finding = context

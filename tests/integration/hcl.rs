@@ -381,7 +381,7 @@ fn mixed_repositories_are_walked_once() {
         .inventory
         .service_ids
         .iter()
-        .filter_map(|service_id| service_id.name.clone())
+        .filter_map(|service_id| service_id.name.as_deref().map(str::to_owned))
         .collect();
     assert!(!names.contains("not-read"), "{names:?}");
     // The module's three instances, once each (not again as a root module), and the plan's.

@@ -490,7 +490,7 @@ mod tests {
             value: AttributeValue::List(
                 ["1+00:00", "2+00:00", "3+00:00", "4+00:00", "5+00:00"]
                     .map(str::to_owned)
-                    .to_vec(),
+                    .into(),
             ),
         };
         let rule = Condition::All(vec![

@@ -212,7 +212,7 @@ mod tests {
             version: PolicyVersion::V2,
             kind: Some("access".into()),
             subject: Subject::Missing,
-            roles: Vec::new(),
+            roles: Box::default(),
             resource: std::iter::once(&("accountId", "acct"))
                 .chain(attributes)
                 .map(|(name, value)| ResourceAttribute {

@@ -59,13 +59,13 @@ pub(super) fn service_id_from(
     sink.builder.add_service_id(ServiceId {
         iam_id: present(dto.iam_id).unwrap_or_else(|| format!("iam-{core}")),
         id: core,
-        crn: present(dto.crn),
-        name: present(dto.name),
-        description: present(dto.description),
+        crn: present(dto.crn).map(String::into_boxed_str),
+        name: present(dto.name).map(String::into_boxed_str),
+        description: present(dto.description).map(String::into_boxed_str),
         locked: dto.locked,
-        created_at: present(dto.created_at),
+        created_at: present(dto.created_at).map(String::into_boxed_str),
         unique_instance_crns: dto.unique_instance_crns.unwrap_or_default(),
-        group_id: present(dto.group_id),
+        group_id: present(dto.group_id).map(String::into_boxed_str),
         account: present(dto.account_id)
             .as_deref()
             .map(crate::model::intern_cached),
@@ -110,12 +110,12 @@ pub(super) fn api_key_from(dto: ApiKeyDto, pointer: &Pointer, sink: &mut Sink<'_
     let origin = sink.origin(pointer);
     sink.builder.add_api_key(ApiKey {
         id,
-        name: present(dto.name),
-        description: present(dto.description),
-        iam_id: present(dto.iam_id),
-        crn: present(dto.crn),
-        created_at: present(dto.created_at),
-        expires_at: present(dto.expires_at),
+        name: present(dto.name).map(String::into_boxed_str),
+        description: present(dto.description).map(String::into_boxed_str),
+        iam_id: present(dto.iam_id).map(String::into_boxed_str),
+        crn: present(dto.crn).map(String::into_boxed_str),
+        created_at: present(dto.created_at).map(String::into_boxed_str),
+        expires_at: present(dto.expires_at).map(String::into_boxed_str),
         action_when_leaked: present(dto.action_when_leaked)
             .as_deref()
             .map(crate::model::intern_cached),

@@ -146,9 +146,9 @@ pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
             .as_deref()
             .map(crate::model::intern_cached),
         subject: subject_of(subject_attributes),
-        roles: roles_of(&roles),
-        resource,
-        tags,
+        roles: roles_of(&roles).into(),
+        resource: resource.into(),
+        tags: tags.into(),
         rule: None,
         state: present(dto.state)
             .as_deref()
@@ -187,9 +187,9 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
             .as_deref()
             .map(crate::model::intern_cached),
         subject: subject_of(subject_attributes),
-        roles: roles_of(&roles),
-        resource,
-        tags,
+        roles: roles_of(&roles).into(),
+        resource: resource.into(),
+        tags: tags.into(),
         rule: dto
             .rule
             .as_ref()

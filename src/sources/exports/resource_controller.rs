@@ -49,7 +49,7 @@ pub(super) fn instance_from(
     sink.builder.add_instance(ResourceInstance {
         crn,
         guid,
-        name: present(dto.name),
+        name: present(dto.name).map(String::into_boxed_str),
         account_id: present(dto.account_id),
         resource_group_id: present(dto.resource_group_id),
         state: present(dto.state)
@@ -141,13 +141,13 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
     };
     sink.builder.add_key(ResourceKey {
         crn,
-        guid: present(dto.guid),
-        name: present(dto.name),
-        source_crn,
+        guid: present(dto.guid).map(String::into_boxed_str),
+        name: present(dto.name).map(String::into_boxed_str),
+        source_crn: source_crn.map(String::into_boxed_str),
         state: present(dto.state)
             .as_deref()
             .map(crate::model::intern_cached),
-        created_at: present(dto.created_at),
+        created_at: present(dto.created_at).map(String::into_boxed_str),
         created_by: present(dto.created_by)
             .as_deref()
             .map(crate::model::intern_cached),

@@ -28,7 +28,7 @@ pub(super) fn instance(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) 
         account: None,
         crn,
         guid,
-        name: resource.text(&["name"]),
+        name: resource.text(&["name"]).map(String::into_boxed_str),
         account_id: resource.text(&["account_id"]),
         resource_group_id: resource.text(&["resource_group_id"]),
         state: resource
@@ -54,15 +54,15 @@ pub(super) fn service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>
             .text(&["iam_id"])
             .unwrap_or_else(|| format!("iam-{core}")),
         id: core,
-        crn: resource.text(&["crn"]),
-        name: resource.text(&["name"]),
-        description: resource.text(&["description"]),
+        crn: resource.text(&["crn"]).map(String::into_boxed_str),
+        name: resource.text(&["name"]).map(String::into_boxed_str),
+        description: resource.text(&["description"]).map(String::into_boxed_str),
         // `locked` is computed: a service ID the plan creates starts unlocked.
         locked: resource
             .value(&["locked"])
             .and_then(serde_json::Value::as_bool)
             .or(Some(false)),
-        created_at: resource.text(&["created_at"]),
+        created_at: resource.text(&["created_at"]).map(String::into_boxed_str),
         unique_instance_crns: Vec::new(),
         origin,
         declaration: declaration(resource),
@@ -129,15 +129,15 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     sink.builder.add_key(ResourceKey {
         account: None,
         crn,
-        guid: resource.text(&["guid"]),
-        name: resource.text(&["name"]),
-        source_crn,
+        guid: resource.text(&["guid"]).map(String::into_boxed_str),
+        name: resource.text(&["name"]).map(String::into_boxed_str),
+        source_crn: source_crn.map(String::into_boxed_str),
         state: resource
             .text(&["state"])
             .or_else(|| resource.text(&["status"]))
             .as_deref()
             .map(crate::model::intern_cached),
-        created_at: resource.text(&["created_at"]),
+        created_at: resource.text(&["created_at"]).map(String::into_boxed_str),
         created_by: resource
             .text(&["created_by"])
             .as_deref()
@@ -208,9 +208,9 @@ pub(super) fn auto_service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sin
         iam_id: format!("iam-{core}"),
         crn: None,
         name: None,
-        description: Some(format!(
-            "created by Resource Controller with resource key `{key_name}`"
-        )),
+        description: Some(
+            format!("created by Resource Controller with resource key `{key_name}`").into(),
+        ),
         // Resource Controller creates the key's service ID unlocked.
         locked: Some(false),
         created_at: None,
@@ -233,12 +233,12 @@ pub(super) fn api_key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         id: resource
             .text(&["id"])
             .unwrap_or_else(|| placeholder(&resource.address, "id")),
-        name: resource.text(&["name"]),
-        description: resource.text(&["description"]),
-        iam_id,
-        crn: resource.text(&["crn"]),
-        created_at: resource.text(&["created_at"]),
-        expires_at: resource.text(&["expires_at"]),
+        name: resource.text(&["name"]).map(String::into_boxed_str),
+        description: resource.text(&["description"]).map(String::into_boxed_str),
+        iam_id: iam_id.map(String::into_boxed_str),
+        crn: resource.text(&["crn"]).map(String::into_boxed_str),
+        created_at: resource.text(&["created_at"]).map(String::into_boxed_str),
+        expires_at: resource.text(&["expires_at"]).map(String::into_boxed_str),
         action_when_leaked: resource
             .text(&["action_when_leaked"])
             .as_deref()

@@ -74,7 +74,7 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         kind: Some("access".into()),
         subject,
         roles,
-        resource: attributes,
+        resource: attributes.into(),
         tags,
         rule: rule.map(Box::new),
         state: None,
@@ -179,7 +179,7 @@ fn condition(block: &Value) -> Condition {
         [one] if !operator.ends_with("AnyOf") => {
             AttributeValue::String(crate::model::intern_cached(one))
         }
-        _ => AttributeValue::List(values),
+        _ => AttributeValue::List(values.into()),
     };
     Condition::Attribute {
         key: key.to_owned(),
