@@ -26,12 +26,12 @@ mod roles;
 mod unrestricted;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use finding::{Finding, Label, Related, Severity, Status};
 pub use meta::{ParamSpec, ParamType, RuleMeta};
@@ -406,7 +406,10 @@ fn evaluate_rule(
     // First record wins; the order is the rule's (inventory order, as loaded). The set
     // borrows the ids, so it is filled before the subjects are moved out.
     let first: Vec<bool> = {
-        let mut seen = HashSet::with_capacity(subjects.len());
+        // FxHash: a million subjects at scale 100 when passes are kept (SipHash was 2 %
+        // of a JUnit or HTML run).
+        let mut seen =
+            FxHashSet::with_capacity_and_hasher(subjects.len(), rustc_hash::FxBuildHasher);
         subjects
             .iter()
             .map(|subject| seen.insert((subject.kind, subject.id.as_str())))
