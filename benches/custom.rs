@@ -39,6 +39,13 @@ mod generated;
 mod parse_floor;
 use generated::account_dir;
 
+/// The allocator of the `iamlint` binary (src/main.rs), so that what a run pays is timed
+/// as it pays it; the `floor` in the same process uses it too (the jemalloc floor of
+/// BENCHMARKS.md), so the ratios compare one allocator with itself.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn load(dir: &Path) -> sources::Loaded {
     sources::load(&[dir.to_path_buf()], &LoadOptions::default()).expect("valid options")
 }
