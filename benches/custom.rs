@@ -4,7 +4,7 @@
 //! - `floor`: every input into a `serde_json::Value` (benches/parse_floor.rs), the bound
 //!   the model conversion is measured against;
 //! - `document`: the input document built from the inventory and handed to regorus as a
-//!   value (`custom::build` + `custom::document::to_value`), once per run;
+//!   value (`custom::document::value_of`, as a run builds it), once per run;
 //!   `document-json`: the same through a `serde_json::Value` (the way before `to_rego`);
 //!   `document-rule`: what a run with the bench rule converts (only the members and
 //!   fields its Rego reads, `custom::needs`);
@@ -39,6 +39,13 @@ mod generated;
 mod parse_floor;
 use generated::account_dir;
 
+/// The allocator of the `iamlint` binary (src/main.rs), so that what a run pays is timed
+/// as it pays it; the `floor` in the same process uses it too (the jemalloc floor of
+/// BENCHMARKS.md), so the ratios compare one allocator with itself.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn load(dir: &Path) -> sources::Loaded {
     sources::load(&[dir.to_path_buf()], &LoadOptions::default()).expect("valid options")
 }
@@ -64,7 +71,8 @@ fn custom_rules(criterion: &mut Criterion, name: &str, dir: &Path, large: bool) 
     let loaded = load(dir);
     group.bench_function("floor", |bench| bench.iter(|| parse_floor::parse_all(dir)));
     group.bench_function("document", |bench| {
-        bench.iter(|| custom::document::to_value(&custom::build(&loaded.inventory)));
+        bench
+            .iter(|| custom::document::value_of(&loaded.inventory, &custom::needs::Needs::whole()));
     });
     // What a run with the bench rule converts: only the members its Rego reads.
     let rule_text = std::fs::read_to_string(
@@ -74,9 +82,7 @@ fn custom_rules(criterion: &mut Criterion, name: &str, dir: &Path, large: bool) 
     .expect("the bench rule is readable");
     let needs = custom::needs::Needs::of_rules([rule_text.as_str()]);
     group.bench_function("document-rule", |bench| {
-        bench.iter(|| {
-            custom::document::to_value_for(&custom::build_for(&loaded.inventory, &needs), &needs)
-        });
+        bench.iter(|| custom::document::value_of(&loaded.inventory, &needs));
     });
     group.bench_function("document-json", |bench| {
         bench.iter(|| custom::document::to_value_through_json(&custom::build(&loaded.inventory)));

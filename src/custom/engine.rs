@@ -103,19 +103,50 @@ pub(super) fn check_policy(
     Ok(())
 }
 
-/// Evaluates `data.<package>.deny` over `input`: the set (or partial object) of what the
-/// rule denies, empty when it denies nothing.
-pub(super) fn deny(
-    engine: &mut Engine,
+/// A rule made ready before its input exists: its engine holding the Rego, and its `deny`
+/// compiled for regorus' virtual machine (`None` when the RVM cannot compile it). Neither
+/// needs the input, so a run prepares its rules while the input document is built.
+pub(super) struct Prepared {
+    engine: Engine,
+    /// `data.<package>.deny`.
+    rule: String,
+    machine: Option<RegoVM>,
+}
+
+/// `rego`'s engine and its compiled `deny` (see `Prepared`).
+pub(super) fn prepare(
     id: &str,
     file: &str,
     rego: &str,
     package: &str,
+    limit: Duration,
+) -> Result<Prepared, RuleError> {
+    let mut engine = engine(id, file, rego, limit)?;
+    let rule = format!("data.{package}.deny");
+    let machine = compile(&mut engine, &rule);
+    Ok(Prepared {
+        engine,
+        rule,
+        machine,
+    })
+}
+
+/// Evaluates `data.<package>.deny` over `input`: the set (or partial object) of what the
+/// rule denies, empty when it denies nothing.
+pub(super) fn deny(
+    prepared: Prepared,
+    id: &str,
+    file: &str,
+    rego: &str,
     input: Value,
     limit: Duration,
 ) -> Result<Vec<Value>, RuleError> {
-    let rule = format!("data.{package}.deny");
-    let result = match compiled_deny(engine, &rule, &input, limit) {
+    let Prepared {
+        mut engine,
+        rule,
+        machine,
+    } = prepared;
+    let result = match machine.and_then(|machine| run(machine, &rule, &input, limit)) {
         Some(result) => result,
         None => {
             engine.set_input(input);
@@ -143,23 +174,35 @@ pub(super) fn deny(
     }
 }
 
-/// `rule` evaluated by regorus' compiled mode (the RVM: the rule compiled to instructions
+/// `rule` compiled for regorus' compiled mode (the RVM: the rule compiled to instructions
 /// for a virtual machine), which took half the interpreter's time over the bench rule's
 /// 26,220 policies (23 against 45 ms) with the same result. `None` when the RVM cannot
-/// compile or run the rule, or stops on an error: the interpreter then evaluates it, so
-/// that a rule's result and its located errors are the interpreter's (a rule that runs
-/// past the time limit is stopped twice, once in each).
-fn compiled_deny(engine: &mut Engine, rule: &str, input: &Value, limit: Duration) -> Option<Value> {
+/// compile the rule: the interpreter then evaluates it.
+fn compile(engine: &mut Engine, rule: &str) -> Option<RegoVM> {
     let entry: regorus::Rc<str> = rule.into();
     let policy = engine.compile_with_entrypoint(&entry).ok()?;
     let program = Compiler::compile_from_policy(&policy, &[rule]).ok()?;
     let mut machine = RegoVM::new();
     machine.load_program(program);
+    Some(machine)
+}
+
+/// `rule` run by the compiled `machine` over `input`. `None` when the RVM stops on an
+/// error: the interpreter then evaluates the rule, so that a rule's result and its located
+/// errors are the interpreter's (a rule that runs past the time limit is stopped twice,
+/// once in each).
+fn run(mut machine: RegoVM, rule: &str, input: &Value, limit: Duration) -> Option<Value> {
     // The interpreter counts no instructions; the time limit bounds both.
     machine.set_max_instructions(usize::MAX);
     machine.set_execution_timer_config(Some(timer(limit)));
     machine.set_input(input.clone());
     machine.execute_entry_point_by_name(rule).ok()
+}
+
+/// `rule` evaluated by the compiled mode alone (`compile`, then `run`).
+#[cfg(test)]
+fn compiled_deny(engine: &mut Engine, rule: &str, input: &Value, limit: Duration) -> Option<Value> {
+    run(compile(engine, rule)?, rule, input, limit)
 }
 
 /// A value in one line, for messages.

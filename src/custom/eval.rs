@@ -32,29 +32,53 @@ pub fn evaluate(
     }
     // Only the members the enabled rules read are converted (see `needs`).
     let needs = Needs::of_rules(enabled.iter().map(|rule| rule.rego.as_str()));
-    let built = document::build_for(inventory, &needs);
-    let input = document::to_value_for(&built, &needs);
-    // The built entities (borrowing the inventory) are freed on a thread of their own
-    // while the rules run here: freeing them first was a fifth of the rule's time after
-    // the conversion. Should no thread start, `spawn_scoped` drops them here.
+    // The rules are prepared (parsed, analysed, compiled for the RVM) and the ref index of
+    // the members they read is built on a thread of their own while the document is built
+    // here: neither needs the input, and both were on the critical path after it.
     let (findings, errors) = std::thread::scope(|scope| {
-        let freeing = std::thread::Builder::new()
-            .name("iamlint-drop".to_owned())
-            .spawn_scoped(scope, move || drop(built));
-        drop(freeing);
-        let refs = Refs::of(inventory);
+        let preparing = std::thread::Builder::new()
+            .name("iamlint-prepare".to_owned())
+            .spawn_scoped(scope, || prepare(&enabled, inventory, &needs));
+        let input = document::value_of(inventory, &needs);
+        // Should the thread not start or not finish, the rules are prepared here.
+        let (prepared, refs) = match preparing.map(|thread| thread.join()) {
+            Ok(Ok(prepared)) => prepared,
+            _ => prepare(&enabled, inventory, &needs),
+        };
         let mut findings = Vec::new();
         let mut errors = Vec::new();
-        for rule in enabled {
-            match run_rule(rule, input.clone(), &refs, settings, TIME_LIMIT) {
+        for (rule, prepared) in enabled.iter().zip(prepared) {
+            let found = prepared.and_then(|prepared| {
+                run_prepared(rule, prepared, input.clone(), &refs, settings, TIME_LIMIT)
+            });
+            match found {
                 Ok(found) => findings.extend(found),
                 Err(error) => errors.push(error),
             }
         }
+        drop_aside(input);
         (findings, errors)
     });
-    drop_aside(input);
     (findings, errors)
+}
+
+/// Each rule prepared (`engine::prepare`), and the refs of `inventory` with the kinds of the
+/// members `needs` names indexed (a rule's denials name the entities it reads).
+fn prepare<'a>(
+    rules: &[&CustomRule],
+    inventory: &'a Inventory,
+    needs: &Needs,
+) -> (Vec<Result<engine::Prepared, RuleError>>, Refs<'a>) {
+    let prepared = rules
+        .iter()
+        .map(|rule| {
+            let file = rule.rego_path.display().to_string();
+            engine::prepare(rule.id, &file, &rule.rego, &rule.package, TIME_LIMIT)
+        })
+        .collect();
+    let refs = Refs::of(inventory);
+    refs.index_members(needs);
+    (prepared, refs)
 }
 
 /// Drops the input document on a thread of its own: freeing its hundreds of thousands of
@@ -75,7 +99,7 @@ pub fn evaluate_one(
     inventory: &Inventory,
     limit: Duration,
 ) -> Result<Vec<Finding>, RuleError> {
-    let input = document::to_value(&document::build(inventory));
+    let input = document::value_of(inventory, &Needs::whole());
     run_rule(
         rule,
         input,
@@ -94,16 +118,21 @@ pub(super) fn run_rule(
     limit: Duration,
 ) -> Result<Vec<Finding>, RuleError> {
     let file = rule.rego_path.display().to_string();
-    let mut engine = engine::engine(rule.id, &file, &rule.rego, limit)?;
-    let denials = engine::deny(
-        &mut engine,
-        rule.id,
-        &file,
-        &rule.rego,
-        &rule.package,
-        input,
-        limit,
-    )?;
+    let prepared = engine::prepare(rule.id, &file, &rule.rego, &rule.package, limit)?;
+    run_prepared(rule, prepared, input, refs, settings, limit)
+}
+
+/// One prepared rule's findings over `input`.
+fn run_prepared(
+    rule: &CustomRule,
+    prepared: engine::Prepared,
+    input: Value,
+    refs: &Refs,
+    settings: &Settings,
+    limit: Duration,
+) -> Result<Vec<Finding>, RuleError> {
+    let file = rule.rego_path.display().to_string();
+    let denials = engine::deny(prepared, rule.id, &file, &rule.rego, input, limit)?;
     let mut findings = Vec::with_capacity(denials.len());
     for denial in &denials {
         let mut finding = finding(rule, denial, refs).map_err(|message| {

@@ -92,6 +92,11 @@ impl Needs {
         Self(None)
     }
 
+    /// Whether the whole document is read (a rule reads `input` otherwise than by member).
+    pub fn is_whole(&self) -> bool {
+        self.0.is_none()
+    }
+
     /// Whether `member` (`policies`, `service_ids` ...) must be built.
     pub fn wants(&self, member: &str) -> bool {
         self.0

@@ -9,6 +9,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use super::accounts::account_id;
+use super::needs::Needs;
 use crate::model::{
     AccessGroupSettings, CustomRole, EntityKind, EntityRef, IdentitySettings, Inventory,
     MfaEnrollment, Origin, Policy, ResourceKey, Route, RoutingTarget, TrustedProfile, User,
@@ -215,6 +216,17 @@ const CORE_KINDS: [EntityKind; 7] = [
     EntityKind::ServiceId,
     EntityKind::ApiKey,
     EntityKind::AccessGroup,
+];
+
+/// The document's members of the kinds of `CORE_KINDS`.
+const MEMBER_KINDS: [(&str, EntityKind); 7] = [
+    ("resource_keys", EntityKind::ResourceKey),
+    ("policies", EntityKind::Policy),
+    ("trusted_profiles", EntityKind::TrustedProfile),
+    ("resource_instances", EntityKind::ResourceInstance),
+    ("service_ids", EntityKind::ServiceId),
+    ("api_keys", EntityKind::ApiKey),
+    ("access_groups", EntityKind::AccessGroup),
 ];
 
 /// What a resolved `ref` names: the finding's subject, what tells findings on it apart,
@@ -443,21 +455,37 @@ impl<'a> Refs<'a> {
         }
     }
 
+    /// Indexes the kinds of entities of the document's members that `needs` names (all of
+    /// them only when it names the whole document, none then: the run indexes what its
+    /// denials name), ahead of the denials.
+    pub(super) fn index_members(&self, needs: &Needs) {
+        for (member, kind) in MEMBER_KINDS {
+            let slot = CORE_KINDS.iter().position(|core| *core == kind);
+            if let Some(slot) = slot.filter(|_| !needs.is_whole() && needs.wants(member)) {
+                self.index(slot);
+            }
+        }
+    }
+
+    /// The index of the `slot`-th of `CORE_KINDS`, built the first time.
+    fn index(&self, slot: usize) -> &HashMap<&'a str, usize, rustc_hash::FxBuildHasher> {
+        self.indexes[slot].get_or_init(|| {
+            let ids = core_ids(self.inventory, CORE_KINDS[slot]);
+            let mut index =
+                HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
+            for (at, id) in ids.enumerate() {
+                // The first copy wins, as in the inventory's own indexes.
+                index.entry(id).or_insert(at);
+            }
+            index
+        })
+    }
+
     /// The entity `reference` names, if the inputs hold it.
     pub fn resolve(&self, reference: &str) -> Option<Resolved> {
         let (kind, id) = reference.split_once(':')?;
         if let Some(slot) = CORE_KINDS.iter().position(|core| core.as_str() == kind) {
-            let index = self.indexes[slot].get_or_init(|| {
-                let ids = core_ids(self.inventory, CORE_KINDS[slot]);
-                let mut index =
-                    HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
-                for (at, id) in ids.enumerate() {
-                    // The first copy wins, as in the inventory's own indexes.
-                    index.entry(id).or_insert(at);
-                }
-                index
-            });
-            let at = *index.get(id)?;
+            let at = *self.index(slot).get(id)?;
             return core_entry(self.inventory, CORE_KINDS[slot], at).map(Resolved);
         }
         let posture = self.posture.get_or_init(|| {

@@ -281,7 +281,7 @@ fn run_case(rule: &CustomRule, case: &Path) -> Outcome {
                 .collect(),
         );
     }
-    let input = document::to_value(&document::build(&loaded.inventory));
+    let input = document::value_of(&loaded.inventory, &super::needs::Needs::whole());
     let refs = Refs::of(&loaded.inventory);
     let found = match run_rule(rule, input, &refs, &Settings::default(), engine::TIME_LIMIT) {
         Ok(found) => found,

@@ -17,7 +17,7 @@ use serde::ser::{self, Impossible};
 
 use super::needs::Fields;
 use super::struct_shapes::StructShapes;
-use super::value_table::{Fast, ValueTable};
+use super::value_table::{Counter, Fast, ValueTable};
 
 /// Why a value could not be serialized (only a custom `Serialize` can fail).
 #[derive(Debug)]
@@ -65,6 +65,18 @@ struct State {
     /// the struct serialized next (`None`: all of it).
     projection: Projection,
     pending: Option<usize>,
+    /// The struct field (shape, position) whose value is being built, and how often the
+    /// strings and the arrays and objects of each field were found among those built
+    /// (`Counter`: a field whose values do not repeat is not looked up any more).
+    field: Option<(usize, usize)>,
+    sharing: Vec<Vec<Sharing>>,
+}
+
+/// How often one field's strings, and its arrays and objects, were found already built.
+#[derive(Default, Clone, Copy)]
+struct Sharing {
+    strings: Counter,
+    composites: Counter,
 }
 
 /// The members that name an entity itself: every entity of a member has its own, so
@@ -109,6 +121,55 @@ impl Projection {
 }
 
 impl State {
+    /// The string `text`, looked up among those built unless its field's do not repeat.
+    fn shared_string(&mut self, text: &str) -> Value {
+        let mut scratch = Counter::default();
+        let counter = match Self::counters(&mut self.sharing, self.field) {
+            Some(sharing) => &mut sharing.strings,
+            None => &mut scratch,
+        };
+        if !counter.worth_it() {
+            return Value::from(text);
+        }
+        self.values.string_counted(text, counter)
+    }
+
+    /// The counters of `field` (`None` outside a struct's field: always looked up).
+    fn counters(
+        sharing: &mut Vec<Vec<Sharing>>,
+        field: Option<(usize, usize)>,
+    ) -> Option<&mut Sharing> {
+        let (shape, at) = field?;
+        if sharing.len() <= shape {
+            sharing.resize_with(shape + 1, Vec::new);
+        }
+        let fields = &mut sharing[shape];
+        if fields.len() <= at {
+            fields.resize(at + 1, Sharing::default());
+        }
+        Some(&mut fields[at])
+    }
+
+    /// The array of `items`, looked up unless its field's do not repeat.
+    fn shared_array(&mut self, items: &mut Vec<Value>) -> Value {
+        let mut scratch = Counter::default();
+        let counter = match Self::counters(&mut self.sharing, self.field) {
+            Some(sharing) => &mut sharing.composites,
+            None => &mut scratch,
+        };
+        self.values.array(items, counter)
+    }
+
+    /// The object of `members`, looked up unless its field's do not repeat.
+    fn shared_object(&mut self, members: &mut Vec<(Value, Value)>) -> Value {
+        let mut scratch = Counter::default();
+        let counter = match Self::counters(&mut self.sharing, self.field) {
+            Some(sharing) => &mut sharing.composites,
+            None => &mut scratch,
+        };
+        self.values.object(members, counter)
+    }
+
     fn key(&mut self, name: &'static str) -> Value {
         self.keys
             .entry((name.as_ptr() as usize, name.len()))
@@ -189,7 +250,7 @@ impl ValueSerializer<'_> {
         if state.unique {
             return Value::from(text);
         }
-        state.values.string(text)
+        state.shared_string(text)
     }
 
     fn items(self, capacity: usize) -> Vec<Value> {
@@ -201,7 +262,7 @@ impl ValueSerializer<'_> {
     /// The array of `items`; the buffer goes back to the pool.
     fn array(self, mut items: Vec<Value>) -> Value {
         let state = &mut *self.state.borrow_mut();
-        let array = state.values.array(&mut items);
+        let array = state.shared_array(&mut items);
         state.items.push(items);
         array
     }
@@ -241,7 +302,7 @@ impl ValueSerializer<'_> {
         let object = if unique {
             state.values.unshared_object(&mut sorted)
         } else {
-            state.values.object(&mut sorted)
+            state.shared_object(&mut sorted)
         };
         state.members.push(sorted);
         object
@@ -260,7 +321,7 @@ impl ValueSerializer<'_> {
             members.reverse();
         }
         let state = &mut *self.state.borrow_mut();
-        let object = state.values.object(&mut members);
+        let object = state.shared_object(&mut members);
         state.members.push(members);
         object
     }
@@ -575,16 +636,19 @@ impl ser::SerializeStruct for Map<'_> {
             self.members.push((Value::Undefined, Value::Undefined));
             return Ok(());
         };
-        {
+        let outer = {
             let mut state = self.serializer.state.borrow_mut();
             state.pending = child;
             state.unique = state.entities && self.depth == 0 && UNIQUE.contains(&name);
-        }
+            let field = self.shape.map(|shape| (shape, self.members.len()));
+            std::mem::replace(&mut state.field, field)
+        };
         let value = value.serialize(self.serializer);
         {
             let mut state = self.serializer.state.borrow_mut();
             state.pending = None;
             state.unique = false;
+            state.field = outer;
         }
         self.members.push((key, value?));
         Ok(())

@@ -74,6 +74,44 @@ fn identity(value: &Value, hasher: &mut FxHasher) {
     }
 }
 
+/// How often the values of one member (a struct's field, of every value of the struct)
+/// were found among those built: the values of a member that names one entity (a name, a
+/// timestamp, the `ref`s of a join) are not repeated, and looking each up (hashing it,
+/// missing, inserting it, growing the table) is wasted. After `PROBE` lookups, a member
+/// whose values were found less than one time in `RARE` is built without one. Sharing
+/// cannot be observed (regorus' values are immutable), so what is built is the same.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Counter {
+    lookups: u32,
+    hits: u32,
+}
+
+/// How many lookups of a member decide whether its values repeat.
+const PROBE: u32 = 256;
+/// A member whose values were found less than once in `RARE` lookups is not looked up.
+const RARE: u32 = 8;
+
+impl Counter {
+    /// Whether a value of the member is still worth looking up.
+    pub(super) fn worth_it(&self) -> bool {
+        self.lookups < PROBE || self.hits * RARE >= self.lookups
+    }
+
+    fn count(&mut self, hit: bool) {
+        if self.lookups < PROBE {
+            self.lookups += 1;
+            self.hits += u32::from(hit);
+        }
+    }
+}
+
+/// The array of `items` in its own exact-size vector (the buffer stays in the pool).
+fn unshared_array(items: &mut Vec<Value>) -> Value {
+    let mut exact = Vec::with_capacity(items.len());
+    exact.append(items);
+    Value::from(exact)
+}
+
 /// What `table` holds under `hash`: the value wanted (`same` says so), or whether a new
 /// one may take the slot.
 enum Found {
@@ -101,6 +139,11 @@ fn keep(table: &mut ByHash, hash: u64, found: Found, value: Value) -> Value {
 impl ValueTable {
     /// The string `text`.
     pub(super) fn string(&mut self, text: &str) -> Value {
+        self.string_counted(text, &mut Counter::default())
+    }
+
+    /// The string `text`, counting in `counter` whether it was found among those built.
+    pub(super) fn string_counted(&mut self, text: &str, counter: &mut Counter) -> Value {
         let mut hasher = FxHasher::default();
         hasher.write(text.as_bytes());
         let hash = hasher.finish();
@@ -109,13 +152,22 @@ impl ValueTable {
             hash,
             |found| matches!(found, Value::String(shared) if **shared == *text),
         ) {
-            Found::Shared(value) => value,
-            found => keep(&mut self.strings, hash, found, Value::from(text)),
+            Found::Shared(value) => {
+                counter.count(true);
+                value
+            }
+            found => {
+                counter.count(false);
+                keep(&mut self.strings, hash, found, Value::from(text))
+            }
         }
     }
 
     /// The array of `items` (shared values), which it empties.
-    pub(super) fn array(&mut self, items: &mut Vec<Value>) -> Value {
+    pub(super) fn array(&mut self, items: &mut Vec<Value>, counter: &mut Counter) -> Value {
+        if !counter.worth_it() {
+            return unshared_array(items);
+        }
         let mut hasher = FxHasher::default();
         hasher.write_u64(items.len() as u64);
         for item in items.iter() {
@@ -128,14 +180,13 @@ impl ValueTable {
                 .is_ok_and(|array| array.len() == items.len() && array.iter().eq(items.iter()))
         }) {
             Found::Shared(value) => {
+                counter.count(true);
                 items.clear();
                 value
             }
             found => {
-                // Its own exact-size vector: the buffer stays in the pool.
-                let mut exact = Vec::with_capacity(items.len());
-                exact.append(items);
-                let array = Value::from(exact);
+                counter.count(false);
+                let array = unshared_array(items);
                 keep(&mut self.arrays, hash, found, array)
             }
         }
@@ -143,7 +194,14 @@ impl ValueTable {
 
     /// The object of `members` (shared keys and values, sorted by key, no key twice),
     /// which it empties.
-    pub(super) fn object(&mut self, members: &mut Vec<(Value, Value)>) -> Value {
+    pub(super) fn object(
+        &mut self,
+        members: &mut Vec<(Value, Value)>,
+        counter: &mut Counter,
+    ) -> Value {
+        if !counter.worth_it() {
+            return self.unshared_object(members);
+        }
         let mut hasher = FxHasher::default();
         hasher.write_u64(members.len() as u64);
         for (key, value) in members.iter() {
@@ -161,10 +219,12 @@ impl ValueTable {
             })
         }) {
             Found::Shared(value) => {
+                counter.count(true);
                 members.clear();
                 value
             }
             found => {
+                counter.count(false);
                 let object = self.unshared_object(members);
                 keep(&mut self.objects, hash, found, object)
             }
@@ -197,6 +257,10 @@ impl ValueTable {
             {
                 let mut object = template.clone();
                 for (key, value) in members.drain(..) {
+                    // The template's value already: no search for its slot.
+                    if matches!(value, Value::Null) {
+                        continue;
+                    }
                     if let Some(slot) = object.get_mut(&key) {
                         *slot = value;
                     }
