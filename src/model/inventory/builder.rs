@@ -165,27 +165,20 @@ impl InventoryBuilder {
     /// lists of keys, service IDs, API keys and policies held about 100 MB unused, and each
     /// doubling copied the list).
     pub fn reserve_for<'a>(&mut self, parts: impl Iterator<Item = &'a InventoryBuilder>) {
-        let (mut instances, mut keys, mut service_ids, mut api_keys, mut policies) =
-            (0, 0, 0, 0, 0);
-        for part in parts {
-            let part = &part.inventory;
-            instances += part.instances.len();
-            keys += part.keys.len();
-            service_ids += part.service_ids.len();
-            api_keys += part.api_keys.len();
-            policies += part.policies.len();
-        }
-        let into = &mut self.inventory;
-        into.instances.reserve_exact(instances);
-        into.keys.reserve_exact(keys);
-        into.service_ids.reserve_exact(service_ids);
-        into.api_keys.reserve_exact(api_keys);
-        into.policies.reserve_exact(policies);
+        self.reserve_lists(parts, true);
     }
 
     /// Makes room for the long lists of `parts` beyond those already reserved, growing
     /// geometrically: for parts merged a window at a time, whose total is not known ahead.
     pub fn reserve_more_for<'a>(&mut self, parts: impl Iterator<Item = &'a InventoryBuilder>) {
+        self.reserve_lists(parts, false);
+    }
+
+    fn reserve_lists<'a>(
+        &mut self,
+        parts: impl Iterator<Item = &'a InventoryBuilder>,
+        exact: bool,
+    ) {
         let (mut instances, mut keys, mut service_ids, mut api_keys, mut policies) =
             (0, 0, 0, 0, 0);
         for part in parts {
@@ -196,12 +189,19 @@ impl InventoryBuilder {
             api_keys += part.api_keys.len();
             policies += part.policies.len();
         }
+        fn room<T>(list: &mut Vec<T>, more: usize, exact: bool) {
+            if exact {
+                list.reserve_exact(more);
+            } else {
+                list.reserve(more);
+            }
+        }
         let into = &mut self.inventory;
-        into.instances.reserve(instances);
-        into.keys.reserve(keys);
-        into.service_ids.reserve(service_ids);
-        into.api_keys.reserve(api_keys);
-        into.policies.reserve(policies);
+        room(&mut into.instances, instances, exact);
+        room(&mut into.keys, keys, exact);
+        room(&mut into.service_ids, service_ids, exact);
+        room(&mut into.api_keys, api_keys, exact);
+        room(&mut into.policies, policies, exact);
     }
 
     /// Appends everything `other` collected after what this builder holds, as if its
