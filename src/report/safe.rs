@@ -129,7 +129,10 @@ pub fn to_json_pretty_within<T: serde::Serialize + ?Sized>(
     value: &T,
     capacity: usize,
 ) -> serde_json::Result<String> {
-    let mut out = Vec::with_capacity(capacity);
+    let mut out = Vec::new();
+    // An estimate the system cannot give (a huge report's) is no error: the buffer then
+    // grows as it is written.
+    let _ = out.try_reserve(capacity);
     let formatter = JsonFormatter(serde_json::ser::PrettyFormatter::with_indent(b"  "));
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     value.serialize(&mut serializer)?;
@@ -200,6 +203,14 @@ mod tests {
         );
         assert_eq!(escape_lines("a\nb\tc\r\n"), "a\nb\tc\\u{d}\n");
         assert!(matches!(escape("plain ñ 🚀"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_size_estimate_the_system_cannot_give_is_no_error() {
+        let value = serde_json::json!({"findings": [1, 2]});
+        let within = to_json_pretty_within(&value, usize::MAX).unwrap_or_default();
+        assert_eq!(within, to_json_pretty(&value).unwrap_or_default());
+        assert!(within.contains("findings"));
     }
 
     #[test]
