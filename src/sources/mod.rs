@@ -180,18 +180,15 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         load_file(input, id, options.terraform)
     };
     // Peak memory is a large file's text beside the model built so far: a file of more
-    // than a quarter of the input is loaded alone and first (its lists still on every
-    // core), before the other files have built their part of the model. At scale 100 the
-    // policy export is 383 MB of 819.
+    // than a quarter of the input is loaded first, beside the first window only (its lists
+    // still on every core), before the other files have built their part of the model. At
+    // scale 100 the policy export is 383 MB of 819.
     let sizes: Vec<u64> = inputs
         .iter()
         .map(|input| std::fs::metadata(&input.path).map_or(0, |meta| meta.len()))
         .collect();
     let large = loaded_alone(&sizes);
     let mut early: Vec<Option<FileLoad>> = (0..inputs.len()).map(|_| None).collect();
-    for &at in &large {
-        early[at] = Some(load_one(at, &inputs[at]));
-    }
     let next_id = u32::try_from(inputs.len()).unwrap_or(u32::MAX);
     let configuration = if config.is_empty() {
         terraform::hcl::ConfigLoad::default()
@@ -218,14 +215,34 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
     // window's builders, freed as they are merged, are what the next window's builders are
     // built in. Loading every file before merging any held all the builders' lists beside
     // the inventory's (about 90 MB of the peak at scale 100).
-    for window in (0..inputs.len())
+    for (number, window) in (0..inputs.len())
         .collect::<Vec<usize>>()
         .chunks(MERGE_WINDOW)
+        .enumerate()
     {
-        let mut files: Vec<Option<FileLoad>> = window
-            .par_iter()
-            .map(|&at| (!large.contains(&at)).then(|| load_one(at, &inputs[at])))
-            .collect();
+        let load_window = || -> Vec<Option<FileLoad>> {
+            window
+                .par_iter()
+                .map(|&at| (!large.contains(&at)).then(|| load_one(at, &inputs[at])))
+                .collect()
+        };
+        // A large file is cut into its items on one core (the cut is serial): the other
+        // cores load the first window meanwhile, and then share the large file's items.
+        let mut files = if number == 0 && !large.is_empty() {
+            let load_large = || -> Vec<(usize, FileLoad)> {
+                large
+                    .iter()
+                    .map(|&at| (at, load_one(at, &inputs[at])))
+                    .collect()
+            };
+            let (loaded_large, files) = rayon::join(load_large, load_window);
+            for (at, file) in loaded_large {
+                early[at] = Some(file);
+            }
+            files
+        } else {
+            load_window()
+        };
         for (&at, file) in window.iter().zip(&mut files) {
             if file.is_none() {
                 *file = early.get_mut(at).and_then(Option::take);
