@@ -63,12 +63,15 @@ impl Pointer {
         &self.0
     }
 
-    /// The unescaped reference tokens.
-    pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
-        self.0
-            .split('/')
-            .skip(1)
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+    /// The unescaped reference tokens (borrowed unless one holds an escape).
+    pub fn tokens(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+        self.0.split('/').skip(1).map(|token| {
+            if token.contains('~') {
+                std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+            } else {
+                std::borrow::Cow::Borrowed(token)
+            }
+        })
     }
 }
 

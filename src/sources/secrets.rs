@@ -48,7 +48,10 @@ pub fn is_secret_name(name: &str) -> bool {
     if PUBLIC_CREDENTIAL_MEMBERS.contains(&name) || SETTING_MEMBERS.contains(&name) {
         return false;
     }
-    let name = name.to_ascii_lowercase();
+    let name = match name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        true => std::borrow::Cow::Owned(name.to_ascii_lowercase()),
+        false => std::borrow::Cow::Borrowed(name),
+    };
     const EXACT: &[&str] = &[
         // A `credentials` that is a string (not the usual object) is the secret itself.
         "credentials",
@@ -67,28 +70,31 @@ pub fn is_secret_name(name: &str) -> bool {
         "token",
         "private_key",
     ];
-    EXACT.contains(&name.as_str()) || PARTS.iter().any(|part| name.contains(part))
+    EXACT.contains(&&*name) || PARTS.iter().any(|part| name.contains(part))
 }
 
 /// Whether the value at `pointer` is a secret: a secret name anywhere, or any member of a
 /// `credentials` object other than the public IAM members.
 pub fn is_secret_pointer(pointer: &Pointer) -> bool {
-    let tokens: Vec<String> = pointer.tokens().collect();
-    let Some(last) = tokens.last() else {
+    // One pass over the tokens, none copied (a snippet masks every leaf of its item).
+    let mut last = None;
+    let mut credentials_before_last = false;
+    let mut credentials_member = None;
+    for token in pointer.tokens() {
+        if last.as_deref() == Some("credentials") {
+            credentials_before_last = true;
+            credentials_member.get_or_insert_with(|| token.clone());
+        }
+        last = Some(token);
+    }
+    let Some(last) = last else {
         return false;
     };
-    if is_secret_name(last) {
+    if is_secret_name(&last) {
         return true;
     }
-    let in_credentials = tokens[..tokens.len() - 1]
-        .iter()
-        .any(|token| token == "credentials");
-    in_credentials
-        && !tokens
-            .iter()
-            .skip_while(|token| *token != "credentials")
-            .nth(1)
-            .is_some_and(|member| PUBLIC_CREDENTIAL_MEMBERS.contains(&member.as_str()))
+    credentials_before_last
+        && !credentials_member.is_some_and(|member| PUBLIC_CREDENTIAL_MEMBERS.contains(&&*member))
 }
 
 /// The text with every secret leaf value replaced by `"<redacted>"`, keeping line breaks so
@@ -104,6 +110,9 @@ pub fn mask_parsed_with(
     extra: &std::collections::HashSet<Pointer>,
 ) -> String {
     let marked = |pointer: &Pointer| {
+        if extra.is_empty() {
+            return false;
+        }
         let mut current = Some(pointer.clone());
         while let Some(pointer) = current {
             if extra.contains(&pointer) {
@@ -113,14 +122,16 @@ pub fn mask_parsed_with(
         }
         false
     };
-    let parents: std::collections::HashSet<Pointer> = index
+    // The pointers with children, as slices of their children's pointers: a YAML block
+    // mapping's text does not start with a bracket, so containers are told by their children.
+    let parents: rustc_hash::FxHashSet<&str> = index
         .iter()
-        .filter_map(|(pointer, _)| pointer.parent())
+        .filter_map(|(pointer, _)| Some(&pointer.as_str()[..pointer.as_str().rfind('/')?]))
         .collect();
     let mut ranges: Vec<std::ops::Range<usize>> = index
         .iter()
         .filter(|(pointer, _)| {
-            !parents.contains(*pointer) && (is_secret_pointer(pointer) || marked(pointer))
+            !parents.contains(pointer.as_str()) && (is_secret_pointer(pointer) || marked(pointer))
         })
         .map(|(_, spot)| spot.value.clone())
         .filter(|range| {

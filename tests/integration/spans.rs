@@ -59,7 +59,7 @@ fn every_span_slices_the_value_its_pointer_names() {
                 };
                 assert_eq!(
                     Some(name),
-                    pointer.tokens().last(),
+                    pointer.tokens().last().map(|token| token.into_owned()),
                     "{}: key of {pointer}",
                     path.display()
                 );

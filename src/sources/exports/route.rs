@@ -34,7 +34,7 @@ impl Routes {
             }
             let parent = prefix.parent();
             if let Some(token) = prefix.tokens().last() {
-                rest.push(token);
+                rest.push(token.into_owned());
             }
             current = parent;
         }
