@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::apikeys::{self, key_service_id, pair_resource_keys};
+use super::apikeys::{self, key_service_id};
 use super::{Finding, RuleContext, Severity};
 use crate::model::{ApiKey, EntityRef, ResourceKey};
 
@@ -43,7 +43,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         Some(limit) if !context.param_is_set("warn_at") => (limit * 9).div_ceil(10),
         _ => params.warn_at,
     };
-    let pairs = pair_resource_keys(inventory);
+    let pairs = context.key_pairs();
     let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
     for api_key in &inventory.api_keys {
         if let Some(identity) = api_key.service_id().or(api_key.iam_id.as_deref()) {

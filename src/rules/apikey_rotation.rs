@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use super::apikeys::{self, pair_resource_keys};
+use super::apikeys;
 use super::{Finding, RuleContext, Severity};
 use crate::model::{EntityRef, parse_timestamp, utc_date, whole_days_between};
 
@@ -25,7 +25,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         return;
     }
     let max_age = i64::try_from(params.max_age_days).unwrap_or(i64::MAX);
-    let pairs = pair_resource_keys(inventory);
+    let pairs = context.key_pairs();
     for api_key in &inventory.api_keys {
         // The owner's label and the `created_at` place are only for findings: most keys pass.
         let owner = || apikeys::owner_label(inventory, api_key);
