@@ -55,7 +55,10 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         match platform_coverage_with(inventory, &group_grants, grant.subject, &grant.scope) {
             // The subject a finding would name (the first policy's, for users and profiles).
             PlatformCoverage::Granted => {
-                if let Some(first) = grant.policies.first() {
+                // Built only when the run keeps passes (a JSON run builds no subject).
+                if context.records_passes()
+                    && let Some(first) = grant.policies.first()
+                {
                     let (entity, _) = subject_entity(inventory, grant.subject, first);
                     // Once per subject, even with grants on several scopes.
                     if passed.insert((entity.kind, entity.id.clone())) {
