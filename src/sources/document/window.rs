@@ -9,10 +9,11 @@
 //! item's first and last line outside the item holds no value (indentation, commas,
 //! brackets). Anything else falls back to the whole display.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use super::{Display, Document, indent_json, label_range};
 use crate::model::Pointer;
@@ -34,7 +35,7 @@ pub(super) enum Layout {
     Lines,
     /// One line, shown from an indented copy: for each item start, the copy's 1-based line
     /// of the item, and how many containers are open around it (its indentation).
-    OneLine(HashMap<usize, (usize, usize)>),
+    OneLine(FxHashMap<usize, (usize, usize)>),
     /// Not known (the file cannot be read as it was): no windows.
     Unknown,
 }
@@ -215,7 +216,7 @@ fn last_line_rest(place: &ItemPlace, file: &mut std::fs::File, len: u64) -> Opti
 /// bracket of a non-empty container), counted in one streaming pass.
 struct CopyLines {
     one_line: bool,
-    items: HashMap<usize, (usize, usize)>,
+    items: FxHashMap<usize, (usize, usize)>,
 }
 
 impl CopyLines {
@@ -224,7 +225,7 @@ impl CopyLines {
         file.seek(SeekFrom::Start(skipped as u64)).ok()?;
         let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
         let mut buffer = vec![0u8; 1 << 20];
-        let mut items = HashMap::with_capacity(starts.len());
+        let mut items = FxHashMap::with_capacity_and_hasher(starts.len(), Default::default());
         let mut next = starts.iter().copied().peekable();
         // Whether each open container has a value yet.
         let mut open: Vec<bool> = Vec::new();

@@ -12,12 +12,18 @@ use crate::model::Pointer;
 
 impl SpanIndex {
     pub(super) fn index_json(&mut self, text: &str) {
+        self.index_json_at(text, Pointer::root(), 0);
+    }
+
+    /// Indexes `text` as the value at `base`, its ranges moved `shift` bytes on (an item
+    /// shown inside a larger text).
+    pub(super) fn index_json_at(&mut self, text: &str, base: Pointer, shift: usize) {
         let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default());
         if let Ok(jsonc_parser::ParseResult {
             value: Some(root), ..
         }) = parsed
         {
-            self.walk_json(&root, Pointer::root(), None);
+            self.walk_json(&root, base, None, shift);
         }
     }
 
@@ -47,7 +53,13 @@ impl SpanIndex {
         self.lazy = Some(keep());
     }
 
-    fn walk_json(&mut self, node: &JsonNode<'_>, pointer: Pointer, key: Option<Range<usize>>) {
+    fn walk_json(
+        &mut self,
+        node: &JsonNode<'_>,
+        pointer: Pointer,
+        key: Option<Range<usize>>,
+        shift: usize,
+    ) {
         let composite = matches!(node, JsonNode::Object(_) | JsonNode::Array(_));
         match node {
             JsonNode::Object(object) => {
@@ -56,13 +68,13 @@ impl SpanIndex {
                         ObjectPropName::String(lit) => (lit.value.as_ref(), lit.range),
                         ObjectPropName::Word(word) => (word.value, word.range),
                     };
-                    let key_range = key_range.start..key_range.end;
-                    self.walk_json(&property.value, pointer.key(name), Some(key_range));
+                    let key_range = key_range.start + shift..key_range.end + shift;
+                    self.walk_json(&property.value, pointer.key(name), Some(key_range), shift);
                 }
             }
             JsonNode::Array(array) => {
                 for (at, element) in array.elements.iter().enumerate() {
-                    self.walk_json(element, pointer.index(at), None);
+                    self.walk_json(element, pointer.index(at), None, shift);
                 }
             }
             _ => {}
@@ -72,7 +84,7 @@ impl SpanIndex {
             pointer,
             Spot {
                 key,
-                value: range.start..range.end,
+                value: range.start + shift..range.end + shift,
                 composite,
             },
         );

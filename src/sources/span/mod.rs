@@ -91,26 +91,11 @@ impl SpanIndex {
     /// document's index would: pointers under `base` (the item's pointer), byte ranges
     /// moved by `shift` (where `text` starts in the text the index is for).
     pub fn build_item(text: &str, base: &Pointer, shift: usize) -> Self {
-        let mut inner = Self::default();
-        inner.index_json(text);
-        let spots = inner
-            .spots
-            .into_iter()
-            .map(|(pointer, spot)| {
-                let moved = |range: &Range<usize>| range.start + shift..range.end + shift;
-                let spot = Spot {
-                    key: spot.key.as_ref().map(moved),
-                    value: moved(&spot.value),
-                    composite: spot.composite,
-                };
-                let pointer = Pointer::parse(&format!("{base}{pointer}")).unwrap_or(pointer);
-                (pointer, spot)
-            })
-            .collect();
-        Self {
-            spots,
-            ..Self::default()
-        }
+        // Pointers are made under `base` and ranges moved as the item is walked: no second
+        // map of rebuilt pointers.
+        let mut index = Self::default();
+        index.index_json_at(text, base.clone(), shift);
+        index
     }
 
     /// The spot of `pointer`, or of its nearest indexed ancestor.
