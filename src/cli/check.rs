@@ -153,6 +153,7 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         evaluated,
         hidden.iter().chain(pipeline::triage::set_aside(triage)),
         &shown,
+        &loaded.inventory,
     );
     let report = RunReport::new(&loaded, &shown).with_triage(triage);
     let style = |color| human::Style {

@@ -159,6 +159,7 @@ pub(super) fn report(args: &ReportArgs, terminal: Terminal) -> Outcome {
         evaluated,
         pipeline::triage::set_aside(&triage),
         &findings,
+        &loaded.inventory,
     );
     let report = RunReport::new(&loaded, &findings).with_triage(&triage);
     let facts = audit_facts(&report, &args.paths, FileNames::default());

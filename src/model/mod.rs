@@ -22,6 +22,7 @@ mod role;
 mod settings;
 mod snapshot;
 mod time;
+mod view;
 
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use activity::{AuthnRecord, AuthnSource, AuthnSubject, Report};
@@ -48,6 +49,7 @@ pub use role::CustomRole;
 pub use settings::{AccessGroupSettings, IdentitySettings, Setting};
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
+pub use view::{EntityHandle, EntityList, EntityView, Listed};
 
 /// The kinds of entity a finding can be about; the names are part of the JSON output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

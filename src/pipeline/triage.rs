@@ -35,10 +35,12 @@ pub(super) fn apply(checked: Checked, exemptions: &Exemptions<'_>) -> Checked {
 
 /// `evaluated` without the subjects whose findings were all set aside (hidden by
 /// `--min-severity`, waived, baselined): such a subject is neither a failure nor a pass.
+/// The subjects are read through `inventory`, the one the rules ran on.
 pub fn evaluated_without<'a>(
     evaluated: Vec<Evaluated>,
     set_aside: impl Iterator<Item = &'a Finding>,
     shown: &[Finding],
+    inventory: &crate::model::Inventory,
 ) -> Vec<Evaluated> {
     let shown: HashSet<Key> = shown.iter().map(key).collect();
     let aside: HashSet<Key> = set_aside
@@ -50,7 +52,11 @@ pub fn evaluated_without<'a>(
     }
     evaluated
         .into_iter()
-        .filter(|item| !aside.contains(&(item.rule, item.subject.kind, item.subject.id.clone())))
+        .filter(|item| {
+            item.subject.view(inventory).is_none_or(|subject| {
+                !aside.contains(&(item.rule, subject.kind, subject.id.to_owned()))
+            })
+        })
         .collect()
 }
 

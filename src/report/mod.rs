@@ -149,10 +149,15 @@ impl RunReport<'_> {
 
 /// `resource key `at-siem-reader``: an entity as messages name it (its name, else its id).
 pub fn subject_label(entity: &EntityRef) -> String {
+    view_label(entity.view())
+}
+
+/// [`subject_label`] of a borrowed reference.
+pub fn view_label(entity: crate::model::EntityView<'_>) -> String {
     format!(
         "{} `{}`",
         entity.kind.label(),
-        entity.name.as_deref().unwrap_or(&entity.id)
+        entity.name.unwrap_or(entity.id)
     )
 }
 

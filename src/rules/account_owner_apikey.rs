@@ -62,7 +62,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let mut flagged = HashSet::new();
     for api_key in &inventory.api_keys {
         if api_key.iam_id.as_deref() != Some(owner.iam_id.as_str()) {
-            context.evaluated_entity(api_key, EntityRef::api_key);
+            context.evaluated_entity(api_key);
             continue;
         }
         flagged.insert(api_key.id.as_str());

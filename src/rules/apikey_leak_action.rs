@@ -28,7 +28,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 .remediation(context.meta.fix_with(&[("APIKEY_ID", &api_key.id)]))
                 .push(out),
             // Any other action (`disable`, `delete`) acts on a leak: a pass.
-            Some(_) => context.evaluated_entity(api_key, EntityRef::api_key),
+            Some(_) => context.evaluated_entity(api_key),
             None => context
                 .finding(
                     EntityRef::api_key(api_key),

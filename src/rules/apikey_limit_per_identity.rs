@@ -84,11 +84,14 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         let Some((severity, verdict)) = verdict else {
             // Below the warning point is a pass only when the count is complete: the API key
             // export lists every key, or the account reported this identity's count.
-            if (inventory.collections.api_keys || reported_usage.is_some())
-                && context.records_passes()
-                && let Some(subject) = subject()
-            {
-                context.evaluated(subject);
+            if inventory.collections.api_keys || reported_usage.is_some() {
+                // The same subject as `subject()`, recorded by handle.
+                match (service_id, tally.listed.first(), tally.unlisted.first()) {
+                    (Some(service_id), _, _) => context.evaluated_entity(service_id),
+                    (None, Some(api_key), _) => context.evaluated_entity(*api_key),
+                    (None, None, Some(key)) => context.evaluated_entity(*key),
+                    (None, None, None) => {}
+                }
             }
             continue;
         };

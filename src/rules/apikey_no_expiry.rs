@@ -20,7 +20,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         if api_key.expires_at.is_some() {
-            context.evaluated_entity(api_key, EntityRef::api_key);
+            context.evaluated_entity(api_key);
             continue;
         }
         context

@@ -79,7 +79,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             continue;
         };
         // The age is known: the key is judged, whatever the verdict.
-        context.evaluated_entity(api_key, EntityRef::api_key);
+        context.evaluated_entity(api_key);
         let age = whole_days_between(created, now);
         if age <= max_age {
             continue;

@@ -25,7 +25,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             Some(HOSTED_ACTIVITY_TRACKER) => {}
             // Any other service passes; an instance whose service is unknown is not judged.
             Some(_) => {
-                context.evaluated_entity(instance, EntityRef::instance);
+                context.evaluated_entity(instance);
                 continue;
             }
             None => continue,
@@ -53,7 +53,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         };
         if service != HOSTED_ACTIVITY_TRACKER {
             if inventory.instance_by_guid(guid).is_none() && passed.insert(guid) {
-                context.evaluated_entity(key, EntityRef::key);
+                context.evaluated_entity(key);
             }
             continue;
         }

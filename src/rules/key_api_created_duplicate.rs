@@ -35,7 +35,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
                     .instance
                     .is_some_and(|instance| Declaration::is_created(instance.declaration.as_deref()));
                 if instance_created || context.inventory.collections.keys {
-                    context.evaluated_entity(auditing.key, EntityRef::key);
+                    context.evaluated_entity(auditing.key);
                 }
                 continue;
             }

@@ -9,7 +9,7 @@ use crate::model::EntityRef;
 pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     for auditing in auditing_keys(inventory, &params.services) {
-        context.evaluated_entity(auditing.key, EntityRef::key);
+        context.evaluated_entity(auditing.key);
         let KeyLink::Unknown { missing, export } = link(inventory, auditing.key) else {
             continue;
         };

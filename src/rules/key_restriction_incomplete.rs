@@ -25,7 +25,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         };
         // Only keys that have a scoped policy are this rule's business (no policy at all is
         // `key-restriction-missing`).
-        context.evaluated_entity(auditing.key, EntityRef::key);
+        context.evaluated_entity(auditing.key);
         // IAM access is additive: roles granted by several scoped policies add up.
         let has_administrator = policies
             .iter()

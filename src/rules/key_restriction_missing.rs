@@ -12,7 +12,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         let KeyLink::Linked(service_id) = link(inventory, auditing.key) else {
             continue;
         };
-        context.evaluated_entity(auditing.key, EntityRef::key);
+        context.evaluated_entity(auditing.key);
         if !scoped_policies(
             inventory,
             service_id,

@@ -60,7 +60,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             }
         };
         // The role is visible: the key is judged (a key without one passes).
-        context.evaluated_entity(key, EntityRef::key);
+        context.evaluated_entity(key);
         // A key without an IAM role (a service that is not IAM-enabled) grants no role.
         let Some(role_crn) = visible.iam_role_crn.as_deref() else {
             continue;

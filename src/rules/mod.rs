@@ -25,7 +25,6 @@ pub mod registered;
 mod roles;
 mod unrestricted;
 
-use std::any::TypeId;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::BuildHasher;
@@ -37,7 +36,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub use finding::{Finding, Label, Related, Severity, Status};
 pub use meta::{ParamSpec, ParamType, RuleMeta};
 
-use crate::model::{EntityRef, Inventory, Origin, Timestamp};
+use crate::model::{EntityHandle, EntityRef, EntityView, Inventory, Listed, Origin, Timestamp};
 
 /// A rule's logic: reads the inventory, appends findings.
 type CheckFn = fn(&RuleContext<'_>, &mut Vec<Finding>);
@@ -236,14 +235,42 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluated {
     pub rule: &'static str,
-    /// Shared by every rule that evaluated the same subject (see [`Subjects`]).
-    pub subject: Arc<EntityRef>,
+    pub subject: EvaluatedSubject,
 }
 
-/// One copy of each subject the rules of a run evaluated. Each of two dozen rules records
-/// most keys, service IDs or policies of the account as passes: an owned reference per
-/// pass took more memory than the model's own entities (1.6 times a JSON run's at scale
-/// 10, for JUnit and the compliance report); a pass is now a pointer to the shared copy.
+/// The subject of a pass. Most are entities of the inventory's lists (keys, service IDs, API
+/// keys, policies, instances), named by their place in the list: a reference to each of a
+/// million passes took more memory than the inventory itself (see `model::view`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvaluatedSubject {
+    /// An entity of the inventory the rules ran on (the whole run's, also in a run of
+    /// several accounts).
+    Entity(EntityHandle),
+    /// Anything else (an account, a user, an identity known only from a key ...), shared by
+    /// every rule that evaluated it (see [`Subjects`]).
+    Ref(Arc<EntityRef>),
+}
+
+impl EvaluatedSubject {
+    /// The subject, read through `inventory`: the one the rules ran on (`Checked::loaded`).
+    /// `None` only for a handle that inventory does not have, which a run never makes.
+    pub fn view<'a>(&'a self, inventory: &'a Inventory) -> Option<EntityView<'a>> {
+        match self {
+            Self::Entity(handle) => inventory.view(*handle).map(|mut view| {
+                // As the rules name the account on every subject of its part.
+                if view.account.is_none() {
+                    view.account = inventory.sole_account();
+                }
+                view
+            }),
+            Self::Ref(subject) => Some(subject.view()),
+        }
+    }
+}
+
+/// One copy of each subject the rules of a run evaluated by reference (the model's listed
+/// entities are recorded by handle). Several rules record the same subjects (the account,
+/// users, identities): one copy each, the passes point to it.
 /// The set is split in shards by the subject's hash: the rule tasks on every core record
 /// passes all the time, and one lock made them wait for each other. Each shard is keyed by
 /// the subject's hash, computed once per pass (a set hashed the whole subject again to look
@@ -257,41 +284,9 @@ struct Shard {
     by_hash: FxHashMap<u64, Arc<EntityRef>>,
     /// Subjects whose hash another subject already holds.
     others: Vec<Arc<EntityRef>>,
-    /// Subjects of model entities, by the entity's type and address (see
-    /// [`Subjects::share_entity`]).
-    by_entity: FxHashMap<(TypeId, usize), Arc<EntityRef>>,
 }
 
 impl Subjects {
-    /// The shared subject of a model entity, made by `subject` the first time any rule
-    /// records it. Most passes are of keys, service IDs, API keys and policies, recorded by
-    /// several rules each: looking them up by address builds, hashes and compares no
-    /// reference (that was a tenth of a JUnit or HTML run at scale 100). The inventory is
-    /// borrowed for the whole evaluation, so an address names one entity throughout.
-    fn share_entity<T: 'static>(
-        &self,
-        entity: &T,
-        subject: impl FnOnce(&T) -> EntityRef,
-    ) -> Arc<EntityRef> {
-        let key = (TypeId::of::<T>(), std::ptr::from_ref(entity) as usize);
-        let shard = &self.0[rustc_hash::FxBuildHasher.hash_one(key.1) as usize % self.0.len()];
-        let known = shard
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .by_entity
-            .get(&key)
-            .cloned();
-        if let Some(known) = known {
-            return known;
-        }
-        // The first time: the one copy of the subject (which a rule may already have
-        // recorded by value), found with no lock held so that no two shards are locked at
-        // once.
-        let shared = self.share(subject(entity));
-        let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(shard.by_entity.entry(key).or_insert(shared))
-    }
-
     fn share(&self, subject: EntityRef) -> Arc<EntityRef> {
         let hash = rustc_hash::FxBuildHasher.hash_one(&subject);
         // The shard from the top bits: the map within it hashes the low ones.
@@ -368,6 +363,9 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
         })
         .collect();
     let subjects = Subjects::default();
+    let partitioned = parts
+        .iter()
+        .any(|(_, part)| !std::ptr::eq(*part, inventory));
     let per_rule: Vec<Evaluation> = tasks
         .par_iter()
         .map(|&(entry, meta, account, part, derived)| {
@@ -385,10 +383,24 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
                         .get_or_insert_with(|| crate::model::intern_cached(account));
                 }
                 for seen in &mut evaluation.evaluated {
-                    if seen.subject.account.is_none() {
-                        let mut subject = (*seen.subject).clone();
+                    if let EvaluatedSubject::Ref(shared) = &seen.subject
+                        && shared.account.is_none()
+                    {
+                        let mut subject = (**shared).clone();
                         subject.account = Some(crate::model::intern_cached(account));
-                        seen.subject = subjects.share(subject);
+                        seen.subject = EvaluatedSubject::Ref(subjects.share(subject));
+                    }
+                }
+            }
+            // A part's entities are copies: name them by their place in the whole run's
+            // lists, which the outputs read.
+            if partitioned {
+                let places = derived
+                    .places
+                    .get_or_init(|| PartPlaces::new(inventory, part, account));
+                for seen in &mut evaluation.evaluated {
+                    if let EvaluatedSubject::Entity(handle) = seen.subject {
+                        seen.subject = places.in_whole(handle, inventory, part, account, &subjects);
                     }
                 }
             }
@@ -448,7 +460,7 @@ fn evaluate_rule<'a>(
     subjects.extend(
         findings
             .iter()
-            .map(|finding| shared.subjects.share(finding.subject.clone())),
+            .map(|finding| EvaluatedSubject::Ref(shared.subjects.share(finding.subject.clone()))),
     );
     // First record wins; the order is the rule's (inventory order, as loaded). The set
     // borrows the ids, so it is filled before the subjects are moved out.
@@ -459,7 +471,10 @@ fn evaluate_rule<'a>(
             FxHashSet::with_capacity_and_hasher(subjects.len(), rustc_hash::FxBuildHasher);
         subjects
             .iter()
-            .map(|subject| seen.insert((subject.kind, subject.id.as_str())))
+            .map(|subject| match subject.view(inventory) {
+                Some(view) => seen.insert((view.kind, view.id)),
+                None => false,
+            })
             .collect()
     };
     Evaluation {
@@ -486,7 +501,7 @@ pub struct RuleContext<'a> {
     pub now: Option<Timestamp>,
     /// Subjects recorded by [`RuleContext::evaluated`]; a `RefCell` because rules get the
     /// context by shared reference.
-    evaluated: RefCell<Vec<Arc<EntityRef>>>,
+    evaluated: RefCell<Vec<EvaluatedSubject>>,
     /// Whether [`RuleContext::evaluated`] keeps what it is told (see
     /// [`Settings::skip_evaluated`]).
     record: bool,
@@ -510,6 +525,76 @@ struct Shared<'s, 'a> {
 #[derive(Default)]
 struct Derived<'a> {
     key_pairs: OnceLock<apikeys::KeyPairs<'a>>,
+    /// In a run of several accounts, where the part's entities are in the whole run's lists.
+    places: OnceLock<PartPlaces>,
+}
+
+/// Where the entities of one account's part (see [`Inventory::partition`]) are in the whole
+/// run's lists: the part holds copies of the run's entities of that account, in the run's
+/// order, so the n-th of a part's list is the n-th of that account in the run's list.
+struct PartPlaces {
+    /// Per list (in [`EntityList`] order): the run's index of each of the part's entities.
+    lists: [Vec<u32>; 5],
+}
+
+impl PartPlaces {
+    fn new(whole: &Inventory, part: &Inventory, account: Option<&str>) -> Self {
+        fn of<T: Listed>(whole: &Inventory, part: &Inventory, account: Option<&str>) -> Vec<u32> {
+            let places: Vec<u32> = T::list(whole)
+                .iter()
+                .enumerate()
+                .filter(|(_, entity)| entity.view().account == account)
+                .filter_map(|(index, _)| u32::try_from(index).ok())
+                .collect();
+            // Not the same entities: every handle is checked below, and falls back.
+            if places.len() == T::list(part).len() {
+                places
+            } else {
+                Vec::new()
+            }
+        }
+        use crate::model::{ApiKey, Policy, ResourceInstance, ResourceKey, ServiceId};
+        Self {
+            lists: [
+                of::<ResourceInstance>(whole, part, account),
+                of::<ResourceKey>(whole, part, account),
+                of::<ServiceId>(whole, part, account),
+                of::<ApiKey>(whole, part, account),
+                of::<Policy>(whole, part, account),
+            ],
+        }
+    }
+
+    /// The subject of `handle` (of `part`) in the whole run: the same entity by its place
+    /// there, checked by id; else (which a run never makes) by reference.
+    fn in_whole(
+        &self,
+        handle: EntityHandle,
+        whole: &Inventory,
+        part: &Inventory,
+        account: Option<&str>,
+        subjects: &Subjects,
+    ) -> EvaluatedSubject {
+        let Some(view) = part.view(handle) else {
+            return EvaluatedSubject::Entity(handle);
+        };
+        let list = &self.lists[handle.list as usize];
+        let placed = usize::try_from(handle.index)
+            .ok()
+            .and_then(|index| list.get(index))
+            .map(|&index| EntityHandle { index, ..handle })
+            .filter(|placed| whole.view(*placed).is_some_and(|there| there.id == view.id));
+        match placed {
+            Some(placed) => EvaluatedSubject::Entity(placed),
+            None => {
+                let mut subject = view.to_ref();
+                if subject.account.is_none() {
+                    subject.account = account.map(crate::model::intern_cached);
+                }
+                EvaluatedSubject::Ref(subjects.share(subject))
+            }
+        }
+    }
 }
 
 impl<'a> RuleContext<'a> {
@@ -544,7 +629,9 @@ impl<'a> RuleContext<'a> {
     /// recorded automatically; recording one twice is harmless.
     pub fn evaluated(&self, subject: EntityRef) {
         if self.record {
-            self.evaluated.borrow_mut().push(self.shared.share(subject));
+            self.evaluated
+                .borrow_mut()
+                .push(EvaluatedSubject::Ref(self.shared.share(subject)));
         }
     }
 
@@ -555,17 +642,21 @@ impl<'a> RuleContext<'a> {
         if self.record {
             self.evaluated
                 .borrow_mut()
-                .push(self.shared.share(subject()));
+                .push(EvaluatedSubject::Ref(self.shared.share(subject())));
         }
     }
 
-    /// [`Self::evaluated_with`] for the subject of a model entity (`EntityRef::key`,
-    /// `EntityRef::api_key` ...), shared by address (see [`Subjects::share_entity`]).
-    pub fn evaluated_entity<T: 'static>(&self, entity: &T, subject: fn(&T) -> EntityRef) {
+    /// [`Self::evaluated`] for an entity of the inventory's lists (a key, a service ID, an
+    /// API key, a policy, an instance): recorded by its handle, with nothing copied (see
+    /// `model::view`). An entity that is not the inventory's own (a copy) is recorded by
+    /// reference.
+    pub fn evaluated_entity<T: Listed>(&self, entity: &T) {
         if self.record {
-            self.evaluated
-                .borrow_mut()
-                .push(self.shared.share_entity(entity, subject));
+            let subject = match self.inventory.handle(entity) {
+                Some(handle) => EvaluatedSubject::Entity(handle),
+                None => EvaluatedSubject::Ref(self.shared.share(entity.view().to_ref())),
+            };
+            self.evaluated.borrow_mut().push(subject);
         }
     }
 

@@ -132,7 +132,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         };
         let Some((severity, verdict)) = verdict(count, per_subject, warn_percent) else {
             match service_id {
-                Some(service_id) => context.evaluated_entity(service_id, EntityRef::service_id),
+                Some(service_id) => context.evaluated_entity(service_id),
                 None => context.evaluated_with(subject),
             }
             continue;

@@ -77,7 +77,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     let mut hiding: Option<usize> = None;
     for service_id in candidates {
         if used.contains(service_id.core()) || with_api_keys.contains(service_id.core()) {
-            context.evaluated_entity(service_id, EntityRef::service_id);
+            context.evaluated_entity(service_id);
             continue;
         }
         let hidden = if service_id.unique_instance_crns.is_empty() {

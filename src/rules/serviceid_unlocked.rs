@@ -41,7 +41,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         };
         let finding = match service_id.locked {
             Some(true) => {
-                context.evaluated_entity(service_id, EntityRef::service_id);
+                context.evaluated_entity(service_id);
                 continue;
             }
             Some(false) => context

@@ -10,7 +10,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     // Without the policies nothing can be said about any service ID: no passes either.
     if inventory.collections.policies {
         for service_id in &inventory.service_ids {
-            context.evaluated_entity(service_id, EntityRef::service_id);
+            context.evaluated_entity(service_id);
         }
     }
     for policy in &inventory.policies {

@@ -14,7 +14,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             Subject::User(user) => user,
             // Access for people given through an access group: what the control asks for.
             Subject::AccessGroup(_) => {
-                context.evaluated_entity(policy, EntityRef::policy);
+                context.evaluated_entity(policy);
                 continue;
             }
             // Policies of service IDs and trusted profiles are outside this control (it is

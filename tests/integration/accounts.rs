@@ -96,6 +96,53 @@ fn two_hand_written_accounts_together_are_the_union_of_each_alone() {
     assert_eq!(both.loaded.inventory.accounts.known(), 2);
 }
 
+/// `(rule, kind, id, account)` of every subject the rules evaluated.
+fn passes(checked: &Checked) -> BTreeSet<(&'static str, &'static str, String, Option<String>)> {
+    checked
+        .evaluated
+        .iter()
+        .map(|item| {
+            let subject = item
+                .subject
+                .view(&checked.loaded.inventory)
+                .expect("every pass names an entity of the run");
+            (
+                item.rule,
+                subject.kind.as_str(),
+                subject.id.to_owned(),
+                subject.account.map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_passes_of_two_accounts_together_are_the_union_of_each_alone() {
+    // Each account is judged on a copy of its entities; the passes are named by their place
+    // in the whole run's lists (`EvaluatedSubject::Entity`), and read back the same.
+    let settings = Settings::default();
+    let alpha = common::check(&["fixtures/accounts/alpha"], &settings);
+    let beta = common::check(&["fixtures/accounts/beta"], &settings);
+    let both = common::check(&["fixtures/accounts"], &settings);
+    let union: BTreeSet<_> = passes(&alpha).union(&passes(&beta)).cloned().collect();
+    assert!(union.len() > 20, "{union:?}");
+    assert_eq!(passes(&both), union);
+    assert_eq!(
+        both.evaluated.len(),
+        alpha.evaluated.len() + beta.evaluated.len()
+    );
+    // Keys, service IDs and policies are recorded by handle, not copied.
+    let listed = |checked: &Checked| {
+        checked
+            .evaluated
+            .iter()
+            .filter(|item| matches!(item.subject, iamlint::rules::EvaluatedSubject::Entity(_)))
+            .count()
+    };
+    assert!(listed(&both) > 0);
+    assert_eq!(listed(&both), listed(&alpha) + listed(&beta));
+}
+
 #[test]
 fn an_empty_list_belongs_to_the_account_of_its_directory() {
     // beta/policies.json is `{"policies": []}`: nothing in it names an account, but its
@@ -278,12 +325,13 @@ fn each_account_is_judged_by_its_own_settings() {
     let passed: Vec<&str> = both
         .evaluated
         .iter()
-        .filter(|item| {
+        .filter_map(|item| item.subject.view(&both.loaded.inventory))
+        .filter(|subject| {
             both.findings
                 .iter()
-                .all(|f| f.subject.account != item.subject.account)
+                .all(|f| f.subject.account.as_deref() != subject.account)
         })
-        .filter_map(|item| item.subject.account.as_deref())
+        .filter_map(|subject| subject.account)
         .collect();
     assert_eq!(passed, [BETA]);
     let union: BTreeSet<Said> = said(&run(&[&alpha]))

@@ -13,19 +13,15 @@ fn passes(checked: &Checked, rule: &str) -> Vec<(String, String)> {
         .evaluated
         .iter()
         .filter(|item| item.rule == rule)
-        .filter(|item| {
+        .filter_map(|item| item.subject.view(&checked.loaded.inventory))
+        .filter(|subject| {
             !checked.findings.iter().any(|finding| {
                 finding.rule == rule
-                    && finding.subject.kind == item.subject.kind
-                    && finding.subject.id == item.subject.id
+                    && finding.subject.kind == subject.kind
+                    && finding.subject.id == subject.id
             })
         })
-        .map(|item| {
-            (
-                item.subject.kind.as_str().to_owned(),
-                item.subject.id.clone(),
-            )
-        })
+        .map(|subject| (subject.kind.as_str().to_owned(), subject.id.to_owned()))
         .collect()
 }
 

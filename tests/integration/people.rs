@@ -72,7 +72,8 @@ fn each_account_is_judged_by_its_own_owner_and_report() {
     let passed: Vec<_> = checked
         .evaluated
         .iter()
-        .map(|seen| (seen.subject.id.as_str(), seen.subject.account.as_deref()))
+        .filter_map(|seen| seen.subject.view(&checked.loaded.inventory))
+        .map(|subject| (subject.id, subject.account))
         .collect();
     assert!(
         passed.contains(&("IBMid-BBB0000001", Some(ACCOUNT_B))),

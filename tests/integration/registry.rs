@@ -334,7 +334,8 @@ fn every_rule_records_what_it_evaluated() {
             .filter(|finding| finding.rule == entry.id);
         let subjects: BTreeSet<(&str, &str)> = evaluated
             .iter()
-            .map(|item| (item.subject.kind.as_str(), item.subject.id.as_str()))
+            .filter_map(|item| item.subject.view(&checked.loaded.inventory))
+            .map(|subject| (subject.kind.as_str(), subject.id))
             .collect();
         assert_eq!(
             subjects.len(),

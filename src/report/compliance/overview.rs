@@ -350,7 +350,7 @@ pub(super) fn accounts(
                 .collect();
             let checks: Vec<Check<'_>> = all
                 .iter()
-                .filter(|check| check.subject.account.as_deref() == id)
+                .filter(|check| check.subject().account == id)
                 .cloned()
                 .collect();
             let (failing, unknown) = failing(own.iter().copied());
