@@ -13,6 +13,7 @@ pub mod progress;
 // CI and audit outputs (issue 6).
 pub mod compliance;
 pub mod csv;
+mod excerpts;
 pub mod github;
 pub mod gitlab;
 pub mod junit;

@@ -105,21 +105,31 @@ pub fn render_compared(
     // lays out its snippet: they are drawn on every core, a run of findings at a time, and
     // joined in order.
     let findings: Vec<&Finding> = super::severity_first(report.findings);
-    let parts: Vec<String> = findings
-        .par_chunks(FINDINGS_PER_TASK)
-        .map(|findings| {
-            let handler = style.handler();
-            let mut out = String::new();
-            for finding in findings {
-                render_diagnostic(
-                    &handler,
-                    &mut out,
-                    &finding_diagnostic(documents, finding, report.account_of(finding)),
-                );
-            }
-            out
-        })
-        .collect();
+    // The findings of documents whose layout is still to be worked out last (see
+    // `excerpts`), one part per finding.
+    let plan = super::excerpts::Plan::new(documents, findings.iter().copied());
+    let drawn: Vec<String> = plan.draw(|| {
+        plan.order
+            .par_chunks(FINDINGS_PER_TASK)
+            .flat_map_iter(|chunk| {
+                let handler = style.handler();
+                chunk
+                    .iter()
+                    .filter_map(|&at| findings.get(at))
+                    .map(|finding| {
+                        let mut out = String::new();
+                        render_diagnostic(
+                            &handler,
+                            &mut out,
+                            &finding_diagnostic(documents, finding, report.account_of(finding)),
+                        );
+                        out
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    let parts = plan.in_findings_order(drawn);
     // Each part is freed once copied: the output is not held twice.
     let mut out = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 4096);
     for part in parts {

@@ -372,11 +372,17 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
     let triage = report.triage;
     // Each result reads and masks the excerpt of its places: the results are made on every
     // core, in the findings' order (a scale-100 account has eight thousand).
-    let mut results: Vec<SarifResult> = report
-        .findings
-        .par_iter()
-        .map(|finding| result(report, style, finding, index_of.get(finding.rule).copied()))
-        .collect();
+    // The findings of documents whose layout is still to be worked out last (see
+    // `excerpts`).
+    let plan = super::super::excerpts::Plan::new(&report.loaded.documents, report.findings.iter());
+    let drawn: Vec<SarifResult> = plan.draw(|| {
+        plan.order
+            .par_iter()
+            .filter_map(|&at| report.findings.get(at))
+            .map(|finding| result(report, style, finding, index_of.get(finding.rule).copied()))
+            .collect()
+    });
+    let mut results = plan.in_findings_order(drawn);
     results.par_extend(triage.waived.par_iter().map(|waived| {
         waived_result(
             report,

@@ -76,13 +76,43 @@ impl Document {
         }
     }
 
+    /// Whether this document is shown by windows and its layout is still to be worked out:
+    /// the first window of a one-line export counts its indented copy's lines, one pass
+    /// over the whole file (290 MB at scale 100) that every other window of it waits for.
+    /// Outputs call [`Document::prepare_layout`] for such documents on a thread of their
+    /// own while they render the diagnostics of the others.
+    pub fn layout_pending(&self) -> bool {
+        self.windowed() && self.items.is_some() && self.layout.get().is_none()
+    }
+
+    /// Works out the layout windows need (see [`Document::layout_pending`]); a file that
+    /// changed since it was loaded is left to the windows, which then show nothing of it.
+    pub fn prepare_layout(&self) {
+        let Some(source) = self.source.filter(|_| self.layout_pending()) else {
+            return;
+        };
+        let Ok(mut file) = std::fs::File::open(&self.path) else {
+            return;
+        };
+        let stamp = file.metadata().ok().as_ref().and_then(super::FileStamp::of);
+        if stamp == Some(source) {
+            self.layout.get_or_init(|| self.layout_of(&mut file));
+        }
+    }
+
+    /// Whether windows may show this document (a large JSON export whose text was dropped).
+    fn windowed(&self) -> bool {
+        self.source.is_some_and(|source| {
+            self.text.get().is_none()
+                && self.parsed
+                && self.format == Format::Json
+                && source.len >= WINDOW_FROM
+        })
+    }
+
     fn window(&self, pointers: &[&Pointer]) -> Option<Display> {
         let source = self.source?;
-        let eligible = self.text.get().is_none()
-            && self.parsed
-            && self.format == Format::Json
-            && source.len >= WINDOW_FROM;
-        if !eligible || pointers.is_empty() {
+        if !self.windowed() || pointers.is_empty() {
             return None;
         }
         let items = self.items.as_ref()?;

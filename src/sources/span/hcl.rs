@@ -7,7 +7,8 @@
 //! A block is labelled by its header (`resource "ibm_resource_key" "reader"`), an argument
 //! whose value is a list or an object by its name, a scalar by its value.
 
-use std::collections::HashMap;
+// The spots go into `SpanIndex`, whose map is an FxHashMap.
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use hcl_edit::expr::{Expression, ObjectKey};
@@ -19,7 +20,7 @@ use crate::model::Pointer;
 
 /// Every spot of a parsed text (empty when it does not parse).
 pub(crate) fn index(text: &str) -> HashMap<Pointer, Spot> {
-    let mut spots = HashMap::new();
+    let mut spots = HashMap::default();
     if let Ok(body) = hcl_edit::parser::parse_body(text) {
         top_level(&body, &mut spots);
     }
@@ -36,7 +37,7 @@ pub(crate) fn block_pointer(block: &Block) -> Pointer {
 }
 
 fn top_level(body: &Body, spots: &mut HashMap<Pointer, Spot>) {
-    let mut nested: HashMap<String, usize> = HashMap::new();
+    let mut nested: HashMap<String, usize> = HashMap::default();
     for structure in body.iter() {
         if let Some(attribute) = structure.as_attribute() {
             // A `.tfvars` file: its arguments are the variables.
@@ -79,7 +80,7 @@ fn block_spots(pointer: &Pointer, block: &Block, spots: &mut HashMap<Pointer, Sp
 }
 
 fn body_spots(pointer: &Pointer, body: &Body, spots: &mut HashMap<Pointer, Spot>) {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::default();
     for structure in body.iter() {
         if let Some(attribute) = structure.as_attribute() {
             attribute_spots(
