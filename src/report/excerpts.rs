@@ -79,3 +79,19 @@ impl<'a> Plan<'a> {
         slots.into_iter().flatten().collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Plan;
+
+    #[test]
+    fn outputs_drawn_in_the_plans_order_come_back_in_the_findings_order() {
+        let plan = Plan {
+            order: vec![1, 3, 0, 2],
+            pending: Vec::new(),
+        };
+        let drawn = vec!["b", "d", "a", "c"];
+        assert_eq!(plan.in_findings_order(drawn), ["a", "b", "c", "d"]);
+        assert_eq!(plan.draw(|| 7), 7);
+    }
+}
