@@ -15,14 +15,8 @@ rounds=$1
 shift
 cargo build --quiet --release --bin iamlint
 formats=(json sarif human concise github junit markdown csv html)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-run() { # run NAME COMMAND...: appends "wall user sys kb" to $work/NAME
-  local name=$1
-  shift
-  /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>"$work/time" || true
-  tail -1 "$work/time" >>"$work/$name"
-}
+# shellcheck source=benches/alternate.sh
+source benches/alternate.sh
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| data | program | wall s min | wall s median | cpu s min | cpu s median | peak RSS MB | wall / json (medians) | cpu / json (medians) | RSS / json |"
@@ -43,24 +37,11 @@ for dir in "$@"; do
   done
   files+=("$work/f-report")
   names="$names,iamlint report --format html"
-  awk -v data="$(basename "$dir")" -v names="$names" '
-    function median(values, n,   sorted, i, j, t) {
-      for (i = 1; i <= n; i++) sorted[i] = values[i]
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (sorted[j] < sorted[i]) { t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t }
-      return n % 2 ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
-    }
-    FNR == 1 { file++ }
-    { n[file]++; wall[file, n[file]] = $1; cpu[file, n[file]] = $2 + $3; if ($4 > kb[file]) kb[file] = $4 }
+  awk -v data="$(basename "$dir")" -v names="$names" "$SUMMARY_AWK"'
     END {
       count = split(names, label, ",")
       for (f = 1; f <= count; f++) {
-        min_wall = min_cpu = 1e9
-        for (i = 1; i <= n[f]; i++) {
-          w[i] = wall[f, i]; c[i] = cpu[f, i]
-          if (w[i] < min_wall) min_wall = w[i]
-          if (c[i] < min_cpu) min_cpu = c[i]
-        }
-        med_wall[f] = median(w, n[f]); med_cpu[f] = median(c, n[f])
+        summarise(f)
         row = sprintf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.0f |", data, label[f], min_wall, med_wall[f], min_cpu, med_cpu[f], kb[f] / 1024)
         if (f == 1) row = row " - | - | - |"
         else row = row sprintf(" %.2f | %.2f | %.2f |", med_wall[f] / med_wall[1], med_cpu[f] / med_cpu[1], kb[f] / kb[1])

@@ -15,14 +15,8 @@ rounds=$1
 shift
 cargo build --quiet --release --bin iamlint --example parse_floor
 cargo build --quiet --release --manifest-path benches/rego/Cargo.toml
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-run() { # run NAME COMMAND...: appends "wall user sys kb" to $work/NAME
-  local name=$1
-  shift
-  /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>"$work/time" || true
-  tail -1 "$work/time" >>"$work/$name"
-}
+# shellcheck source=benches/alternate.sh
+source benches/alternate.sh
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| data | program | wall s min | wall s median | cpu s min | cpu s median | peak RSS MB | wall / floor (medians) | cpu / floor (medians) | regorus / iamlint, wall (medians) | regorus / iamlint, cpu (medians) |"
@@ -34,24 +28,11 @@ for dir in "$@"; do
     run json target/release/iamlint check --no-config --format json "$dir"
     run rego benches/rego/target/release/iamlint-rego-bench "$dir"
   done
-  awk -v data="$(basename "$dir")" '
-    function median(values, n,   sorted, i, j, t) {
-      for (i = 1; i <= n; i++) sorted[i] = values[i]
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (sorted[j] < sorted[i]) { t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t }
-      return n % 2 ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
-    }
-    FNR == 1 { file++ }
-    { n[file]++; wall[file, n[file]] = $1; cpu[file, n[file]] = $2 + $3; if ($4 > kb[file]) kb[file] = $4 }
+  awk -v data="$(basename "$dir")" "$SUMMARY_AWK"'
     END {
       split("parse floor,iamlint check --format json,regorus (3 rules)", names, ",")
       for (f = 1; f <= 3; f++) {
-        min_wall = min_cpu = 1e9
-        for (i = 1; i <= n[f]; i++) {
-          w[i] = wall[f, i]; c[i] = cpu[f, i]
-          if (w[i] < min_wall) min_wall = w[i]
-          if (c[i] < min_cpu) min_cpu = c[i]
-        }
-        med_wall[f] = median(w, n[f]); med_cpu[f] = median(c, n[f])
+        summarise(f)
         row = sprintf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.0f |", data, names[f], min_wall, med_wall[f], min_cpu, med_cpu[f], kb[f] / 1024)
         if (f == 1) row = row " - | - | - | - |"
         if (f == 2) row = row sprintf(" %.2f | %.2f | - | - |", med_wall[2] / med_wall[1], med_cpu[2] / med_cpu[1])

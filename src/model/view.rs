@@ -5,8 +5,6 @@
 //! than the inventory's own lists, and building them a tenth of the run. A pass of a listed
 //! entity is now its handle, read through the inventory when a report needs it.
 
-use std::sync::Arc;
-
 use super::{
     ApiKey, EntityKind, EntityRef, Inventory, Origin, Policy, ResourceInstance, ResourceKey,
     ServiceId,
@@ -84,118 +82,51 @@ pub trait Listed: Sized + 'static {
     fn view(&self) -> EntityView<'_>;
 }
 
-fn view_of<'a>(
-    kind: EntityKind,
-    id: &'a str,
-    name: Option<&'a str>,
-    origin: &'a Origin,
-    declaration: Option<&'a super::Declaration>,
-    account: Option<&'a Arc<str>>,
-) -> EntityView<'a> {
-    EntityView {
-        kind,
-        id,
-        name,
-        origin,
-        address: declaration.map(|declaration| declaration.address.as_str()),
-        account: account.map(|account| &**account),
-    }
+/// Implements [`Listed`] for an entity type: its list, the list's field in the inventory,
+/// its kind and its id field; `unnamed` for a type without a name (a policy).
+macro_rules! listed {
+    ($entity:ty, $list:ident, $field:ident, $kind:ident, $id:ident $(, $unnamed:ident)?) => {
+        impl Listed for $entity {
+            const LIST: EntityList = EntityList::$list;
+
+            fn list(inventory: &Inventory) -> &[Self] {
+                &inventory.$field
+            }
+
+            fn view(&self) -> EntityView<'_> {
+                EntityView {
+                    kind: EntityKind::$kind,
+                    id: &self.$id,
+                    name: listed!(@name self $(, $unnamed)?),
+                    origin: &self.origin,
+                    address: self
+                        .declaration
+                        .as_deref()
+                        .map(|declaration| declaration.address.as_str()),
+                    account: self.account.as_deref(),
+                }
+            }
+        }
+    };
+    (@name $self:ident) => {
+        $self.name.as_deref()
+    };
+    (@name $self:ident, unnamed) => {
+        None
+    };
 }
 
-impl Listed for ResourceInstance {
-    const LIST: EntityList = EntityList::Instances;
-
-    fn list(inventory: &Inventory) -> &[Self] {
-        &inventory.instances
-    }
-
-    fn view(&self) -> EntityView<'_> {
-        view_of(
-            EntityKind::ResourceInstance,
-            &self.crn,
-            self.name.as_deref(),
-            &self.origin,
-            self.declaration.as_deref(),
-            self.account.as_ref(),
-        )
-    }
-}
-
-impl Listed for ResourceKey {
-    const LIST: EntityList = EntityList::Keys;
-
-    fn list(inventory: &Inventory) -> &[Self] {
-        &inventory.keys
-    }
-
-    fn view(&self) -> EntityView<'_> {
-        view_of(
-            EntityKind::ResourceKey,
-            &self.crn,
-            self.name.as_deref(),
-            &self.origin,
-            self.declaration.as_deref(),
-            self.account.as_ref(),
-        )
-    }
-}
-
-impl Listed for ServiceId {
-    const LIST: EntityList = EntityList::ServiceIds;
-
-    fn list(inventory: &Inventory) -> &[Self] {
-        &inventory.service_ids
-    }
-
-    fn view(&self) -> EntityView<'_> {
-        view_of(
-            EntityKind::ServiceId,
-            &self.id,
-            self.name.as_deref(),
-            &self.origin,
-            self.declaration.as_deref(),
-            self.account.as_ref(),
-        )
-    }
-}
-
-impl Listed for ApiKey {
-    const LIST: EntityList = EntityList::ApiKeys;
-
-    fn list(inventory: &Inventory) -> &[Self] {
-        &inventory.api_keys
-    }
-
-    fn view(&self) -> EntityView<'_> {
-        view_of(
-            EntityKind::ApiKey,
-            &self.id,
-            self.name.as_deref(),
-            &self.origin,
-            self.declaration.as_deref(),
-            self.account.as_ref(),
-        )
-    }
-}
-
-impl Listed for Policy {
-    const LIST: EntityList = EntityList::Policies;
-
-    fn list(inventory: &Inventory) -> &[Self] {
-        &inventory.policies
-    }
-
-    fn view(&self) -> EntityView<'_> {
-        view_of(
-            EntityKind::Policy,
-            &self.id,
-            None,
-            &self.origin,
-            self.declaration.as_deref(),
-            self.account.as_ref(),
-        )
-    }
-}
+listed!(
+    ResourceInstance,
+    Instances,
+    instances,
+    ResourceInstance,
+    crn
+);
+listed!(ResourceKey, Keys, keys, ResourceKey, crn);
+listed!(ServiceId, ServiceIds, service_ids, ServiceId, id);
+listed!(ApiKey, ApiKeys, api_keys, ApiKey, id);
+listed!(Policy, Policies, policies, Policy, id, unnamed);
 
 impl Inventory {
     /// The handle of `entity` when it is an element of this inventory's list (found by its
