@@ -42,8 +42,8 @@ pub fn evaluated_without<'a>(
     shown: &[Finding],
     inventory: &crate::model::Inventory,
 ) -> Vec<Evaluated> {
-    let shown: HashSet<Key> = shown.iter().map(key).collect();
-    let aside: HashSet<Key> = set_aside
+    let shown: HashSet<Key<'_>> = shown.iter().map(key).collect();
+    let aside: HashSet<Key<'_>> = set_aside
         .map(key)
         .filter(|item| !shown.contains(item))
         .collect();
@@ -53,22 +53,18 @@ pub fn evaluated_without<'a>(
     evaluated
         .into_iter()
         .filter(|item| {
-            item.subject.view(inventory).is_none_or(|subject| {
-                !aside.contains(&(item.rule, subject.kind, subject.id.to_owned()))
-            })
+            item.subject
+                .view(inventory)
+                .is_none_or(|subject| !aside.contains(&(item.rule, subject.kind, subject.id)))
         })
         .collect()
 }
 
 /// A rule's verdict on one subject is keyed by these.
-type Key = (&'static str, EntityKind, String);
+type Key<'a> = (&'static str, EntityKind, &'a str);
 
-fn key(finding: &Finding) -> Key {
-    (
-        finding.rule,
-        finding.subject.kind,
-        finding.subject.id.clone(),
-    )
+fn key(finding: &Finding) -> Key<'_> {
+    (finding.rule, finding.subject.kind, &finding.subject.id)
 }
 
 /// Everything `triage` set aside, for [`evaluated_without`].

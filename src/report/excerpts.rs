@@ -5,6 +5,9 @@
 //! documents that are ready come first while the layouts are worked out on a thread of
 //! their own, and the outputs are joined in the findings' order as before.
 
+use rustc_hash::FxHashSet;
+
+use crate::model::DocId;
 use crate::rules::Finding;
 use crate::sources::document::{Document, Documents};
 
@@ -13,7 +16,8 @@ pub(super) struct Plan<'a> {
     /// Indexes of the findings: first those of documents that are ready, then the others,
     /// each in the findings' order.
     pub(super) order: Vec<usize>,
-    /// The documents whose layout is still to be worked out.
+    /// The documents whose layout is still to be worked out, the largest first (the
+    /// policy export of a large account is the one everything else waits for).
     pending: Vec<&'a Document>,
 }
 
@@ -23,6 +27,7 @@ impl<'a> Plan<'a> {
         findings: impl ExactSizeIterator<Item = &'f Finding>,
     ) -> Self {
         let mut pending: Vec<&Document> = Vec::new();
+        let mut known: FxHashSet<DocId> = FxHashSet::default();
         let mut waiting = Vec::new();
         let mut order = Vec::with_capacity(findings.len());
         for (at, finding) in findings.enumerate() {
@@ -35,7 +40,7 @@ impl<'a> Plan<'a> {
                 };
                 if document.layout_pending() {
                     waits = true;
-                    if !pending.iter().any(|known| std::ptr::eq(*known, document)) {
+                    if known.insert(origin.document) {
                         pending.push(document);
                     }
                 }
@@ -47,6 +52,7 @@ impl<'a> Plan<'a> {
             }
         }
         order.extend(waiting);
+        pending.sort_by_key(|document| std::cmp::Reverse(document.file_len()));
         Self { order, pending }
     }
 

@@ -85,6 +85,11 @@ impl Document {
         self.windowed() && self.items.is_some() && self.layout.get().is_none()
     }
 
+    /// The size of the file the document was read from, when it was a file.
+    pub fn file_len(&self) -> Option<u64> {
+        self.source.map(|source| source.len)
+    }
+
     /// Works out the layout windows need (see [`Document::layout_pending`]); a file that
     /// changed since it was loaded is left to the windows, which then show nothing of it.
     pub fn prepare_layout(&self) {
