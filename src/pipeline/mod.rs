@@ -127,15 +127,26 @@ pub fn run(request: &Request<'_>) -> Result<Checked, String> {
 fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
     let settings = request.settings;
     let mut loaded = sources::load(request.paths, request.options)?;
-    let rules::Evaluation {
-        mut findings,
-        evaluated,
-    } = rules::evaluate(&loaded.inventory, settings);
     // Custom rules see the whole run at once (every entity names its account); a rule that
-    // does not load or run is an input error of the run, beside the others' findings.
-    if let Some(custom) = request.custom {
-        let (custom_findings, failed) =
-            crate::custom::evaluate(custom, &loaded.inventory, settings);
+    // does not load or run is an input error of the run, beside the others' findings. They
+    // run beside the built-in rules: a Rego rule's evaluation is one thread's work, which
+    // the built-in rules' share of the cores fills.
+    let inventory = &loaded.inventory;
+    let (
+        rules::Evaluation {
+            mut findings,
+            evaluated,
+        },
+        custom_run,
+    ) = rayon::join(
+        || rules::evaluate(inventory, settings),
+        || {
+            request
+                .custom
+                .map(|custom| (custom, crate::custom::evaluate(custom, inventory, settings)))
+        },
+    );
+    if let Some((custom, (custom_findings, failed))) = custom_run {
         findings.extend(custom_findings);
         loaded.errors.extend(
             custom
