@@ -103,36 +103,53 @@ pub fn mask_parsed(text: &str, index: &SpanIndex) -> String {
     mask_parsed_with(text, index, &std::collections::HashSet::new())
 }
 
+/// Whether `pointer` or one of its ancestors is among `extra`.
+fn marked(pointer: &Pointer, extra: &std::collections::HashSet<Pointer>) -> bool {
+    if extra.is_empty() {
+        return false;
+    }
+    let mut current = Some(pointer.clone());
+    while let Some(pointer) = current {
+        if extra.contains(&pointer) {
+            return true;
+        }
+        current = pointer.parent();
+    }
+    false
+}
+
+/// Whether [`mask_parsed_with`] may change a text that `index` indexes: some pointer of it
+/// is a secret's ([`is_secret_pointer`]) or at or below `extra`. When not, the masked text
+/// is the text itself, whatever its layout (the pointers are those of the value, not of
+/// its text): a window indexes its item once instead of before and after masking.
+pub fn may_mask(index: &SpanIndex, extra: &std::collections::HashSet<Pointer>) -> bool {
+    index
+        .iter()
+        .any(|(pointer, _)| is_secret_pointer(pointer) || marked(pointer, extra))
+}
+
 /// [`mask_parsed`], also masking the values at (or below) `extra` pointers.
 pub fn mask_parsed_with(
     text: &str,
     index: &SpanIndex,
     extra: &std::collections::HashSet<Pointer>,
 ) -> String {
-    let marked = |pointer: &Pointer| {
-        if extra.is_empty() {
-            return false;
-        }
-        let mut current = Some(pointer.clone());
-        while let Some(pointer) = current {
-            if extra.contains(&pointer) {
-                return true;
-            }
-            current = pointer.parent();
-        }
-        false
-    };
+    let named: Vec<_> = index
+        .iter()
+        .filter(|(pointer, _)| is_secret_pointer(pointer) || marked(pointer, extra))
+        .collect();
+    if named.is_empty() {
+        return text.to_owned();
+    }
     // The pointers with children, as slices of their children's pointers: a YAML block
     // mapping's text does not start with a bracket, so containers are told by their children.
     let parents: rustc_hash::FxHashSet<&str> = index
         .iter()
         .filter_map(|(pointer, _)| Some(&pointer.as_str()[..pointer.as_str().rfind('/')?]))
         .collect();
-    let mut ranges: Vec<std::ops::Range<usize>> = index
-        .iter()
-        .filter(|(pointer, _)| {
-            !parents.contains(pointer.as_str()) && (is_secret_pointer(pointer) || marked(pointer))
-        })
+    let mut ranges: Vec<std::ops::Range<usize>> = named
+        .into_iter()
+        .filter(|(pointer, _)| !parents.contains(pointer.as_str()))
         .map(|(_, spot)| spot.value.clone())
         .filter(|range| {
             let value = &text[range.clone()];
@@ -246,6 +263,22 @@ fn mask_line(line: &str) -> String {
 mod tests {
     use super::*;
     use crate::sources::text::Format;
+    use std::collections::HashSet;
+
+    #[test]
+    fn may_mask_exactly_when_masking_changes_the_text() {
+        let none = HashSet::new();
+        let plain = r#"{"id": "ServiceId-1", "roles": [{"role_id": "crn:role"}], "name": "n"}"#;
+        let index = SpanIndex::build(plain, Format::Json);
+        assert!(!may_mask(&index, &none));
+        assert_eq!(mask_parsed(plain, &index), plain);
+        // A named secret, and a pointer set apart as secret (`extra`) with all below it.
+        let keyed = r#"{"id": "k", "credentials": {"apikey": "CANARY"}}"#;
+        assert!(may_mask(&SpanIndex::build(keyed, Format::Json), &none));
+        let extra: HashSet<Pointer> = [Pointer::root().key("roles")].into_iter().collect();
+        assert!(may_mask(&index, &extra));
+        assert!(!mask_parsed_with(plain, &index, &extra).contains("crn:role"));
+    }
 
     #[test]
     fn masks_named_secrets_and_credential_members_only() {

@@ -143,9 +143,13 @@ impl Document {
         if !item.starts_with(['{', '[']) {
             return None;
         }
-        let index = SpanIndex::build_item(&item, &base, 0);
-        let masked = secrets::mask_parsed_with(&item, &index, &self.secrets);
-        let (text, first_line, shift, shown) = match layout {
+        // Shown unmasked and indexed once when masking cannot change the item (no pointer
+        // of it names a secret, the usual case), else masked first and indexed again.
+        let masked = |item: &str| {
+            let index = SpanIndex::build_item(item, &base, 0);
+            secrets::mask_parsed_with(item, &index, &self.secrets)
+        };
+        let (text, first_line, index, pretty_printed) = match layout {
             Layout::Unknown => return None,
             Layout::Lines => {
                 let before = place.at.column.checked_sub(1)?;
@@ -161,29 +165,43 @@ impl Document {
                 }
                 let suffix = last_line_rest(&place, &mut file, source.len)?;
                 let prefix = String::from_utf8(prefix).ok()?;
+                let mut index = SpanIndex::build_item(&item, &base, prefix.len());
+                let shown = if secrets::may_mask(&index, &self.secrets) {
+                    let shown = masked(&item);
+                    index = SpanIndex::build_item(&shown, &base, prefix.len());
+                    shown
+                } else {
+                    item
+                };
                 (
-                    format!("{prefix}{masked}{suffix}"),
+                    format!("{prefix}{shown}{suffix}"),
                     place.at.line.checked_sub(1)?,
-                    prefix.len(),
-                    masked,
+                    index,
+                    false,
                 )
             }
             Layout::OneLine(copy_lines) => {
                 let &(line, depth) = copy_lines.get(&place.start)?;
                 let indent = " ".repeat(2 * depth);
-                let copy = indent_json(&masked)?.replace('\n', &format!("\n{indent}"));
+                let indented =
+                    |item: &str| Some(indent_json(item)?.replace('\n', &format!("\n{indent}")));
+                let mut copy = indented(&item)?;
+                let mut index = SpanIndex::build_item(&copy, &base, indent.len());
+                if secrets::may_mask(&index, &self.secrets) {
+                    copy = indented(&masked(&item))?;
+                    index = SpanIndex::build_item(&copy, &base, indent.len());
+                }
                 let after = place.read_bytes(&mut file, place.end..place.end + EDGE)?;
                 let follows = after.iter().find(|byte| !byte.is_ascii_whitespace());
                 let comma = if follows == Some(&b',') { "," } else { "" };
                 (
                     format!("{indent}{copy}{comma}"),
                     line.checked_sub(1)?,
-                    indent.len(),
-                    copy,
+                    index,
+                    true,
                 )
             }
         };
-        let index = SpanIndex::build_item(&shown, &base, shift);
         let table = LineTable::new(&text);
         let lines = table.starts().len();
         for pointer in pointers {
@@ -198,7 +216,7 @@ impl Document {
         Some(Display {
             text: Arc::from(text),
             index,
-            pretty_printed: matches!(layout, Layout::OneLine(_)),
+            pretty_printed,
             first_line,
         })
     }
