@@ -2,7 +2,8 @@
 # The figures of BENCHMARKS.md "Custom rules", in one run on one generated account:
 # the criterion benchmark (benches/custom.rs: floor, document, builtin, rego, check,
 # check+rego), then `iamlint check` end to end without and with the custom rule, and
-# regorus on the raw JSON (benches/rego), each with the load average.
+# regorus on the raw JSON (benches/rego), alternated ROUNDS times (default 15) for medians,
+# each with the load average.
 #
 #   benches/custom_rules/run.sh DIR [BEFORE]
 #
@@ -28,28 +29,45 @@ if [ -n "$before" ]; then
 fi
 IAMLINT_BENCH_DIR="$dir" nice -n 5 cargo bench --quiet --bench custom
 
-# wall: COMMAND... -> "wall s, user s, peak RSS MB" of one run under /usr/bin/time -v.
-wall() {
-  local report
-  report=$(mktemp)
-  /usr/bin/time -v "$@" >/dev/null 2>"$report" || true
-  awk -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; wall = s }
-    /User time/ { user = $2 }
-    /Maximum resident set size/ { rss = $2 / 1024 }
-    END { printf "%.2f s wall, %.2f s user, %.0f MB peak RSS\n", wall, user, rss }' "$report"
-  rm -f "$report"
-}
-
-for run in 1 2 3; do
-  echo "run $run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  if [ -n "$before" ]; then
-    echo "  before check:         $(wall "$before/iamlint" check --no-config --format json "$dir")"
-    echo "  before check --rules: $(wall "$before/iamlint" check --no-config --format json --rules benches/custom_rules "$dir")"
-  fi
-  echo "  check:              $(wall target/release/iamlint check --no-config --format json "$dir")"
-  echo "  check --rules:      $(wall target/release/iamlint check --no-config --format json --rules benches/custom_rules "$dir")"
-  echo "  regorus on raw JSON: $(wall target/rego-bench/release/iamlint-rego-bench "$dir")"
+# End to end, alternated (check, check --rules, regorus, check, ...; ROUNDS times, default
+# 15) so that every program sees the same moments of a machine whose speed drifts: the
+# minimum and median of each, and what the custom rule adds to a run (medians).
+# shellcheck source=benches/alternate.sh
+source benches/alternate.sh
+rounds=${ROUNDS:-15}
+names=(check check-rules regorus)
+commands=(
+  "target/release/iamlint check --no-config --format json $dir"
+  "target/release/iamlint check --no-config --format json --rules benches/custom_rules $dir"
+  "target/rego-bench/release/iamlint-rego-bench $dir"
+)
+if [ -n "$before" ]; then
+  names+=(before-check before-check-rules)
+  commands+=(
+    "$before/iamlint check --no-config --format json $dir"
+    "$before/iamlint check --no-config --format json --rules benches/custom_rules $dir"
+  )
+fi
+echo "end to end, $rounds alternated rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for _ in $(seq "$rounds"); do
+  for i in "${!names[@]}"; do
+    # shellcheck disable=SC2086 # each command is split into its words on purpose
+    run "${names[$i]}" ${commands[$i]}
+  done
 done
+files=()
+for name in "${names[@]}"; do files+=("$work/$name"); done
+awk -v labels="${names[*]}" "$SUMMARY_AWK"'
+  END {
+    split(labels, label, " ")
+    print "| program | wall s min | wall s median | cpu s min | cpu s median | peak RSS MB |"
+    print "|---|---|---|---|---|---|"
+    for (f = 1; f <= file; f++) {
+      summarise(f)
+      printf "| %s | %.3f | %.3f | %.3f | %.3f | %.0f |\n", label[f], min_wall, med_wall[f], min_cpu, med_cpu[f], kb[f] / 1024
+    }
+    printf "the custom rule adds (medians): %.0f ms wall, %.0f ms cpu\n", (med_wall[2] - med_wall[1]) * 1000, (med_cpu[2] - med_cpu[1]) * 1000
+    if (file == 5) printf "before, it added (medians): %.0f ms wall, %.0f ms cpu\n", (med_wall[5] - med_wall[4]) * 1000, (med_cpu[5] - med_cpu[4]) * 1000
+  }' "${files[@]}"
 target/rego-bench/release/iamlint-rego-bench "$dir" | tail -1
 echo "load average at end: $(cat /proc/loadavg)"
