@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Display, Document, indent_json, label_range};
 use crate::model::Pointer;
-use crate::sources::items::ItemPlace;
+use crate::sources::items::{ItemPlace, ItemTable};
 use crate::sources::secrets;
 use crate::sources::span::{LineTable, SpanIndex};
 use crate::sources::text::Format;
@@ -27,6 +27,9 @@ const WINDOW_FROM: u64 = 64 << 10;
 
 /// Bytes of an item's first line before it, or of its last line after it, read at most.
 const EDGE: usize = 1024;
+
+/// Items one window shows at most; labels further apart are shown from the whole display.
+const ITEMS_AT_MOST: usize = 32;
 
 /// How the whole display lays out a document's text.
 #[derive(Debug)]
@@ -121,35 +124,66 @@ impl Document {
             return None;
         }
         let items = self.items.as_ref()?;
-        let mut place: Option<(ItemPlace, Pointer)> = None;
+        // The items the labels lie in, each with its own pointer.
+        let mut places: Vec<(ItemPlace, Pointer)> = Vec::new();
         for pointer in pointers {
             let (found, inner) = items.find(pointer)?;
             let text = pointer.as_str();
             let base = Pointer::parse(text.get(..text.len().checked_sub(inner.as_str().len())?)?)?;
-            match &place {
-                Some((known, _)) if known.start != found.start => return None,
-                Some(_) => {}
-                None => place = Some((found, base)),
+            if !places.iter().any(|(known, _)| known.start == found.start) {
+                places.push((found, base));
             }
         }
-        let (place, base) = place?;
         let mut file = std::fs::File::open(&self.path).ok()?;
         let stamp = file.metadata().ok().as_ref().and_then(super::FileStamp::of);
         if stamp != Some(source) {
             return None;
         }
         let layout = self.layout.get_or_init(|| self.layout_of(&mut file));
-        let item = place.read(&mut file)?;
+        let (text, first_line, index, pretty_printed) = match places.as_slice() {
+            [(place, base)] => self.item_window(layout, place, base, &mut file, source.len)?,
+            _ => self.items_window(layout, items, &places, &mut file, source.len)?,
+        };
+        let table = LineTable::new(&text);
+        let lines = table.starts().len();
+        for pointer in pointers {
+            let range = label_range(&index, &text, pointer)?;
+            let first = table.line_of(range.start);
+            let last = table.line_of(range.end.saturating_sub(1).max(range.start));
+            // A context line beyond the items would be another item's, or the list's.
+            if first < 1 || last + 2 > lines {
+                return None;
+            }
+        }
+        Some(Display {
+            text: Arc::from(text),
+            index,
+            pretty_printed,
+            first_line,
+        })
+    }
+
+    /// The text of one item's window, the 0-based line of the whole display it starts on,
+    /// its index and whether it is shown from an indented copy.
+    fn item_window(
+        &self,
+        layout: &Layout,
+        place: &ItemPlace,
+        base: &Pointer,
+        file: &mut std::fs::File,
+        len: u64,
+    ) -> Option<(String, usize, SpanIndex, bool)> {
+        let item = place.read(file)?;
         if !item.starts_with(['{', '[']) {
             return None;
         }
         // Shown unmasked and indexed once when masking cannot change the item (no pointer
         // of it names a secret, the usual case), else masked first and indexed again.
         let masked = |item: &str| {
-            let index = SpanIndex::build_item(item, &base, 0);
+            let index = SpanIndex::build_item(item, base, 0);
             secrets::mask_parsed_with(item, &index, &self.secrets)
         };
-        let (text, first_line, index, pretty_printed) = match layout {
+        Some(match layout {
             Layout::Unknown => return None,
             Layout::Lines => {
                 let before = place.at.column.checked_sub(1)?;
@@ -157,18 +191,18 @@ impl Document {
                     return None;
                 }
                 let prefix =
-                    place.read_bytes(&mut file, place.start.checked_sub(before)?..place.start)?;
+                    place.read_bytes(file, place.start.checked_sub(before)?..place.start)?;
                 if prefix.len() != before
                     || !prefix.iter().all(|&byte| matches!(byte, b' ' | b'\t'))
                 {
                     return None;
                 }
-                let suffix = last_line_rest(&place, &mut file, source.len)?;
+                let suffix = last_line_rest(place, file, len)?;
                 let prefix = String::from_utf8(prefix).ok()?;
-                let mut index = SpanIndex::build_item(&item, &base, prefix.len());
+                let mut index = SpanIndex::build_item(&item, base, prefix.len());
                 let shown = if secrets::may_mask(&index, &self.secrets) {
                     let shown = masked(&item);
-                    index = SpanIndex::build_item(&shown, &base, prefix.len());
+                    index = SpanIndex::build_item(&shown, base, prefix.len());
                     shown
                 } else {
                     item
@@ -186,12 +220,12 @@ impl Document {
                 let indented =
                     |item: &str| Some(indent_json(item)?.replace('\n', &format!("\n{indent}")));
                 let mut copy = indented(&item)?;
-                let mut index = SpanIndex::build_item(&copy, &base, indent.len());
+                let mut index = SpanIndex::build_item(&copy, base, indent.len());
                 if secrets::may_mask(&index, &self.secrets) {
                     copy = indented(&masked(&item))?;
-                    index = SpanIndex::build_item(&copy, &base, indent.len());
+                    index = SpanIndex::build_item(&copy, base, indent.len());
                 }
-                let after = place.read_bytes(&mut file, place.end..place.end + EDGE)?;
+                let after = place.read_bytes(file, place.end..place.end + EDGE)?;
                 let follows = after.iter().find(|byte| !byte.is_ascii_whitespace());
                 let comma = if follows == Some(&b',') { "," } else { "" };
                 (
@@ -201,26 +235,125 @@ impl Document {
                     true,
                 )
             }
-        };
-        let table = LineTable::new(&text);
-        let lines = table.starts().len();
-        for pointer in pointers {
-            let range = label_range(&index, &text, pointer)?;
-            let first = table.line_of(range.start);
-            let last = table.line_of(range.end.saturating_sub(1).max(range.start));
-            // A context line beyond the item would be another item's, or the list's.
-            if first < 1 || last + 2 > lines {
-                return None;
-            }
-        }
-        Some(Display {
-            text: Arc::from(text),
-            index,
-            pretty_printed,
-            first_line,
         })
     }
 
+    /// The window of labels in several items of one list (a finding on two keys of one
+    /// page, say): every item from the first to the last, each read alone, masked when a
+    /// pointer of it may hold a secret, and placed as the whole display places it, with what
+    /// the display shows between them. Without it such a finding showed the whole page.
+    fn items_window(
+        &self,
+        layout: &Layout,
+        items: &ItemTable,
+        places: &[(ItemPlace, Pointer)],
+        file: &mut std::fs::File,
+        len: u64,
+    ) -> Option<(String, usize, SpanIndex, bool)> {
+        let list = places.first()?.1.parent()?;
+        let mut at = Vec::with_capacity(places.len());
+        for (_, base) in places {
+            if base.parent()? != list {
+                return None;
+            }
+            at.push(base.tokens().last()?.parse::<usize>().ok()?);
+        }
+        let (low, high) = (*at.iter().min()?, *at.iter().max()?);
+        if high - low >= ITEMS_AT_MOST {
+            return None;
+        }
+        let run = (low..=high)
+            .map(|item| {
+                let base = list.index(item);
+                let (place, inner) = items.find(&base)?;
+                inner.as_str().is_empty().then_some((place, base))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let read = |place: &ItemPlace, base: &Pointer, file: &mut std::fs::File| {
+            let item = place.read(file)?;
+            if !item.starts_with(['{', '[']) {
+                return None;
+            }
+            let index = SpanIndex::build_item(&item, base, 0);
+            Some(if secrets::may_mask(&index, &self.secrets) {
+                secrets::mask_parsed_with(&item, &index, &self.secrets)
+            } else {
+                item
+            })
+        };
+        let (first, _) = run.first()?;
+        let (last, _) = run.last()?;
+        let mut index = SpanIndex::default();
+        match layout {
+            Layout::Unknown => None,
+            Layout::Lines => {
+                let before = first.at.column.checked_sub(1)?;
+                if before > EDGE {
+                    return None;
+                }
+                let prefix =
+                    first.read_bytes(file, first.start.checked_sub(before)?..first.start)?;
+                if prefix.len() != before
+                    || !prefix.iter().all(|&byte| matches!(byte, b' ' | b'\t'))
+                {
+                    return None;
+                }
+                let mut text = String::from_utf8(prefix).ok()?;
+                let mut previous: Option<&ItemPlace> = None;
+                for (place, base) in &run {
+                    if let Some(previous) = previous {
+                        // Between two items of a list: white space and their comma.
+                        let between = place.read_bytes(file, previous.end..place.start)?;
+                        if between.len() != place.start.checked_sub(previous.end)?
+                            || !between
+                                .iter()
+                                .all(|byte| matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | b','))
+                        {
+                            return None;
+                        }
+                        text.push_str(std::str::from_utf8(&between).ok()?);
+                    }
+                    // Masking keeps line breaks: each item starts on its own line.
+                    if first.at.line + text.matches('\n').count() != place.at.line {
+                        return None;
+                    }
+                    let item = read(place, base, file)?;
+                    index.add_item(&item, base, text.len());
+                    text.push_str(&item);
+                    previous = Some(place);
+                }
+                text.push_str(&last_line_rest(last, file, len)?);
+                Some((text, first.at.line.checked_sub(1)?, index, false))
+            }
+            Layout::OneLine(copy_lines) => {
+                let &(line, depth) = copy_lines.get(&first.start)?;
+                let indent = " ".repeat(2 * depth);
+                let mut text = String::new();
+                for (at, (place, base)) in run.iter().enumerate() {
+                    // serde_json's pretty printer puts `,` and a line break between items.
+                    if at > 0 {
+                        text.push_str(",\n");
+                    }
+                    if copy_lines.get(&place.start)
+                        != Some(&(line + text.matches('\n').count(), depth))
+                    {
+                        return None;
+                    }
+                    text.push_str(&indent);
+                    let item = read(place, base, file)?;
+                    let copy = indent_json(&item)?.replace('\n', &format!("\n{indent}"));
+                    index.add_item(&copy, base, text.len());
+                    text.push_str(&copy);
+                }
+                let after = last.read_bytes(file, last.end..last.end + EDGE)?;
+                let follows = after.iter().find(|byte| !byte.is_ascii_whitespace());
+                if follows == Some(&b',') {
+                    text.push(',');
+                }
+                Some((text, line.checked_sub(1)?, index, true))
+            }
+        }
+    }
     /// How the whole display lays the document out: line for line when items start on
     /// different lines; else a read of the file tells one line (then shown from an
     /// indented copy, whose lines are counted) from several (blank lines before a one-line
@@ -469,6 +602,56 @@ mod tests {
             }
             assert!(windows >= 20, "{windows} windows");
             assert!(!display.text.contains("hunter2") && !display.text.contains("secret-"));
+        }
+    }
+
+    #[test]
+    fn labels_in_neighbouring_items_share_a_window_of_the_whole_display() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        for (pretty, blank) in [(true, ""), (false, ""), (false, "\n\n")] {
+            let (text, ranges) = export(600, pretty, blank);
+            let path = dir.path().join(format!("{pretty}{}.json", blank.len()));
+            assert!(std::fs::write(&path, &text).is_ok());
+            let windowed = document(&path, &text, &ranges);
+            let whole = document(&path, &text, &ranges);
+            let display = whole.display();
+            let whole_lines: Vec<&str> = display.text.split('\n').collect();
+            let list = Pointer::root().key("apikeys");
+            for (one, other) in [(0, 1), (3, 7), (598, 599), (0, 31)] {
+                let pointers = [
+                    list.index(one).key("name"),
+                    list.index(other).key("nested").key("credentials"),
+                    list.index(other).key("apikey"),
+                ];
+                let labels: Vec<&Pointer> = pointers.iter().collect();
+                let Shown::Window(window) = windowed.shown(&labels) else {
+                    panic!("items {one} and {other} are shown whole ({pretty})");
+                };
+                assert!(!window.text.contains("hunter2") && !window.text.contains("secret-"));
+                for (line, content) in window.text.split('\n').enumerate() {
+                    assert_eq!(Some(&content), whole_lines.get(window.first_line + line));
+                }
+                let shown = Shown::Window(window);
+                for pointer in &pointers {
+                    let (Some(span), Some(expected)) =
+                        (shown.span(pointer), whole.display_span(pointer))
+                    else {
+                        panic!("no span for {pointer}");
+                    };
+                    let window = shown.display();
+                    assert_eq!(
+                        window.text.get(span.clone()),
+                        display.text.get(expected.clone())
+                    );
+                    let (line, column) = window.index.line_column(&window.text, span.start);
+                    let place = display.index.line_column(&display.text, expected.start);
+                    assert_eq!((line + window.first_line, column), place, "{pointer}");
+                }
+            }
+            // Items further apart than a window holds are shown from the whole display.
+            let far = [list.index(0).key("name"), list.index(40).key("name")];
+            let far: Vec<&Pointer> = far.iter().collect();
+            assert!(matches!(windowed.shown(&far), Shown::Whole(_)));
         }
     }
 }

@@ -100,6 +100,12 @@ impl SpanIndex {
         index
     }
 
+    /// Indexes one more item, `text`, as the value at `base`, its ranges moved by `shift`:
+    /// a window of several list items indexes each where it sits in the window's text.
+    pub fn add_item(&mut self, text: &str, base: &Pointer, shift: usize) {
+        self.index_json_at(text, base.clone(), shift);
+    }
+
     /// The spot of `pointer`, or of its nearest indexed ancestor.
     pub fn find(&self, pointer: &Pointer) -> Option<&Spot> {
         let mut current = Some(pointer.clone());
