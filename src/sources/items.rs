@@ -212,7 +212,6 @@ fn line_breaks(bytes: &[u8]) -> usize {
             .count()
 }
 
-/// Characters in `text`; an ASCII text (most exports) is counted by its length.
 /// Whether `bytes` hold neither a line break nor a byte outside ASCII: 32 bytes at a time,
 /// a fold that vectorizes, stopping at the first row that holds either.
 fn ascii_without_line_breaks(bytes: &[u8]) -> bool {
@@ -231,6 +230,7 @@ fn ascii_without_line_breaks(bytes: &[u8]) -> bool {
     !found(rows.remainder())
 }
 
+/// Characters in `text`; an ASCII text (most exports) is counted by its length.
 fn char_count(text: &str) -> usize {
     if text.is_ascii() {
         text.len()

@@ -186,19 +186,8 @@ impl Document {
         Some(match layout {
             Layout::Unknown => return None,
             Layout::Lines => {
-                let before = place.at.column.checked_sub(1)?;
-                if before > EDGE {
-                    return None;
-                }
-                let prefix =
-                    place.read_bytes(file, place.start.checked_sub(before)?..place.start)?;
-                if prefix.len() != before
-                    || !prefix.iter().all(|&byte| matches!(byte, b' ' | b'\t'))
-                {
-                    return None;
-                }
+                let prefix = first_line_start(place, file)?;
                 let suffix = last_line_rest(place, file, len)?;
-                let prefix = String::from_utf8(prefix).ok()?;
                 let mut index = SpanIndex::build_item(&item, base, prefix.len());
                 let shown = if secrets::may_mask(&index, &self.secrets) {
                     let shown = masked(&item);
@@ -225,9 +214,7 @@ impl Document {
                     copy = indented(&masked(&item))?;
                     index = SpanIndex::build_item(&copy, base, indent.len());
                 }
-                let after = place.read_bytes(file, place.end..place.end + EDGE)?;
-                let follows = after.iter().find(|byte| !byte.is_ascii_whitespace());
-                let comma = if follows == Some(&b',') { "," } else { "" };
+                let comma = comma_after(place, file)?;
                 (
                     format!("{indent}{copy}{comma}"),
                     line.checked_sub(1)?,
@@ -287,18 +274,7 @@ impl Document {
         match layout {
             Layout::Unknown => None,
             Layout::Lines => {
-                let before = first.at.column.checked_sub(1)?;
-                if before > EDGE {
-                    return None;
-                }
-                let prefix =
-                    first.read_bytes(file, first.start.checked_sub(before)?..first.start)?;
-                if prefix.len() != before
-                    || !prefix.iter().all(|&byte| matches!(byte, b' ' | b'\t'))
-                {
-                    return None;
-                }
-                let mut text = String::from_utf8(prefix).ok()?;
+                let mut text = first_line_start(first, file)?;
                 let mut previous: Option<&ItemPlace> = None;
                 for (place, base) in &run {
                     if let Some(previous) = previous {
@@ -345,11 +321,7 @@ impl Document {
                     index.add_item(&copy, base, text.len());
                     text.push_str(&copy);
                 }
-                let after = last.read_bytes(file, last.end..last.end + EDGE)?;
-                let follows = after.iter().find(|byte| !byte.is_ascii_whitespace());
-                if follows == Some(&b',') {
-                    text.push(',');
-                }
+                text.push_str(comma_after(last, file)?);
                 Some((text, line.checked_sub(1)?, index, true))
             }
         }
@@ -384,6 +356,27 @@ impl Document {
 
 /// The rest of the item's last line after it, when it holds no value (a comma, closing
 /// brackets); `None` when it holds more, or is longer than [`EDGE`].
+/// What precedes an item on its first line in a file shown line for line, when that is
+/// white space alone (else no window shows it).
+fn first_line_start(place: &ItemPlace, file: &mut std::fs::File) -> Option<String> {
+    let before = place.at.column.checked_sub(1)?;
+    if before > EDGE {
+        return None;
+    }
+    let prefix = place.read_bytes(file, place.start.checked_sub(before)?..place.start)?;
+    if prefix.len() != before || !prefix.iter().all(|&byte| matches!(byte, b' ' | b'\t')) {
+        return None;
+    }
+    String::from_utf8(prefix).ok()
+}
+
+/// The comma that follows an item of a one-line file in its indented copy, if any.
+fn comma_after(place: &ItemPlace, file: &mut std::fs::File) -> Option<&'static str> {
+    let after = place.read_bytes(file, place.end..place.end + EDGE)?;
+    let follows = after.iter().find(|byte| !byte.is_ascii_whitespace());
+    Some(if follows == Some(&b',') { "," } else { "" })
+}
+
 fn last_line_rest(place: &ItemPlace, file: &mut std::fs::File, len: u64) -> Option<String> {
     let text_len = usize::try_from(len).ok()?.checked_sub(place.skipped())?;
     let after = place.read_bytes(file, place.end..(place.end + EDGE).min(text_len))?;
