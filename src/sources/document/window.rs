@@ -544,19 +544,57 @@ mod tests {
         Document::unread("a.json".into(), path.into(), Format::Json, stamp).with_items(items)
     }
 
+    /// An export of 600 items written to `dir` pretty, on one line, and on one line after
+    /// blank lines (still shown as one line), each loaded twice: whether it is pretty, a
+    /// document to show by windows and one to show whole.
+    fn exports_on_disk(dir: &std::path::Path) -> Vec<(bool, Document, Document)> {
+        [(true, ""), (false, ""), (false, "\n\n")]
+            .into_iter()
+            .map(|(pretty, blank)| {
+                let (text, ranges) = export(600, pretty, blank);
+                let path = dir.join(format!("{pretty}{}.json", blank.len()));
+                assert!(std::fs::write(&path, &text).is_ok());
+                let windowed = document(&path, &text, &ranges);
+                (pretty, windowed, document(&path, &text, &ranges))
+            })
+            .collect()
+    }
+
+    /// Asserts that `window` shows the lines of `whole`'s display it says it starts at, and
+    /// each of `pointers` as the same text at the same line and column.
+    fn assert_shows_the_whole_display(
+        window: Box<Display>,
+        whole: &Document,
+        pointers: &[Pointer],
+    ) {
+        let display = whole.display();
+        let whole_lines: Vec<&str> = display.text.split('\n').collect();
+        for (line, content) in window.text.split('\n').enumerate() {
+            assert_eq!(Some(&content), whole_lines.get(window.first_line + line));
+        }
+        let shown = Shown::Window(window);
+        for pointer in pointers {
+            let (Some(span), Some(expected)) = (shown.span(pointer), whole.display_span(pointer))
+            else {
+                panic!("no span for {pointer}");
+            };
+            let window = shown.display();
+            assert_eq!(
+                window.text.get(span.clone()),
+                display.text.get(expected.clone())
+            );
+            let (line, column) = window.index.line_column(&window.text, span.start);
+            let place = display.index.line_column(&display.text, expected.start);
+            assert_eq!((line + window.first_line, column), place, "{pointer}");
+        }
+    }
+
     #[test]
     fn a_window_shows_the_lines_and_labels_of_the_whole_display() {
         let Ok(dir) = tempfile::tempdir() else { return };
-        // Pretty, one line, and one line after blank lines (still shown as one line).
-        for (pretty, blank) in [(true, ""), (false, ""), (false, "\n\n")] {
-            let (text, ranges) = export(600, pretty, blank);
-            let path = dir.path().join(format!("{pretty}{}.json", blank.len()));
-            assert!(std::fs::write(&path, &text).is_ok());
-            let windowed = document(&path, &text, &ranges);
-            let whole = document(&path, &text, &ranges);
+        for (pretty, windowed, whole) in exports_on_disk(dir.path()) {
             let display = whole.display();
             assert_eq!(display.pretty_printed, !pretty);
-            let whole_lines: Vec<&str> = display.text.split('\n').collect();
             let mut windows = 0;
             for at in [0, 1, 299, 599] {
                 let item = Pointer::root().key("apikeys").index(at);
@@ -574,23 +612,7 @@ mod tests {
                         continue;
                     };
                     windows += 1;
-                    for (line, content) in window.text.split('\n').enumerate() {
-                        assert_eq!(Some(&content), whole_lines.get(window.first_line + line));
-                    }
-                    let shown = Shown::Window(window);
-                    let (Some(span), Some(expected)) =
-                        (shown.span(&pointer), whole.display_span(&pointer))
-                    else {
-                        panic!("no span for {pointer}");
-                    };
-                    let window = shown.display();
-                    assert_eq!(
-                        window.text.get(span.clone()),
-                        display.text.get(expected.clone())
-                    );
-                    let (line, column) = window.index.line_column(&window.text, span.start);
-                    let place = display.index.line_column(&display.text, expected.start);
-                    assert_eq!((line + window.first_line, column), place, "{pointer}");
+                    assert_shows_the_whole_display(window, &whole, &[pointer]);
                 }
             }
             assert!(windows >= 20, "{windows} windows");
@@ -601,14 +623,7 @@ mod tests {
     #[test]
     fn labels_in_neighbouring_items_share_a_window_of_the_whole_display() {
         let Ok(dir) = tempfile::tempdir() else { return };
-        for (pretty, blank) in [(true, ""), (false, ""), (false, "\n\n")] {
-            let (text, ranges) = export(600, pretty, blank);
-            let path = dir.path().join(format!("{pretty}{}.json", blank.len()));
-            assert!(std::fs::write(&path, &text).is_ok());
-            let windowed = document(&path, &text, &ranges);
-            let whole = document(&path, &text, &ranges);
-            let display = whole.display();
-            let whole_lines: Vec<&str> = display.text.split('\n').collect();
+        for (pretty, windowed, whole) in exports_on_disk(dir.path()) {
             let list = Pointer::root().key("apikeys");
             for (one, other) in [(0, 1), (3, 7), (598, 599), (0, 31)] {
                 let pointers = [
@@ -621,25 +636,7 @@ mod tests {
                     panic!("items {one} and {other} are shown whole ({pretty})");
                 };
                 assert!(!window.text.contains("hunter2") && !window.text.contains("secret-"));
-                for (line, content) in window.text.split('\n').enumerate() {
-                    assert_eq!(Some(&content), whole_lines.get(window.first_line + line));
-                }
-                let shown = Shown::Window(window);
-                for pointer in &pointers {
-                    let (Some(span), Some(expected)) =
-                        (shown.span(pointer), whole.display_span(pointer))
-                    else {
-                        panic!("no span for {pointer}");
-                    };
-                    let window = shown.display();
-                    assert_eq!(
-                        window.text.get(span.clone()),
-                        display.text.get(expected.clone())
-                    );
-                    let (line, column) = window.index.line_column(&window.text, span.start);
-                    let place = display.index.line_column(&display.text, expected.start);
-                    assert_eq!((line + window.first_line, column), place, "{pointer}");
-                }
+                assert_shows_the_whole_display(window, &whole, &pointers);
             }
             // Items further apart than a window holds are shown from the whole display.
             let far = [list.index(0).key("name"), list.index(40).key("name")];
