@@ -210,17 +210,16 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
     };
     let mut builder = InventoryBuilder::default();
     let groups = directory_groups(&inputs);
-    // The files are loaded a window at a time and each window is merged before the next is
-    // loaded: merging copies every entity into the inventory's lists, and the lists of a
-    // window's builders, freed as they are merged, are what the next window's builders are
-    // built in. Loading every file before merging any held all the builders' lists beside
-    // the inventory's (about 90 MB of the peak at scale 100).
-    for (number, window) in (0..inputs.len())
-        .collect::<Vec<usize>>()
-        .chunks(MERGE_WINDOW)
-        .enumerate()
-    {
-        let load_window = || -> Vec<Option<FileLoad>> {
+    // The files are loaded a window at a time and each window is merged while the next one
+    // loads: merging copies every entity into the inventory's lists, and the lists of a
+    // window's builders, freed as they are merged, are what the window after next is built
+    // in. Loading every file before merging any held all the builders' lists beside the
+    // inventory's (about 90 MB of the peak at scale 100); merging each window before the
+    // next was loaded left every core but one idle while it merged.
+    let order: Vec<usize> = (0..inputs.len()).collect();
+    let windows: Vec<&[usize]> = order.chunks(MERGE_WINDOW).collect();
+    let mut load_window = |number: usize, window: &[usize]| -> Vec<Option<FileLoad>> {
+        let load_rest = || -> Vec<Option<FileLoad>> {
             window
                 .par_iter()
                 .map(|&at| (!large.contains(&at)).then(|| load_one(at, &inputs[at])))
@@ -235,19 +234,22 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
                     .map(|&at| (at, load_one(at, &inputs[at])))
                     .collect()
             };
-            let (loaded_large, files) = rayon::join(load_large, load_window);
+            let (loaded_large, files) = rayon::join(load_large, load_rest);
             for (at, file) in loaded_large {
                 early[at] = Some(file);
             }
             files
         } else {
-            load_window()
+            load_rest()
         };
         for (&at, file) in window.iter().zip(&mut files) {
             if file.is_none() {
                 *file = early.get_mut(at).and_then(Option::take);
             }
         }
+        files
+    };
+    let mut merge_window = |window: &[usize], files: Vec<Option<FileLoad>>| {
         builder.reserve_more_for(files.iter().flatten().map(|file| &file.builder));
         for (&at, file) in window.iter().zip(files) {
             let mut file = file.unwrap_or_default();
@@ -268,6 +270,20 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
             loaded.inline_waivers.extend(file.inline_waivers);
             loaded.partial.extend(file.partial);
         }
+    };
+    // Window `number` loads while window `number - 1` merges (merging is one core's work).
+    let mut loaded_before: Option<Vec<Option<FileLoad>>> = None;
+    for number in 0..=windows.len() {
+        let previous = number.checked_sub(1).and_then(|at| windows.get(at));
+        let (next, ()) = rayon::join(
+            || windows.get(number).map(|window| load_window(number, window)),
+            || {
+                if let (Some(window), Some(files)) = (previous, loaded_before.take()) {
+                    merge_window(window, files);
+                }
+            },
+        );
+        loaded_before = next;
     }
     for document in outside {
         loaded.documents.push_slot(Some(document));
