@@ -16,6 +16,7 @@ use super::span::{SpanIndex, line_column};
 use super::text::{Format, LineColumn};
 use crate::model::{DocId, Origin, Pointer};
 
+mod copy_lines;
 mod window;
 pub use window::Shown;
 

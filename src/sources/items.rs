@@ -166,6 +166,14 @@ impl ItemTable {
         })
     }
 
+    /// The start of each list's first item (the others follow a comma).
+    pub fn list_heads(&self) -> impl Iterator<Item = usize> + '_ {
+        self.lists
+            .iter()
+            .filter_map(move |(_, items)| items.get(0, self.skipped))
+            .map(|place| place.start)
+    }
+
     /// The item `pointer` lies in (the item itself or a value inside it), with the pointer
     /// relative to the item.
     pub fn find(&self, pointer: &Pointer) -> Option<(ItemPlace, Pointer)> {

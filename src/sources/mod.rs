@@ -276,7 +276,11 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
     for number in 0..=windows.len() {
         let previous = number.checked_sub(1).and_then(|at| windows.get(at));
         let (next, ()) = rayon::join(
-            || windows.get(number).map(|window| load_window(number, window)),
+            || {
+                windows
+                    .get(number)
+                    .map(|window| load_window(number, window))
+            },
             || {
                 if let (Some(window), Some(files)) = (previous, loaded_before.take()) {
                     merge_window(window, files);

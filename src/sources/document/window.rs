@@ -9,12 +9,12 @@
 //! item's first and last line outside the item holds no value (indentation, commas,
 //! brackets). Anything else falls back to the whole display.
 
-use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use super::copy_lines::CopyLines;
 use super::{Display, Document, indent_json, label_range};
 use crate::model::Pointer;
 use crate::sources::items::{ItemPlace, ItemTable};
@@ -341,7 +341,9 @@ impl Document {
         let skipped = items.places().next().map_or(0, |place| place.skipped());
         let mut starts: Vec<usize> = items.places().map(|place| place.start).collect();
         starts.sort_unstable();
-        let Some(counted) = CopyLines::count(file, skipped, &starts) else {
+        let mut heads: Vec<usize> = items.list_heads().collect();
+        heads.sort_unstable();
+        let Some(counted) = CopyLines::count(file, skipped, &starts, &heads) else {
             return Layout::Unknown;
         };
         // As `is_one_line` judges the masked text: masking keeps every line break, and a
@@ -388,97 +390,6 @@ fn last_line_rest(place: &ItemPlace, file: &mut std::fs::File, len: u64) -> Opti
     rest.iter()
         .all(|byte| matches!(byte, b' ' | b'\t' | b'\r' | b',' | b']' | b'}'))
         .then(|| String::from_utf8_lossy(rest).into_owned())
-}
-
-/// The lines of the indented copy of a one-line JSON text (serde_json's pretty printer:
-/// a line break before every array value and object member, and before the closing
-/// bracket of a non-empty container), counted in one streaming pass.
-struct CopyLines {
-    one_line: bool,
-    items: FxHashMap<usize, (usize, usize)>,
-}
-
-impl CopyLines {
-    fn count(file: &mut std::fs::File, skipped: usize, starts: &[usize]) -> Option<Self> {
-        use std::io::{Seek, SeekFrom};
-        file.seek(SeekFrom::Start(skipped as u64)).ok()?;
-        let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-        let mut buffer = vec![0u8; 1 << 20];
-        let mut items = FxHashMap::with_capacity_and_hasher(starts.len(), Default::default());
-        let mut next = starts.iter().copied().peekable();
-        // Whether each open container has a value yet.
-        let mut open: Vec<bool> = Vec::new();
-        let (mut in_string, mut escaped, mut opened) = (false, false, false);
-        let (mut breaks, mut offset) = (0usize, 0usize);
-        let (mut content, mut broken, mut one_line) = (false, false, true);
-        loop {
-            let read = reader.read(&mut buffer).ok()?;
-            if read == 0 {
-                break;
-            }
-            let chunk = &buffer[..read];
-            let mut position = 0;
-            while let Some(&byte) = chunk.get(position) {
-                if in_string {
-                    // Most of an export's bytes are inside strings: jump to the next quote
-                    // or backslash instead of looking at each byte.
-                    if escaped {
-                        escaped = false;
-                        position += 1;
-                        continue;
-                    }
-                    let Some(found) = memchr::memchr2(b'"', b'\\', &chunk[position..]) else {
-                        position = chunk.len();
-                        continue;
-                    };
-                    position += found + 1;
-                    match chunk.get(position - 1) {
-                        Some(b'\\') => escaped = true,
-                        _ => in_string = false,
-                    }
-                    continue;
-                }
-                let at = offset + position;
-                position += 1;
-                if byte.is_ascii_whitespace() {
-                    broken |= content && byte == b'\n';
-                    continue;
-                }
-                if broken {
-                    one_line = false;
-                }
-                content = true;
-                if opened {
-                    opened = false;
-                    if !matches!(byte, b']' | b'}') {
-                        breaks += 1;
-                        if let Some(top) = open.last_mut() {
-                            *top = true;
-                        }
-                    }
-                }
-                match byte {
-                    b'"' => in_string = true,
-                    b'[' | b'{' => {
-                        if next.peek() == Some(&at) {
-                            items.insert(at, (breaks + 1, open.len()));
-                        }
-                        open.push(false);
-                        opened = true;
-                    }
-                    // A closing bracket gets a line of its own after a value.
-                    b']' | b'}' => breaks += usize::from(open.pop() == Some(true)),
-                    b',' => breaks += 1,
-                    _ => {}
-                }
-                while next.peek().is_some_and(|&start| start <= at) {
-                    next.next();
-                }
-            }
-            offset += read;
-        }
-        Some(Self { one_line, items })
-    }
 }
 
 #[cfg(test)]
