@@ -37,6 +37,21 @@ pub fn escape_lines(text: &str) -> Cow<'_, str> {
     escape_keeping(text, |character| matches!(character, '\n' | '\t'))
 }
 
+/// A rendered page, escaped as [`escape_lines`] escapes text and ended by a line break: the
+/// page (megabytes at a large account's scale) is copied only when something in it needs
+/// escaping.
+pub fn escape_page(mut page: String) -> String {
+    let escaped = match escape_lines(&page) {
+        Cow::Owned(escaped) => Some(escaped),
+        Cow::Borrowed(_) => None,
+    };
+    if let Some(escaped) = escaped {
+        page = escaped;
+    }
+    page.push('\n');
+    page
+}
+
 fn escape_keeping(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
     let unsafe_at = |character: char| is_unsafe(character) && !keep(character);
     let Some(first) = text.find(unsafe_at) else {
@@ -203,6 +218,13 @@ mod tests {
         );
         assert_eq!(escape_lines("a\nb\tc\r\n"), "a\nb\tc\\u{d}\n");
         assert!(matches!(escape("plain ñ 🚀"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_page_is_escaped_as_lines_are_and_ends_with_a_line_break() {
+        let page = format!("<p>{HOSTILE}</p>\n<p>b\tc</p>");
+        assert_eq!(escape_page(page.clone()), format!("{}\n", escape_lines(&page)));
+        assert_eq!(escape_page("<p>plain</p>".to_owned()), "<p>plain</p>\n");
     }
 
     #[test]

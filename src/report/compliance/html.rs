@@ -48,7 +48,7 @@ impl Page<'_> {
 pub fn render(compliance: &Compliance) -> String {
     match (Page { c: compliance }).render() {
         // The template writes no control but line breaks: what is left came from inputs.
-        Ok(text) => format!("{}\n", crate::report::safe::escape_lines(&text)),
+        Ok(text) => crate::report::safe::escape_page(text),
         Err(error) => format!(
             "<!DOCTYPE html>\n<title>iamlint</title>\n<p>iamlint could not render the report: {}</p>\n",
             error.to_string().replace('&', "&amp;").replace('<', "&lt;")

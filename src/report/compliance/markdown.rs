@@ -73,7 +73,7 @@ impl Page<'_> {
 pub fn render(compliance: &Compliance) -> String {
     match (Page { c: compliance }).render() {
         // The template writes no control but line breaks: what is left came from inputs.
-        Ok(text) => format!("{}\n", crate::report::safe::escape_lines(&text)),
+        Ok(text) => crate::report::safe::escape_page(text),
         Err(error) => format!("iamlint could not render the report: {error}\n"),
     }
 }
