@@ -223,7 +223,10 @@ mod tests {
     #[test]
     fn a_page_is_escaped_as_lines_are_and_ends_with_a_line_break() {
         let page = format!("<p>{HOSTILE}</p>\n<p>b\tc</p>");
-        assert_eq!(escape_page(page.clone()), format!("{}\n", escape_lines(&page)));
+        assert_eq!(
+            escape_page(page.clone()),
+            format!("{}\n", escape_lines(&page))
+        );
         assert_eq!(escape_page("<p>plain</p>".to_owned()), "<p>plain</p>\n");
     }
 
