@@ -191,7 +191,7 @@ impl ItemTable {
 /// step (a twentieth of a check's time at scale 10): here each of 32 byte-wide counters
 /// takes one column of 32-byte rows, one vector compare and add per row, and the counters
 /// are emptied every 255 rows, before they can overflow.
-fn line_breaks(bytes: &[u8]) -> usize {
+pub(crate) fn line_breaks(bytes: &[u8]) -> usize {
     const LANES: usize = 32;
     let mut total = 0;
     let mut rows = bytes.chunks_exact(LANES);

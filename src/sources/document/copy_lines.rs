@@ -31,12 +31,14 @@ impl CopyLines {
         starts: &[usize],
         heads: &[usize],
     ) -> Option<Self> {
-        let pieces = if file.metadata().ok()?.len() >= COUNT_IN_PIECES_FROM {
+        let len = file.metadata().ok()?.len();
+        let pieces = if len >= COUNT_IN_PIECES_FROM {
             std::thread::available_parallelism().map_or(1, usize::from)
         } else {
             1
         };
-        Self::count_in(file, skipped, starts, heads, pieces)
+        let text_len = usize::try_from(len).ok()?.checked_sub(skipped)?;
+        Self::count_in(file, skipped, text_len, starts, heads, pieces)
     }
 
     /// The count in up to `pieces` pieces, each from an item's start (not the first of its
@@ -50,12 +52,11 @@ impl CopyLines {
     fn count_in(
         file: &std::fs::File,
         skipped: usize,
+        text_len: usize,
         starts: &[usize],
         heads: &[usize],
         pieces: usize,
     ) -> Option<Self> {
-        let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
-        let text_len = len.checked_sub(skipped)?;
         let mut cuts = vec![0];
         for piece in 1..pieces {
             let target = text_len / pieces * piece;
@@ -109,7 +110,7 @@ impl CopyLines {
                     || before.opened
                     || before.open.contains(&false)
                 {
-                    return Self::count_in(file, skipped, starts, heads, 1);
+                    return Self::count_in(file, skipped, text_len, starts, heads, 1);
                 }
                 // A line break at the end of the piece before, then the item: two lines.
                 one_line &= !before.broken;
@@ -323,7 +324,8 @@ mod tests {
             let Ok(file) = std::fs::File::open(&path) else {
                 panic!("cannot open {}", path.display());
             };
-            let Some(one_pass) = CopyLines::count_in(&file, 3, &starts, &heads, 1) else {
+            let Some(one_pass) = CopyLines::count_in(&file, 3, bytes.len() - 3, &starts, &heads, 1)
+            else {
                 panic!("no count");
             };
             assert_eq!(one_pass.one_line, breaks == 0);
@@ -332,7 +334,9 @@ mod tests {
             assert_eq!(one_pass.items.get(&starts[0]).map(|item| item.1), Some(2));
             assert_eq!(one_pass.items.get(&starts[500]).map(|item| item.1), Some(3));
             for pieces in 2..=7 {
-                let Some(counted) = CopyLines::count_in(&file, 3, &starts, &heads, pieces) else {
+                let Some(counted) =
+                    CopyLines::count_in(&file, 3, bytes.len() - 3, &starts, &heads, pieces)
+                else {
                     panic!("no count in {pieces} pieces");
                 };
                 assert_eq!(counted.one_line, one_pass.one_line, "{pieces} pieces");

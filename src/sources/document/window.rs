@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use super::copy_lines::CopyLines;
 use super::{Display, Document, indent_json, label_range};
 use crate::model::Pointer;
-use crate::sources::items::{ItemPlace, ItemTable};
+use crate::sources::items::{ItemPlace, ItemTable, line_breaks};
 use crate::sources::secrets;
 use crate::sources::span::{LineTable, SpanIndex};
 use crate::sources::text::Format;
@@ -275,6 +275,8 @@ impl Document {
             Layout::Unknown => None,
             Layout::Lines => {
                 let mut text = first_line_start(first, file)?;
+                // The lines of `text` so far, counted as it grows.
+                let mut lines = 0;
                 let mut previous: Option<&ItemPlace> = None;
                 for (place, base) in &run {
                     if let Some(previous) = previous {
@@ -287,14 +289,16 @@ impl Document {
                         {
                             return None;
                         }
+                        lines += line_breaks(&between);
                         text.push_str(std::str::from_utf8(&between).ok()?);
                     }
                     // Masking keeps line breaks: each item starts on its own line.
-                    if first.at.line + text.matches('\n').count() != place.at.line {
+                    if first.at.line + lines != place.at.line {
                         return None;
                     }
                     let item = read(place, base, file)?;
                     index.add_item(&item, base, text.len());
+                    lines += line_breaks(item.as_bytes());
                     text.push_str(&item);
                     previous = Some(place);
                 }
@@ -305,20 +309,22 @@ impl Document {
                 let &(line, depth) = copy_lines.get(&first.start)?;
                 let indent = " ".repeat(2 * depth);
                 let mut text = String::new();
+                // The lines of `text` so far, counted as it grows.
+                let mut lines = 0;
                 for (at, (place, base)) in run.iter().enumerate() {
                     // serde_json's pretty printer puts `,` and a line break between items.
                     if at > 0 {
                         text.push_str(",\n");
+                        lines += 1;
                     }
-                    if copy_lines.get(&place.start)
-                        != Some(&(line + text.matches('\n').count(), depth))
-                    {
+                    if copy_lines.get(&place.start) != Some(&(line + lines, depth)) {
                         return None;
                     }
                     text.push_str(&indent);
                     let item = read(place, base, file)?;
                     let copy = indent_json(&item)?.replace('\n', &format!("\n{indent}"));
                     index.add_item(&copy, base, text.len());
+                    lines += line_breaks(copy.as_bytes());
                     text.push_str(&copy);
                 }
                 text.push_str(comma_after(last, file)?);
