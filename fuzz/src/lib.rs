@@ -82,7 +82,7 @@ fn fast_loader_agrees(data: &[u8]) {
             route: None,
         };
         let recognised = if fast {
-            exports::ingest_text(text, &mut sink).map(|(recognition, _)| recognition)
+            exports::ingest_text(text, &mut sink, |_| ()).map(|(recognition, ..)| recognition)
         } else {
             Some(exports::ingest(&value, &mut sink))
         };

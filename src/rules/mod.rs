@@ -368,6 +368,8 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
         .any(|(_, part)| !std::ptr::eq(*part, inventory));
     let per_rule: Vec<Evaluation> = tasks
         .par_iter()
+        // One rule per task, so that no core waits while the other runs several.
+        .with_max_len(1)
         .map(|&(entry, meta, account, part, derived)| {
             let shared = Shared {
                 subjects: &subjects,

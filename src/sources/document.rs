@@ -212,6 +212,8 @@ impl Document {
         let this = &*self;
         let resolved: Vec<(Pointer, Place)> = unique
             .par_chunks(RESOLVED_TOGETHER)
+            // One chunk per task, so that both cores share the last chunks.
+            .with_max_len(1)
             .flat_map_iter(|pointers| {
                 let mut reader = ItemReader::default();
                 pointers

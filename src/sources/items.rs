@@ -96,7 +96,7 @@ impl ItemTable {
     /// The table of `lists` (list pointer, each item's byte range in `text`), with the line
     /// and column of each item's start, counted in one pass over the text.
     /// `skipped` is how many bytes of the file come before the text (a byte-order mark).
-    pub fn new(skipped: usize, text: &str, lists: Vec<(Pointer, Vec<Range<usize>>)>) -> Self {
+    pub fn new(skipped: usize, text: &str, lists: &[(Pointer, Vec<Range<usize>>)]) -> Self {
         let mut starts: Vec<(usize, usize, usize)> = lists
             .iter()
             .enumerate()
@@ -395,11 +395,7 @@ mod tests {
         for text in [compact, mixed] {
             let ranges = naive_items(&text);
             assert_eq!(ranges.len(), 200);
-            let table = ItemTable::new(
-                0,
-                &text,
-                vec![(Pointer::root().key("keys"), ranges.clone())],
-            );
+            let table = ItemTable::new(0, &text, &[(Pointer::root().key("keys"), ranges.clone())]);
             for (at, range) in ranges.iter().enumerate() {
                 let (place, _) = table
                     .find(&Pointer::root().key("keys").index(at))
@@ -421,7 +417,7 @@ mod tests {
                 Some(start..start + item.len())
             })
             .collect();
-        let table = ItemTable::new(0, text, vec![(Pointer::root().key("a"), ranges)]);
+        let table = ItemTable::new(0, text, &[(Pointer::root().key("a"), ranges)]);
         let at = |pointer: &str| {
             let (place, inner) = table.find(&Pointer::parse(pointer)?)?;
             Some((place.at, inner.to_string()))

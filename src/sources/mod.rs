@@ -222,6 +222,10 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         let load_rest = || -> Vec<Option<FileLoad>> {
             window
                 .par_iter()
+                // One file per task: rayon splits a range only a few times on two cores,
+                // and the core that ran out of files idled while the other loaded a run of
+                // them alone at the end of each window.
+                .with_max_len(1)
                 .map(|&at| (!large.contains(&at)).then(|| load_one(at, &inputs[at])))
                 .collect()
         };
@@ -453,20 +457,21 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
             route: None,
         };
         // The fast path also checks the document for duplicate members (`None` if it has
-        // one: the `Value` path below reports it).
-        let recognition = exports::ingest_text(&text, &mut sink);
+        // one: the `Value` path below reports it). Where the items are, so that a finding's place is read from its item alone
+        // (only a file that can be read again is read again).
+        let skipped = if byte_order_mark { 3 } else { 0 };
+        let place = |ranges: &exports::ItemRanges| {
+            stamp.map(|_| items::ItemTable::new(skipped, &text, ranges))
+        };
+        let recognition = exports::ingest_text(&text, &mut sink, place);
         let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
-        if let Some((recognition, ranges)) = recognition {
+        if let Some((recognition, ranges, items)) = recognition {
             let lists: Vec<(Pointer, usize)> = ranges
                 .iter()
                 .map(|(list, items)| (list.clone(), items.len()))
                 .collect();
             file.partial =
                 error::partial_load(&input.name, problems.iter().map(|(at, _)| at), &lists);
-            // Where the items are, so that a finding's place is read from its item alone
-            // (only a file that can be read again is read again).
-            let items = stamp
-                .map(|_| items::ItemTable::new(if byte_order_mark { 3 } else { 0 }, &text, ranges));
             // A document without problems needs its text only when a finding does: it is
             // read again then, so the text is not copied into the document at all.
             let document = match stamp {

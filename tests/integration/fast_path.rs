@@ -21,7 +21,7 @@ fn load(text: &str, fast: bool) -> Outcome {
         route: None,
     };
     let recognition = if fast {
-        exports::ingest_text(text, &mut sink).map(|(recognition, _)| recognition)
+        exports::ingest_text(text, &mut sink, |_| ()).map(|(recognition, ..)| recognition)
     } else {
         let value = serde_json::from_str::<UniqueValue>(text)
             .ok()
@@ -127,7 +127,8 @@ fn compare_places(path: &std::path::Path) -> usize {
         secret_pointers: Vec::new(),
         route: None,
     };
-    let Some((_, ranges)) = exports::ingest_text(&text, &mut sink) else {
+    let place = |ranges: &exports::ItemRanges| ItemTable::new(skipped, &text, ranges);
+    let Some((_, _, items)) = exports::ingest_text(&text, &mut sink, place) else {
         return 0;
     };
     let stamp = std::fs::metadata(path)
@@ -136,8 +137,8 @@ fn compare_places(path: &std::path::Path) -> usize {
         .and_then(FileStamp::of)
         .expect("a regular file");
     let name = path.display().to_string();
-    let mut unread = Document::unread(name.clone(), path.into(), Format::Json, stamp)
-        .with_items(ItemTable::new(skipped, &text, ranges));
+    let mut unread =
+        Document::unread(name.clone(), path.into(), Format::Json, stamp).with_items(items);
     let whole = Document::new(
         name,
         path.into(),

@@ -456,7 +456,7 @@ mod tests {
         let items = ItemTable::new(
             0,
             text,
-            vec![(Pointer::root().key("apikeys"), ranges.to_vec())],
+            &[(Pointer::root().key("apikeys"), ranges.to_vec())],
         );
         Document::unread("a.json".into(), path.into(), Format::Json, stamp).with_items(items)
     }

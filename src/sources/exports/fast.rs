@@ -35,8 +35,15 @@ const CHUNK: usize = 1024;
 pub type ItemRanges = Vec<(Pointer, Vec<Range<usize>>)>;
 
 /// Loads a JSON document from its text, or `None` when the caller must parse it whole.
-/// Also says where the items of the lists it read are in the text.
-pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, ItemRanges)> {
+/// Also says where the items of the lists it read are in the text, and hands those places
+/// to `place` (whose result comes back beside them): `place` runs beside the items' loading
+/// when there are many, since it is a serial pass over the whole text (the item table of a
+/// 40 MB export left every other core idle at the end of its load).
+pub fn ingest_text<T: Send>(
+    text: &str,
+    sink: &mut Sink<'_>,
+    place: impl FnOnce(&ItemRanges) -> T + Send,
+) -> Option<(Recognition, ItemRanges, T)> {
     match serde_json::from_str::<Top<'_>>(text).ok()? {
         Top::Array(items) => {
             // An array of routes or targets goes through the `Value` path (`posture`).
@@ -49,15 +56,34 @@ pub fn ingest_text(text: &str, sink: &mut Sink<'_>) -> Option<(Recognition, Item
             if let Some(kind) = shape::skipped_items(items.iter().map(|raw| probe(raw.get()))) {
                 // A kind with a loader of its own is read by the `Value` path.
                 kind.skip_reason()?;
-                return skipped(text, kind);
+                return skipped(text, kind, place);
             }
             let root = Pointer::root();
-            ingest_items(&items, &root, sink, Kinds::Any).ok()?;
-            let ranges = vec![(root, ranges_in(text, &items))];
-            Some((Recognition::Recognised, ranges))
+            let ranges = vec![(root.clone(), ranges_in(text, &items))];
+            let (placed, loaded) = beside(
+                items.len(),
+                || place(&ranges),
+                || ingest_items(&items, &root, sink, Kinds::Any).ok(),
+            );
+            loaded?;
+            Some((Recognition::Recognised, ranges, placed))
         }
-        Top::Object(members) => ingest_object(text, members, sink),
+        Top::Object(members) => ingest_object(text, members, sink, place),
         Top::Other => None,
+    }
+}
+
+/// Runs `place` and `load`, side by side when there are more `items` than one core loads
+/// in a chunk (a pair of tasks costs more than a short list's places).
+fn beside<A: Send, B: Send>(
+    items: usize,
+    place: impl FnOnce() -> A + Send,
+    load: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if items > CHUNK {
+        rayon::join(place, load)
+    } else {
+        (place(), load())
     }
 }
 
@@ -75,11 +101,12 @@ fn ranges_in(text: &str, items: &[&RawValue]) -> Vec<Range<usize>> {
         .collect()
 }
 
-fn ingest_object(
+fn ingest_object<T: Send>(
     text: &str,
     members: Vec<(Cow<'_, str>, Member<'_>)>,
     sink: &mut Sink<'_>,
-) -> Option<(Recognition, ItemRanges)> {
+    place: impl FnOnce(&ItemRanges) -> T + Send,
+) -> Option<(Recognition, ItemRanges, T)> {
     // The skeleton: every other member parsed, each list reduced to its first item, which
     // is all that shape detection looks at.
     let mut skeleton = Map::new();
@@ -113,7 +140,7 @@ fn ingest_object(
     let kinds = match shape::detect(&skeleton) {
         Shape::Lists(kinds) => kinds,
         // Detection reads no item past the first one of a list: the skeleton is enough.
-        Shape::Skipped(kind) if kind.skip_reason().is_some() => return skipped(text, kind),
+        Shape::Skipped(kind) if kind.skip_reason().is_some() => return skipped(text, kind, place),
         _ => return None,
     };
     let kinds: Vec<ListKind> = kinds.into_iter().map(|(kind, _)| kind).collect();
@@ -126,36 +153,63 @@ fn ingest_object(
                 .map(|raw| Some(shape::resource_item(probe(raw.get())))),
         )
     {
-        return skipped(text, kind);
+        return skipped(text, kind, place);
     }
     if skeleton.as_object().is_some_and(limits::detect) {
         limits::ingest(&skeleton, sink);
     }
     let root = Pointer::root();
-    let mut ranges = Vec::new();
-    for &kind in &kinds {
-        let Some((_, items)) = lists.iter().find(|(name, _)| *name == kind.member()) else {
-            continue;
-        };
-        let pointer = root.key(kind.member());
-        ranges.push((pointer.clone(), ranges_in(text, items)));
+    // The lists read, in the order of `kinds`.
+    let read: Vec<(ListKind, Pointer, &[&RawValue])> = kinds
+        .iter()
+        .filter_map(|&kind| {
+            let (_, items) = lists.iter().find(|(name, _)| *name == kind.member())?;
+            Some((kind, root.key(kind.member()), items.as_slice()))
+        })
+        .collect();
+    let ranges: ItemRanges = read
+        .iter()
+        .map(|(_, pointer, items)| (pointer.clone(), ranges_in(text, items)))
+        .collect();
+    let count = read.iter().map(|(_, _, items)| items.len()).sum();
+    let (placed, loaded) = beside(
+        count,
+        || place(&ranges),
+        || load_lists(&read, &lists, &kinds, &skeleton, sink),
+    );
+    loaded?;
+    Some((Recognition::Recognised, ranges, placed))
+}
+
+/// Loads the lists `read` of a document whose other members are `skeleton`, then checks
+/// the `lists` no loader reads for duplicate members. `None` when the caller must parse
+/// the document whole.
+fn load_lists(
+    read: &[(ListKind, Pointer, &[&RawValue])],
+    lists: &[(String, Vec<&RawValue>)],
+    kinds: &[ListKind],
+    skeleton: &Value,
+    sink: &mut Sink<'_>,
+) -> Option<()> {
+    for (kind, pointer, items) in read {
+        let kind = *kind;
         let loaded = match kind {
-            ListKind::Resources => ingest_items(items, &pointer, sink, Kinds::Resources),
+            ListKind::Resources => ingest_items(items, pointer, sink, Kinds::Resources),
             ListKind::ServiceIds => {
                 sink.builder.collections().service_ids = true;
-                ingest_items(items, &pointer, sink, Kinds::Fixed(ItemKind::ServiceId))
+                ingest_items(items, pointer, sink, Kinds::Fixed(ItemKind::ServiceId))
             }
             ListKind::ApiKeys => {
                 sink.builder.collections().api_keys = true;
-                ingest_items(items, &pointer, sink, Kinds::Fixed(ItemKind::ApiKey))
+                ingest_items(items, pointer, sink, Kinds::Fixed(ItemKind::ApiKey))
             }
             ListKind::Policies => {
                 sink.builder.collections().policies = true;
-                ingest_items(items, &pointer, sink, Kinds::Policies)
+                ingest_items(items, pointer, sink, Kinds::Policies)
             }
             ListKind::AccessGroups => {
                 sink.builder.collections().access_groups = true;
-                ingest_items(items, &pointer, sink, Kinds::Fixed(ItemKind::AccessGroup))
+                ingest_items(items, pointer, sink, Kinds::Fixed(ItemKind::AccessGroup))
             }
             ListKind::AccessGroupMembers => {
                 // Member lists are short and read as a whole with their links.
@@ -166,7 +220,7 @@ fn ingest_object(
                     .collect::<Result<_, _>>()
                     .ok()?;
                 if let Some(document) = skeleton.as_object() {
-                    access_groups::members(document, &values, &pointer, sink);
+                    access_groups::members(document, &values, pointer, sink);
                 }
                 Ok(())
             }
@@ -184,13 +238,19 @@ fn ingest_object(
             return None;
         }
     }
-    Some((Recognition::Recognised, ranges))
+    Some(())
 }
 
 /// A document of a kind iamlint recognises and skips, once checked for duplicate members.
-fn skipped(text: &str, kind: DocumentKind) -> Option<(Recognition, ItemRanges)> {
+fn skipped<T>(
+    text: &str,
+    kind: DocumentKind,
+    place: impl FnOnce(&ItemRanges) -> T,
+) -> Option<(Recognition, ItemRanges, T)> {
     unique::check_json(text).ok()?;
-    Some((Recognition::Skipped(kind), Vec::new()))
+    let ranges = Vec::new();
+    let placed = place(&ranges);
+    Some((Recognition::Skipped(kind), ranges, placed))
 }
 
 /// How the kind of each item of a list is told.
@@ -243,6 +303,8 @@ fn ingest_items(
     type Chunk = Result<(InventoryBuilder, Vec<(Pointer, String)>), Duplicate>;
     let chunks: Vec<Chunk> = items
         .par_chunks(CHUNK)
+        // One chunk per task, so that both cores share the last chunks.
+        .with_max_len(1)
         .enumerate()
         .map(|(chunk, raws)| {
             let mut builder = InventoryBuilder::default();
