@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Comparison, RunReport};
@@ -278,9 +279,11 @@ fn finding<'a>(report: &'a RunReport<'_>, finding: &'a rules::Finding) -> Findin
 /// [`render`] for a run that reports only new findings; `summary.comparison` says what was
 /// compared.
 pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) -> String {
+    // Each finding's place and fingerprint (a SHA-256) on every core: the rendering below
+    // is serial, and the last thing of a run.
     let findings = report
         .findings
-        .iter()
+        .par_iter()
         .map(|item| finding(report, item))
         .collect();
     let triage = report.triage;

@@ -52,20 +52,42 @@ pub fn escape_page(mut page: String) -> String {
     page
 }
 
+/// Whether an unsafe character may start at `byte`: each of them is a byte below 0x20 or
+/// 0x7f, or starts with 0xC2 (C1 controls), 0xD8 (U+061C) or 0xE2 (the marks, separators
+/// and bidi controls from U+200E on) in UTF-8. A lead byte always starts a character.
+fn may_start_unsafe(byte: u8) -> bool {
+    byte < 0x20 || matches!(byte, 0x7f | 0xc2 | 0xd8 | 0xe2)
+}
+
+/// The first unsafe character of `text` that `keep` does not keep, with its byte offset.
+/// Pages of megabytes pass through here: bytes are compared first, and only a byte that may
+/// start an unsafe character is decoded.
+fn find_unsafe(text: &str, keep: impl Fn(char) -> bool) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    loop {
+        let at = from + bytes.get(from..)?.iter().position(|&byte| may_start_unsafe(byte))?;
+        let character = text.get(at..)?.chars().next()?;
+        if is_unsafe(character) && !keep(character) {
+            return Some((at, character));
+        }
+        from = at + character.len_utf8();
+    }
+}
+
 fn escape_keeping(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
-    let unsafe_at = |character: char| is_unsafe(character) && !keep(character);
-    let Some(first) = text.find(unsafe_at) else {
+    let Some((first, _)) = find_unsafe(text, &keep) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len() + 8);
     out.push_str(&text[..first]);
-    for character in text[first..].chars() {
-        if unsafe_at(character) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(character)));
-        } else {
-            out.push(character);
-        }
+    let mut rest = &text[first..];
+    while let Some((at, character)) = find_unsafe(rest, &keep) {
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("\\u{{{:x}}}", u32::from(character)));
+        rest = &rest[at + character.len_utf8()..];
     }
+    out.push_str(rest);
     Cow::Owned(out)
 }
 
@@ -81,9 +103,8 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for JsonFormatter
         fragment: &str,
     ) -> io::Result<()> {
         let mut rest = fragment;
-        while let Some(at) = rest.find(is_unsafe) {
+        while let Some((at, character)) = find_unsafe(rest, |_| false) {
             writer.write_all(&rest.as_bytes()[..at])?;
-            let character = rest[at..].chars().next().unwrap_or(' ');
             write!(writer, "\\u{:04x}", u32::from(character))?;
             rest = &rest[at + character.len_utf8()..];
         }
@@ -205,6 +226,29 @@ mod tests {
     use super::*;
 
     const HOSTILE: &str = "evil\u{1b}[2J\u{1b}]0;PWNED\u{7}name\u{202e}txt";
+
+    /// The byte scan finds exactly the characters `is_unsafe` names, between any others.
+    #[test]
+    fn byte_scan_finds_every_unsafe_character() {
+        let characters = (0..0x3000u32)
+            .chain([0xfeff, 0x1_f600])
+            .filter_map(char::from_u32);
+        for character in characters {
+            for text in [
+                format!("{character}"),
+                format!("ab\u{e9}{character}\u{2019}c"),
+                format!("\u{202f}\u{a0}{character}"),
+            ] {
+                let expected = text
+                    .char_indices()
+                    .find(|(_, seen)| is_unsafe(*seen))
+                    .map(|(at, seen)| (at, seen));
+                assert_eq!(find_unsafe(&text, |_| false), expected, "{:x}", u32::from(character));
+            }
+        }
+        let kept = find_unsafe("a\nb\tc\u{7f}", |character| matches!(character, '\n' | '\t'));
+        assert_eq!(kept, Some((5, '\u{7f}')));
+    }
 
     #[test]
     fn escapes_controls_and_bidi_characters_visibly() {

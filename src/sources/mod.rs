@@ -153,6 +153,9 @@ const LARGE_FILE: u64 = 16 << 20;
 /// (see [`load`]).
 const MERGE_WINDOW: usize = 256;
 
+/// The most files the last window holds (see [`windows`]).
+const LAST_WINDOW: usize = 32;
+
 /// Loads every path; `Err` only for a usage problem (an invalid `--exclude` glob).
 ///
 /// Files are read, parsed and loaded on every core, each into a builder of its own; the
@@ -217,7 +220,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
     // inventory's (about 90 MB of the peak at scale 100); merging each window before the
     // next was loaded left every core but one idle while it merged.
     let order: Vec<usize> = (0..inputs.len()).collect();
-    let windows: Vec<&[usize]> = order.chunks(MERGE_WINDOW).collect();
+    let windows: Vec<&[usize]> = windows(&order);
     let mut load_window = |number: usize, window: &[usize]| -> Vec<Option<FileLoad>> {
         let load_rest = || -> Vec<Option<FileLoad>> {
             window
@@ -309,6 +312,24 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
     loaded.inventory = builder.finish();
     locate_errors(&mut loaded);
     Ok(loaded)
+}
+
+/// The windows `order` is loaded in: [`MERGE_WINDOW`] files each, but the last of those is
+/// halved, and its second half again, down to [`LAST_WINDOW`] files: the last window's
+/// merge has no load beside it, so every core but one idles while it runs. A window loads
+/// on every core in several times the time its merge takes on one, so the merge of each
+/// half still ends before the next half is loaded.
+fn windows(order: &[usize]) -> Vec<&[usize]> {
+    let mut windows: Vec<&[usize]> = order.chunks(MERGE_WINDOW).collect();
+    if let Some(mut last) = windows.pop() {
+        while last.len() > LAST_WINDOW {
+            let (first, second) = last.split_at(last.len().div_ceil(2));
+            windows.push(first);
+            last = second;
+        }
+        windows.push(last);
+    }
+    windows
 }
 
 /// The inputs (by position) to load alone and first, largest first: those of more than a

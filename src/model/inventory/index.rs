@@ -130,18 +130,31 @@ type PolicyIndexes = (
     Vec<usize>,
 );
 
+/// The policies by service ID and by subject, built side by side: this is the longest of
+/// the parts [`Index::build`] runs on both cores.
 fn policy_indexes(inventory: &Inventory) -> PolicyIndexes {
-    let (mut by_service_id, mut by_subject, mut unresolved) =
-        (FxHashMap::default(), FxHashMap::default(), Vec::new());
-    for (at, policy) in inventory.policies.iter().enumerate() {
-        if let Some(core) = policy.subject.service_id() {
-            push_at(&mut by_service_id, core, at);
-        }
-        push_at(&mut by_subject, &policy.subject, at);
-        if policy.unresolved().is_some() {
-            unresolved.push(at);
-        }
-    }
+    let policies = &inventory.policies;
+    let (by_service_id, (by_subject, unresolved)) = rayon::join(
+        || {
+            let mut by_service_id = FxHashMap::default();
+            for (at, policy) in policies.iter().enumerate() {
+                if let Some(core) = policy.subject.service_id() {
+                    push_at(&mut by_service_id, core, at);
+                }
+            }
+            by_service_id
+        },
+        || {
+            let (mut by_subject, mut unresolved) = (FxHashMap::default(), Vec::new());
+            for (at, policy) in policies.iter().enumerate() {
+                push_at(&mut by_subject, &policy.subject, at);
+                if policy.unresolved().is_some() {
+                    unresolved.push(at);
+                }
+            }
+            (by_subject, unresolved)
+        },
+    );
     (by_service_id, by_subject, unresolved)
 }
 
