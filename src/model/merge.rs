@@ -226,6 +226,7 @@ impl Mergeable for ResourceKey {
         if self.source_crn.is_none() {
             source = other_source;
             self.source_crn = other.source_crn;
+            self.source_fields = other.source_fields;
         }
         self.parts = KeyParts::placed(credentials, serviceid, source);
         fill_options!(
@@ -312,6 +313,7 @@ mod tests {
             parts: KeyParts::default(),
             declaration: None,
             source_unresolved: None,
+            source_fields: Default::default(),
         };
         let visible = Credentials::Visible(VisibleCredentials::default());
         for keys in [

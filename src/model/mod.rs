@@ -27,7 +27,7 @@ mod view;
 pub use access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
 pub use activity::{AuthnRecord, AuthnSource, AuthnSubject, Report};
 pub use audit_routing::{ANY_LOCATION, GLOBAL_LOCATION, Route, RouteRule, RoutingTarget};
-pub use crn::{Crn, service_id_core};
+pub use crn::{Crn, CrnCache, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
 pub use identity::{ApiKey, ServiceId};
 pub use intern::{intern, intern_cached};

@@ -1,6 +1,6 @@
 //! Resource Controller entities: service instances and their resource keys.
 
-use super::crn::Crn;
+use super::crn::{Crn, CrnCache};
 use super::declaration::{Declaration, Unresolved};
 use super::origin::Origin;
 
@@ -20,12 +20,19 @@ pub struct ResourceInstance {
     pub origin: Origin,
     /// The infrastructure-code resource that declares it (a Terraform plan or state).
     pub declaration: Option<Box<Declaration>>,
+    /// The fields of `crn`, once read (see [`ResourceInstance::parsed_crn`]).
+    pub crn_fields: CrnCache,
 }
 
 impl ResourceInstance {
+    /// The instance CRN parsed, when it is a CRN.
+    pub fn parsed_crn(&self) -> Option<Crn<'_>> {
+        self.crn_fields.get(&self.crn)
+    }
+
     /// The catalog service name, read from the CRN (`logdnaat`, `cloud-object-storage`).
     pub fn service_name(&self) -> Option<&str> {
-        Crn::parse(&self.crn).map(|crn| crn.service_name)
+        self.parsed_crn().map(|crn| crn.service_name)
     }
 }
 
@@ -136,12 +143,15 @@ pub struct ResourceKey {
     /// The instance the key belongs to is computed at apply time and could not be worked
     /// out (then `source_crn` is `None`, and whether it is an auditing key is unknown).
     pub source_unresolved: Option<Box<Unresolved>>,
+    /// The fields of `source_crn`, once read (see [`ResourceKey::source`]).
+    pub source_fields: CrnCache,
 }
 
 impl ResourceKey {
     /// The instance CRN parsed, when `source_crn` is a CRN.
     pub fn source(&self) -> Option<Crn<'_>> {
-        self.source_crn.as_deref().and_then(Crn::parse)
+        let source = self.source_crn.as_deref()?;
+        self.source_fields.get(source)
     }
 
     /// The service the key belongs to, from `source_crn`, falling back to the key's own CRN.

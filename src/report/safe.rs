@@ -66,7 +66,11 @@ fn find_unsafe(text: &str, keep: impl Fn(char) -> bool) -> Option<(usize, char)>
     let bytes = text.as_bytes();
     let mut from = 0;
     loop {
-        let at = from + bytes.get(from..)?.iter().position(|&byte| may_start_unsafe(byte))?;
+        let at = from
+            + bytes
+                .get(from..)?
+                .iter()
+                .position(|&byte| may_start_unsafe(byte))?;
         let character = text.get(at..)?.chars().next()?;
         if is_unsafe(character) && !keep(character) {
             return Some((at, character));
@@ -243,10 +247,17 @@ mod tests {
                     .char_indices()
                     .find(|(_, seen)| is_unsafe(*seen))
                     .map(|(at, seen)| (at, seen));
-                assert_eq!(find_unsafe(&text, |_| false), expected, "{:x}", u32::from(character));
+                assert_eq!(
+                    find_unsafe(&text, |_| false),
+                    expected,
+                    "{:x}",
+                    u32::from(character)
+                );
             }
         }
-        let kept = find_unsafe("a\nb\tc\u{7f}", |character| matches!(character, '\n' | '\t'));
+        let kept = find_unsafe("a\nb\tc\u{7f}", |character| {
+            matches!(character, '\n' | '\t')
+        });
         assert_eq!(kept, Some((5, '\u{7f}')));
     }
 

@@ -396,6 +396,7 @@ mod tests {
             state: None,
             origin: origin(),
             declaration: None,
+            crn_fields: Default::default(),
         });
         for policy in policies {
             builder.add_policy(policy);

@@ -312,6 +312,7 @@ mod tests {
                 state: None,
                 origin: Origin::new(DocId(0), Pointer::root()),
                 declaration: None,
+                crn_fields: Default::default(),
             });
             builder.collections().instances = true;
         }

@@ -600,6 +600,7 @@ mod tests {
             account: None,
             origin: Origin::new(DocId(document), Pointer::root()),
             declaration: None,
+            crn_fields: Default::default(),
         }
     }
 

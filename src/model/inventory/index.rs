@@ -6,7 +6,6 @@ use std::hash::Hash;
 
 use rustc_hash::FxHashMap;
 
-use super::super::crn::Crn;
 use super::super::policy::Subject;
 use super::super::profile::profile_core;
 use super::Inventory;
@@ -94,7 +93,7 @@ fn instances_by_guid(inventory: &Inventory) -> FxHashMap<String, usize> {
     for (at, instance) in inventory.instances.iter().enumerate() {
         map.insert(instance.guid.clone(), at);
         // Also index the GUID written in the CRN, in case an export's `guid` differs.
-        if let Some(crn) = Crn::parse(&instance.crn)
+        if let Some(crn) = instance.parsed_crn()
             && !map.contains_key(crn.service_instance)
         {
             map.insert(crn.service_instance.to_owned(), at);

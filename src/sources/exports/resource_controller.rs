@@ -58,6 +58,7 @@ pub(super) fn instance_from(
         account: None,
         origin,
         declaration: None,
+        crn_fields: Default::default(),
     });
     Ok(())
 }
@@ -159,6 +160,7 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         origin,
         declaration: None,
         source_unresolved: None,
+        source_fields: Default::default(),
     });
     Ok(())
 }

@@ -38,6 +38,7 @@ pub(super) fn instance(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) 
             .map(crate::model::intern_cached),
         origin,
         declaration: declaration(resource),
+        crn_fields: Default::default(),
     });
 }
 
@@ -147,6 +148,7 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         parts: KeyParts::placed(credentials_origin, serviceid_origin, source_origin),
         declaration: declaration(resource),
         source_unresolved: source_unresolved.map(Box::new),
+        source_fields: Default::default(),
     });
 }
 
