@@ -243,10 +243,7 @@ mod tests {
                 format!("ab\u{e9}{character}\u{2019}c"),
                 format!("\u{202f}\u{a0}{character}"),
             ] {
-                let expected = text
-                    .char_indices()
-                    .find(|(_, seen)| is_unsafe(*seen))
-                    .map(|(at, seen)| (at, seen));
+                let expected = text.char_indices().find(|(_, seen)| is_unsafe(*seen));
                 assert_eq!(
                     find_unsafe(&text, |_| false),
                     expected,
