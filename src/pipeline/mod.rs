@@ -126,7 +126,13 @@ pub fn run(request: &Request<'_>) -> Result<Checked, String> {
 /// Loads the inputs and runs the rules: findings resolved and ordered, not triaged.
 fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
     let settings = request.settings;
-    let mut loaded = sources::load(request.paths, request.options)?;
+    // The rules' metadata (YAML, parsed once per process) is read beside the load instead of
+    // on one core at the start of the rules.
+    let (loaded, _) = rayon::join(
+        || sources::load(request.paths, request.options),
+        rules::metadata,
+    );
+    let mut loaded = loaded?;
     // Custom rules see the whole run at once (every entity names its account); a rule that
     // does not load or run is an input error of the run, beside the others' findings. They
     // run beside the built-in rules: a Rego rule's evaluation is one thread's work, which

@@ -347,13 +347,7 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
     };
     // What several rules join alike is computed once for each part, by the first to ask.
     let derived: Vec<Derived<'_>> = parts.iter().map(|_| Derived::default()).collect();
-    let tasks: Vec<(
-        &RuleEntry,
-        &RuleMeta,
-        Option<&str>,
-        &Inventory,
-        &Derived<'_>,
-    )> = enabled
+    let tasks: Vec<Task<'_, '_>> = enabled
         .iter()
         .flat_map(|&(entry, meta)| {
             parts
@@ -366,48 +360,72 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
     let partitioned = parts
         .iter()
         .any(|(_, part)| !std::ptr::eq(*part, inventory));
-    let per_rule: Vec<Evaluation> = tasks
-        .par_iter()
-        // One rule per task, so that no core waits while the other runs several.
-        .with_max_len(1)
-        .map(|&(entry, meta, account, part, derived)| {
-            let shared = Shared {
-                subjects: &subjects,
-                derived,
-            };
-            let mut evaluation = evaluate_rule(entry, meta, part, settings, shared);
-            // A finding about the account itself (or an entity it lacks) is that account's.
-            if let Some(account) = account {
-                for finding in &mut evaluation.findings {
-                    let subject = &mut finding.subject;
-                    subject
-                        .account
-                        .get_or_insert_with(|| crate::model::intern_cached(account));
-                }
-                for seen in &mut evaluation.evaluated {
-                    if let EvaluatedSubject::Ref(shared) = &seen.subject
-                        && shared.account.is_none()
-                    {
-                        let mut subject = (**shared).clone();
-                        subject.account = Some(crate::model::intern_cached(account));
-                        seen.subject = EvaluatedSubject::Ref(subjects.share(subject));
+    // The key pairs are joined by the first rule to ask, and a rule that asks meanwhile
+    // waits, its core idle: they are joined beside the rules, and the rules that read them
+    // run last (their results are put back in registry order below).
+    let pairs_read = |(entry, ..): &Task<'_, '_>| READ_KEY_PAIRS.contains(&entry.id);
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    order.sort_by_key(|&at| tasks.get(at).is_some_and(pairs_read));
+    let prepare = || {
+        if tasks.iter().any(pairs_read) {
+            for (part, derived) in parts.iter().zip(&derived) {
+                derived
+                    .key_pairs
+                    .get_or_init(|| apikeys::pair_resource_keys(part.1));
+            }
+        }
+    };
+    let ((), mut per_rule) = rayon::join(prepare, || {
+        order
+            .par_iter()
+            // One rule per task, so that no core waits while the other runs several.
+            .with_max_len(1)
+            .filter_map(|&at| Some((at, tasks.get(at)?)))
+            .map(|(at, &(entry, meta, account, part, derived))| {
+                let shared = Shared {
+                    subjects: &subjects,
+                    derived,
+                };
+                let mut evaluation = evaluate_rule(entry, meta, part, settings, shared);
+                // A finding about the account itself (or an entity it lacks) is that account's.
+                if let Some(account) = account {
+                    for finding in &mut evaluation.findings {
+                        let subject = &mut finding.subject;
+                        subject
+                            .account
+                            .get_or_insert_with(|| crate::model::intern_cached(account));
+                    }
+                    for seen in &mut evaluation.evaluated {
+                        if let EvaluatedSubject::Ref(shared) = &seen.subject
+                            && shared.account.is_none()
+                        {
+                            let mut subject = (**shared).clone();
+                            subject.account = Some(crate::model::intern_cached(account));
+                            seen.subject = EvaluatedSubject::Ref(subjects.share(subject));
+                        }
                     }
                 }
-            }
-            // A part's entities are copies: name them by their place in the whole run's
-            // lists, which the outputs read.
-            if partitioned {
-                let places = derived
-                    .places
-                    .get_or_init(|| PartPlaces::new(inventory, part, account));
-                for seen in &mut evaluation.evaluated {
-                    if let EvaluatedSubject::Entity(handle) = seen.subject {
-                        seen.subject = places.in_whole(handle, inventory, part, account, &subjects);
+                // A part's entities are copies: name them by their place in the whole run's
+                // lists, which the outputs read.
+                if partitioned {
+                    let places = derived
+                        .places
+                        .get_or_init(|| PartPlaces::new(inventory, part, account));
+                    for seen in &mut evaluation.evaluated {
+                        if let EvaluatedSubject::Entity(handle) = seen.subject {
+                            seen.subject =
+                                places.in_whole(handle, inventory, part, account, &subjects);
+                        }
                     }
                 }
-            }
-            evaluation
-        })
+                (at, evaluation)
+            })
+            .collect::<Vec<(usize, Evaluation)>>()
+    });
+    per_rule.sort_unstable_by_key(|(at, _)| *at);
+    let per_rule: Vec<Evaluation> = per_rule
+        .into_iter()
+        .map(|(_, evaluation)| evaluation)
         .collect();
     let mut findings = Vec::with_capacity(per_rule.iter().map(|rule| rule.findings.len()).sum());
     let mut evaluated = Vec::with_capacity(per_rule.iter().map(|rule| rule.evaluated.len()).sum());
@@ -565,7 +583,21 @@ struct Shared<'s, 'a> {
     derived: &'s Derived<'a>,
 }
 
-/// Joins of one inventory that several rules use, made once by the first rule that asks:
+/// One rule over one account's part: the rule, its metadata, the account, the part and
+/// what the part's rules share.
+type Task<'i, 'd> = (
+    &'static RuleEntry,
+    &'static RuleMeta,
+    Option<&'i str>,
+    &'i Inventory,
+    &'d Derived<'i>,
+);
+
+/// The rules that read [`Derived::key_pairs`] (see [`evaluate`]).
+const READ_KEY_PAIRS: [&str; 2] = ["apikey-rotation", "apikey-limit-per-identity"];
+
+/// Joins of one inventory that several rules use, made once (beside the rules, see
+/// [`evaluate`]):
 /// `apikey-rotation` and `apikey-limit-per-identity` both pair the resource keys with the
 /// listed API keys (a fifth of their time at scale 100).
 #[derive(Default)]
@@ -793,5 +825,18 @@ impl FindingBuilder {
 
     pub fn push(self, out: &mut Vec<Finding>) {
         out.push(self.finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rules whose key pairs are joined beside the rules are registered rules.
+    #[test]
+    fn key_pair_readers_are_registered() {
+        for id in READ_KEY_PAIRS {
+            assert!(REGISTRY.iter().any(|entry| entry.id == id), "{id}");
+        }
     }
 }
