@@ -185,6 +185,27 @@ impl People {
             .chain(mfa)
     }
 
+    /// Every entity's account with its document (as [`People::accounts_mut`], read only).
+    pub(super) fn accounts(&self) -> impl Iterator<Item = (&Option<std::sync::Arc<str>>, &Origin)> {
+        let users = self.users.iter().map(|e| (&e.account, &e.origin));
+        let lists = self.user_lists.iter().map(|e| (&e.account, &e.origin));
+        let owners = self.owners.iter().map(|e| (&e.account, &e.origin));
+        let activity = self
+            .activity_reports
+            .iter()
+            .map(|e| (&e.account, &e.origin));
+        let authns = self.authns.iter().map(|e| (&e.account, &e.origin));
+        let mfa_reports = self.mfa_reports.iter().map(|e| (&e.account, &e.origin));
+        let mfa = self.mfa.iter().map(|e| (&e.account, &e.origin));
+        users
+            .chain(lists)
+            .chain(owners)
+            .chain(activity)
+            .chain(authns)
+            .chain(mfa_reports)
+            .chain(mfa)
+    }
+
     /// The part of `self` that belongs to `account`.
     pub(super) fn of_account(&self, account: &Option<std::sync::Arc<str>>) -> People {
         fn keep<T: Clone>(

@@ -182,26 +182,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
 
     // 2. The accounts each document's entities name.
-    let mut named: BTreeMap<DocId, BTreeSet<Arc<str>>> = BTreeMap::new();
-    // The entities of a document come together and most share one account: the last pair
-    // recorded is skipped without a lookup, and an account is copied once per document.
-    let mut last: Option<(DocId, Arc<str>)> = None;
-    let mut name = |document: DocId, account: &Option<Arc<str>>| {
-        if let Some(account) = account {
-            if last
-                .as_ref()
-                .is_some_and(|(seen, named)| *seen == document && named == account)
-            {
-                return;
-            }
-            let accounts = named.entry(document).or_default();
-            if !accounts.contains(account) {
-                accounts.insert(account.clone());
-            }
-            last = Some((document, account.clone()));
-        }
-    };
-    for_each_named(inventory, |document, account| name(document, account));
+    let named = gather(inventory, Named::name, Named::join).accounts;
 
     // 3. The account of each document: its snapshot's, else the one its entities name,
     // else the one its directory's entities name.
@@ -252,7 +233,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     // 4. Entities without an account of their own take their document's; a membership
     // takes its group's.
     let of_document = |document: DocId| document_accounts.get(&document).cloned();
-    for_each_named(inventory, |document, account| {
+    par_for_each_named(inventory, |document, account| {
         if account.is_none() {
             *account = of_document(document);
         }
@@ -299,19 +280,20 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
 
     // 5. A run that names one account is that account's, whatever names none.
-    let mut known: BTreeSet<Arc<str>> = BTreeSet::new();
-    let mut last_known: Option<Arc<str>> = None;
+    let Known {
+        accounts: mut known,
+        mut last,
+    } = gather(inventory, Known::add, Known::join);
     let mut know = |account: &mut Option<Arc<str>>| {
         if let Some(account) = account
-            && last_known.as_ref() != Some(account)
+            && last.as_ref() != Some(account)
         {
             if !known.contains(account) {
                 known.insert(account.clone());
             }
-            last_known = Some(account.clone());
+            last = Some(account.clone());
         }
     };
-    for_each_named(inventory, |_, account| know(account));
     for membership in &mut inventory.memberships {
         know(&mut membership.account);
     }
@@ -323,7 +305,7 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
                 *account = Some(sole.clone());
             }
         };
-        for_each_named(inventory, |_, account| fill(account));
+        par_for_each_named(inventory, |_, account| fill(account));
         inventory
             .memberships
             .iter_mut()
@@ -343,8 +325,10 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
 
     // 6. What each account's exports held: a document's collections belong to the accounts
     // of its entities, else to the document's account.
-    let mut held: BTreeMap<DocId, BTreeSet<Option<Arc<str>>>> = BTreeMap::new();
-    let mut last_held: Option<(DocId, Option<Arc<str>>)> = None;
+    let Held {
+        accounts: mut held,
+        last: mut last_held,
+    } = gather(inventory, Held::add, Held::join);
     let mut hold = |document: DocId, account: &Option<Arc<str>>| {
         if last_held
             .as_ref()
@@ -358,7 +342,6 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
         }
         last_held = Some((document, account.clone()));
     };
-    for_each_named(inventory, |document, account| hold(document, account));
     inventory
         .memberships
         .iter()
@@ -419,29 +402,247 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
 /// Calls `visit` with the document and account of every entity that can name its own
 /// account or take its document's: all but memberships (their group's first), profile links
 /// and claim rules (their profile's) and identity limits (their document's only).
-fn for_each_named(inventory: &mut Inventory, mut visit: impl FnMut(DocId, &mut Option<Arc<str>>)) {
-    for item in &mut inventory.instances {
-        visit(item.origin.document, &mut item.account);
+/// The accounts the entities of each document name (see [`resolve`]).
+#[derive(Default)]
+struct Named {
+    accounts: BTreeMap<DocId, BTreeSet<Arc<str>>>,
+    /// The entities of a document come together and most share one account: the last pair
+    /// recorded is skipped without a lookup, and an account is copied once per document.
+    last: Option<(DocId, Arc<str>)>,
+}
+
+impl Named {
+    fn name(&mut self, document: DocId, account: &Option<Arc<str>>) {
+        let Some(account) = account else {
+            return;
+        };
+        if self
+            .last
+            .as_ref()
+            .is_some_and(|(seen, named)| *seen == document && named == account)
+        {
+            return;
+        }
+        let accounts = self.accounts.entry(document).or_default();
+        if !accounts.contains(account) {
+            accounts.insert(account.clone());
+        }
+        self.last = Some((document, account.clone()));
     }
-    for item in &mut inventory.keys {
-        visit(item.origin.document, &mut item.account);
+
+    fn join(&mut self, other: Named) {
+        for (document, accounts) in other.accounts {
+            self.accounts.entry(document).or_default().extend(accounts);
+        }
     }
-    for item in &mut inventory.service_ids {
-        visit(item.origin.document, &mut item.account);
+}
+
+/// Calls `visit` with the document and account of every entity of the lists that are
+/// short in any account (all but instances, keys, service IDs, API keys and policies).
+fn for_each_short_named(inventory: &Inventory, mut visit: impl FnMut(DocId, &Option<Arc<str>>)) {
+    for item in &inventory.access_groups {
+        visit(item.origin.document, &item.account);
     }
-    for item in &mut inventory.api_keys {
-        visit(item.origin.document, &mut item.account);
+    for (account, origin) in inventory.people.accounts() {
+        visit(origin.document, account);
     }
-    for item in &mut inventory.policies {
-        visit(item.origin.document, &mut item.account);
+    for item in &inventory.identity_settings {
+        visit(item.origin.document, &item.account);
     }
+    for item in &inventory.access_group_settings {
+        visit(item.origin.document, &item.account);
+    }
+    for item in &inventory.routes {
+        visit(item.origin.document, &item.account);
+    }
+    for item in &inventory.routing_targets {
+        visit(item.origin.document, &item.account);
+    }
+    for item in &inventory.profiles {
+        visit(item.origin.document, &item.account);
+    }
+    for item in &inventory.custom_roles {
+        visit(item.origin.document, &item.account);
+    }
+}
+
+/// Every account the entities name (see [`resolve`], step 5).
+#[derive(Default)]
+struct Known {
+    accounts: BTreeSet<Arc<str>>,
+    /// The account recorded last, skipped without a lookup when the next entity names it.
+    last: Option<Arc<str>>,
+}
+
+impl Known {
+    fn add(&mut self, _: DocId, account: &Option<Arc<str>>) {
+        if let Some(account) = account
+            && self.last.as_ref() != Some(account)
+        {
+            if !self.accounts.contains(account) {
+                self.accounts.insert(account.clone());
+            }
+            self.last = Some(account.clone());
+        }
+    }
+
+    fn join(&mut self, other: Known) {
+        self.accounts.extend(other.accounts);
+    }
+}
+
+/// The accounts (none included) of each document's entities (see [`resolve`], step 6).
+#[derive(Default)]
+struct Held {
+    accounts: BTreeMap<DocId, BTreeSet<Option<Arc<str>>>>,
+    /// The pair recorded last, skipped without a lookup when the next entity repeats it.
+    last: Option<(DocId, Option<Arc<str>>)>,
+}
+
+impl Held {
+    fn add(&mut self, document: DocId, account: &Option<Arc<str>>) {
+        if self
+            .last
+            .as_ref()
+            .is_some_and(|(seen, held)| *seen == document && held == account)
+        {
+            return;
+        }
+        let accounts = self.accounts.entry(document).or_default();
+        if !accounts.contains(account) {
+            accounts.insert(account.clone());
+        }
+        self.last = Some((document, account.clone()));
+    }
+
+    fn join(&mut self, other: Held) {
+        for (document, accounts) in other.accounts {
+            self.accounts.entry(document).or_default().extend(accounts);
+        }
+    }
+}
+
+/// A walk over one list: calls the visitor it is given with each entity's document and
+/// account.
+type ListWalk<'a> = dyn Fn(&mut dyn FnMut(DocId, &Option<Arc<str>>)) + Sync + 'a;
+
+/// `add`s the document and account of every entity to an accumulator: the five long lists
+/// (instances and keys, service IDs and API keys, policies) each into one of their own on
+/// both cores, the short ones into a fourth, and the four `join`ed into the first. What is
+/// gathered are sets, so the order of the joins does not matter.
+fn gather<A: Default + Send>(
+    inventory: &Inventory,
+    add: impl Fn(&mut A, DocId, &Option<Arc<str>>) + Sync,
+    join: impl Fn(&mut A, A),
+) -> A {
+    let add = &add;
+    let list = |lists: &[&ListWalk<'_>]| {
+        let mut gathered = A::default();
+        for list in lists {
+            list(&mut |document, account| add(&mut gathered, document, account));
+        }
+        gathered
+    };
+    let ((mut first, resources), (identities, policies)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    list(&[&|visit| {
+                        for_each_short_named(inventory, |document, account| {
+                            visit(document, account);
+                        });
+                    }])
+                },
+                || {
+                    list(&[
+                        &|visit| {
+                            for item in &inventory.instances {
+                                visit(item.origin.document, &item.account);
+                            }
+                        },
+                        &|visit| {
+                            for item in &inventory.keys {
+                                visit(item.origin.document, &item.account);
+                            }
+                        },
+                    ])
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    list(&[
+                        &|visit| {
+                            for item in &inventory.service_ids {
+                                visit(item.origin.document, &item.account);
+                            }
+                        },
+                        &|visit| {
+                            for item in &inventory.api_keys {
+                                visit(item.origin.document, &item.account);
+                            }
+                        },
+                    ])
+                },
+                || {
+                    list(&[&|visit| {
+                        for item in &inventory.policies {
+                            visit(item.origin.document, &item.account);
+                        }
+                    }])
+                },
+            )
+        },
+    );
+    for other in [resources, identities, policies] {
+        join(&mut first, other);
+    }
+    first
+}
+
+/// Calls `visit` with the document and account of every entity: the five long lists on
+/// every core, the others on this one.
+fn par_for_each_named(
+    inventory: &mut Inventory,
+    visit: impl Fn(DocId, &mut Option<Arc<str>>) + Sync,
+) {
+    let visit = &visit;
+    let Inventory {
+        instances,
+        keys,
+        service_ids,
+        api_keys,
+        policies,
+        ..
+    } = &mut *inventory;
+    rayon::join(
+        || {
+            instances
+                .par_iter_mut()
+                .for_each(|item| visit(item.origin.document, &mut item.account));
+            keys.par_iter_mut()
+                .for_each(|item| visit(item.origin.document, &mut item.account));
+            service_ids
+                .par_iter_mut()
+                .for_each(|item| visit(item.origin.document, &mut item.account));
+            api_keys
+                .par_iter_mut()
+                .for_each(|item| visit(item.origin.document, &mut item.account));
+        },
+        || {
+            policies
+                .par_iter_mut()
+                .for_each(|item| visit(item.origin.document, &mut item.account));
+        },
+    );
     for item in &mut inventory.access_groups {
         visit(item.origin.document, &mut item.account);
     }
     for (account, origin) in inventory.people.accounts_mut() {
         visit(origin.document, account);
     }
-    for_each_posture_account(inventory, &mut visit);
+    for_each_posture_account(inventory, visit);
     for item in &mut inventory.profiles {
         visit(item.origin.document, &mut item.account);
     }
