@@ -182,7 +182,16 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
 
     // 2. The accounts each document's entities name.
-    let named = gather(inventory, Named::name, Named::join).accounts;
+    let named = gather(
+        inventory,
+        |named: &mut PerDocument<Arc<str>>, document, account| {
+            if let Some(account) = account {
+                named.add(document, account);
+            }
+        },
+        PerDocument::join,
+    )
+    .sets;
 
     // 3. The account of each document: its snapshot's, else the one its entities name,
     // else the one its directory's entities name.
@@ -280,23 +289,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     }
 
     // 5. A run that names one account is that account's, whatever names none.
-    let Known {
-        accounts: mut known,
-        mut last,
-    } = gather(inventory, Known::add, Known::join);
-    let mut know = |account: &mut Option<Arc<str>>| {
-        if let Some(account) = account
-            && last.as_ref() != Some(account)
-        {
-            if !known.contains(account) {
-                known.insert(account.clone());
-            }
-            last = Some(account.clone());
-        }
-    };
-    for membership in &mut inventory.memberships {
-        know(&mut membership.account);
+    let mut known = gather(inventory, Known::add, Known::join);
+    for membership in &inventory.memberships {
+        known.add(membership.origin.document, &membership.account);
     }
+    let mut known = known.accounts;
     known.extend(document_accounts.values().cloned());
     let sole = (known.len() == 1).then(|| known.first().cloned()).flatten();
     if let Some(sole) = &sole {
@@ -325,27 +322,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
 
     // 6. What each account's exports held: a document's collections belong to the accounts
     // of its entities, else to the document's account.
-    let Held {
-        accounts: mut held,
-        last: mut last_held,
-    } = gather(inventory, Held::add, Held::join);
-    let mut hold = |document: DocId, account: &Option<Arc<str>>| {
-        if last_held
-            .as_ref()
-            .is_some_and(|(seen, held)| *seen == document && held == account)
-        {
-            return;
-        }
-        let accounts = held.entry(document).or_default();
-        if !accounts.contains(account) {
-            accounts.insert(account.clone());
-        }
-        last_held = Some((document, account.clone()));
-    };
-    inventory
-        .memberships
-        .iter()
-        .for_each(|e| hold(e.origin.document, &e.account));
+    let mut held = gather(inventory, PerDocument::add, PerDocument::join);
+    for membership in &inventory.memberships {
+        held.add(membership.origin.document, &membership.account);
+    }
+    let held = held.sets;
     let mut collections: BTreeMap<Option<Arc<str>>, Collections> = BTreeMap::new();
     for accounts in held.values() {
         for account in accounts {
@@ -402,37 +383,43 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
 /// Calls `visit` with the document and account of every entity that can name its own
 /// account or take its document's: all but memberships (their group's first), profile links
 /// and claim rules (their profile's) and identity limits (their document's only).
-/// The accounts the entities of each document name (see [`resolve`]).
-#[derive(Default)]
-struct Named {
-    accounts: BTreeMap<DocId, BTreeSet<Arc<str>>>,
-    /// The entities of a document come together and most share one account: the last pair
-    /// recorded is skipped without a lookup, and an account is copied once per document.
-    last: Option<(DocId, Arc<str>)>,
+/// A set of values per document, made as the entities are visited (see [`resolve`]): the
+/// accounts each document's entities name (step 2), or hold, none included (step 6).
+struct PerDocument<T> {
+    sets: BTreeMap<DocId, BTreeSet<T>>,
+    /// The entities of a document come together and most share one value: the pair
+    /// recorded last is skipped without a lookup, and a value is copied once per document.
+    last: Option<(DocId, T)>,
 }
 
-impl Named {
-    fn name(&mut self, document: DocId, account: &Option<Arc<str>>) {
-        let Some(account) = account else {
-            return;
-        };
+impl<T> Default for PerDocument<T> {
+    fn default() -> Self {
+        Self {
+            sets: BTreeMap::new(),
+            last: None,
+        }
+    }
+}
+
+impl<T: Ord + Clone> PerDocument<T> {
+    fn add(&mut self, document: DocId, value: &T) {
         if self
             .last
             .as_ref()
-            .is_some_and(|(seen, named)| *seen == document && named == account)
+            .is_some_and(|(seen, last)| *seen == document && last == value)
         {
             return;
         }
-        let accounts = self.accounts.entry(document).or_default();
-        if !accounts.contains(account) {
-            accounts.insert(account.clone());
+        let values = self.sets.entry(document).or_default();
+        if !values.contains(value) {
+            values.insert(value.clone());
         }
-        self.last = Some((document, account.clone()));
+        self.last = Some((document, value.clone()));
     }
 
-    fn join(&mut self, other: Named) {
-        for (document, accounts) in other.accounts {
-            self.accounts.entry(document).or_default().extend(accounts);
+    fn join(&mut self, other: Self) {
+        for (document, values) in other.sets {
+            self.sets.entry(document).or_default().extend(values);
         }
     }
 }
@@ -488,37 +475,6 @@ impl Known {
 
     fn join(&mut self, other: Known) {
         self.accounts.extend(other.accounts);
-    }
-}
-
-/// The accounts (none included) of each document's entities (see [`resolve`], step 6).
-#[derive(Default)]
-struct Held {
-    accounts: BTreeMap<DocId, BTreeSet<Option<Arc<str>>>>,
-    /// The pair recorded last, skipped without a lookup when the next entity repeats it.
-    last: Option<(DocId, Option<Arc<str>>)>,
-}
-
-impl Held {
-    fn add(&mut self, document: DocId, account: &Option<Arc<str>>) {
-        if self
-            .last
-            .as_ref()
-            .is_some_and(|(seen, held)| *seen == document && held == account)
-        {
-            return;
-        }
-        let accounts = self.accounts.entry(document).or_default();
-        if !accounts.contains(account) {
-            accounts.insert(account.clone());
-        }
-        self.last = Some((document, account.clone()));
-    }
-
-    fn join(&mut self, other: Held) {
-        for (document, accounts) in other.accounts {
-            self.accounts.entry(document).or_default().extend(accounts);
-        }
     }
 }
 
