@@ -345,7 +345,7 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
             .collect(),
         None => vec![(inventory.accounts.ids().next().flatten(), inventory)],
     };
-    // What several rules join alike is computed once for each part, by the first to ask.
+    // What several rules join alike is computed once for each part (see `Derived`).
     let derived: Vec<Derived<'_>> = parts.iter().map(|_| Derived::default()).collect();
     let tasks: Vec<Task<'_, '_>> = enabled
         .iter()
@@ -381,43 +381,8 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
             // One rule per task, so that no core waits while the other runs several.
             .with_max_len(1)
             .filter_map(|&at| Some((at, tasks.get(at)?)))
-            .map(|(at, &(entry, meta, account, part, derived))| {
-                let shared = Shared {
-                    subjects: &subjects,
-                    derived,
-                };
-                let mut evaluation = evaluate_rule(entry, meta, part, settings, shared);
-                // A finding about the account itself (or an entity it lacks) is that account's.
-                if let Some(account) = account {
-                    for finding in &mut evaluation.findings {
-                        let subject = &mut finding.subject;
-                        subject
-                            .account
-                            .get_or_insert_with(|| crate::model::intern_cached(account));
-                    }
-                    for seen in &mut evaluation.evaluated {
-                        if let EvaluatedSubject::Ref(shared) = &seen.subject
-                            && shared.account.is_none()
-                        {
-                            let mut subject = (**shared).clone();
-                            subject.account = Some(crate::model::intern_cached(account));
-                            seen.subject = EvaluatedSubject::Ref(subjects.share(subject));
-                        }
-                    }
-                }
-                // A part's entities are copies: name them by their place in the whole run's
-                // lists, which the outputs read.
-                if partitioned {
-                    let places = derived
-                        .places
-                        .get_or_init(|| PartPlaces::new(inventory, part, account));
-                    for seen in &mut evaluation.evaluated {
-                        if let EvaluatedSubject::Entity(handle) = seen.subject {
-                            seen.subject =
-                                places.in_whole(handle, inventory, part, account, &subjects);
-                        }
-                    }
-                }
+            .map(|(at, task)| {
+                let evaluation = evaluate_task(task, inventory, settings, &subjects, partitioned);
                 (at, evaluation)
             })
             .collect::<Vec<(usize, Evaluation)>>()
@@ -440,6 +405,50 @@ pub fn evaluate(inventory: &Inventory, settings: &Settings) -> Evaluation {
         findings,
         evaluated,
     }
+}
+
+/// Runs one task (one rule over one account's part, see [`evaluate`]): the rule's findings
+/// and passes, named as the whole run's outputs read them.
+fn evaluate_task<'a>(
+    &(entry, meta, account, part, derived): &Task<'a, 'a>,
+    inventory: &'a Inventory,
+    settings: &'a Settings,
+    subjects: &'a Subjects,
+    partitioned: bool,
+) -> Evaluation {
+    let shared = Shared { subjects, derived };
+    let mut evaluation = evaluate_rule(entry, meta, part, settings, shared);
+    // A finding about the account itself (or an entity it lacks) is that account's.
+    if let Some(account) = account {
+        for finding in &mut evaluation.findings {
+            let subject = &mut finding.subject;
+            subject
+                .account
+                .get_or_insert_with(|| crate::model::intern_cached(account));
+        }
+        for seen in &mut evaluation.evaluated {
+            if let EvaluatedSubject::Ref(shared) = &seen.subject
+                && shared.account.is_none()
+            {
+                let mut subject = (**shared).clone();
+                subject.account = Some(crate::model::intern_cached(account));
+                seen.subject = EvaluatedSubject::Ref(subjects.share(subject));
+            }
+        }
+    }
+    // A part's entities are copies: name them by their place in the whole run's lists,
+    // which the outputs read.
+    if partitioned {
+        let places = derived
+            .places
+            .get_or_init(|| PartPlaces::new(inventory, part, account));
+        for seen in &mut evaluation.evaluated {
+            if let EvaluatedSubject::Entity(handle) = seen.subject {
+                seen.subject = places.in_whole(handle, inventory, part, account, subjects);
+            }
+        }
+    }
+    evaluation
 }
 
 /// Runs one rule: its findings (in the order it made them) and the subjects it evaluated.

@@ -478,9 +478,50 @@ impl Known {
     }
 }
 
-/// A walk over one list: calls the visitor it is given with each entity's document and
+/// An entity of the five long lists, whose account `resolve` settles: its document and its
 /// account.
-type ListWalk<'a> = dyn Fn(&mut dyn FnMut(DocId, &Option<Arc<str>>)) + Sync + 'a;
+trait Named: Send + Sync {
+    fn document(&self) -> DocId;
+    fn account(&self) -> &Option<Arc<str>>;
+    fn account_mut(&mut self) -> &mut Option<Arc<str>>;
+}
+
+macro_rules! named {
+    ($($entity:ty),*) => {
+        $(
+            impl Named for $entity {
+                fn document(&self) -> DocId {
+                    self.origin.document
+                }
+                fn account(&self) -> &Option<Arc<str>> {
+                    &self.account
+                }
+                fn account_mut(&mut self) -> &mut Option<Arc<str>> {
+                    &mut self.account
+                }
+            }
+        )*
+    };
+}
+
+named!(
+    crate::model::ResourceInstance,
+    crate::model::ResourceKey,
+    crate::model::ServiceId,
+    crate::model::ApiKey,
+    crate::model::Policy
+);
+
+/// `add`s the document and account of each of `items` to `gathered`.
+fn gather_list<T: Named, A>(
+    gathered: &mut A,
+    items: &[T],
+    add: &impl Fn(&mut A, DocId, &Option<Arc<str>>),
+) {
+    for item in items {
+        add(gathered, item.document(), item.account());
+    }
+}
 
 /// `add`s the document and account of every entity to an accumulator: the five long lists
 /// (instances and keys, service IDs and API keys, policies) each into one of their own on
@@ -492,61 +533,36 @@ fn gather<A: Default + Send>(
     join: impl Fn(&mut A, A),
 ) -> A {
     let add = &add;
-    let list = |lists: &[&ListWalk<'_>]| {
-        let mut gathered = A::default();
-        for list in lists {
-            list(&mut |document, account| add(&mut gathered, document, account));
-        }
-        gathered
-    };
     let ((mut first, resources), (identities, policies)) = rayon::join(
         || {
             rayon::join(
                 || {
-                    list(&[&|visit| {
-                        for_each_short_named(inventory, |document, account| {
-                            visit(document, account);
-                        });
-                    }])
+                    let mut short = A::default();
+                    for_each_short_named(inventory, |document, account| {
+                        add(&mut short, document, account);
+                    });
+                    short
                 },
                 || {
-                    list(&[
-                        &|visit| {
-                            for item in &inventory.instances {
-                                visit(item.origin.document, &item.account);
-                            }
-                        },
-                        &|visit| {
-                            for item in &inventory.keys {
-                                visit(item.origin.document, &item.account);
-                            }
-                        },
-                    ])
+                    let mut resources = A::default();
+                    gather_list(&mut resources, &inventory.instances, add);
+                    gather_list(&mut resources, &inventory.keys, add);
+                    resources
                 },
             )
         },
         || {
             rayon::join(
                 || {
-                    list(&[
-                        &|visit| {
-                            for item in &inventory.service_ids {
-                                visit(item.origin.document, &item.account);
-                            }
-                        },
-                        &|visit| {
-                            for item in &inventory.api_keys {
-                                visit(item.origin.document, &item.account);
-                            }
-                        },
-                    ])
+                    let mut identities = A::default();
+                    gather_list(&mut identities, &inventory.service_ids, add);
+                    gather_list(&mut identities, &inventory.api_keys, add);
+                    identities
                 },
                 || {
-                    list(&[&|visit| {
-                        for item in &inventory.policies {
-                            visit(item.origin.document, &item.account);
-                        }
-                    }])
+                    let mut policies = A::default();
+                    gather_list(&mut policies, &inventory.policies, add);
+                    policies
                 },
             )
         },
@@ -555,6 +571,14 @@ fn gather<A: Default + Send>(
         join(&mut first, other);
     }
     first
+}
+
+/// Calls `visit` with the document and account of each of `items`, on every core.
+fn visit_list<T: Named>(items: &mut [T], visit: &(impl Fn(DocId, &mut Option<Arc<str>>) + Sync)) {
+    items.par_iter_mut().for_each(|item| {
+        let document = item.document();
+        visit(document, item.account_mut());
+    });
 }
 
 /// Calls `visit` with the document and account of every entity: the five long lists on
@@ -574,23 +598,12 @@ fn par_for_each_named(
     } = &mut *inventory;
     rayon::join(
         || {
-            instances
-                .par_iter_mut()
-                .for_each(|item| visit(item.origin.document, &mut item.account));
-            keys.par_iter_mut()
-                .for_each(|item| visit(item.origin.document, &mut item.account));
-            service_ids
-                .par_iter_mut()
-                .for_each(|item| visit(item.origin.document, &mut item.account));
-            api_keys
-                .par_iter_mut()
-                .for_each(|item| visit(item.origin.document, &mut item.account));
+            visit_list(instances, visit);
+            visit_list(keys, visit);
+            visit_list(service_ids, visit);
+            visit_list(api_keys, visit);
         },
-        || {
-            policies
-                .par_iter_mut()
-                .for_each(|item| visit(item.origin.document, &mut item.account));
-        },
+        || visit_list(policies, visit),
     );
     for item in &mut inventory.access_groups {
         visit(item.origin.document, &mut item.account);

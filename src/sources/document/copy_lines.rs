@@ -286,8 +286,7 @@ mod tests {
     fn two_lists(count: usize, breaks: usize) -> (Vec<u8>, Vec<usize>, Vec<usize>) {
         let mut text = String::from("{\"a\":[");
         let (mut starts, mut heads) = (Vec::new(), Vec::new());
-        for (list, close) in [("", "],\"b\":{\"c\":["), ("", "]},\"next\":null}")] {
-            let _ = list;
+        for close in ["],\"b\":{\"c\":[", "]},\"next\":null}"] {
             for at in 0..count {
                 if at > 0 {
                     text.push(',');
