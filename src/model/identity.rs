@@ -1,8 +1,64 @@
 //! IAM Identity entities: service IDs and API keys.
 
-use super::crn::service_id_core;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::crn::{Crn, service_id_core};
 use super::declaration::Declaration;
 use super::origin::Origin;
+
+/// The CRN of a service ID or an API key. Nearly every one is the CRN IAM Identity gives
+/// the entity's id in its account (`crn:v1:bluemix:public:iam-identity::a/<account>::serviceid:<id>`,
+/// `...::apikey:<id>`): 130-odd bytes for each of tens of thousands of entities, the largest
+/// string they hold. Such a CRN is kept as its account (shared by every entity of the
+/// account) and spelled again from the entity's id when read; any other is kept as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityCrn {
+    /// `crn:v1:bluemix:public:iam-identity::a/<account>::<kind>:<id>`.
+    Account(Arc<str>),
+    Written(Box<str>),
+}
+
+const IDENTITY_CRN_PREFIX: &str = "crn:v1:bluemix:public:iam-identity::a/";
+
+impl IdentityCrn {
+    /// `crn` as written for the entity `id` of `kind` (`serviceid`, `apikey`).
+    pub fn new(crn: String, kind: &str, id: &str) -> Self {
+        match Self::account_of(&crn, kind, id) {
+            Some(account) => Self::Account(super::intern_cached(account)),
+            None => Self::Written(crn.into_boxed_str()),
+        }
+    }
+
+    /// The account of `crn` when `crn` is exactly the CRN [`Self::text`] spells for `id`.
+    fn account_of<'c>(crn: &'c str, kind: &str, id: &str) -> Option<&'c str> {
+        let rest = crn.strip_prefix(IDENTITY_CRN_PREFIX)?;
+        let (account, rest) = rest.split_once("::")?;
+        let rest = rest.strip_prefix(kind)?.strip_prefix(':')?;
+        // Account ids are hex digits; anything else is kept as written, so that what the
+        // CRN parser reads from the spelled CRN is the account kept.
+        let plain = !account.is_empty() && account.bytes().all(|b| b.is_ascii_alphanumeric());
+        (plain && rest == id).then_some(account)
+    }
+
+    /// The CRN of the entity `id` of `kind`.
+    pub fn text(&self, kind: &str, id: &str) -> Cow<'_, str> {
+        match self {
+            Self::Account(account) => {
+                Cow::Owned(format!("{IDENTITY_CRN_PREFIX}{account}::{kind}:{id}"))
+            }
+            Self::Written(crn) => Cow::Borrowed(crn),
+        }
+    }
+
+    /// The account the CRN names (its `a/<account>` scope), as written.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Self::Account(account) => Some(account),
+            Self::Written(crn) => Crn::parse(crn)?.account,
+        }
+    }
+}
 
 /// A service ID (`/v1/serviceids/`).
 #[derive(Debug, Clone)]
@@ -11,7 +67,8 @@ pub struct ServiceId {
     pub id: String,
     /// `iam-ServiceId-<uuid>`, the subject spelling used in policies.
     pub iam_id: String,
-    pub crn: Option<Box<str>>,
+    /// Read through [`ServiceId::crn`].
+    pub crn: Option<IdentityCrn>,
     pub name: Option<Box<str>>,
     pub description: Option<Box<str>>,
     pub locked: Option<bool>,
@@ -36,7 +93,17 @@ impl ServiceId {
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
     }
+
+    /// Its CRN, when known.
+    pub fn crn(&self) -> Option<Cow<'_, str>> {
+        Some(self.crn.as_ref()?.text(SERVICE_ID_KIND, &self.id))
+    }
 }
+
+/// The resource type of a service ID's CRN.
+pub const SERVICE_ID_KIND: &str = "serviceid";
+/// The resource type of an API key's CRN.
+pub const API_KEY_KIND: &str = "apikey";
 
 /// An API key (`/v1/apikeys`). The secret itself is never kept.
 #[derive(Debug, Clone)]
@@ -48,7 +115,8 @@ pub struct ApiKey {
     pub description: Option<Box<str>>,
     /// The identity that owns the key (`IBMid-...` or `iam-ServiceId-...`).
     pub iam_id: Option<Box<str>>,
-    pub crn: Option<Box<str>>,
+    /// Read through [`ApiKey::crn`].
+    pub crn: Option<IdentityCrn>,
     pub created_at: Option<Box<str>>,
     pub expires_at: Option<Box<str>>,
     pub action_when_leaked: Option<std::sync::Arc<str>>,
@@ -71,5 +139,55 @@ impl ApiKey {
     /// The display name: the key name, else its id.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Its CRN, when known.
+    pub fn crn(&self) -> Option<Cow<'_, str>> {
+        Some(self.crn.as_ref()?.text(API_KEY_KIND, &self.id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCOUNT: &str = "baf424e6c74b68c5dd5d7937d3f835b3";
+
+    fn spelled(kind: &str, id: &str) -> String {
+        format!("crn:v1:bluemix:public:iam-identity::a/{ACCOUNT}::{kind}:{id}")
+    }
+
+    #[test]
+    fn an_identity_crn_reads_back_as_written() {
+        let id = "ServiceId-acaf6269-2161-41a0-aae1-cd7208446465";
+        let crn = IdentityCrn::new(spelled(SERVICE_ID_KIND, id), SERVICE_ID_KIND, id);
+        assert!(matches!(crn, IdentityCrn::Account(_)), "{crn:?}");
+        assert_eq!(crn.text(SERVICE_ID_KIND, id), spelled(SERVICE_ID_KIND, id));
+        assert_eq!(crn.account(), Some(ACCOUNT));
+        let key = "ApiKey-2f32a63e-801f-4be5-9275-f6c34fc9471a";
+        let crn = IdentityCrn::new(spelled(API_KEY_KIND, key), API_KEY_KIND, key);
+        assert!(matches!(crn, IdentityCrn::Account(_)), "{crn:?}");
+        assert_eq!(crn.text(API_KEY_KIND, key), spelled(API_KEY_KIND, key));
+    }
+
+    #[test]
+    fn any_other_identity_crn_is_kept_as_written() {
+        let id = "ServiceId-1";
+        let written = [
+            // Another entity's CRN, another kind, another cloud, another account spelling.
+            spelled(SERVICE_ID_KIND, "ServiceId-2"),
+            spelled(API_KEY_KIND, id),
+            format!("crn:v1:staging:public:iam-identity::a/{ACCOUNT}::serviceid:{id}"),
+            format!("crn:v1:bluemix:public:iam-identity::a/acc-ount::serviceid:{id}"),
+            format!("crn:v1:bluemix:public:iam-identity::a/::serviceid:{id}"),
+            format!("crn:v1:bluemix:public:iam-identity::a/{ACCOUNT}::serviceid:{id}:"),
+            "<crn known after apply>".to_owned(),
+        ];
+        for crn in written {
+            let kept = IdentityCrn::new(crn.clone(), SERVICE_ID_KIND, id);
+            assert_eq!(kept, IdentityCrn::Written(crn.clone().into_boxed_str()));
+            assert_eq!(kept.text(SERVICE_ID_KIND, id), crn);
+            assert_eq!(kept.account(), Crn::parse(&crn).and_then(|crn| crn.account));
+        }
     }
 }

@@ -111,7 +111,8 @@ pub enum Credentials {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisibleCredentials {
     pub iam_serviceid_crn: Option<String>,
-    pub iam_role_crn: Option<String>,
+    /// One of a few roles' CRNs, shared (interned).
+    pub iam_role_crn: Option<std::sync::Arc<str>>,
     pub iam_apikey_name: Option<String>,
     pub iam_apikey_description: Option<String>,
     pub service_key: Option<SecretDigest>,
@@ -125,8 +126,9 @@ pub struct ResourceKey {
     pub crn: String,
     pub guid: Option<Box<str>>,
     pub name: Option<Box<str>>,
-    /// The CRN of the instance the key belongs to.
-    pub source_crn: Option<Box<str>>,
+    /// The CRN of the instance the key belongs to, shared by the keys of one instance
+    /// (interned: an instance has several keys, and the CRN is over 100 bytes).
+    pub source_crn: Option<std::sync::Arc<str>>,
     pub state: Option<std::sync::Arc<str>>,
     pub created_at: Option<Box<str>>,
     pub created_by: Option<std::sync::Arc<str>>,

@@ -44,14 +44,13 @@ pub(super) fn account_id(inventory: &Inventory) -> String {
         inventory
             .service_ids
             .iter()
-            .filter_map(|service_id| service_id.crn.as_deref())
-            .chain(inventory.keys.iter().map(|key| key.crn.as_str()))
-            .chain(inventory.api_keys.iter().filter_map(|k| k.crn.as_deref()))
-            .find_map(|crn| {
-                Crn::parse(crn)
-                    .and_then(|crn| crn.account)
-                    .map(str::to_owned)
-            })
+            .filter_map(|service_id| service_id.crn.as_ref()?.account())
+            .chain((inventory.keys.iter()).filter_map(|key| Crn::parse(&key.crn)?.account))
+            .chain(
+                (inventory.api_keys.iter()).filter_map(|api_key| api_key.crn.as_ref()?.account()),
+            )
+            .next()
+            .map(str::to_owned)
     };
     from_instances
         .or_else(from_crns)

@@ -133,7 +133,7 @@ fn record_passes(context: &RuleContext<'_>) {
                 .map(|api_key| {
                     loader_identity(
                         EntityRef::api_key(api_key),
-                        &[api_key.crn.as_deref(), Some(&api_key.id)],
+                        &[api_key.crn().as_deref(), Some(&api_key.id)],
                     )
                 }),
         );

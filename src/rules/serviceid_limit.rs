@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use super::{Finding, RuleContext, Severity};
-use crate::model::{Crn, EntityKind, EntityRef, Inventory, Origin, PerEntityLimit, ServiceId};
+use crate::model::{EntityKind, EntityRef, Inventory, Origin, PerEntityLimit, ServiceId};
 
 /// `rules/serviceid-limit.yaml` gives the defaults.
 #[derive(Debug, Deserialize)]
@@ -245,8 +245,7 @@ fn account(inventory: &Inventory, count: u64, origin: Origin) -> EntityRef {
     let account = inventory
         .service_ids
         .iter()
-        .filter_map(|service_id| service_id.crn.as_deref())
-        .find_map(|crn| Crn::parse(crn)?.account.map(str::to_owned));
+        .find_map(|service_id| service_id.crn.as_ref()?.account().map(str::to_owned));
     EntityRef {
         account: None,
         kind: EntityKind::ServiceId,

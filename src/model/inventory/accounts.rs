@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{Collections, Inventory, InventoryBuilder};
+use crate::model::IdentityCrn;
 use crate::model::crn::Crn;
 use crate::model::origin::DocId;
 
@@ -136,11 +137,13 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
                 || {
                     inventory.service_ids.par_iter_mut().for_each(|service_id| {
                         settle(&mut service_id.account, || {
-                            crn_account(service_id.crn.as_deref())
+                            present(&service_id.crn.as_ref().and_then(IdentityCrn::account))
                         });
                     });
                     inventory.api_keys.par_iter_mut().for_each(|api_key| {
-                        settle(&mut api_key.account, || crn_account(api_key.crn.as_deref()));
+                        settle(&mut api_key.account, || {
+                            present(&api_key.crn.as_ref().and_then(IdentityCrn::account))
+                        });
                     });
                 },
             )

@@ -13,7 +13,7 @@ use super::{
     CisRow, Compliance, Count, Facts, FixedItem, Input, Item, Link, PASSED_LISTED, Problem,
     Reference, RuleCounts, RuleSection, TOP_RISKS, WaivedItem,
 };
-use crate::model::{Crn, EntityKind, Origin};
+use crate::model::{Crn, EntityKind, IdentityCrn, Origin};
 use crate::report::place::{FileNames, file_of, place};
 use crate::report::{RunReport, one_line, subject_label};
 use crate::rules::{self, Evaluated, Finding, Status};
@@ -94,12 +94,7 @@ fn accounts(report: &RunReport<'_>) -> Vec<String> {
         }
     }
     for service_id in &inventory.service_ids {
-        if let Some(account) = service_id
-            .crn
-            .as_deref()
-            .and_then(Crn::parse)
-            .and_then(|crn| crn.account)
-        {
+        if let Some(account) = service_id.crn.as_ref().and_then(IdentityCrn::account) {
             accounts.insert(account.to_owned());
         }
     }

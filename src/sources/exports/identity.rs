@@ -5,7 +5,10 @@ use serde_json::Value;
 
 use super::people::{EntityActivityDto, entity_activity};
 use super::{ItemResult, Sink, present, typed};
-use crate::model::{ApiKey, AuthnSubject, Pointer, ServiceId, service_id_core};
+use crate::model::{
+    API_KEY_KIND, ApiKey, AuthnSubject, IdentityCrn, Pointer, SERVICE_ID_KIND, ServiceId,
+    service_id_core,
+};
 
 #[derive(Deserialize)]
 pub(super) struct ServiceIdDto {
@@ -58,8 +61,8 @@ pub(super) fn service_id_from(
     let origin = sink.origin(pointer);
     sink.builder.add_service_id(ServiceId {
         iam_id: present(dto.iam_id).unwrap_or_else(|| format!("iam-{core}")),
+        crn: present(dto.crn).map(|crn| IdentityCrn::new(crn, SERVICE_ID_KIND, &core)),
         id: core,
-        crn: present(dto.crn).map(String::into_boxed_str),
         name: present(dto.name).map(String::into_boxed_str),
         description: present(dto.description).map(String::into_boxed_str),
         locked: dto.locked,
@@ -109,11 +112,11 @@ pub(super) fn api_key_from(dto: ApiKeyDto, pointer: &Pointer, sink: &mut Sink<'_
     }
     let origin = sink.origin(pointer);
     sink.builder.add_api_key(ApiKey {
+        crn: present(dto.crn).map(|crn| IdentityCrn::new(crn, API_KEY_KIND, &id)),
         id,
         name: present(dto.name).map(String::into_boxed_str),
         description: present(dto.description).map(String::into_boxed_str),
         iam_id: present(dto.iam_id).map(String::into_boxed_str),
-        crn: present(dto.crn).map(String::into_boxed_str),
         created_at: present(dto.created_at).map(String::into_boxed_str),
         expires_at: present(dto.expires_at).map(String::into_boxed_str),
         action_when_leaked: present(dto.action_when_leaked)

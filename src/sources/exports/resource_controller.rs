@@ -93,7 +93,9 @@ pub(crate) fn credentials_of(members: &serde_json::Map<String, Value>) -> Creden
     };
     Credentials::Visible(VisibleCredentials {
         iam_serviceid_crn: text("iam_serviceid_crn"),
-        iam_role_crn: text("iam_role_crn"),
+        iam_role_crn: text("iam_role_crn")
+            .as_deref()
+            .map(crate::model::intern_cached),
         iam_apikey_name: text("iam_apikey_name"),
         iam_apikey_description: text("iam_apikey_description"),
         // A bare `<redacted>` (another tool's masking) hides which keys share a secret;
@@ -144,7 +146,7 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         crn,
         guid: present(dto.guid).map(String::into_boxed_str),
         name: present(dto.name).map(String::into_boxed_str),
-        source_crn: source_crn.map(String::into_boxed_str),
+        source_crn: source_crn.as_deref().map(crate::model::intern_cached),
         state: present(dto.state)
             .as_deref()
             .map(crate::model::intern_cached),

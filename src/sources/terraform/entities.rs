@@ -4,8 +4,8 @@
 use super::identity::{Identity, KeyServiceId, Link, Linker, Want, credentials, placeholder};
 use super::walk::TfResource;
 use crate::model::{
-    ApiKey, Credentials, Crn, Declaration, KeyParts, ResourceInstance, ResourceKey, Role,
-    ServiceId, Unresolved, VisibleCredentials, service_id_core,
+    API_KEY_KIND, ApiKey, Credentials, Crn, Declaration, IdentityCrn, KeyParts, ResourceInstance,
+    ResourceKey, Role, SERVICE_ID_KIND, ServiceId, Unresolved, VisibleCredentials, service_id_core,
 };
 use crate::sources::exports::{Sink, credentials_of};
 
@@ -54,8 +54,10 @@ pub(super) fn service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>
         iam_id: resource
             .text(&["iam_id"])
             .unwrap_or_else(|| format!("iam-{core}")),
+        crn: resource
+            .text(&["crn"])
+            .map(|crn| IdentityCrn::new(crn, SERVICE_ID_KIND, &core)),
         id: core,
-        crn: resource.text(&["crn"]).map(String::into_boxed_str),
         name: resource.text(&["name"]).map(String::into_boxed_str),
         description: resource.text(&["description"]).map(String::into_boxed_str),
         // `locked` is computed: a service ID the plan creates starts unlocked.
@@ -132,7 +134,7 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         crn,
         guid: resource.text(&["guid"]).map(String::into_boxed_str),
         name: resource.text(&["name"]).map(String::into_boxed_str),
-        source_crn: source_crn.map(String::into_boxed_str),
+        source_crn: source_crn.as_deref().map(crate::model::intern_cached),
         state: resource
             .text(&["state"])
             .or_else(|| resource.text(&["status"]))
@@ -167,7 +169,7 @@ fn predicted_credentials(resource: &TfResource<'_>, service: Option<&KeyServiceI
         iam_serviceid_crn: Some(spelling),
         iam_role_crn: resource
             .text(&["role"])
-            .map(|role| Role::parse(&role).crn.to_string()),
+            .map(|role| crate::model::intern_cached(&Role::parse(&role).crn)),
         ..VisibleCredentials::default()
     })
 }
@@ -230,15 +232,18 @@ pub(super) fn api_key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         _ => None,
     };
     let origin = sink.origin(&resource.pointer);
+    let id = resource
+        .text(&["id"])
+        .unwrap_or_else(|| placeholder(&resource.address, "id"));
     sink.builder.add_api_key(ApiKey {
         account: None,
-        id: resource
-            .text(&["id"])
-            .unwrap_or_else(|| placeholder(&resource.address, "id")),
+        crn: resource
+            .text(&["crn"])
+            .map(|crn| IdentityCrn::new(crn, API_KEY_KIND, &id)),
+        id,
         name: resource.text(&["name"]).map(String::into_boxed_str),
         description: resource.text(&["description"]).map(String::into_boxed_str),
         iam_id: iam_id.map(String::into_boxed_str),
-        crn: resource.text(&["crn"]).map(String::into_boxed_str),
         created_at: resource.text(&["created_at"]).map(String::into_boxed_str),
         expires_at: resource.text(&["expires_at"]).map(String::into_boxed_str),
         action_when_leaked: resource
