@@ -43,10 +43,44 @@ pub struct Terminal {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub stdout: String,
+    /// Output to write after `stdout`, rendered as it is written (see [`Stream`]).
+    pub stream: Option<Stream>,
     pub stderr: String,
     pub code: u8,
     /// What the run leaves behind, for the binary to exit without freeing it.
     pub leftovers: Leftovers,
+}
+
+/// Output rendered straight into standard output instead of into a string first: a large
+/// account's JSON report is tens of megabytes, which held whole beside the model were the
+/// run's highest memory. It owns what it renders (the loaded inputs, the findings).
+pub struct Stream(Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>>);
+
+impl Stream {
+    pub(crate) fn new(
+        write: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'static,
+    ) -> Self {
+        Self(Box::new(write))
+    }
+
+    /// Renders the output into `out`.
+    pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        (self.0)(out)
+    }
+
+    /// The whole output as text (for callers that want it held).
+    pub fn text(&self) -> String {
+        let mut out = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = self.write(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Stream")
+    }
 }
 
 /// What a run leaves behind besides its outcome: the loaded inputs, the findings and what

@@ -37,6 +37,12 @@ fn main() -> ExitCode {
     // A closed pipe (`iamlint check ... | head`) is not an error: stop writing quietly.
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(outcome.stdout.as_bytes());
+    if let Some(stream) = &outcome.stream {
+        // Rendered as it is written: standard output is line-buffered, so through a buffer.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut stdout);
+        let _ = stream.write(&mut buffered);
+        let _ = buffered.flush();
+    }
     let _ = stdout.flush();
     let _ = std::io::stderr()
         .lock()

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::args::{CheckArgs, ColorChoice, OutputFormat, OutputOptions};
 use super::{
-    Outcome, RunSettings, Terminal, clocked, exit, live, outputs, settings_for, usage_error,
-    verdict,
+    Outcome, RunSettings, Stream, Terminal, clocked, exit, live, outputs, settings_for,
+    usage_error, verdict,
 };
 use crate::pipeline::{self, Checked, Request, Triaging};
 use crate::report::{self, RunReport, human};
@@ -123,10 +123,10 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         loaded,
         findings,
         evaluated,
-        triage,
-        comparison,
+        triage: triaged,
+        comparison: compared,
     } = checked;
-    let (triage, comparison) = (&triage, comparison.as_ref());
+    let (triage, comparison) = (&triaged, compared.as_ref());
     let options = output.options;
     // --fail-on sees every finding; --min-severity only decides what is shown.
     let failing = findings
@@ -175,6 +175,8 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         OutputFormat::Concise => outputs::Output::text(
             report::concise::render(&report, style(false), comparison) + &verdict,
         ),
+        // To standard output, JSON is rendered as it is written (see `Stream`), below.
+        OutputFormat::Json if options.output.is_none() => outputs::Output::text(String::new()),
         OutputFormat::Json => {
             outputs::Output::text(report::json::render_compared(&report, comparison))
         }
@@ -216,9 +218,16 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         options.github_step_summary.as_deref(),
         &mut outcome,
     );
-    outcome.leftovers.keep(loaded);
-    outcome.leftovers.keep(shown);
     outcome.leftovers.keep(hidden);
     outcome.leftovers.keep(evaluated);
+    if output.format == OutputFormat::Json && options.output.is_none() {
+        outcome.stream = Some(Stream::new(move |out| {
+            let report = RunReport::new(&loaded, &shown).with_triage(&triaged);
+            report::json::write_compared(&report, compared.as_ref(), out)
+        }));
+    } else {
+        outcome.leftovers.keep(loaded);
+        outcome.leftovers.keep(shown);
+    }
     outcome
 }

@@ -279,6 +279,37 @@ fn finding<'a>(report: &'a RunReport<'_>, finding: &'a rules::Finding) -> Findin
 /// [`render`] for a run that reports only new findings; `summary.comparison` says what was
 /// compared.
 pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) -> String {
+    output_of(report, comparison, |output, estimate| {
+        // Values stay exact; no control or bidi character is written raw (see `super::safe`).
+        let mut text =
+            super::safe::to_json_pretty_within(output, estimate).unwrap_or_else(|error| {
+                format!("{{\"version\": {VERSION}, \"internal_error\": \"{error}\"}}")
+            });
+        text.push('\n');
+        text
+    })
+}
+
+/// [`render_compared`] written to `out` as it is serialized, never held whole: at
+/// benchmark scale 100 the text is 28 MB, and held it was the run's last and highest
+/// memory (`check --format json` to standard output takes this way).
+pub fn write_compared(
+    report: &RunReport<'_>,
+    comparison: Option<&Comparison>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    output_of(report, comparison, |output, _| {
+        super::safe::write_json_pretty(out, output).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")
+    })
+}
+
+/// The JSON document of a run, handed to `emit` with an estimate of its length.
+fn output_of<R>(
+    report: &RunReport<'_>,
+    comparison: Option<&Comparison>,
+    emit: impl FnOnce(&Output<'_>, usize) -> R,
+) -> R {
     // Each finding's place and fingerprint (a SHA-256) on every core: the rendering below
     // is serial, and the last thing of a run.
     let findings = report
@@ -410,10 +441,5 @@ pub fn render_compared(report: &RunReport<'_>, comparison: Option<&Comparison>) 
             }),
         },
     };
-    // Values stay exact; no control or bidi character is written raw (see `super::safe`).
-    let mut text = super::safe::to_json_pretty_within(&output, estimate).unwrap_or_else(|error| {
-        format!("{{\"version\": {VERSION}, \"internal_error\": \"{error}\"}}")
-    });
-    text.push('\n');
-    text
+    emit(&output, estimate)
 }

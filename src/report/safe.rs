@@ -156,6 +156,17 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for JsonFormatter
     }
 }
 
+/// [`to_json_pretty`] written to `out` as it is serialized, for an output too large to
+/// hold whole (a large account's findings, straight to standard output).
+pub fn write_json_pretty<T: serde::Serialize + ?Sized>(
+    out: &mut dyn io::Write,
+    value: &T,
+) -> serde_json::Result<()> {
+    let formatter = JsonFormatter(serde_json::ser::PrettyFormatter::with_indent(b"  "));
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    value.serialize(&mut serializer)
+}
+
 /// `value` as pretty-printed JSON (two-space indent) with no unsafe character raw.
 pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     to_json_pretty_within(value, 0)

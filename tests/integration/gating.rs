@@ -305,3 +305,29 @@ fn completions_and_man_pages_are_generated() {
         assert!(dir.0.join(page).exists(), "{page} missing");
     }
 }
+
+#[test]
+fn json_to_standard_output_is_the_json_written_to_a_file() {
+    // To standard output the JSON report is rendered as it is written (cli::Stream); with
+    // --output it is rendered whole first. Both are the same bytes, and the same exit code.
+    let dir = TempDir::new("json-stream");
+    let file = dir.join("findings.json");
+    for inputs in ["fixtures/demo", "fixtures/accounts", "fixtures/hostile"] {
+        let streamed = common::run(&["check", "--no-config", "--format", "json", inputs]);
+        let written = common::run(&[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--output",
+            &file,
+            inputs,
+        ]);
+        assert_eq!(streamed.code, written.code, "{inputs}");
+        assert!(written.stdout.is_empty(), "{inputs}: {}", written.stdout);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(streamed.stdout, text, "{inputs}");
+        let parsed: serde_json::Value = serde_json::from_str(&streamed.stdout).unwrap();
+        assert!(parsed["findings"].is_array(), "{inputs}");
+    }
+}
