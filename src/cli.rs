@@ -54,7 +54,10 @@ pub struct Outcome {
 /// Output rendered straight into standard output instead of into a string first: a large
 /// account's JSON report is tens of megabytes, which held whole beside the model were the
 /// run's highest memory. It owns what it renders (the loaded inputs, the findings).
-pub struct Stream(Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>>);
+pub struct Stream(Box<WriteOutput>);
+
+/// Renders an output into a writer.
+type WriteOutput = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>;
 
 impl Stream {
     pub(crate) fn new(
