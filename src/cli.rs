@@ -70,14 +70,6 @@ impl Stream {
     pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         (self.0)(out)
     }
-
-    /// The whole output as text (for callers that want it held).
-    pub fn text(&self) -> String {
-        let mut out = Vec::new();
-        // Writing into memory cannot fail.
-        let _ = self.write(&mut out);
-        String::from_utf8_lossy(&out).into_owned()
-    }
 }
 
 impl std::fmt::Debug for Stream {
