@@ -155,6 +155,17 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         &shown,
         &loaded.inventory,
     );
+    // JSON and SARIF to standard output are written as they are rendered, after the rest
+    // of the run is decided (the reports are tens of megabytes on a large account).
+    let streamed = options.output.is_none()
+        && matches!(output.format, OutputFormat::Json | OutputFormat::Sarif);
+    let sarif_names = match output.format {
+        OutputFormat::Sarif if streamed => match outputs::sarif_names(&loaded, options) {
+            Ok(names) => Some(names),
+            Err(usage) => return usage_error(&usage),
+        },
+        _ => None,
+    };
     let report = RunReport::new(&loaded, &shown).with_triage(triage);
     let style = |color| human::Style {
         color,
@@ -175,8 +186,11 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         OutputFormat::Concise => outputs::Output::text(
             report::concise::render(&report, style(false), comparison) + &verdict,
         ),
-        // To standard output, JSON is rendered as it is written (see `Stream`), below.
-        OutputFormat::Json if options.output.is_none() => outputs::Output::text(String::new()),
+        // To standard output, JSON and SARIF are rendered as they are written (see
+        // `Stream`), below.
+        OutputFormat::Json | OutputFormat::Sarif if streamed => {
+            outputs::Output::text(String::new())
+        }
         OutputFormat::Json => {
             outputs::Output::text(report::json::render_compared(&report, comparison))
         }
@@ -220,11 +234,19 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
     );
     outcome.leftovers.keep(hidden);
     outcome.leftovers.keep(evaluated);
-    if output.format == OutputFormat::Json && options.output.is_none() {
-        outcome.stream = Some(Stream::new(move |out| {
-            let report = RunReport::new(&loaded, &shown).with_triage(&triaged);
-            report::json::write_compared(&report, compared.as_ref(), out)
-        }));
+    if streamed {
+        outcome.stream = Some(if let Some(names) = sarif_names {
+            let style = report::sarif::Style { names };
+            Stream::new(move |out| {
+                let report = RunReport::new(&loaded, &shown).with_triage(&triaged);
+                report::sarif::write(&report, &style, out)
+            })
+        } else {
+            Stream::new(move |out| {
+                let report = RunReport::new(&loaded, &shown).with_triage(&triaged);
+                report::json::write_compared(&report, compared.as_ref(), out)
+            })
+        });
     } else {
         outcome.leftovers.keep(loaded);
         outcome.leftovers.keep(shown);

@@ -307,27 +307,33 @@ fn completions_and_man_pages_are_generated() {
 }
 
 #[test]
-fn json_to_standard_output_is_the_json_written_to_a_file() {
-    // To standard output the JSON report is rendered as it is written (cli::Stream); with
-    // --output it is rendered whole first. Both are the same bytes, and the same exit code.
+fn json_and_sarif_to_standard_output_are_what_is_written_to_a_file() {
+    // To standard output JSON and SARIF are rendered as they are written (cli::Stream); with
+    // --output they are rendered whole first. Both are the same bytes, and the same exit code.
     let dir = TempDir::new("json-stream");
-    let file = dir.join("findings.json");
-    for inputs in ["fixtures/demo", "fixtures/accounts", "fixtures/hostile"] {
-        let streamed = common::run(&["check", "--no-config", "--format", "json", inputs]);
-        let written = common::run(&[
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--output",
-            &file,
-            inputs,
-        ]);
-        assert_eq!(streamed.code, written.code, "{inputs}");
-        assert!(written.stdout.is_empty(), "{inputs}: {}", written.stdout);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(streamed.stdout, text, "{inputs}");
-        let parsed: serde_json::Value = serde_json::from_str(&streamed.stdout).unwrap();
-        assert!(parsed["findings"].is_array(), "{inputs}");
+    let file = dir.join("findings.out");
+    for format in ["json", "sarif"] {
+        for inputs in ["fixtures/demo", "fixtures/accounts", "fixtures/hostile"] {
+            let streamed = common::run(&["check", "--no-config", "--format", format, inputs]);
+            let written = common::run(&[
+                "check",
+                "--no-config",
+                "--format",
+                format,
+                "--output",
+                &file,
+                inputs,
+            ]);
+            assert_eq!(streamed.code, written.code, "{format} {inputs}");
+            assert!(
+                written.stdout.is_empty(),
+                "{format} {inputs}: {}",
+                written.stdout
+            );
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert_eq!(streamed.stdout, text, "{format} {inputs}");
+            let parsed: serde_json::Value = serde_json::from_str(&streamed.stdout).unwrap();
+            assert!(parsed.is_object(), "{format} {inputs}");
+        }
     }
 }

@@ -356,6 +356,31 @@ fn custom_rules(report: &RunReport<'_>) -> Vec<(&'static str, &'static RuleMeta)
 /// (`baselineState: "new"`); the baselined ones and the fixed entries are counted in the
 /// run's `properties`.
 pub fn render(report: &RunReport<'_>, style: &Style) -> String {
+    log_of(report, style, |log, estimate| {
+        let mut text =
+            crate::report::safe::to_json_pretty_within(log, estimate).unwrap_or_else(|error| {
+                format!("{{\"version\": \"2.1.0\", \"runs\": [], \"internal_error\": \"{error}\"}}")
+            });
+        text.push('\n');
+        text
+    })
+}
+
+/// [`render`] written to `out` as it is serialized, never held whole (a scale-100 account's
+/// log is over 50 MB): `check --format sarif` to standard output takes this way.
+pub fn write(
+    report: &RunReport<'_>,
+    style: &Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    log_of(report, style, |log, _| {
+        crate::report::safe::write_json_pretty(out, log).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")
+    })
+}
+
+/// The SARIF log of a run, handed to `emit` with an estimate of its length.
+fn log_of<R>(report: &RunReport<'_>, style: &Style, emit: impl FnOnce(&Log, usize) -> R) -> R {
     let catalogue: Vec<(&'static str, &RuleMeta)> = rules::REGISTRY
         .iter()
         .zip(rules::metadata())
@@ -437,12 +462,7 @@ pub fn render(report: &RunReport<'_>, style: &Style) -> String {
             },
         }],
     };
-    let mut text =
-        crate::report::safe::to_json_pretty_within(&log, estimate).unwrap_or_else(|error| {
-            format!("{{\"version\": \"2.1.0\", \"runs\": [], \"internal_error\": \"{error}\"}}")
-        });
-    text.push('\n');
-    text
+    emit(&log, estimate)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 mod map;
 mod model;
 
-pub use map::{level, render};
+pub use map::{level, render, write};
 
 use super::place::FileNames;
 
