@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::args::{CheckArgs, ColorChoice, OutputFormat, OutputOptions};
 use super::{
-    Outcome, RunSettings, Stream, Terminal, clocked, exit, live, outputs, settings_for,
+    Outcome, RunSettings, Stream, Terminal, clocked, exit, facts, live, outputs, settings_for,
     usage_error, verdict,
 };
 use crate::pipeline::{self, Checked, Request, Triaging};
@@ -160,10 +160,12 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
     let streamed = options.output.is_none()
         && matches!(output.format, OutputFormat::Json | OutputFormat::Sarif);
     let sarif_names = match output.format {
-        OutputFormat::Sarif if streamed => match outputs::sarif_names(&loaded, options) {
-            Ok(names) => Some(names),
-            Err(usage) => return usage_error(&usage),
-        },
+        OutputFormat::Sarif if streamed => {
+            match facts::names_relative_to(&loaded.documents, &options.repo_root) {
+                Ok(names) => Some(names),
+                Err(usage) => return usage_error(&usage),
+            }
+        }
         _ => None,
     };
     let report = RunReport::new(&loaded, &shown).with_triage(triage);

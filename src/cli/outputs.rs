@@ -82,15 +82,6 @@ pub(super) fn render_check(
     Ok(rendered)
 }
 
-/// The file names SARIF gives the documents (relative to `--repo-root`); `Err` is a usage
-/// error. For `check --format sarif` to standard output, which renders after the run.
-pub(super) fn sarif_names(
-    loaded: &crate::sources::Loaded,
-    options: &OutputOptions,
-) -> Result<FileNames, String> {
-    facts::names_relative_to(&loaded.documents, &options.repo_root)
-}
-
 fn audit_facts(report: &RunReport<'_>, paths: &[std::path::PathBuf], names: FileNames) -> Facts {
     Facts {
         generated: facts::generated(),
