@@ -60,6 +60,56 @@ impl IdentityCrn {
     }
 }
 
+/// The service ID a resource key's credentials name (`credentials.iam_serviceid_crn`). An
+/// account has a key for each of thousands of service IDs, and each key spells its service
+/// ID's whole CRN (136 bytes, 144 with the allocator's rounding); one of IAM Identity's own
+/// spelling is kept as its account (shared) and the `ServiceId-<uuid>` core, and spelled
+/// again when read. Any other spelling (a bare core from a plan, another CRN) is kept as
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceIdLink {
+    /// `crn:v1:bluemix:public:iam-identity::a/<account>::serviceid:<core>`.
+    Account {
+        account: Arc<str>,
+        core: Box<str>,
+    },
+    Written(Box<str>),
+}
+
+impl ServiceIdLink {
+    pub fn new(spelling: String) -> Self {
+        let separator = format!("::{SERVICE_ID_KIND}:");
+        if let Some((_, core)) = spelling.rsplit_once(separator.as_str())
+            && service_id_core(core) == Some(core)
+            && let Some(account) = IdentityCrn::account_of(&spelling, SERVICE_ID_KIND, core)
+        {
+            return Self::Account {
+                account: super::intern_cached(account),
+                core: core.into(),
+            };
+        }
+        Self::Written(spelling.into_boxed_str())
+    }
+
+    /// The spelling as written.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Self::Account { account, core } => Cow::Owned(format!(
+                "{IDENTITY_CRN_PREFIX}{account}::{SERVICE_ID_KIND}:{core}"
+            )),
+            Self::Written(text) => Cow::Borrowed(text),
+        }
+    }
+
+    /// The `ServiceId-<uuid>` core it names, as [`service_id_core`] reads it from the text.
+    pub fn core(&self) -> Option<&str> {
+        match self {
+            Self::Account { core, .. } => Some(core),
+            Self::Written(text) => service_id_core(text),
+        }
+    }
+}
+
 /// A service ID (`/v1/serviceids/`).
 #[derive(Debug, Clone)]
 pub struct ServiceId {
@@ -168,6 +218,34 @@ mod tests {
         let crn = IdentityCrn::new(spelled(API_KEY_KIND, key), API_KEY_KIND, key);
         assert!(matches!(crn, IdentityCrn::Account(_)), "{crn:?}");
         assert_eq!(crn.text(API_KEY_KIND, key), spelled(API_KEY_KIND, key));
+    }
+
+    #[test]
+    fn a_service_id_link_reads_back_as_written() {
+        let core = "ServiceId-acaf6269-2161-41a0-aae1-cd7208446465";
+        let spelled = spelled(SERVICE_ID_KIND, core);
+        let link = ServiceIdLink::new(spelled.clone());
+        assert!(matches!(link, ServiceIdLink::Account { .. }), "{link:?}");
+        assert_eq!(link.text(), spelled);
+        assert_eq!(link.core(), service_id_core(&spelled));
+        for other in [
+            core.to_owned(),
+            format!("iam-{core}"),
+            format!("crn:v1:staging:public:iam-identity::a/{ACCOUNT}::serviceid:{core}"),
+            format!("crn:v1:bluemix:public:iam-identity::a/{ACCOUNT}::serviceid:x:{core}"),
+            format!("crn:v1:bluemix:public:iam-identity::a/{ACCOUNT}::apikey:{core}"),
+            format!("crn:v1:bluemix:public:iam-identity::a/a-b::serviceid:{core}"),
+            "crn:v1:bluemix:public:iam-identity::a/acct::serviceid:Other-1".to_owned(),
+            String::new(),
+        ] {
+            let link = ServiceIdLink::new(other.clone());
+            assert!(
+                matches!(link, ServiceIdLink::Written(_)),
+                "{other}: {link:?}"
+            );
+            assert_eq!(link.text(), other);
+            assert_eq!(link.core(), service_id_core(&other), "{other}");
+        }
     }
 
     #[test]

@@ -196,8 +196,12 @@ impl Inventory {
 
     /// The service ID behind a key, through `credentials.iam_serviceid_crn`.
     pub fn service_id_of(&self, key: &ResourceKey) -> Option<&ServiceId> {
-        let crn = key.visible_credentials()?.iam_serviceid_crn.as_deref()?;
-        self.service_id(crn)
+        let core = key
+            .visible_credentials()?
+            .iam_serviceid_crn
+            .as_ref()?
+            .core()?;
+        self.service_id(core)
     }
 
     /// The policies whose subject is the service ID with this core, in load order.

@@ -29,7 +29,7 @@ pub use activity::{AuthnRecord, AuthnSource, AuthnSubject, Report};
 pub use audit_routing::{ANY_LOCATION, GLOBAL_LOCATION, Route, RouteRule, RoutingTarget};
 pub use crn::{Crn, CrnCache, service_id_core};
 pub use declaration::{Change, Declaration, ExposedSecret, SecretEvidence, Unresolved};
-pub use identity::{API_KEY_KIND, ApiKey, IdentityCrn, SERVICE_ID_KIND, ServiceId};
+pub use identity::{API_KEY_KIND, ApiKey, IdentityCrn, SERVICE_ID_KIND, ServiceId, ServiceIdLink};
 pub use intern::{intern, intern_cached};
 pub use inventory::Accounts;
 pub use inventory::{Collections, Inventory, InventoryBuilder, PostureCollections};

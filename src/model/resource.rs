@@ -110,13 +110,39 @@ pub enum Credentials {
 /// The non-secret IAM members of visible credentials, plus digests of the secrets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisibleCredentials {
-    pub iam_serviceid_crn: Option<String>,
+    pub iam_serviceid_crn: Option<super::identity::ServiceIdLink>,
     /// One of a few roles' CRNs, shared (interned).
     pub iam_role_crn: Option<std::sync::Arc<str>>,
-    pub iam_apikey_name: Option<String>,
-    pub iam_apikey_description: Option<String>,
+    pub iam_apikey_name: Option<Box<str>>,
+    /// Read through [`ResourceKey::apikey_description`]: `None` also when the description
+    /// is the one IAM writes for the key (`names_key` below).
+    pub iam_apikey_description: Option<Box<str>>,
+    /// The description is `Auto-generated for key <GUID>` with the key's own GUID, as IAM
+    /// writes it for nearly every key: not kept, but spelled again when read (a string
+    /// for each of tens of thousands of keys).
+    pub description_names_key: bool,
     pub service_key: Option<SecretDigest>,
     pub has_apikey: bool,
+}
+
+/// How IAM describes the API key it makes for a resource key, before the key's GUID.
+const AUTO_GENERATED_FOR_KEY: &str = "Auto-generated for key ";
+
+impl VisibleCredentials {
+    /// Drops the description when it is the one IAM writes for the key with this GUID
+    /// (see [`VisibleCredentials::description_names_key`]).
+    pub fn keep_description_of(&mut self, guid: &str) {
+        let names_key = !guid.is_empty()
+            && self
+                .iam_apikey_description
+                .as_deref()
+                .and_then(|text| text.strip_prefix(AUTO_GENERATED_FOR_KEY))
+                == Some(guid);
+        if names_key {
+            self.iam_apikey_description = None;
+            self.description_names_key = true;
+        }
+    }
 }
 
 /// A resource key (service key, service credential) of an instance.
@@ -169,6 +195,21 @@ impl ResourceKey {
         self.source()
             .map(|crn| crn.service_instance)
             .filter(|guid| !guid.is_empty())
+    }
+
+    /// Its credentials' `iam_apikey_description`, as written.
+    pub fn apikey_description(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let visible = self.visible_credentials()?;
+        if visible.description_names_key {
+            let guid = self.guid.as_deref()?;
+            return Some(std::borrow::Cow::Owned(format!(
+                "{AUTO_GENERATED_FOR_KEY}{guid}"
+            )));
+        }
+        visible
+            .iam_apikey_description
+            .as_deref()
+            .map(std::borrow::Cow::Borrowed)
     }
 
     pub fn visible_credentials(&self) -> Option<&VisibleCredentials> {

@@ -9,7 +9,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{FindingBuilder, RuleContext, Severity};
-use crate::model::{ApiKey, Crn, EntityKind, EntityRef, Inventory, ResourceKey, service_id_core};
+use crate::model::{ApiKey, Crn, EntityKind, EntityRef, Inventory, ResourceKey};
 
 /// How to export API keys, for `unknown` findings.
 pub(super) const EXPORT_API_KEYS: &str = "export the API keys of users and service IDs: \
@@ -105,8 +105,8 @@ pub(super) fn missing_export(context: &RuleContext<'_>, what: &str) -> Option<Fi
 /// The service ID core a resource key's API key belongs to, from its visible credentials.
 pub(super) fn key_service_id(key: &ResourceKey) -> Option<&str> {
     key.visible_credentials()
-        .and_then(|visible| visible.iam_serviceid_crn.as_deref())
-        .and_then(service_id_core)
+        .and_then(|visible| visible.iam_serviceid_crn.as_ref())
+        .and_then(crate::model::ServiceIdLink::core)
 }
 
 /// Resource keys joined with the listed API keys they were made for.
@@ -142,8 +142,7 @@ pub(super) fn pair_resource_keys(inventory: &Inventory) -> KeyPairs<'_> {
             return false;
         };
         let same = key
-            .visible_credentials()
-            .and_then(|visible| visible.iam_apikey_description.as_deref())
+            .apikey_description()
             .is_some_and(|text| text == description);
         let names_guid = key
             .guid

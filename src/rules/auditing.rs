@@ -119,8 +119,12 @@ pub(super) fn link<'a>(inventory: &'a Inventory, key: &ResourceKey) -> KeyLink<'
             }
         },
     };
-    let Some(service_id) = inventory.service_id(serviceid_crn) else {
-        let core = crate::model::service_id_core(serviceid_crn).unwrap_or(serviceid_crn);
+    let Some(service_id) = serviceid_crn
+        .core()
+        .and_then(|core| inventory.service_id(core))
+    else {
+        let text = serviceid_crn.text();
+        let core = serviceid_crn.core().unwrap_or(&text);
         return unknown(
             format!("its service ID `{core}` is not in the inventory"),
             "export the service IDs (`ibmcloud iam service-ids --output json` or \

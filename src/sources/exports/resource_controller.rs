@@ -92,12 +92,13 @@ pub(crate) fn credentials_of(members: &serde_json::Map<String, Value>) -> Creden
             .filter(|value| !value.is_empty())
     };
     Credentials::Visible(VisibleCredentials {
-        iam_serviceid_crn: text("iam_serviceid_crn"),
+        iam_serviceid_crn: text("iam_serviceid_crn").map(crate::model::ServiceIdLink::new),
         iam_role_crn: text("iam_role_crn")
             .as_deref()
             .map(crate::model::intern_cached),
-        iam_apikey_name: text("iam_apikey_name"),
-        iam_apikey_description: text("iam_apikey_description"),
+        iam_apikey_name: text("iam_apikey_name").map(String::into_boxed_str),
+        iam_apikey_description: text("iam_apikey_description").map(String::into_boxed_str),
+        description_names_key: false,
         // A bare `<redacted>` (another tool's masking) hides which keys share a secret;
         // `<redacted:FINGERPRINT>` (iamlint collect) still tells them apart.
         service_key: members
@@ -134,6 +135,13 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
             ));
         }
     };
+    let mut credentials = credentials;
+    if let (Credentials::Visible(visible), Some(guid)) = (
+        &mut credentials,
+        dto.guid.as_deref().filter(|guid| !guid.trim().is_empty()),
+    ) {
+        visible.keep_description_of(guid);
+    }
     let has_serviceid = matches!(&credentials, Credentials::Visible(visible) if visible.iam_serviceid_crn.is_some());
     let source_crn = present(dto.source_crn);
     let origin = sink.origin(pointer);

@@ -166,7 +166,7 @@ fn predicted_credentials(resource: &TfResource<'_>, service: Option<&KeyServiceI
         None => return Credentials::Absent,
     };
     Credentials::Visible(VisibleCredentials {
-        iam_serviceid_crn: Some(spelling),
+        iam_serviceid_crn: Some(crate::model::ServiceIdLink::new(spelling)),
         iam_role_crn: resource
             .text(&["role"])
             .map(|role| crate::model::intern_cached(&Role::parse(&role).crn)),
