@@ -19,8 +19,9 @@ pub struct ItemTable {
 }
 
 /// The places of one list's items. A document of a large account has hundreds of thousands
-/// of items, kept for the whole run: each is stored in 24 bytes where every offset, length,
-/// line and column fits 32 bits (40 bytes as [`ItemPlace`]), and whole where one does not.
+/// of items, kept for the whole run: each is stored in 16 bytes where every offset, length,
+/// line and column fits 32 bits (a file under 4 GiB; 40 bytes as [`ItemPlace`]), and whole
+/// where one does not.
 #[derive(Debug, Clone)]
 enum Places {
     Packed(Vec<Packed>),
@@ -29,7 +30,7 @@ enum Places {
 
 #[derive(Debug, Clone, Copy)]
 struct Packed {
-    start: u64,
+    start: u32,
     len: u32,
     line: u32,
     column: u32,
@@ -41,7 +42,7 @@ impl Places {
             .iter()
             .map(|place| {
                 Some(Packed {
-                    start: u64::try_from(place.start).ok()?,
+                    start: u32::try_from(place.start).ok()?,
                     len: u32::try_from(place.end.checked_sub(place.start)?).ok()?,
                     line: u32::try_from(place.at.line).ok()?,
                     column: u32::try_from(place.at.column).ok()?,
@@ -332,6 +333,11 @@ mod tests {
             let whole = Places::of(large.clone());
             assert!(matches!(whole, Places::Whole(_)));
             assert_eq!(whole.get(1, 3), Some(large[1]));
+            // Past 4 GiB into the file, on a short line: the offset alone does not fit.
+            let far_start = vec![place(10, 20, 11), place(far, far + 5, 11)];
+            let whole = Places::of(far_start.clone());
+            assert!(matches!(whole, Places::Whole(_)));
+            assert_eq!(whole.get(1, 3), Some(far_start[1]));
         }
     }
 
