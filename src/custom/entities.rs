@@ -408,7 +408,7 @@ fn operator(operator: &Operator) -> &str {
         Operator::StringExists => "stringExists",
         Operator::StringEqualsAnyOf => "stringEqualsAnyOf",
         Operator::StringMatchAnyOf => "stringMatchAnyOf",
-        Operator::Other(other) => other,
+        Operator::Other(other) => other.text(),
     }
 }
 
