@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 
 mod accounts;
 mod builder;
+mod grouped;
 mod index;
 
 use super::access_group::{AccessGroup, Membership, PUBLIC_ACCESS_GROUP};
@@ -188,10 +189,12 @@ impl Inventory {
     /// A service ID by any of its spellings.
     pub fn service_id(&self, spelling: &str) -> Option<&ServiceId> {
         let core = service_id_core(spelling)?;
-        self.index
-            .service_id_by_core
-            .get(core)
-            .map(|&at| &self.service_ids[at])
+        let at = *self
+            .index
+            .service_ids_by_core
+            .get(&self.service_ids, core)
+            .last()?;
+        self.service_ids.get(at as usize)
     }
 
     /// The service ID behind a key, through `credentials.iam_serviceid_crn`.
@@ -208,20 +211,18 @@ impl Inventory {
     pub fn policies_of_service_id(&self, core: &str) -> impl Iterator<Item = &Policy> {
         self.index
             .policies_by_service_id
-            .get(core)
-            .into_iter()
-            .flatten()
-            .map(|&at| &self.policies[at])
+            .get(&self.policies, core)
+            .iter()
+            .filter_map(|&at| self.policies.get(at as usize))
     }
 
     /// The keys whose `source_crn` names the instance with this GUID, in load order.
     pub fn keys_of_instance(&self, guid: &str) -> impl Iterator<Item = &ResourceKey> {
         self.index
             .keys_by_instance_guid
-            .get(guid)
-            .into_iter()
-            .flatten()
-            .map(|&at| &self.keys[at])
+            .get(&self.keys, guid)
+            .iter()
+            .filter_map(|&at| self.keys.get(at as usize))
     }
 
     /// An access group by its `AccessGroupId-...` id.
@@ -236,10 +237,9 @@ impl Inventory {
     pub fn policies_of(&self, subject: &Subject) -> impl Iterator<Item = &Policy> {
         self.index
             .policies_by_subject
-            .get(subject)
-            .into_iter()
-            .flatten()
-            .map(|&at| &self.policies[at])
+            .get(&self.policies, subject)
+            .iter()
+            .filter_map(|&at| self.policies.get(at as usize))
     }
 
     /// The listed memberships of `member`, in load order (the public access group, which
@@ -247,20 +247,18 @@ impl Inventory {
     pub fn memberships_of(&self, member: &Subject) -> impl Iterator<Item = &Membership> {
         self.index
             .memberships_by_member
-            .get(member)
-            .into_iter()
-            .flatten()
-            .map(|&at| &self.memberships[at])
+            .get(&self.memberships, member)
+            .iter()
+            .filter_map(|&at| self.memberships.get(at as usize))
     }
 
     /// The listed members of access group `group_id`, in load order.
     pub fn members_of(&self, group_id: &str) -> impl Iterator<Item = &Membership> {
         self.index
             .memberships_by_group
-            .get(group_id)
-            .into_iter()
-            .flatten()
-            .map(|&at| &self.memberships[at])
+            .get(&self.memberships, group_id)
+            .iter()
+            .filter_map(|&at| self.memberships.get(at as usize))
     }
 
     /// Whether the whole member list of access group `group_id` is known: it was loaded and
@@ -308,8 +306,7 @@ impl Inventory {
         let mut guids: Vec<&str> = self
             .index
             .keys_by_instance_guid
-            .keys()
-            .map(String::as_str)
+            .keys(&self.keys)
             .chain(self.instances.iter().map(|instance| instance.guid.as_str()))
             .collect::<HashSet<_>>()
             .into_iter()

@@ -1,29 +1,57 @@
-//! The inventory's lookup indexes: one map per join key (an instance's GUID, a service ID's
-//! core, a policy's subject ...) so that no rule needs a nested scan.
-
-use std::borrow::Borrow;
-use std::hash::Hash;
+//! The inventory's lookup indexes: one per join key (an instance's GUID, a service ID's
+//! core, a policy's subject ...) so that no rule needs a nested scan. The large ones are
+//! [`Grouped`]: they keep positions, not copies of the keys.
 
 use rustc_hash::FxHashMap;
 
-use super::super::policy::Subject;
+use super::super::access_group::Membership;
+use super::super::identity::ServiceId;
+use super::super::policy::{Policy, Subject};
 use super::super::profile::profile_core;
+use super::super::resource::ResourceKey;
 use super::Inventory;
+use super::grouped::Grouped;
 
 #[derive(Debug, Default)]
 pub(super) struct Index {
     pub(super) instance_by_guid: FxHashMap<String, usize>,
-    pub(super) service_id_by_core: FxHashMap<String, usize>,
-    pub(super) policies_by_service_id: FxHashMap<String, Vec<usize>>,
-    pub(super) keys_by_instance_guid: FxHashMap<String, Vec<usize>>,
+    /// Every service ID with its core (an export lists each once; the last is the one).
+    pub(super) service_ids_by_core: Grouped<ServiceId, str>,
+    pub(super) policies_by_service_id: Grouped<Policy, str>,
+    pub(super) keys_by_instance_guid: Grouped<ResourceKey, str>,
     pub(super) access_group_by_id: FxHashMap<String, usize>,
-    pub(super) memberships_by_member: FxHashMap<Subject, Vec<usize>>,
-    pub(super) memberships_by_group: FxHashMap<String, Vec<usize>>,
-    pub(super) policies_by_subject: FxHashMap<Subject, Vec<usize>>,
+    pub(super) memberships_by_member: Grouped<Membership, Subject>,
+    pub(super) memberships_by_group: Grouped<Membership, str>,
+    pub(super) policies_by_subject: Grouped<Policy, Subject>,
     /// Policies with a subject or attribute a Terraform plan leaves unresolved.
     pub(super) unresolved_policies: Vec<usize>,
     pub(super) profile_by_core: FxHashMap<String, usize>,
     pub(super) custom_role_by_name: FxHashMap<String, usize>,
+}
+
+/// The keys each index is built on, and looked up by.
+pub(super) fn service_id_key(service_id: &ServiceId) -> Option<&str> {
+    Some(service_id.core())
+}
+
+pub(super) fn policy_service_id(policy: &Policy) -> Option<&str> {
+    policy.subject.service_id()
+}
+
+pub(super) fn policy_subject(policy: &Policy) -> Option<&Subject> {
+    Some(&policy.subject)
+}
+
+pub(super) fn key_instance_guid(key: &ResourceKey) -> Option<&str> {
+    key.instance_guid()
+}
+
+pub(super) fn membership_member(membership: &Membership) -> Option<&Subject> {
+    Some(&membership.member)
+}
+
+pub(super) fn membership_group(membership: &Membership) -> Option<&str> {
+    Some(membership.group_id.as_str())
 }
 
 impl Index {
@@ -31,17 +59,17 @@ impl Index {
     pub(super) fn build(inventory: &Inventory) -> Self {
         // The three largest parts (instances and keys, service IDs, policies) are built on
         // both cores: they read disjoint lists and fill disjoint maps.
-        let ((instance_by_guid, keys_by_instance_guid), (service_id_by_core, policies)) =
+        let ((instance_by_guid, keys_by_instance_guid), (service_ids_by_core, policies)) =
             rayon::join(
                 || {
                     rayon::join(
                         || instances_by_guid(inventory),
-                        || keys_by_instance_guid(inventory),
+                        || Grouped::build(&inventory.keys, key_instance_guid),
                     )
                 },
                 || {
                     rayon::join(
-                        || service_ids_by_core(inventory),
+                        || Grouped::build(&inventory.service_ids, service_id_key),
                         || policy_indexes(inventory),
                     )
                 },
@@ -49,7 +77,7 @@ impl Index {
         let (policies_by_service_id, policies_by_subject, unresolved_policies) = policies;
         let mut index = Index {
             instance_by_guid,
-            service_id_by_core,
+            service_ids_by_core,
             policies_by_service_id,
             keys_by_instance_guid,
             policies_by_subject,
@@ -75,14 +103,8 @@ impl Index {
                 .entry(role.name.clone())
                 .or_insert(at);
         }
-        for (at, membership) in inventory.memberships.iter().enumerate() {
-            push_at(&mut index.memberships_by_member, &membership.member, at);
-            push_at(
-                &mut index.memberships_by_group,
-                membership.group_id.as_str(),
-                at,
-            );
-        }
+        index.memberships_by_member = Grouped::build(&inventory.memberships, membership_member);
+        index.memberships_by_group = Grouped::build(&inventory.memberships, membership_group);
         index
     }
 }
@@ -102,72 +124,25 @@ fn instances_by_guid(inventory: &Inventory) -> FxHashMap<String, usize> {
     map
 }
 
-fn keys_by_instance_guid(inventory: &Inventory) -> FxHashMap<String, Vec<usize>> {
-    let mut map =
-        FxHashMap::with_capacity_and_hasher(inventory.instances.len(), Default::default());
-    for (at, key) in inventory.keys.iter().enumerate() {
-        if let Some(guid) = key.instance_guid() {
-            push_at(&mut map, guid, at);
-        }
-    }
-    map
-}
-
-fn service_ids_by_core(inventory: &Inventory) -> FxHashMap<String, usize> {
-    let mut map =
-        FxHashMap::with_capacity_and_hasher(inventory.service_ids.len(), Default::default());
-    for (at, service_id) in inventory.service_ids.iter().enumerate() {
-        map.insert(service_id.core().to_owned(), at);
-    }
-    map
-}
-
 /// Policies by subject service ID and by subject, and the unresolved ones.
-type PolicyIndexes = (
-    FxHashMap<String, Vec<usize>>,
-    FxHashMap<Subject, Vec<usize>>,
-    Vec<usize>,
-);
+type PolicyIndexes = (Grouped<Policy, str>, Grouped<Policy, Subject>, Vec<usize>);
 
 /// The policies by service ID and by subject, built side by side: this is the longest of
 /// the parts [`Index::build`] runs on both cores.
 fn policy_indexes(inventory: &Inventory) -> PolicyIndexes {
     let policies = &inventory.policies;
     let (by_service_id, (by_subject, unresolved)) = rayon::join(
+        || Grouped::build(policies, policy_service_id),
         || {
-            let mut by_service_id = FxHashMap::default();
-            for (at, policy) in policies.iter().enumerate() {
-                if let Some(core) = policy.subject.service_id() {
-                    push_at(&mut by_service_id, core, at);
-                }
-            }
-            by_service_id
-        },
-        || {
-            let (mut by_subject, mut unresolved) = (FxHashMap::default(), Vec::new());
-            for (at, policy) in policies.iter().enumerate() {
-                push_at(&mut by_subject, &policy.subject, at);
-                if policy.unresolved().is_some() {
-                    unresolved.push(at);
-                }
-            }
+            let by_subject = Grouped::build(policies, policy_subject);
+            let unresolved = policies
+                .iter()
+                .enumerate()
+                .filter(|(_, policy)| policy.unresolved().is_some())
+                .map(|(at, _)| at)
+                .collect();
             (by_subject, unresolved)
         },
     );
     (by_service_id, by_subject, unresolved)
-}
-
-/// Appends `at` to the list of `key`, copying the key only the first time it is seen (most
-/// keys name several entities: a service ID's policies, an instance's keys).
-fn push_at<K, Q>(map: &mut FxHashMap<K, Vec<usize>>, key: &Q, at: usize)
-where
-    K: Borrow<Q> + Hash + Eq,
-    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
-{
-    match map.get_mut(key) {
-        Some(list) => list.push(at),
-        None => {
-            map.insert(key.to_owned(), vec![at]);
-        }
-    }
 }
