@@ -263,7 +263,12 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
         files
     };
     let mut merge_window = |window: &[usize], files: Vec<Option<FileLoad>>| {
-        builder.reserve_more_for(files.iter().flatten().map(|file| &file.builder));
+        builder.reserve_more_for(
+            files
+                .iter()
+                .flatten()
+                .flat_map(|file| file.parts.iter().chain([&file.builder])),
+        );
         for (&at, file) in window.iter().zip(files) {
             let mut file = file.unwrap_or_default();
             if let Some(document) = config_documents.get_mut(at).and_then(Option::take) {
@@ -272,6 +277,9 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Loaded, String> 
             }
             loaded.documents.push_slot(file.document);
             let id = DocId(u32::try_from(at).unwrap_or(u32::MAX));
+            for part in std::mem::take(&mut file.parts) {
+                builder.absorb_document(id, groups.get(at).copied(), part);
+            }
             builder.absorb_document(id, groups.get(at).copied(), file.builder);
             loaded.errors.extend(file.errors);
             loaded.files += usize::from(file.read);
@@ -419,6 +427,9 @@ fn locate_errors(loaded: &mut Loaded) {
 #[derive(Default)]
 struct FileLoad {
     document: Option<Document>,
+    /// Parts of the file's entities loaded in parallel chunks, merged before `builder` (see
+    /// `Sink::deferred`).
+    parts: Vec<InventoryBuilder>,
     builder: InventoryBuilder,
     errors: Vec<LoadError>,
     /// The file could be read (it counts in `Loaded::files`).
@@ -508,6 +519,7 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
             errors: Vec::new(),
             secret_pointers: Vec::new(),
             route: None,
+            deferred: Some(Vec::new()),
         };
         // The fast path also checks the document for duplicate members (`None` if it has
         // one: the `Value` path below reports it). Where the items are, so that a finding's place is read from its item alone
@@ -518,7 +530,9 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         };
         let recognition = exports::ingest_text(&text, &mut sink, place);
         let (problems, secret_pointers) = (sink.errors, sink.secret_pointers);
+        let parts = sink.deferred.unwrap_or_default();
         if let Some((recognition, ranges, items)) = recognition {
+            file.parts = parts;
             let lists: Vec<(Pointer, usize)> = ranges
                 .iter()
                 .map(|(list, items)| (list.clone(), items.len()))
@@ -592,6 +606,7 @@ fn load_file(input: &Input, id: DocId, view: TerraformView) -> FileLoad {
         errors: Vec::new(),
         secret_pointers: Vec::new(),
         route: None,
+        deferred: None,
     };
     // A Terraform state has a `resources` member too: recognise it before the export shapes.
     let recognition = if terraform::detect(&value) {

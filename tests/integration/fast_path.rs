@@ -19,6 +19,7 @@ fn load(text: &str, fast: bool) -> Outcome {
         errors: Vec::new(),
         secret_pointers: Vec::new(),
         route: None,
+        deferred: None,
     };
     let recognition = if fast {
         exports::ingest_text(text, &mut sink, |_| ()).map(|(recognition, ..)| recognition)
@@ -83,6 +84,27 @@ fn long_lists_load_in_chunks_in_list_order() {
     assert_eq!(fast, load(&text, false));
     assert_eq!(fast.2.len(), 1, "{:?}", fast.2);
     assert_eq!(fast.2[0].0, "/serviceids/1500/id");
+    // Chunks kept as parts (as a file read from disk keeps them, to merge after its text
+    // is freed) and merged in order give the same builder.
+    let mut builder = InventoryBuilder::default();
+    let mut sink = Sink {
+        builder: &mut builder,
+        document: DocId(7),
+        errors: Vec::new(),
+        secret_pointers: Vec::new(),
+        route: None,
+        deferred: Some(Vec::new()),
+    };
+    let recognition =
+        exports::ingest_text(&text, &mut sink, |_| ()).map(|(recognition, ..)| recognition);
+    let parts = sink.deferred.take().unwrap_or_default();
+    assert!(parts.len() >= 3, "the chunks were merged at once");
+    let mut merged = InventoryBuilder::default();
+    for part in parts {
+        merged.absorb(part);
+    }
+    merged.absorb(builder);
+    assert_eq!((recognition, format!("{merged:?}")), (fast.0, fast.1));
 }
 
 /// Every place resolved from one list item read alone (the item table of an unread
@@ -126,6 +148,7 @@ fn compare_places(path: &std::path::Path) -> usize {
         errors: Vec::new(),
         secret_pointers: Vec::new(),
         route: None,
+        deferred: None,
     };
     let place = |ranges: &exports::ItemRanges| ItemTable::new(skipped, &text, ranges);
     let Some((_, _, items)) = exports::ingest_text(&text, &mut sink, place) else {

@@ -314,6 +314,7 @@ fn ingest_items(
                 errors: Vec::new(),
                 secret_pointers: Vec::new(),
                 route: None,
+                deferred: None,
             };
             let mut guess = None;
             for (at, raw) in raws.iter().enumerate() {
@@ -326,6 +327,15 @@ fn ingest_items(
         .collect();
     let chunks: Vec<(InventoryBuilder, Vec<(Pointer, String)>)> =
         chunks.into_iter().collect::<Result<_, _>>()?;
+    if let Some(deferred) = &mut sink.deferred {
+        // What the file's builder holds so far comes before the chunks.
+        deferred.push(std::mem::take(sink.builder));
+        for (builder, errors) in chunks {
+            deferred.push(builder);
+            sink.errors.extend(errors);
+        }
+        return Ok(());
+    }
     sink.builder
         .reserve_for(chunks.iter().map(|(builder, _)| builder));
     for (builder, errors) in chunks {

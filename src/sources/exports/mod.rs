@@ -40,6 +40,12 @@ pub struct Sink<'a> {
     /// For a plan iamlint built from `.tf` files: where each part of it was written, so
     /// that entities point into the configuration (`None` for every other input).
     pub route: Option<&'a route::Routes>,
+    /// `Some`: a long list loaded in parallel chunks is not merged into `builder` here but
+    /// kept as parts, in order, to be merged after the file's text is freed (a file's
+    /// builder comes after its parts). Merging copies every entity into one list while the
+    /// chunks still hold theirs: beside the text of a 25 MB policy export, that copy was
+    /// the highest point of a run's memory. `None`: merged at once.
+    pub deferred: Option<Vec<InventoryBuilder>>,
 }
 
 impl Sink<'_> {

@@ -492,6 +492,7 @@ fn evaluate(
                 errors: Vec::new(),
                 secret_pointers: Vec::new(),
                 route: Some(&synthesized.routes),
+                deferred: None,
             };
             super::ingest(&synthesized.plan, &mut sink, view);
             let route = |pointer: &Pointer| {
