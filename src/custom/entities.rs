@@ -94,7 +94,7 @@ pub struct ServiceIdEntity<'a> {
     pub reference: Ref<'a>,
     pub id: &'a str,
     /// `iam-ServiceId-<uuid>`, as policies name it.
-    pub iam_id: &'a str,
+    pub iam_id: Cow<'a, str>,
     pub crn: Option<Cow<'a, str>>,
     pub name: Option<&'a str>,
     pub description: Option<&'a str>,
@@ -461,7 +461,7 @@ pub(super) fn service_id<'a>(service_id: &'a ServiceId, joins: &Joins<'a>) -> Se
     ServiceIdEntity {
         reference: refs::of::service_id(service_id),
         id: &service_id.id,
-        iam_id: &service_id.iam_id,
+        iam_id: service_id.iam_id(),
         crn: service_id.crn(),
         name: service_id.name.as_deref(),
         description: service_id.description.as_deref(),

@@ -115,8 +115,9 @@ impl ServiceIdLink {
 pub struct ServiceId {
     /// `ServiceId-<uuid>`.
     pub id: String,
-    /// `iam-ServiceId-<uuid>`, the subject spelling used in policies.
-    pub iam_id: String,
+    /// Read through [`ServiceId::iam_id`]: `None` when it is `iam-<id>`, as IAM writes it
+    /// for every service ID (a 50-byte string for each of thousands of service IDs).
+    pub iam_id: Option<Box<str>>,
     /// Read through [`ServiceId::crn`].
     pub crn: Option<IdentityCrn>,
     pub name: Option<Box<str>>,
@@ -147,6 +148,21 @@ impl ServiceId {
     /// Its CRN, when known.
     pub fn crn(&self) -> Option<Cow<'_, str>> {
         Some(self.crn.as_ref()?.text(SERVICE_ID_KIND, &self.id))
+    }
+
+    /// `iam-ServiceId-<uuid>`, the subject spelling used in policies.
+    pub fn iam_id(&self) -> Cow<'_, str> {
+        match &self.iam_id {
+            Some(written) => Cow::Borrowed(written),
+            None => Cow::Owned(format!("iam-{}", self.id)),
+        }
+    }
+
+    /// What to keep of the `iam_id` written for the service ID `id`: nothing when it is
+    /// `iam-<id>`, which [`ServiceId::iam_id`] spells again.
+    pub fn written_iam_id(iam_id: String, id: &str) -> Option<Box<str>> {
+        let derived = iam_id.strip_prefix("iam-") == Some(id);
+        (!derived).then(|| iam_id.into_boxed_str())
     }
 }
 

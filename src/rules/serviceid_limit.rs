@@ -321,7 +321,7 @@ mod tests {
                 group_id: None,
                 account: None,
                 id: format!("ServiceId-{n}"),
-                iam_id: format!("iam-ServiceId-{n}"),
+                iam_id: None,
                 crn: None,
                 name: None,
                 description: None,

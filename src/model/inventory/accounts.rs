@@ -780,7 +780,7 @@ mod tests {
     fn service_id(document: u32, core: &str) -> ServiceId {
         ServiceId {
             id: core.to_owned(),
-            iam_id: format!("iam-{core}"),
+            iam_id: None,
             crn: None,
             name: None,
             description: None,

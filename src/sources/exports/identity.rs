@@ -60,7 +60,7 @@ pub(super) fn service_id_from(
     }
     let origin = sink.origin(pointer);
     sink.builder.add_service_id(ServiceId {
-        iam_id: present(dto.iam_id).unwrap_or_else(|| format!("iam-{core}")),
+        iam_id: present(dto.iam_id).and_then(|written| ServiceId::written_iam_id(written, &core)),
         crn: present(dto.crn).map(|crn| IdentityCrn::new(crn, SERVICE_ID_KIND, &core)),
         id: core,
         name: present(dto.name).map(String::into_boxed_str),

@@ -53,7 +53,7 @@ pub(super) fn service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>
         account: None,
         iam_id: resource
             .text(&["iam_id"])
-            .unwrap_or_else(|| format!("iam-{core}")),
+            .and_then(|written| ServiceId::written_iam_id(written, &core)),
         crn: resource
             .text(&["crn"])
             .map(|crn| IdentityCrn::new(crn, SERVICE_ID_KIND, &core)),
@@ -209,7 +209,7 @@ pub(super) fn auto_service_id(linker: &Linker<'_, '_>, at: usize, sink: &mut Sin
         group_id: None,
         account: None,
         id: core.clone(),
-        iam_id: format!("iam-{core}"),
+        iam_id: None,
         crn: None,
         name: None,
         description: Some(
