@@ -237,6 +237,18 @@ mod tests {
     }
 
     #[test]
+    fn a_service_id_iam_id_is_kept_only_when_it_is_not_the_usual_one() {
+        let id = "ServiceId-acaf6269-2161-41a0-aae1-cd7208446465";
+        assert_eq!(ServiceId::written_iam_id(format!("iam-{id}"), id), None);
+        for other in [id.to_owned(), format!("iam-{id}x"), format!("IAM-{id}")] {
+            assert_eq!(
+                ServiceId::written_iam_id(other.clone(), id).as_deref(),
+                Some(other.as_str())
+            );
+        }
+    }
+
+    #[test]
     fn a_service_id_link_reads_back_as_written() {
         let core = "ServiceId-acaf6269-2161-41a0-aae1-cd7208446465";
         let spelled = spelled(SERVICE_ID_KIND, core);
