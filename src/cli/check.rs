@@ -149,7 +149,7 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         .partition(|finding| finding.severity >= options.min_severity);
     // A subject whose findings are hidden, waived or baselined is neither shown failing nor
     // listed as a pass.
-    let evaluated = pipeline::triage::evaluated_without(
+    let mut evaluated = pipeline::triage::evaluated_without(
         evaluated,
         hidden.iter().chain(pipeline::triage::set_aside(triage)),
         &shown,
@@ -196,10 +196,12 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         OutputFormat::Json => {
             outputs::Output::text(report::json::render_compared(&report, comparison))
         }
-        format => match outputs::render_check(format, output.paths, options, &report, &evaluated) {
-            Ok(rendered) => rendered,
-            Err(usage) => return usage_error(&usage),
-        },
+        format => {
+            match outputs::render_check(format, output.paths, options, &report, &mut evaluated) {
+                Ok(rendered) => rendered,
+                Err(usage) => return usage_error(&usage),
+            }
+        }
     };
     let mut stderr = if code == exit::NO_INPUT {
         format!("error: {}\n", loaded.no_input_reason())
