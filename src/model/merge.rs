@@ -222,6 +222,10 @@ impl Mergeable for ResourceKey {
             credentials = other.credentials_origin();
             serviceid = other.serviceid_origin();
             self.credentials = other.credentials;
+            // What they leave to the other copy's name and GUID is written out again.
+            if let Credentials::Visible(visible) = &mut self.credentials {
+                visible.spell_out(other.name.as_deref(), other.guid.as_deref());
+            }
         }
         if self.source_crn.is_none() {
             source = other_source;
@@ -294,6 +298,49 @@ mod tests {
             assert_eq!(key.iam_id.as_deref(), Some("iam-ServiceId-1"));
             assert_eq!(key.expires_at.as_deref(), Some("2099-01-01T00:00+0000"));
         }
+    }
+
+    #[test]
+    fn credentials_taken_from_another_copy_keep_their_own_name_and_description() {
+        use crate::model::VisibleCredentials;
+        let resource_key = |name: &str, guid: Option<&str>, credentials: Credentials| ResourceKey {
+            crn: "crn:v1:bluemix:public:cos:global:a/1:i:resource-key:k".to_owned(),
+            guid: guid.map(Into::into),
+            name: Some(name.into()),
+            source_crn: None,
+            state: None,
+            created_at: None,
+            created_by: None,
+            credentials,
+            account: None,
+            origin: Origin::new(DocId(0), Pointer::root()),
+            parts: KeyParts::default(),
+            declaration: None,
+            source_unresolved: None,
+            source_fields: Default::default(),
+        };
+        let mut visible = VisibleCredentials {
+            iam_apikey_name: Some("renamed".into()),
+            iam_apikey_description: Some("Auto-generated for key g".into()),
+            ..VisibleCredentials::default()
+        };
+        visible.keep_name_of("renamed");
+        visible.keep_description_of("g");
+        assert!(visible.name_is_key_name && visible.description_names_key);
+        // A copy that wins on other grounds (a declared one) takes the credentials of the
+        // other copy, whose name and GUID they leave out.
+        let mut kept = resource_key("old", None, Credentials::Redacted);
+        kept.fill_from(resource_key(
+            "renamed",
+            Some("g"),
+            Credentials::Visible(visible),
+        ));
+        assert_eq!(kept.name.as_deref(), Some("old"));
+        assert_eq!(kept.apikey_name(), Some("renamed"));
+        assert_eq!(
+            kept.apikey_description().as_deref(),
+            Some("Auto-generated for key g")
+        );
     }
 
     #[test]

@@ -113,7 +113,11 @@ pub struct VisibleCredentials {
     pub iam_serviceid_crn: Option<super::identity::ServiceIdLink>,
     /// One of a few roles' CRNs, shared (interned).
     pub iam_role_crn: Option<std::sync::Arc<str>>,
+    /// Read through [`ResourceKey::apikey_name`]: `None` also when it is the key's own
+    /// name, as IAM names the API key it makes for a key (`name_is_key_name` below).
     pub iam_apikey_name: Option<Box<str>>,
+    /// The API key's name is the key's name: not kept twice.
+    pub name_is_key_name: bool,
     /// Read through [`ResourceKey::apikey_description`]: `None` also when the description
     /// is the one IAM writes for the key (`names_key` below).
     pub iam_apikey_description: Option<Box<str>>,
@@ -129,6 +133,27 @@ pub struct VisibleCredentials {
 const AUTO_GENERATED_FOR_KEY: &str = "Auto-generated for key ";
 
 impl VisibleCredentials {
+    /// Writes the name and description out again, for credentials moved to another copy
+    /// of the key (`name` and `guid` are those of the copy they come from).
+    pub fn spell_out(&mut self, name: Option<&str>, guid: Option<&str>) {
+        if std::mem::take(&mut self.name_is_key_name) {
+            self.iam_apikey_name = name.map(Box::from);
+        }
+        if std::mem::take(&mut self.description_names_key) {
+            self.iam_apikey_description =
+                guid.map(|guid| format!("{AUTO_GENERATED_FOR_KEY}{guid}").into_boxed_str());
+        }
+    }
+
+    /// Drops the API key's name when it is the key's own `name` (see
+    /// [`VisibleCredentials::name_is_key_name`]).
+    pub fn keep_name_of(&mut self, name: &str) {
+        if self.iam_apikey_name.as_deref() == Some(name) {
+            self.iam_apikey_name = None;
+            self.name_is_key_name = true;
+        }
+    }
+
     /// Drops the description when it is the one IAM writes for the key with this GUID
     /// (see [`VisibleCredentials::description_names_key`]).
     pub fn keep_description_of(&mut self, guid: &str) {
@@ -195,6 +220,15 @@ impl ResourceKey {
         self.source()
             .map(|crn| crn.service_instance)
             .filter(|guid| !guid.is_empty())
+    }
+
+    /// Its credentials' `iam_apikey_name`, as written.
+    pub fn apikey_name(&self) -> Option<&str> {
+        let visible = self.visible_credentials()?;
+        if visible.name_is_key_name {
+            return self.name.as_deref();
+        }
+        visible.iam_apikey_name.as_deref()
     }
 
     /// Its credentials' `iam_apikey_description`, as written.

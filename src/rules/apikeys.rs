@@ -151,9 +151,7 @@ pub(super) fn pair_resource_keys(inventory: &Inventory) -> KeyPairs<'_> {
         same || names_guid
     };
     let by_name = |key: &ResourceKey, api_key: &ApiKey| {
-        let name = key
-            .visible_credentials()
-            .and_then(|visible| visible.iam_apikey_name.as_deref());
+        let name = key.apikey_name();
         name.is_some() && name == api_key.name.as_deref()
     };
     for matches in [&strong as &dyn Fn(&ResourceKey, &ApiKey) -> bool, &by_name] {

@@ -99,6 +99,7 @@ pub(crate) fn credentials_of(members: &serde_json::Map<String, Value>) -> Creden
         iam_apikey_name: text("iam_apikey_name").map(String::into_boxed_str),
         iam_apikey_description: text("iam_apikey_description").map(String::into_boxed_str),
         description_names_key: false,
+        name_is_key_name: false,
         // A bare `<redacted>` (another tool's masking) hides which keys share a secret;
         // `<redacted:FINGERPRINT>` (iamlint collect) still tells them apart.
         service_key: members
@@ -136,6 +137,12 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         }
     };
     let mut credentials = credentials;
+    if let (Credentials::Visible(visible), Some(name)) = (
+        &mut credentials,
+        dto.name.as_deref().filter(|name| !name.trim().is_empty()),
+    ) {
+        visible.keep_name_of(name);
+    }
     if let (Credentials::Visible(visible), Some(guid)) = (
         &mut credentials,
         dto.guid.as_deref().filter(|guid| !guid.trim().is_empty()),
