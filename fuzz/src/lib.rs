@@ -80,6 +80,7 @@ fn fast_loader_agrees(data: &[u8]) {
             errors: Vec::new(),
             secret_pointers: Vec::new(),
             route: None,
+            deferred: None,
         };
         let recognised = if fast {
             exports::ingest_text(text, &mut sink, |_| ()).map(|(recognition, ..)| recognition)
