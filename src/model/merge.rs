@@ -300,10 +300,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn credentials_taken_from_another_copy_keep_their_own_name_and_description() {
-        use crate::model::VisibleCredentials;
-        let resource_key = |name: &str, guid: Option<&str>, credentials: Credentials| ResourceKey {
+    /// A copy of one key (the same CRN) with this name, GUID and credentials.
+    fn resource_key(name: &str, guid: Option<&str>, credentials: Credentials) -> ResourceKey {
+        ResourceKey {
             crn: "crn:v1:bluemix:public:cos:global:a/1:i:resource-key:k".to_owned(),
             guid: guid.map(Into::into),
             name: Some(name.into()),
@@ -318,7 +317,12 @@ mod tests {
             declaration: None,
             source_unresolved: None,
             source_fields: Default::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn credentials_taken_from_another_copy_keep_their_own_name_and_description() {
+        use crate::model::VisibleCredentials;
         let mut visible = VisibleCredentials {
             iam_apikey_name: Some("renamed".into()),
             iam_apikey_description: Some("Auto-generated for key g".into()),
@@ -346,22 +350,7 @@ mod tests {
     #[test]
     fn visible_credentials_win_over_redacted_ones() {
         use crate::model::VisibleCredentials;
-        let resource_key = |credentials: Credentials| ResourceKey {
-            crn: "crn:v1:bluemix:public:cos:global:a/1:i:resource-key:k".to_owned(),
-            guid: None,
-            name: Some("k".into()),
-            source_crn: None,
-            state: None,
-            created_at: None,
-            created_by: None,
-            credentials,
-            account: None,
-            origin: Origin::new(DocId(0), Pointer::root()),
-            parts: KeyParts::default(),
-            declaration: None,
-            source_unresolved: None,
-            source_fields: Default::default(),
-        };
+        let resource_key = |credentials| resource_key("k", None, credentials);
         let visible = Credentials::Visible(VisibleCredentials::default());
         for keys in [
             vec![

@@ -11,16 +11,22 @@ use crate::common;
 /// What one loader made of a text: recognition, entities (as Debug text) and errors.
 type Outcome = (Option<Recognition>, String, Vec<(String, String)>);
 
-fn load(text: &str, fast: bool) -> Outcome {
-    let mut builder = InventoryBuilder::default();
-    let mut sink = Sink {
-        builder: &mut builder,
+/// A sink into `builder`; `deferred`: long lists' chunks kept as parts, as a file read
+/// from disk keeps them.
+fn sink(builder: &mut InventoryBuilder, deferred: bool) -> Sink<'_> {
+    Sink {
+        builder,
         document: DocId(7),
         errors: Vec::new(),
         secret_pointers: Vec::new(),
         route: None,
-        deferred: None,
-    };
+        deferred: deferred.then(Vec::new),
+    }
+}
+
+fn load(text: &str, fast: bool) -> Outcome {
+    let mut builder = InventoryBuilder::default();
+    let mut sink = sink(&mut builder, false);
     let recognition = if fast {
         exports::ingest_text(text, &mut sink, |_| ()).map(|(recognition, ..)| recognition)
     } else {
@@ -87,14 +93,7 @@ fn long_lists_load_in_chunks_in_list_order() {
     // Chunks kept as parts (as a file read from disk keeps them, to merge after its text
     // is freed) and merged in order give the same builder.
     let mut builder = InventoryBuilder::default();
-    let mut sink = Sink {
-        builder: &mut builder,
-        document: DocId(7),
-        errors: Vec::new(),
-        secret_pointers: Vec::new(),
-        route: None,
-        deferred: Some(Vec::new()),
-    };
+    let mut sink = sink(&mut builder, true);
     let recognition =
         exports::ingest_text(&text, &mut sink, |_| ()).map(|(recognition, ..)| recognition);
     let parts = sink.deferred.take().unwrap_or_default();
