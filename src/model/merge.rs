@@ -337,7 +337,7 @@ mod tests {
         kept.fill_from(resource_key(
             "renamed",
             Some("g"),
-            Credentials::Visible(visible),
+            Credentials::Visible(visible.clone()),
         ));
         assert_eq!(kept.name.as_deref(), Some("old"));
         assert_eq!(kept.apikey_name(), Some("renamed"));
@@ -345,6 +345,12 @@ mod tests {
             kept.apikey_description().as_deref(),
             Some("Auto-generated for key g")
         );
+        assert!(kept.apikey_description_is("Auto-generated for key g"));
+        let mut flagged = resource_key("renamed", Some("g"), Credentials::Visible(visible));
+        assert!(flagged.apikey_description_is("Auto-generated for key g"));
+        assert!(!flagged.apikey_description_is("Auto-generated for key h"));
+        flagged.guid = None;
+        assert!(!flagged.apikey_description_is("Auto-generated for key g"));
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub struct VisibleCredentials {
     /// The API key's name is the key's name: not kept twice.
     pub name_is_key_name: bool,
     /// Read through [`ResourceKey::apikey_description`]: `None` also when the description
-    /// is the one IAM writes for the key (`names_key` below).
+    /// is the one IAM writes for the key (`description_names_key` below).
     pub iam_apikey_description: Option<Box<str>>,
     /// The description is `Auto-generated for key <GUID>` with the key's own GUID, as IAM
     /// writes it for nearly every key: not kept, but spelled again when read (a string
@@ -244,6 +244,20 @@ impl ResourceKey {
             .iam_apikey_description
             .as_deref()
             .map(std::borrow::Cow::Borrowed)
+    }
+
+    /// Whether its credentials' `iam_apikey_description` is `text` (without spelling it).
+    pub fn apikey_description_is(&self, text: &str) -> bool {
+        let Some(visible) = self.visible_credentials() else {
+            return false;
+        };
+        if visible.description_names_key {
+            return self
+                .guid
+                .as_deref()
+                .is_some_and(|guid| text.strip_prefix(AUTO_GENERATED_FOR_KEY) == Some(guid));
+        }
+        visible.iam_apikey_description.as_deref() == Some(text)
     }
 
     pub fn visible_credentials(&self) -> Option<&VisibleCredentials> {

@@ -141,9 +141,7 @@ pub(super) fn pair_resource_keys(inventory: &Inventory) -> KeyPairs<'_> {
         let Some(description) = api_key.description.as_deref() else {
             return false;
         };
-        let same = key
-            .apikey_description()
-            .is_some_and(|text| text == description);
+        let same = key.apikey_description_is(description);
         let names_guid = key
             .guid
             .as_deref()
