@@ -21,6 +21,11 @@ pub enum IdentityCrn {
 
 const IDENTITY_CRN_PREFIX: &str = "crn:v1:bluemix:public:iam-identity::a/";
 
+/// The CRN IAM Identity gives the entity `id` of `kind` in `account`.
+fn spelled(account: &str, kind: &str, id: &str) -> String {
+    format!("{IDENTITY_CRN_PREFIX}{account}::{kind}:{id}")
+}
+
 impl IdentityCrn {
     /// `crn` as written for the entity `id` of `kind` (`serviceid`, `apikey`).
     pub fn new(crn: String, kind: &str, id: &str) -> Self {
@@ -44,9 +49,7 @@ impl IdentityCrn {
     /// The CRN of the entity `id` of `kind`.
     pub fn text(&self, kind: &str, id: &str) -> Cow<'_, str> {
         match self {
-            Self::Account(account) => {
-                Cow::Owned(format!("{IDENTITY_CRN_PREFIX}{account}::{kind}:{id}"))
-            }
+            Self::Account(account) => Cow::Owned(spelled(account, kind, id)),
             Self::Written(crn) => Cow::Borrowed(crn),
         }
     }
@@ -78,8 +81,7 @@ pub enum ServiceIdLink {
 
 impl ServiceIdLink {
     pub fn new(spelling: String) -> Self {
-        let separator = format!("::{SERVICE_ID_KIND}:");
-        if let Some((_, core)) = spelling.rsplit_once(separator.as_str())
+        if let Some((_, core)) = spelling.rsplit_once("::serviceid:")
             && service_id_core(core) == Some(core)
             && let Some(account) = IdentityCrn::account_of(&spelling, SERVICE_ID_KIND, core)
         {
@@ -94,9 +96,7 @@ impl ServiceIdLink {
     /// The spelling as written.
     pub fn text(&self) -> Cow<'_, str> {
         match self {
-            Self::Account { account, core } => Cow::Owned(format!(
-                "{IDENTITY_CRN_PREFIX}{account}::{SERVICE_ID_KIND}:{core}"
-            )),
+            Self::Account { account, core } => Cow::Owned(spelled(account, SERVICE_ID_KIND, core)),
             Self::Written(text) => Cow::Borrowed(text),
         }
     }
@@ -219,21 +219,24 @@ mod tests {
 
     const ACCOUNT: &str = "baf424e6c74b68c5dd5d7937d3f835b3";
 
-    fn spelled(kind: &str, id: &str) -> String {
+    fn canonical(kind: &str, id: &str) -> String {
         format!("crn:v1:bluemix:public:iam-identity::a/{ACCOUNT}::{kind}:{id}")
     }
 
     #[test]
     fn an_identity_crn_reads_back_as_written() {
         let id = "ServiceId-acaf6269-2161-41a0-aae1-cd7208446465";
-        let crn = IdentityCrn::new(spelled(SERVICE_ID_KIND, id), SERVICE_ID_KIND, id);
+        let crn = IdentityCrn::new(canonical(SERVICE_ID_KIND, id), SERVICE_ID_KIND, id);
         assert!(matches!(crn, IdentityCrn::Account(_)), "{crn:?}");
-        assert_eq!(crn.text(SERVICE_ID_KIND, id), spelled(SERVICE_ID_KIND, id));
+        assert_eq!(
+            crn.text(SERVICE_ID_KIND, id),
+            canonical(SERVICE_ID_KIND, id)
+        );
         assert_eq!(crn.account(), Some(ACCOUNT));
         let key = "ApiKey-2f32a63e-801f-4be5-9275-f6c34fc9471a";
-        let crn = IdentityCrn::new(spelled(API_KEY_KIND, key), API_KEY_KIND, key);
+        let crn = IdentityCrn::new(canonical(API_KEY_KIND, key), API_KEY_KIND, key);
         assert!(matches!(crn, IdentityCrn::Account(_)), "{crn:?}");
-        assert_eq!(crn.text(API_KEY_KIND, key), spelled(API_KEY_KIND, key));
+        assert_eq!(crn.text(API_KEY_KIND, key), canonical(API_KEY_KIND, key));
     }
 
     #[test]
@@ -251,7 +254,7 @@ mod tests {
     #[test]
     fn a_service_id_link_reads_back_as_written() {
         let core = "ServiceId-acaf6269-2161-41a0-aae1-cd7208446465";
-        let spelled = spelled(SERVICE_ID_KIND, core);
+        let spelled = canonical(SERVICE_ID_KIND, core);
         let link = ServiceIdLink::new(spelled.clone());
         assert!(matches!(link, ServiceIdLink::Account { .. }), "{link:?}");
         assert_eq!(link.text(), spelled);
@@ -281,8 +284,8 @@ mod tests {
         let id = "ServiceId-1";
         let written = [
             // Another entity's CRN, another kind, another cloud, another account spelling.
-            spelled(SERVICE_ID_KIND, "ServiceId-2"),
-            spelled(API_KEY_KIND, id),
+            canonical(SERVICE_ID_KIND, "ServiceId-2"),
+            canonical(API_KEY_KIND, id),
             format!("crn:v1:staging:public:iam-identity::a/{ACCOUNT}::serviceid:{id}"),
             format!("crn:v1:bluemix:public:iam-identity::a/acc-ount::serviceid:{id}"),
             format!("crn:v1:bluemix:public:iam-identity::a/::serviceid:{id}"),

@@ -189,40 +189,26 @@ impl Inventory {
     /// A service ID by any of its spellings.
     pub fn service_id(&self, spelling: &str) -> Option<&ServiceId> {
         let core = service_id_core(spelling)?;
-        let at = *self
-            .index
+        // An export lists each service ID once; of several copies the last is the one.
+        self.index
             .service_ids_by_core
-            .get(&self.service_ids, core)
-            .last()?;
-        self.service_ids.get(at as usize)
+            .find(&self.service_ids, core)
+            .last()
     }
 
     /// The service ID behind a key, through `credentials.iam_serviceid_crn`.
     pub fn service_id_of(&self, key: &ResourceKey) -> Option<&ServiceId> {
-        let core = key
-            .visible_credentials()?
-            .iam_serviceid_crn
-            .as_ref()?
-            .core()?;
-        self.service_id(core)
+        self.service_id(key.service_id_core()?)
     }
 
     /// The policies whose subject is the service ID with this core, in load order.
     pub fn policies_of_service_id(&self, core: &str) -> impl Iterator<Item = &Policy> {
-        self.index
-            .policies_by_service_id
-            .get(&self.policies, core)
-            .iter()
-            .filter_map(|&at| self.policies.get(at as usize))
+        self.index.policies_by_service_id.find(&self.policies, core)
     }
 
     /// The keys whose `source_crn` names the instance with this GUID, in load order.
     pub fn keys_of_instance(&self, guid: &str) -> impl Iterator<Item = &ResourceKey> {
-        self.index
-            .keys_by_instance_guid
-            .get(&self.keys, guid)
-            .iter()
-            .filter_map(|&at| self.keys.get(at as usize))
+        self.index.keys_by_instance_guid.find(&self.keys, guid)
     }
 
     /// An access group by its `AccessGroupId-...` id.
@@ -235,11 +221,7 @@ impl Inventory {
 
     /// The active and inactive policies whose subject is `subject`, in load order.
     pub fn policies_of(&self, subject: &Subject) -> impl Iterator<Item = &Policy> {
-        self.index
-            .policies_by_subject
-            .get(&self.policies, subject)
-            .iter()
-            .filter_map(|&at| self.policies.get(at as usize))
+        self.index.policies_by_subject.find(&self.policies, subject)
     }
 
     /// The listed memberships of `member`, in load order (the public access group, which
@@ -247,18 +229,14 @@ impl Inventory {
     pub fn memberships_of(&self, member: &Subject) -> impl Iterator<Item = &Membership> {
         self.index
             .memberships_by_member
-            .get(&self.memberships, member)
-            .iter()
-            .filter_map(|&at| self.memberships.get(at as usize))
+            .find(&self.memberships, member)
     }
 
     /// The listed members of access group `group_id`, in load order.
     pub fn members_of(&self, group_id: &str) -> impl Iterator<Item = &Membership> {
         self.index
             .memberships_by_group
-            .get(&self.memberships, group_id)
-            .iter()
-            .filter_map(|&at| self.memberships.get(at as usize))
+            .find(&self.memberships, group_id)
     }
 
     /// Whether the whole member list of access group `group_id` is known: it was loaded and

@@ -222,6 +222,15 @@ impl ResourceKey {
             .filter(|guid| !guid.is_empty())
     }
 
+    /// The `ServiceId-<uuid>` core of the service ID its credentials name
+    /// (`credentials.iam_serviceid_crn`).
+    pub fn service_id_core(&self) -> Option<&str> {
+        self.visible_credentials()?
+            .iam_serviceid_crn
+            .as_ref()?
+            .core()
+    }
+
     /// Its credentials' `iam_apikey_name`, as written.
     pub fn apikey_name(&self) -> Option<&str> {
         let visible = self.visible_credentials()?;

@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use super::apikeys::{self, key_service_id};
+use super::apikeys;
 use super::{Finding, RuleContext, Severity};
 use crate::model::{ApiKey, EntityRef, ResourceKey};
 
@@ -52,7 +52,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         }
     }
     for key in &pairs.unlisted {
-        if let Some(core) = key_service_id(key) {
+        if let Some(core) = key.service_id_core() {
             grouped.entry(core).or_default().unlisted.push(key);
         }
     }

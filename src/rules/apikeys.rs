@@ -102,13 +102,6 @@ pub(super) fn missing_export(context: &RuleContext<'_>, what: &str) -> Option<Fi
     )
 }
 
-/// The service ID core a resource key's API key belongs to, from its visible credentials.
-pub(super) fn key_service_id(key: &ResourceKey) -> Option<&str> {
-    key.visible_credentials()
-        .and_then(|visible| visible.iam_serviceid_crn.as_ref())
-        .and_then(crate::model::ServiceIdLink::core)
-}
-
 /// Resource keys joined with the listed API keys they were made for.
 #[derive(Default)]
 pub(super) struct KeyPairs<'a> {
@@ -132,7 +125,7 @@ pub(super) fn pair_resource_keys(inventory: &Inventory) -> KeyPairs<'_> {
     let keys: Vec<(&ResourceKey, &str)> = inventory
         .keys
         .iter()
-        .filter_map(|key| Some((key, key_service_id(key)?)))
+        .filter_map(|key| Some((key, key.service_id_core()?)))
         .collect();
     let mut pairs = KeyPairs::default();
     let mut claimed: FxHashSet<&str> = FxHashSet::default();

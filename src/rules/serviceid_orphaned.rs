@@ -62,7 +62,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     let used: FxHashSet<&str> = inventory
         .keys
         .iter()
-        .filter_map(|key| key.visible_credentials()?.iam_serviceid_crn.as_ref()?.core())
+        .filter_map(ResourceKey::service_id_core)
         .collect();
     // Service IDs with API keys of their own (when API keys were exported): then something
     // other than a resource key uses them.

@@ -121,7 +121,7 @@ impl<T, K: Hash + Eq + ?Sized> Grouped<T, K> {
     }
 
     /// The positions (in `items`, the list this was built from) of the items with `key`.
-    pub(super) fn get(&self, items: &[T], key: &K) -> &[u32] {
+    fn get(&self, items: &[T], key: &K) -> &[u32] {
         let hash = FxBuildHasher.hash_one(key);
         let found = self.table.find(hash, |group| {
             first_key(&self.groups, items, self.key_of, *group) == Some(key)
@@ -133,6 +133,13 @@ impl<T, K: Hash + Eq + ?Sized> Grouped<T, K> {
                     .get(group.start as usize..(group.start + group.len) as usize)
             })
             .unwrap_or_default()
+    }
+
+    /// The items of `items` (the list this was built from) with `key`, in list order.
+    pub(super) fn find<'a>(&'a self, items: &'a [T], key: &K) -> impl Iterator<Item = &'a T> {
+        self.get(items, key)
+            .iter()
+            .filter_map(|&at| items.get(at as usize))
     }
 
     /// Every key, once, in the order first seen.

@@ -29,28 +29,28 @@ pub(super) struct Index {
     pub(super) custom_role_by_name: FxHashMap<String, usize>,
 }
 
-/// The keys each index is built on, and looked up by.
-pub(super) fn service_id_key(service_id: &ServiceId) -> Option<&str> {
+/// The keys the indexes are built on (each `Grouped` keeps its own to look keys up).
+fn service_id_key(service_id: &ServiceId) -> Option<&str> {
     Some(service_id.core())
 }
 
-pub(super) fn policy_service_id(policy: &Policy) -> Option<&str> {
+fn policy_service_id(policy: &Policy) -> Option<&str> {
     policy.subject.service_id()
 }
 
-pub(super) fn policy_subject(policy: &Policy) -> Option<&Subject> {
+fn policy_subject(policy: &Policy) -> Option<&Subject> {
     Some(&policy.subject)
 }
 
-pub(super) fn key_instance_guid(key: &ResourceKey) -> Option<&str> {
+fn key_instance_guid(key: &ResourceKey) -> Option<&str> {
     key.instance_guid()
 }
 
-pub(super) fn membership_member(membership: &Membership) -> Option<&Subject> {
+fn membership_member(membership: &Membership) -> Option<&Subject> {
     Some(&membership.member)
 }
 
-pub(super) fn membership_group(membership: &Membership) -> Option<&str> {
+fn membership_group(membership: &Membership) -> Option<&str> {
     Some(membership.group_id.as_str())
 }
 
