@@ -511,7 +511,12 @@ fn built<'a, E: Sync, T: Serialize>(
     if items.len() <= CHUNK {
         return regorus::Value::from(convert(items));
     }
-    let chunks: Vec<Vec<regorus::Value>> = items.par_chunks(CHUNK).map(convert).collect();
+    // One chunk per task: a core that finishes the built-in rules takes the chunks left.
+    let chunks: Vec<Vec<regorus::Value>> = items
+        .par_chunks(CHUNK)
+        .with_max_len(1)
+        .map(convert)
+        .collect();
     regorus::Value::from(chunks.into_iter().flatten().collect::<Vec<_>>())
 }
 

@@ -21,8 +21,8 @@ use super::people::{self, ActivityDto};
 use super::refs::{self, Ref};
 use crate::model::{
     AccessGroup, ApiKey, AttributeValue, Change, Credentials, Declaration, Operator, Policy,
-    PolicyVersion, ResourceInstance, ResourceKey, Role, RoleKind, ServiceId, Subject, Target,
-    TrustedProfile,
+    PolicyVersion, ResourceAttribute, ResourceInstance, ResourceKey, ResourceTag, Role, RoleKind,
+    Scope, ServiceId, Subject, Target, TrustedProfile,
 };
 
 // NOTE: the `///` docs of these types become the schema's descriptions.
@@ -159,11 +159,11 @@ pub struct PolicyEntity<'a> {
     pub active: bool,
     pub account: Option<&'a str>,
     pub subject: SubjectDto<'a>,
-    pub roles: Vec<RoleDto<'a>>,
+    pub roles: Listed<'a, Role, RoleDto<'a>>,
     /// The resource attributes as written.
-    pub resource: Vec<AttributeDto<'a>>,
+    pub resource: Listed<'a, ResourceAttribute, AttributeDto<'a>>,
     /// Access management tags: only resources carrying them are covered.
-    pub tags: Vec<TagDto<'a>>,
+    pub tags: Listed<'a, ResourceTag, TagDto<'a>>,
     /// What the policy covers, computed from its attributes, tags and conditions.
     pub scope: ScopeDto<'a>,
     pub terraform: Option<TerraformDto<'a>>,
@@ -225,7 +225,74 @@ pub struct ScopeDto<'a> {
     /// Whether other attributes, tags or conditions narrow the target.
     pub narrowed: bool,
     /// The scope in words, as built-in findings say it.
-    pub words: String,
+    pub words: Words<'a>,
+}
+
+/// A list of the model's `items`, each serialized as `dto` makes it when the list is
+/// serialized: a rule that does not read the list (most read a policy's scope, not its
+/// attributes) costs no `Vec` of DTOs per entity. Its schema is `Vec<D>`'s.
+pub struct Listed<'a, S, D> {
+    items: &'a [S],
+    dto: fn(&'a S) -> D,
+}
+
+impl<'a, S, D> Listed<'a, S, D> {
+    fn new(items: &'a [S], dto: fn(&'a S) -> D) -> Self {
+        Self { items, dto }
+    }
+}
+
+impl<S, D: Serialize> Serialize for Listed<'_, S, D> {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        serializer.collect_seq(self.items.iter().map(self.dto))
+    }
+}
+
+impl<S, D: JsonSchema> JsonSchema for Listed<'_, S, D> {
+    fn inline_schema() -> bool {
+        <Vec<D>>::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        <Vec<D>>::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        <Vec<D>>::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<D>>::json_schema(generator)
+    }
+}
+
+impl<S, D> std::fmt::Debug for Listed<'_, S, D> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "Listed({} items)", self.items.len())
+    }
+}
+
+/// A scope's words, written when serialized (`Scope::words`): most rules never read them.
+/// Its schema is `String`'s.
+#[derive(Debug)]
+pub struct Words<'a>(Scope<'a>);
+
+impl Serialize for Words<'_> {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        serializer.serialize_str(&self.0.words())
+    }
+}
+
+impl JsonSchema for Words<'_> {
+    fn inline_schema() -> bool {
+        String::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        String::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        String::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
 }
 
 /// A trusted profile (IAM Identity): an identity that federated users and compute resources
@@ -530,37 +597,29 @@ pub(super) fn policy<'a>(policy: &'a Policy, joins: &Joins<'a>) -> PolicyEntity<
         active: policy.is_active_access(),
         account: policy.account.as_deref(),
         subject: subject(&policy.subject, joins),
-        roles: policy.roles.iter().map(role).collect(),
-        resource: policy
-            .resource
-            .iter()
-            .map(|attribute| AttributeDto {
-                name: &attribute.name,
-                operator: operator(&attribute.operator),
-                value: match &attribute.value {
-                    AttributeValue::String(text) => AttributeValueDto::String(text),
-                    AttributeValue::Bool(flag) => AttributeValueDto::Bool(*flag),
-                    AttributeValue::List(items) => AttributeValueDto::List(items),
-                    AttributeValue::Unresolved(_) => AttributeValueDto::Null,
-                },
-            })
-            .collect(),
-        tags: policy
-            .tags
-            .iter()
-            .map(|tag| TagDto {
-                name: &tag.name,
-                value: &tag.value,
-                operator: operator(&tag.operator),
-            })
-            .collect(),
+        roles: Listed::new(&policy.roles, role),
+        resource: Listed::new(&policy.resource, |attribute| AttributeDto {
+            name: &attribute.name,
+            operator: operator(&attribute.operator),
+            value: match &attribute.value {
+                AttributeValue::String(text) => AttributeValueDto::String(text),
+                AttributeValue::Bool(flag) => AttributeValueDto::Bool(*flag),
+                AttributeValue::List(items) => AttributeValueDto::List(items),
+                AttributeValue::Unresolved(_) => AttributeValueDto::Null,
+            },
+        }),
+        tags: Listed::new(&policy.tags, |tag| TagDto {
+            name: &tag.name,
+            value: &tag.value,
+            operator: operator(&tag.operator),
+        }),
         scope: ScopeDto {
             target,
             service,
             instance,
             value,
             narrowed: scope.is_narrowed(),
-            words: scope.words(),
+            words: Words(scope),
         },
         terraform: terraform(policy.declaration.as_deref()),
     }

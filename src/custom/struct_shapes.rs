@@ -52,6 +52,15 @@ impl StructShapes {
         (*address == name.as_ptr() as usize).then(|| key.clone())
     }
 
+    /// Whether `shape` has learnt a name for its field `at`. A field left out of the value
+    /// need not be checked against it: the fields kept are, and a value with another
+    /// number of fields is sorted by comparing keys (`order`).
+    pub(super) fn knows(&self, shape: usize, at: usize) -> bool {
+        self.shapes
+            .get(shape)
+            .is_some_and(|shape| at < shape.names.len())
+    }
+
     /// Field `at` of `shape` is `name` with `key`, not known: learnt if it is the next
     /// name of a first value; any other disagreement makes the shape irregular.
     pub(super) fn learn(&mut self, shape: usize, at: usize, name: &'static str, key: &Value) {

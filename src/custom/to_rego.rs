@@ -230,6 +230,11 @@ impl ValueSerializer<'_> {
         self.state.borrow_mut().key(name)
     }
 
+    /// Whether the shape `shape` has learnt its field `at`.
+    fn knows(self, shape: usize, at: usize) -> bool {
+        self.state.borrow().shapes.knows(shape, at)
+    }
+
     /// The key of field `at` of a struct of `shape`: the shape's, else looked up (and
     /// learnt). `regular` turns false when the shape did not know it.
     fn field_key(self, shape: usize, at: usize, name: &'static str, regular: &mut bool) -> Value {
@@ -620,21 +625,29 @@ impl ser::SerializeStruct for Map<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), Error> {
+        let child = match self.node {
+            None => Some(None),
+            Some(node) => self.serializer.state.borrow().projection.member(node, name),
+        };
+        let Some(child) = child else {
+            // Not read by any rule: left out, its place kept for the shape's order. Its key
+            // is needed only while the shape is learnt (most of a policy's fields are left
+            // out, and looking their keys up was a tenth of the conversion).
+            if let Some(shape) = self.shape
+                && !self.serializer.knows(shape, self.members.len())
+            {
+                self.serializer
+                    .field_key(shape, self.members.len(), name, &mut self.regular);
+            }
+            self.members.push((Value::Undefined, Value::Undefined));
+            return Ok(());
+        };
         let key = match self.shape {
             Some(shape) => {
                 self.serializer
                     .field_key(shape, self.members.len(), name, &mut self.regular)
             }
             None => self.serializer.key(name),
-        };
-        let child = match self.node {
-            None => Some(None),
-            Some(node) => self.serializer.state.borrow().projection.member(node, name),
-        };
-        let Some(child) = child else {
-            // Not read by any rule: left out, its place kept for the shape's order.
-            self.members.push((Value::Undefined, Value::Undefined));
-            return Ok(());
         };
         let outer = {
             let mut state = self.serializer.state.borrow_mut();

@@ -136,8 +136,16 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
     // Custom rules see the whole run at once (every entity names its account); a rule that
     // does not load or run is an input error of the run, beside the others' findings. They
     // run beside the built-in rules: a Rego rule's evaluation is one thread's work, which
-    // the built-in rules' share of the cores fills.
+    // the built-in rules' share of the cores fills, and then the places of the built-in
+    // rules' findings.
+    //
+    // Loading dropped the texts; read again only those with findings, one per core at a
+    // time, and keep just the places the outputs print (the subject's own too: the
+    // compliance report starts a finding's chain there, and an unresolved place reads its
+    // whole document again). A place is read from its own list item, so the custom rules'
+    // findings, resolved after, read only their own items.
     let inventory = &loaded.inventory;
+    let documents = &mut loaded.documents;
     let (
         rules::Evaluation {
             mut findings,
@@ -145,7 +153,11 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
         },
         custom_run,
     ) = rayon::join(
-        || rules::evaluate(inventory, settings),
+        || {
+            let evaluation = rules::evaluate(inventory, settings);
+            documents.resolve(origins(&evaluation.findings));
+            evaluation
+        },
         || {
             request
                 .custom
@@ -153,6 +165,7 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
         },
     );
     if let Some((custom, (custom_findings, failed))) = custom_run {
+        loaded.documents.resolve(origins(&custom_findings));
         findings.extend(custom_findings);
         loaded.errors.extend(
             custom
@@ -162,17 +175,6 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
                 .map(crate::custom::RuleError::to_load_error),
         );
     }
-    // Loading dropped the texts; read again only those with findings, one per core at a
-    // time, and keep just the places the outputs print (the subject's own too: the
-    // compliance report starts a finding's chain there, and an unresolved place reads its
-    // whole document again).
-    loaded
-        .documents
-        .resolve(findings.iter().flat_map(|finding| {
-            [&finding.primary.origin, &finding.subject.origin]
-                .into_iter()
-                .chain(finding.related.iter().map(|related| &related.label.origin))
-        }));
     report::order(&mut findings, &loaded.documents);
     Ok(Checked {
         loaded,
@@ -180,6 +182,15 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
         evaluated,
         triage: Triage::default(),
         comparison: None,
+    })
+}
+
+/// Where `findings` point: each one's primary place, its subject's and its related places.
+fn origins(findings: &[Finding]) -> impl Iterator<Item = &crate::model::Origin> {
+    findings.iter().flat_map(|finding| {
+        [&finding.primary.origin, &finding.subject.origin]
+            .into_iter()
+            .chain(finding.related.iter().map(|related| &related.label.origin))
     })
 }
 
