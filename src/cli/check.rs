@@ -125,6 +125,7 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
         evaluated,
         triage: triaged,
         comparison: compared,
+        custom_input,
     } = checked;
     let (triage, comparison) = (&triaged, compared.as_ref());
     let options = output.options;
@@ -238,6 +239,7 @@ pub(super) fn finish(checked: Checked, output: &Output<'_>, terminal: Terminal) 
     );
     outcome.leftovers.keep(hidden);
     outcome.leftovers.keep(evaluated);
+    outcome.leftovers.keep(custom_input);
     if streamed {
         outcome.stream = Some(if let Some(names) = sarif_names {
             let style = report::sarif::Style { names };

@@ -15,27 +15,68 @@ use super::refs::Refs;
 use crate::model::{Inventory, Pointer};
 use crate::rules::{Finding, Label, Settings, Severity, Status};
 
-/// The findings of the enabled custom rules over `inventory`, and the rules that failed
-/// (their findings are left out; the other rules' are kept).
-pub fn evaluate(
-    rules: &CustomRules,
-    inventory: &Inventory,
+/// What the custom rules of a run gave: their findings, the rules that failed (their
+/// findings are left out; the other rules' are kept), and the input document they read.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<RuleError>,
+    pub input: Input,
+}
+
+/// The input document a run built, handed back so that whoever ends the run decides when
+/// it is freed: the binary forgets it at exit with the rest of the run (freeing its
+/// hundreds of thousands of values took half as long as evaluating a rule over them, on a
+/// core the run's last steps share); dropped, it is freed on a thread of its own.
+#[derive(Debug, Default)]
+pub struct Input(Option<Value>);
+
+impl Drop for Input {
+    fn drop(&mut self) {
+        if let Some(input) = self.0.take() {
+            drop_aside(input);
+        }
+    }
+}
+
+/// The findings of the enabled custom rules over `inventory` (see `Evaluation`).
+pub fn evaluate(rules: &CustomRules, inventory: &Inventory, settings: &Settings) -> Evaluation {
+    ready(rules, inventory, settings)
+        .map_or_else(Evaluation::default, |ready| ready.evaluate(settings))
+}
+
+/// A run's custom rules made ready to evaluate: each enabled rule prepared, and the input
+/// document built. A run builds the document on every core first, then evaluates the
+/// rules on one core while the built-in rules take the other: the evaluation is one
+/// thread's work, which cannot be split.
+pub struct Ready<'a> {
+    enabled: Vec<&'a CustomRule>,
+    prepared: Vec<Result<engine::Prepared, RuleError>>,
+    refs: Refs<'a>,
+    input: Value,
+}
+
+/// The enabled custom rules of `rules` made ready over `inventory` (see `Ready`); `None`
+/// when none is enabled.
+pub fn ready<'a>(
+    rules: &'a CustomRules,
+    inventory: &'a Inventory,
     settings: &Settings,
-) -> (Vec<Finding>, Vec<RuleError>) {
+) -> Option<Ready<'a>> {
     let enabled: Vec<&CustomRule> = rules
         .rules
         .iter()
         .filter(|rule| settings.enabled(rule.id))
         .collect();
     if enabled.is_empty() {
-        return (Vec::new(), Vec::new());
+        return None;
     }
     // Only the members the enabled rules read are converted (see `needs`).
     let needs = Needs::of_rules(enabled.iter().map(|rule| rule.rego.as_str()));
     // The rules are prepared (parsed, analysed, compiled for the RVM) and the ref index of
     // the members they read is built on a thread of their own while the document is built
     // here: neither needs the input, and both were on the critical path after it.
-    let (findings, errors) = std::thread::scope(|scope| {
+    let (prepared, refs, input) = std::thread::scope(|scope| {
         let preparing = std::thread::Builder::new()
             .name("iamlint-prepare".to_owned())
             .spawn_scoped(scope, || prepare(&enabled, inventory, &needs));
@@ -45,6 +86,25 @@ pub fn evaluate(
             Ok(Ok(prepared)) => prepared,
             _ => prepare(&enabled, inventory, &needs),
         };
+        (prepared, refs, input)
+    });
+    Some(Ready {
+        enabled,
+        prepared,
+        refs,
+        input,
+    })
+}
+
+impl Ready<'_> {
+    /// Each rule's `deny` over the input, its denials turned into findings.
+    pub fn evaluate(self, settings: &Settings) -> Evaluation {
+        let Self {
+            enabled,
+            prepared,
+            refs,
+            input,
+        } = self;
         let mut findings = Vec::new();
         let mut errors = Vec::new();
         for (rule, prepared) in enabled.iter().zip(prepared) {
@@ -56,10 +116,12 @@ pub fn evaluate(
                 Err(error) => errors.push(error),
             }
         }
-        drop_aside(input);
-        (findings, errors)
-    });
-    (findings, errors)
+        Evaluation {
+            findings,
+            errors,
+            input: Input(Some(input)),
+        }
+    }
 }
 
 /// Each rule prepared (`engine::prepare`), and the refs of `inventory` with the kinds of the
@@ -81,10 +143,8 @@ fn prepare<'a>(
     (prepared, refs)
 }
 
-/// Drops the input document on a thread of its own: freeing its hundreds of thousands of
-/// values took a third as long as evaluating a rule over them, and nothing the run does
-/// next (places of findings, rendering) waits for it. Should no thread start, `spawn`
-/// drops the closure, and the value with it, here.
+/// Drops the input document on a thread of its own: nothing that follows waits for it.
+/// Should no thread start, `spawn` drops the closure, and the value with it, here.
 fn drop_aside(input: Value) {
     let detached = std::thread::Builder::new()
         .name("iamlint-drop".to_owned())

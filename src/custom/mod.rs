@@ -29,6 +29,6 @@ mod value_table;
 pub use document::{INPUT_VERSION, InputDocument, build, build_for, schema};
 pub use engine::TIME_LIMIT;
 pub use errors::RuleError;
-pub use eval::{evaluate, evaluate_one};
+pub use eval::{Evaluation, Input, Ready, evaluate, evaluate_one, ready};
 pub use load::{CustomRule, CustomRules, load, package_of};
 pub use refs::{Refs, entity_ref};

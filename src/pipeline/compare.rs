@@ -96,6 +96,7 @@ pub fn diff(old: &Request<'_>, new: &Request<'_>) -> Result<Checked, String> {
         loaded,
         findings: compared.findings,
         evaluated: new_checked.evaluated,
+        custom_input: new_checked.custom_input,
         triage: triage::Triage::default(),
         comparison: Some(Comparison {
             against: against.join(", "),

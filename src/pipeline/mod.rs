@@ -107,6 +107,9 @@ pub struct Checked {
     pub triage: Triage,
     /// For `--new-only` and `diff`: what the findings were compared with.
     pub comparison: Option<Comparison>,
+    /// The custom rules' input document, when they ran: nothing reads it after them, and
+    /// the binary frees it with the rest of the run at exit (see `custom::Input`).
+    pub custom_input: Option<crate::custom::Input>,
 }
 
 /// Runs the pipeline short of rendering: load, evaluate, resolve places, order, triage
@@ -134,10 +137,10 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
     );
     let mut loaded = loaded?;
     // Custom rules see the whole run at once (every entity names its account); a rule that
-    // does not load or run is an input error of the run, beside the others' findings. They
-    // run beside the built-in rules: a Rego rule's evaluation is one thread's work, which
-    // the built-in rules' share of the cores fills, and then the places of the built-in
-    // rules' findings.
+    // does not load or run is an input error of the run, beside the others' findings. Their
+    // input document is built first, on every core; then they run beside the built-in
+    // rules: a Rego rule's evaluation is one thread's work, which the built-in rules' share
+    // of the cores, and then the places of their findings, fill.
     //
     // Loading dropped the texts; read again only those with findings, one per core at a
     // time, and keep just the places the outputs print (the subject's own too: the
@@ -146,6 +149,9 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
     // findings, resolved after, read only their own items.
     let inventory = &loaded.inventory;
     let documents = &mut loaded.documents;
+    let ready = request
+        .custom
+        .map(|custom| (custom, crate::custom::ready(custom, inventory, settings)));
     let (
         rules::Evaluation {
             mut findings,
@@ -159,21 +165,26 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
             evaluation
         },
         || {
-            request
-                .custom
-                .map(|custom| (custom, crate::custom::evaluate(custom, inventory, settings)))
+            ready.map(|(custom, ready)| {
+                let evaluation = ready.map_or_else(crate::custom::Evaluation::default, |ready| {
+                    ready.evaluate(settings)
+                });
+                (custom, evaluation)
+            })
         },
     );
-    if let Some((custom, (custom_findings, failed))) = custom_run {
-        loaded.documents.resolve(origins(&custom_findings));
-        findings.extend(custom_findings);
+    let mut custom_input = None;
+    if let Some((custom, evaluation)) = custom_run {
+        loaded.documents.resolve(origins(&evaluation.findings));
+        findings.extend(evaluation.findings);
         loaded.errors.extend(
             custom
                 .errors
                 .iter()
-                .chain(&failed)
+                .chain(&evaluation.errors)
                 .map(crate::custom::RuleError::to_load_error),
         );
+        custom_input = Some(evaluation.input);
     }
     report::order(&mut findings, &loaded.documents);
     Ok(Checked {
@@ -182,6 +193,7 @@ fn evaluate(request: &Request<'_>) -> Result<Checked, String> {
         evaluated,
         triage: Triage::default(),
         comparison: None,
+        custom_input,
     })
 }
 
