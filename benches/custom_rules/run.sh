@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The figures of BENCHMARKS.md "Custom rules", in one run on one generated account:
 # the criterion benchmark (benches/custom.rs: floor, document, builtin, rego, check,
-# check+rego), then `iamlint check` end to end without and with the custom rule, and
+# check+rego), what the rule adds in alternated pairs (benches/custom_added.rs), then `iamlint check` end to end without and with the custom rule, and
 # regorus on the raw JSON (benches/rego), alternated ROUNDS times (default 15) for medians,
 # each with the load average.
 #
@@ -28,6 +28,9 @@ if [ -n "$before" ]; then
   echo "== after"
 fi
 IAMLINT_BENCH_DIR="$dir" nice -n 5 cargo bench --quiet --bench custom
+# What the rule adds in one process, in alternated pairs (drift between criterion's groups
+# of samples is larger than the figure).
+IAMLINT_BENCH_DIR="$dir" nice -n 5 cargo bench --quiet --bench custom_added
 
 # End to end, alternated (check, check --rules, regorus, check, ...; ROUNDS times, default
 # 15) so that every program sees the same moments of a machine whose speed drifts: the
