@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The figures of BENCHMARKS.md "Custom rules", in one run on one generated account:
 # the criterion benchmark (benches/custom.rs: floor, document, builtin, rego, check,
-# check+rego), what the rule adds in alternated pairs (benches/custom_added.rs), then `iamlint check` end to end without and with the custom rule, and
+# check+rego), what the rule adds in alternated pairs (benches/custom_added.rs), then
+# `iamlint check` end to end without and with the custom rule, and
 # regorus on the raw JSON (benches/rego), alternated ROUNDS times (default 15) for medians,
 # each with the load average.
 #
