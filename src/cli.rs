@@ -14,8 +14,11 @@ mod extras;
 mod facts;
 mod live;
 mod outputs;
+mod print;
 mod verdict;
 mod write;
+
+pub use print::printed;
 
 use std::path::Path;
 

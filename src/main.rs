@@ -34,20 +34,13 @@ fn main() -> ExitCode {
             .unwrap_or(100),
     };
     let outcome = cli::run(cli, terminal);
-    // A closed pipe (`iamlint check ... | head`) is not an error: stop writing quietly.
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(outcome.stdout.as_bytes());
-    if let Some(stream) = &outcome.stream {
-        // Rendered as it is written: standard output is line-buffered, so through a buffer.
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut stdout);
-        let _ = stream.write(&mut buffered);
-        let _ = buffered.flush();
+    let printed = outcome.print(&mut std::io::stdout().lock());
+    let (code, failure) = cli::printed(outcome.code, &printed);
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(outcome.stderr.as_bytes());
+    if let Some(failure) = failure {
+        let _ = stderr.write_all(failure.as_bytes());
     }
-    let _ = stdout.flush();
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(outcome.stderr.as_bytes());
-    let code = outcome.code;
     // The process ends here: freeing the inventory, the documents and the output one
     // allocation at a time would only delay the exit; the operating system reclaims it all.
     std::mem::forget(outcome);

@@ -80,7 +80,8 @@ Examples:
 Exit codes:
   0  no finding at or above --fail-on (or --no-exit-codes)
   1  findings at or above --fail-on (waived and baselined ones never count)
-  2  a usage or config error, or an input that could not be loaded (fully)
+  2  a usage or config error, an input that could not be loaded (fully), or an
+     output that could not be written whole
   3  no input files found
 The last line of the human and concise output says which one applies, and why.";
 
