@@ -132,6 +132,16 @@ pub struct VisibleCredentials {
 /// How IAM describes the API key it makes for a resource key, before the key's GUID.
 const AUTO_GENERATED_FOR_KEY: &str = "Auto-generated for key ";
 
+/// The description IAM writes for the API key of the resource key with this GUID.
+fn auto_generated_for(guid: &str) -> String {
+    format!("{AUTO_GENERATED_FOR_KEY}{guid}")
+}
+
+/// Whether `description` is the one IAM writes for the resource key with this GUID.
+fn names_key(description: &str, guid: &str) -> bool {
+    description.strip_prefix(AUTO_GENERATED_FOR_KEY) == Some(guid)
+}
+
 impl VisibleCredentials {
     /// Writes the name and description out again, for credentials moved to another copy
     /// of the key (`name` and `guid` are those of the copy they come from).
@@ -141,7 +151,7 @@ impl VisibleCredentials {
         }
         if std::mem::take(&mut self.description_names_key) {
             self.iam_apikey_description =
-                guid.map(|guid| format!("{AUTO_GENERATED_FOR_KEY}{guid}").into_boxed_str());
+                guid.map(|guid| auto_generated_for(guid).into_boxed_str());
         }
     }
 
@@ -161,8 +171,7 @@ impl VisibleCredentials {
             && self
                 .iam_apikey_description
                 .as_deref()
-                .and_then(|text| text.strip_prefix(AUTO_GENERATED_FOR_KEY))
-                == Some(guid);
+                .is_some_and(|text| names_key(text, guid));
         if names_key {
             self.iam_apikey_description = None;
             self.description_names_key = true;
@@ -245,9 +254,7 @@ impl ResourceKey {
         let visible = self.visible_credentials()?;
         if visible.description_names_key {
             let guid = self.guid.as_deref()?;
-            return Some(std::borrow::Cow::Owned(format!(
-                "{AUTO_GENERATED_FOR_KEY}{guid}"
-            )));
+            return Some(std::borrow::Cow::Owned(auto_generated_for(guid)));
         }
         visible
             .iam_apikey_description
@@ -264,7 +271,7 @@ impl ResourceKey {
             return self
                 .guid
                 .as_deref()
-                .is_some_and(|guid| text.strip_prefix(AUTO_GENERATED_FOR_KEY) == Some(guid));
+                .is_some_and(|guid| names_key(text, guid));
         }
         visible.iam_apikey_description.as_deref() == Some(text)
     }

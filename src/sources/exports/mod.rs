@@ -292,6 +292,11 @@ fn present(text: Option<String>) -> Option<String> {
     text.filter(|text| !text.trim().is_empty())
 }
 
+/// [`present`] without taking the text.
+fn present_ref(text: &Option<String>) -> Option<&str> {
+    text.as_deref().filter(|text| !text.trim().is_empty())
+}
+
 /// Whether `object` has at least one of `members` (the export shapes are told apart by them).
 fn has_any(object: &serde_json::Map<String, Value>, members: &[&str]) -> bool {
     members.iter().any(|member| object.contains_key(*member))

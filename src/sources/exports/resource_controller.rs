@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{ItemResult, Sink, present, typed};
+use super::{ItemResult, Sink, present, present_ref, typed};
 use crate::model::{
     Credentials, KeyParts, Pointer, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials,
 };
@@ -126,7 +126,7 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
             )
         })?;
     let credentials_pointer = pointer.key("credentials");
-    let credentials = match &dto.credentials {
+    let mut credentials = match &dto.credentials {
         None | Some(Value::Null) => Credentials::Absent,
         Some(Value::Object(members)) => credentials_of(members),
         Some(_) => {
@@ -136,18 +136,14 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
             ));
         }
     };
-    let mut credentials = credentials;
-    if let (Credentials::Visible(visible), Some(name)) = (
-        &mut credentials,
-        dto.name.as_deref().filter(|name| !name.trim().is_empty()),
-    ) {
-        visible.keep_name_of(name);
-    }
-    if let (Credentials::Visible(visible), Some(guid)) = (
-        &mut credentials,
-        dto.guid.as_deref().filter(|guid| !guid.trim().is_empty()),
-    ) {
-        visible.keep_description_of(guid);
+    // The API key's name and description are not kept when they repeat the key's.
+    if let Credentials::Visible(visible) = &mut credentials {
+        if let Some(name) = present_ref(&dto.name) {
+            visible.keep_name_of(name);
+        }
+        if let Some(guid) = present_ref(&dto.guid) {
+            visible.keep_description_of(guid);
+        }
     }
     let has_serviceid = matches!(&credentials, Credentials::Visible(visible) if visible.iam_serviceid_crn.is_some());
     let source_crn = present(dto.source_crn);
