@@ -160,7 +160,7 @@ pub(super) fn route<'a>(route: &'a Route, joins: &Joins<'a>) -> RouteEntity<'a> 
         .map(|rule| RouteRuleDto {
             target_ids: &rule.target_ids,
             locations: &rule.locations,
-            global_events: rule.takes_global_events(),
+            global_events: route.takes_global_events(rule),
             targets: rule
                 .target_ids
                 .iter()

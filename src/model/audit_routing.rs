@@ -2,7 +2,9 @@
 //! (`GET /api/v2/routes`, `GET /api/v2/targets` of `atrackerv2`; Terraform
 //! `ibm_atracker_route`, `ibm_atracker_target`). Routes are global to the account; a rule of
 //! a route sends the events of its `locations` (regions, `global` for account-wide events
-//! such as IAM's, `*` for every location) to its targets.
+//! such as IAM's, `*` for every location) to its targets. A route of the retired v1 API
+//! (`/api/v1/routes`) has no `locations`: `receive_global_events: true` sends the global
+//! events through every rule of the route.
 
 use super::declaration::Declaration;
 use super::origin::Origin;
@@ -37,9 +39,20 @@ pub struct Route {
     pub name: Option<String>,
     pub crn: Option<String>,
     pub rules: Vec<RouteRule>,
+    /// `receive_global_events` of a v1 route (or an older provider's `ibm_atracker_route`);
+    /// `None` for a v2 route, whose rules' `locations` say it.
+    pub receive_global_events: Option<bool>,
     pub origin: Origin,
     pub declaration: Option<Box<Declaration>>,
     pub account: Option<std::sync::Arc<str>>,
+}
+
+impl Route {
+    /// Whether `rule`, one of this route's, sends global events: by its `locations`, or
+    /// because the (v1) route receives global events.
+    pub fn takes_global_events(&self, rule: &RouteRule) -> bool {
+        self.receive_global_events == Some(true) || rule.takes_global_events()
+    }
 }
 
 /// A target: where routed events are written (Cloud Object Storage, Event Streams, Cloud
@@ -74,5 +87,27 @@ mod tests {
         assert!(rule(&["*"]).takes_global_events());
         assert!(!rule(&["us-south", "eu-de"]).takes_global_events());
         assert!(!rule(&["Global "]).takes_global_events());
+    }
+
+    #[test]
+    fn a_v1_route_receiving_global_events_sends_them_through_every_rule() {
+        let route = |receive_global_events| Route {
+            id: "r".to_owned(),
+            name: None,
+            crn: None,
+            rules: vec![RouteRule {
+                target_ids: vec!["t".to_owned()],
+                locations: Vec::new(),
+                origin: Origin::new(DocId(0), Pointer::root()),
+            }],
+            receive_global_events,
+            origin: Origin::new(DocId(0), Pointer::root()),
+            declaration: None,
+            account: None,
+        };
+        for (receive, takes) in [(Some(true), true), (Some(false), false), (None, false)] {
+            let route = route(receive);
+            assert_eq!(route.takes_global_events(&route.rules[0]), takes);
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! `audit-global-events-unrouted`: no Activity Tracker Event Routing route sends the
 //! account's `global` events (IAM, account management) to a target that exists (CIS 1.18).
 //!
-//! A rule of a route takes global events when its `locations` name `global` or `*`. Its
+//! A rule of a route takes global events when its `locations` name `global` or `*` (or, in
+//! a route of the retired v1 API, when the route sets `receive_global_events`). Its
 //! targets must be among the exported targets; a target id a Terraform plan computes (a
 //! `<...>` placeholder) counts when the plan declares a target.
 
@@ -55,7 +56,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         .routes
         .iter()
         .flat_map(|route| route.rules.iter().map(move |rule| (route, rule)))
-        .filter(|(_, rule)| rule.takes_global_events())
+        .filter(|(route, rule)| route.takes_global_events(rule))
         .collect();
     let Some(&(first_route, first_rule)) = global.first() else {
         let label = if inventory.routes.is_empty() {
@@ -73,11 +74,20 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             } else {
                 format!(
                     "account `{account}` routes no global events: no rule of its Activity \
-                     Tracker Event Routing {} names `global` (or `*`) in its `locations`, so \
+                     Tracker Event Routing {} names `global` (or `*`) in its `locations`{}, so \
                      IAM and account events are dropped",
                     match inventory.routes.len() {
                         1 => "route".to_owned(),
                         count => format!("routes ({count})"),
+                    },
+                    if inventory
+                        .routes
+                        .iter()
+                        .any(|route| route.receive_global_events.is_some())
+                    {
+                        " and no v1 route sets `receive_global_events`"
+                    } else {
+                        ""
                     }
                 )
             })

@@ -297,6 +297,8 @@ struct RouteDto {
     crn: Option<String>,
     #[serde(default)]
     rules: Vec<RuleDto>,
+    /// Only in routes of the retired v1 API.
+    receive_global_events: Option<bool>,
 }
 
 fn route(value: &Value, pointer: &Pointer, sink: &mut Sink<'_>) {
@@ -319,6 +321,7 @@ fn route(value: &Value, pointer: &Pointer, sink: &mut Sink<'_>) {
         name: present(dto.name),
         crn: present(dto.crn),
         rules,
+        receive_global_events: dto.receive_global_events,
         origin: sink.origin(pointer),
         declaration: None,
         account: None,

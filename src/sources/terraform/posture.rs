@@ -128,6 +128,9 @@ pub(super) fn route(resource: &TfResource<'_>, sink: &mut Sink<'_>) {
         name: resource.text(&["name"]),
         crn: resource.text(&["crn"]),
         rules,
+        receive_global_events: resource
+            .value(&["receive_global_events"])
+            .and_then(serde_json::Value::as_bool),
         origin: sink.origin(&resource.pointer),
         declaration: declaration(resource),
         account: None,
