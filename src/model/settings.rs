@@ -26,6 +26,9 @@ pub struct IdentitySettings {
     pub restrict_create_platform_apikey: Option<Setting<String>>,
     /// `NONE`, `NONE_NO_ROPC`, `TOTP`, `TOTP4ALL`, `LEVEL1`, `LEVEL2` or `LEVEL3`.
     pub mfa: Option<Setting<String>>,
+    /// Read from the `effective` section of `GET .../effective_settings/identity`: what the
+    /// account's own settings and its enterprise's templates enforce together.
+    pub effective: bool,
     /// The settings object (or the Terraform resource).
     pub origin: Origin,
     pub declaration: Option<Box<Declaration>>,
@@ -48,36 +51,42 @@ pub struct AccessGroupSettings {
 }
 
 /// Keeps one copy of each account's settings, and of each route and target: a Terraform
-/// plan's copy first (it says what the account is after apply), else the first loaded. Runs
-/// after accounts are resolved.
+/// plan's copy first (it says what the account is after apply), then the effective identity
+/// settings (what is in force, enterprise templates included) over the account's own, else
+/// the first loaded, whatever the order of the files. Runs after accounts are resolved.
 pub(super) fn keep_one_per_account(inventory: &mut super::Inventory) {
     fn keep_first<T, K: Eq + std::hash::Hash>(
         items: &mut Vec<T>,
-        declared: impl Fn(&T) -> bool,
+        rank: impl Fn(&T) -> u8,
         key: impl Fn(&T) -> K,
     ) {
-        items.sort_by_key(|item| !declared(item));
+        items.sort_by_key(|item| rank(item));
         let mut seen = std::collections::HashSet::new();
         items.retain(|item| seen.insert(key(item)));
     }
+    let declared_first = |declared: bool| u8::from(!declared);
     keep_first(
         &mut inventory.identity_settings,
-        |item| item.declaration.is_some(),
+        |item| match (item.declaration.is_some(), item.effective) {
+            (true, _) => 0,
+            (false, true) => 1,
+            (false, false) => 2,
+        },
         |item| item.account.clone(),
     );
     keep_first(
         &mut inventory.access_group_settings,
-        |item| item.declaration.is_some(),
+        |item| declared_first(item.declaration.is_some()),
         |item| item.account.clone(),
     );
     keep_first(
         &mut inventory.routes,
-        |item| item.declaration.is_some(),
+        |item| declared_first(item.declaration.is_some()),
         |item| item.id.clone(),
     );
     keep_first(
         &mut inventory.routing_targets,
-        |item| item.declaration.is_some(),
+        |item| declared_first(item.declaration.is_some()),
         |item| item.id.clone(),
     );
 }

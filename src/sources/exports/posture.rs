@@ -157,6 +157,7 @@ pub(super) fn ingest(kind: DocumentKind, value: &Value, sink: &mut Sink<'_>) {
                 // The account id is beside the section, not in it.
                 Some(section) => {
                     identity_settings(section, &root.key("effective"), sink).map(|mut settings| {
+                        settings.effective = true;
                         settings.account_id = settings.account_id.or_else(|| {
                             present(
                                 value
@@ -251,6 +252,7 @@ fn identity_settings(
             sink,
         ),
         mfa: text_setting(dto.mfa, pointer, "mfa", sink),
+        effective: false,
         origin: sink.origin(pointer),
         declaration: None,
         account: None,

@@ -31,6 +31,7 @@ pub(super) fn identity_settings(resource: &TfResource<'_>, sink: &mut Sink<'_>) 
             sink,
         ),
         mfa: text_setting(resource, "mfa", sink),
+        effective: false,
         origin: sink.origin(&resource.pointer),
         declaration: declaration(resource),
         account: None,
