@@ -69,6 +69,9 @@ pub struct AuthnRecord {
     /// `authn_count`, from an entity's `activity`.
     pub authn_count: Option<u64>,
     pub source: AuthnSource,
+    /// The instant the record holds at: the end of its activity report
+    /// (`report_end_time`); `None` for an entity's own `activity`.
+    pub as_of: Option<String>,
     pub account: Option<std::sync::Arc<str>>,
     /// The record (the report's item, or the entity's `activity` member).
     pub origin: Origin,
@@ -77,5 +80,10 @@ pub struct AuthnRecord {
 impl AuthnRecord {
     pub fn last_authn_time(&self) -> Option<Timestamp> {
         self.last_authn.as_deref().and_then(parse_timestamp)
+    }
+
+    /// [`AuthnRecord::as_of`], parsed.
+    pub fn as_of_time(&self) -> Option<Timestamp> {
+        self.as_of.as_deref().and_then(parse_timestamp)
     }
 }

@@ -33,6 +33,17 @@ impl User {
             .is_some_and(|state| state.eq_ignore_ascii_case("ACTIVE"))
     }
 
+    /// Whether the user can log in to IBM Cloud: `ACTIVE`, or
+    /// `DISABLED_CLASSIC_INFRASTRUCTURE`, which only takes away classic infrastructure
+    /// (SoftLayer) access (User Management API reference, "User account status").
+    /// `PENDING`/`PROCESSING` invitations and `VPN_ONLY` users cannot log in to the console.
+    pub fn can_log_in(&self) -> bool {
+        self.state.as_deref().is_some_and(|state| {
+            state.eq_ignore_ascii_case("ACTIVE")
+                || state.eq_ignore_ascii_case("DISABLED_CLASSIC_INFRASTRUCTURE")
+        })
+    }
+
     /// The login name, else the IAM ID.
     pub fn display_name(&self) -> &str {
         self.user_id
@@ -45,6 +56,8 @@ impl User {
 /// A loaded user list (one per page): the account's users are known.
 #[derive(Debug, Clone)]
 pub struct UserList {
+    /// `total_results`: how many users the account has, on every page together.
+    pub total: Option<u64>,
     pub account: Option<std::sync::Arc<str>>,
     pub origin: Origin,
 }
@@ -245,6 +258,21 @@ impl People {
     /// The account owner's IAM ID, when an account document was loaded.
     pub fn owner(&self) -> Option<&AccountOwner> {
         self.owners.first()
+    }
+
+    /// When the loaded pages of the user list hold fewer users than the list counts
+    /// (`total_results`): how many they hold, the count, and the first page. A page not
+    /// exported hides users from the rules that go through the list.
+    pub fn missing_users(&self) -> Option<(usize, u64, &Origin)> {
+        let total = self.user_lists.iter().filter_map(|list| list.total).max()?;
+        let held: std::collections::HashSet<&str> =
+            self.users.iter().map(|user| user.iam_id.as_str()).collect();
+        let first = &self.user_lists.first()?.origin;
+        (u64::try_from(held.len()).unwrap_or(u64::MAX) < total).then_some((
+            held.len(),
+            total,
+            first,
+        ))
     }
 
     /// A user of the users list by IAM ID.

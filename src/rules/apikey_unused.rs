@@ -184,41 +184,68 @@ fn judge(
     let last = people::last_authn(inventory, AuthnSubject::ApiKey, key.id());
     match people::idle(last, key.created(), now, days) {
         Idle::No => context.evaluated(key.subject()),
-        Idle::Since { time, age, record } => relate(
+        Idle::Since {
+            time,
+            age,
+            as_of,
+            record,
+        } => relate(
             context.finding(
                 key.subject(),
                 record.origin.key("last_authn"),
-                format!("last authenticated {} ({age} days ago)", utc_date(time)),
+                format!(
+                    "last authenticated {} ({age} days {})",
+                    utc_date(time),
+                    people::before(as_of)
+                ),
             ),
             key,
         )
-        .message(format!(
-            "{} has not authenticated for {age} days, more than {days}: delete it if \
-             nothing uses it",
-            key.label(context)
-        ))
+        .message(match as_of {
+            None => format!(
+                "{} has not authenticated for {age} days, more than {days}: delete it if \
+                 nothing uses it",
+                key.label(context)
+            ),
+            Some(end) => format!(
+                "{} had not authenticated for {age} days when the activity report ended \
+                 ({}), more than {days}: delete it if nothing uses it",
+                key.label(context),
+                utc_date(end)
+            ),
+        })
         .remediation(key.remediation(context))
         .push(out),
         Idle::NeverSince {
             created,
             age,
+            as_of,
             record,
         } => relate(
             context.finding(
                 key.subject(),
                 record.origin.clone(),
                 format!(
-                    "never authenticated; created {} ({age} days ago)",
-                    utc_date(created)
+                    "never authenticated; created {} ({age} days {})",
+                    utc_date(created),
+                    people::before(as_of)
                 ),
             ),
             key,
         )
-        .message(format!(
-            "{} has never authenticated since it was created {age} days ago, more \
-             than {days}: delete it",
-            key.label(context)
-        ))
+        .message(match as_of {
+            None => format!(
+                "{} has never authenticated since it was created {age} days ago, more \
+                 than {days}: delete it",
+                key.label(context)
+            ),
+            Some(end) => format!(
+                "{} had never authenticated when the activity report ended ({}), {age} \
+                 days after it was created, more than {days}: delete it",
+                key.label(context),
+                utc_date(end)
+            ),
+        })
         .remediation(key.remediation(context))
         .push(out),
         Idle::NeverUndated => unknown(
@@ -233,6 +260,15 @@ fn judge(
             format!(
                 "the activity report starts {}, more than {days} days ago",
                 utc_date(start)
+            ),
+            "make a new activity report: ".to_owned() + &people_export(&account),
+            out,
+        ),
+        Idle::ReportEnded(end) => unknown(
+            format!(
+                "the activity report ended {}, and it had authenticated fewer than {days} \
+                 days before then",
+                utc_date(end)
             ),
             "make a new activity report: ".to_owned() + &people_export(&account),
             out,

@@ -253,24 +253,40 @@ pub(super) enum LastAuthn<'a> {
 pub(super) enum Idle<'a> {
     /// Authenticated (or, never having authenticated, created) within the limit.
     No,
-    /// Last authenticated `age` days ago, more than the limit.
+    /// Last authenticated `age` days before `as_of` (now, or the end of an activity report
+    /// that ended more than a day ago), more than the limit.
     Since {
         time: Timestamp,
         age: i64,
+        as_of: Option<Timestamp>,
         record: &'a AuthnRecord,
     },
-    /// Never authenticated, and created `age` days ago, more than the limit.
+    /// Never authenticated by `as_of`, and created `age` days before it, more than the
+    /// limit.
     NeverSince {
         created: Timestamp,
         age: i64,
+        as_of: Option<Timestamp>,
         record: &'a AuthnRecord,
     },
     /// Never authenticated, and its creation date is not known.
     NeverUndated,
     /// Not listed by an activity report that starts more than the limit ago.
     ReportTooOld(Timestamp),
+    /// Idle within the limit when its activity report ended (at this instant), and the
+    /// report is too old to tell what happened since.
+    ReportEnded(Timestamp),
     /// The inputs do not say.
     Unknown,
+}
+
+/// The end of a record's activity report, when it ended more than a day before `now`: the
+/// record says nothing of what happened after it. A report made for the run (`iamlint
+/// collect`, or exported just before) is judged at `now`.
+fn stale_end(record: &AuthnRecord, now: Timestamp) -> Option<Timestamp> {
+    record
+        .as_of_time()
+        .filter(|end| whole_days_between(*end, now) > 1)
 }
 
 /// Judges `last` (and `created`, for an identity that never authenticated) at `now`.
@@ -280,26 +296,86 @@ pub(super) fn idle<'a>(
     now: Timestamp,
     days: i64,
 ) -> Idle<'a> {
+    // An identity created within the limit cannot have been idle for longer.
+    if created.is_some_and(|created| whole_days_between(created, now) <= days) {
+        return Idle::No;
+    }
     match last {
-        LastAuthn::At(time, record) => match whole_days_between(time, now) {
-            age if age <= days => Idle::No,
-            age => Idle::Since { time, age, record },
-        },
-        LastAuthn::Never(record) => match created {
-            Some(created) => match whole_days_between(created, now) {
-                age if age <= days => Idle::No,
-                age => Idle::NeverSince {
-                    created,
+        LastAuthn::At(time, record) => {
+            if whole_days_between(time, now) <= days {
+                return Idle::No;
+            }
+            let as_of = stale_end(record, now);
+            match whole_days_between(time, as_of.unwrap_or(now)) {
+                age if age > days => Idle::Since {
+                    time,
                     age,
+                    as_of,
                     record,
                 },
-            },
+                _ => as_of.map_or(Idle::Unknown, Idle::ReportEnded),
+            }
+        }
+        LastAuthn::Never(record) => match created {
+            Some(created) => {
+                let as_of = stale_end(record, now);
+                match whole_days_between(created, as_of.unwrap_or(now)) {
+                    age if age > days => Idle::NeverSince {
+                        created,
+                        age,
+                        as_of,
+                        record,
+                    },
+                    _ => as_of.map_or(Idle::Unknown, Idle::ReportEnded),
+                }
+            }
             None => Idle::NeverUndated,
         },
         LastAuthn::Since(start) if whole_days_between(start, now) <= days => Idle::No,
         LastAuthn::Since(start) => Idle::ReportTooOld(start),
         LastAuthn::Unknown => Idle::Unknown,
     }
+}
+
+/// "ago", or "before the report ended" for an age counted to a stale report's end.
+pub(super) fn before(as_of: Option<Timestamp>) -> &'static str {
+    if as_of.is_some() {
+        "before the report ended"
+    } else {
+        "ago"
+    }
+}
+
+/// The `unknown` of a user-list rule whose list misses pages: the users on them are not
+/// judged.
+pub(super) fn missing_users(
+    context: &RuleContext<'_>,
+    out: &mut Vec<Finding>,
+    held: usize,
+    total: u64,
+    origin: &Origin,
+    judged: &str,
+) {
+    let account = account_of(context.inventory);
+    let subject = EntityRef {
+        account: None,
+        kind: EntityKind::User,
+        id: format!("users of account {account}"),
+        name: None,
+        origin: origin.clone(),
+        address: None,
+    };
+    context
+        .finding(subject, origin.clone(), "pages missing")
+        .severity(Severity::Info)
+        .unknown()
+        .message(format!(
+            "the user list holds {held} of the {total} users it counts (`total_results`), so \
+             {judged} cannot be checked for the other {}",
+            total.saturating_sub(u64::try_from(held).unwrap_or(u64::MAX))
+        ))
+        .remediation(Needed::Users.export(&account))
+        .push(out);
 }
 
 /// Whether the inputs hold activity evidence for identities of this kind at all.

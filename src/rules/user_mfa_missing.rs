@@ -3,7 +3,9 @@
 //!
 //! The evidence is the IAM Identity MFA enrollment report: per user, the effective MFA type
 //! (identity-based or account-based), the trait that applies and whether the user
-//! complies. Users the user list shows as not `ACTIVE` cannot log in and are left out.
+//! complies. Users the user list shows as unable to log in (`PENDING`, `VPN_ONLY`, ...) are
+//! left out; a user the list shows as able to log in whom the report does not list is
+//! unknown.
 
 use super::people::{self, Needed};
 use super::{Finding, RuleContext, Severity};
@@ -30,7 +32,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     for entry in &people_data.mfa {
         if people_data
             .user(&entry.iam_id)
-            .is_some_and(|user| !user.is_active())
+            .is_some_and(|user| !user.can_log_in())
         {
             continue;
         }
@@ -54,8 +56,8 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             (_, Some(false)) => context
                 .finding(subject, entry.complies_origin.clone(), "does not comply")
                 .message(format!(
-                    "user `{name}` ({}) is not enrolled in the MFA the account requires \
-                     ({}): the report says the enrollment does not comply",
+                    "user `{name}` ({}) is not enrolled in the MFA that applies to it \
+                     (effective MFA {}): the report says the enrollment does not comply",
                     entry.iam_id,
                     entry.describe()
                 ))
@@ -76,5 +78,27 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                 )
                 .push(out),
         }
+    }
+    // Users who can log in but are missing from the report: its users were listed before
+    // they joined, or the report was cut; either way their MFA is not known.
+    for user in people_data.users.iter().filter(|user| user.can_log_in()) {
+        if people_data.mfa_of(&user.iam_id).is_some() {
+            continue;
+        }
+        let name = user.display_name();
+        context
+            .finding(people::user_ref(user), user.origin.clone(), "not in the MFA report")
+            .severity(Severity::Info)
+            .unknown()
+            .message(format!(
+                "the MFA enrollment report does not list user `{name}` ({}), so whether \
+                 the user logs in with MFA is unknown",
+                user.iam_id
+            ))
+            .remediation(
+                "make a new MFA enrollment report: `iamlint collect`, or POST then GET \
+                 /v1/mfa/accounts/{id}/report",
+            )
+            .push(out);
     }
 }

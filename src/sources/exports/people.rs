@@ -170,6 +170,7 @@ struct UserDto {
 fn users(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
     let origin = sink.origin(root);
     sink.builder.people().user_lists.push(UserList {
+        total: value.get("total_results").and_then(Value::as_u64),
         account: None,
         origin,
     });
@@ -337,6 +338,7 @@ fn activity_report(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
     let Some(report) = header(value, root, sink, false) else {
         return;
     };
+    let as_of = report.end.clone();
     sink.builder.people().activity_reports.push(report);
     for (member, subject) in ACTIVITY_LISTS {
         each_item(value, member, root, sink, |item, pointer, sink| {
@@ -374,6 +376,7 @@ fn activity_report(value: &Value, root: &Pointer, sink: &mut Sink<'_>) {
                 last_authn: present(dto.last_authn),
                 authn_count: None,
                 source: AuthnSource::Report,
+                as_of: as_of.clone(),
                 account: None,
                 origin,
             });
@@ -517,6 +520,7 @@ pub(super) fn entity_activity(
         last_authn: present(activity.last_authn),
         authn_count: activity.authn_count,
         source: AuthnSource::Entity,
+        as_of: None,
         account: None,
         origin,
     });
