@@ -173,6 +173,24 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
         ("rules_empty", Skipped(K::ClaimRules)),
         ("terraform_tfstate", Skipped(K::TerraformState)),
         ("service_credentials", Skipped(K::ServiceCredentials)),
+        // The services beside IAM that people export with it: named, never misread (a
+        // Metrics or Logs Routing target has `id`, `name`, `target_type` like Activity
+        // Tracker's).
+        ("resource_groups", Skipped(K::ResourceGroups)),
+        ("cbr_rules", Skipped(K::CbrRules)),
+        ("cbr_zones", Skipped(K::CbrZones)),
+        ("atracker_settings", Skipped(K::AtrackerSettings)),
+        ("metrics_targets", Skipped(K::MetricsRouting)),
+        ("metrics_routes", Skipped(K::MetricsRouting)),
+        ("logs_targets", Skipped(K::LogsRouting)),
+        ("logs_tenants", Skipped(K::LogsRouting)),
+        ("profile_identities", Skipped(K::ProfileIdentities)),
+        ("profile_templates", Skipped(K::IdentityTemplates)),
+        ("account_settings_templates", Skipped(K::IdentityTemplates)),
+        ("profile_assignments", Skipped(K::IdentityAssignments)),
+        ("group_templates", Skipped(K::AccessGroupTemplates)),
+        ("group_assignments", Skipped(K::AccessGroupAssignments)),
+        ("secrets", Skipped(K::Secrets)),
     ]
 }
 

@@ -44,6 +44,19 @@ pub enum DocumentKind {
     TerraformShow,
     TerraformState,
     ServiceCredentials,
+    ResourceGroups,
+    CbrRules,
+    CbrZones,
+    AtrackerSettings,
+    MetricsRouting,
+    LogsRouting,
+    ProfileIdentities,
+    IdentityTemplates,
+    IdentityAssignments,
+    AccessGroupTemplates,
+    AccessGroupAssignments,
+    Secrets,
+    /// Last: `catalogue_is_complete` counts the kinds by it.
     Snapshot,
 }
 
@@ -318,6 +331,98 @@ pub const CATALOGUE: &[KindInfo] = &[
         handling: Skipped(
             "a secret file: not read, never printed; keep it in a secrets manager, not with the exports",
         ),
+    },
+    KindInfo {
+        kind: K::ResourceGroups,
+        name: "Resource Manager resource groups",
+        source: "GET /v2/resource_groups; GET /v2/resource_groups/{id}; ibmcloud resource groups --output json (resourcemanagerv2 `ResourceGroupList`)",
+        recognised_by: "items whose CRN has resource type `resource-group` (`crn:v1:...:resource-controller::a/<account>::resource-group:<id>`), in `resources[]`, an array or alone",
+        handling: Skipped(UNUSED),
+    },
+    KindInfo {
+        kind: K::CbrRules,
+        name: "context-based restrictions rules",
+        source: "GET https://cbr.cloud.ibm.com/v1/rules (contextbasedrestrictionsv1 `RuleList`)",
+        recognised_by: "`rules[]` or an object whose CRN is of service `context-based-restrictions`, resource type `rule`",
+        handling: Skipped(UNUSED),
+    },
+    KindInfo {
+        kind: K::CbrZones,
+        name: "context-based restrictions network zones",
+        source: "GET https://cbr.cloud.ibm.com/v1/zones (contextbasedrestrictionsv1 `ZoneList`)",
+        recognised_by: "`zones[]` or an object whose CRN is of service `context-based-restrictions`, resource type `zone`",
+        handling: Skipped(UNUSED),
+    },
+    KindInfo {
+        kind: K::AtrackerSettings,
+        name: "Activity Tracker Event Routing settings",
+        source: "GET /api/v2/settings (atrackerv2 `Settings`)",
+        recognised_by: "`permitted_target_regions` with `metadata_region_primary`",
+        handling: Skipped(UNUSED),
+    },
+    KindInfo {
+        kind: K::MetricsRouting,
+        name: "Metrics Routing routes, targets or settings",
+        source: "GET /api/v3/routes, /api/v3/targets, /api/v3/settings (metricsrouterv3)",
+        recognised_by: "items whose CRN is of service `metrics-router` (in `routes[]`, `targets[]` or alone); settings with `permitted_target_regions` and `primary_metadata_region`, no `api_version`",
+        handling: Skipped(
+            "Metrics Routing routes monitoring metrics, not the audit events of CIS 1.18 (those are Activity Tracker Event Routing's)",
+        ),
+    },
+    KindInfo {
+        kind: K::LogsRouting,
+        name: "Logs Routing routes, targets, tenants or settings",
+        source: "GET /v3/routes, /v3/targets, /v3/settings (logsrouterv3); GET /v1/tenants (the older tenants API)",
+        recognised_by: "items whose CRN is of service `logs-router` (in `routes[]`, `targets[]`, `tenants[]` or alone); settings with `permitted_target_regions`, `primary_metadata_region` and `api_version`",
+        handling: Skipped(
+            "Logs Routing routes platform logs, not the audit events of CIS 1.18 (those are Activity Tracker Event Routing's)",
+        ),
+    },
+    KindInfo {
+        kind: K::ProfileIdentities,
+        name: "IAM Identity trusted profile identities",
+        source: "GET /v1/profiles/{id}/identities (iamidentityv1 `ProfileIdentitiesResponse`)",
+        recognised_by: "`identities[]` whose items have `iam_id`, `identifier` and `type`; an empty `identities[]` beside only `entity_tag`",
+        handling: Skipped(UNUSED),
+    },
+    KindInfo {
+        kind: K::IdentityTemplates,
+        name: "IAM Identity templates",
+        source: "GET /v1/profile_templates; GET /v1/account_settings_templates (iamidentityv1 `TrustedProfileTemplateList`, `AccountSettingsTemplateList`)",
+        recognised_by: "`profile_templates[]` or `account_settings_templates[]`; items whose CRN has service `iam-identity`, resource type `template`",
+        handling: Skipped(
+            "templates are applied to accounts as the effective settings and profiles: export those (`effective_settings/identity`, `/v1/profiles`) instead",
+        ),
+    },
+    KindInfo {
+        kind: K::IdentityAssignments,
+        name: "IAM Identity template assignments",
+        source: "GET /v1/profile_assignments/; GET /v1/account_settings_assignments/ (iamidentityv1 `TemplateAssignmentListResponse`)",
+        recognised_by: "`assignments[]` whose items' `template_id` is `ProfileTemplate-...` or `AccountSettingsTemplate-...`",
+        handling: Skipped(UNUSED),
+    },
+    KindInfo {
+        kind: K::AccessGroupTemplates,
+        name: "IAM Access Groups templates",
+        source: "GET /v1/group_templates (iamaccessgroupsv2 `ListTemplatesResponse`)",
+        recognised_by: "`group_templates[]`",
+        handling: Skipped(
+            "templates are applied to accounts as access groups: export the account's groups and members instead",
+        ),
+    },
+    KindInfo {
+        kind: K::AccessGroupAssignments,
+        name: "IAM Access Groups template assignments",
+        source: "GET /v1/group_assignments (iamaccessgroupsv2 `ListTemplateAssignmentResponse`)",
+        recognised_by: "`assignments[]` whose items' `template_id` is `AccessGroupTemplateId-...`",
+        handling: Skipped(UNUSED),
+    },
+    KindInfo {
+        kind: K::Secrets,
+        name: "Secrets Manager secrets",
+        source: "GET /api/v2/secrets of a Secrets Manager instance (secretsmanagerv2 `SecretMetadataPaginatedCollection`)",
+        recognised_by: "`secrets[]` whose items have `secret_type`; items whose CRN is of service `secrets-manager`, resource type `secret`",
+        handling: Skipped(UNUSED),
     },
     KindInfo {
         kind: K::Snapshot,

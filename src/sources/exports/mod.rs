@@ -8,6 +8,7 @@ mod checked;
 mod fast;
 mod identity;
 mod limits;
+mod others;
 mod people;
 mod policy;
 mod posture;
@@ -237,7 +238,14 @@ fn mark_collection(kind: ItemKind, sink: &mut Sink<'_>) {
         | ItemKind::AccessGroupRule
         | ItemKind::PolicyTemplate
         | ItemKind::PolicyAssignment
-        | ItemKind::CustomRole => {}
+        | ItemKind::CustomRole
+        | ItemKind::ResourceGroup
+        | ItemKind::CbrRule
+        | ItemKind::CbrZone
+        | ItemKind::MetricsRouting
+        | ItemKind::LogsRouting
+        | ItemKind::Secret
+        | ItemKind::IdentityTemplate => {}
     }
 }
 

@@ -124,9 +124,19 @@ pub(super) fn ingest_array(kind: DocumentKind, items: &[Value], sink: &mut Sink<
     }
 }
 
+/// Whether an object's CRN, when it has one, is Activity Tracker's: the Metrics and Logs
+/// Routing services' routes and targets have the same `id`, `name`, `target_type`.
+fn atracker_crn(object: &Map<String, Value>) -> bool {
+    match object.get("crn").and_then(Value::as_str) {
+        Some(crn) => crate::model::Crn::parse(crn).is_none_or(|crn| crn.service_name == "atracker"),
+        None => true,
+    }
+}
+
 /// A route (`Route`): `id`, `name` and `rules` whose items name `target_ids` or `locations`.
 fn is_route(object: &Map<String, Value>) -> bool {
-    object.contains_key("id")
+    atracker_crn(object)
+        && object.contains_key("id")
         && object.contains_key("name")
         && object
             .get("rules")
@@ -140,9 +150,11 @@ fn is_route(object: &Map<String, Value>) -> bool {
 
 /// A target (`Target`): `id`, `name` and `target_type`.
 fn is_target(object: &Map<String, Value>) -> bool {
-    ["id", "name", "target_type"]
-        .iter()
-        .all(|member| object.contains_key(*member))
+    atracker_crn(object)
+        && !object.contains_key("destination_crn")
+        && ["id", "name", "target_type"]
+            .iter()
+            .all(|member| object.contains_key(*member))
 }
 
 pub(super) fn ingest(kind: DocumentKind, value: &Value, sink: &mut Sink<'_>) {

@@ -31,6 +31,14 @@ pub enum ItemKind {
     PolicyTemplate,
     PolicyAssignment,
     CustomRole,
+    /// Items of other services' lists, told by their CRNs (see `classify_by`).
+    ResourceGroup,
+    CbrRule,
+    CbrZone,
+    MetricsRouting,
+    LogsRouting,
+    Secret,
+    IdentityTemplate,
 }
 
 impl ItemKind {
@@ -54,6 +62,13 @@ impl ItemKind {
             Self::PolicyTemplate => DocumentKind::PolicyTemplates,
             Self::PolicyAssignment => DocumentKind::PolicyAssignments,
             Self::CustomRole => DocumentKind::CustomRoles,
+            Self::ResourceGroup => DocumentKind::ResourceGroups,
+            Self::CbrRule => DocumentKind::CbrRules,
+            Self::CbrZone => DocumentKind::CbrZones,
+            Self::MetricsRouting => DocumentKind::MetricsRouting,
+            Self::LogsRouting => DocumentKind::LogsRouting,
+            Self::Secret => DocumentKind::Secrets,
+            Self::IdentityTemplate => DocumentKind::IdentityTemplates,
         })
     }
 }
@@ -382,6 +397,9 @@ fn detect_skipped_list(object: &Map<String, Value>) -> Option<DocumentKind> {
             return Some(DocumentKind::ServiceIdGroups);
         }
     }
+    if let Some(kind) = super::others::detect(object) {
+        return Some(kind);
+    }
     if let Some(Value::Array(items)) = object.get("rules") {
         return match items.first().and_then(Value::as_object).and_then(classify) {
             None if items.is_empty() && only_members(object, &["rules", "context"]) => {
@@ -469,12 +487,16 @@ pub fn classify_by<'a>(
     let crn = text("crn").or(Some(id)).unwrap_or("");
     // Resource Controller entities by the resource type of their CRN first, then by shape:
     // a binding has `source_crn` like a key, and `target_crn` as well.
-    let resource_type = Crn::parse(crn).map(|crn| crn.resource_type);
+    let parsed = Crn::parse(crn);
+    let resource_type = parsed.as_ref().map(|crn| crn.resource_type);
     match resource_type {
         Some("resource-key") => return Some(ItemKind::Key),
         Some("resource-binding") => return Some(ItemKind::ResourceBinding),
         Some("resource-alias") => return Some(ItemKind::ResourceAlias),
         _ => {}
+    }
+    if let Some(kind) = parsed.as_ref().and_then(other_service) {
+        return Some(kind);
     }
     if has("source_crn") {
         return Some(if has("target_crn") {
@@ -511,6 +533,22 @@ pub fn classify_by<'a>(
         return Some(ItemKind::Instance);
     }
     classify_other(has, text)
+}
+
+/// Items of the services beside IAM that users export with it, by the service and resource
+/// type of their CRNs (resource groups, context-based restrictions, the Metrics and Logs
+/// Routing services, Secrets Manager, IAM Identity templates).
+fn other_service(crn: &Crn<'_>) -> Option<ItemKind> {
+    Some(match (crn.service_name, crn.resource_type) {
+        ("resource-controller", "resource-group") => ItemKind::ResourceGroup,
+        ("context-based-restrictions", "rule") => ItemKind::CbrRule,
+        ("context-based-restrictions", "zone") => ItemKind::CbrZone,
+        ("metrics-router", _) => ItemKind::MetricsRouting,
+        ("logs-router", _) => ItemKind::LogsRouting,
+        ("secrets-manager", "secret") => ItemKind::Secret,
+        ("iam-identity", "template") => ItemKind::IdentityTemplate,
+        _ => return None,
+    })
 }
 
 /// The skipped item kinds that have no CRN of their own to tell them apart, by the members
