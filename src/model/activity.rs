@@ -35,7 +35,7 @@ impl Report {
 }
 
 /// What kind of identity an activity record is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthnSubject {
     User,
     ApiKey,

@@ -178,11 +178,29 @@ pub(super) fn unknown_once(
         .severity(Severity::Info)
         .unknown()
         .message(format!(
-            "{} was loaded, so {judged} cannot be checked",
-            names.join(", and ")
+            "{} was loaded, so {judged} cannot be checked{}",
+            names.join(", and "),
+            if unattributed_report(inventory) {
+                " (an activity report names no account, and this one lists no identity of \
+                 only one of the run's accounts: keep it in the directory of its account's \
+                 exports)"
+            } else {
+                ""
+            }
         ))
         .remediation(exports.join("\n"))
         .push(out);
+}
+
+/// Whether the inputs hold an activity report that no account could be found for: IAM
+/// Identity's report has no `account_id`, so in a run of several accounts it is the
+/// directory (or the identities it lists) that tells.
+fn unattributed_report(inventory: &Inventory) -> bool {
+    inventory
+        .people
+        .activity_reports
+        .iter()
+        .any(|report| report.account.is_none())
 }
 
 /// A user as findings name it.

@@ -340,3 +340,66 @@ fn each_account_is_judged_by_its_own_settings() {
         .collect();
     assert_eq!(said(&both), union);
 }
+
+/// An activity report names no account (IAM Identity's `Report` has no `account_id`): in
+/// a flat directory of two accounts' exports, it belongs to the account whose API keys and
+/// users it lists (a user of both accounts tells nothing), and is judged there.
+#[test]
+fn an_activity_report_belongs_to_the_account_whose_identities_it_lists() {
+    let checked = common::check(
+        &["fixtures/accounts-flat"],
+        &Settings::only(&["user-inactive", "apikey-unused"]),
+    );
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let failing: BTreeSet<(&str, String, Option<String>)> = checked
+        .findings
+        .iter()
+        .filter(|finding| finding.status == Status::Fail)
+        .map(|finding| {
+            (
+                finding.rule,
+                finding.subject.id.clone(),
+                finding.subject.account.as_deref().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failing,
+        BTreeSet::from([
+            (
+                "user-inactive",
+                "IBMid-2000BBBB01".to_owned(),
+                Some(BETA.to_owned())
+            ),
+            (
+                "apikey-unused",
+                "ApiKey-7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f".to_owned(),
+                Some(BETA.to_owned())
+            ),
+        ])
+    );
+    // Alpha has no report of its own: it says so; nothing is left without an account.
+    for finding in &checked.findings {
+        assert!(
+            finding.subject.account.is_some() || finding.subject.id.contains(ALPHA),
+            "{finding:?}"
+        );
+        assert!(
+            !finding.message.contains("names no account"),
+            "{}",
+            finding.message
+        );
+    }
+    assert!(
+        checked
+            .findings
+            .iter()
+            .any(|finding| finding.rule == "user-inactive"
+                && finding.status == Status::Unknown
+                && finding.subject.id.contains(ALPHA))
+    );
+}

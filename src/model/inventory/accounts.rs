@@ -104,6 +104,90 @@ fn is_account(account: Option<&str>) -> bool {
     })
 }
 
+/// Gives the activity reports without an account, and their records, the one account that
+/// the identities they list belong to (see step 4b of [`resolve`]).
+fn report_accounts(inventory: &mut Inventory) {
+    use crate::model::AuthnSubject;
+    let people = &inventory.people;
+    if people
+        .activity_reports
+        .iter()
+        .all(|report| report.account.is_some())
+    {
+        return;
+    }
+    type Owners<'a> = FxHashMap<(AuthnSubject, &'a str), Option<&'a Arc<str>>>;
+    fn note<'a>(
+        owner: &mut Owners<'a>,
+        subject: AuthnSubject,
+        id: &'a str,
+        account: &'a Option<Arc<str>>,
+    ) {
+        let Some(account) = account else { return };
+        // An identity seen in two accounts (a user of both) tells nothing.
+        owner
+            .entry((subject, id))
+            .and_modify(|held| {
+                if *held != Some(account) {
+                    *held = None;
+                }
+            })
+            .or_insert(Some(account));
+    }
+    let mut owner: Owners<'_> = FxHashMap::default();
+    for api_key in &inventory.api_keys {
+        note(
+            &mut owner,
+            AuthnSubject::ApiKey,
+            &api_key.id,
+            &api_key.account,
+        );
+    }
+    for service_id in &inventory.service_ids {
+        note(
+            &mut owner,
+            AuthnSubject::ServiceId,
+            &service_id.id,
+            &service_id.account,
+        );
+    }
+    for user in &people.users {
+        note(&mut owner, AuthnSubject::User, &user.iam_id, &user.account);
+    }
+    let mut named: FxHashMap<DocId, BTreeSet<Arc<str>>> = FxHashMap::default();
+    for record in &people.authns {
+        if record.account.is_some() {
+            continue;
+        }
+        if let Some(Some(account)) = owner.get(&(record.subject, record.id.as_str())) {
+            named
+                .entry(record.origin.document)
+                .or_default()
+                .insert((*account).clone());
+        }
+    }
+    let only: FxHashMap<DocId, Arc<str>> = named
+        .into_iter()
+        .filter_map(|(document, accounts)| {
+            (accounts.len() == 1)
+                .then(|| accounts.into_iter().next())
+                .flatten()
+                .map(|account| (document, account))
+        })
+        .collect();
+    let people = &mut inventory.people;
+    for report in &mut people.activity_reports {
+        if report.account.is_none() {
+            report.account = only.get(&report.origin.document).cloned();
+        }
+    }
+    for record in &mut people.authns {
+        if record.account.is_none() {
+            record.account = only.get(&record.origin.document).cloned();
+        }
+    }
+}
+
 /// Keeps `account` when it is one, else takes what `fallback` finds.
 fn settle(account: &mut Option<Arc<str>>, fallback: impl FnOnce() -> Option<Arc<str>>) {
     if !is_account(account.as_deref()) {
@@ -290,6 +374,11 @@ pub(super) fn resolve(inventory: &mut Inventory, documents: &BTreeMap<DocId, Doc
     for limits in inventory.all_limits_mut() {
         limits.account = present(&limits.account).or_else(|| of_document(limits.origin.document));
     }
+
+    // 4b. An activity report names no account (IAM Identity's `Report` has no
+    // `account_id`): in a run of several accounts it belongs to the account whose API keys,
+    // service IDs and users it lists, when they are all of one account.
+    report_accounts(inventory);
 
     // 5. A run that names one account is that account's, whatever names none.
     let mut known = gather(inventory, Known::add, Known::join);
