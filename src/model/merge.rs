@@ -316,6 +316,7 @@ mod tests {
             parts: KeyParts::default(),
             declaration: None,
             source_unresolved: None,
+            role_unresolved: None,
             source_fields: Default::default(),
         }
     }

@@ -334,6 +334,9 @@ pub struct Policy {
     pub kind: Option<std::sync::Arc<str>>,
     pub subject: Subject,
     pub roles: Box<[Role]>,
+    /// A plan computes the roles (or some of them) at apply time and the loader could not
+    /// follow them: `roles` holds only the known ones, and the policy may grant any role.
+    pub roles_unresolved: Option<Box<Unresolved>>,
     pub resource: Box<[ResourceAttribute]>,
     /// Access management tags that narrow the resource.
     pub tags: Box<[ResourceTag]>,
@@ -351,10 +354,14 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// The first part of the policy a plan leaves unresolved (its subject, then its resource
-    /// attributes), if any: what the policy grants, and to whom, is then partly unknown.
+    /// The first part of the policy a plan leaves unresolved (its subject, its roles, then
+    /// its resource attributes), if any: what the policy grants, and to whom, is then partly
+    /// unknown.
     pub fn unresolved(&self) -> Option<&Unresolved> {
         if let Subject::Unresolved(unresolved) = &self.subject {
+            return Some(&**unresolved);
+        }
+        if let Some(unresolved) = &self.roles_unresolved {
             return Some(&**unresolved);
         }
         self.resource

@@ -205,6 +205,9 @@ pub struct ResourceKey {
     /// The instance the key belongs to is computed at apply time and could not be worked
     /// out (then `source_crn` is `None`, and whether it is an auditing key is unknown).
     pub source_unresolved: Option<Box<Unresolved>>,
+    /// The role the key is created with is computed at apply time and could not be worked
+    /// out (then the credentials name no role, and the key's role is unknown, not "none").
+    pub role_unresolved: Option<Box<Unresolved>>,
     /// The fields of `source_crn`, once read (see [`ResourceKey::source`]).
     pub source_fields: CrnCache,
 }

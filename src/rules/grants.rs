@@ -214,6 +214,8 @@ pub(super) enum PlatformCoverage<'a> {
     Unknown(Vec<&'a str>),
     /// None that is known; this custom role, whose definition was not loaded, may grant one.
     UnknownRole(String),
+    /// None that is known; a policy whose roles a plan leaves unresolved may grant one (why).
+    UnresolvedRoles(String),
     Missing,
 }
 
@@ -289,11 +291,16 @@ pub(super) fn platform_coverage_with<'a>(
     let grant = |policy: &Policy| platform_grant_on(inventory, policy, scope, group_grants.now);
     // A custom role without its definition that would grant it: unknown, if nothing grants.
     let mut unknown_role: Option<String> = None;
+    // Roles a plan leaves unresolved that may grant it: unknown too, said apart.
+    let mut unresolved_roles: Option<String> = None;
     for policy in inventory.policies_of(subject) {
         match grant(policy) {
             Holds::Yes => return PlatformCoverage::Granted,
             Holds::Unknown(role) => {
                 unknown_role.get_or_insert(role);
+            }
+            Holds::Unresolved(why) => {
+                unresolved_roles.get_or_insert(why);
             }
             Holds::No => {}
         }
@@ -317,6 +324,9 @@ pub(super) fn platform_coverage_with<'a>(
                 Holds::Unknown(role) => {
                     unknown_role.get_or_insert(role);
                 }
+                Holds::Unresolved(why) => {
+                    unresolved_roles.get_or_insert(why);
+                }
                 Holds::No => {}
             }
             continue;
@@ -328,10 +338,11 @@ pub(super) fn platform_coverage_with<'a>(
             unknown.push(group);
         }
     }
-    match (unknown.is_empty(), unknown_role) {
-        (false, _) => PlatformCoverage::Unknown(unknown),
-        (true, Some(role)) => PlatformCoverage::UnknownRole(role),
-        (true, None) => PlatformCoverage::Missing,
+    match (unknown.is_empty(), unknown_role, unresolved_roles) {
+        (false, _, _) => PlatformCoverage::Unknown(unknown),
+        (true, Some(role), _) => PlatformCoverage::UnknownRole(role),
+        (true, None, Some(why)) => PlatformCoverage::UnresolvedRoles(why),
+        (true, None, None) => PlatformCoverage::Missing,
     }
 }
 
@@ -361,6 +372,7 @@ mod tests {
                 .iter()
                 .map(|role| Role::from_display_name(role))
                 .collect(),
+            roles_unresolved: None,
             resource: std::iter::once(("accountId", "acct"))
                 .chain(attributes.iter().copied())
                 .map(|(name, value)| ResourceAttribute {
@@ -423,8 +435,24 @@ mod tests {
         match platform_coverage(&inventory, &user(), &GrantScope::of(&manager)) {
             PlatformCoverage::Granted => "granted",
             PlatformCoverage::Unknown(_) | PlatformCoverage::UnknownRole(_) => "unknown",
+            PlatformCoverage::UnresolvedRoles(_) => "unresolved",
             PlatformCoverage::Missing => "missing",
         }
+    }
+
+    #[test]
+    fn roles_a_plan_leaves_unresolved_may_grant_the_platform_role() {
+        // Account-wide, roles unknown: it may hold Operator there, so not "missing".
+        let mut unknown_roles = policy(user(), &[], &[]);
+        unknown_roles.roles_unresolved = Some(Box::new(crate::model::Unresolved {
+            address: "ibm_iam_user_policy.p".to_owned(),
+            argument: "roles".to_owned(),
+            refers_to: "`var.roles`".to_owned(),
+        }));
+        assert_eq!(covered(vec![unknown_roles.clone()], true), "unresolved");
+        // A known platform role decides, whatever the unknown ones are.
+        unknown_roles.roles = vec![Role::from_display_name("Operator")].into();
+        assert_eq!(covered(vec![unknown_roles], true), "granted");
     }
 
     #[test]

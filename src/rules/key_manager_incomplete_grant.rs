@@ -71,6 +71,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             }
             PlatformCoverage::Missing => report(context, &group_grants, grant, None, out),
             PlatformCoverage::UnknownRole(role) => unknown_role(context, grant, &role, out),
+            PlatformCoverage::UnresolvedRoles(why) => unresolved_roles(context, grant, &why, out),
         }
     }
 }
@@ -336,6 +337,40 @@ fn unknown_role(
             super::roles::EXPORT_ROLES
                 .replace("<ACCOUNT_ID>", &super::roles::account_of(inventory)),
         )
+        .push(out);
+}
+
+/// The platform role is not known to be granted, but a policy whose roles a plan leaves
+/// unresolved may grant it: unknown, with why.
+fn unresolved_roles(
+    context: &RuleContext<'_>,
+    grant: &ManagerGrant<'_>,
+    why: &str,
+    out: &mut Vec<Finding>,
+) {
+    let Some(Described {
+        first,
+        subject,
+        scope,
+        entity,
+        ..
+    }) = describe(context.inventory, grant)
+    else {
+        return;
+    };
+    context
+        .finding(
+            entity,
+            first.roles_origin_or_own(),
+            "grants Manager; platform roles unknown",
+        )
+        .unknown()
+        .severity(Severity::Info)
+        .message(format!(
+            "{subject} holds service role Manager on {scope}; whether it may also create or \
+             read service keys there is unknown: {why}"
+        ))
+        .remediation(super::roles::AFTER_APPLY)
         .push(out);
 }
 

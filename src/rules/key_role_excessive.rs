@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::roles::{EXPORT_ROLES, Holds, Power, role_holds};
 use super::{Finding, RuleContext, Severity};
-use crate::model::{Credentials, EntityRef, Role, RoleKind};
+use crate::model::{Credentials, EntityRef, ResourceKey, Role, RoleKind};
 
 /// Roles that let the holder manage the instance and its access, not only use it.
 const EXCESSIVE_ROLES: [&str; 2] = ["Manager", "Administrator"];
@@ -26,6 +26,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     let allowed = &params.allowed_services;
     for key in &context.inventory.keys {
         let Some(service) = key.service_name() else {
+            unknown_service(context, key, out);
             continue;
         };
         if allowed.iter().any(|name| name == service) {
@@ -61,8 +62,22 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         };
         // The role is visible: the key is judged (a key without one passes).
         context.evaluated_entity(key);
-        // A key without an IAM role (a service that is not IAM-enabled) grants no role.
+        // A key without an IAM role (a service that is not IAM-enabled) grants no role; one
+        // whose role a plan leaves unresolved may hold any.
         let Some(role_crn) = visible.iam_role_crn.as_deref() else {
+            if let Some(unresolved) = &key.role_unresolved {
+                context
+                    .finding(EntityRef::key(key), key.origin.clone(), "role unknown")
+                    .severity(Severity::Info)
+                    .unknown()
+                    .message(format!(
+                        "cannot tell the role of resource key `{}` on `{service}`: {}",
+                        key.display_name(),
+                        unresolved.describe()
+                    ))
+                    .remediation(super::roles::AFTER_APPLY)
+                    .push(out);
+            }
             continue;
         };
         let role = Role::parse(role_crn);
@@ -71,7 +86,8 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             // do; without its definition that is unknown.
             match role_holds(context.inventory, &role, Power::Administrator) {
                 Holds::Yes => {}
-                Holds::No => continue,
+                // One role is never unresolved: only a policy's list of roles can be.
+                Holds::No | Holds::Unresolved(_) => continue,
                 Holds::Unknown(name) => {
                     context
                         .finding(
@@ -128,4 +144,38 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             ]))
             .push(out);
     }
+}
+
+/// A key whose instance a plan leaves unresolved: its service, and so whether its role is
+/// allowed, is unknown. Said when the role could be excessive (Manager, Administrator, a
+/// custom role, or a role itself unknown); a key with a lesser role passes on any service.
+fn unknown_service(context: &RuleContext<'_>, key: &ResourceKey, out: &mut Vec<Finding>) {
+    let Some(unresolved) = &key.source_unresolved else {
+        return;
+    };
+    let role = match &key.credentials {
+        Credentials::Visible(visible) => visible.iam_role_crn.as_deref().map(Role::parse),
+        _ => None,
+    };
+    let role_words = match (&role, &key.role_unresolved) {
+        (Some(role), _)
+            if role.kind == RoleKind::Custom || EXCESSIVE_ROLES.contains(&role.name.as_ref()) =>
+        {
+            format!("the {} role", role.name)
+        }
+        (None, Some(_)) => "a role known only after apply".to_owned(),
+        _ => return,
+    };
+    context
+        .finding(EntityRef::key(key), key.origin.clone(), "service unknown")
+        .severity(Severity::Info)
+        .unknown()
+        .message(format!(
+            "resource key `{}` holds {role_words}; whether its service allows that is \
+             unknown: {}",
+            key.display_name(),
+            unresolved.describe()
+        ))
+        .remediation(super::roles::AFTER_APPLY)
+        .push(out);
 }

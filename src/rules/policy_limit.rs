@@ -247,6 +247,7 @@ mod tests {
             kind: Some("access".into()),
             subject: Subject::User(user.to_owned()),
             roles: vec![Role::from_display_name("Viewer")].into(),
+            roles_unresolved: None,
             resource: vec![ResourceAttribute {
                 name: "accountId".into(),
                 operator: Operator::StringEquals,

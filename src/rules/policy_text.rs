@@ -2,17 +2,21 @@
 
 use crate::model::{AttributeValue, Policy};
 
-/// `Administrator, Manager`, or `no roles`.
+/// `Administrator, Manager`, or `no roles`; roles a plan leaves unresolved are said to be
+/// known only after apply, never "no roles".
 pub(super) fn roles(policy: &Policy) -> String {
-    if policy.roles.is_empty() {
-        return "no roles".to_owned();
-    }
-    policy
+    let known = policy
         .roles
         .iter()
         .map(|role| role.name.as_ref())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    match (known.is_empty(), policy.roles_unresolved.is_some()) {
+        (true, true) => "roles known only after apply".to_owned(),
+        (false, true) => format!("{known} and roles known only after apply"),
+        (true, false) => "no roles".to_owned(),
+        (false, false) => known,
+    }
 }
 
 /// The resource attributes other than `accountId` (`serviceName=cos, serviceInstance=...`),

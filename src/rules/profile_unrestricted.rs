@@ -3,7 +3,7 @@
 //! 1.15). The `serviceid-unrestricted` judgement, shared in `unrestricted.rs`, on the
 //! policies whose subject is a profile (`iam-Profile-...`).
 
-use super::unrestricted::{Holder, report, unrestricted_scope};
+use super::unrestricted::{Holder, may_be_unrestricted, report};
 use super::{Finding, RuleContext, Severity};
 use crate::model::{EntityKind, EntityRef, Inventory, Subject, profile_core};
 
@@ -22,7 +22,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Subject::Profile(spelling) = &policy.subject else {
             continue;
         };
-        if !policy.is_active_access() || unrestricted_scope(policy).is_none() {
+        if !policy.is_active_access() || !may_be_unrestricted(policy) {
             continue;
         }
         let id = profile_core(spelling);

@@ -81,6 +81,9 @@ pub(super) enum Holds {
     No,
     /// A custom role whose definition was not loaded: named so the message can say so.
     Unknown(String),
+    /// The policy's roles are known only after apply (a plan computes them and the loader
+    /// could not follow them): why, as [`crate::model::Unresolved::describe`] says it.
+    Unresolved(String),
 }
 
 /// Whether `role` holds `power`. A custom role is judged by its actions; when the account's
@@ -114,8 +117,9 @@ pub(super) fn role_holds(inventory: &Inventory, role: &Role, power: Power) -> Ho
     }
 }
 
-/// Whether any role of `policy` holds `power`: yes if one does, else unknown if a custom
-/// role's definition is missing, else no.
+/// Whether any role of `policy` holds `power`: yes if one of its known roles does, else
+/// unresolved if a plan leaves its roles unknown, else unknown if a custom role's definition
+/// is missing, else no.
 pub(super) fn policy_holds(inventory: &Inventory, policy: &Policy, power: Power) -> Holds {
     let mut unknown = None;
     for role in &policy.roles {
@@ -124,11 +128,18 @@ pub(super) fn policy_holds(inventory: &Inventory, policy: &Policy, power: Power)
             Holds::Unknown(name) => {
                 unknown.get_or_insert(name);
             }
-            Holds::No => {}
+            Holds::No | Holds::Unresolved(_) => {}
         }
+    }
+    if let Some(unresolved) = &policy.roles_unresolved {
+        return Holds::Unresolved(unresolved.describe());
     }
     unknown.map_or(Holds::No, Holds::Unknown)
 }
+
+/// What to do when a plan leaves a value unresolved.
+pub(super) const AFTER_APPLY: &str = "check the state after apply (`terraform show -json > \
+state.json`), or give the value in the configuration (`--var-file` for a variable without one)";
 
 /// The run's account: the one account its entities name, else what
 /// `apikeys::account_id` finds, else `<ACCOUNT_ID>`.

@@ -58,7 +58,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     let mut seen = HashSet::new();
     let mut admins: Vec<(&str, &Policy, String)> = Vec::new();
     // Service IDs whose only Administrator-like grant is a custom role without a definition.
-    let mut undecided: BTreeMap<&str, String> = BTreeMap::new();
+    let mut undecided: BTreeMap<&str, Undecided> = BTreeMap::new();
     for policy in &inventory.policies {
         let Some(core) = policy.subject.service_id() else {
             continue;
@@ -78,7 +78,11 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
                 }
             }
             Holds::Unknown(role) => {
-                undecided.insert(core, role);
+                undecided.insert(core, Undecided::CustomRole(role));
+            }
+            // Roles a plan computes may be Administrator: undecided, never "no".
+            Holds::Unresolved(why) => {
+                undecided.insert(core, Undecided::Unresolved(why));
             }
             Holds::No => {}
         }
@@ -144,13 +148,21 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
         .push(out);
 }
 
+/// Why a service ID's Administrator grant is undecided.
+enum Undecided {
+    /// A custom role without its definition.
+    CustomRole(String),
+    /// Roles a plan computes, and why they are unknown.
+    Unresolved(String),
+}
+
 /// The count is at most `max` but the custom roles some service IDs hold could push it over:
 /// unknown once, naming the roles to export.
 fn unknown_roles(
     context: &RuleContext<'_>,
     count: u64,
     max: u64,
-    undecided: &BTreeMap<&str, String>,
+    undecided: &BTreeMap<&str, Undecided>,
     out: &mut Vec<Finding>,
 ) {
     let inventory = context.inventory;
@@ -158,8 +170,32 @@ fn unknown_roles(
         return;
     };
     let account = account_of(inventory);
-    let roles: std::collections::BTreeSet<&str> = undecided.values().map(String::as_str).collect();
-    let roles: Vec<String> = roles.iter().map(|role| format!("`{role}`")).collect();
+    let mut roles = std::collections::BTreeSet::new();
+    let mut unresolved = std::collections::BTreeSet::new();
+    for why in undecided.values() {
+        match why {
+            Undecided::CustomRole(role) => roles.insert(format!("`{role}`")),
+            Undecided::Unresolved(why) => unresolved.insert(why.as_str()),
+        };
+    }
+    let mut unknown = Vec::new();
+    let mut fixes = Vec::new();
+    if !roles.is_empty() {
+        let roles: Vec<String> = roles.into_iter().collect();
+        unknown.push(format!(
+            "custom roles {} there, whose actions were not exported",
+            roles.join(", ")
+        ));
+        fixes.push(EXPORT_ROLES.replace("<ACCOUNT_ID>", &account));
+    }
+    if !unresolved.is_empty() {
+        let unresolved: Vec<&str> = unresolved.into_iter().collect();
+        unknown.push(format!(
+            "roles there that a plan leaves unresolved ({})",
+            unresolved.join("; ")
+        ));
+        fixes.push(super::roles::AFTER_APPLY.to_owned());
+    }
     context
         .finding(
             EntityRef {
@@ -177,14 +213,13 @@ fn unknown_roles(
         .unknown()
         .message(format!(
             "{count} service IDs are known to hold Administrator on account-wide or IAM scopes; \
-             {} custom roles {} there, whose actions were not exported, so whether more than \
-             {max} do is unknown",
+             {} {}, so whether more than {max} do is unknown",
             match undecided.len() {
                 1 => "1 more holds".to_owned(),
                 more => format!("{more} more hold"),
             },
-            roles.join(", ")
+            unknown.join(" and ")
         ))
-        .remediation(EXPORT_ROLES.replace("<ACCOUNT_ID>", &account))
+        .remediation(fixes.join("; "))
         .push(out);
 }

@@ -1,7 +1,7 @@
 //! `serviceid-unrestricted`: a service ID with a policy over the whole account (or all of a
 //! resource group) instead of named services and instances.
 
-use super::unrestricted::{Holder, report, unrestricted_scope};
+use super::unrestricted::{Holder, may_be_unrestricted, report, unrestricted_scope};
 use super::{Finding, RuleContext, Severity};
 use crate::model::{EntityKind, EntityRef, Policy, Subject, Unresolved};
 
@@ -21,7 +21,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(core) = policy.subject.service_id() else {
             continue;
         };
-        if !policy.is_active_access() || unrestricted_scope(policy).is_none() {
+        if !policy.is_active_access() || !may_be_unrestricted(policy) {
             continue;
         }
         let service_id = inventory.service_id(core);
@@ -68,7 +68,6 @@ fn unresolved_subject(
     let Some(scope) = unrestricted_scope(policy) else {
         return;
     };
-    let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_ref()).collect();
     context
         .finding(
             EntityRef::policy(policy),
@@ -81,7 +80,7 @@ fn unresolved_subject(
         .message(format!(
             "cannot tell whether policy `{}` gives a service ID {} on {scope}: {}",
             policy.id,
-            roles.join(", "),
+            super::policy_text::roles(policy),
             unresolved.describe()
         ))
         .remediation(

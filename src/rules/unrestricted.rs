@@ -6,7 +6,9 @@
 use super::policy_subject::update_keeping_conditions;
 use super::roles::{Holds, Power, policy_holds};
 use super::{Finding, RuleContext, Severity};
-use crate::model::{Activity, EntityRef, Origin, Policy, Target, instant_words};
+use crate::model::{
+    Activity, AttributeValue, EntityRef, Origin, Policy, Target, Unresolved, instant_words,
+};
 
 /// The identity a broad policy is reported on.
 pub(super) struct Holder<'a> {
@@ -38,18 +40,28 @@ pub(super) fn report(
         return;
     }
     let Some(scope) = unrestricted_scope(policy) else {
+        // A scope attribute a plan leaves unknown may be null after apply, and the policy
+        // then as wide as the rest of its scope: unknown, never a pass.
+        if let Some((scope, unresolved)) = unresolved_scope(policy) {
+            cannot_evaluate(context, policy, holder, &scope, &unresolved.describe(), out);
+        }
         return;
     };
-    let roles: Vec<&str> = policy.roles.iter().map(|role| role.name.as_ref()).collect();
     // A custom role is judged by its actions; without its definition it may write, so it
     // is taken as the worse case and the message says what is missing.
     let writes = policy_holds(inventory, policy, Power::Write);
+    // Roles known only after apply: the scope is broad whatever they are, but how bad it
+    // is depends on them, so the verdict is unknown rather than a guessed severity.
+    if let Holds::Unresolved(why) = &writes {
+        cannot_evaluate(context, policy, holder, &scope, why, out);
+        return;
+    }
     // A time window that has closed, or not opened yet, grants nothing now: said as
     // information, never a failure of the gate.
     let activity = policy.activity(context.now);
     let severity = match (activity, &writes) {
         (Activity::Active, Holds::Yes | Holds::Unknown(_)) => Severity::High,
-        (Activity::Active, Holds::No) => Severity::Medium,
+        (Activity::Active, Holds::No | Holds::Unresolved(_)) => Severity::Medium,
         (Activity::Expired(_) | Activity::NotYet(_), _) => Severity::Info,
     };
     let unknown_role = match &writes {
@@ -57,7 +69,7 @@ pub(super) fn report(
             "; custom role `{name}` is not defined in the inputs, so it is taken to write \
              (export the roles: GET /v2/roles?account_id=)"
         ),
-        Holds::Yes | Holds::No => String::new(),
+        Holds::Yes | Holds::No | Holds::Unresolved(_) => String::new(),
     };
     let Holder {
         subject,
@@ -68,11 +80,7 @@ pub(super) fn report(
         placeholder,
         related,
     } = holder;
-    let roles = if roles.is_empty() {
-        "no roles".to_owned()
-    } else {
-        roles.join(", ")
-    };
+    let roles = super::policy_text::roles(policy);
     let origin = policy.resource_origin_or_own();
     let mut finding = context
         .finding(subject, origin, "not scoped to a service")
@@ -130,6 +138,80 @@ pub(super) fn report(
         finding = finding.related(entity, origin, format!("the {kind}"));
     }
     finding.push(out);
+}
+
+/// An unrestricted-scope verdict that depends on what a plan leaves unresolved: said as
+/// `status: unknown` (info, so it never fails a gate on its own), with the reason.
+fn cannot_evaluate(
+    context: &RuleContext<'_>,
+    policy: &Policy,
+    holder: Holder<'_>,
+    scope: &str,
+    why: &str,
+    out: &mut Vec<Finding>,
+) {
+    let Holder {
+        subject,
+        kind,
+        name,
+        related,
+        ..
+    } = holder;
+    let mut finding = context
+        .finding(subject, policy.origin.clone(), "known only after apply")
+        .unknown()
+        .severity(Severity::Info)
+        .detail(&policy.id)
+        .message(format!(
+            "cannot tell whether policy `{}` gives {kind} {name} {} on {scope}: {why}",
+            policy.id,
+            super::policy_text::roles(policy)
+        ))
+        .related(
+            EntityRef::policy(policy),
+            policy.roles_origin_or_own(),
+            format!("grants {}", super::policy_text::roles(policy)),
+        )
+        .remediation(super::roles::AFTER_APPLY);
+    if let Some((entity, origin)) = related {
+        finding = finding.related(entity, origin, format!("the {kind}"));
+    }
+    finding.push(out);
+}
+
+/// Whether a policy is over an unrestricted scope, or may be once what a plan leaves
+/// unresolved in its scope is known.
+pub(super) fn may_be_unrestricted(policy: &Policy) -> bool {
+    unrestricted_scope(policy).is_some() || unresolved_scope(policy).is_some()
+}
+
+/// When a policy names a scope attribute a plan leaves unresolved, and without it (a null
+/// value drops it) would be unrestricted: that scope in words, and the first unresolved
+/// attribute.
+fn unresolved_scope(policy: &Policy) -> Option<(String, &Unresolved)> {
+    let unresolved = policy
+        .resource
+        .iter()
+        .find_map(|attribute| match &attribute.value {
+            AttributeValue::Unresolved(unresolved) => Some(&**unresolved),
+            _ => None,
+        })?;
+    let mut known = policy.clone();
+    known.resource = policy
+        .resource
+        .iter()
+        .filter(|attribute| !matches!(attribute.value, AttributeValue::Unresolved(_)))
+        .cloned()
+        .collect();
+    if known.resource.is_empty() {
+        // Terraform's `resources` block with no known argument: all IAM-enabled services.
+        known.resource = Box::new([crate::model::ResourceAttribute {
+            name: crate::model::intern("serviceType"),
+            operator: crate::model::Operator::StringEquals,
+            value: AttributeValue::String("service".into()),
+        }]);
+    }
+    Some((unrestricted_scope(&known)?, unresolved))
 }
 
 /// What an unrestricted policy covers, in words; `None` when it names a service or

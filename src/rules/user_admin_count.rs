@@ -49,6 +49,9 @@ struct Unknowns<'a> {
     users: BTreeSet<&'a str>,
     /// Those custom roles.
     roles: BTreeSet<String>,
+    /// Why the roles of policies a plan leaves unresolved are unknown (they may be
+    /// Administrator).
+    unresolved: BTreeSet<String>,
 }
 
 pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
@@ -118,6 +121,12 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
                     if !admins.contains_key(user) {
                         unknowns.users.insert(user);
                         unknowns.roles.insert(role.clone());
+                    }
+                }
+                Holds::Unresolved(why) => {
+                    if !admins.contains_key(user) {
+                        unknowns.users.insert(user);
+                        unknowns.unresolved.insert(why.clone());
                     }
                 }
                 Holds::No => {}
@@ -259,6 +268,15 @@ fn unknown(
                     .collect();
                 missing.push(format!("the actions of custom roles {}", roles.join(", ")));
                 fixes.push(EXPORT_ROLES.replace("<ACCOUNT_ID>", &account));
+            }
+            if !unknowns.unresolved.is_empty() {
+                let unresolved: Vec<&str> =
+                    unknowns.unresolved.iter().map(String::as_str).collect();
+                missing.push(format!(
+                    "the roles a plan leaves unresolved ({})",
+                    unresolved.join("; ")
+                ));
+                fixes.push(super::roles::AFTER_APPLY.to_owned());
             }
             (
                 format!(

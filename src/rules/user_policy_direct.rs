@@ -67,7 +67,15 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             )
         } else {
             context.meta.fix_with(&[
-                ("ROLES", &roles.replace(", ", ",")),
+                (
+                    "ROLES",
+                    // Roles a plan leaves unresolved are the user's to fill in.
+                    &if policy.roles_unresolved.is_some() {
+                        "<ROLES>".to_owned()
+                    } else {
+                        roles.replace(", ", ",")
+                    },
+                ),
                 (
                     "SCOPE_OPTIONS",
                     &policy_text::cli_scope_options(policy)

@@ -441,3 +441,26 @@ fn report_and_baseline_take_the_terraform_variable_options() {
     let text = std::fs::read_to_string(&baseline).unwrap();
     assert!(text.contains("key-cannot-evaluate"), "{text}");
 }
+
+/// `--new-only` compares a configuration with an empty prior state: every finding is new,
+/// the secrets written in it too (they were once counted as already present).
+#[test]
+fn new_only_on_a_configuration_reports_everything_as_new() {
+    let dir = "fixtures/terraform/hcl/secret";
+    let all = common::check(&[dir], &Settings::default());
+    let paths = [PathBuf::from(dir)];
+    let settings = Settings::default();
+    let new = pipeline::check_new_only(&paths, &LoadOptions::default(), &settings)
+        .expect("valid options");
+    let rules = |checked: &Checked| -> Vec<&'static str> {
+        checked
+            .findings
+            .iter()
+            .map(|finding| finding.rule)
+            .collect()
+    };
+    assert!(rules(&all).contains(&"credentials-exposed"));
+    assert_eq!(rules(&new), rules(&all));
+    let comparison = new.comparison.as_ref().expect("a comparison");
+    assert_eq!(comparison.unchanged, 0);
+}

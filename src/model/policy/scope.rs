@@ -213,6 +213,7 @@ mod tests {
             kind: Some("access".into()),
             subject: Subject::Missing,
             roles: Box::default(),
+            roles_unresolved: None,
             resource: std::iter::once(&("accountId", "acct"))
                 .chain(attributes)
                 .map(|(name, value)| ResourceAttribute {

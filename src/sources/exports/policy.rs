@@ -147,6 +147,7 @@ pub(super) fn v1_from(dto: V1Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
             .map(crate::model::intern_cached),
         subject: subject_of(subject_attributes),
         roles: roles_of(&roles).into(),
+        roles_unresolved: None,
         resource: resource.into(),
         tags: tags.into(),
         rule: None,
@@ -188,6 +189,7 @@ pub(super) fn v2_from(dto: V2Dto, pointer: &Pointer, sink: &mut Sink<'_>) -> Ite
             .map(crate::model::intern_cached),
         subject: subject_of(subject_attributes),
         roles: roles_of(&roles).into(),
+        roles_unresolved: None,
         resource: resource.into(),
         tags: tags.into(),
         rule: dto

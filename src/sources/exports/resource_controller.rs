@@ -173,6 +173,7 @@ pub(super) fn key_from(dto: KeyDto, pointer: &Pointer, sink: &mut Sink<'_>) -> I
         origin,
         declaration: None,
         source_unresolved: None,
+        role_unresolved: None,
         source_fields: Default::default(),
     });
     Ok(())

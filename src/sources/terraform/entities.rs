@@ -109,6 +109,22 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
             Link::Absent => (None, None, None),
         },
     };
+    // The role as written, or reached through the plan's references (a module input); a
+    // role the plan computes and the references do not give is unknown, never "no role".
+    let (role, role_unresolved) = match linker.link(at, &["role"], Want::Text) {
+        // Another resource's attribute computed at apply time (`<ADDRESS.attribute>`).
+        Link::Value { text, .. } if text.starts_with('<') => (
+            None,
+            Some(Box::new(Unresolved {
+                address: resource.address.clone(),
+                argument: "role".to_owned(),
+                refers_to: format!("`{text}`"),
+            })),
+        ),
+        Link::Value { text, .. } => (Some(text), None),
+        Link::Unresolved(unresolved) => (None, Some(Box::new(unresolved))),
+        Link::Absent => (None, None),
+    };
     let key_service = linker.key_service(at);
     let serviceid_origin = match key_service {
         Some(KeyServiceId::Known { pointer, .. }) => Some(sink.origin(pointer)),
@@ -127,7 +143,7 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
                 Some(sink.origin(&resource.value_pointer(&[member]))),
             )
         }
-        None => (predicted_credentials(resource, key_service), None),
+        None => (predicted_credentials(role.as_deref(), key_service), None),
     };
     sink.builder.add_key(ResourceKey {
         account: None,
@@ -150,13 +166,14 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         parts: KeyParts::placed(credentials_origin, serviceid_origin, source_origin),
         declaration: declaration(resource),
         source_unresolved: source_unresolved.map(Box::new),
+        role_unresolved,
         source_fields: Default::default(),
     });
 }
 
 /// What the credentials of a key will show after apply, when the plan computes them: the
 /// service ID the key is created with, and the role it is created with.
-fn predicted_credentials(resource: &TfResource<'_>, service: Option<&KeyServiceId>) -> Credentials {
+fn predicted_credentials(role: Option<&str>, service: Option<&KeyServiceId>) -> Credentials {
     let spelling = match service {
         Some(KeyServiceId::Known { spelling, .. }) => spelling.clone(),
         Some(KeyServiceId::AutoCreated { core }) => core.clone(),
@@ -167,9 +184,7 @@ fn predicted_credentials(resource: &TfResource<'_>, service: Option<&KeyServiceI
     };
     Credentials::Visible(VisibleCredentials {
         iam_serviceid_crn: Some(crate::model::ServiceIdLink::new(spelling)),
-        iam_role_crn: resource
-            .text(&["role"])
-            .map(|role| crate::model::intern_cached(&Role::parse(&role).crn)),
+        iam_role_crn: role.map(|role| crate::model::intern_cached(&Role::parse(role).crn)),
         ..VisibleCredentials::default()
     })
 }

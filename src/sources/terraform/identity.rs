@@ -189,6 +189,47 @@ impl<'a, 'r> Linker<'a, 'r> {
         }
     }
 
+    /// Why the list argument `path` of resource `at` is (partly) computed at apply time,
+    /// when a plan leaves it so: the whole list, or one of its elements, is unknown (a
+    /// variable without a value, a function iamlint does not evaluate). `None` when the
+    /// list is known, or absent from a plan whose configuration does not refer to anything.
+    pub(super) fn unresolved_list(&self, at: usize, path: &[&str]) -> Option<Unresolved> {
+        let resource = &self.resources[at];
+        let written = resource.value(path);
+        if let Some(Value::Array(items)) = written
+            && items.iter().all(Value::is_string)
+        {
+            return None;
+        }
+        if !self.plan {
+            return None;
+        }
+        let element_unknown = match written {
+            Some(Value::Array(items)) => (0..items.len()).any(|index| {
+                let index = index.to_string();
+                let mut element = path.to_vec();
+                element.push(&index);
+                resource.is_unknown(&element)
+            }),
+            _ => false,
+        };
+        let expression = self.resolver.config().expression(&resource.parsed, path);
+        let referred = expression
+            .as_ref()
+            .is_some_and(|expression| !expression.references.is_empty());
+        let unknown = resource.is_unknown(path)
+            || element_unknown
+            || (matches!(written, None | Some(Value::Null)) && referred);
+        unknown.then(|| Unresolved {
+            address: resource.address.clone(),
+            argument: argument_name(path),
+            refers_to: expression.map_or_else(
+                || "a value computed at apply time".to_owned(),
+                |expression| written_references(&expression.references),
+            ),
+        })
+    }
+
     /// The text a target gives for the wanted kind of value, if it is that kind.
     fn fit(&self, target: &Target<'a>, want: Want) -> Option<String> {
         let (at, attribute) = match target {
@@ -330,7 +371,7 @@ pub(super) fn credentials(resource: &TfResource<'_>) -> Option<Map<String, Value
 fn identity(resource: &TfResource<'_>) -> Identity {
     let address = &resource.address;
     match resource.parsed.kind.as_str() {
-        "ibm_resource_instance" => {
+        "ibm_resource_instance" | "ibm_database" => {
             let known_crn = resource
                 .text(&["crn"])
                 .or_else(|| resource.text(&["id"]))

@@ -129,7 +129,9 @@ fn map_resources(linker: &Linker<'_, '_>, sink: &mut Sink<'_>) {
             continue;
         }
         match resource.parsed.kind.as_str() {
-            "ibm_resource_instance" => {
+            // A database is a resource instance of its `service` (`databases-for-postgresql`)
+            // that the provider creates through its own resource type.
+            "ibm_resource_instance" | "ibm_database" => {
                 entities::instance(linker, at, sink);
             }
             "ibm_resource_key" => {
@@ -180,7 +182,7 @@ fn remove_destroyed(changes: &[walk::ResourceChange<'_>], sink: &mut Sink<'_>) {
                 .filter(|text| !text.is_empty())
         };
         let removed = match change.kind.as_str() {
-            "ibm_resource_instance" => text("guid")
+            "ibm_resource_instance" | "ibm_database" => text("guid")
                 .map(str::to_owned)
                 .or_else(|| {
                     text("crn")

@@ -51,6 +51,10 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
                 .collect()
         })
         .unwrap_or_default();
+    // Roles a plan computes (`roles = var.roles` without a value, a function iamlint does
+    // not evaluate) are unknown, never "no roles": the rules that judge roles say so.
+    let roles_unresolved = linker.unresolved_list(at, &["roles"]).map(Box::new);
+    let roles_written = resource.value(&["roles"]).is_some() || roles_unresolved.is_some();
     let (attributes, resource_pointer) = scope(linker, at);
     let rule = rule(
         resource.value(&["rule_conditions"]),
@@ -74,15 +78,14 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
         kind: Some("access".into()),
         subject,
         roles,
+        roles_unresolved,
         resource: attributes.into(),
         tags,
         rule: rule.map(Box::new),
         state: None,
         parts: PartOrigins::Placed(Box::new([
             subject_pointer.map(|pointer| sink.origin(&pointer)),
-            resource
-                .value(&["roles"])
-                .map(|_| sink.origin(&resource.value_pointer(&["roles"]))),
+            roles_written.then(|| sink.origin(&resource.value_pointer(&["roles"]))),
             resource_pointer.map(|pointer| sink.origin(&pointer)),
         ])),
         origin,
@@ -117,6 +120,15 @@ fn subject(linker: &Linker<'_, '_>, at: usize) -> (Subject, Option<Pointer>) {
                     _ => Subject::from_iam_id(&text),
                 };
                 return (subject, Some(pointer));
+            }
+            // A user policy is a direct user policy whoever the user is: the subject is a
+            // user known only after apply, not an unknown kind of identity.
+            Link::Unresolved(_) if kind == "ibm_iam_user_policy" => {
+                let resource = &linker.resources()[at];
+                return (
+                    Subject::User(placeholder(&resource.address, argument)),
+                    Some(resource.value_pointer(&[argument])),
+                );
             }
             Link::Unresolved(found) => {
                 unresolved.get_or_insert(found);

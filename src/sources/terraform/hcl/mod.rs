@@ -512,6 +512,12 @@ fn evaluate(
                     message: message.clone(),
                 });
             }
+            // A configuration is compared with an empty prior state (`--new-only`): before
+            // apply it declares nothing, not even the secrets written in it, so everything
+            // it holds is new. Its secrets are still masked on both sides.
+            if view == TerraformView::Prior {
+                builder = InventoryBuilder::default();
+            }
             Some((
                 Root {
                     document,

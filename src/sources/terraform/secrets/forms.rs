@@ -16,6 +16,11 @@ const PLACEHOLDERS: &[&str] = &[
     "(sensitive value)",
     "(sensitive)",
     "<sensitive>",
+    // Defaults that stand in for a value given later: the word, not a secret (a sensitive
+    // variable's `default = "null"` meant Terraform's null).
+    "null",
+    "none",
+    "placeholder",
     "74d93920-ed26-11e3-ac10-0800200c9a66",
 ];
 

@@ -325,7 +325,14 @@ fn judge(leaf: &Value, path: &[String], marks: Marks<'_>) -> (Option<SecretEvide
     });
     let marked = terraform.is_some() || provider.is_some();
     let named = path.iter().filter(is_name).count();
-    let evidence = if terraform.is_some_and(|depth| counts(depth, path.len())) {
+    // A value that repeats its own name (`"authorization" = "authorization"`) is a
+    // stand-in, never a secret; it is still masked when something marks it.
+    let echo = leaf
+        .as_str()
+        .is_some_and(|text| text.trim().eq_ignore_ascii_case(name));
+    let evidence = if echo {
+        None
+    } else if terraform.is_some_and(|depth| counts(depth, path.len())) {
         Some(SecretEvidence::Terraform)
     } else if provider.is_some_and(|depth| counts(depth, named)) {
         Some(SecretEvidence::Provider)
