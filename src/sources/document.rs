@@ -368,6 +368,30 @@ impl Document {
     pub fn label_line(&self, pointer: &Pointer) -> Option<usize> {
         Some(self.label_place(pointer)?.0.line)
     }
+
+    /// In a `.tf` file, the lines of the top-level block that holds `pointer` (a `resource`,
+    /// `data`, `module`, ... block): its header's line and its last line. An inline waiver
+    /// on a block covers what is found anywhere in it.
+    pub fn block_lines(&self, pointer: &Pointer) -> Option<(usize, usize)> {
+        if self.format != Format::Hcl {
+            return None;
+        }
+        let mut tokens = pointer.tokens();
+        let kind = tokens.next()?;
+        let labels = match kind.as_ref() {
+            "resource" | "data" => 2,
+            "module" | "provider" | "variable" | "output" => 1,
+            _ => return None,
+        };
+        let mut block = Pointer::root().key(&kind);
+        for _ in 0..labels {
+            block = block.key(&tokens.next()?);
+        }
+        let spot = self.index().find(&block)?;
+        let header = self.label_line(&block)?;
+        let last = self.line_column(spot.value.end.saturating_sub(1)).line;
+        Some((header, last.max(header)))
+    }
 }
 
 /// The range to label for `pointer` in `text` (see [`Document::display_span`]).

@@ -251,17 +251,46 @@ impl Waivers {
         for finding in findings {
             let mut applied = None;
             let origin = &finding.primary.origin;
-            let on_line = documents
-                .get(origin.document)
-                .and_then(|document| document.label_line(&origin.pointer))
-                .and_then(|line| by_line.get(&(origin.document, line)));
+            let document = documents.get(origin.document);
+            let line = document.and_then(|document| document.label_line(&origin.pointer));
+            let on_line = line.and_then(|line| by_line.get(&(origin.document, line)));
+            // In a `.tf` file a comment on a block (its header's line or the line above)
+            // covers every finding in the block, and a comment on one of its arguments
+            // covers the findings the block carries as a whole (located at its header).
+            let on_block: Vec<usize> = match (
+                document.and_then(|document| document.block_lines(&origin.pointer)),
+                line,
+            ) {
+                (Some((header, last)), Some(line)) => self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, entry)| match entry.scope {
+                        Scope::Line {
+                            document,
+                            line: comment,
+                        } => {
+                            document == origin.document
+                                && (comment + 1 == header
+                                    || (line == header && (header..=last).contains(&comment)))
+                                && !(comment == line || comment + 1 == line)
+                        }
+                        Scope::Resource(_) => false,
+                    })
+                    .map(|(at, _)| at)
+                    .collect(),
+                _ => Vec::new(),
+            };
             let config = self
                 .entries
                 .iter()
                 .enumerate()
                 .filter(|(_, entry)| matches!(entry.scope, Scope::Resource(_)))
                 .map(|(at, _)| at);
-            for at in config.chain(on_line.into_iter().flatten().copied()) {
+            for at in config
+                .chain(on_line.into_iter().flatten().copied())
+                .chain(on_block)
+            {
                 let entry = &self.entries[at];
                 if !entry.rules.iter().any(|rule| rule == finding.rule) {
                     continue;

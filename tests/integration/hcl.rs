@@ -250,6 +250,38 @@ fn inline_waivers_in_terraform_files() {
     );
 }
 
+/// A comment above a block waives what is found anywhere in it (a key's finding points at
+/// its `parameters`); a comment on an argument waives what the block carries as a whole (a
+/// policy's finding points at its header).
+#[test]
+fn inline_waivers_cover_their_block() {
+    let run = common::run(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "fixtures/terraform/hcl/waived-blocks",
+    ]);
+    let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let waived: Vec<&str> = output["waived"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        waived,
+        ["key-restriction-missing", "serviceid-unrestricted"],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        output["warnings"].as_array().unwrap().is_empty(),
+        "{}",
+        run.stdout
+    );
+}
+
 /// `diff` between two checkouts of a configuration lists what the head adds.
 #[test]
 fn diff_between_two_checkouts_of_a_configuration() {
