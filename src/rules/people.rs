@@ -125,17 +125,44 @@ fn anything(inventory: &Inventory) -> Option<Origin> {
                 .map(|report| report.origin.clone())
         })
         .or_else(|| people.authns.first().map(|record| record.origin.clone()))
-        .or_else(|| inventory.api_keys.first().map(|key| key.origin.clone()))
-        .or_else(|| inventory.service_ids.first().map(|id| id.origin.clone()))
-        .or_else(|| {
-            inventory
-                .policies
-                .first()
-                .map(|policy| policy.origin.clone())
-        })
-        .or_else(|| inventory.keys.first().map(|key| key.origin.clone()))
-        .or_else(|| inventory.instances.first().map(|i| i.origin.clone()))
-        .or_else(|| inventory.access_groups.first().map(|g| g.origin.clone()))
+        // An exported entity before a declared one (see `posture::anchor`).
+        .or_else(|| entity(inventory, true))
+        .or_else(|| entity(inventory, false))
+}
+
+/// The first identity, policy, key, instance or group of the inputs (only an exported one
+/// when `exported`).
+fn entity(inventory: &Inventory, exported: bool) -> Option<Origin> {
+    let keep = |declared: bool| !exported || !declared;
+    let found = [
+        inventory
+            .api_keys
+            .iter()
+            .find(|e| keep(e.declaration.is_some()))
+            .map(|e| &e.origin),
+        inventory
+            .service_ids
+            .iter()
+            .find(|e| keep(e.declaration.is_some()))
+            .map(|e| &e.origin),
+        inventory
+            .policies
+            .iter()
+            .find(|e| keep(e.declaration.is_some()))
+            .map(|e| &e.origin),
+        inventory
+            .keys
+            .iter()
+            .find(|e| keep(e.declaration.is_some()))
+            .map(|e| &e.origin),
+        inventory
+            .instances
+            .iter()
+            .find(|e| keep(e.declaration.is_some()))
+            .map(|e| &e.origin),
+        inventory.access_groups.first().map(|e| &e.origin),
+    ];
+    found.into_iter().flatten().next().cloned()
 }
 
 /// One `unknown` finding saying which documents are missing and how to export them, about

@@ -42,25 +42,101 @@ pub(super) fn account_of(inventory: &Inventory) -> String {
 }
 
 /// The first place the account's inputs hold: where a finding about the account as a whole
-/// points when no document of its own is there.
+/// points when no document of its own is there. An exported entity first: in a repository
+/// of `.tf` modules and exports, an account-level `unknown` belongs with the exports, not on
+/// an unrelated resource block.
 pub(super) fn anchor(inventory: &Inventory) -> Option<Origin> {
-    let origins = [
-        inventory.identity_settings.first().map(|s| &s.origin),
-        inventory.access_group_settings.first().map(|s| &s.origin),
-        inventory.route_lists.first(),
-        inventory.routes.first().map(|route| &route.origin),
-        inventory
-            .routing_targets
-            .first()
-            .map(|target| &target.origin),
-        inventory.service_ids.first().map(|item| &item.origin),
-        inventory.keys.first().map(|item| &item.origin),
-        inventory.instances.first().map(|item| &item.origin),
-        inventory.api_keys.first().map(|item| &item.origin),
-        inventory.policies.first().map(|item| &item.origin),
-        inventory.access_groups.first().map(|item| &item.origin),
-    ];
-    origins.into_iter().flatten().next().cloned()
+    fn first<T>(
+        items: &[T],
+        exported: bool,
+        declared: impl Fn(&T) -> bool,
+        origin: impl Fn(&T) -> &Origin,
+    ) -> Option<Origin> {
+        items
+            .iter()
+            .find(|item| !exported || !declared(item))
+            .map(|item| origin(item).clone())
+    }
+    let pick = |exported: bool| {
+        first(
+            &inventory.identity_settings,
+            exported,
+            |s| s.declaration.is_some(),
+            |s| &s.origin,
+        )
+        .or_else(|| {
+            first(
+                &inventory.access_group_settings,
+                exported,
+                |s| s.declaration.is_some(),
+                |s| &s.origin,
+            )
+        })
+        .or_else(|| inventory.route_lists.first().cloned())
+        .or_else(|| {
+            first(
+                &inventory.routes,
+                exported,
+                |r| r.declaration.is_some(),
+                |r| &r.origin,
+            )
+        })
+        .or_else(|| {
+            first(
+                &inventory.routing_targets,
+                exported,
+                |t| t.declaration.is_some(),
+                |t| &t.origin,
+            )
+        })
+        .or_else(|| {
+            first(
+                &inventory.service_ids,
+                exported,
+                |i| i.declaration.is_some(),
+                |i| &i.origin,
+            )
+        })
+        .or_else(|| {
+            first(
+                &inventory.keys,
+                exported,
+                |k| k.declaration.is_some(),
+                |k| &k.origin,
+            )
+        })
+        .or_else(|| {
+            first(
+                &inventory.instances,
+                exported,
+                |i| i.declaration.is_some(),
+                |i| &i.origin,
+            )
+        })
+        .or_else(|| {
+            first(
+                &inventory.api_keys,
+                exported,
+                |k| k.declaration.is_some(),
+                |k| &k.origin,
+            )
+        })
+        .or_else(|| {
+            first(
+                &inventory.policies,
+                exported,
+                |p| p.declaration.is_some(),
+                |p| &p.origin,
+            )
+        })
+        .or_else(|| {
+            inventory
+                .access_groups
+                .first()
+                .map(|group| group.origin.clone())
+        })
+    };
+    pick(true).or_else(|| pick(false))
 }
 
 /// The `unknown` of a rule whose document was not loaded: said once per account, at the
