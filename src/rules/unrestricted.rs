@@ -97,16 +97,19 @@ pub(super) fn through_groups<'a>(
         )
         .severity(Severity::Info)
         .unknown()
-        .message(format!(
-            "access {} {} {} account-wide or resource-group-wide access, but {} member {} \
-             not loaded whole, so whether {plural} hold that access through {} is unknown",
-            if groups.len() == 1 { "group" } else { "groups" },
-            groups.join(", "),
-            if groups.len() == 1 { "holds" } else { "hold" },
-            if groups.len() == 1 { "its" } else { "their" },
-            if groups.len() == 1 { "list was" } else { "lists were" },
-            if groups.len() == 1 { "it" } else { "them" },
-        ))
+        .message({
+            let (group, holds, its, lists, it) = if groups.len() == 1 {
+                ("group", "holds", "its", "list was", "it")
+            } else {
+                ("groups", "hold", "their", "lists were", "them")
+            };
+            format!(
+                "access {group} {} {holds} account-wide or resource-group-wide access, but \
+                 {its} member {lists} not loaded whole, so whether {plural} hold that access \
+                 through {it} is unknown",
+                groups.join(", ")
+            )
+        })
         .remediation(
             "export each group's members, every page: GET /v2/groups/<ACCESS_GROUP_ID>/members \
              saved as access_group_members_<ACCESS_GROUP_ID>.json (or ibmcloud iam \
@@ -234,27 +237,26 @@ pub(super) fn report<'a>(
         finding.push(out);
         return;
     }
-    finding = finding
-        .remediation(match activity {
-            // Nothing to replace: the policy no longer grants anything.
-            Activity::Expired(_) => {
-                format!("ibmcloud iam {command}-policy-delete {id} {}", policy.id)
-            }
-            // Narrowed in place, so that its time condition stays.
-            _ => update_keeping_conditions(
-                inventory,
-                policy,
-                &format!(
-                    "narrow its resource to the services and instances the {kind} uses; \
+    finding = finding.remediation(match activity {
+        // Nothing to replace: the policy no longer grants anything.
+        Activity::Expired(_) => {
+            format!("ibmcloud iam {command}-policy-delete {id} {}", policy.id)
+        }
+        // Narrowed in place, so that its time condition stays.
+        _ => update_keeping_conditions(
+            inventory,
+            policy,
+            &format!(
+                "narrow its resource to the services and instances the {kind} uses; \
                      keep its rule"
-                ),
-            )
-            .unwrap_or_else(|| {
-                context
-                    .meta
-                    .fix_with(&[(placeholder, id), ("POLICY_ID", &policy.id)])
-            }),
-        });
+            ),
+        )
+        .unwrap_or_else(|| {
+            context
+                .meta
+                .fix_with(&[(placeholder, id), ("POLICY_ID", &policy.id)])
+        }),
+    });
     if let Some((entity, origin)) = related {
         finding = finding.related(entity, origin, format!("the {kind}"));
     }
