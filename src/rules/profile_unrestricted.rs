@@ -1,11 +1,12 @@
 //! `profile-unrestricted`: a trusted profile with a policy over the whole account (or all of
 //! a resource group) instead of named services and instances (CIS IBM Cloud Foundations
 //! 1.15). The `serviceid-unrestricted` judgement, shared in `unrestricted.rs`, on the
-//! policies whose subject is a profile (`iam-Profile-...`).
+//! policies whose subject is a profile (`iam-Profile-...`) and on those of the access groups
+//! a profile is a member of (`type: profile`).
 
-use super::unrestricted::{Holder, may_be_unrestricted, report};
+use super::unrestricted::{Holder, may_be_unrestricted, report, through_groups};
 use super::{Finding, RuleContext, Severity};
-use crate::model::{EntityKind, EntityRef, Inventory, Subject, profile_core};
+use crate::model::{EntityKind, EntityRef, Inventory, Origin, Subject, profile_core};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
@@ -25,33 +26,51 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         if !policy.is_active_access() || !may_be_unrestricted(policy) {
             continue;
         }
-        let id = profile_core(spelling);
-        let profile = inventory.profile(id);
-        let subject = match profile {
-            Some(profile) => EntityRef::profile(profile),
-            None => EntityRef {
-                account: None,
-                kind: EntityKind::TrustedProfile,
-                id: id.to_owned(),
-                name: None,
-                origin: policy.origin.clone(),
-                address: None,
-            },
-        };
-        let name = match profile.and_then(|profile| profile.name.as_deref()) {
-            Some(name) => format!("`{name}` ({id}{})", trusted_by(inventory, id)),
-            None => format!("`{id}`{}", trusted_by(inventory, id)),
-        };
-        let holder = Holder {
-            subject,
-            kind: "trusted profile",
-            id,
-            name,
-            command: "trusted-profile",
-            placeholder: "PROFILE_ID",
-            related: profile.map(|profile| (EntityRef::profile(profile), profile.origin.clone())),
-        };
-        report(context, policy, holder, out);
+        let holder = holder(inventory, profile_core(spelling), &policy.origin);
+        report(context, policy, holder, None, out);
+    }
+    // No profile exists when the list was exported empty: no group can hold one.
+    let none_exist = inventory.collections.profiles && inventory.profiles.is_empty();
+    through_groups(
+        context,
+        |membership| {
+            let Subject::Profile(spelling) = &membership.member else {
+                return None;
+            };
+            Some(holder(inventory, profile_core(spelling), &membership.origin))
+        },
+        ("trusted profiles", none_exist),
+        out,
+    );
+}
+
+/// The profile with this id as the finding names it; `origin` locates it when it was not
+/// loaded (the policy or member record that names it).
+fn holder<'a>(inventory: &'a Inventory, id: &'a str, origin: &Origin) -> Holder<'a> {
+    let profile = inventory.profile(id);
+    let subject = match profile {
+        Some(profile) => EntityRef::profile(profile),
+        None => EntityRef {
+            account: None,
+            kind: EntityKind::TrustedProfile,
+            id: id.to_owned(),
+            name: None,
+            origin: origin.clone(),
+            address: None,
+        },
+    };
+    let name = match profile.and_then(|profile| profile.name.as_deref()) {
+        Some(name) => format!("`{name}` ({id}{})", trusted_by(inventory, id)),
+        None => format!("`{id}`{}", trusted_by(inventory, id)),
+    };
+    Holder {
+        subject,
+        kind: "trusted profile",
+        id,
+        name,
+        command: "trusted-profile",
+        placeholder: "PROFILE_ID",
+        related: profile.map(|profile| (EntityRef::profile(profile), profile.origin.clone())),
     }
 }
 

@@ -38,7 +38,20 @@ const KEY_ACTIONS: [&str; 2] = [
 ];
 
 /// The last segments of read-only action ids (`kms.secrets.list`, `iam.policy.read`).
-const READ_VERBS: [&str; 4] = ["read", "get", "list", "view"];
+const READ_VERBS: [&str; 5] = ["read", "get", "list", "view", "head"];
+
+/// The prefixes of read-only last segments that name what is read: IBM's real read actions
+/// spell the object after the verb (`cloud-object-storage.bucket.get_versioning`,
+/// `...bucket.list_bucket_crn`, `...account.get_account_buckets`).
+const READ_PREFIXES: [&str; 4] = ["get_", "list_", "read_", "view_"];
+
+/// Whether an action id only reads: its last segment is a read verb (`object.head`, the
+/// metadata of an object, included), or starts with one (`get_versioning`). Anything else,
+/// an unknown verb included, is taken to write.
+fn is_read(action: &str) -> bool {
+    let verb = action.rsplit('.').next().unwrap_or(action);
+    READ_VERBS.contains(&verb) || READ_PREFIXES.iter().any(|prefix| verb.starts_with(prefix))
+}
 
 impl Power {
     /// The system roles (by name) that hold the power.
@@ -66,10 +79,7 @@ impl Power {
         match self {
             Self::Administrator => ACCESS_ACTIONS.contains(&action),
             Self::KeyAccess => KEY_ACTIONS.contains(&action),
-            Self::Write => action
-                .rsplit('.')
-                .next()
-                .is_none_or(|verb| !READ_VERBS.contains(&verb)),
+            Self::Write => !is_read(action),
         }
     }
 }
@@ -177,6 +187,25 @@ mod tests {
         assert!(!Power::Write.action("secrets-manager.secrets.list"));
         assert!(!Power::Write.action("iam.policy.read"));
         assert!(Power::Write.action("kms.secrets.rotate"));
+        // IBM's read actions that name what they read, and the metadata read `head`.
+        for read in [
+            "cloud-object-storage.object.head",
+            "cloud-object-storage.bucket.get_versioning",
+            "cloud-object-storage.bucket.list_bucket_crn",
+            "cloud-object-storage.account.get_account_buckets",
+        ] {
+            assert!(!Power::Write.action(read), "{read}");
+        }
+        // Only a whole verb or a verb and `_` reads: `getaway`, `headless`, `put_*` write.
+        for write in [
+            "cloud-object-storage.object.put",
+            "cloud-object-storage.bucket.put_versioning",
+            "svc.thing.getaway",
+            "svc.thing.headless",
+            "svc.thing.listen",
+        ] {
+            assert!(Power::Write.action(write), "{write}");
+        }
         assert!(Power::Administrator.action("iam.policy.create"));
         assert!(!Power::Administrator.action("iam-identity.serviceid.get"));
     }

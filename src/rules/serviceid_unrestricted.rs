@@ -1,9 +1,12 @@
 //! `serviceid-unrestricted`: a service ID with a policy over the whole account (or all of a
-//! resource group) instead of named services and instances.
+//! resource group) instead of named services and instances, its own or one of an access
+//! group it is a member of.
 
-use super::unrestricted::{Holder, may_be_unrestricted, report, unrestricted_scope};
+use super::unrestricted::{
+    Holder, may_be_unrestricted, report, through_groups, unrestricted_scope,
+};
 use super::{Finding, RuleContext, Severity};
-use crate::model::{EntityKind, EntityRef, Policy, Subject, Unresolved};
+use crate::model::{EntityKind, EntityRef, Inventory, Origin, Policy, Subject, Unresolved};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
@@ -24,33 +27,49 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         if !policy.is_active_access() || !may_be_unrestricted(policy) {
             continue;
         }
-        let service_id = inventory.service_id(core);
-        let subject = match service_id {
-            Some(service_id) => EntityRef::service_id(service_id),
-            None => EntityRef {
-                account: None,
-                kind: EntityKind::ServiceId,
-                id: core.to_owned(),
-                name: None,
-                origin: policy.origin.clone(),
-                address: None,
-            },
-        };
-        let name = match service_id.and_then(|service_id| service_id.name.as_deref()) {
-            Some(name) => format!("`{name}` ({core})"),
-            None => format!("`{core}`"),
-        };
-        let holder = Holder {
-            subject,
-            kind: "service ID",
-            id: core,
-            name,
-            command: "service",
-            placeholder: "SERVICE_ID",
-            related: service_id
-                .map(|service_id| (EntityRef::service_id(service_id), service_id.origin.clone())),
-        };
-        report(context, policy, holder, out);
+        report(context, policy, holder(inventory, core, &policy.origin), None, out);
+    }
+    // No service ID exists when the list was exported empty: no group can hold one.
+    let none_exist = inventory.collections.service_ids && inventory.service_ids.is_empty();
+    through_groups(
+        context,
+        |membership| {
+            let core = membership.member.service_id()?;
+            Some(holder(inventory, core, &membership.origin))
+        },
+        ("service IDs", none_exist),
+        out,
+    );
+}
+
+/// The service ID with this core as the finding names it; `origin` locates it when it was
+/// not loaded (the policy or member record that names it).
+fn holder<'a>(inventory: &'a Inventory, core: &'a str, origin: &Origin) -> Holder<'a> {
+    let service_id = inventory.service_id(core);
+    let subject = match service_id {
+        Some(service_id) => EntityRef::service_id(service_id),
+        None => EntityRef {
+            account: None,
+            kind: EntityKind::ServiceId,
+            id: core.to_owned(),
+            name: None,
+            origin: origin.clone(),
+            address: None,
+        },
+    };
+    let name = match service_id.and_then(|service_id| service_id.name.as_deref()) {
+        Some(name) => format!("`{name}` ({core})"),
+        None => format!("`{core}`"),
+    };
+    Holder {
+        subject,
+        kind: "service ID",
+        id: core,
+        name,
+        command: "service",
+        placeholder: "SERVICE_ID",
+        related: service_id
+            .map(|service_id| (EntityRef::service_id(service_id), service_id.origin.clone())),
     }
 }
 

@@ -7,8 +7,11 @@
 //! the Administrator platform role or a custom role with an access-changing action (see
 //! `roles`). Grants that cannot be decided (a group whose members were not exported, a
 //! custom role without its definition) make the count unknown when they could push it over.
+//! A user named by e-mail (as Terraform names users) is the IAM ID that e-mail belongs to,
+//! when a user list or a member record ties them. A plan without a policy export fails
+//! when its own grants are already over `max`, and says nothing otherwise.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::roles::{EXPORT_ROLES, Holds, Power, policy_holds};
 pub(super) use super::serviceid_admin_count::Params;
@@ -54,17 +57,53 @@ struct Unknowns<'a> {
     unresolved: BTreeSet<String>,
 }
 
+/// The IAM IDs of the users the inputs name by e-mail or login name (User Management's
+/// `email` and `user_id`, an access group member's `email`), keyed in lower case: a
+/// Terraform plan names users by e-mail (`ibm_id`, `ibm_ids`), an export by IAM ID, and
+/// one person must be counted once.
+fn iam_ids_by_email(inventory: &Inventory) -> HashMap<String, &str> {
+    let mut by_email = HashMap::new();
+    for user in &inventory.people.users {
+        for name in [&user.email, &user.user_id].into_iter().flatten() {
+            if name.contains('@') {
+                by_email.insert(name.to_lowercase(), user.iam_id.as_str());
+            }
+        }
+    }
+    for membership in &inventory.memberships {
+        // Only a member record that carries both names ties them; a plan's member is named
+        // by e-mail alone.
+        if let Some(email) = &membership.email
+            && !membership.iam_id.contains('@')
+        {
+            by_email
+                .entry(email.to_lowercase())
+                .or_insert(membership.iam_id.as_str());
+        }
+    }
+    by_email
+}
+
+/// A user named by e-mail counts as the IAM ID that e-mail is known to belong to; the e-mail
+/// is kept for the message.
+fn identify<'a>(
+    by_email: &HashMap<String, &'a str>,
+    user: &'a str,
+    email: Option<&'a str>,
+) -> (&'a str, Option<&'a str>) {
+    if user.contains('@')
+        && let Some(iam_id) = by_email.get(&user.to_lowercase())
+    {
+        return (iam_id, Some(email.unwrap_or(user)));
+    }
+    (user, email)
+}
+
 pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     let max = params.max;
     let iam_services = &params.iam_services;
-    if !inventory.collections.policies {
-        // A plan alone declares part of the account: nothing to count, nothing to ask.
-        if super::roles::exported(inventory) {
-            unknown(context, (None, max), &Unknowns::default(), out);
-        }
-        return;
-    }
+    let by_email = iam_ids_by_email(inventory);
     let mut admins: BTreeMap<&str, Grant<'_>> = BTreeMap::new();
     let mut unknowns = Unknowns::default();
     // An Administrator grant to the Public Access group: every user holds it.
@@ -108,6 +147,7 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             }
         }
         for (user, group, email) in users {
+            let (user, email) = identify(&by_email, user, email);
             match &holds {
                 Holds::Yes => {
                     unknowns.users.remove(user);
@@ -135,6 +175,10 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
     }
     let count = admins.len() as u64;
     let account = super::roles::account_of(inventory);
+    // Without a policy export only the plan's own grants are known. They exist after apply,
+    // so more than `max` of them (or one to everyone) is a certain failure; fewer says
+    // nothing, since the plan does not show the account's other Administrators.
+    let declared_only = !inventory.collections.policies;
     if let Some(policy) = public {
         context
             .finding(
@@ -188,6 +232,12 @@ pub(super) fn check(context: &RuleContext<'_>, params: &Params, out: &mut Vec<Fi
             ))
             .remediation(context.meta.fix_with(&[]))
             .push(out);
+        return;
+    }
+    if declared_only {
+        if super::roles::exported(inventory) {
+            unknown(context, (None, max), &Unknowns::default(), out);
+        }
         return;
     }
     let undecided = !unknowns.groups.is_empty() || count + unknowns.users.len() as u64 > max;
