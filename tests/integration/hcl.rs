@@ -441,3 +441,91 @@ fn report_and_baseline_take_the_terraform_variable_options() {
     let text = std::fs::read_to_string(&baseline).unwrap();
     assert!(text.contains("key-cannot-evaluate"), "{text}");
 }
+
+/// A `for_each` over a collection with known keys and some apply-time values makes one
+/// instance per key, each keeping its unknown parts; a collection whose keys are unknown is
+/// one instance whose `each.*` is unknown with the reason.
+#[test]
+fn for_each_with_known_keys_and_computed_values_makes_every_instance() {
+    let checked = common::check(
+        &["fixtures/terraform/hcl/foreach-partial"],
+        &Settings::default(),
+    );
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let findings: BTreeSet<(String, String, String)> = checked
+        .findings
+        .iter()
+        .map(|finding| {
+            (
+                finding.rule.to_owned(),
+                finding.subject.address.clone().unwrap_or_default(),
+                format!("{:?}", finding.status),
+            )
+        })
+        .collect();
+    let expected = |rule: &str, address: &str, status: &str| {
+        (rule.to_owned(), address.to_owned(), status.to_owned())
+    };
+    assert!(
+        findings.contains(&expected(
+            "key-role-excessive",
+            r#"ibm_resource_key.k["a"]"#,
+            "Fail"
+        )),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&expected(
+            "key-role-excessive",
+            r#"module.cos.ibm_resource_key.resource_keys["manager"]"#,
+            "Fail"
+        )),
+        "{findings:?}"
+    );
+    // The route's locations are known although its target id is computed.
+    assert!(
+        !findings
+            .iter()
+            .any(|(rule, _, _)| rule == "audit-global-events-unrouted"),
+        "{findings:?}"
+    );
+    let unknown = checked
+        .findings
+        .iter()
+        .find(|finding| finding.subject.address.as_deref() == Some("ibm_resource_key.unknown_keys"))
+        .expect("a finding on the key whose instances are unknown");
+    assert_eq!(unknown.status, Status::Unknown);
+    assert!(
+        unknown
+            .message
+            .contains("'for_each' makes is not known before apply")
+            && unknown.message.contains("variable 'names'")
+            && !unknown.message.contains("outside a block"),
+        "{}",
+        unknown.message
+    );
+    let human = common::human(&checked);
+    assert!(human.contains("5 resource keys"), "{human}");
+}
+
+/// A route whose locations are known only at apply time (its `for_each` keys are unknown)
+/// makes `audit-global-events-unrouted` unknown, not a failure.
+#[test]
+fn a_route_with_computed_locations_is_unknown_not_unrouted() {
+    let checked = common::check(
+        &["fixtures/terraform/hcl/foreach-unknown-route"],
+        &Settings::default(),
+    );
+    let audit: Vec<_> = checked
+        .findings
+        .iter()
+        .filter(|finding| finding.rule == "audit-global-events-unrouted")
+        .collect();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0].status, Status::Unknown, "{}", audit[0].message);
+    assert!(audit[0].message.contains("known only after apply"));
+}

@@ -118,6 +118,7 @@ pub(super) fn route(resource: &TfResource<'_>, sink: &mut Sink<'_>) {
                     .into_iter()
                     .flatten()
                     .collect(),
+                locations_unknown: resource.is_unknown(&["rules", &index, "locations"]),
                 origin: sink.origin(&resource.value_pointer(&["rules", &index])),
             }
         })
