@@ -529,3 +529,45 @@ fn a_route_with_computed_locations_is_unknown_not_unrouted() {
     assert_eq!(audit[0].status, Status::Unknown, "{}", audit[0].message);
     assert!(audit[0].message.contains("known only after apply"));
 }
+
+/// Several root modules in one run stay distinct even where their addresses are the same;
+/// the same root named twice is read once.
+#[test]
+fn root_modules_with_the_same_addresses_stay_distinct() {
+    let key_role = |checked: &Checked| -> Vec<(String, String)> {
+        checked
+            .findings
+            .iter()
+            .filter(|finding| finding.rule == "key-role-excessive")
+            .map(|finding| {
+                (
+                    finding.subject.address.clone().unwrap_or_default(),
+                    finding.message.clone(),
+                )
+            })
+            .collect()
+    };
+    let dir = "fixtures/terraform/hcl/multiroot";
+    for paths in [
+        vec![dir],
+        vec![
+            "fixtures/terraform/hcl/multiroot/envA",
+            "fixtures/terraform/hcl/multiroot/envB",
+        ],
+        vec![
+            "fixtures/terraform/hcl/multiroot/envB",
+            "fixtures/terraform/hcl/multiroot/envA",
+        ],
+    ] {
+        let checked = common::check(&paths, &Settings::default());
+        let found = key_role(&checked);
+        assert_eq!(found.len(), 1, "{paths:?}: {found:?}");
+        assert_eq!(found[0].0, "ibm_resource_key.k");
+        assert!(found[0].1.contains("`k-B`"), "{}", found[0].1);
+        assert_eq!(checked.loaded.inventory.keys.len(), 2, "{paths:?}");
+    }
+    let envb = "fixtures/terraform/hcl/multiroot/envB";
+    let twice = common::check(&[envb, envb], &Settings::default());
+    assert_eq!(twice.loaded.inventory.keys.len(), 1);
+    assert_eq!(key_role(&twice).len(), 1);
+}

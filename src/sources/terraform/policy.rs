@@ -38,7 +38,7 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     let id = resource
         .text(&["id"])
         .map(|id| id.rsplit('/').next().unwrap_or(&id).to_owned())
-        .unwrap_or_else(|| placeholder(&resource.address, "id"));
+        .unwrap_or_else(|| placeholder(&resource.id_address, "id"));
     let (subject, subject_pointer) = subject(linker, at);
     let roles = resource
         .value(&["roles"])
