@@ -571,3 +571,27 @@ fn root_modules_with_the_same_addresses_stay_distinct() {
     assert_eq!(twice.loaded.inventory.keys.len(), 1);
     assert_eq!(key_role(&twice).len(), 1);
 }
+
+/// A trusted profile policy's `iam_id` (a reference to the profile's `iam_id`, or a literal
+/// `iam-Profile-...`) attributes the policy to that profile.
+#[test]
+fn trusted_profile_policies_by_iam_id_belong_to_the_profile() {
+    let checked = common::check(
+        &["fixtures/terraform/hcl/profile-iam-id"],
+        &Settings::default(),
+    );
+    let mut found: Vec<(String, String)> = checked
+        .findings
+        .iter()
+        .filter(|finding| finding.rule == "profile-unrestricted")
+        .map(|finding| {
+            assert_eq!(finding.status, Status::Fail, "{}", finding.message);
+            (finding.subject.id.clone(), finding.message.clone())
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "Profile-9b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d");
+    assert_eq!(found[1].0, "Profile-<ibm_iam_trusted_profile.ci>");
+    assert!(found[1].1.contains("`ci`"), "{}", found[1].1);
+}

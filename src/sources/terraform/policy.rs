@@ -101,8 +101,11 @@ fn subject(linker: &Linker<'_, '_>, at: usize) -> (Subject, Option<Pointer>) {
         ],
         "ibm_iam_user_policy" => &[("ibm_id", Want::Text)],
         "ibm_iam_access_group_policy" => &[("access_group_id", Want::AccessGroup)],
+        // `iam_id` is the profile's IAM ID: a reference to a profile the plan declares
+        // (`ibm_iam_trusted_profile.x.iam_id`) is that profile, as `profile_id` is; a
+        // literal `iam-Profile-...` is read by its spelling.
         "ibm_iam_trusted_profile_policy" => {
-            &[("profile_id", Want::Profile), ("iam_id", Want::Text)]
+            &[("profile_id", Want::Profile), ("iam_id", Want::Profile)]
         }
         _ => &[],
     };
