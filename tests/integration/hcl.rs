@@ -595,3 +595,26 @@ fn trusted_profile_policies_by_iam_id_belong_to_the_profile() {
     assert_eq!(found[1].0, "Profile-<ibm_iam_trusted_profile.ci>");
     assert!(found[1].1.contains("`ci`"), "{}", found[1].1);
 }
+
+/// `.tf.json` with a block type's value written as an array of objects
+/// (`"resource": [{...}, {...}]`) is read as Terraform reads it.
+#[test]
+fn json_configuration_in_the_array_form() {
+    let checked = common::check(&["fixtures/terraform/hcl/json-array"], &Settings::default());
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let finding = checked
+        .findings
+        .iter()
+        .find(|finding| finding.rule == "serviceid-unrestricted")
+        .expect("the policy of the array form is read");
+    assert_eq!(finding.status, Status::Fail);
+    assert_eq!(
+        finding.subject.address.as_deref(),
+        Some("ibm_iam_service_id.sid")
+    );
+    assert_eq!(checked.loaded.inventory.policies.len(), 1);
+}
