@@ -59,19 +59,18 @@ impl<'d, 'f> Tree<'d, 'f> {
                         let Some(caller) = caller.deeper() else {
                             return Val::unknown("references nest too deep");
                         };
-                        match self.eval(
+                        let value = self.eval(
                             &Scope {
                                 depth: scope.depth + 1,
                                 ..caller
                             },
                             expr,
-                        ) {
-                            // Relative to this module: the plan's loader follows `var.x`
-                            // through the module call. The known parts of a partly known
-                            // value stay known (a list of keys, one holding an apply-time
-                            // service ID).
-                            value => value.relabel(&[format!("var.{name}")]),
-                        }
+                        );
+                        // Relative to this module: the plan's loader follows `var.x`
+                        // through the module call. The known parts of a partly known
+                        // value stay known (a list of keys, one holding an apply-time
+                        // service ID).
+                        value.relabel(&[format!("var.{name}")])
                     }
                     None => default().unwrap_or_else(|| {
                         Val::unknown(format!(
