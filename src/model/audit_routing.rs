@@ -20,6 +20,9 @@ pub struct RouteRule {
     /// Target ids as written; a plan's computed id is a `<...>` placeholder.
     pub target_ids: Vec<String>,
     pub locations: Vec<String>,
+    /// The locations are known only at apply time (a Terraform plan computes them), so
+    /// whether the rule takes global events is unknown.
+    pub locations_unknown: bool,
     pub origin: Origin,
 }
 
@@ -81,6 +84,7 @@ mod tests {
         let rule = |locations: &[&str]| RouteRule {
             target_ids: Vec::new(),
             locations: locations.iter().map(|l| (*l).to_owned()).collect(),
+            locations_unknown: false,
             origin: Origin::new(DocId(0), Pointer::root()),
         };
         assert!(rule(&["us-south", "global"]).takes_global_events());
@@ -98,6 +102,7 @@ mod tests {
             rules: vec![RouteRule {
                 target_ids: vec!["t".to_owned()],
                 locations: Vec::new(),
+                locations_unknown: false,
                 origin: Origin::new(DocId(0), Pointer::root()),
             }],
             receive_global_events,

@@ -58,6 +58,35 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         .flat_map(|route| route.rules.iter().map(move |rule| (route, rule)))
         .filter(|(route, rule)| route.takes_global_events(rule))
         .collect();
+    // A rule whose locations a plan computes may take global events: not a pass, not a
+    // fail either.
+    let computed = inventory.routes.iter().find_map(|route| {
+        route
+            .rules
+            .iter()
+            .find(|rule| rule.locations_unknown)
+            .map(|rule| (route, rule))
+    });
+    if let (None, Some((route, rule))) = (global.first(), computed) {
+        // A plan's route is named by its address: its name and id may both be computed.
+        let named = match (&route.name, &route.declaration) {
+            (Some(name), _) => name.clone(),
+            (None, Some(declaration)) => declaration.address.clone(),
+            (None, None) => route.id.clone(),
+        };
+        context
+            .finding(subject, rule.origin.key("locations"), "locations unknown")
+            .severity(Severity::Info)
+            .unknown()
+            .message(format!(
+                "cannot tell whether account `{account}` routes its global events: the \
+                 `locations` of route `{named}` are known only after apply, and no other \
+                 rule names `global` (or `*`)"
+            ))
+            .remediation(context.meta.fix_with(&[("ACCOUNT_ID", &account)]))
+            .push(out);
+        return;
+    }
     let Some(&(first_route, first_rule)) = global.first() else {
         let label = if inventory.routes.is_empty() {
             "no route"

@@ -496,3 +496,180 @@ fn new_only_on_a_configuration_reports_everything_as_new() {
     let comparison = new.comparison.as_ref().expect("a comparison");
     assert_eq!(comparison.unchanged, 0);
 }
+
+/// A `for_each` over a collection with known keys and some apply-time values makes one
+/// instance per key, each keeping its unknown parts; a collection whose keys are unknown is
+/// one instance whose `each.*` is unknown with the reason.
+#[test]
+fn for_each_with_known_keys_and_computed_values_makes_every_instance() {
+    let checked = common::check(
+        &["fixtures/terraform/hcl/foreach-partial"],
+        &Settings::default(),
+    );
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let findings: BTreeSet<(String, String, String)> = checked
+        .findings
+        .iter()
+        .map(|finding| {
+            (
+                finding.rule.to_owned(),
+                finding.subject.address.clone().unwrap_or_default(),
+                format!("{:?}", finding.status),
+            )
+        })
+        .collect();
+    let expected = |rule: &str, address: &str, status: &str| {
+        (rule.to_owned(), address.to_owned(), status.to_owned())
+    };
+    assert!(
+        findings.contains(&expected(
+            "key-role-excessive",
+            r#"ibm_resource_key.k["a"]"#,
+            "Fail"
+        )),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&expected(
+            "key-role-excessive",
+            r#"module.cos.ibm_resource_key.resource_keys["manager"]"#,
+            "Fail"
+        )),
+        "{findings:?}"
+    );
+    // The route's locations are known although its target id is computed.
+    assert!(
+        !findings
+            .iter()
+            .any(|(rule, _, _)| rule == "audit-global-events-unrouted"),
+        "{findings:?}"
+    );
+    let unknown = checked
+        .findings
+        .iter()
+        .find(|finding| finding.subject.address.as_deref() == Some("ibm_resource_key.unknown_keys"))
+        .expect("a finding on the key whose instances are unknown");
+    assert_eq!(unknown.status, Status::Unknown);
+    assert!(
+        unknown
+            .message
+            .contains("'for_each' makes is not known before apply")
+            && unknown.message.contains("variable 'names'")
+            && !unknown.message.contains("outside a block"),
+        "{}",
+        unknown.message
+    );
+    let human = common::human(&checked);
+    assert!(human.contains("5 resource keys"), "{human}");
+}
+
+/// A route whose locations are known only at apply time (its `for_each` keys are unknown)
+/// makes `audit-global-events-unrouted` unknown, not a failure.
+#[test]
+fn a_route_with_computed_locations_is_unknown_not_unrouted() {
+    let checked = common::check(
+        &["fixtures/terraform/hcl/foreach-unknown-route"],
+        &Settings::default(),
+    );
+    let audit: Vec<_> = checked
+        .findings
+        .iter()
+        .filter(|finding| finding.rule == "audit-global-events-unrouted")
+        .collect();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0].status, Status::Unknown, "{}", audit[0].message);
+    assert!(audit[0].message.contains("known only after apply"));
+}
+
+/// Several root modules in one run stay distinct even where their addresses are the same;
+/// the same root named twice is read once.
+#[test]
+fn root_modules_with_the_same_addresses_stay_distinct() {
+    let key_role = |checked: &Checked| -> Vec<(String, String)> {
+        checked
+            .findings
+            .iter()
+            .filter(|finding| finding.rule == "key-role-excessive")
+            .map(|finding| {
+                (
+                    finding.subject.address.clone().unwrap_or_default(),
+                    finding.message.clone(),
+                )
+            })
+            .collect()
+    };
+    let dir = "fixtures/terraform/hcl/multiroot";
+    for paths in [
+        vec![dir],
+        vec![
+            "fixtures/terraform/hcl/multiroot/envA",
+            "fixtures/terraform/hcl/multiroot/envB",
+        ],
+        vec![
+            "fixtures/terraform/hcl/multiroot/envB",
+            "fixtures/terraform/hcl/multiroot/envA",
+        ],
+    ] {
+        let checked = common::check(&paths, &Settings::default());
+        let found = key_role(&checked);
+        assert_eq!(found.len(), 1, "{paths:?}: {found:?}");
+        assert_eq!(found[0].0, "ibm_resource_key.k");
+        assert!(found[0].1.contains("`k-B`"), "{}", found[0].1);
+        assert_eq!(checked.loaded.inventory.keys.len(), 2, "{paths:?}");
+    }
+    let envb = "fixtures/terraform/hcl/multiroot/envB";
+    let twice = common::check(&[envb, envb], &Settings::default());
+    assert_eq!(twice.loaded.inventory.keys.len(), 1);
+    assert_eq!(key_role(&twice).len(), 1);
+}
+
+/// A trusted profile policy's `iam_id` (a reference to the profile's `iam_id`, or a literal
+/// `iam-Profile-...`) attributes the policy to that profile.
+#[test]
+fn trusted_profile_policies_by_iam_id_belong_to_the_profile() {
+    let checked = common::check(
+        &["fixtures/terraform/hcl/profile-iam-id"],
+        &Settings::default(),
+    );
+    let mut found: Vec<(String, String)> = checked
+        .findings
+        .iter()
+        .filter(|finding| finding.rule == "profile-unrestricted")
+        .map(|finding| {
+            assert_eq!(finding.status, Status::Fail, "{}", finding.message);
+            (finding.subject.id.clone(), finding.message.clone())
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "Profile-9b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d");
+    assert_eq!(found[1].0, "Profile-<ibm_iam_trusted_profile.ci>");
+    assert!(found[1].1.contains("`ci`"), "{}", found[1].1);
+}
+
+/// `.tf.json` with a block type's value written as an array of objects
+/// (`"resource": [{...}, {...}]`) is read as Terraform reads it.
+#[test]
+fn json_configuration_in_the_array_form() {
+    let checked = common::check(&["fixtures/terraform/hcl/json-array"], &Settings::default());
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let finding = checked
+        .findings
+        .iter()
+        .find(|finding| finding.rule == "serviceid-unrestricted")
+        .expect("the policy of the array form is read");
+    assert_eq!(finding.status, Status::Fail);
+    assert_eq!(
+        finding.subject.address.as_deref(),
+        Some("ibm_iam_service_id.sid")
+    );
+    assert_eq!(checked.loaded.inventory.policies.len(), 1);
+}

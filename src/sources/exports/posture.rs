@@ -327,6 +327,7 @@ fn route(value: &Value, pointer: &Pointer, sink: &mut Sink<'_>) {
         .map(|(at, rule)| RouteRule {
             target_ids: rule.target_ids,
             locations: rule.locations,
+            locations_unknown: false,
             origin: sink.origin(&pointer.key("rules").index(at)),
         })
         .collect();

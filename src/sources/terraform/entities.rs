@@ -78,7 +78,7 @@ pub(super) fn key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     let crn = resource
         .text(&["crn"])
         .or_else(|| resource.text(&["id"]))
-        .unwrap_or_else(|| placeholder(&resource.address, "crn"));
+        .unwrap_or_else(|| placeholder(&resource.id_address, "crn"));
     let (source_crn, source_origin, source_unresolved) = match resource.text(&["source_crn"]) {
         Some(source) => (
             Some(source),
@@ -249,7 +249,7 @@ pub(super) fn api_key(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     let origin = sink.origin(&resource.pointer);
     let id = resource
         .text(&["id"])
-        .unwrap_or_else(|| placeholder(&resource.address, "id"));
+        .unwrap_or_else(|| placeholder(&resource.id_address, "id"));
     sink.builder.add_api_key(ApiKey {
         account: None,
         crn: resource

@@ -259,7 +259,7 @@ impl<'a, 'r> Linker<'a, 'r> {
         // Another attribute computed at apply time (a new resource group's id, say): it is
         // still known to be that resource's attribute.
         (want == Want::Text && resource.parsed.mode == Mode::Managed && self.plan)
-            .then(|| placeholder(&resource.address, attribute))
+            .then(|| placeholder(&resource.id_address, attribute))
     }
 
     /// The service ID behind key `at`: from its credentials, its `parameters.serviceid_crn`,
@@ -292,7 +292,7 @@ impl<'a, 'r> Linker<'a, 'r> {
                     KeyServiceId::AutoCreated {
                         core: placeholder_id(
                             "ServiceId-",
-                            &format!("created for {}", resource.address),
+                            &format!("created for {}", resource.id_address),
                         ),
                     }
                 }
@@ -369,7 +369,7 @@ pub(super) fn credentials(resource: &TfResource<'_>) -> Option<Map<String, Value
 }
 
 fn identity(resource: &TfResource<'_>) -> Identity {
-    let address = &resource.address;
+    let address = &resource.id_address;
     match resource.parsed.kind.as_str() {
         "ibm_resource_instance" | "ibm_database" => {
             let known_crn = resource

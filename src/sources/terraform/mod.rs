@@ -73,6 +73,18 @@ fn check_version(value: &Value) -> Result<(), String> {
 
 /// Maps a Terraform plan or state into the sink's inventory.
 pub fn ingest(value: &Value, sink: &mut Sink<'_>, view: TerraformView) -> Recognition {
+    ingest_in(value, sink, view, None)
+}
+
+/// [`ingest`] of the plan of one root module among several checked together: `root` (its
+/// directory) qualifies the placeholders of what it creates, so that the same address in
+/// two roots is two entities.
+pub(crate) fn ingest_in(
+    value: &Value,
+    sink: &mut Sink<'_>,
+    view: TerraformView,
+    root: Option<&str>,
+) -> Recognition {
     if let Err(message) = check_version(value) {
         sink.errors
             .push((Pointer::root().key("format_version"), message));
@@ -102,6 +114,11 @@ pub fn ingest(value: &Value, sink: &mut Sink<'_>, view: TerraformView) -> Recogn
         .try_fold(value, |node, member| node.get(*member));
     if let Some(module) = module {
         walk::resources(module, tree_pointer, &mut resources, &mut sink.errors);
+    }
+    if let Some(root) = root {
+        for resource in &mut resources {
+            resource.id_address = format!("{root}/{}", resource.address);
+        }
     }
     let planned = plan && view == TerraformView::Planned;
     let changes = if planned {

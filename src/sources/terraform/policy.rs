@@ -38,7 +38,7 @@ pub(super) fn policy(linker: &Linker<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     let id = resource
         .text(&["id"])
         .map(|id| id.rsplit('/').next().unwrap_or(&id).to_owned())
-        .unwrap_or_else(|| placeholder(&resource.address, "id"));
+        .unwrap_or_else(|| placeholder(&resource.id_address, "id"));
     let (subject, subject_pointer) = subject(linker, at);
     let roles = resource
         .value(&["roles"])
@@ -104,8 +104,11 @@ fn subject(linker: &Linker<'_, '_>, at: usize) -> (Subject, Option<Pointer>) {
         ],
         "ibm_iam_user_policy" => &[("ibm_id", Want::Text)],
         "ibm_iam_access_group_policy" => &[("access_group_id", Want::AccessGroup)],
+        // `iam_id` is the profile's IAM ID: a reference to a profile the plan declares
+        // (`ibm_iam_trusted_profile.x.iam_id`) is that profile, as `profile_id` is; a
+        // literal `iam-Profile-...` is read by its spelling.
         "ibm_iam_trusted_profile_policy" => {
-            &[("profile_id", Want::Profile), ("iam_id", Want::Text)]
+            &[("profile_id", Want::Profile), ("iam_id", Want::Profile)]
         }
         _ => &[],
     };

@@ -61,7 +61,7 @@ pub(super) fn target(resource: &TfResource<'_>, sink: &mut Sink<'_>) {
     sink.builder.add_routing_target(RoutingTarget {
         id: resource
             .text(&["id"])
-            .unwrap_or_else(|| placeholder(&resource.address, "id")),
+            .unwrap_or_else(|| placeholder(&resource.id_address, "id")),
         name: resource.text(&["name"]),
         crn: resource.text(&["crn"]),
         target_type: resource.text(&["target_type"]),
@@ -100,7 +100,7 @@ pub(super) fn route(resource: &TfResource<'_>, sink: &mut Sink<'_>) {
                 .map(|(slot, id)| {
                     id.clone().unwrap_or_else(|| {
                         placeholder(
-                            &resource.address,
+                            &resource.id_address,
                             &format!("rules[{at}].target_ids[{slot}]"),
                         )
                     })
@@ -108,7 +108,7 @@ pub(super) fn route(resource: &TfResource<'_>, sink: &mut Sink<'_>) {
                 .collect();
             if target_ids.is_empty() && resource.is_unknown(&["rules", &index, "target_ids"]) {
                 target_ids.push(placeholder(
-                    &resource.address,
+                    &resource.id_address,
                     &format!("rules[{at}].target_ids"),
                 ));
             }
@@ -118,6 +118,7 @@ pub(super) fn route(resource: &TfResource<'_>, sink: &mut Sink<'_>) {
                     .into_iter()
                     .flatten()
                     .collect(),
+                locations_unknown: resource.is_unknown(&["rules", &index, "locations"]),
                 origin: sink.origin(&resource.value_pointer(&["rules", &index])),
             }
         })
@@ -125,7 +126,7 @@ pub(super) fn route(resource: &TfResource<'_>, sink: &mut Sink<'_>) {
     sink.builder.add_route(Route {
         id: resource
             .text(&["id"])
-            .unwrap_or_else(|| placeholder(&resource.address, "id")),
+            .unwrap_or_else(|| placeholder(&resource.id_address, "id")),
         name: resource.text(&["name"]),
         crn: resource.text(&["crn"]),
         rules,

@@ -13,6 +13,11 @@ use crate::model::{Change, Pointer};
 #[derive(Debug)]
 pub(super) struct TfResource<'a> {
     pub address: String,
+    /// The address its placeholders (`<ADDRESS.crn>`, `ServiceId-<ADDRESS>`) are spelled
+    /// with: the address, qualified by the root module's directory when several root
+    /// modules are checked in one run (`envB/ibm_resource_key.k`), so that one address in
+    /// two roots is two entities, not one merged copy.
+    pub id_address: String,
     pub parsed: Address,
     /// `values`: the attributes (in a plan, those known before apply).
     pub values: Option<&'a Map<String, Value>>,
@@ -117,6 +122,7 @@ pub(super) fn resources<'a>(
             }
             out.push(TfResource {
                 address: address.to_owned(),
+                id_address: address.to_owned(),
                 parsed,
                 values: item.get("values").and_then(Value::as_object),
                 pointer: item_pointer,

@@ -26,7 +26,7 @@ mod operators;
 mod reference;
 
 pub(crate) use instance::{Expansion, Instance, Key, Scope};
-use operators::{binary, entries_of, number_value, too_large};
+use operators::{binary, number_value, too_large};
 
 /// How deep references may nest (a resource's argument read through another's ...).
 const MAX_DEPTH: u32 = 48;
@@ -186,7 +186,7 @@ impl<'d, 'f> Tree<'d, 'f> {
 
     fn for_expr(&self, scope: &Scope, for_expr: &ForExpr) -> Val {
         let collection = self.eval(scope, &for_expr.intro.collection_expr);
-        let Some(entries) = collection.known().and_then(entries_of) else {
+        let Some(entries) = collection.entries() else {
             return Val::unknown_from([&collection]);
         };
         let mut list = Vec::new();
@@ -198,10 +198,9 @@ impl<'d, 'f> Tree<'d, 'f> {
                     .bound
                     .push((name.as_str().to_owned(), Val::Known(key)));
             }
-            inner.bound.push((
-                for_expr.intro.value_var.as_str().to_owned(),
-                Val::Known(value),
-            ));
+            inner
+                .bound
+                .push((for_expr.intro.value_var.as_str().to_owned(), value));
             if let Some(condition) = &for_expr.cond {
                 match self.eval(&inner, &condition.expr).known() {
                     Some(Value::Bool(true)) => {}
@@ -301,7 +300,7 @@ impl<'d, 'f> Tree<'d, 'f> {
         };
         let collection = attribute(&block.body, "for_each")
             .map_or_else(Val::null, |expr| self.eval(scope, expr));
-        let Some(entries) = collection.known().and_then(entries_of) else {
+        let Some(entries) = collection.entries() else {
             return vec![Val::unknown_from([&collection])];
         };
         entries
@@ -309,12 +308,11 @@ impl<'d, 'f> Tree<'d, 'f> {
             .take(MAX_INSTANCES)
             .map(|(key, value)| {
                 let mut inner = scope.clone();
-                let mut object = serde_json::Map::new();
-                object.insert("key".to_owned(), key);
-                object.insert("value".to_owned(), value);
-                inner
-                    .bound
-                    .push((iterator.clone(), Val::Known(Value::Object(object))));
+                let object = Val::map(vec![
+                    ("key".to_owned(), Val::Known(key)),
+                    ("value".to_owned(), value),
+                ]);
+                inner.bound.push((iterator.clone(), object));
                 self.body_value(&inner, &content.body)
             })
             .collect()

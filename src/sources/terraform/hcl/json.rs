@@ -97,9 +97,16 @@ enum Syntax {
     Literal,
 }
 
-/// The members of an object (nothing for another value).
+/// The members of an object, or of each object of an array of them: Terraform's JSON
+/// syntax lets any level of labels be written as an array of objects
+/// (`"resource": [{"ibm_iam_service_id": {...}}, {...}]`); nothing for another value.
 fn objects(value: &Value) -> impl Iterator<Item = (&String, &Value)> {
-    value.as_object().into_iter().flat_map(Map::iter)
+    let listed: &[Value] = value.as_array().map_or(&[], Vec::as_slice);
+    value
+        .as_object()
+        .into_iter()
+        .chain(listed.iter().filter_map(Value::as_object))
+        .flat_map(Map::iter)
 }
 
 /// One body, or each body of a list of them.
@@ -253,5 +260,22 @@ mod tests {
         let (line, _, message) = to_native("{\n  \"resource\": [,\n}", false).unwrap_err();
         assert_eq!(line, 2);
         assert!(message.starts_with("invalid JSON"));
+    }
+
+    #[test]
+    fn arrays_of_objects_stand_for_their_objects_at_every_label_level() {
+        let as_object = r#"{"resource": {"ibm_iam_service_id": {"a": {"name": "a"}},
+            "ibm_iam_service_policy": {"p": {"roles": ["Viewer"]}}}}"#;
+        let as_arrays = r#"{"resource": [
+            {"ibm_iam_service_id": [{"a": {"name": "a"}}]},
+            {"ibm_iam_service_policy": {"p": [{"roles": ["Viewer"]}]}}
+        ]}"#;
+        let native = to_native(as_object, false).ok();
+        assert!(
+            native
+                .as_deref()
+                .is_some_and(|text| text.contains("resource \"ibm_iam_service_id\" \"a\""))
+        );
+        assert_eq!(to_native(as_arrays, false).ok(), native);
     }
 }

@@ -370,6 +370,41 @@ pub(crate) fn load(
     out
 }
 
+/// What qualifies the placeholders of each root module's entities: nothing when there is
+/// one root (its placeholders read as a plan's would), else the root's directory below the
+/// directory all roots share (`envA`, `examples/basic`), so that the same address in two
+/// roots names two entities. The same root read once is one root, whatever the inputs.
+fn root_labels(dirs: &[&Path]) -> Vec<Option<String>> {
+    if dirs.len() < 2 {
+        return vec![None; dirs.len()];
+    }
+    let mut shared: PathBuf = dirs[0].to_path_buf();
+    while !dirs.iter().all(|dir| dir.starts_with(&shared)) {
+        if !shared.pop() {
+            break;
+        }
+    }
+    dirs.iter()
+        .map(|dir| {
+            let below = dir.strip_prefix(&shared).unwrap_or(dir);
+            let label = if below.as_os_str().is_empty() {
+                dir.display().to_string()
+            } else {
+                below
+                    .components()
+                    .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            Some(if label.is_empty() {
+                ".".to_owned()
+            } else {
+                label
+            })
+        })
+        .collect()
+}
+
 /// One evaluated root module.
 struct Root {
     document: DocId,
@@ -446,13 +481,20 @@ fn evaluate(
             }
         }
     }
+    let labels = root_labels(
+        &roots
+            .iter()
+            .map(|&at| defs[at].dir.as_path())
+            .collect::<Vec<_>>(),
+    );
     let by_id: HashMap<DocId, &SourceFile> = read_files
         .iter()
         .map(|read| (read.file.id, &read.file))
         .collect();
     let results: Vec<(Root, Vec<Located>)> = roots
         .par_iter()
-        .filter_map(|&root| {
+        .zip(labels.par_iter())
+        .filter_map(|(&root, label)| {
             let def = defs.get(root)?;
             let document = by_dir.get(&def.dir)?.first()?.id;
             let mut values: Vec<&SourceFile> = tfvars
@@ -494,7 +536,7 @@ fn evaluate(
                 route: Some(&synthesized.routes),
                 deferred: None,
             };
-            super::ingest(&synthesized.plan, &mut sink, view);
+            super::ingest_in(&synthesized.plan, &mut sink, view, label.as_deref());
             let route = |pointer: &Pointer| {
                 synthesized
                     .routes

@@ -95,10 +95,12 @@ pub(crate) fn build<'d, 'f>(
                 )));
                 continue;
             }
-            let keys: Vec<Option<(Key, Val)>> = match tree.expansion(inst, &call.block.body) {
-                Expansion::Keys(keys) => keys.into_iter().map(Some).collect(),
-                Expansion::Single | Expansion::Unknown => vec![None],
-            };
+            let (keys, unknown_iter): (Vec<Option<(Key, Val)>>, _) =
+                match tree.expansion(inst, &call.block.body) {
+                    Expansion::Keys(keys) => (keys.into_iter().map(Some).collect(), None),
+                    Expansion::Single => (vec![None], None),
+                    Expansion::Unknown(unknown) => (vec![None], Some(unknown)),
+                };
             for key in keys {
                 let step = match &key {
                     Some((key, _)) => format!("module.{}{}", call.name, key.suffix()),
@@ -111,8 +113,9 @@ pub(crate) fn build<'d, 'f>(
                 };
                 let key_only = key.as_ref().map(|(key, _)| key.clone());
                 let child = tree.instances.len();
-                tree.instances
-                    .push(Instance::new(child_def, Some((inst, call_at, key)), path));
+                let mut instance = Instance::new(child_def, Some((inst, call_at, key)), path);
+                instance.unknown_iter.clone_from(&unknown_iter);
+                tree.instances.push(instance);
                 tree.instances[inst]
                     .children
                     .push((call_at, key_only, child));

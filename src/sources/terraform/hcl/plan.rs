@@ -91,7 +91,15 @@ fn passed_secret(def: &ModuleDef<'_>, decl: &ResourceDecl<'_>, name: &str) -> bo
 /// The instances of a resource: (key, scope).
 fn instances(tree: &Tree<'_, '_>, inst: usize, body: &Body) -> Vec<(Option<Key>, Scope)> {
     match tree.expansion(inst, body) {
-        Expansion::Single | Expansion::Unknown => vec![(None, Scope::new(inst))],
+        Expansion::Single => vec![(None, Scope::new(inst))],
+        // One instance stands for the ones the collection would make.
+        Expansion::Unknown(unknown) => vec![(
+            None,
+            Scope {
+                unknown_iter: Some(unknown),
+                ..Scope::new(inst)
+            },
+        )],
         Expansion::Keys(keys) => keys
             .into_iter()
             .map(|(key, value)| {

@@ -207,6 +207,70 @@ impl Val {
         }
     }
 
+    /// The same value with every unknown part depending on `refs` instead: a value read
+    /// through a module call's argument or another resource's argument, which a plan
+    /// follows by that reference. The known parts stay known, so a member or element that
+    /// is known can still be read from a partly known value.
+    pub(crate) fn relabel(self, refs: &[String]) -> Val {
+        match self {
+            Self::Known(_) => self,
+            Self::List(items) => {
+                Self::List(items.into_iter().map(|item| item.relabel(refs)).collect())
+            }
+            Self::Map(members) => Self::Map(
+                members
+                    .into_iter()
+                    .map(|(name, item)| (name, item.relabel(refs)))
+                    .collect(),
+            ),
+            // The reason stays: a plan lists only `refs`, a message can still say why.
+            Self::Unknown(unknown) => Self::Unknown(Unknown {
+                refs: refs.to_vec(),
+                reason: unknown.reason,
+            }),
+        }
+    }
+
+    /// The `(key, value)` entries a `for` expression, a `dynamic` block or a `for_each`
+    /// walks: a list's indexes or an object's keys, each value known or not. A partly known
+    /// collection has known keys (an object's names, a list's length), as in Terraform,
+    /// where only the values are computed at apply time. `None` when the collection is
+    /// unknown or not a collection. An object's entries are in key order, as Terraform
+    /// walks them.
+    pub(crate) fn entries(&self) -> Option<Vec<(Value, Val)>> {
+        match self {
+            Self::Known(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(at, item)| (Value::from(at), Val::Known(item.clone())))
+                    .collect(),
+            ),
+            Self::Known(Value::Object(members)) => Some(
+                members
+                    .iter()
+                    .map(|(key, item)| (Value::String(key.clone()), Val::Known(item.clone())))
+                    .collect(),
+            ),
+            Self::List(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(at, item)| (Value::from(at), item.clone()))
+                    .collect(),
+            ),
+            Self::Map(members) => {
+                let mut entries: Vec<(Value, Val)> = members
+                    .iter()
+                    .map(|(key, item)| (Value::String(key.clone()), item.clone()))
+                    .collect();
+                entries.sort_by(|(a, _), (b, _)| a.as_str().cmp(&b.as_str()));
+                Some(entries)
+            }
+            Self::Known(_) | Self::Unknown(_) => None,
+        }
+    }
+
     /// The text of a known scalar, as a template interpolates it.
     pub(crate) fn as_text(&self) -> Option<String> {
         match self.known()? {
@@ -257,5 +321,34 @@ mod tests {
             Some(serde_json::json!({"serviceid_crn": true}))
         );
         assert_eq!(value.references(), vec!["ibm_iam_service_id.ci.crn"]);
+    }
+
+    #[test]
+    fn a_partly_known_object_has_known_keys_in_order_and_keeps_its_unknown_values() {
+        let computed = Val::Unknown(Unknown {
+            refs: vec!["ibm_iam_service_id.x.crn".to_owned()],
+            reason: Some("computed".to_owned()),
+        });
+        let value = Val::map(vec![
+            ("b".to_owned(), computed.clone()),
+            ("a".to_owned(), Val::text("Manager")),
+        ]);
+        let entries = value.entries().unwrap_or_default();
+        let keys: Vec<&Value> = entries.iter().map(|(key, _)| key).collect();
+        assert_eq!(keys, [&serde_json::json!("a"), &serde_json::json!("b")]);
+        assert_eq!(entries[0].1, Val::text("Manager"));
+        assert_eq!(entries[1].1, computed);
+        assert_eq!(Val::unknown("no value").entries(), None);
+        // Read through a module call: the known part stays, the unknown part is `var.x`
+        // with its reason.
+        let relabeled = value.relabel(&["var.x".to_owned()]);
+        assert_eq!(relabeled.member("a"), Val::text("Manager"));
+        assert_eq!(
+            relabeled.member("b"),
+            Val::Unknown(Unknown {
+                refs: vec!["var.x".to_owned()],
+                reason: Some("computed".to_owned()),
+            })
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! the default) and `local.*`, each evaluated once per module instance.
 
 use super::super::config::attribute;
-use super::super::value::{Unknown, Val};
+use super::super::value::Val;
 use super::{Instance, MAX_DEPTH, Scope, Tree};
 
 impl<'d, 'f> Tree<'d, 'f> {
@@ -52,24 +52,25 @@ impl<'d, 'f> Tree<'d, 'f> {
                 };
                 match attribute(&call.block.body, name) {
                     Some(expr) => {
-                        let Some(caller) = Scope::with_iter(*parent, key.clone()).deeper() else {
+                        let caller = Scope {
+                            unknown_iter: instance.unknown_iter.clone(),
+                            ..Scope::with_iter(*parent, key.clone())
+                        };
+                        let Some(caller) = caller.deeper() else {
                             return Val::unknown("references nest too deep");
                         };
-                        match self.eval(
+                        let value = self.eval(
                             &Scope {
                                 depth: scope.depth + 1,
                                 ..caller
                             },
                             expr,
-                        ) {
-                            known @ Val::Known(_) => known,
-                            // Relative to this module: the plan's loader follows `var.x`
-                            // through the module call.
-                            _ => Val::Unknown(Unknown {
-                                refs: vec![format!("var.{name}")],
-                                reason: None,
-                            }),
-                        }
+                        );
+                        // Relative to this module: the plan's loader follows `var.x`
+                        // through the module call. The known parts of a partly known
+                        // value stay known (a list of keys, one holding an apply-time
+                        // service ID).
+                        value.relabel(&[format!("var.{name}")])
                     }
                     None => default().unwrap_or_else(|| {
                         Val::unknown(format!(

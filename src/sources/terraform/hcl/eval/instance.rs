@@ -49,8 +49,10 @@ pub(crate) enum Expansion {
     Single,
     /// The keys, with `count.index` or `each.value` of each.
     Keys(Vec<(Key, Val)>),
-    /// The collection is not known: how many instances there are is unknown.
-    Unknown,
+    /// The collection (or its keys) is not known: how many instances there are is
+    /// unknown. What `count.index`, `each.key` and `each.value` are in the one instance
+    /// that stands for them all: unknown, depending on what the collection depends on.
+    Unknown(Val),
 }
 
 /// Where a module instance comes from: the calling instance, the call's index in its
@@ -69,6 +71,9 @@ pub(crate) struct Instance {
     pub children: Vec<(usize, Option<Key>, usize)>,
     /// Root variables' values (from `.tfvars`, `--var-file`, `TF_VAR_*`), by name.
     pub given: HashMap<String, Val>,
+    /// `count.index`/`each.*` of a module call's instance whose `count` or `for_each` is
+    /// not known (the one instance that stands for them all).
+    pub unknown_iter: Option<Val>,
     pub(super) locals: RefCell<HashMap<String, Val>>,
     pub(super) busy: RefCell<HashSet<String>>,
     pub(super) vars: RefCell<HashMap<String, Val>>,
@@ -82,6 +87,7 @@ impl Instance {
             path,
             children: Vec::new(),
             given: HashMap::new(),
+            unknown_iter: None,
             locals: RefCell::new(HashMap::new()),
             busy: RefCell::new(HashSet::new()),
             vars: RefCell::new(HashMap::new()),
@@ -104,6 +110,8 @@ impl Instance {
 pub(crate) struct Scope {
     pub inst: usize,
     pub iter: Option<(Key, Val)>,
+    /// `count.index`/`each.*` when the block's `count` or `for_each` is not known.
+    pub unknown_iter: Option<Val>,
     pub bound: Vec<(String, Val)>,
     pub depth: u32,
 }
@@ -113,6 +121,7 @@ impl Scope {
         Self {
             inst,
             iter: None,
+            unknown_iter: None,
             bound: Vec::new(),
             depth: 0,
         }
@@ -149,20 +158,29 @@ impl<'d, 'f> Tree<'d, 'f> {
                             .collect(),
                     )
                 }
-                _ => Expansion::Unknown,
+                _ => Expansion::Unknown(unknown_collection(
+                    &value,
+                    "count",
+                    "`count` is not a whole number of 0 or more",
+                )),
             };
         }
         if let Some(for_each) = attribute(body, "for_each") {
             let value = self.eval(&scope, for_each);
-            return match value.known() {
-                Some(Value::Object(members)) => Expansion::Keys(
-                    members
-                        .iter()
+            return match &value {
+                // A map's keys are known even when some of its values are computed at
+                // apply time: Terraform plans one instance per key, and so does iamlint,
+                // each `each.value` keeping its unknown parts.
+                Val::Known(Value::Object(_)) | Val::Map(_) => Expansion::Keys(
+                    value
+                        .entries()
+                        .unwrap_or_default()
+                        .into_iter()
                         .take(MAX_INSTANCES)
-                        .map(|(key, item)| (Key::Str(key.clone()), Val::Known(item.clone())))
+                        .filter_map(|(key, item)| Some((Key::Str(key.as_str()?.to_owned()), item)))
                         .collect(),
                 ),
-                Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+                Val::Known(Value::Array(items)) if items.iter().all(Value::is_string) => {
                     let mut keys: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
                     keys.sort_unstable();
                     keys.dedup();
@@ -173,9 +191,38 @@ impl<'d, 'f> Tree<'d, 'f> {
                             .collect(),
                     )
                 }
-                _ => Expansion::Unknown,
+                // A set's elements are its keys: one that is not known leaves the
+                // instances unknown.
+                _ => Expansion::Unknown(unknown_collection(
+                    &value,
+                    "for_each",
+                    "`for_each` is not a map or a set of strings",
+                )),
             };
         }
         Expansion::Single
     }
+}
+
+/// What `count.index` or `each.*` is when the collection does not say which instances there
+/// are: unknown, with a reason naming the meta-argument and what its collection depends on
+/// (the plan's references of `each.value` stop at `each`, so the reason is what a finding
+/// can name), or `otherwise` when the collection is known but makes no instances.
+fn unknown_collection(collection: &Val, meta: &str, otherwise: &str) -> Val {
+    let Val::Unknown(unknown) = Val::unknown_from([collection]) else {
+        return Val::unknown(otherwise);
+    };
+    let mut causes = Vec::new();
+    if !unknown.refs.is_empty() {
+        let refs: Vec<String> = unknown.refs.iter().map(|r| format!("`{r}`")).collect();
+        causes.push(format!("it depends on {}", refs.join(", ")));
+    }
+    causes.extend(unknown.reason);
+    if causes.is_empty() {
+        return Val::unknown(otherwise);
+    }
+    Val::unknown(format!(
+        "which instances `{meta}` makes is not known before apply: {}",
+        causes.join("; ")
+    ))
 }

@@ -1,4 +1,4 @@
-//! Operators, numbers, the size bound of values, and the entries a `for` walks.
+//! Operators, numbers, and the size bound of values.
 
 use hcl_edit::expr::BinaryOperator;
 use serde_json::Value;
@@ -98,24 +98,4 @@ pub(super) fn binary(operator: BinaryOperator, left: &Val, right: &Val) -> Val {
         },
         Val::Known,
     )
-}
-/// The `(key, value)` entries a `for` expression or `for_each` walks: a list's indexes or an
-/// object's keys; `None` for anything else.
-pub(super) fn entries_of(collection: &Value) -> Option<Vec<(Value, Value)>> {
-    match collection {
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(at, item)| (Value::from(at), item.clone()))
-                .collect(),
-        ),
-        Value::Object(members) => Some(
-            members
-                .iter()
-                .map(|(key, item)| (Value::String(key.clone()), item.clone()))
-                .collect(),
-        ),
-        _ => None,
-    }
 }

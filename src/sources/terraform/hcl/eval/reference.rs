@@ -97,7 +97,12 @@ impl<'d, 'f> Tree<'d, 'f> {
             },
             "count" | "each" => {
                 let Some((key, value)) = &scope.iter else {
-                    return Val::unknown(format!("`{root}` outside a block that sets `{root}`"));
+                    if let Some(unknown) = &scope.unknown_iter {
+                        return unknown.clone();
+                    }
+                    return Val::unknown(format!(
+                        "`{root}.*` is used outside a block whose `count` or `for_each` sets it"
+                    ));
                 };
                 let picked = match (root, attr(0)) {
                     ("count", Some("index")) => Val::Known(key.json()),
@@ -177,7 +182,7 @@ impl<'d, 'f> Tree<'d, 'f> {
                     }
                 }
             }
-            Expansion::Unknown => return unknown(vec![base]),
+            Expansion::Unknown(_) => return unknown(vec![base]),
         };
         let address = match &iter {
             Some((key, _)) => format!("{base}{}", key.suffix()),
@@ -214,10 +219,12 @@ impl<'d, 'f> Tree<'d, 'f> {
         .deeper() else {
             return Val::unknown("references nest too deep");
         };
-        match self.eval(&inner, &argument.value) {
-            known @ Val::Known(_) => self.apply(scope, known, &rest[1..]),
-            _ => unknown(refs(Some(attribute_name))),
-        }
+        // A partly known argument keeps its known parts: `x.rules[0].locations` can be
+        // known while `x.rules[0].target_ids` is computed.
+        let value = self
+            .eval(&inner, &argument.value)
+            .relabel(&refs(Some(attribute_name)));
+        self.apply(scope, value, &rest[1..])
     }
 
     /// `module.<name>.<output>` read from module instance `scope.inst`.
@@ -308,12 +315,9 @@ impl<'d, 'f> Tree<'d, 'f> {
         .deeper() else {
             return Val::unknown("references nest too deep");
         };
-        match self.eval(&inner, expression) {
-            known @ Val::Known(_) => self.apply(scope, known, &rest[1..]),
-            _ => Val::Unknown(Unknown {
-                refs: vec![format!("{call_address}.{output}"), call_address],
-                reason: None,
-            }),
-        }
+        let value = self
+            .eval(&inner, expression)
+            .relabel(&[format!("{call_address}.{output}"), call_address]);
+        self.apply(scope, value, &rest[1..])
     }
 }
