@@ -656,7 +656,7 @@ fn finish_document(
     input: &Input,
     id: DocId,
     mut document: Document,
-    recognition: Recognition,
+    mut recognition: Recognition,
     problems: Vec<(Pointer, String)>,
     secret_pointers: Vec<Pointer>,
 ) {
@@ -665,6 +665,10 @@ fn finish_document(
     // path (`profiles/Profile-<uuid>/links.json`) does.
     if let Some(profile_id) = exports::profiles::profile_in_path(&input.name) {
         file.builder.name_profile(profile_id);
+    }
+    // Without it, its links and rules belong to no profile: set aside with the reason.
+    if file.builder.drop_unnamed_profile_items() && recognition == Recognition::Recognised {
+        recognition = Recognition::Skipped(exports::catalogue::DocumentKind::UnnamedProfileLists);
     }
     match recognition {
         // A file of another shape has no findings to waive.

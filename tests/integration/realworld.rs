@@ -86,18 +86,25 @@ fn catalogue() -> Vec<(&'static str, Expect)> {
             }),
         ),
         (
-            "trusted_profile_links",
+            "profile_links_Profile-5d6e7f8a-9b0c-4d1e-8f2a-3b4c5d6e7f8a",
             Loaded(Counts {
                 profile_links: 1,
                 ..NONE
             }),
         ),
         (
-            "trusted_profile_claim_rules",
+            "profile_rules_Profile-5d6e7f8a-9b0c-4d1e-8f2a-3b4c5d6e7f8a",
             Loaded(Counts {
                 profile_claim_rules: 1,
                 ..NONE
             }),
+        ),
+        // The same lists saved under names that do not say their profile: set aside, with
+        // the reason, rather than loaded as links of no profile.
+        ("trusted_profile_links", Skipped(K::UnnamedProfileLists)),
+        (
+            "trusted_profile_claim_rules",
+            Skipped(K::UnnamedProfileLists),
         ),
         // Account-level documents load into the model's settings, routes and targets (their
         // counts are checked in `account_level_documents_load_with_their_members`).

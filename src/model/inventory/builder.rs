@@ -109,6 +109,17 @@ impl InventoryBuilder {
         }
     }
 
+    /// Drops the trusted profile links and claim rules that no profile was found for (the
+    /// list responses do not name their profile); whether there were any.
+    pub fn drop_unnamed_profile_items(&mut self) -> bool {
+        let links = &mut self.inventory.profile_links;
+        let rules = &mut self.inventory.profile_claim_rules;
+        let before = links.len() + rules.len();
+        links.retain(|link| link.profile_id.is_some());
+        rules.retain(|rule| rule.profile_id.is_some());
+        links.len() + rules.len() != before
+    }
+
     pub fn add_custom_role(&mut self, role: CustomRole) {
         self.inventory.custom_roles.push(role);
     }

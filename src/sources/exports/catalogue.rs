@@ -56,6 +56,8 @@ pub enum DocumentKind {
     AccessGroupTemplates,
     AccessGroupAssignments,
     Secrets,
+    /// Links or claim rules whose profile neither the file's path nor the list names.
+    UnnamedProfileLists,
     /// Last: `catalogue_is_complete` counts the kinds by it.
     Snapshot,
 }
@@ -423,6 +425,15 @@ pub const CATALOGUE: &[KindInfo] = &[
         source: "GET /api/v2/secrets of a Secrets Manager instance (secretsmanagerv2 `SecretMetadataPaginatedCollection`)",
         recognised_by: "`secrets[]` whose items have `secret_type`; items whose CRN is of service `secrets-manager`, resource type `secret`",
         handling: Skipped(UNUSED),
+    },
+    KindInfo {
+        kind: K::UnnamedProfileLists,
+        name: "trusted profile links or claim rules of no named profile",
+        source: "GET /v1/profiles/{id}/links or /rules saved under a name without the profile's id",
+        recognised_by: "`links[]` or `rules[]` of profile items, with no `Profile-<id>` in the file's path and no `context.url`",
+        handling: Skipped(
+            "the list does not name its trusted profile: save it as `profile_links_<Profile-id>.json` (or `profile_rules_<Profile-id>.json`), or in a directory named for the profile",
+        ),
     },
     KindInfo {
         kind: K::Snapshot,
