@@ -46,7 +46,7 @@ pub use resource::{
     Credentials, KeyParts, ResourceInstance, ResourceKey, SecretDigest, VisibleCredentials,
 };
 pub use role::CustomRole;
-pub use settings::{AccessGroupSettings, IdentitySettings, Setting};
+pub use settings::{AccessGroupSettings, IdentitySettings, Setting, UserMfa};
 pub use snapshot::{CollectionStatus, SnapshotCollection, SnapshotInfo};
 pub use time::{Timestamp, parse_timestamp, utc_date, whole_days_between};
 pub use view::{EntityHandle, EntityList, EntityView, Listed};

@@ -26,6 +26,9 @@ pub struct IdentitySettings {
     pub restrict_create_platform_apikey: Option<Setting<String>>,
     /// `NONE`, `NONE_NO_ROPC`, `TOTP`, `TOTP4ALL`, `LEVEL1`, `LEVEL2` or `LEVEL3`.
     pub mfa: Option<Setting<String>>,
+    /// `user_mfa`: users whose MFA differs from the account's (an exemption when it is
+    /// `NONE`).
+    pub user_mfa: Vec<UserMfa>,
     /// Read from the `effective` section of `GET .../effective_settings/identity`: what the
     /// account's own settings and its enterprise's templates enforce together.
     pub effective: bool,
@@ -35,6 +38,27 @@ pub struct IdentitySettings {
     /// The account the settings are of: `account_id`, else the document's account, else the
     /// run's only account (see `accounts`).
     pub account: Option<std::sync::Arc<str>>,
+}
+
+/// One `user_mfa` entry of the account settings: a user held to another MFA than the
+/// account's.
+#[derive(Debug, Clone)]
+pub struct UserMfa {
+    pub iam_id: String,
+    /// `NONE`, `NONE_NO_ROPC`, `TOTP`, ... as written.
+    pub mfa: String,
+    /// The entry in the settings document.
+    pub origin: Origin,
+}
+
+impl UserMfa {
+    /// Whether the entry exempts its user from MFA.
+    pub fn exempts(&self) -> bool {
+        matches!(
+            self.mfa.to_ascii_uppercase().as_str(),
+            "NONE" | "NONE_NO_ROPC"
+        )
+    }
 }
 
 /// The IAM Access Groups account settings of one account (`AccountSettings` of

@@ -9,7 +9,7 @@
 
 use super::people::{self, Needed};
 use super::{Finding, RuleContext, Severity};
-use crate::model::EntityKind;
+use crate::model::{EntityKind, EntityRef};
 
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
@@ -39,20 +39,57 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let subject = people::mfa_user_ref(entry);
         let name = entry.display_name();
         let fix = || context.meta.fix_with(&[("ACCOUNT_ID", &account)]);
+        // A `user_mfa` entry of the account settings that exempts the user: raising the
+        // account's MFA does not reach them; the exemption is what to remove.
+        let exemption = inventory.identity_settings.iter().find_map(|settings| {
+            settings
+                .user_mfa
+                .iter()
+                .find(|user| user.iam_id == entry.iam_id && user.exempts())
+                .map(|user| (settings, user))
+        });
         match (entry.is_none(), entry.complies) {
-            (Some(true), _) => context
-                .finding(
-                    subject,
-                    entry.level_origin.clone(),
-                    format!("MFA: {}", entry.describe()),
-                )
-                .message(format!(
-                    "user `{name}` ({}) logs in without a second factor (effective MFA {})",
-                    entry.iam_id,
-                    entry.describe()
-                ))
-                .remediation(fix())
-                .push(out),
+            (Some(true), _) => {
+                let finding = context
+                    .finding(
+                        subject,
+                        entry.level_origin.clone(),
+                        format!("MFA: {}", entry.describe()),
+                    )
+                    .message(format!(
+                        "user `{name}` ({}) logs in without a second factor (effective MFA {}){}",
+                        entry.iam_id,
+                        entry.describe(),
+                        if exemption.is_some() {
+                            ": the account settings exempt the user (`user_mfa`)"
+                        } else {
+                            ""
+                        }
+                    ));
+                match exemption {
+                    Some((settings, user)) => finding
+                        .related(
+                            EntityRef::account(
+                                Some(&account),
+                                "IAM account settings",
+                                &settings.origin,
+                                settings.declaration.as_deref(),
+                            ),
+                            user.origin.key("mfa"),
+                            format!("exempts the user: `mfa` is {}", user.mfa),
+                        )
+                        .remediation(format!(
+                            "remove the user's exemption from the account settings' `user_mfa` \
+                             (console: Manage > Access (IAM) > Settings > Authentication; API: \
+                             PUT https://iam.cloud.ibm.com/v1/accounts/{account}/settings/identity \
+                             with `user_mfa` without {} and the settings' `entity_tag` in \
+                             `If-Match`)",
+                            entry.iam_id
+                        ))
+                        .push(out),
+                    None => finding.remediation(fix()).push(out),
+                }
+            }
             (_, Some(false)) => context
                 .finding(subject, entry.complies_origin.clone(), "does not comply")
                 .message(format!(

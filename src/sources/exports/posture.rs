@@ -14,6 +14,7 @@ use super::catalogue::DocumentKind;
 use super::{Sink, present, typed};
 use crate::model::{
     AccessGroupSettings, IdentitySettings, Pointer, Route, RouteRule, RoutingTarget, Setting,
+    UserMfa,
 };
 
 /// The members of the Access Groups settings (`AccountSettings` in `iamaccessgroupsv2`).
@@ -222,6 +223,15 @@ struct IdentitySettingsDto {
     restrict_create_service_id: Option<String>,
     restrict_create_platform_apikey: Option<String>,
     mfa: Option<String>,
+    #[serde(default)]
+    user_mfa: Vec<UserMfaDto>,
+}
+
+/// An entry of `user_mfa` (`AccountSettingsUserMfa`: `iam_id`, `mfa`, and the user's names).
+#[derive(Deserialize)]
+struct UserMfaDto {
+    iam_id: Option<String>,
+    mfa: Option<String>,
 }
 
 /// A text setting at `pointer/member`, when present and not empty.
@@ -264,6 +274,18 @@ fn identity_settings(
             sink,
         ),
         mfa: text_setting(dto.mfa, pointer, "mfa", sink),
+        user_mfa: dto
+            .user_mfa
+            .into_iter()
+            .enumerate()
+            .filter_map(|(at, entry)| {
+                Some(UserMfa {
+                    iam_id: present(entry.iam_id)?,
+                    mfa: present(entry.mfa)?,
+                    origin: sink.origin(&pointer.key("user_mfa").index(at)),
+                })
+            })
+            .collect(),
         effective: false,
         origin: sink.origin(pointer),
         declaration: None,

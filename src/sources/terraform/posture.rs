@@ -31,6 +31,8 @@ pub(super) fn identity_settings(resource: &TfResource<'_>, sink: &mut Sink<'_>) 
             sink,
         ),
         mfa: text_setting(resource, "mfa", sink),
+        // The resource's `user_mfa` blocks are not read yet.
+        user_mfa: Vec::new(),
         effective: false,
         origin: sink.origin(&resource.pointer),
         declaration: declaration(resource),
