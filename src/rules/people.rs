@@ -133,36 +133,46 @@ fn anything(inventory: &Inventory) -> Option<Origin> {
 /// The first identity, policy, key, instance or group of the inputs (only an exported one
 /// when `exported`).
 fn entity(inventory: &Inventory, exported: bool) -> Option<Origin> {
-    let keep = |declared: bool| !exported || !declared;
-    let found = [
-        inventory
-            .api_keys
-            .iter()
-            .find(|e| keep(e.declaration.is_some()))
-            .map(|e| &e.origin),
-        inventory
-            .service_ids
-            .iter()
-            .find(|e| keep(e.declaration.is_some()))
-            .map(|e| &e.origin),
-        inventory
-            .policies
-            .iter()
-            .find(|e| keep(e.declaration.is_some()))
-            .map(|e| &e.origin),
-        inventory
-            .keys
-            .iter()
-            .find(|e| keep(e.declaration.is_some()))
-            .map(|e| &e.origin),
-        inventory
-            .instances
-            .iter()
-            .find(|e| keep(e.declaration.is_some()))
-            .map(|e| &e.origin),
-        inventory.access_groups.first().map(|e| &e.origin),
-    ];
-    found.into_iter().flatten().next().cloned()
+    use super::posture::first;
+    first(
+        &inventory.api_keys,
+        exported,
+        |e| e.declaration.is_some(),
+        |e| &e.origin,
+    )
+    .or_else(|| {
+        first(
+            &inventory.service_ids,
+            exported,
+            |e| e.declaration.is_some(),
+            |e| &e.origin,
+        )
+    })
+    .or_else(|| {
+        first(
+            &inventory.policies,
+            exported,
+            |e| e.declaration.is_some(),
+            |e| &e.origin,
+        )
+    })
+    .or_else(|| {
+        first(
+            &inventory.keys,
+            exported,
+            |e| e.declaration.is_some(),
+            |e| &e.origin,
+        )
+    })
+    .or_else(|| {
+        first(
+            &inventory.instances,
+            exported,
+            |e| e.declaration.is_some(),
+            |e| &e.origin,
+        )
+    })
+    .or_else(|| inventory.access_groups.first().map(|e| e.origin.clone()))
 }
 
 /// One `unknown` finding saying which documents are missing and how to export them, about

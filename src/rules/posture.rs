@@ -41,22 +41,25 @@ pub(super) fn account_of(inventory: &Inventory) -> String {
         .unwrap_or_else(|| account_id(inventory))
 }
 
+/// The origin of the first of `items` (only of one no Terraform configuration or plan
+/// declares, when `exported`).
+pub(super) fn first<T>(
+    items: &[T],
+    exported: bool,
+    declared: impl Fn(&T) -> bool,
+    origin: impl Fn(&T) -> &Origin,
+) -> Option<Origin> {
+    items
+        .iter()
+        .find(|item| !exported || !declared(item))
+        .map(|item| origin(item).clone())
+}
+
 /// The first place the account's inputs hold: where a finding about the account as a whole
 /// points when no document of its own is there. An exported entity first: in a repository
 /// of `.tf` modules and exports, an account-level `unknown` belongs with the exports, not on
 /// an unrelated resource block.
 pub(super) fn anchor(inventory: &Inventory) -> Option<Origin> {
-    fn first<T>(
-        items: &[T],
-        exported: bool,
-        declared: impl Fn(&T) -> bool,
-        origin: impl Fn(&T) -> &Origin,
-    ) -> Option<Origin> {
-        items
-            .iter()
-            .find(|item| !exported || !declared(item))
-            .map(|item| origin(item).clone())
-    }
     let pick = |exported: bool| {
         first(
             &inventory.identity_settings,
