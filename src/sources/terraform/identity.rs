@@ -145,6 +145,17 @@ impl<'a, 'r> Linker<'a, 'r> {
         if !self.plan {
             return Link::Absent;
         }
+        // A member of a map the plan knows the keys of (`parameters = { service-endpoints =
+        // var.ep }`), when it is not among them and not unknown, is not there: the map's
+        // own references are not this member's.
+        if let [parent @ .., _] = path
+            && !parent.is_empty()
+            && written.is_none()
+            && resource.value(parent).is_some_and(Value::is_object)
+            && !resource.is_unknown(path)
+        {
+            return Link::Absent;
+        }
         let expression = self.resolver.config().expression(&resource.parsed, path);
         let computed = resource.is_unknown(path)
             || (written.is_none()
@@ -256,10 +267,10 @@ impl<'a, 'r> Linker<'a, 'r> {
         if let Some(text) = resource.text(&[attribute]) {
             return fits(&text, want);
         }
-        // Another attribute computed at apply time (a new resource group's id, say): it is
-        // still known to be that resource's attribute.
-        (want == Want::Text && resource.parsed.mode == Mode::Managed && self.plan)
-            .then(|| placeholder(&resource.id_address, attribute))
+        // Another attribute computed at apply time (a new resource group's id, say), or read
+        // by a data source (an existing group's id): it is still known to be that resource's
+        // attribute, never null.
+        (want == Want::Text && self.plan).then(|| placeholder(&resource.id_address, attribute))
     }
 
     /// The service ID behind key `at`: from its credentials, its `parameters.serviceid_crn`,
