@@ -218,13 +218,20 @@ fn expression(tree: &Tree<'_, '_>, def: &ModuleDef<'_>, scope: &Scope, expr: &Ex
         return json!({ "references": value.references() });
     }
     let mut refs = refs;
-    if value.known().is_none()
-        && let Some(reason) = value
-            .references()
-            .into_iter()
-            .find(|reference| reference.contains(' '))
-    {
-        refs.push(reason);
+    if value.known().is_none() {
+        // What the value itself comes from: through `each.value.inst` or a local, the
+        // resource attribute it was evaluated from (`ibm_resource_instance.cos.id`), which
+        // the plan's reader can follow where `each.value` says nothing; and the reason, when
+        // no reference explains it.
+        let mut reason = None;
+        for reference in value.references() {
+            if reference.contains(' ') {
+                reason.get_or_insert(reference);
+            } else if !refs.contains(&reference) {
+                refs.push(reference);
+            }
+        }
+        refs.extend(reason);
     }
     json!({ "references": refs })
 }
