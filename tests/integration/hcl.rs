@@ -673,3 +673,61 @@ fn json_configuration_in_the_array_form() {
     );
     assert_eq!(checked.loaded.inventory.policies.len(), 1);
 }
+
+/// A module called from an example below it (`source = "../../"`) and checked from inside
+/// the example: its file is named as the user would reach it from there (`../../main.tf`),
+/// in every format, and with `--repo-root` at the module it is repository-relative
+/// (`main.tf`), as GitHub code scanning needs. Never the absolute path iamlint resolved.
+#[test]
+fn a_parent_module_is_named_relative_to_where_iamlint_runs() {
+    let example = std::path::Path::new("fixtures/terraform/hcl/parent-module/examples/basic");
+    let absolute = std::fs::canonicalize("fixtures/terraform/hcl/parent-module")
+        .expect("fixture exists")
+        .display()
+        .to_string();
+    let expected = [
+        ("concise", "../../main.tf:15:1: medium key-role-excessive"),
+        ("sarif", "\"uri\": \"../../main.tf\""),
+        ("github", "::warning file=../../main.tf,line=15,"),
+    ];
+    for (format, expected) in expected {
+        let run = common::run_in(example, &["check", "--no-config", "--format", format, "."]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert!(run.stdout.contains(expected), "{format}: {}", run.stdout);
+        assert!(!run.stdout.contains(&absolute), "{format}: {}", run.stdout);
+        assert!(!run.stdout.contains("file://"), "{format}: {}", run.stdout);
+    }
+    let rooted = common::run_in(
+        example,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "--repo-root",
+            "../..",
+            ".",
+        ],
+    );
+    assert!(
+        rooted.stdout.contains("\"uri\": \"main.tf\""),
+        "{}",
+        rooted.stdout
+    );
+    // From the module's own directory the example is named below it, the module's file
+    // plainly.
+    let above = common::run(&[
+        "check",
+        "--no-config",
+        "--format",
+        "concise",
+        "fixtures/terraform/hcl/parent-module/examples/basic",
+    ]);
+    assert!(
+        above
+            .stdout
+            .starts_with("fixtures/terraform/hcl/parent-module/main.tf:15:1: medium"),
+        "{}",
+        above.stdout
+    );
+}
