@@ -731,3 +731,51 @@ fn a_parent_module_is_named_relative_to_where_iamlint_runs() {
         above.stdout
     );
 }
+
+/// A literal secret kept in `locals` is reported where the literal is written, not where
+/// the local is used: a resource's sensitive argument (`apikey = local.k`) and a module's
+/// sensitive variable set through a chain of locals.
+#[test]
+fn a_secret_kept_in_a_local_is_reported_at_the_literal() {
+    let checked = common::check(
+        &["fixtures/terraform/hcl/secret-local"],
+        &Settings::default(),
+    );
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let json: serde_json::Value = serde_json::from_str(&common::json(&checked)).unwrap();
+    let places: BTreeSet<(String, String, u64)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["rule"] == "credentials-exposed")
+        .map(|finding| {
+            (
+                finding["resource"]["address"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+                finding["location"]["file"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+                finding["location"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let locals = "fixtures/terraform/hcl/secret-local/locals.tf".to_owned();
+    assert_eq!(
+        places,
+        BTreeSet::from([
+            (
+                "ibm_iam_service_api_key.exporter".to_owned(),
+                locals.clone(),
+                2
+            ),
+            ("module.db".to_owned(), locals, 4),
+        ])
+    );
+}
