@@ -11,8 +11,11 @@ use crate::report::place::FileNames;
 use crate::sources::Documents;
 
 /// Names of the documents relative to `root`, with `/` separators. A document outside
-/// `root` keeps its absolute path (SARIF makes it a `file://` URI). `Err` when `root` does
-/// not exist.
+/// `root` that the user named by a relative path (or that a module call named relative to
+/// one: `source = "../../"`) is named relative to `root` with `..` steps (`../../main.tf`),
+/// as it was given: the output must not show an absolute path the user never wrote. One
+/// named by an absolute path keeps it (SARIF makes it a `file://` URI). `Err` when `root`
+/// does not exist.
 pub(super) fn names_relative_to(documents: &Documents, root: &Path) -> Result<FileNames, String> {
     let root = root
         .canonicalize()
@@ -24,11 +27,30 @@ pub(super) fn names_relative_to(documents: &Documents, root: &Path) -> Result<Fi
         };
         let name = match path.strip_prefix(&root) {
             Ok(relative) => slashes(relative),
+            Err(_) if Path::new(&document.name).is_relative() => slashes(&upward(&root, &path)),
             Err(_) => slashes(&path),
         };
         names.insert(id, name);
     }
     Ok(FileNames::new(names))
+}
+
+/// `path` relative to `root` (both canonical), climbing out of `root` with `..` as far as
+/// their common ancestor.
+fn upward(root: &Path, path: &Path) -> PathBuf {
+    let shared = root
+        .components()
+        .zip(path.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut relative = PathBuf::new();
+    for _ in root.components().skip(shared) {
+        relative.push("..");
+    }
+    for component in path.components().skip(shared) {
+        relative.push(component);
+    }
+    relative
 }
 
 fn slashes(path: &Path) -> String {

@@ -673,3 +673,109 @@ fn json_configuration_in_the_array_form() {
     );
     assert_eq!(checked.loaded.inventory.policies.len(), 1);
 }
+
+/// A module called from an example below it (`source = "../../"`) and checked from inside
+/// the example: its file is named as the user would reach it from there (`../../main.tf`),
+/// in every format, and with `--repo-root` at the module it is repository-relative
+/// (`main.tf`), as GitHub code scanning needs. Never the absolute path iamlint resolved.
+#[test]
+fn a_parent_module_is_named_relative_to_where_iamlint_runs() {
+    let example = std::path::Path::new("fixtures/terraform/hcl/parent-module/examples/basic");
+    let absolute = std::fs::canonicalize("fixtures/terraform/hcl/parent-module")
+        .expect("fixture exists")
+        .display()
+        .to_string();
+    let expected = [
+        ("concise", "../../main.tf:15:1: medium key-role-excessive"),
+        ("sarif", "\"uri\": \"../../main.tf\""),
+        ("github", "::warning file=../../main.tf,line=15,"),
+    ];
+    for (format, expected) in expected {
+        let run = common::run_in(example, &["check", "--no-config", "--format", format, "."]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert!(run.stdout.contains(expected), "{format}: {}", run.stdout);
+        assert!(!run.stdout.contains(&absolute), "{format}: {}", run.stdout);
+        assert!(!run.stdout.contains("file://"), "{format}: {}", run.stdout);
+    }
+    let rooted = common::run_in(
+        example,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "--repo-root",
+            "../..",
+            ".",
+        ],
+    );
+    assert!(
+        rooted.stdout.contains("\"uri\": \"main.tf\""),
+        "{}",
+        rooted.stdout
+    );
+    // From the module's own directory the example is named below it, the module's file
+    // plainly.
+    let above = common::run(&[
+        "check",
+        "--no-config",
+        "--format",
+        "concise",
+        "fixtures/terraform/hcl/parent-module/examples/basic",
+    ]);
+    assert!(
+        above
+            .stdout
+            .starts_with("fixtures/terraform/hcl/parent-module/main.tf:15:1: medium"),
+        "{}",
+        above.stdout
+    );
+}
+
+/// A literal secret kept in `locals` is reported where the literal is written, not where
+/// the local is used: a resource's sensitive argument (`apikey = local.k`) and a module's
+/// sensitive variable set through a chain of locals.
+#[test]
+fn a_secret_kept_in_a_local_is_reported_at_the_literal() {
+    let checked = common::check(
+        &["fixtures/terraform/hcl/secret-local"],
+        &Settings::default(),
+    );
+    assert!(
+        checked.loaded.errors.is_empty(),
+        "{:?}",
+        checked.loaded.errors
+    );
+    let json: serde_json::Value = serde_json::from_str(&common::json(&checked)).unwrap();
+    let places: BTreeSet<(String, String, u64)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["rule"] == "credentials-exposed")
+        .map(|finding| {
+            (
+                finding["resource"]["address"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+                finding["location"]["file"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+                finding["location"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let locals = "fixtures/terraform/hcl/secret-local/locals.tf".to_owned();
+    assert_eq!(
+        places,
+        BTreeSet::from([
+            (
+                "ibm_iam_service_api_key.exporter".to_owned(),
+                locals.clone(),
+                2
+            ),
+            ("module.db".to_owned(), locals, 4),
+        ])
+    );
+}

@@ -220,15 +220,66 @@ fn tf_files_in(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The local module directories the files of one directory call.
-fn called_dirs(dir: &Path, files: &[&SourceFile]) -> Vec<PathBuf> {
+/// The local module directories the files of one directory call, each with the `source`
+/// that names it.
+fn called_dirs(dir: &Path, files: &[&SourceFile]) -> Vec<(PathBuf, String)> {
     let def = ModuleDef::new(dir.to_path_buf(), files);
     def.calls
         .iter()
         .filter(|call| call.is_local())
         .filter_map(|call| call.source.as_deref())
-        .map(|source| modules::module_dir(dir, source))
+        .map(|source| (modules::module_dir(dir, source), source.to_owned()))
         .collect()
+}
+
+/// `path` with `.` dropped and each `..` cancelling the component before it, without
+/// touching the file system; `.` when nothing is left. A `..` with nothing to cancel stays
+/// (`../../x`), and one right after the root is dropped, as the root is its own parent.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => parts.push(component),
+            },
+            _ => parts.push(component),
+        }
+    }
+    if parts.is_empty() {
+        return PathBuf::from(".");
+    }
+    parts.iter().collect()
+}
+
+/// How to name a called module's directory in findings: the caller's directory as the user
+/// named it joined with the call's `source` (`examples/basic` and `../..` give `.`; `.`
+/// gives `../..`), so that its files read as the user would write them from where iamlint
+/// runs, not as the absolute path the directory is known by. The canonical path when the
+/// lexical one does not lead to the same directory (a symlink on the way).
+fn display_dir(caller: &Path, source: &str, canonical: &Path) -> PathBuf {
+    let joined = lexical(&caller.join(source));
+    match std::fs::canonicalize(&joined) {
+        Ok(resolved) if resolved == canonical => joined,
+        _ => canonical.to_path_buf(),
+    }
+}
+
+/// The name of a file in a directory named `dir`: without a leading `./`.
+fn name_in(dir: &Path, file: &Path) -> String {
+    let base = file
+        .file_name()
+        .map_or_else(|| file.to_path_buf(), PathBuf::from);
+    if dir == Path::new(".") {
+        base.display().to_string()
+    } else {
+        dir.join(base).display().to_string()
+    }
 }
 
 /// Loads the configuration files of a run: reads and parses them, adds the local modules
@@ -248,11 +299,11 @@ pub(crate) fn load(
         }
     }
     let mut next_id = next_id;
-    let mut extra = |path: &Path| {
+    let mut extra = |path: &Path, name: String| {
         let input = ConfigInput {
             id: DocId(next_id),
             path: path.to_path_buf(),
-            name: path.display().to_string(),
+            name,
         };
         next_id = next_id.saturating_add(1);
         input
@@ -263,6 +314,18 @@ pub(crate) fn load(
         .filter(|read| is_tf(&read.file))
         .map(|read| directory(&read.file.path))
         .collect();
+    // Each module directory (canonical) as the user would name it: a walked one by the
+    // names of its files, a called one from its caller's (see `display_dir`).
+    let mut shown: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for read in read_files.iter().filter(|read| is_tf(&read.file)) {
+        let parent = Path::new(&read.file.name)
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        shown
+            .entry(directory(&read.file.path))
+            .or_insert_with(|| parent.to_path_buf());
+    }
     let mut scanned: HashSet<PathBuf> = HashSet::new();
     loop {
         let mut by_dir: BTreeMap<PathBuf, Vec<&SourceFile>> = BTreeMap::new();
@@ -277,8 +340,11 @@ pub(crate) fn load(
         let mut wanted: Vec<PathBuf> = Vec::new();
         for (dir, files) in &by_dir {
             if scanned.insert(dir.clone()) {
-                for called in called_dirs(dir, files) {
+                let caller = shown.get(dir).cloned().unwrap_or_else(|| dir.clone());
+                for (called, source) in called_dirs(dir, files) {
                     if !known.contains(&called) && called.is_dir() && !wanted.contains(&called) {
+                        let name = display_dir(&caller, &source, &called);
+                        shown.insert(called.clone(), name);
                         wanted.push(called);
                     }
                 }
@@ -289,8 +355,9 @@ pub(crate) fn load(
         }
         for dir in wanted {
             known.insert(dir.clone());
+            let named = shown.get(&dir).cloned().unwrap_or_else(|| dir.clone());
             for path in tf_files_in(&dir) {
-                match read(&extra(&path)) {
+                match read(&extra(&path, name_in(&named, &path))) {
                     Ok(file) => read_files.push(file),
                     Err(error) => out.errors.push(*error),
                 }
@@ -299,7 +366,7 @@ pub(crate) fn load(
     }
     let mut var_files = Vec::new();
     for path in &options.var_files {
-        match read(&extra(path)) {
+        match read(&extra(path, path.display().to_string())) {
             Ok(file) => {
                 var_files.push(file.file.id);
                 read_files.push(file);
@@ -577,4 +644,29 @@ fn evaluate(
         located.extend(problems);
     }
     (out, located)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::lexical;
+
+    #[test]
+    fn lexical_paths_cancel_parents_they_can() {
+        let cases = [
+            ("./../../", "../.."),
+            ("examples/basic/../../", "."),
+            ("examples/basic/../../modules/x", "modules/x"),
+            ("/a/b/../../../c", "/c"),
+            ("../x/./y", "../x/y"),
+        ];
+        for (given, expected) in cases {
+            assert_eq!(
+                lexical(Path::new(given)),
+                PathBuf::from(expected),
+                "{given}"
+            );
+        }
+    }
 }

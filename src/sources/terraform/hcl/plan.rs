@@ -7,7 +7,7 @@
 //! Over 400 lines: the plan's parts (`planned_values`, `configuration`, `resource_changes`)
 //! are written in one walk over the module tree, each routed back as it is written.
 
-use hcl_edit::expr::Expression;
+use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 use serde_json::{Map, Value, json};
 
@@ -15,7 +15,7 @@ use super::config::{META_ARGUMENTS, META_BLOCKS, Mode, ModuleDef, ResourceDecl, 
 use super::eval::{Expansion, Key, Scope, Tree};
 use super::refs::references;
 use super::vars::ValueOrigins;
-use crate::model::Pointer;
+use crate::model::{DocId, Pointer};
 use crate::sources::exports::route::Routes;
 use crate::sources::span::hcl::block_pointer;
 
@@ -88,6 +88,98 @@ fn passed_secret(def: &ModuleDef<'_>, decl: &ResourceDecl<'_>, name: &str) -> bo
         && attribute(&decl.block.body, name).is_some_and(|expr| !references(def, expr).is_empty())
 }
 
+/// How many `local.a = local.b` steps [`local_literal`] follows: more is a configuration
+/// nobody writes, and a cycle must end.
+const LOCAL_HOPS: usize = 16;
+
+/// Where the value of `expr` is written when it reads a local (`local.pw`, `local.m.pw`,
+/// through locals naming locals) whose value has no references: the local's own argument
+/// (`/locals/pw`, `/locals/m/pw`) in its file. A plan cannot follow a local, so without
+/// this a literal secret kept in `locals` would be reported where it is used, not where
+/// the literal is written. `None` for anything else.
+fn local_literal(def: &ModuleDef<'_>, expr: &Expression) -> Option<(DocId, Pointer)> {
+    if !references(def, expr).is_empty() {
+        return None;
+    }
+    let mut expr = expr;
+    let mut found = None;
+    for _ in 0..LOCAL_HOPS {
+        let Expression::Traversal(traversal) = expr else {
+            break;
+        };
+        let Expression::Variable(root) = &traversal.expr else {
+            break;
+        };
+        if root.as_str() != "local" {
+            break;
+        }
+        let mut names = traversal
+            .operators
+            .iter()
+            .map(|operator| match operator.value() {
+                TraversalOperator::GetAttr(name) => Some(name.as_str().to_owned()),
+                _ => None,
+            });
+        let Some(Some(name)) = names.next() else {
+            break;
+        };
+        let Some(keys) = names.collect::<Option<Vec<String>>>() else {
+            break;
+        };
+        let Some((file, local)) = def.locals.get(&name) else {
+            break;
+        };
+        let pointer = keys
+            .iter()
+            .fold(Pointer::root().key("locals").key(&name), |pointer, key| {
+                pointer.key(key)
+            });
+        found = Some((file.id, pointer));
+        // A member of a local is not followed into another local's value: the local's
+        // member is as near the literal as a pointer can say cheaply.
+        if !keys.is_empty() {
+            break;
+        }
+        expr = &local.value;
+    }
+    found
+}
+
+/// Routes each secret argument of `body` whose value is a literal kept in a local to
+/// that literal (see [`local_literal`]), under each plan pointer in `at` that holds the
+/// body's arguments (with `suffix` after the argument's name: `constant_value` in
+/// `configuration`). `secret` says which arguments hold secrets.
+fn route_local_secrets(
+    def: &ModuleDef<'_>,
+    body: &Body,
+    at: &[Pointer],
+    suffix: Option<&str>,
+    secret: &dyn Fn(&str) -> bool,
+    routes: &mut Routes,
+) {
+    for argument in body.attributes() {
+        let name = argument.key.as_str();
+        if !secret(name) {
+            continue;
+        }
+        let Some((document, place)) = local_literal(def, &argument.value) else {
+            continue;
+        };
+        for pointer in at {
+            let pointer = pointer.key(name);
+            let pointer = suffix.map_or_else(|| pointer.clone(), |suffix| pointer.key(suffix));
+            routes.add(pointer, document, place.clone());
+        }
+    }
+}
+
+/// Whether argument `name` of a resource of type `kind` holds a secret: named like one, or
+/// held secret by the IBM provider.
+fn secret_argument(kind: &str, name: &str) -> bool {
+    crate::sources::secrets::is_secret_name(name)
+        || super::super::secrets::provider::sensitive_depth(kind, &[name]).is_some()
+}
+
 /// The instances of a resource: (key, scope).
 fn instances(tree: &Tree<'_, '_>, inst: usize, body: &Body) -> Vec<(Option<Key>, Scope)> {
     match tree.expansion(inst, body) {
@@ -135,6 +227,15 @@ fn planned_module(
             }
             let item_pointer = pointer.key("resources").index(resources.len());
             let place = decl_pointer(decl);
+            if let Some(def) = tree.def_of(inst) {
+                let change_pointer = Pointer::root().key("resource_changes").index(changes.len());
+                let at = [
+                    item_pointer.key("values"),
+                    change_pointer.key("change").key("after"),
+                ];
+                let secret = |name: &str| secret_argument(&decl.kind, name);
+                route_local_secrets(def, &decl.block.body, &at, None, &secret, routes);
+            }
             routes.add(item_pointer.clone(), decl.file.id, place.clone());
             routes.add(item_pointer.key("values"), decl.file.id, place.clone());
             let mut item = Map::new();
@@ -283,6 +384,15 @@ fn config_module(
     for decl in &def.resources {
         let item_pointer = pointer.key("resources").index(resources.len());
         let place = decl_pointer(decl);
+        let secret = |name: &str| secret_argument(&decl.kind, name);
+        route_local_secrets(
+            def,
+            &decl.block.body,
+            &[item_pointer.key("expressions")],
+            Some("constant_value"),
+            &secret,
+            routes,
+        );
         routes.add(item_pointer.clone(), decl.file.id, place.clone());
         routes.add(item_pointer.key("expressions"), decl.file.id, place.clone());
         let scope = instances(tree, inst, &decl.block.body)
@@ -328,6 +438,24 @@ fn config_module(
             .iter()
             .find(|(at, _, _)| *at == call_at)
             .map(|(_, _, child)| *child);
+        // A module's argument holds a secret when named like one or when the variable it
+        // sets is declared sensitive.
+        let called = child.and_then(|child| tree.def_of(child));
+        let secret = |name: &str| {
+            crate::sources::secrets::is_secret_name(name)
+                || called
+                    .and_then(|called| called.variables.get(name))
+                    .and_then(|declared| attribute(&declared.block.body, "sensitive"))
+                    .is_some_and(|flag| matches!(flag, Expression::Bool(flag) if *flag.value()))
+        };
+        route_local_secrets(
+            def,
+            &call.block.body,
+            &[call_pointer.key("expressions")],
+            Some("constant_value"),
+            &secret,
+            routes,
+        );
         if let Some(child) = child {
             entry.insert(
                 "module".to_owned(),
