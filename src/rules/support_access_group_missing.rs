@@ -86,24 +86,28 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
             ),
             format!("export them from GET /v2/policies?account_id={account}"),
         ))
-    } else if let Some(policy) = inventory.policies.iter().find(|policy| {
-        matches!(policy.subject, Subject::AccessGroup(_))
-            && policy.roles.is_empty()
-            && policy.roles_unresolved.is_some()
-            && policy.resource_equals("serviceName") == Some(SUPPORT)
-    }) {
+    } else {
         // A group's Support Center policy whose roles a configuration leaves unknown may be
         // the grant.
-        Some((
-            format!(
-                "no loaded policy gives an access group a Support Center role, but the roles of \
-                 policy `{}` on the Support Center are known only after apply",
-                policy.id
-            ),
-            super::roles::AFTER_APPLY.to_owned(),
-        ))
-    } else {
-        None
+        inventory
+            .policies
+            .iter()
+            .find(|policy| {
+                matches!(policy.subject, Subject::AccessGroup(_))
+                    && policy.roles.is_empty()
+                    && policy.roles_unresolved.is_some()
+                    && policy.resource_equals("serviceName") == Some(SUPPORT)
+            })
+            .map(|policy| {
+                (
+                    format!(
+                        "no loaded policy gives an access group a Support Center role, but the \
+                         roles of policy `{}` on the Support Center are known only after apply",
+                        policy.id
+                    ),
+                    super::roles::AFTER_APPLY.to_owned(),
+                )
+            })
     };
     if let Some((message, remediation)) = missing {
         context
