@@ -11,6 +11,11 @@ use super::people::{self, Needed};
 use super::{Finding, RuleContext, Severity};
 use crate::model::{EntityKind, EntityRef};
 
+/// How to get an MFA report that says what this one does not.
+const NEW_REPORT: &str =
+    "make a new MFA enrollment report: `iamlint collect`, or POST then GET \
+     /v1/mfa/accounts/{id}/report";
+
 pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
     let inventory = context.inventory;
     if !inventory.collections.any() && !inventory.people.any() {
@@ -109,10 +114,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                     "the MFA report gives no effective MFA for user `{name}` ({})",
                     entry.iam_id
                 ))
-                .remediation(
-                    "make a new MFA enrollment report: `iamlint collect`, or POST \
-                              then GET /v1/mfa/accounts/{id}/report",
-                )
+                .remediation(NEW_REPORT)
                 .push(out),
         }
     }
@@ -132,10 +134,7 @@ pub(super) fn check(context: &RuleContext<'_>, out: &mut Vec<Finding>) {
                  the user logs in with MFA is unknown",
                 user.iam_id
             ))
-            .remediation(
-                "make a new MFA enrollment report: `iamlint collect`, or POST then GET \
-                 /v1/mfa/accounts/{id}/report",
-            )
+            .remediation(NEW_REPORT)
             .push(out);
     }
 }

@@ -271,7 +271,8 @@ impl Waivers {
                             line: comment,
                         } => {
                             document == origin.document
-                                && (comment + 1 == header
+                                && (comment == header
+                                    || comment + 1 == header
                                     || (line == header && (header..=last).contains(&comment)))
                                 && !(comment == line || comment + 1 == line)
                         }

@@ -250,9 +250,10 @@ fn inline_waivers_in_terraform_files() {
     );
 }
 
-/// A comment above a block waives what is found anywhere in it (a key's finding points at
-/// its `parameters`); a comment on an argument waives what the block carries as a whole (a
-/// policy's finding points at its header).
+/// A comment above a block (or on its header line) waives what is found anywhere in it (a
+/// key's finding points at its `parameters`, a user policy's at its `ibm_id`); a comment on
+/// an argument waives what the block carries as a whole (a policy's finding points at its
+/// header).
 #[test]
 fn inline_waivers_cover_their_block() {
     let run = common::run(&[
@@ -271,7 +272,11 @@ fn inline_waivers_cover_their_block() {
         .collect();
     assert_eq!(
         waived,
-        ["key-restriction-missing", "serviceid-unrestricted"],
+        [
+            "key-restriction-missing",
+            "serviceid-unrestricted",
+            "user-policy-direct"
+        ],
         "{}",
         run.stdout
     );
